@@ -1,0 +1,144 @@
+/**
+ * One error hierarchy with stable string codes. Errors never hold a secret: whatever could
+ * carry a password (an axios error, a request config, an Authorization header) is mapped to
+ * plain fields in the transport before an error is constructed, and every message passes
+ * through {@link redactSecrets} as a second line of defence.
+ */
+
+/** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
+export const ErrorCode = {
+  /** 401: wrong user or password, or the user is locked out by Tomcat's LockOutRealm. */
+  auth: 'E_AUTH',
+  /** 403: the user lacks the `manager-script` role, or the client address is not allowed. */
+  forbidden: 'E_FORBIDDEN',
+  /** The URL answers, but not as Tomcat's Manager text API (404, HTML, a redirect, ...). */
+  notManager: 'E_NOT_MANAGER',
+  /** No connection could be made, it broke, or the server stopped answering in time. */
+  connect: 'E_CONNECT',
+  /** Tomcat answered `FAIL - ...`. */
+  tomcatFail: 'E_TOMCAT_FAIL',
+  /** Tomcat's answer could not be understood (an unexpected line in a `list`, say). */
+  protocol: 'E_PROTOCOL',
+  /** The caller's input is invalid; nothing was sent. */
+  usage: 'E_USAGE',
+  /** A safety rule refused the operation; nothing was changed. */
+  unsafe: 'E_UNSAFE',
+  /** A step of an operation failed after the server was changed and could not be undone. */
+  operation: 'E_OPERATION',
+  /** The caller's AbortSignal fired. */
+  aborted: 'E_ABORTED',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const BRAND = Symbol.for('tomcat-pd.error');
+
+// Basic credentials in a URL (`http://user:pass@host`) and Authorization header values.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /(\/\/)[^/\s:@]+:[^/\s@]+@/g,
+  /(authorization["']?\s*[:=]\s*["']?)(basic|bearer)\s+[^\s"',}]+/gi,
+];
+
+/** Removes URL credentials and Authorization values from a text. */
+export function redactSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce(
+    (result, pattern) =>
+      result.replace(pattern, (_match, prefix: string) => `${prefix}[redacted]${prefix === '//' ? '@' : ''}`),
+    text,
+  );
+}
+
+export interface TomcatPdErrorOptions {
+  /** The Manager URL (without credentials) the error concerns, if any. */
+  url?: string;
+  /** The HTTP status, when there was an answer. */
+  status?: number;
+  /** A short hint how to fix it, shown after the message. */
+  hint?: string;
+  /** The underlying error; stored only as its code and message so it cannot carry a secret. */
+  cause?: unknown;
+}
+
+/** The base of every error the library throws. Check with {@link isTomcatPdError}. */
+export class TomcatPdError extends Error {
+  readonly code: ErrorCodeValue;
+  readonly url?: string;
+  readonly status?: number;
+  readonly hint?: string;
+
+  constructor(code: ErrorCodeValue, message: string, options: TomcatPdErrorOptions = {}) {
+    super(redactSecrets(message), options.cause === undefined ? {} : { cause: describeCause(options.cause) });
+    this.name = 'TomcatPdError';
+    this.code = code;
+    if (options.url !== undefined) this.url = redactSecrets(options.url);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.hint !== undefined) this.hint = redactSecrets(options.hint);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** A plain, secret-free object: what `JSON.stringify(error)` prints. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.url === undefined ? {} : { url: this.url }),
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+    };
+  }
+}
+
+/** Keeps only the code and a redacted message of an underlying error. */
+function describeCause(cause: unknown): { code?: string; message: string } {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      ...(typeof code === 'string' ? { code } : {}),
+      message: redactSecrets(cause.message),
+    };
+  }
+  return { message: redactSecrets(String(cause)) };
+}
+
+/** Tomcat answered `FAIL - ...`; `tomcatMessage` is its text with HTML entities decoded. */
+export class TomcatFailError extends TomcatPdError {
+  readonly tomcatMessage: string;
+  readonly command: string;
+
+  constructor(command: string, tomcatMessage: string, options: TomcatPdErrorOptions = {}) {
+    super(ErrorCode.tomcatFail, `Tomcat refused ${command}: ${tomcatMessage}`, options);
+    this.name = 'TomcatFailError';
+    this.command = command;
+    this.tomcatMessage = tomcatMessage;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), command: this.command, tomcatMessage: this.tomcatMessage };
+  }
+}
+
+/** A safety rule refused the operation. `rule` names it (e.g. `ordering-invariant`). */
+export class UnsafeOperationError extends TomcatPdError {
+  readonly rule: string;
+
+  constructor(rule: string, message: string, options: TomcatPdErrorOptions = {}) {
+    super(ErrorCode.unsafe, message, options);
+    this.name = 'UnsafeOperationError';
+    this.rule = rule;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), rule: this.rule };
+  }
+}
+
+/** True for any error of this library, also across an ESM and a CJS copy of it. */
+export function isTomcatPdError(error: unknown): error is TomcatPdError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Shorthand for an invalid-input error: nothing was sent. */
+export function usageError(message: string, hint?: string): TomcatPdError {
+  return new TomcatPdError(ErrorCode.usage, message, hint === undefined ? {} : { hint });
+}
