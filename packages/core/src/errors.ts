@@ -101,20 +101,42 @@ function describeCause(cause: unknown): { code?: string; message: string } {
   return { message: redactSecrets(String(cause)) };
 }
 
+/**
+ * What a `FAIL - ...` line means, for decisions (TOMCAT-SOURCE.md section 2):
+ * - `already-exists`: `FAIL - Application already exists at path [/app##002]`
+ * - `failed-to-start`: `FAIL - Deployed application at context path [/app##003] but context failed to start`
+ *   (the stopped context stays behind)
+ * - `failed-to-deploy`: `FAIL - Failed to deploy application at context path [/app##003]`
+ * - `no-context`: `FAIL - No context exists named [&#47;app##999]`
+ * - `busy`: `FAIL - The application [/app##3] is already being serviced` (a conflict, never success)
+ * - `invalid-path`: `FAIL - Invalid context path [..] was specified`
+ * - `other`: anything else (`Encountered exception [...]`, `Unable to delete [...]`, ...)
+ */
+export type FailKind =
+  | 'already-exists'
+  | 'failed-to-start'
+  | 'failed-to-deploy'
+  | 'no-context'
+  | 'busy'
+  | 'invalid-path'
+  | 'other';
+
 /** Tomcat answered `FAIL - ...`; `tomcatMessage` is its text with HTML entities decoded. */
 export class TomcatFailError extends TomcatPdError {
   readonly tomcatMessage: string;
   readonly command: string;
+  readonly kind: FailKind;
 
-  constructor(command: string, tomcatMessage: string, options: TomcatPdErrorOptions = {}) {
+  constructor(command: string, tomcatMessage: string, kind: FailKind, options: TomcatPdErrorOptions = {}) {
     super(ErrorCode.tomcatFail, `Tomcat refused ${command}: ${tomcatMessage}`, options);
     this.name = 'TomcatFailError';
     this.command = command;
     this.tomcatMessage = tomcatMessage;
+    this.kind = kind;
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), command: this.command, tomcatMessage: this.tomcatMessage };
+    return { ...super.toJSON(), command: this.command, kind: this.kind, tomcatMessage: this.tomcatMessage };
   }
 }
 
