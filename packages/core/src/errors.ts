@@ -15,6 +15,8 @@ export const ErrorCode = {
   notManager: 'E_NOT_MANAGER',
   /** No connection could be made, it broke, or the server stopped answering in time. */
   connect: 'E_CONNECT',
+  /** The server (or a proxy in front of it) answered with a 5xx status. */
+  server: 'E_SERVER',
   /** Tomcat answered `FAIL - ...`. */
   tomcatFail: 'E_TOMCAT_FAIL',
   /** Tomcat's answer could not be understood (an unexpected line in a `list`, say). */
@@ -74,6 +76,12 @@ export class TomcatPdError extends Error {
     if (options.status !== undefined) this.status = options.status;
     if (options.hint !== undefined) this.hint = redactSecrets(options.hint);
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Puts a note before the hint: what the server looks like after a failed step, say. */
+  prependHint(note: string): this {
+    (this as { hint?: string }).hint = redactSecrets(this.hint === undefined ? note : `${note} ${this.hint}`);
+    return this;
   }
 
   /** A plain, secret-free object: what `JSON.stringify(error)` prints. */

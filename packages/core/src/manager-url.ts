@@ -1,0 +1,37 @@
+import { ErrorCode, TomcatPdError, usageError } from './errors.js';
+
+/**
+ * Turns the Manager base a user gives (`http://host:8080/manager`, `.../manager/`,
+ * `.../manager/text`) into the text API's base URL, always ending in `/text/`.
+ * Credentials in the URL are refused: they would end up in logs and in `ps` output.
+ */
+export function normalizeManagerUrl(base: string): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw usageError(
+      `The Manager URL '${base}' is not a valid URL.`,
+      'Give the Manager base URL, e.g. http://localhost:8080/manager',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`The Manager URL must start with http:// or https://, not ${url.protocol}//.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TomcatPdError(ErrorCode.usage, 'The Manager URL must not contain a user or password.', {
+      hint: 'Give the user separately and the password through the environment or a file.',
+    });
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw usageError(`The Manager URL must not contain a query or fragment: ${url.origin}${url.pathname}`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith('/text') ? `${path}/` : `${path}/text/`;
+  return url;
+}
+
+/** The Manager base as people know it (`http://host:8080/manager`), for messages. */
+export function displayManagerUrl(textBase: URL): string {
+  return `${textBase.origin}${textBase.pathname.replace(/\/text\/$/, '')}`;
+}

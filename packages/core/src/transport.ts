@@ -1,0 +1,145 @@
+import axios, { type AxiosInstance } from 'axios';
+import pRetry from 'p-retry';
+import { ErrorCode, TomcatPdError } from './errors.js';
+import { errorForNetworkFailure, errorForStatus, isTransientError, type ExchangeContext } from './http-errors.js';
+import type { Logger } from './logger.js';
+import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
+import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
+import { putFile, type RawAnswer, type UploadOptions } from './upload.js';
+
+/** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
+export interface ManagerTarget {
+  /** A name for reports (`web1`); defaults to the URL. */
+  name?: string;
+  url: string;
+  user: string;
+  password: string;
+}
+
+export interface TransportOptions {
+  /** Time-out of one read or command request (default 30 s). Uploads use a stall watchdog instead. */
+  timeoutMs?: number;
+  /** Retries of an idempotent read after a transient failure (default 3). */
+  retries?: number;
+  /** First back-off delay; it doubles up to 5 s (default 250 ms). */
+  retryDelayMs?: number;
+  logger?: Logger;
+}
+
+export type UploadRequestOptions = Omit<UploadOptions, 'headers' | 'agent'>;
+
+/**
+ * The only place that touches the network. It maps every failure to a {@link TomcatPdError}
+ * that holds no secret: the password lives in a private field, which `util.inspect` and
+ * `JSON.stringify` do not show, and no axios error (whose config carries it) ever leaves.
+ */
+export class ManagerTransport {
+  readonly name: string;
+  readonly managerUrl: string;
+  readonly user: string;
+  readonly #textBase: URL;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #http: AxiosInstance;
+  readonly #options: Required<Omit<TransportOptions, 'logger'>> & { logger: Logger };
+
+  constructor(target: ManagerTarget, options: TransportOptions = {}) {
+    this.#textBase = normalizeManagerUrl(target.url);
+    this.managerUrl = displayManagerUrl(this.#textBase);
+    this.name = target.name ?? this.managerUrl;
+    this.user = target.user;
+    this.#options = { timeoutMs: 30_000, retries: 3, retryDelayMs: 250, logger: {}, ...options };
+    this.#headers = {
+      // Messages follow Accept-Language on a non-English server; parsers need English.
+      'Accept-Language': 'en',
+      // Pre-emptive Basic auth: the server must not reject an upload after its body.
+      Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
+    };
+    this.#http = axios.create({
+      timeout: this.#options.timeoutMs,
+      // A Manager URL should not redirect; following would also buffer request bodies.
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+    });
+  }
+
+  /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
+  read(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
+    const { retries, retryDelayMs, logger } = this.#options;
+    return pRetry(() => this.command(command, params, signal), {
+      retries,
+      minTimeout: retryDelayMs,
+      maxTimeout: 5_000,
+      signal,
+      shouldRetry: ({ error }) => isTransientError(error),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0 && isTransientError(error)) {
+          logger.debug?.(`${this.name}: ${command} attempt ${attemptNumber} failed (${error.message}); retrying`);
+        }
+      },
+    });
+  }
+
+  /** One GET, never retried: for commands that change the server (undeploy, stop, expire, ...). */
+  async command(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
+    const url = buildCommandUrl(this.#textBase, command, params);
+    this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
+    let answer: RawAnswer;
+    try {
+      const response = await this.#http.get<string>(url.href, { headers: this.#headers, signal });
+      answer = { status: response.status, body: response.data, location: headerValue(response.headers) };
+    } catch (error) {
+      throw this.#mapFailure(error, command, signal);
+    }
+    return this.#bodyOf(answer, command);
+  }
+
+  /** The streamed PUT of a WAR to `deploy`. Never retried: the caller reconciles from `list`. */
+  async upload(params: ManagerParams, warFile: string, options: UploadRequestOptions = {}): Promise<string> {
+    const url = buildCommandUrl(this.#textBase, 'deploy', params);
+    this.#options.logger.debug?.(`${this.name}: PUT ${url.pathname}${url.search}`);
+    let answer: RawAnswer;
+    try {
+      answer = await putFile(url, warFile, { ...options, headers: { ...this.#headers } });
+    } catch (error) {
+      throw this.#mapFailure(error, 'deploy', options.signal);
+    }
+    return this.#bodyOf(answer, 'deploy');
+  }
+
+  #bodyOf(answer: RawAnswer, command: string): string {
+    if (answer.status !== 200) throw errorForStatus(answer.status, this.#context(command), answer.location);
+    return answer.body;
+  }
+
+  #mapFailure(error: unknown, command: string, signal: AbortSignal | undefined): TomcatPdError {
+    if (signal?.aborted) {
+      return new TomcatPdError(ErrorCode.aborted, `${command} at ${this.managerUrl} was aborted.`, {
+        url: this.managerUrl,
+      });
+    }
+    const { code, message } = describeNetworkError(error);
+    return errorForNetworkFailure(code, message, this.#context(command));
+  }
+
+  #context(command: string): ExchangeContext {
+    return { managerUrl: this.managerUrl, user: this.user, command };
+  }
+}
+
+/** Reads only `code` and `message`: an axios error also carries the request config, with the password. */
+function describeNetworkError(error: unknown): { code: string | undefined; message: string } {
+  if (typeof error !== 'object' || error === null) return { code: undefined, message: String(error) };
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
+  const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
+  return {
+    code: typeof code === 'string' && code !== 'ERR_NETWORK' ? code : causeCode,
+    message: typeof message === 'string' ? message : 'network failure',
+  };
+}
+
+function headerValue(headers: unknown): string | undefined {
+  const location = (headers as Record<string, unknown> | undefined)?.location;
+  return typeof location === 'string' ? location : undefined;
+}
