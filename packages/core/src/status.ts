@@ -1,0 +1,57 @@
+import { describeApp, describeApps, type AppStatus, type VersionRole } from './app-status.js';
+import { validateContextPath } from './context-name.js';
+import { usageError } from './errors.js';
+import type { ManagerClient } from './manager-client.js';
+import type { SessionInfo } from './types.js';
+
+export interface StatusReport {
+  target: string;
+  managerUrl: string;
+  apps: AppStatus[];
+}
+
+/** Every app (or one) with each version's state, sessions and role, from a single `list`. */
+export async function getStatus(
+  client: ManagerClient,
+  options: { path?: string; signal?: AbortSignal } = {},
+): Promise<StatusReport> {
+  const path = options.path === undefined ? undefined : validateContextPath(options.path);
+  const entries = await client.list({ signal: options.signal });
+  return {
+    target: client.name,
+    managerUrl: client.managerUrl,
+    apps: path === undefined ? describeApps(entries) : [describeApp(entries, path)],
+  };
+}
+
+export interface SessionsReport {
+  target: string;
+  path: string;
+  versions: { version: string; role: VersionRole; sessions: SessionInfo }[];
+}
+
+/**
+ * The idle-time histogram of each version of an app (or of one version). Reads only: the
+ * `sessions` command is never sent with `idle`, which would expire sessions.
+ */
+export async function getSessions(
+  client: ManagerClient,
+  options: { path: string; version?: string; signal?: AbortSignal },
+): Promise<SessionsReport> {
+  const path = validateContextPath(options.path);
+  const app = describeApp(await client.list({ signal: options.signal }), path);
+  const versions = app.versions.filter((entry) => options.version === undefined || entry.version === options.version);
+  if (versions.length === 0) {
+    throw usageError(
+      options.version === undefined
+        ? `No version of ${path} is deployed on ${client.name}.`
+        : `Version ${options.version} of ${path} is not deployed on ${client.name}.`,
+    );
+  }
+  const report: SessionsReport = { target: client.name, path, versions: [] };
+  for (const entry of versions) {
+    const sessions = await client.sessions({ path, version: entry.version, signal: options.signal });
+    report.versions.push({ version: entry.version, role: entry.role, sessions });
+  }
+  return report;
+}

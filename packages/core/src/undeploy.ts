@@ -1,0 +1,52 @@
+import { withAppLock } from './app-lock.js';
+import { describeApp } from './app-status.js';
+import { validateContextPath } from './context-name.js';
+import { UnsafeOperationError, usageError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { ManagerClient } from './manager-client.js';
+
+export interface UndeployOptions {
+  path: string;
+  version: string;
+  /** Allow undeploying the live version (new visitors then go to the next running one). */
+  force?: boolean;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface UndeployResult {
+  target: string;
+  path: string;
+  version: string;
+  wasLive: boolean;
+  /** Sessions that were on the version and are lost. */
+  sessionsLost: number;
+}
+
+/** Undeploys one version; refuses the live one unless forced. */
+export async function undeployVersion(client: ManagerClient, options: UndeployOptions): Promise<UndeployResult> {
+  const path = validateContextPath(options.path);
+  return withAppLock(client.managerUrl, path, async () => {
+    const app = describeApp(await client.list({ signal: options.signal }), path);
+    const entry = app.versions.find((candidate) => candidate.version === options.version);
+    if (entry === undefined) {
+      throw usageError(`Version ${options.version} of ${path} is not deployed on ${client.name}.`);
+    }
+    if (entry.role === 'live' && !options.force) {
+      throw new UnsafeOperationError(
+        'live-version',
+        `Version ${entry.version} is the live version of ${path}; refusing to undeploy it.`,
+        { hint: 'Roll back instead (it checks an older version takes over), or force it.' },
+      );
+    }
+    (options.logger ?? silentLogger).info?.(`${client.name}: undeploying ${path}##${entry.version}`);
+    await client.undeploy({ path, version: entry.version, signal: options.signal });
+    return {
+      target: client.name,
+      path,
+      version: entry.version,
+      wasLive: entry.role === 'live',
+      sessionsLost: entry.sessions,
+    };
+  });
+}

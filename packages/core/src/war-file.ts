@@ -1,0 +1,36 @@
+import { open, stat } from 'node:fs/promises';
+import { usageError } from './errors.js';
+
+// A zip starts with a local file header (PK\3\4); an empty zip is only an end record (PK\5\6).
+const ZIP_SIGNATURES = [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from([0x50, 0x4b, 0x05, 0x06])];
+
+/**
+ * Checks, before anything is sent, that the WAR is a readable, non-empty zip file, and returns
+ * its size (the upload's Content-Length and progress total).
+ */
+export async function checkWarFile(warFile: string): Promise<{ size: number }> {
+  const info = await stat(warFile).catch((error: NodeJS.ErrnoException) => {
+    throw usageError(`Cannot read the WAR file ${warFile}: ${describeFsError(error)}.`);
+  });
+  if (!info.isFile()) throw usageError(`The WAR ${warFile} is not a file.`);
+  if (info.size === 0) throw usageError(`The WAR file ${warFile} is empty.`);
+  const header = Buffer.alloc(4);
+  const handle = await open(warFile, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw usageError(`Cannot read the WAR file ${warFile}: ${describeFsError(error)}.`);
+  });
+  try {
+    await handle.read(header, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  if (!ZIP_SIGNATURES.some((signature) => signature.equals(header))) {
+    throw usageError(`The file ${warFile} is not a WAR: it is not a zip archive.`, 'Build the WAR again.');
+  }
+  return { size: info.size };
+}
+
+function describeFsError(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'no such file';
+  if (error.code === 'EACCES') return 'permission denied';
+  return error.message;
+}

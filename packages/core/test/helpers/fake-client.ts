@@ -1,0 +1,136 @@
+import { TomcatFailError, type FailKind } from '../../src/errors.js';
+import type { ContextRef, DeployRequest, ManagerClient } from '../../src/manager-client.js';
+import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/types.js';
+
+/** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
+export function entry(path: string, version: string, state: ContextState = 'running', sessions = 0): ContextEntry {
+  const base = `${path === '/' ? 'ROOT' : path.slice(1).replaceAll('/', '#')}${version ? `##${version}` : ''}`;
+  return { path, version, state, sessions: state === 'running' ? sessions : 0, name: base };
+}
+
+/**
+ * An in-memory Manager for unit tests of the operations' decisions: it keeps contexts, records
+ * every call, and can be told to fail a command once or to change state between calls.
+ */
+export class FakeManager implements ManagerClient {
+  readonly name = 'fake';
+  readonly managerUrl = 'http://fake.test/manager';
+  readonly calls: string[] = [];
+  /** Deploys of these versions fail to start, leaving a stopped context (Tomcat's behaviour). */
+  readonly failToStart = new Set<string>();
+  /** The next call of a command throws this, before the server acts. */
+  readonly failNext = new Map<string, Error>();
+  /** The next call of a command acts on the server, then throws this (the answer was lost). */
+  readonly loseAnswer = new Map<string, Error>();
+  /** Runs before each `list` answer: simulates visitors and other processes. */
+  beforeList: ((contexts: ContextEntry[]) => void) | undefined;
+
+  constructor(public contexts: ContextEntry[] = []) {}
+
+  list(): Promise<ContextEntry[]> {
+    return this.#call('list', () => {
+      this.beforeList?.(this.contexts);
+      return this.contexts.map((context) => ({ ...context }));
+    });
+  }
+
+  serverInfo(): Promise<ServerInfo> {
+    return this.#call('serverinfo', () => ({ tomcatVersion: 'Apache Tomcat/10.1.60', fields: {} }));
+  }
+
+  sessions(ref: ContextRef): Promise<SessionInfo> {
+    return this.#call(`sessions ${ref.path}##${ref.version}`, () => {
+      const count = this.#find(ref).sessions;
+      const buckets = count > 0 ? [{ label: '<1', fromMinutes: 0, toMinutes: 1, count }] : [];
+      return { defaultMaxInactiveMinutes: 30, buckets, total: count };
+    });
+  }
+
+  expire(ref: ContextRef & { idleMinutes: number }): Promise<SessionInfo> {
+    return this.#call(`expire ${ref.path}##${ref.version} idle=${ref.idleMinutes}`, () => {
+      const context = this.#find(ref);
+      const expired = context.sessions;
+      context.sessions = 0;
+      return { defaultMaxInactiveMinutes: 30, buckets: [], total: expired, expired };
+    });
+  }
+
+  deploy(request: DeployRequest): Promise<string> {
+    return this.#call(`deploy ${request.path}##${request.version}`, () => {
+      const display = `${request.path}##${request.version}`;
+      const existing = this.contexts.findIndex((c) => c.path === request.path && c.version === request.version);
+      if (existing >= 0 && !request.update) fail('deploy', `Application already exists at path [${display}]`, 'already-exists');
+      if (existing >= 0) this.contexts.splice(existing, 1);
+      if (this.failToStart.has(request.version)) {
+        this.contexts.push({ ...entry(request.path, request.version, 'stopped'), name: `${entry(request.path, request.version).name}.war` });
+        fail('deploy', `Deployed application at context path [${display}] but context failed to start`, 'failed-to-start');
+      }
+      this.contexts.push(entry(request.path, request.version));
+      return `Deployed application at context path [${display}]`;
+    });
+  }
+
+  undeploy(ref: ContextRef): Promise<string> {
+    return this.#call(`undeploy ${ref.path}##${ref.version}`, () => {
+      this.contexts.splice(this.contexts.indexOf(this.#find(ref)), 1);
+      return `Undeployed application at context path [${ref.path}##${ref.version}]`;
+    });
+  }
+
+  start(ref: ContextRef): Promise<string> {
+    return this.#call(`start ${ref.path}##${ref.version}`, () => {
+      this.#find(ref).state = 'running';
+      return 'Started';
+    });
+  }
+
+  stop(ref: ContextRef): Promise<string> {
+    return this.#call(`stop ${ref.path}##${ref.version}`, () => {
+      const context = this.#find(ref);
+      context.state = 'stopped';
+      context.sessions = 0;
+      return 'Stopped';
+    });
+  }
+
+  reload(ref: ContextRef): Promise<string> {
+    return this.#call(`reload ${ref.path}##${ref.version}`, () => 'Reloaded');
+  }
+
+  findLeaks(): Promise<string[]> {
+    return this.#call('findleaks', () => []);
+  }
+
+  /** The calls that changed something (everything but reads). */
+  get changes(): string[] {
+    return this.calls.filter((call) => !/^(list|serverinfo|sessions)/.test(call));
+  }
+
+  #find(ref: ContextRef): ContextEntry {
+    const context = this.contexts.find((c) => c.path === ref.path && c.version === ref.version);
+    if (!context) fail('command', `No context exists named [${ref.path}##${ref.version}]`, 'no-context');
+    return context;
+  }
+
+  async #call<T>(call: string, work: () => T): Promise<T> {
+    this.calls.push(call);
+    await Promise.resolve();
+    const command = call.split(' ')[0] ?? call;
+    const failure = this.failNext.get(command);
+    if (failure) {
+      this.failNext.delete(command);
+      throw failure;
+    }
+    const result = work();
+    const lost = this.loseAnswer.get(command);
+    if (lost) {
+      this.loseAnswer.delete(command);
+      throw lost;
+    }
+    return result;
+  }
+}
+
+function fail(command: string, message: string, kind: FailKind): never {
+  throw new TomcatFailError(command, message, kind);
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { describeApp } from '../src/app-status.js';
+import { planDeploy } from '../src/plan-deploy.js';
+import { entry } from './helpers/fake-client.js';
+
+const app = (...entries: ReturnType<typeof entry>[]) => describeApp(entries, '/shop');
+
+describe('planDeploy', () => {
+  it('starts a new app at 001 and continues the counter at its width', () => {
+    expect(planDeploy(app()).version).toBe('001');
+    expect(planDeploy(app(), { width: 5 }).version).toBe('00001');
+    const plan = planDeploy(app(entry('/shop', '008'), entry('/shop', '009', 'running', 2)));
+    expect(plan).toEqual({
+      path: '/shop',
+      version: '010',
+      displayName: '/shop##010',
+      previousLive: '009',
+      replacesExisting: false,
+    });
+  });
+
+  it('refuses 999 -> 1000 with the reason and a fix, before anything is uploaded', () => {
+    expect(() => planDeploy(app(entry('/shop', '999')))).toThrowError(
+      expect.objectContaining({ code: 'E_UNSAFE', rule: 'ordering-invariant', message: expect.stringMatching(/1000/) }),
+    );
+  });
+
+  it('refuses an explicit version below the live one', () => {
+    expect(() => planDeploy(app(entry('/shop', '007')), { version: '005' })).toThrowError(
+      expect.objectContaining({ code: 'E_UNSAFE', rule: 'ordering-invariant' }),
+    );
+  });
+
+  it('refuses an existing version unless update is asked for', () => {
+    const shop = app(entry('/shop', '004', 'running', 3));
+    expect(() => planDeploy(shop, { version: '004' })).toThrowError(
+      expect.objectContaining({ code: 'E_UNSAFE', rule: 'no-overwrite' }),
+    );
+    expect(planDeploy(shop, { version: '004', update: true })).toMatchObject({ version: '004', replacesExisting: true });
+  });
+
+  it('refuses invalid versions and two version sources as usage errors', () => {
+    expect(() => planDeploy(app(), { version: 'a/b' })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => planDeploy(app(), { version: '1', semver: '1.0.0' })).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
+  });
+
+  it('encodes a semantic version so that 1.10.0 goes live after 1.9.0', () => {
+    const first = planDeploy(app(), { semver: '1.9.0' }).version;
+    expect(planDeploy(app(entry('/shop', first)), { semver: '1.10.0' }).previousLive).toBe(first);
+  });
+});
