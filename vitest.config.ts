@@ -12,14 +12,6 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'cli',
-          root: 'packages/cli',
-          include: ['test/**/*.test.ts'],
-          passWithNoTests: false,
-        },
-      },
-      {
-        test: {
           name: 'integration',
           root: 'test',
           include: ['**/*.test.ts'],
