@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+import { createUsers, noTomcatError, serverXml, tomcatUsersXml, waitForManager } from './tomcat-instance.js';
+import type { TomcatInstance, TomcatOptions, TomcatUser } from './tomcat-instance.js';
+
+/** Debian's layout (packages tomcat10 and tomcat10-admin). */
+export const CATALINA_HOME = '/usr/share/tomcat10';
+export const MANAGER_DOCBASE = '/usr/share/tomcat10-admin/manager';
+const SETPRIV = '/usr/bin/setpriv';
+
+/** Options of a local Tomcat (the same as for every kind). */
+export type LocalTomcatOptions = TomcatOptions;
+
+/** A local Tomcat, with what only a local one can tell. */
+export interface LocalTomcatInstance extends TomcatInstance {
+  readonly kind: 'local';
+  /** The private CATALINA_BASE under os.tmpdir() (removed by stop() unless TOMCAT_PD_TEST_KEEP=1). */
+  readonly catalinaBase: string;
+  /** The JVM's pid while it runs. */
+  readonly pid: number | undefined;
+  /** Milliseconds from spawning the JVM to the first `OK -` from serverinfo, last (re)start. */
+  readonly startupMs: number;
+}
+
+/** TOMCAT_PD_TEST_KEEP=1 keeps every CATALINA_BASE (logs, webapps) for a post-mortem. */
+function keepBase(): boolean {
+  return process.env.TOMCAT_PD_TEST_KEEP === '1';
+}
+
+/** Why Debian's Tomcat cannot be used here, or undefined when it can. */
+export function localTomcatMissing(): string | undefined {
+  if (!existsSync(join(CATALINA_HOME, 'bin/catalina.sh')))
+    return `${CATALINA_HOME}/bin/catalina.sh is missing`;
+  if (!existsSync(MANAGER_DOCBASE)) return `the manager webapp ${MANAGER_DOCBASE} is missing`;
+  return undefined;
+}
+
+/**
+ * Starts Debian's Tomcat on a private CATALINA_BASE (mkdtemp `tomcat-pd-`) and a free port on
+ * 127.0.0.1, and resolves once the manager's text API answers. A port taken by someone else
+ * between choosing and binding it is retried with a new one.
+ */
+export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promise<LocalTomcatInstance> {
+  const missing = localTomcatMissing();
+  if (missing !== undefined) throw noTomcatError(missing);
+  for (let attempt = 1; ; attempt++) {
+    const users = createUsers();
+    const port = await freePort();
+    const base = await prepareBase(port, users, options);
+    const tomcat = new LocalTomcat(base, port, users);
+    try {
+      await tomcat.start();
+      return tomcat;
+    } catch (error) {
+      await tomcat.stop();
+      const bindFailed = String(error).includes('Address already in use');
+      if (!bindFailed || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function prepareBase(
+  port: number,
+  users: Record<'script' | 'guiOnly', TomcatUser>,
+  options: TomcatOptions,
+) {
+  const base = await mkdtemp(join(tmpdir(), 'tomcat-pd-'));
+  await cp(join(CATALINA_HOME, 'etc'), join(base, 'conf'), { recursive: true });
+  for (const dir of ['logs', 'temp', 'webapps', 'work', 'conf/Catalina/localhost']) {
+    await mkdir(join(base, dir), { recursive: true });
+  }
+  await writeFile(join(base, 'conf/server.xml'), serverXml({ port, address: '127.0.0.1', ...options }));
+  await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users));
+  // A descriptor deploys the manager from the package without copying it into webapps/.
+  await writeFile(
+    join(base, 'conf/Catalina/localhost/manager.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${MANAGER_DOCBASE}" privileged="true"/>\n`,
+  );
+  return base;
+}
+
+/** Instances not yet stopped: killed and removed when this process exits, whatever the tests did. */
+const unstopped = new Set<LocalTomcat>();
+process.on('exit', () => {
+  for (const tomcat of unstopped) tomcat.killNow();
+});
+
+class LocalTomcat implements LocalTomcatInstance {
+  readonly kind = 'local' as const;
+  readonly baseUrl: string;
+  readonly managerUrl: string;
+  readonly user: string;
+  readonly password: string;
+  startupMs = 0;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private removed = false;
+
+  constructor(
+    readonly catalinaBase: string,
+    readonly port: number,
+    readonly users: Record<'script' | 'guiOnly', TomcatUser>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.managerUrl = `${this.baseUrl}/manager`;
+    this.user = users.script.name;
+    this.password = users.script.password;
+    unstopped.add(this);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Spawns `catalina.sh run` (which execs the JVM, so the child's pid is the JVM's). */
+  async start(): Promise<void> {
+    if (this.removed) throw new Error(`Tomcat at ${this.catalinaBase} was stopped and removed`);
+    const started = Date.now();
+    const out = openSync(join(this.catalinaBase, 'logs/catalina.out'), 'a');
+    const catalina = join(CATALINA_HOME, 'bin/catalina.sh');
+    // setpriv --pdeathsig: the kernel kills the JVM if this process dies without running its
+    // 'exit' handlers (e.g. a vitest worker killed by SIGKILL or a time-out).
+    const [cmd, args] = existsSync(SETPRIV)
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', catalina, 'run']]
+      : [catalina, ['run']];
+    const child = spawn(cmd, args, { env: this.env(), stdio: ['ignore', out, out] });
+    closeSync(out);
+    this.child = child;
+    let exitNote: string | undefined;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        exitNote = `the JVM exited (code ${code}, signal ${signal})`;
+        resolve();
+      });
+      // A failed spawn may never emit 'exit'.
+      child.once('error', (error) => {
+        exitNote = `spawn failed: ${error.message}`;
+        resolve();
+      });
+    });
+    await waitForManager(this.managerUrl, this.users.script, {
+      failure: () => exitNote,
+      logTail: () => this.logTail(),
+    });
+    this.startupMs = Date.now() - started;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
+    for (const name of ['CATALINA_OPTS', 'CATALINA_PID', 'CATALINA_OUT', 'CATALINA_TMPDIR', 'JPDA_OPTS']) {
+      delete env[name];
+    }
+    return {
+      ...env,
+      CATALINA_HOME,
+      CATALINA_BASE: this.catalinaBase,
+      // English messages whatever the machine's locale; a port that cannot be bound ends the
+      // JVM instead of leaving a Tomcat without connector; serial GC and C1 only start faster.
+      JAVA_OPTS: [
+        '-Xmx256m',
+        '-Djava.security.egd=file:/dev/./urandom',
+        '-Duser.language=en',
+        '-Duser.country=US',
+        '-Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+      ].join(' '),
+    };
+  }
+
+  async logTail(chars = 4_000): Promise<string> {
+    const text = await readFile(join(this.catalinaBase, 'logs/catalina.out'), 'utf8').catch(() => '');
+    return text.slice(-chars);
+  }
+
+  /** Sends `signal`, waits for the exit; SIGKILL if the JVM is still there after 10 s. */
+  private async halt(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10_000).unref());
+    if ((await Promise.race([this.exited, timer])) === 'late') child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.halt('SIGTERM');
+    unstopped.delete(this);
+    if (keepBase() || this.removed) return;
+    this.removed = true;
+    await rm(this.catalinaBase, { recursive: true, force: true });
+  }
+
+  /** Synchronous last resort for process 'exit': SIGKILL, remove CATALINA_BASE. */
+  killNow(): void {
+    this.child?.kill('SIGKILL');
+    if (!keepBase()) rmSync(this.catalinaBase, { recursive: true, force: true });
+  }
+
+  async kill(): Promise<void> {
+    await this.halt('SIGKILL');
+  }
+
+  async restart(): Promise<void> {
+    await this.halt('SIGTERM');
+    await this.start();
+  }
+}

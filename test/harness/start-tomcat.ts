@@ -1,0 +1,60 @@
+import { localTomcatMissing, startLocalTomcat } from './local-tomcat.js';
+import { noTomcatError } from './tomcat-instance.js';
+import type { TomcatInstance, TomcatOptions } from './tomcat-instance.js';
+
+/** The kinds of test Tomcat. */
+export type TomcatKind = TomcatInstance['kind'];
+
+/** How long `auto` waits for a Docker engine to answer before using the local Tomcat. */
+const DOCKER_PROBE_MS = 5_000;
+
+let dockerProbe: Promise<boolean> | undefined;
+
+/**
+ * Whether a Docker engine answers, with testcontainers' own runtime detection (DOCKER_HOST,
+ * ~/.testcontainers.properties, the usual sockets) bounded by a short time-out. testcontainers is
+ * imported only here and in container-tomcat.ts, so local runs do not load it at all.
+ */
+export async function dockerAnswers(timeoutMs = DOCKER_PROBE_MS): Promise<boolean> {
+  dockerProbe ??= (async () => {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const client = getContainerRuntimeClient().then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([client, timeout]).finally(() => clearTimeout(timer));
+  })();
+  return dockerProbe;
+}
+
+/**
+ * The kind chosen by env `TOMCAT_PD_TEST_TOMCAT`: `local`, `docker`, or `auto` (default): Docker
+ * when an engine answers, else Debian's local Tomcat, else an error with install instructions.
+ */
+export async function chooseTomcatKind(): Promise<TomcatKind> {
+  const wanted = (process.env.TOMCAT_PD_TEST_TOMCAT ?? '').trim().toLowerCase() || 'auto';
+  if (wanted === 'local' || wanted === 'docker') return wanted;
+  if (wanted !== 'auto') {
+    throw new Error(`TOMCAT_PD_TEST_TOMCAT must be "local", "docker" or "auto", not "${wanted}"`);
+  }
+  if (await dockerAnswers()) return 'docker';
+  const missing = localTomcatMissing();
+  if (missing !== undefined) throw noTomcatError(`no Docker engine answered and ${missing}`);
+  return 'local';
+}
+
+/**
+ * Starts a Tomcat for a test file (see `chooseTomcatKind`). Never resolves without a running
+ * Tomcat: when none can be had, it throws, and the tests fail instead of passing silently.
+ * Call `stop()` in `afterAll`.
+ */
+export async function startTomcat(options: TomcatOptions = {}): Promise<TomcatInstance> {
+  const kind = await chooseTomcatKind();
+  if (kind === 'local') return startLocalTomcat(options);
+  const { startContainerTomcat } = await import('./container-tomcat.js');
+  return startContainerTomcat(options);
+}
