@@ -8,4 +8,5 @@ export default defineConfig({
   target: 'node20.19',
   sourcemap: true,
   clean: true,
+  logLevel: 'warn',
 });
