@@ -8,12 +8,21 @@ const fixture = useTomcat();
 describe('credentials against a real Tomcat', () => {
   it('says 401 for a wrong password, without the password anywhere in the error', async () => {
     const password = 'wrong-Secret-42';
-    const client = createManagerClient({ url: fixture.tomcat.managerUrl, user: fixture.tomcat.user, password });
+    const client = createManagerClient({
+      url: fixture.tomcat.managerUrl,
+      user: fixture.tomcat.user,
+      password,
+    });
     const error = (await getStatus(client).catch((e: unknown) => e)) as TomcatPdError;
     expect(error).toMatchObject({ code: 'E_AUTH', status: 401 });
     expect(error.message).toContain(`user '${fixture.tomcat.user}'`);
     const basic = Buffer.from(`${fixture.tomcat.user}:${password}`).toString('base64');
-    for (const text of [inspect(error, { depth: 10 }), JSON.stringify(error), String(error.stack), inspect(client)]) {
+    for (const text of [
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+      String(error.stack),
+      inspect(client),
+    ]) {
       expect(text).not.toContain(password);
       expect(text).not.toContain(basic);
     }

@@ -14,7 +14,9 @@ const versionsOf = async (path: string) =>
 describe('failed deploys against a real Tomcat', () => {
   it('refuses a file that is not a zip before sending it', async () => {
     const { client, warDir } = fixture;
-    await expect(deploy(client, { path: '/junk', warFile: await buildCorruptWar(warDir) })).rejects.toMatchObject({
+    await expect(
+      deploy(client, { path: '/junk', warFile: await buildCorruptWar(warDir) }),
+    ).rejects.toMatchObject({
       code: 'E_USAGE',
       message: expect.stringMatching(/not a zip/),
     });
@@ -41,10 +43,13 @@ describe('failed deploys against a real Tomcat', () => {
 
   it('undeploys a valid WAR whose context fails to start', async () => {
     const { client, warDir } = fixture;
-    await deploy(client, { path: '/lsn', warFile: await buildTestWar(warDir, { label: 'ok', fileName: 'lsn.war' }) });
-    await expect(deploy(client, { path: '/lsn', warFile: await buildFailingWar(warDir, 'broken') })).rejects.toMatchObject(
-      { kind: 'failed-to-start' },
-    );
+    await deploy(client, {
+      path: '/lsn',
+      warFile: await buildTestWar(warDir, { label: 'ok', fileName: 'lsn.war' }),
+    });
+    await expect(
+      deploy(client, { path: '/lsn', warFile: await buildFailingWar(warDir, 'broken') }),
+    ).rejects.toMatchObject({ kind: 'failed-to-start' });
     expect(await versionsOf('/lsn')).toEqual([['001', 'running']]);
   });
 
@@ -53,10 +58,12 @@ describe('failed deploys against a real Tomcat', () => {
     const war = await buildTestWar(warDir, { label: 'first', fileName: 'ex1.war' });
     await deploy(client, { path: '/ex', warFile: war, version: '005' });
     const replacement = await buildTestWar(warDir, { label: 'second', fileName: 'ex2.war' });
-    await expect(deploy(client, { path: '/ex', warFile: replacement, version: '005' })).rejects.toMatchObject({
-      code: 'E_UNSAFE',
-      rule: 'no-overwrite',
-    });
+    await expect(deploy(client, { path: '/ex', warFile: replacement, version: '005' })).rejects.toMatchObject(
+      {
+        code: 'E_UNSAFE',
+        rule: 'no-overwrite',
+      },
+    );
     expect(await new Visitor(tomcat.baseUrl).get('/ex/')).toMatchObject({ label: 'first' });
     await deploy(client, { path: '/ex', warFile: replacement, version: '005', update: true });
     expect(await new Visitor(tomcat.baseUrl).get('/ex/')).toMatchObject({ label: 'second', version: '005' });

@@ -9,10 +9,16 @@ const fixture = useTomcat();
 describe('drain against a real Tomcat', () => {
   it('keeps 001 while its session lives, and removes it once the session is expired', async () => {
     const { client, tomcat, warDir } = fixture;
-    await deploy(client, { path: '/dr', warFile: await buildTestWar(warDir, { label: 'one', fileName: 'd1.war' }) });
+    await deploy(client, {
+      path: '/dr',
+      warFile: await buildTestWar(warDir, { label: 'one', fileName: 'd1.war' }),
+    });
     const holder = new Visitor(tomcat.baseUrl);
     expect(await holder.get('/dr/')).toMatchObject({ version: '001' });
-    await deploy(client, { path: '/dr', warFile: await buildTestWar(warDir, { label: 'two', fileName: 'd2.war' }) });
+    await deploy(client, {
+      path: '/dr',
+      warFile: await buildTestWar(warDir, { label: 'two', fileName: 'd2.war' }),
+    });
 
     const planned = await drain(client, { path: '/dr', dryRun: true });
     expect(planned.apps[0]?.versions.map((v) => [v.version, v.action, v.reason])).toEqual([
@@ -35,7 +41,10 @@ describe('drain against a real Tomcat', () => {
   it('undeploys a drained version and spares the ones kept for rollback', async () => {
     const { client, warDir } = fixture;
     for (const label of ['a', 'b', 'c']) {
-      await deploy(client, { path: '/keep', warFile: await buildTestWar(warDir, { label, fileName: `k-${label}.war` }) });
+      await deploy(client, {
+        path: '/keep',
+        warFile: await buildTestWar(warDir, { label, fileName: `k-${label}.war` }),
+      });
     }
     const report = await drain(client, { path: '/keep', keep: 1, graceMs: 0 });
     expect(report.apps[0]?.versions.map((v) => [v.version, v.outcome])).toEqual([

@@ -9,11 +9,17 @@ const fixture = useTomcat();
 describe('paths and versions against a real Tomcat', () => {
   it('deploys versions of ROOT and of a nested path', async () => {
     const { client, tomcat, warDir } = fixture;
-    const root = await deploy(client, { path: '/', warFile: await buildTestWar(warDir, { label: 'root', fileName: 'r.war' }) });
+    const root = await deploy(client, {
+      path: '/',
+      warFile: await buildTestWar(warDir, { label: 'root', fileName: 'r.war' }),
+    });
     expect(root).toMatchObject({ version: '001', displayName: '/##001' });
     expect(await new Visitor(tomcat.baseUrl).get('/')).toMatchObject({ label: 'root', version: '001' });
 
-    const nested = await deploy(client, { path: '/a/b', warFile: await buildTestWar(warDir, { label: 'ab', fileName: 'ab.war' }) });
+    const nested = await deploy(client, {
+      path: '/a/b',
+      warFile: await buildTestWar(warDir, { label: 'ab', fileName: 'ab.war' }),
+    });
     expect(nested).toMatchObject({ version: '001', displayName: '/a/b##001' });
     expect(await new Visitor(tomcat.baseUrl).get('/a/b/')).toMatchObject({ label: 'ab', version: '001' });
 
@@ -25,15 +31,26 @@ describe('paths and versions against a real Tomcat', () => {
 
   it('goes from 009 to 010, which is live', async () => {
     const { client, tomcat, warDir } = fixture;
-    await deploy(client, { path: '/nine', version: '009', warFile: await buildTestWar(warDir, { label: 'nine', fileName: 'n9.war' }) });
-    const next = await deploy(client, { path: '/nine', warFile: await buildTestWar(warDir, { label: 'ten', fileName: 'n10.war' }) });
+    await deploy(client, {
+      path: '/nine',
+      version: '009',
+      warFile: await buildTestWar(warDir, { label: 'nine', fileName: 'n9.war' }),
+    });
+    const next = await deploy(client, {
+      path: '/nine',
+      warFile: await buildTestWar(warDir, { label: 'ten', fileName: 'n10.war' }),
+    });
     expect(next).toMatchObject({ version: '010', live: '010', previousLive: '009' });
     expect(await new Visitor(tomcat.baseUrl).get('/nine/')).toMatchObject({ label: 'ten', version: '010' });
   });
 
   it('refuses 999 -> 1000 with an explanation, uploading nothing', async () => {
     const { client, warDir } = fixture;
-    await deploy(client, { path: '/max', version: '999', warFile: await buildTestWar(warDir, { label: 'max', fileName: 'm.war' }) });
+    await deploy(client, {
+      path: '/max',
+      version: '999',
+      warFile: await buildTestWar(warDir, { label: 'max', fileName: 'm.war' }),
+    });
     const error = (await deploy(client, {
       path: '/max',
       warFile: await buildTestWar(warDir, { label: 'over', fileName: 'o.war' }),
@@ -41,6 +58,8 @@ describe('paths and versions against a real Tomcat', () => {
     expect(error).toMatchObject({ code: 'E_UNSAFE', rule: 'ordering-invariant' });
     expect(error.message).toMatch(/1000.*999/s);
     expect(error.hint).toMatch(/r0001/);
-    expect((await getStatus(client, { path: '/max' })).apps[0]?.versions.map((v) => v.version)).toEqual(['999']);
+    expect((await getStatus(client, { path: '/max' })).apps[0]?.versions.map((v) => v.version)).toEqual([
+      '999',
+    ]);
   });
 });

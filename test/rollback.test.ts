@@ -9,13 +9,19 @@ const fixture = useTomcat();
 describe('rollback against a real Tomcat', () => {
   it('refuses while only one version runs, then falls back to the previous version', async () => {
     const { client, tomcat, warDir } = fixture;
-    await deploy(client, { path: '/rb', warFile: await buildTestWar(warDir, { label: 'good', fileName: 'good.war' }) });
+    await deploy(client, {
+      path: '/rb',
+      warFile: await buildTestWar(warDir, { label: 'good', fileName: 'good.war' }),
+    });
     await expect(rollback(client, { path: '/rb' })).rejects.toMatchObject({
       code: 'E_UNSAFE',
       rule: 'no-older-running-version',
     });
 
-    await deploy(client, { path: '/rb', warFile: await buildTestWar(warDir, { label: 'bad', fileName: 'bad.war' }) });
+    await deploy(client, {
+      path: '/rb',
+      warFile: await buildTestWar(warDir, { label: 'bad', fileName: 'bad.war' }),
+    });
     expect(await new Visitor(tomcat.baseUrl).get('/rb/')).toMatchObject({ label: 'bad', version: '002' });
 
     const result = await rollback(client, { path: '/rb' });
@@ -28,7 +34,10 @@ describe('rollback against a real Tomcat', () => {
   it('stops instead of undeploying with stop, keeping the WAR for a roll-forward', async () => {
     const { client, tomcat, warDir } = fixture;
     for (const label of ['s1', 's2']) {
-      await deploy(client, { path: '/rs', warFile: await buildTestWar(warDir, { label, fileName: `${label}.war` }) });
+      await deploy(client, {
+        path: '/rs',
+        warFile: await buildTestWar(warDir, { label, fileName: `${label}.war` }),
+      });
     }
     const result = await rollback(client, { path: '/rs', stop: true });
     expect(result).toMatchObject({ live: '001', action: 'stopped' });

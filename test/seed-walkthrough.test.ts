@@ -25,7 +25,11 @@ describe('parallel deployment walkthrough against a real Tomcat', () => {
       warFile: v2,
       onProgress: (event) => progress.push(event.phase),
     });
-    expect(second).toMatchObject({ version: '002', previousLive: '001', olderVersions: [{ version: '001', sessions: 1 }] });
+    expect(second).toMatchObject({
+      version: '002',
+      previousLive: '001',
+      olderVersions: [{ version: '001', sessions: 1 }],
+    });
     expect(progress).toContain('uploading');
     expect(progress.at(-1)).toBe('starting');
 

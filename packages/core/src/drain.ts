@@ -51,12 +51,10 @@ export async function drain(client: ManagerClient, options: DrainOptions = {}): 
   const reports = plans.map((plan) => ({
     path: plan.path,
     live: plan.live,
-    versions: plan.decisions.map(
-      (decision): DrainVersionReport => ({
-        ...decision,
-        outcome: decision.action === 'keep' ? 'kept' : 'planned',
-      }),
-    ),
+    versions: plan.decisions.map((decision): DrainVersionReport => ({
+      ...decision,
+      outcome: decision.action === 'keep' ? 'kept' : 'planned',
+    })),
   }));
   if (!options.dryRun) await execute(client, reports, options, path);
   const all = reports.flatMap((app) => app.versions);
@@ -101,7 +99,9 @@ async function expireIdle(
   logger: Logger,
 ): Promise<void> {
   const idleMinutes = options.expireIdleMinutes ?? 0;
-  logger.info?.(`${client.name}: expiring sessions of ${path}##${entry.version} idle for ${idleMinutes}+ minutes`);
+  logger.info?.(
+    `${client.name}: expiring sessions of ${path}##${entry.version} idle for ${idleMinutes}+ minutes`,
+  );
   const info = await client.expire({ path, version: entry.version, idleMinutes, signal: options.signal });
   entry.detail = `${info.expired ?? 0} idle sessions expired`;
 }
@@ -126,7 +126,10 @@ async function waitOutGrace(
   const keyOf = (path: string, version: string) => `${client.managerUrl} ${path}##${version}`;
   // Forget what this drain's scope no longer reports as drained; other targets' keys stay.
   const scope = path === undefined ? `${client.managerUrl} ` : `${client.managerUrl} ${path}##`;
-  tracker.retainOnly(scope, pending.map(({ app, entry }) => keyOf(app.path, entry.version)));
+  tracker.retainOnly(
+    scope,
+    pending.map(({ app, entry }) => keyOf(app.path, entry.version)),
+  );
   return pending.filter(({ app, entry }) => {
     const waitedMs = now - tracker.observe(keyOf(app.path, entry.version), now);
     if (waitedMs >= graceMs) return true;

@@ -57,7 +57,10 @@ export function errorForStatus(status: number, context: ExchangeContext, locatio
   return new TomcatPdError(
     ErrorCode.notManager,
     `${managerUrl} is not Tomcat's Manager text API: ${command} answered HTTP ${status}.`,
-    { ...options, hint: 'The base URL should be the manager application, e.g. http://localhost:8080/manager' },
+    {
+      ...options,
+      hint: 'The base URL should be the manager application, e.g. http://localhost:8080/manager',
+    },
   );
 }
 
@@ -116,5 +119,7 @@ export function isTransientError(error: unknown): boolean {
   if (!(error instanceof TomcatPdError)) return false;
   if (error.code === ErrorCode.server) return true;
   const causeCode = (error.cause as { code?: string } | undefined)?.code;
-  return error.code === ErrorCode.connect && causeCode !== undefined && TRANSIENT_NETWORK_CODES.has(causeCode);
+  return (
+    error.code === ErrorCode.connect && causeCode !== undefined && TRANSIENT_NETWORK_CODES.has(causeCode)
+  );
 }

@@ -3,7 +3,12 @@ import { parseList } from './parse-list.js';
 import { expectOk } from './parse-response.js';
 import { parseServerInfo } from './parse-serverinfo.js';
 import { parseSessions } from './parse-sessions.js';
-import { ManagerTransport, type ManagerTarget, type TransportOptions, type UploadRequestOptions } from './transport.js';
+import {
+  ManagerTransport,
+  type ManagerTarget,
+  type TransportOptions,
+  type UploadRequestOptions,
+} from './transport.js';
 import type { ContextEntry, ServerInfo, SessionInfo } from './types.js';
 
 /** One version of one app: `{ path: '/shop', version: '004' }`; `version: ''` is unversioned. */
@@ -54,7 +59,8 @@ export type ClientOptions = TransportOptions;
 export function createManagerClient(target: ManagerTarget, options: ClientOptions = {}): ManagerClient {
   const transport = new ManagerTransport(target, options);
   const run = async (command: 'undeploy' | 'start' | 'stop' | 'reload', ref: ContextRef) =>
-    expectOk(await transport.command(command, contextParams(ref.path, ref.version), ref.signal), command).message;
+    expectOk(await transport.command(command, contextParams(ref.path, ref.version), ref.signal), command)
+      .message;
   return {
     name: transport.name,
     managerUrl: transport.managerUrl,
@@ -69,6 +75,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
           { ...contextParams(ref.path, ref.version), idle: String(ref.idleMinutes) },
           ref.signal,
         ),
+        'expire',
       ),
     deploy: async (request) => {
       const { path, version, warFile, update, tag, ...uploadOptions } = request;

@@ -39,14 +39,20 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
       'no-overwrite',
       `Version ${version} of ${app.path} already exists (${existing.state}, ${existing.sessions} sessions); ` +
         'refusing to overwrite it.',
-      { hint: 'Leave out the version to deploy the next one, or ask for update to replace it (its sessions are lost).' },
+      {
+        hint: 'Leave out the version to deploy the next one, or ask for update to replace it (its sessions are lost).',
+      },
     );
   }
   const verdict = checkOrdering(version, app.versions, { update: options.update ?? false });
   if (!verdict.ok) {
-    throw new UnsafeOperationError('ordering-invariant', `Deploy of ${app.path} version ${version} refused: ${verdict.reason}`, {
-      hint: verdict.hint,
-    });
+    throw new UnsafeOperationError(
+      'ordering-invariant',
+      `Deploy of ${app.path} version ${version} refused: ${verdict.reason}`,
+      {
+        hint: verdict.hint,
+      },
+    );
   }
   return {
     path: app.path,

@@ -52,10 +52,13 @@ function planApp(app: AppStatus, keep: number, idle: number | undefined): AppDra
     if (live === undefined) return keepIt('no version of this app runs, so none is drained');
     if (entry.version === live) return keepIt('live');
     if (compareVersions(entry.version, live) > 0) {
-      return keepIt('stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)');
+      return keepIt(
+        'stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',
+      );
     }
     if (rollbackTargets.has(entry.version)) return keepIt(`kept for rollback (keep ${keep})`);
-    if (entry.state === 'stopped') return { action: 'undeploy', reason: 'stopped, older than the live version' };
+    if (entry.state === 'stopped')
+      return { action: 'undeploy', reason: 'stopped, older than the live version' };
     if (entry.sessions === 0) return { action: 'undeploy', reason: 'drained: no sessions' };
     if (idle === undefined) return keepIt(`draining: ${entry.sessions} sessions`);
     return {

@@ -26,7 +26,10 @@ export interface RollbackPlan {
 export function planRollback(app: AppStatus, options: RollbackPlanOptions = {}): RollbackPlan {
   const from = app.live;
   if (from === undefined) {
-    throw new UnsafeOperationError('no-live-version', `Rollback of ${app.path} refused: no version of it is running.`);
+    throw new UnsafeOperationError(
+      'no-live-version',
+      `Rollback of ${app.path} refused: no version of it is running.`,
+    );
   }
   const running = app.versions.filter((entry) => entry.state === 'running');
   const to = options.to ?? running.filter((entry) => entry.version !== from).at(-1)?.version;
@@ -69,7 +72,9 @@ function checkTarget(app: AppStatus, to: string, from: string): void {
 }
 
 function listVersions(app: AppStatus): string {
-  return app.versions.map((entry) => `${entry.version || '(unversioned)'} ${entry.state}`).join(', ') || 'none';
+  return (
+    app.versions.map((entry) => `${entry.version || '(unversioned)'} ${entry.state}`).join(', ') || 'none'
+  );
 }
 
 function runningVersions(app: AppStatus): string {

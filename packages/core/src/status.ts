@@ -40,7 +40,9 @@ export async function getSessions(
 ): Promise<SessionsReport> {
   const path = validateContextPath(options.path);
   const app = describeApp(await client.list({ signal: options.signal }), path);
-  const versions = app.versions.filter((entry) => options.version === undefined || entry.version === options.version);
+  const versions = app.versions.filter(
+    (entry) => options.version === undefined || entry.version === options.version,
+  );
   if (versions.length === 0) {
     throw usageError(
       options.version === undefined

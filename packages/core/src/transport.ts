@@ -1,7 +1,12 @@
 import axios, { type AxiosInstance } from 'axios';
 import pRetry from 'p-retry';
 import { ErrorCode, TomcatPdError } from './errors.js';
-import { errorForNetworkFailure, errorForStatus, isTransientError, type ExchangeContext } from './http-errors.js';
+import {
+  errorForNetworkFailure,
+  errorForStatus,
+  isTransientError,
+  type ExchangeContext,
+} from './http-errors.js';
 import type { Logger } from './logger.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
 import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
@@ -75,7 +80,9 @@ export class ManagerTransport {
       shouldRetry: ({ error }) => isTransientError(error),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft > 0 && isTransientError(error)) {
-          logger.debug?.(`${this.name}: ${command} attempt ${attemptNumber} failed (${error.message}); retrying`);
+          logger.debug?.(
+            `${this.name}: ${command} attempt ${attemptNumber} failed (${error.message}); retrying`,
+          );
         }
       },
     });

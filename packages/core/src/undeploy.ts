@@ -24,7 +24,10 @@ export interface UndeployResult {
 }
 
 /** Undeploys one version; refuses the live one unless forced. */
-export async function undeployVersion(client: ManagerClient, options: UndeployOptions): Promise<UndeployResult> {
+export async function undeployVersion(
+  client: ManagerClient,
+  options: UndeployOptions,
+): Promise<UndeployResult> {
   const path = validateContextPath(options.path);
   return withAppLock(client.managerUrl, path, async () => {
     const app = describeApp(await client.list({ signal: options.signal }), path);

@@ -54,7 +54,7 @@ export async function putFile(url: URL, filePath: string, options: UploadOptions
     signal: controller.signal,
     ...(options.agent ? { agent: options.agent } : {}),
   });
-  const answer = readAnswer(request, watchdog.touch);
+  const answer = readAnswer(request, () => watchdog.touch());
   let sentBytes = 0;
   const file = createReadStream(filePath, { highWaterMark: 256 * 1024 });
   file.on('data', (chunk) => {

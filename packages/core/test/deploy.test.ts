@@ -22,7 +22,12 @@ describe('deploy', () => {
   it('deploys the next version and confirms it is live', async () => {
     const tomcat = new FakeManager([entry('/shop', '001', 'running', 2)]);
     const result = await deploy(tomcat, { path: '/shop', warFile: war });
-    expect(result).toMatchObject({ version: '002', live: '002', previousLive: '001', olderVersions: [{ version: '001', sessions: 2 }] });
+    expect(result).toMatchObject({
+      version: '002',
+      live: '002',
+      previousLive: '001',
+      olderVersions: [{ version: '001', sessions: 2 }],
+    });
     expect(tomcat.calls).toEqual(['list', 'deploy /shop##002', 'list']);
   });
 
@@ -40,7 +45,10 @@ describe('deploy', () => {
     const tomcat = new FakeManager([entry('/shop', '001')]);
     tomcat.loseAnswer.set('deploy', new TomcatPdError(ErrorCode.connect, 'connection reset'));
     const error = await deploy(tomcat, { path: '/shop', warFile: war }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.connect, hint: expect.stringMatching(/left running\. It is live/) });
+    expect(error).toMatchObject({
+      code: ErrorCode.connect,
+      hint: expect.stringMatching(/left running\. It is live/),
+    });
     expect(tomcat.changes).toEqual(['deploy /shop##002']);
   });
 
@@ -57,7 +65,7 @@ describe('deploy', () => {
     tomcat.beforeList = (contexts) => {
       if (first) first = false;
       else return;
-      queueMicrotask(() => contexts.push(entry("/shop", "002")));
+      queueMicrotask(() => contexts.push(entry('/shop', '002')));
     };
     const error = await deploy(tomcat, { path: '/shop', warFile: war }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.tomcatFail, kind: 'already-exists' });
@@ -78,7 +86,10 @@ describe('deploy', () => {
 
   it('serialises two deploys of one app so they take different versions', async () => {
     const tomcat = new FakeManager([entry('/shop', '001')]);
-    const results = await Promise.all([deploy(tomcat, { path: '/shop', warFile: war }), deploy(tomcat, { path: '/shop', warFile: war })]);
+    const results = await Promise.all([
+      deploy(tomcat, { path: '/shop', warFile: war }),
+      deploy(tomcat, { path: '/shop', warFile: war }),
+    ]);
     expect(results.map((r) => r.version)).toEqual(['002', '003']);
   });
 });

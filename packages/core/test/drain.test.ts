@@ -5,13 +5,25 @@ import { ErrorCode, TomcatFailError } from '../src/errors.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 const outcomes = (report: Awaited<ReturnType<typeof drain>>) =>
-  Object.fromEntries(report.apps.flatMap((app) => app.versions.map((v) => [`${app.path}##${v.version}`, v.outcome])));
+  Object.fromEntries(
+    report.apps.flatMap((app) => app.versions.map((v) => [`${app.path}##${v.version}`, v.outcome])),
+  );
 
 describe('drain', () => {
   it('undeploys drained versions with one list, then one re-check per undeploy', async () => {
-    const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002', 'running', 1), entry('/a', '003'), entry('/b', '1')]);
+    const tomcat = new FakeManager([
+      entry('/a', '001'),
+      entry('/a', '002', 'running', 1),
+      entry('/a', '003'),
+      entry('/b', '1'),
+    ]);
     const report = await drain(tomcat, { graceMs: 0 });
-    expect(outcomes(report)).toEqual({ '/a##001': 'undeployed', '/a##002': 'kept', '/a##003': 'kept', '/b##1': 'kept' });
+    expect(outcomes(report)).toEqual({
+      '/a##001': 'undeployed',
+      '/a##002': 'kept',
+      '/a##003': 'kept',
+      '/b##1': 'kept',
+    });
     expect(tomcat.calls).toEqual(['list', 'list', 'undeploy /a##001']);
     expect(report).toMatchObject({ undeployed: 1, failed: 0, dryRun: false });
   });
@@ -30,7 +42,10 @@ describe('drain', () => {
       if (++lists === 2) contexts[0]!.sessions = 1;
     };
     const report = await drain(tomcat, { graceMs: 0 });
-    expect(report.apps[0]!.versions[0]).toMatchObject({ outcome: 'skipped', detail: 'on re-check: draining: 1 sessions' });
+    expect(report.apps[0]!.versions[0]).toMatchObject({
+      outcome: 'skipped',
+      detail: 'on re-check: draining: 1 sessions',
+    });
     expect(tomcat.changes).toEqual([]);
   });
 
@@ -60,11 +75,19 @@ describe('drain', () => {
     const tomcat = new FakeManager([entry('/a', '001', 'running', 3), entry('/a', '002')]);
     const report = await drain(tomcat, { graceMs: 0, expireIdleMinutes: 30 });
     expect(tomcat.changes).toEqual(['expire /a##001 idle=30', 'undeploy /a##001']);
-    expect(report.apps[0]!.versions[0]).toMatchObject({ outcome: 'undeployed', detail: '3 idle sessions expired' });
+    expect(report.apps[0]!.versions[0]).toMatchObject({
+      outcome: 'undeployed',
+      detail: '3 idle sessions expired',
+    });
   });
 
   it('reports a failed undeploy and goes on with the others', async () => {
-    const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002'), entry('/b', '1'), entry('/b', '2')]);
+    const tomcat = new FakeManager([
+      entry('/a', '001'),
+      entry('/a', '002'),
+      entry('/b', '1'),
+      entry('/b', '2'),
+    ]);
     tomcat.failNext.set('undeploy', new TomcatFailError('undeploy', 'Unable to delete [x]', 'other'));
     const report = await drain(tomcat, { graceMs: 0 });
     expect(outcomes(report)).toMatchObject({ '/a##001': 'failed', '/b##1': 'undeployed' });

@@ -21,7 +21,11 @@ describe('planDeploy', () => {
 
   it('refuses 999 -> 1000 with the reason and a fix, before anything is uploaded', () => {
     expect(() => planDeploy(app(entry('/shop', '999')))).toThrowError(
-      expect.objectContaining({ code: 'E_UNSAFE', rule: 'ordering-invariant', message: expect.stringMatching(/1000/) }),
+      expect.objectContaining({
+        code: 'E_UNSAFE',
+        rule: 'ordering-invariant',
+        message: expect.stringMatching(/1000/),
+      }),
     );
   });
 
@@ -36,11 +40,16 @@ describe('planDeploy', () => {
     expect(() => planDeploy(shop, { version: '004' })).toThrowError(
       expect.objectContaining({ code: 'E_UNSAFE', rule: 'no-overwrite' }),
     );
-    expect(planDeploy(shop, { version: '004', update: true })).toMatchObject({ version: '004', replacesExisting: true });
+    expect(planDeploy(shop, { version: '004', update: true })).toMatchObject({
+      version: '004',
+      replacesExisting: true,
+    });
   });
 
   it('refuses invalid versions and two version sources as usage errors', () => {
-    expect(() => planDeploy(app(), { version: 'a/b' })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => planDeploy(app(), { version: 'a/b' })).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
     expect(() => planDeploy(app(), { version: '1', semver: '1.0.0' })).toThrowError(
       expect.objectContaining({ code: 'E_USAGE' }),
     );

@@ -41,7 +41,10 @@ describe('planDrain', () => {
   });
 
   it('plans to expire idle sessions of draining versions only when asked', () => {
-    expect(actions({ expireIdleMinutes: 30 })).toMatchObject({ '003': 'expire-then-undeploy', '005': 'keep' });
+    expect(actions({ expireIdleMinutes: 30 })).toMatchObject({
+      '003': 'expire-then-undeploy',
+      '005': 'keep',
+    });
   });
 
   it('drains nothing of an app without a running version', () => {
@@ -51,6 +54,8 @@ describe('planDrain', () => {
 
   it('refuses a negative or fractional keep and idle time', () => {
     expect(() => planDrain([shop], { keep: -1 })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
-    expect(() => planDrain([shop], { expireIdleMinutes: 1.5 })).toThrowError(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(() => planDrain([shop], { expireIdleMinutes: 1.5 })).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
   });
 });

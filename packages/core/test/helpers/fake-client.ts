@@ -3,7 +3,12 @@ import type { ContextRef, DeployRequest, ManagerClient } from '../../src/manager
 import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/types.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
-export function entry(path: string, version: string, state: ContextState = 'running', sessions = 0): ContextEntry {
+export function entry(
+  path: string,
+  version: string,
+  state: ContextState = 'running',
+  sessions = 0,
+): ContextEntry {
   const base = `${path === '/' ? 'ROOT' : path.slice(1).replaceAll('/', '#')}${version ? `##${version}` : ''}`;
   return { path, version, state, sessions: state === 'running' ? sessions : 0, name: base };
 }
@@ -58,12 +63,22 @@ export class FakeManager implements ManagerClient {
   deploy(request: DeployRequest): Promise<string> {
     return this.#call(`deploy ${request.path}##${request.version}`, () => {
       const display = `${request.path}##${request.version}`;
-      const existing = this.contexts.findIndex((c) => c.path === request.path && c.version === request.version);
-      if (existing >= 0 && !request.update) fail('deploy', `Application already exists at path [${display}]`, 'already-exists');
+      const existing = this.contexts.findIndex(
+        (c) => c.path === request.path && c.version === request.version,
+      );
+      if (existing >= 0 && !request.update)
+        fail('deploy', `Application already exists at path [${display}]`, 'already-exists');
       if (existing >= 0) this.contexts.splice(existing, 1);
       if (this.failToStart.has(request.version)) {
-        this.contexts.push({ ...entry(request.path, request.version, 'stopped'), name: `${entry(request.path, request.version).name}.war` });
-        fail('deploy', `Deployed application at context path [${display}] but context failed to start`, 'failed-to-start');
+        this.contexts.push({
+          ...entry(request.path, request.version, 'stopped'),
+          name: `${entry(request.path, request.version).name}.war`,
+        });
+        fail(
+          'deploy',
+          `Deployed application at context path [${display}] but context failed to start`,
+          'failed-to-start',
+        );
       }
       this.contexts.push(entry(request.path, request.version));
       return `Deployed application at context path [${display}]`;

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { ErrorCode, TomcatFailError } from '../src/errors.js';
+import { parseSessions } from '../src/parse-sessions.js';
+import type { SessionInfo } from '../src/types.js';
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+const STATUS = 'OK - Session information for application at context path [/app##001]';
+const HEADER = 'Default maximum session inactive interval is [30] minutes';
+
+// sessions-several-buckets.txt: a web app with session-timeout 2, sessions made 0, ~65 and ~130 s earlier.
+const SEVERAL: SessionInfo = {
+  defaultMaxInactiveMinutes: 2,
+  buckets: [
+    { label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 },
+    { label: '1 - <2', fromMinutes: 1, toMinutes: 2, count: 2 },
+    { label: '>=2', fromMinutes: 2, toMinutes: null, count: 3 },
+  ],
+  total: 6,
+};
+
+describe('parseSessions', () => {
+  it('parses an app without sessions (only the header lines)', () => {
+    expect(parseSessions(fixture('sessions-none.txt'))).toEqual({
+      defaultMaxInactiveMinutes: 30,
+      buckets: [],
+      total: 0,
+    });
+  });
+
+  it('parses one session', () => {
+    expect(parseSessions(fixture('sessions-one.txt'))).toEqual({
+      defaultMaxInactiveMinutes: 30,
+      buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
+      total: 1,
+    });
+  });
+
+  it('parses CRLF answers', () => {
+    expect(parseSessions(fixture('sessions-crlf.txt'))).toEqual(parseSessions(fixture('sessions-one.txt')));
+  });
+
+  it('parses several buckets including the open-ended one', () => {
+    const info = parseSessions(fixture('sessions-several-buckets.txt'));
+    expect(info).toEqual(SEVERAL);
+    expect(info).not.toHaveProperty('expired');
+  });
+
+  it('reads the expired count of expire?idle=0 without counting it as a bucket', () => {
+    expect(parseSessions(fixture('expire-idle0.txt'), 'expire')).toEqual({ ...SEVERAL, expired: 6 });
+  });
+
+  it('parses the bracket-less format of Tomcat before 8.5.15', () => {
+    expect(parseSessions(fixture('old-sessions.txt'))).toEqual({
+      defaultMaxInactiveMinutes: 30,
+      buckets: [
+        { label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 },
+        { label: '1 - <2', fromMinutes: 1, toMinutes: 2, count: 2 },
+        { label: '>=30', fromMinutes: 30, toMinutes: null, count: 1 },
+      ],
+      total: 4,
+    });
+  });
+
+  it('parses the bracket-less expire answer with an unlimited line', () => {
+    expect(parseSessions(fixture('old-expire.txt'), 'expire')).toEqual({
+      defaultMaxInactiveMinutes: 30,
+      buckets: [
+        { label: '<1', fromMinutes: 0, toMinutes: 1, count: 2 },
+        { label: 'unlimited', fromMinutes: 0, toMinutes: null, count: 1 },
+      ],
+      total: 3,
+      expired: 2,
+    });
+  });
+
+  it('counts "Unlimited time" sessions as a bucket spanning all idle times', () => {
+    const info = parseSessions(fixture('sessions-unlimited.txt'));
+    expect(info.buckets[1]).toEqual({ label: 'unlimited', fromMinutes: 0, toMinutes: null, count: 1 });
+    expect(info.total).toBe(3);
+  });
+
+  it('reads a negative default interval and wide buckets', () => {
+    const text = `${STATUS}\nDefault maximum session inactive interval is [-1] minutes\nInactive for [2 - <4] minutes: [5] sessions\n`;
+    expect(parseSessions(text)).toEqual({
+      defaultMaxInactiveMinutes: -1,
+      buckets: [{ label: '2 - <4', fromMinutes: 2, toMinutes: 4, count: 5 }],
+      total: 5,
+    });
+  });
+
+  it('throws TomcatFailError (no-context) when the path has no unversioned context', () => {
+    expect(() => parseSessions(fixture('sessions-no-version-fail.txt'))).toThrow(TomcatFailError);
+    expect(() => parseSessions(fixture('sessions-no-version-fail.txt'))).toThrow(
+      expect.objectContaining({ kind: 'no-context', command: 'sessions' }),
+    );
+  });
+
+  it('throws E_NOT_MANAGER for an HTML page', () => {
+    expect(() => parseSessions(fixture('http-403.html'))).toThrow(
+      expect.objectContaining({ code: ErrorCode.notManager }),
+    );
+  });
+
+  it.each([
+    ['no header', `${STATUS}\n`],
+    ['a wrong header', `${STATUS}\nInactive for [<1] minutes: [1] sessions\n`],
+    ['an unknown line', `${STATUS}\n${HEADER}\nTotal: [4] sessions\n`],
+    ['an unknown label', `${STATUS}\n${HEADER}\nInactive for [about 3] minutes: [1] sessions\n`],
+    ['a truncated bucket', `${STATUS}\n${HEADER}\nInactive for [<1] minutes: [1`],
+    ['mixed formats', `${STATUS}\n${HEADER}\nInactive for [<1 minutes: 1] sessions\n`],
+  ])('throws E_PROTOCOL for %s', (_what, text) => {
+    expect(() => parseSessions(text)).toThrow(expect.objectContaining({ code: ErrorCode.protocol }));
+  });
+});
