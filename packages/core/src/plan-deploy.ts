@@ -44,7 +44,7 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
       },
     );
   }
-  const verdict = checkOrdering(version, app.versions, { update: options.update ?? false });
+  const verdict = checkOrdering(version, app.versions, { update: options.update ?? false, path: app.path });
   if (!verdict.ok) {
     throw new UnsafeOperationError(
       'ordering-invariant',
