@@ -37,7 +37,8 @@ const BRAND = Symbol.for('tomcat-pd.error');
 
 // Basic credentials in a URL (`http://user:pass@host`) and Authorization header values.
 const SECRET_PATTERNS: readonly RegExp[] = [
-  /(\/\/)[^/\s:@]+:[^/\s@]+@/g,
+  // Up to the last `@` before the host, as a URL parser reads it: a password may contain `@`.
+  /(\/\/)[^/?#\s:@]+:[^/?#\s]*@/g,
   /(authorization["']?\s*[:=]\s*["']?)(basic|bearer)\s+[^\s"',}]+/gi,
 ];
 

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
 import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
 import { putFile, type RawAnswer, type UploadOptions } from './upload.js';
+import { uploadableFileSize } from './war-file.js';
 
 /** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
 export interface ManagerTarget {
@@ -72,7 +73,7 @@ export class ManagerTransport {
   /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
   read(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
     const { retries, retryDelayMs, logger } = this.#options;
-    return pRetry(() => this.command(command, params, signal), {
+    const attempts = pRetry(() => this.command(command, params, signal), {
       retries,
       minTimeout: retryDelayMs,
       maxTimeout: 5_000,
@@ -85,6 +86,10 @@ export class ManagerTransport {
           );
         }
       },
+    });
+    // p-retry rejects with the signal's raw reason when it fires between attempts.
+    return attempts.catch((error: unknown) => {
+      throw signal?.aborted ? this.#aborted(command) : error;
     });
   }
 
@@ -105,14 +110,35 @@ export class ManagerTransport {
   /** The streamed PUT of a WAR to `deploy`. Never retried: the caller reconciles from `list`. */
   async upload(params: ManagerParams, warFile: string, options: UploadRequestOptions = {}): Promise<string> {
     const url = buildCommandUrl(this.#textBase, 'deploy', params);
+    const size = await uploadableFileSize(warFile);
     this.#options.logger.debug?.(`${this.name}: PUT ${url.pathname}${url.search}`);
     let answer: RawAnswer;
     try {
-      answer = await putFile(url, warFile, { ...options, headers: { ...this.#headers } });
+      answer = await putFile(url, { path: warFile, size }, { ...options, headers: { ...this.#headers } });
     } catch (error) {
-      throw this.#mapFailure(error, 'deploy', options.signal);
+      const failure = this.#mapFailure(error, 'deploy', options.signal);
+      throw isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
     }
     return this.#bodyOf(answer, 'deploy');
+  }
+
+  /**
+   * Tomcat answers 401/403 without reading a large body and closes the connection, and Node
+   * often reports the broken pipe instead of the answer (TOMCAT-SOURCE.md §1). A small read
+   * tells whether the credentials were the cause.
+   */
+  async #explainBrokenUpload(failure: TomcatPdError): Promise<TomcatPdError> {
+    try {
+      await this.command('serverinfo');
+    } catch (probe) {
+      if (
+        probe instanceof TomcatPdError &&
+        (probe.code === ErrorCode.auth || probe.code === ErrorCode.forbidden)
+      ) {
+        return probe;
+      }
+    }
+    return failure;
   }
 
   #bodyOf(answer: RawAnswer, command: string): string {
@@ -121,13 +147,15 @@ export class ManagerTransport {
   }
 
   #mapFailure(error: unknown, command: string, signal: AbortSignal | undefined): TomcatPdError {
-    if (signal?.aborted) {
-      return new TomcatPdError(ErrorCode.aborted, `${command} at ${this.managerUrl} was aborted.`, {
-        url: this.managerUrl,
-      });
-    }
+    if (signal?.aborted) return this.#aborted(command);
     const { code, message } = describeNetworkError(error);
     return errorForNetworkFailure(code, message, this.#context(command));
+  }
+
+  #aborted(command: string): TomcatPdError {
+    return new TomcatPdError(ErrorCode.aborted, `${command} at ${this.managerUrl} was aborted.`, {
+      url: this.managerUrl,
+    });
   }
 
   #context(command: string): ExchangeContext {
@@ -144,6 +172,11 @@ function describeNetworkError(error: unknown): { code: string | undefined; messa
     code: typeof code === 'string' && code !== 'ERR_NETWORK' ? code : causeCode,
     message: typeof message === 'string' ? message : 'network failure',
   };
+}
+
+function isBrokenPipe(failure: TomcatPdError): boolean {
+  const code = (failure.cause as { code?: string } | undefined)?.code;
+  return failure.code === ErrorCode.connect && (code === 'EPIPE' || code === 'ECONNRESET');
 }
 
 function headerValue(headers: unknown): string | undefined {

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
@@ -37,8 +36,12 @@ export const STALLED = 'ERR_STALLED';
  * in memory: node:http with a pipeline keeps RSS flat, where axios (follow-redirects) buffers
  * every chunk for a possible replay (STACK.md: 359 MB RSS for a 300 MB WAR).
  */
-export async function putFile(url: URL, filePath: string, options: UploadOptions): Promise<RawAnswer> {
-  const totalBytes = (await stat(filePath)).size;
+export async function putFile(
+  url: URL,
+  file: { path: string; size: number },
+  options: UploadOptions,
+): Promise<RawAnswer> {
+  const totalBytes = file.size;
   const controller = new AbortController();
   const abortFromCaller = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', abortFromCaller, { once: true });
@@ -54,10 +57,17 @@ export async function putFile(url: URL, filePath: string, options: UploadOptions
     signal: controller.signal,
     ...(options.agent ? { agent: options.agent } : {}),
   });
-  const answer = readAnswer(request, () => watchdog.touch());
+  const body = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+  const answer = readAnswer(request, () => watchdog.touch()).then((result) => {
+    // An answer before the whole body was sent is a refusal (401, 403, ...): stop sending.
+    if (!request.writableFinished) {
+      body.destroy();
+      request.destroy();
+    }
+    return result;
+  });
   let sentBytes = 0;
-  const file = createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  file.on('data', (chunk) => {
+  body.on('data', (chunk) => {
     sentBytes += chunk.length;
     watchdog.touch();
     options.onProgress?.({ phase: 'uploading', sentBytes, totalBytes });
@@ -68,7 +78,7 @@ export async function putFile(url: URL, filePath: string, options: UploadOptions
   });
   try {
     // An early answer (a 401 before the body was read) can break the pipe: the answer wins.
-    const [, result] = await Promise.allSettled([pipeline(file, request), answer]);
+    const [, result] = await Promise.allSettled([pipeline(body, request), answer]);
     if (result.status === 'fulfilled') return result.value;
     throw controller.signal.aborted ? controller.signal.reason : result.reason;
   } finally {

@@ -1,0 +1,214 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  ErrorCode,
+  TomcatFailError,
+  TomcatPdError,
+  UnsafeOperationError,
+  isTomcatPdError,
+  redactSecrets,
+  usageError,
+} from '../src/errors.js';
+
+const PASSWORD = 'S3cret:p@ss';
+const BASIC = Buffer.from(`deployer:${PASSWORD}`).toString('base64');
+
+/** Every way an error gets printed or logged. */
+function renderings(error: Error): string[] {
+  return [
+    inspect(error, { depth: 10 }),
+    inspect(error, { depth: 10, showHidden: true }),
+    JSON.stringify(error),
+    String(error),
+    error.stack ?? '',
+  ];
+}
+
+/** What an axios error looks like: the request config holds the password in two forms. */
+function axiosLikeError(): Error {
+  return Object.assign(
+    new Error(
+      `Request to http://deployer:S3cret@localhost:8080/manager failed, Authorization: Basic ${BASIC}`,
+    ),
+    {
+      code: 'ECONNRESET',
+      config: {
+        auth: { username: 'deployer', password: PASSWORD },
+        headers: { Authorization: `Basic ${BASIC}` },
+      },
+      request: { _header: `GET /manager/text/list HTTP/1.1\r\nAuthorization: Basic ${BASIC}\r\n` },
+    },
+  );
+}
+
+describe('redactSecrets', () => {
+  it('removes credentials from URLs', () => {
+    expect(redactSecrets('GET http://deployer:S3cret@localhost:8080/manager/text/list')).toBe(
+      'GET http://[redacted]@localhost:8080/manager/text/list',
+    );
+    expect(redactSecrets('a https://u:p@h1/x and https://v:q@h2/y')).toBe(
+      'a https://[redacted]@h1/x and https://[redacted]@h2/y',
+    );
+  });
+
+  it.each([
+    [`Authorization: Basic ${BASIC}`, 'Authorization: [redacted]'],
+    [`authorization: 'Basic ${BASIC}'`, "authorization: '[redacted]'"],
+    [`{"Authorization":"Basic ${BASIC}","x":1}`, '{"Authorization":"[redacted]","x":1}'],
+    ['AUTHORIZATION=Bearer abc.def.ghi', 'AUTHORIZATION=[redacted]'],
+  ])('removes the Authorization value of %j', (text, redacted) => {
+    expect(redactSecrets(text)).toBe(redacted);
+  });
+
+  it('leaves secret-free text alone', () => {
+    const text = 'FAIL - No context exists named [&#47;a:b@c] at http://localhost:8080/manager?x=a:b@c';
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  // WHATWG URLs put the user info up to the LAST '@' of the authority: stopping at the first one
+  // would leak the tail of a password like `S3cret:p@ss`.
+  it('removes the whole password when it contains an @', () => {
+    expect(redactSecrets(`http://deployer:${PASSWORD}@localhost:8080/manager`)).toBe(
+      'http://[redacted]@localhost:8080/manager',
+    );
+  });
+});
+
+describe('TomcatPdError', () => {
+  it('carries code, url, status and hint, and prints them in toJSON', () => {
+    const error = new TomcatPdError(ErrorCode.auth, 'rejected', {
+      url: 'http://h/manager',
+      status: 401,
+      hint: 'wait',
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('TomcatPdError');
+    expect(error.toJSON()).toEqual({
+      name: 'TomcatPdError',
+      code: 'E_AUTH',
+      message: 'rejected',
+      url: 'http://h/manager',
+      status: 401,
+      hint: 'wait',
+    });
+    expect(JSON.parse(JSON.stringify(error))).toEqual(error.toJSON());
+    expect(new TomcatPdError(ErrorCode.usage, 'bad').toJSON()).toEqual({
+      name: 'TomcatPdError',
+      code: 'E_USAGE',
+      message: 'bad',
+    });
+  });
+
+  it('redacts message, url and hint given to it', () => {
+    const error = new TomcatPdError(ErrorCode.connect, `failed with Authorization: Basic ${BASIC}`, {
+      url: 'http://deployer:S3cret@h/manager',
+      hint: 'try http://deployer:S3cret@h/manager again',
+    });
+    for (const text of renderings(error)) {
+      expect(text).not.toContain('S3cret');
+      expect(text).not.toContain(BASIC);
+    }
+  });
+
+  it('keeps only the code and a redacted message of a cause that holds a password', () => {
+    const error = new TomcatPdError(ErrorCode.connect, 'Cannot reach the Manager', {
+      cause: axiosLikeError(),
+    });
+    expect(error.cause).toEqual({
+      code: 'ECONNRESET',
+      message: 'Request to http://[redacted]@localhost:8080/manager failed, Authorization: [redacted]',
+    });
+    for (const text of renderings(error)) {
+      expect(text).not.toContain('S3cret');
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(BASIC);
+    }
+  });
+
+  it('describes a non-Error cause as redacted text', () => {
+    const error = new TomcatPdError(ErrorCode.connect, 'x', { cause: `Authorization: Basic ${BASIC}` });
+    expect(error.cause).toEqual({ message: 'Authorization: [redacted]' });
+    const plain = new TomcatPdError(ErrorCode.connect, 'x', { cause: { password: PASSWORD } });
+    expect(inspect(plain, { depth: 10 })).not.toContain(PASSWORD);
+  });
+
+  it('has no cause property when none was given', () => {
+    expect('cause' in new TomcatPdError(ErrorCode.usage, 'x')).toBe(false);
+  });
+});
+
+describe('subclasses', () => {
+  it('TomcatFailError adds command, kind and Tomcat message', () => {
+    const error = new TomcatFailError(
+      'deploy',
+      'Application already exists at path [/app##002]',
+      'already-exists',
+    );
+    expect(error.code).toBe('E_TOMCAT_FAIL');
+    expect(error.name).toBe('TomcatFailError');
+    expect(error.message).toBe('Tomcat refused deploy: Application already exists at path [/app##002]');
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      code: 'E_TOMCAT_FAIL',
+      command: 'deploy',
+      kind: 'already-exists',
+      tomcatMessage: 'Application already exists at path [/app##002]',
+    });
+  });
+
+  it('UnsafeOperationError adds the rule', () => {
+    const error = new UnsafeOperationError('ordering-invariant', '1000 sorts below 999');
+    expect(error.code).toBe('E_UNSAFE');
+    expect(error.toJSON()).toMatchObject({ name: 'UnsafeOperationError', rule: 'ordering-invariant' });
+  });
+
+  it('usageError makes an E_USAGE with an optional hint', () => {
+    expect(usageError('bad').toJSON()).toEqual({ name: 'TomcatPdError', code: 'E_USAGE', message: 'bad' });
+    expect(usageError('bad', 'do this').hint).toBe('do this');
+  });
+});
+
+describe('isTomcatPdError', () => {
+  it('is true for the errors of this library', () => {
+    expect(isTomcatPdError(new TomcatPdError(ErrorCode.usage, 'x'))).toBe(true);
+    expect(isTomcatPdError(new TomcatFailError('list', 'x', 'other'))).toBe(true);
+    expect(isTomcatPdError(new UnsafeOperationError('r', 'x'))).toBe(true);
+  });
+
+  it('is true for an object with the shared brand (another copy of the package)', () => {
+    expect(isTomcatPdError({ [Symbol.for('tomcat-pd.error')]: true, code: 'E_AUTH' })).toBe(true);
+  });
+
+  it.each([
+    ['a plain Error', new Error('x')],
+    ['an Error with a code', Object.assign(new Error('x'), { code: 'E_AUTH', name: 'TomcatPdError' })],
+    ['a wrong brand value', { [Symbol.for('tomcat-pd.error')]: 'yes' }],
+    ['a local symbol', { [Symbol('tomcat-pd.error')]: true }],
+    ['null', null],
+    ['a string', 'E_AUTH'],
+    ['undefined', undefined],
+  ])('is false for %s', (_what, value) => {
+    expect(isTomcatPdError(value)).toBe(false);
+  });
+});
+
+describe('prependHint', () => {
+  it('sets the note as the hint when there is none', () => {
+    const error = new TomcatPdError(ErrorCode.operation, 'x');
+    expect(error.prependHint('The server keeps /app##004.')).toBe(error);
+    expect(error.hint).toBe('The server keeps /app##004.');
+  });
+
+  it('puts the note before an existing hint', () => {
+    const error = new TomcatPdError(ErrorCode.connect, 'x', { hint: 'Is Tomcat running?' });
+    error.prependHint('Nothing was deployed.');
+    expect(error.hint).toBe('Nothing was deployed. Is Tomcat running?');
+    expect(error.toJSON().hint).toBe('Nothing was deployed. Is Tomcat running?');
+  });
+
+  it('redacts the note', () => {
+    const error = new TomcatPdError(ErrorCode.connect, 'x').prependHint(
+      'at http://deployer:S3cret@h/manager',
+    );
+    expect(error.hint).toBe('at http://[redacted]@h/manager');
+  });
+});
