@@ -20,6 +20,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: more Tomcats at once only slows each one down.
           maxWorkers: 2,
+          // After the unit tests (a project with its own maxWorkers needs its own group).
+          sequence: { groupOrder: 1 },
         },
       },
     ],
