@@ -4,7 +4,7 @@ import { validateContextPath } from './context-name.js';
 import { ErrorCode, TomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
-import { planDeploy, type DeployPlan, type DeployPlanOptions } from './plan-deploy.js';
+import { planDeploy, validateDeployOptions, type DeployPlan, type DeployPlanOptions } from './plan-deploy.js';
 import { reconcileFailedDeploy } from './reconcile-deploy.js';
 import type { UploadProgress } from './upload.js';
 import { checkWarFile } from './war-file.js';
@@ -51,6 +51,7 @@ export interface DeployResult {
  */
 export async function deploy(client: ManagerClient, options: DeployOptions): Promise<DeployResult> {
   const path = validateContextPath(options.path);
+  validateDeployOptions(options);
   const { size } = await checkWarFile(options.warFile);
   return withAppLock(client.managerUrl, path, async () => {
     const started = Date.now();

@@ -51,7 +51,7 @@ export { encodeSemver } from './semver-version.js';
 // Operations: plans (pure) and their execution
 export { describeApp, describeApps } from './app-status.js';
 export type { AppStatus, VersionRole, VersionStatus } from './app-status.js';
-export { planDeploy } from './plan-deploy.js';
+export { planDeploy, validateDeployOptions } from './plan-deploy.js';
 export type { DeployPlan, DeployPlanOptions } from './plan-deploy.js';
 export { deploy } from './deploy.js';
 export type { DeployOptions, DeployResult } from './deploy.js';

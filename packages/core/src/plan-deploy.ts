@@ -63,6 +63,14 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
   };
 }
 
+/**
+ * Checks the version options on their own (valid version or semver, not both, a valid width),
+ * so that bad input is refused before any request: the same rules as {@link planDeploy}.
+ */
+export function validateDeployOptions(options: DeployPlanOptions): void {
+  chooseVersion({ path: '/', live: undefined, versions: [] }, options);
+}
+
 function chooseVersion(app: AppStatus, options: DeployPlanOptions): string {
   if (options.version !== undefined && options.semver !== undefined) {
     throw usageError('Give either a version or a semantic version, not both.');

@@ -78,6 +78,9 @@ describe('deploy', () => {
       { path: 'shop', warFile: war },
       { path: '/shop', warFile: notZip },
       { path: '/shop', warFile: join(tmpdir(), 'does-not-exist.war') },
+      { path: '/shop', warFile: war, version: 'a/b' },
+      { path: '/shop', warFile: war, semver: 'not-semver' },
+      { path: '/shop', warFile: war, width: 0 },
     ]) {
       await expect(deploy(tomcat, options)).rejects.toMatchObject({ code: ErrorCode.usage });
     }
