@@ -1,5 +1,30 @@
-// The tomcat-pd command arrives with the CLI issue; until then it only says what it is.
-import { createRequire } from 'node:module';
+import { CommanderError } from 'commander';
+import { exitCodeFor } from './exit-codes.js';
+import { buildProgram } from './program.js';
+import { ReportedError } from './run-command.js';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-process.stdout.write(`tomcat-pd ${version}: the commands are not built yet; use @tomcat-pd/core.\n`);
+/**
+ * The entry point. SIGINT and SIGTERM abort the running command through its AbortSignal (a
+ * periodic drain then finishes its cycle's step and exits 0); a second signal exits at once.
+ */
+async function main(): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const program = buildProgram(controller.signal);
+  try {
+    await program.parseAsync(process.argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof ReportedError) return exitCodeFor(error.reported);
+    // commander has printed its own message (and the usage) for a parse error.
+    if (!(error instanceof CommanderError)) process.stderr.write(`error: ${String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+process.exitCode = await main();

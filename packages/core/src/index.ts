@@ -23,6 +23,7 @@ export {
   UnsafeOperationError,
   isTomcatPdError,
   redactSecrets,
+  usageError,
 } from './errors.js';
 export type { ErrorCodeValue, FailKind, TomcatPdErrorOptions } from './errors.js';
 

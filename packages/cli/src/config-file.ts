@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { usageError } from '@tomcat-pd/core';
+
+/** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
+export interface TargetConfig {
+  name: string;
+  url: string;
+  user?: string;
+  /** The environment variable that holds this target's password. */
+  passwordEnv?: string;
+  /** A file whose first line is this target's password. */
+  passwordFile?: string;
+}
+
+export interface ConfigFile {
+  /** Where it was read from, for messages. */
+  source: string;
+  targets: TargetConfig[];
+  defaults: { path?: string; width?: number };
+}
+
+export const DEFAULT_CONFIG_FILE = 'tomcat-pd.json';
+
+/**
+ * Reads `--config FILE`, or `tomcat-pd.json` in the working directory when present. A file that
+ * is not valid JSON, or not of the documented shape, is a usage error that says where.
+ */
+export async function loadConfigFile(
+  explicit: string | undefined,
+  cwd = process.cwd(),
+): Promise<ConfigFile | undefined> {
+  const file = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (explicit === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw usageError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+  }
+  return validateConfig(parseJson(text, file), file);
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
+    throw usageError(`The config file ${file} is not valid JSON${where}: ${message}`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+const TOP_KEYS = new Set(['targets', 'defaults']);
+const TARGET_KEYS = new Set(['name', 'url', 'user', 'passwordEnv', 'passwordFile']);
+const DEFAULT_KEYS = new Set(['path', 'width']);
+
+function validateConfig(value: unknown, file: string): ConfigFile {
+  const fail = (problem: string) => usageError(`The config file ${file}: ${problem}`);
+  if (!isObject(value)) throw fail('it must be a JSON object.');
+  checkKeys(value, TOP_KEYS, '', fail);
+  const targets = value.targets ?? [];
+  if (!Array.isArray(targets)) throw fail('"targets" must be an array.');
+  const defaults = value.defaults ?? {};
+  if (!isObject(defaults)) throw fail('"defaults" must be an object.');
+  checkKeys(defaults, DEFAULT_KEYS, 'defaults.', fail);
+  if (defaults.path !== undefined && typeof defaults.path !== 'string')
+    throw fail('"defaults.path" must be a string.');
+  if (defaults.width !== undefined && !Number.isInteger(defaults.width))
+    throw fail('"defaults.width" must be a whole number.');
+  const checked = targets.map((target, index) => validateTarget(target, index, fail));
+  const names = checked.map((target) => target.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
+  return { source: file, targets: checked, defaults: defaults as ConfigFile['defaults'] };
+}
+
+function validateTarget(target: unknown, index: number, fail: (problem: string) => Error): TargetConfig {
+  const where = `targets[${index}]`;
+  if (!isObject(target)) throw fail(`${where} must be an object.`);
+  checkKeys(target, TARGET_KEYS, `${where}.`, fail);
+  for (const key of TARGET_KEYS) {
+    if (target[key] !== undefined && typeof target[key] !== 'string')
+      throw fail(`${where}.${key} must be a string.`);
+  }
+  if (typeof target.name !== 'string' || target.name === '') throw fail(`${where} needs a "name".`);
+  if (typeof target.url !== 'string' || target.url === '')
+    throw fail(`${where} ("${target.name}") needs a "url".`);
+  if (target.passwordEnv !== undefined && target.passwordFile !== undefined) {
+    throw fail(`${where} ("${target.name}") has both passwordEnv and passwordFile; keep one.`);
+  }
+  return target as unknown as TargetConfig;
+}
+
+function checkKeys(
+  object: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  prefix: string,
+  fail: (problem: string) => Error,
+): void {
+  const unknown = Object.keys(object).find((key) => !allowed.has(key));
+  if (unknown !== undefined) {
+    throw fail(`unknown key "${prefix}${unknown}" (known: ${[...allowed].join(', ')}).`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { usageError, type ManagerTarget } from '@tomcat-pd/core';
+import type { ConfigFile } from './config-file.js';
+
+/** The global connection options, after commander merged flags and their environment variables. */
+export interface ConnectionOptions {
+  url?: string;
+  user?: string;
+  target?: string;
+  passwordStdin?: boolean;
+}
+
+/**
+ * Which Tomcat Managers a command talks to, with credentials. Precedence: flags, then the
+ * environment (`TOMCAT_PD_URL`, `TOMCAT_PD_USER`, `TOMCAT_PD_PASSWORD`), then the config file.
+ * There is no password flag: argv is visible to every user of the machine.
+ */
+export async function resolveTargets(
+  options: ConnectionOptions,
+  config: ConfigFile | undefined,
+  readStdin: () => Promise<string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ManagerTarget[]> {
+  const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
+  if (options.url !== undefined) {
+    if (options.target !== undefined) throw usageError('Give either --url or --target, not both.');
+    return [
+      {
+        name: options.url,
+        url: options.url,
+        user: requireUser(options.user, options.url),
+        password: requirePassword(sharedPassword, options.url),
+      },
+    ];
+  }
+  if (config === undefined || config.targets.length === 0) {
+    throw usageError(
+      'No Tomcat to talk to.',
+      'Give --url (or TOMCAT_PD_URL), or a config file (tomcat-pd.json or --config FILE) with targets.',
+    );
+  }
+  return Promise.all(
+    selectTargets(config, options.target).map(async (target) => ({
+      name: target.name,
+      url: target.url,
+      user: requireUser(options.user ?? target.user, target.name),
+      password: requirePassword(sharedPassword ?? (await configPassword(target, env)), target.name),
+    })),
+  );
+}
+
+function selectTargets(config: ConfigFile, wanted: string | undefined): ConfigFile['targets'] {
+  if (wanted === undefined) return config.targets;
+  const names = wanted
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const known = config.targets.map((target) => target.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw usageError(
+      `Unknown target ${unknown.map((name) => `"${name}"`).join(', ') || '""'} in --target.`,
+      `Targets in ${config.source}: ${known.join(', ')}.`,
+    );
+  }
+  return config.targets.filter((target) => names.includes(target.name));
+}
+
+async function configPassword(
+  target: ConfigFile['targets'][number],
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  if (target.passwordEnv !== undefined) {
+    const value = env[target.passwordEnv];
+    if (value === undefined || value === '') {
+      throw usageError(
+        `The password of target "${target.name}" is to come from $${target.passwordEnv}, which is not set.`,
+      );
+    }
+    return value;
+  }
+  if (target.passwordFile !== undefined) {
+    try {
+      return firstLine(await readFile(target.passwordFile, 'utf8'));
+    } catch (error) {
+      throw usageError(
+        `Cannot read the password file of target "${target.name}": ${(error as Error).message}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function requireUser(user: string | undefined, where: string): string {
+  if (user === undefined || user === '') {
+    throw usageError(
+      `No user for ${where}.`,
+      'Give --user (or TOMCAT_PD_USER), or "user" in the config target.',
+    );
+  }
+  return user;
+}
+
+function requirePassword(password: string | undefined, where: string): string {
+  if (password === undefined || password === '') {
+    throw usageError(
+      `No password for ${where}.`,
+      'Set TOMCAT_PD_PASSWORD, pipe it with --password-stdin, or give the config target a passwordEnv or passwordFile.',
+    );
+  }
+  return password;
+}
+
+/** A password is the first line: a trailing newline from `echo` or a file is not part of it. */
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? '';
+}

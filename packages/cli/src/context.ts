@@ -1,0 +1,52 @@
+import { createManagerClient, usageError, type ManagerClient } from '@tomcat-pd/core';
+import { loadConfigFile, type ConfigFile } from './config-file.js';
+import { resolveTargets } from './connection.js';
+import { parseDuration, parseWholeNumber } from './durations.js';
+import type { GlobalOptions } from './global-options.js';
+import type { Output } from './output.js';
+
+/** What a command needs besides its own options: output, the config defaults, a client, a signal. */
+export interface CliContext {
+  output: Output;
+  defaults: ConfigFile['defaults'];
+  /** Aborted on SIGINT or SIGTERM. */
+  signal: AbortSignal;
+  /** The one Manager this command talks to. */
+  client(): Promise<ManagerClient>;
+}
+
+export async function createContext(
+  options: GlobalOptions,
+  output: Output,
+  signal: AbortSignal,
+): Promise<CliContext> {
+  const config = await loadConfigFile(options.config);
+  const transport = {
+    ...(options.timeout === undefined ? {} : { timeoutMs: parseDuration(options.timeout, '--timeout') }),
+    ...(options.retries === undefined ? {} : { retries: parseWholeNumber(options.retries, '--retries') }),
+    logger: output.logger,
+  };
+  return {
+    output,
+    defaults: config?.defaults ?? {},
+    signal,
+    async client() {
+      const targets = await resolveTargets(options, config, readStdin);
+      if (targets.length > 1) {
+        throw usageError(
+          `This command works on one target; ${targets.length} are selected (${targets.map((t) => t.name).join(', ')}).`,
+          'Pick one with --target NAME.',
+        );
+      }
+      return createManagerClient(targets[0]!, transport);
+    },
+  };
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw usageError('--password-stdin reads the password from a pipe, not a terminal.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core';
+
+/** PRODUCT.md's exit codes: what scripts and CI pipelines branch on. */
+export const ExitCode = {
+  ok: 0,
+  /** The operation failed: Tomcat refused, or a step failed. */
+  failed: 1,
+  /** Bad usage or bad input: nothing was sent. */
+  usage: 2,
+  /** Refused by a safety rule: nothing was changed. */
+  unsafe: 3,
+  /** Cannot connect or authenticate. */
+  connect: 4,
+} as const;
+
+/** The one place that turns an error into an exit code. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  if (!isTomcatPdError(error)) return ExitCode.failed;
+  switch (error.code) {
+    case ErrorCode.usage:
+      return ExitCode.usage;
+    case ErrorCode.unsafe:
+      return ExitCode.unsafe;
+    case ErrorCode.auth:
+    case ErrorCode.forbidden:
+    case ErrorCode.connect:
+    case ErrorCode.notManager:
+      return ExitCode.connect;
+    default:
+      return ExitCode.failed;
+  }
+}

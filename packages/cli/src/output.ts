@@ -1,0 +1,91 @@
+import pc from 'picocolors';
+import { isTomcatPdError, redactSecrets, type Logger } from '@tomcat-pd/core';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** commander's `--no-color` gives `color: false`. */
+  color: boolean;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/**
+ * Everything the CLI writes goes through here. stdout carries the result only (one JSON
+ * document with `--json`); messages, progress and warnings go to stderr. Colour only on a TTY,
+ * never with `NO_COLOR` or `--no-color`. Every line passes through the secret redaction.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly colors: Colors;
+  readonly stderrColors: Colors;
+
+  constructor(
+    options: OutputOptions,
+    private readonly stdout: NodeJS.WriteStream = process.stdout,
+    private readonly stderr: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.json = options.json;
+    this.quiet = options.quiet;
+    this.verbose = options.verbose;
+    const allowed = options.color && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+    this.colors = pc.createColors(allowed && stdout.isTTY === true);
+    this.stderrColors = pc.createColors(allowed && stderr.isTTY === true);
+  }
+
+  /** Whether a progress bar may draw on stderr. */
+  get canDrawProgress(): boolean {
+    return this.stderr.isTTY === true && !this.quiet;
+  }
+
+  get stderrStream(): NodeJS.WriteStream {
+    return this.stderr;
+  }
+
+  /** The command's result: text for people, or the JSON document. */
+  result(document: unknown, human: () => string): void {
+    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify(document, null, 2))}\n`);
+    else if (!this.quiet) this.stdout.write(`${redactSecrets(human())}\n`);
+  }
+
+  /** One JSON line (a cycle of `drain --every`), or text for people. */
+  line(document: unknown, human: () => string): void {
+    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify(document))}\n`);
+    else if (!this.quiet) this.stdout.write(`${redactSecrets(human())}\n`);
+  }
+
+  /** A message about progress, for people, on stderr. */
+  info(text: string): void {
+    if (!this.quiet && !this.json) this.stderr.write(`${redactSecrets(text)}\n`);
+  }
+
+  warn(text: string): void {
+    this.stderr.write(`${this.stderrColors.yellow('warning:')} ${redactSecrets(text)}\n`);
+  }
+
+  /** An error: JSON on stdout with `--json` (the one document), and always a line on stderr. */
+  error(error: unknown, usage?: string): void {
+    const details = isTomcatPdError(error) ? error.toJSON() : { message: String(error) };
+    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }, null, 2))}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    const lines = [`${this.stderrColors.red('error:')} ${message}`];
+    if (isTomcatPdError(error) && error.hint) lines.push(`${this.stderrColors.dim('hint:')} ${error.hint}`);
+    if (usage) lines.push(usage);
+    this.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
+  }
+
+  /** The library's logger: `--verbose` shows debug lines, `--quiet` hides info. */
+  get logger(): Logger {
+    const write = (prefix: string) => (message: string) =>
+      this.stderr.write(`${this.stderrColors.dim(prefix)}${redactSecrets(message)}\n`);
+    return {
+      ...(this.verbose ? { debug: write('debug: ') } : {}),
+      ...(this.quiet || this.json ? {} : { info: write('') }),
+      warn: write('warning: '),
+      error: write('error: '),
+    };
+  }
+}

@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { addGlobalOptions } from './global-options.js';
+import { runCommand } from './run-command.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+type Action = (context: CliContext, args: unknown[], options: Record<string, unknown>) => Promise<void>;
+
+/**
+ * A command's action: its module is imported only when the command runs, so `--help` and
+ * `--version` stay fast.
+ */
+function lazy(load: () => Promise<{ run: Action }>, signal: AbortSignal) {
+  return (...args: unknown[]) =>
+    runCommand(args.at(-1) as Command, signal, async (context, command) =>
+      (await load()).run(context, args.slice(0, -2), command.opts()),
+    );
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** The whole `tomcat-pd` command line. */
+export function buildProgram(signal: AbortSignal): Command {
+  const program = new Command('tomcat-pd')
+    .description('Zero-downtime parallel deployment for Apache Tomcat, through its Manager text API.')
+    .version(version, '-V, --version')
+    // Options are read where they stand, so that `deploy --version 004` is deploy's own option;
+    // the global ones are added to every command as well, so they work after its name too.
+    .enablePositionalOptions()
+    // Parse errors throw (commands created below inherit this): cli.ts maps them to exit code 2.
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nThe password comes from $TOMCAT_PD_PASSWORD, --password-stdin, or the config target\n' +
+        '(passwordEnv / passwordFile); there is no password flag. Exit codes: 0 ok, 1 failed,\n' +
+        '2 bad usage or input, 3 refused by a safety rule, 4 cannot connect or authenticate.\n' +
+        examples(
+          'TOMCAT_PD_PASSWORD=... tomcat-pd --url http://tomcat:8080/manager --user deployer status',
+          'tomcat-pd deploy target/shop.war --path /shop',
+        ),
+    );
+
+  program
+    .command('deploy')
+    .description('upload a WAR as a new version; it goes live for new visitors, old sessions stay')
+    .argument('<war>', 'the WAR file')
+    .option('--path <path>', 'context path, e.g. /shop or / (default: the config default)')
+    .option('--version <version>', 'version to deploy (default: the next counter, e.g. 004)')
+    .option('--semver <version>', 'a semantic version (1.4.0), encoded so that it sorts right')
+    .option('--width <n>', 'digits of a new counter (default 3)')
+    .option('--update', 'replace an existing version (its sessions are lost)')
+    .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
+    .addHelpText(
+      'after',
+      examples(
+        'tomcat-pd deploy target/shop.war --path /shop',
+        'tomcat-pd deploy app.war --path / --version 2026.11.25-1',
+      ),
+    )
+    .action(lazy(() => import('./commands/deploy.js'), signal));
+
+  program
+    .command('status')
+    .description('every app and version: state, sessions, live / draining / drained')
+    .option('--path <path>', 'only this app')
+    .addHelpText('after', examples('tomcat-pd status', 'tomcat-pd status --path /shop --json'))
+    .action(lazy(() => import('./commands/status.js'), signal));
+
+  program
+    .command('sessions')
+    .description('the idle-time histogram of the sessions of each version (a read: expires nothing)')
+    .option('--path <path>', 'the app')
+    .option('--version <version>', 'only this version')
+    .addHelpText('after', examples('tomcat-pd sessions --path /shop'))
+    .action(lazy(() => import('./commands/sessions.js'), signal));
+
+  program
+    .command('rollback')
+    .description('remove the newest version(s) so that an older running one takes the traffic')
+    .option('--path <path>', 'the app')
+    .option('--to <version>', 'the version to fall back to (default: the previous running one)')
+    .option('--stop', 'stop instead of undeploying: quick roll-forward, but a restart starts it again')
+    .addHelpText(
+      'after',
+      examples('tomcat-pd rollback --path /shop', 'tomcat-pd rollback --path /shop --to 007 --stop'),
+    )
+    .action(lazy(() => import('./commands/rollback.js'), signal));
+
+  program
+    .command('drain')
+    .description('undeploy old versions once their last session is gone')
+    .option('--path <path>', 'only this app (default: every app)')
+    .option('--keep <n>', 'spare the N newest older running versions, for rollback (default 0)')
+    .option('--expire-idle <minutes>', 'first expire sessions idle for at least this many minutes')
+    .option('--grace <duration>', 'how long a version must stay drained before it goes (default 10s)')
+    .option('--dry-run', 'show the plan and the reason for each version; change nothing')
+    .option('--wait', 'keep draining until no old version is left')
+    .option('--timeout <duration>', 'with --wait: give up after this long (default 30m)')
+    .option('--every <duration>', 'keep running, draining on this interval, until SIGINT/SIGTERM')
+    .addHelpText(
+      'after',
+      examples(
+        'tomcat-pd drain --dry-run',
+        'tomcat-pd drain --path /shop --keep 1',
+        'tomcat-pd drain --every 5m --json',
+      ),
+    )
+    .action(lazy(() => import('./commands/drain.js'), signal));
+
+  program
+    .command('undeploy')
+    .description('undeploy one version (the live one only with --force)')
+    .option('--path <path>', 'the app')
+    .requiredOption('--version <version>', 'the version to undeploy')
+    .option('--force', 'also undeploy the live version')
+    .addHelpText('after', examples('tomcat-pd undeploy --path /shop --version 003'))
+    .action(lazy(() => import('./commands/undeploy.js'), signal));
+
+  addGlobalOptions(program, { withEnv: true });
+  for (const command of program.commands) {
+    addGlobalOptions(command, { withEnv: false }).showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
