@@ -1,72 +1,69 @@
 /**
- * The quick-start demo: a throwaway local Tomcat, then deploy, sessions staying on their
- * version, drain and rollback through @tomcat-pd/core. Run with `pnpm demo`.
+ * The quick-start demo (`pnpm demo`): a throwaway local Tomcat, then the `tomcat-pd` command
+ * as a person would type it: deploy, sessions staying on their version, status, drain and
+ * rollback. Visitors are real HTTP clients with cookies.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManagerClient, deploy, drain, getStatus, rollback, type ManagerClient } from '@tomcat-pd/core';
+import { fileURLToPath } from 'node:url';
 import { startTomcat } from '../test/harness/start-tomcat.js';
 import { buildTestWar } from '../test/harness/test-war.js';
 import { Visitor } from '../test/harness/visitor.js';
 
+const bin = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 const say = (text: string) => console.log(text);
 
-async function showStatus(client: ManagerClient): Promise<void> {
-  const [app] = (await getStatus(client, { path: '/shop' })).apps;
-  for (const v of app?.versions ?? [])
-    say(
-      `    /shop##${v.version}  ${v.state.padEnd(8)} ${String(v.sessions).padStart(2)} sessions  ${v.role}`,
-    );
+/** Runs `tomcat-pd ARGS` as shown, and stops the demo if it fails. */
+function tomcatPd(env: NodeJS.ProcessEnv, ...args: string[]): void {
+  say(`\n$ tomcat-pd ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [bin, ...args], { env, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`tomcat-pd ${args[0]} exited with ${result.status}`);
+}
+
+async function visit(who: string, visitor: Visitor): Promise<void> {
+  const page = await visitor.get('/shop/');
+  say(`  ${who} gets version ${page.version} (${page.label})`);
 }
 
 async function main(): Promise<void> {
   say('Starting a throwaway Tomcat ...');
   const tomcat = await startTomcat();
-  const wars = await mkdtemp(join(tmpdir(), 'tomcat-pd-demo-'));
+  const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-demo-'));
+  const war = (label: string) => buildTestWar(dir, { label, fileName: `${label}.war` });
+  const env = {
+    ...process.env,
+    TOMCAT_PD_URL: tomcat.managerUrl,
+    TOMCAT_PD_USER: tomcat.user,
+    TOMCAT_PD_PASSWORD: tomcat.password,
+  };
   try {
-    say(`  Manager at ${tomcat.managerUrl} (${tomcat.kind})`);
-    const client = createManagerClient({
-      url: tomcat.managerUrl,
-      user: tomcat.user,
-      password: tomcat.password,
-    });
-    const war = (label: string) => buildTestWar(wars, { label, fileName: `${label}.war` });
-
-    const v1 = await deploy(client, { path: '/shop', warFile: await war('release-1') });
-    say(`\n1. Deployed ${v1.displayName}: it is live.`);
+    say(`Manager: ${tomcat.managerUrl} (user ${tomcat.user}; the password is in TOMCAT_PD_PASSWORD)`);
+    tomcatPd(env, 'deploy', await war('release-1'), '--path', '/shop');
     const alice = new Visitor(tomcat.baseUrl);
-    const seen = await alice.get('/shop/');
-    say(`   Alice opens a session on ${seen.version} (${seen.label}).`);
+    await visit('Alice opens a session and', alice);
 
-    const v2 = await deploy(client, { path: '/shop', warFile: await war('release-2') });
-    say(
-      `\n2. Deployed ${v2.displayName}; ${v2.olderVersions.map((o) => `${o.version} keeps ${o.sessions} session(s)`).join(', ')}.`,
-    );
-    say(
-      `   Alice still gets ${(await alice.get('/shop/')).version}; a new visitor gets ${(await new Visitor(tomcat.baseUrl).get('/shop/')).version}.`,
-    );
-    await showStatus(client);
+    tomcatPd(env, 'deploy', await war('release-2'), '--path', '/shop');
+    await visit('Alice (with her session)', alice);
+    await visit('A new visitor', new Visitor(tomcat.baseUrl));
+    tomcatPd(env, 'status');
 
-    const kept = await drain(client, { path: '/shop', graceMs: 1_000 });
-    say(
-      `\n3. Drain: ${kept.apps[0]?.versions.map((v) => `${v.version} ${v.outcome} (${v.reason})`).join('; ')}.`,
-    );
-    const drained = await drain(client, { path: '/shop', graceMs: 1_000, expireIdleMinutes: 0 });
-    say(`   Drain, expiring idle sessions first: undeployed ${drained.undeployed} version(s).`);
-    await showStatus(client);
+    say('\nAlice still has a session on 001, so a drain keeps it:');
+    tomcatPd(env, 'drain', '--dry-run');
+    say('\nAlice has left: expire her idle session, then drain.');
+    tomcatPd(env, 'drain', '--expire-idle', '0', '--grace', '1s');
+    await visit('Alice (her old cookie)', alice);
 
-    const v3 = await deploy(client, { path: '/shop', warFile: await war('release-3-broken') });
-    say(`\n4. Deployed ${v3.displayName} ... and it is bad.`);
-    const back = await rollback(client, { path: '/shop' });
-    say(
-      `   Rolled back from ${back.from} to ${back.live}; new visitors get ${(await new Visitor(tomcat.baseUrl).get('/shop/')).version}.`,
-    );
-    await showStatus(client);
+    tomcatPd(env, 'deploy', await war('release-3-broken'), '--path', '/shop');
+    say('\nRelease 3 is bad: roll back.');
+    tomcatPd(env, 'rollback', '--path', '/shop');
+    await visit('A new visitor', new Visitor(tomcat.baseUrl));
+    tomcatPd(env, 'status');
     say('\nDone: the throwaway Tomcat is stopped and removed.');
   } finally {
     await tomcat.stop();
-    await rm(wars, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -78,7 +78,7 @@ function validateConfig(value: unknown, file: string): ConfigFile {
   const names = checked.map((target) => target.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
-  return { source: file, targets: checked, defaults: defaults as ConfigFile['defaults'] };
+  return { source: file, targets: checked, defaults };
 }
 
 function validateTarget(target: unknown, index: number, fail: (problem: string) => Error): TargetConfig {
