@@ -13,6 +13,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** The one Manager this command talks to. */
   client(): Promise<ManagerClient>;
+  /** The app's path: `--path`, else the config file's default; a usage error without either. */
+  requirePath(path: string | undefined): string;
 }
 
 export async function createContext(
@@ -30,6 +32,12 @@ export async function createContext(
     output,
     defaults: config?.defaults ?? {},
     signal,
+    requirePath(path) {
+      const chosen = path ?? config?.defaults.path;
+      if (chosen === undefined)
+        throw usageError('--path is required (or set defaults.path in tomcat-pd.json).');
+      return chosen;
+    },
     async client() {
       const targets = await resolveTargets(options, config, readStdin);
       if (targets.length > 1) {

@@ -36,9 +36,9 @@ export class Output {
     this.stderrColors = pc.createColors(allowed && stderr.isTTY === true);
   }
 
-  /** Whether a progress bar may draw on stderr. */
+  /** Whether a progress bar may draw on stderr: for people only, like every other message there. */
   get canDrawProgress(): boolean {
-    return this.stderr.isTTY === true && !this.quiet;
+    return this.stderr.isTTY === true && !this.quiet && !this.json;
   }
 
   get stderrStream(): NodeJS.WriteStream {

@@ -15,7 +15,7 @@ export interface DeployOptions extends DeployPlanOptions {
   warFile: string;
   tag?: string;
   /** Called as bytes move, then once when Tomcat starts the context. */
-  onProgress?: (progress: UploadProgress & { version: string }) => void;
+  onProgress?: (progress: UploadProgress & { version: string; displayName: string }) => void;
   /** Abort an upload when no byte moved for this long (default 30 s). */
   stallTimeoutMs?: number;
   /** How long Tomcat may take to start the context after the upload (default 10 min). */
@@ -54,26 +54,39 @@ export async function deploy(client: ManagerClient, options: DeployOptions): Pro
   validateDeployOptions(options);
   const { size } = await checkWarFile(options.warFile);
   return withAppLock(client.managerUrl, path, async () => {
-    const started = Date.now();
     // The list is also the small authenticated read before a large upload.
     const plan = planDeploy(describeApp(await client.list({ signal: options.signal }), path), options);
-    await upload(client, plan, options);
-    const after = describeApp(await client.list({ signal: options.signal }), path);
-    await confirmLive(client, plan, after, options.logger ?? silentLogger);
-    return {
-      target: client.name,
-      path,
-      version: plan.version,
-      displayName: plan.displayName,
-      live: plan.version,
-      previousLive: plan.previousLive,
-      olderVersions: after.versions
-        .filter((entry) => entry.role !== 'live' && entry.state === 'running')
-        .map(({ version, sessions }) => ({ version, sessions })),
-      bytes: size,
-      durationMs: Date.now() - started,
-    };
+    return executeDeploy(client, plan, { ...options, size });
   });
+}
+
+/**
+ * Uploads a planned version and confirms from `list` that it runs and is live; cleans up after
+ * a failure. For callers that planned on their own (a fleet plans on every target first).
+ * The caller holds the app lock and has checked the WAR (`size` is its length).
+ */
+export async function executeDeploy(
+  client: ManagerClient,
+  plan: DeployPlan,
+  options: DeployOptions & { size: number },
+): Promise<DeployResult> {
+  const started = Date.now();
+  await upload(client, plan, options);
+  const after = describeApp(await client.list({ signal: options.signal }), plan.path);
+  await confirmLive(client, plan, after, options.logger ?? silentLogger);
+  return {
+    target: client.name,
+    path: plan.path,
+    version: plan.version,
+    displayName: plan.displayName,
+    live: plan.version,
+    previousLive: plan.previousLive,
+    olderVersions: after.versions
+      .filter((entry) => entry.role !== 'live' && entry.state === 'running')
+      .map(({ version, sessions }) => ({ version, sessions })),
+    bytes: options.size,
+    durationMs: Date.now() - started,
+  };
 }
 
 async function upload(client: ManagerClient, plan: DeployPlan, options: DeployOptions): Promise<void> {
@@ -89,7 +102,8 @@ async function upload(client: ManagerClient, plan: DeployPlan, options: DeployOp
       ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
       ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      onProgress: (progress) => options.onProgress?.({ ...progress, version: plan.version }),
+      onProgress: (progress) =>
+        options.onProgress?.({ ...progress, version: plan.version, displayName: plan.displayName }),
     });
   } catch (error) {
     throw await reconcileFailedDeploy(client, plan, error, logger);

@@ -19,6 +19,8 @@ export const ErrorCode = {
   server: 'E_SERVER',
   /** Tomcat answered `FAIL - ...`. */
   tomcatFail: 'E_TOMCAT_FAIL',
+  /** The app or version named does not exist on the target (a read was sent to find out). */
+  notFound: 'E_NOT_FOUND',
   /** Tomcat's answer could not be understood (an unexpected line in a `list`, say). */
   protocol: 'E_PROTOCOL',
   /** The caller's input is invalid; nothing was sent. */
@@ -164,9 +166,62 @@ export class UnsafeOperationError extends TomcatPdError {
   }
 }
 
+/** What happened on one target of a multi-target operation that failed. */
+export interface FleetTargetReport {
+  target: string;
+  /**
+   * - `done`: the step succeeded there (and was kept);
+   * - `undone`: it succeeded, then was undone because another target failed;
+   * - `failed`: it failed there (and was cleaned up, see the error's hint);
+   * - `not-started`: nothing was done there.
+   */
+  outcome: 'done' | 'undone' | 'failed' | 'not-started';
+  error?: { code: string; message: string; hint?: string };
+}
+
+/**
+ * A multi-target operation failed on some target. `code` is the first failure's code (so the
+ * exit code says why); `targets` says what happened on each target.
+ */
+export class FleetOperationError extends TomcatPdError {
+  readonly targets: FleetTargetReport[];
+
+  constructor(first: TomcatPdError, message: string, targets: FleetTargetReport[], hint?: string) {
+    super(first.code, message, hint === undefined ? {} : { hint });
+    this.name = 'FleetOperationError';
+    this.targets = targets;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), targets: this.targets };
+  }
+}
+
+/** A target's error, as plain data for a report. */
+export function describeTargetError(error: TomcatPdError): { code: string; message: string; hint?: string } {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  };
+}
+
 /** True for any error of this library, also across an ESM and a CJS copy of it. */
 export function isTomcatPdError(error: unknown): error is TomcatPdError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Any thrown value as a typed error; an unexpected one keeps only its message. */
+export function asTomcatPdError(error: unknown): TomcatPdError {
+  if (isTomcatPdError(error)) return error;
+  return new TomcatPdError(ErrorCode.operation, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}
+
+/** The app or version named is not deployed on the target. */
+export function notFoundError(message: string, hint?: string): TomcatPdError {
+  return new TomcatPdError(ErrorCode.notFound, message, hint === undefined ? {} : { hint });
 }
 
 /** Shorthand for an invalid-input error: nothing was sent. */

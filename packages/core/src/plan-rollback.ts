@@ -1,5 +1,5 @@
 import type { AppStatus } from './app-status.js';
-import { UnsafeOperationError, usageError } from './errors.js';
+import { UnsafeOperationError, notFoundError } from './errors.js';
 import { compareVersions } from './version-order.js';
 
 export interface RollbackPlanOptions {
@@ -54,10 +54,13 @@ export function planRollback(app: AppStatus, options: RollbackPlanOptions = {}):
 function checkTarget(app: AppStatus, to: string, from: string): void {
   const target = app.versions.find((entry) => entry.version === to);
   if (target === undefined) {
-    throw usageError(`Version ${to} of ${app.path} does not exist.`, `Versions: ${listVersions(app)}.`);
+    throw notFoundError(`Version ${to} of ${app.path} does not exist.`, `Versions: ${listVersions(app)}.`);
   }
   if (to === from) {
-    throw usageError(`Version ${to} of ${app.path} is already live: there is nothing to roll back.`);
+    throw new UnsafeOperationError(
+      'rollback-target-not-older',
+      `Version ${to} of ${app.path} is already live: there is nothing to roll back.`,
+    );
   }
   if (target.state !== 'running') {
     throw new UnsafeOperationError(
@@ -67,7 +70,10 @@ function checkTarget(app: AppStatus, to: string, from: string): void {
     );
   }
   if (compareVersions(to, from) > 0) {
-    throw usageError(`Version ${to} sorts above the live version ${from}: a rollback goes to an older one.`);
+    throw new UnsafeOperationError(
+      'rollback-target-not-older',
+      `Version ${to} sorts above the live version ${from}: a rollback goes to an older one.`,
+    );
   }
 }
 

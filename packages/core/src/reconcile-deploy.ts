@@ -1,5 +1,5 @@
 import { describeApp } from './app-status.js';
-import { ErrorCode, TomcatFailError, TomcatPdError, isTomcatPdError } from './errors.js';
+import { TomcatFailError, asTomcatPdError, isTomcatPdError, type TomcatPdError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 import type { DeployPlan } from './plan-deploy.js';
@@ -63,9 +63,4 @@ async function removeDebris(
   }
   const previous = plan.previousLive === undefined ? '' : ` Version ${plan.previousLive} keeps serving.`;
   return failure.prependHint(`The stopped context ${plan.displayName} was undeployed.${previous}`);
-}
-
-function asTomcatPdError(error: unknown): TomcatPdError {
-  if (isTomcatPdError(error)) return error;
-  return new TomcatPdError(ErrorCode.operation, `Deploy failed: ${String(error)}`, { cause: error });
 }

@@ -35,32 +35,46 @@ export interface RollbackResult {
  */
 export async function rollback(client: ManagerClient, options: RollbackOptions): Promise<RollbackResult> {
   const path = validateContextPath(options.path);
-  const logger = options.logger ?? silentLogger;
   return withAppLock(client.managerUrl, path, async () => {
     const plan = planRollback(describeApp(await client.list({ signal: options.signal }), path), options);
-    const action = options.stop ? 'stop' : 'undeploy';
-    for (const entry of plan.remove) {
-      if (action === 'stop' && entry.state === 'stopped') continue;
-      logger.info?.(`${client.name}: ${action} ${path}##${entry.version}`);
-      await client[action]({ path, version: entry.version, signal: options.signal });
-    }
-    await confirmLive(client, plan, options.signal);
-    return {
-      target: client.name,
-      path,
-      from: plan.from,
-      live: plan.to,
-      action: options.stop ? 'stopped' : 'undeployed',
-      versions: plan.remove.map((entry) => entry.version),
-      sessionsLost: plan.remove.reduce((sum, entry) => sum + entry.sessions, 0),
-      warnings: options.stop
-        ? [
-            `Stopped versions start again when Tomcat restarts and then take new visitors; undeploy ` +
-              `${plan.remove.map((entry) => entry.version).join(', ')} once the rollback is final.`,
-          ]
-        : [],
-    };
+    return executeRollback(client, plan, options);
   });
+}
+
+/**
+ * Carries out a rollback plan: undeploys (or stops) every version above the target, the live
+ * one last, then confirms the target is live. The caller holds the app lock.
+ */
+export async function executeRollback(
+  client: ManagerClient,
+  plan: RollbackPlan,
+  options: Omit<RollbackOptions, 'path'>,
+): Promise<RollbackResult> {
+  const logger = options.logger ?? silentLogger;
+  const action = options.stop ? 'stop' : 'undeploy';
+  const { path } = plan;
+  for (const entry of plan.remove) {
+    if (action === 'stop' && entry.state === 'stopped') continue;
+    logger.info?.(`${client.name}: ${action} ${path}##${entry.version}`);
+    await client[action]({ path, version: entry.version, signal: options.signal });
+  }
+  await confirmLive(client, plan, options.signal);
+  const versions = plan.remove.map((entry) => entry.version);
+  return {
+    target: client.name,
+    path,
+    from: plan.from,
+    live: plan.to,
+    action: options.stop ? 'stopped' : 'undeployed',
+    versions,
+    sessionsLost: plan.remove.reduce((sum, entry) => sum + entry.sessions, 0),
+    warnings: options.stop
+      ? [
+          `Stopped versions start again when Tomcat restarts and then take new visitors; undeploy ` +
+            `${versions.join(', ')} once the rollback is final.`,
+        ]
+      : [],
+  };
 }
 
 async function confirmLive(client: ManagerClient, plan: RollbackPlan, signal?: AbortSignal): Promise<void> {

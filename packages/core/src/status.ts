@@ -1,6 +1,6 @@
 import { describeApp, describeApps, type AppStatus, type VersionRole } from './app-status.js';
 import { validateContextPath } from './context-name.js';
-import { usageError } from './errors.js';
+import { notFoundError } from './errors.js';
 import type { ManagerClient } from './manager-client.js';
 import type { SessionInfo } from './types.js';
 
@@ -44,7 +44,7 @@ export async function getSessions(
     (entry) => options.version === undefined || entry.version === options.version,
   );
   if (versions.length === 0) {
-    throw usageError(
+    throw notFoundError(
       options.version === undefined
         ? `No version of ${path} is deployed on ${client.name}.`
         : `Version ${options.version} of ${path} is not deployed on ${client.name}.`,

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import https from 'node:https';
 import pRetry from 'p-retry';
 import { ErrorCode, TomcatPdError } from './errors.js';
 import {
@@ -29,7 +30,20 @@ export interface TransportOptions {
   retries?: number;
   /** First back-off delay; it doubles up to 5 s (default 250 ms). */
   retryDelayMs?: number;
+  /** TLS settings for an `https://` Manager. */
+  tls?: TlsOptions;
   logger?: Logger;
+}
+
+/** How to trust an `https://` Manager, and how to prove who we are if it asks. */
+export interface TlsOptions {
+  /** Certificate authorities to trust (PEM), instead of the system's. */
+  ca?: string | Buffer;
+  /** Accept any certificate: for tests only; the connection can then be intercepted. */
+  insecure?: boolean;
+  /** A client certificate and its key (PEM), for a connector with `certificateVerification`. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 export type UploadRequestOptions = Omit<UploadOptions, 'headers' | 'agent'>;
@@ -46,7 +60,8 @@ export class ManagerTransport {
   readonly #textBase: URL;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #http: AxiosInstance;
-  readonly #options: Required<Omit<TransportOptions, 'logger'>> & { logger: Logger };
+  readonly #agent: https.Agent | undefined;
+  readonly #options: Required<Omit<TransportOptions, 'logger' | 'tls'>> & { logger: Logger };
 
   constructor(target: ManagerTarget, options: TransportOptions = {}) {
     this.#textBase = normalizeManagerUrl(target.url);
@@ -60,7 +75,9 @@ export class ManagerTransport {
       // Pre-emptive Basic auth: the server must not reject an upload after its body.
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
+    this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(options.tls ?? {}) : undefined;
     this.#http = axios.create({
+      ...(this.#agent === undefined ? {} : { httpsAgent: this.#agent }),
       timeout: this.#options.timeoutMs,
       // A Manager URL should not redirect; following would also buffer request bodies.
       maxRedirects: 0,
@@ -114,7 +131,15 @@ export class ManagerTransport {
     this.#options.logger.debug?.(`${this.name}: PUT ${url.pathname}${url.search}`);
     let answer: RawAnswer;
     try {
-      answer = await putFile(url, { path: warFile, size }, { ...options, headers: { ...this.#headers } });
+      answer = await putFile(
+        url,
+        { path: warFile, size },
+        {
+          ...options,
+          headers: { ...this.#headers },
+          ...(this.#agent === undefined ? {} : { agent: this.#agent }),
+        },
+      );
     } catch (error) {
       const failure = this.#mapFailure(error, 'deploy', options.signal);
       throw isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
@@ -161,6 +186,15 @@ export class ManagerTransport {
   #context(command: string): ExchangeContext {
     return { managerUrl: this.managerUrl, user: this.user, command };
   }
+}
+
+function createTlsAgent(tls: TlsOptions): https.Agent {
+  return new https.Agent({
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+    rejectUnauthorized: tls.insecure !== true,
+  });
 }
 
 /** Reads only `code` and `message`: an axios error also carries the request config, with the password. */

@@ -1,7 +1,7 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
-import { UnsafeOperationError, usageError } from './errors.js';
+import { UnsafeOperationError, notFoundError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 
@@ -33,7 +33,7 @@ export async function undeployVersion(
     const app = describeApp(await client.list({ signal: options.signal }), path);
     const entry = app.versions.find((candidate) => candidate.version === options.version);
     if (entry === undefined) {
-      throw usageError(`Version ${options.version} of ${path} is not deployed on ${client.name}.`);
+      throw notFoundError(`Version ${options.version} of ${path} is not deployed on ${client.name}.`);
     }
     if (entry.role === 'live' && !options.force) {
       throw new UnsafeOperationError(

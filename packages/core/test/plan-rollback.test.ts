@@ -57,10 +57,10 @@ describe('planRollback', () => {
       expect.objectContaining({ rule: 'rollback-target-stopped' }),
     );
     expect(() => planRollback(shop, { to: '000' })).toThrowError(
-      expect.objectContaining({ code: 'E_USAGE' }),
+      expect.objectContaining({ code: 'E_NOT_FOUND' }),
     );
     expect(() => planRollback(shop, { to: '003' })).toThrowError(
-      expect.objectContaining({ code: 'E_USAGE' }),
+      expect.objectContaining({ rule: 'rollback-target-not-older' }),
     );
   });
 });

@@ -49,7 +49,7 @@ describe('undeployVersion', () => {
   it('says when the version is not deployed', async () => {
     const tomcat = new FakeManager([entry('/a', '001')]);
     await expect(undeployVersion(tomcat, { path: '/a', version: '009' })).rejects.toMatchObject({
-      code: 'E_USAGE',
+      code: 'E_NOT_FOUND',
     });
   });
 });
