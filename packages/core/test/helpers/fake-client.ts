@@ -18,8 +18,8 @@ export function entry(
  * every call, and can be told to fail a command once or to change state between calls.
  */
 export class FakeManager implements ManagerClient {
-  readonly name = 'fake';
-  readonly managerUrl = 'http://fake.test/manager';
+  name = 'fake';
+  managerUrl = 'http://fake.test/manager';
   readonly calls: string[] = [];
   /** Deploys of these versions fail to start, leaving a stopped context (Tomcat's behaviour). */
   readonly failToStart = new Set<string>();
@@ -148,4 +148,14 @@ export class FakeManager implements ManagerClient {
 
 function fail(command: string, message: string, kind: FailKind): never {
   throw new TomcatFailError(command, message, kind);
+}
+
+/** Fakes with distinct names and Manager URLs, as the targets of a config file would have. */
+export function fakeFleet(...contexts: ContextEntry[][]): FakeManager[] {
+  return contexts.map((list, index) =>
+    Object.assign(new FakeManager(list), {
+      name: `web${index + 1}`,
+      managerUrl: `http://web${index + 1}.test/manager`,
+    }),
+  );
 }

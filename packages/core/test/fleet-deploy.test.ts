@@ -1,0 +1,99 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, FleetOperationError, TomcatPdError } from '../src/errors.js';
+import { fleetDeploy } from '../src/fleet-deploy.js';
+import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
+
+let war: string;
+
+beforeAll(async () => {
+  war = join(await mkdtemp(join(tmpdir(), 'tomcat-pd-fleet-')), 'shop.war');
+  await writeFile(war, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]));
+});
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as FleetOperationError,
+  );
+
+describe('fleetDeploy', () => {
+  it('deploys one version everywhere: the next above the greatest on any target', async () => {
+    const targets = fleet(
+      [entry('/shop', '001'), entry('/shop', '002'), entry('/shop', '003')],
+      [entry('/shop', '001')],
+    );
+    const result = await fleetDeploy(targets, { path: '/shop', warFile: war });
+    expect(result.version).toBe('004');
+    expect(result.targets.map((t) => [t.target, t.version, t.previousLive])).toEqual([
+      ['web1', '004', '003'],
+      ['web2', '004', '001'],
+    ]);
+  });
+
+  it('uploads nothing when a target cannot be read, and names it', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[1]!.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'connection refused'));
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war }));
+    expect(error).toMatchObject({
+      code: ErrorCode.connect,
+      message: expect.stringMatching(/web2.*Nothing was uploaded/),
+    });
+    expect(error?.targets.map((t) => t.outcome)).toEqual(['not-started', 'failed']);
+    expect(targets.flatMap((t) => t.changes)).toEqual([]);
+  });
+
+  it('uploads nothing when the new version would not be live on one target', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '009')]);
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, version: '005' }));
+    expect(error).toMatchObject({ code: ErrorCode.unsafe, message: expect.stringMatching(/^Target web2/) });
+    expect(targets.flatMap((t) => t.changes)).toEqual([]);
+  });
+
+  it('removes the new version from the targets that took it when one fails', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[1]!.failToStart.add('002');
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 1 }));
+    expect(error).toBeInstanceOf(FleetOperationError);
+    expect(error).toMatchObject({
+      code: ErrorCode.tomcatFail,
+      hint: expect.stringMatching(/nothing is left half-deployed/),
+    });
+    expect(error?.targets.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'undone'],
+      ['web2', 'failed'],
+      ['web3', 'undone'],
+    ]);
+    for (const target of targets) expect(target.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('with a canary, deploys to the rest only after the canary started', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[0]!.failToStart.add('002');
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, canary: 1 }));
+    expect(error?.targets.map((t) => t.outcome)).toEqual(['failed', 'not-started']);
+    expect(targets[1]!.changes).toEqual([]);
+    const ok = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    await fleetDeploy(ok, { path: '/shop', warFile: war, canary: 1 });
+    expect(ok.map((t) => t.changes)).toEqual([['deploy /shop##002'], ['deploy /shop##002']]);
+  });
+
+  it('keeps at most `parallel` uploads in flight', async () => {
+    const targets = fleet(...Array.from({ length: 5 }, () => [entry('/shop', '001')]));
+    let inFlight = 0;
+    let most = 0;
+    for (const target of targets) {
+      const original = target.deploy.bind(target);
+      target.deploy = async (request) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight -= 1;
+        return original(request);
+      };
+    }
+    await fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 2 });
+    expect(most).toBe(2);
+  });
+});

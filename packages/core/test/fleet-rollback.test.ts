@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, TomcatPdError, type FleetOperationError } from '../src/errors.js';
+import { onEachTarget } from '../src/fleet.js';
+import { fleetRollback } from '../src/fleet-rollback.js';
+import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
+
+describe('fleetRollback', () => {
+  it('rolls back every target', async () => {
+    const targets = fleet([entry('/a', '001'), entry('/a', '002')], [entry('/a', '001'), entry('/a', '002')]);
+    const result = await fleetRollback(targets, { path: '/a' });
+    expect(result.targets.map((t) => [t.target, t.live])).toEqual([
+      ['web1', '001'],
+      ['web2', '001'],
+    ]);
+  });
+
+  it('changes nothing when one target would be left without an older running version', async () => {
+    const targets = fleet([entry('/a', '001'), entry('/a', '002')], [entry('/a', '002')]);
+    const error = (await fleetRollback(targets, { path: '/a' }).catch(
+      (e: unknown) => e,
+    )) as FleetOperationError;
+    expect(error).toMatchObject({
+      code: ErrorCode.unsafe,
+      message: expect.stringMatching(/web2.*Nothing was changed/),
+    });
+    expect(error.targets.map((t) => t.outcome)).toEqual(['not-started', 'failed']);
+    expect(targets.flatMap((t) => t.changes)).toEqual([]);
+  });
+});
+
+describe('onEachTarget', () => {
+  it('reports every target, the unreachable one as an error', async () => {
+    const targets = fleet([entry('/a', '001')], [entry('/a', '001')]);
+    targets[0]!.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'refused'));
+    const outcomes = await onEachTarget(targets, (client) => client.list());
+    expect(outcomes.map((o) => [o.target, o.ok])).toEqual([
+      ['web1', false],
+      ['web2', true],
+    ]);
+  });
+});
