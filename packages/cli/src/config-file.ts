@@ -11,6 +11,11 @@ export interface TargetConfig {
   passwordEnv?: string;
   /** A file whose first line is this target's password. */
   passwordFile?: string;
+  /** PEM file of the certificate authorities to trust for this `https://` target. */
+  caFile?: string;
+  /** PEM files of a client certificate and its key, for a connector that asks for one. */
+  certFile?: string;
+  keyFile?: string;
 }
 
 export interface ConfigFile {
@@ -58,7 +63,16 @@ function lineAndColumn(text: string, offset: number): string {
 }
 
 const TOP_KEYS = new Set(['targets', 'defaults']);
-const TARGET_KEYS = new Set(['name', 'url', 'user', 'passwordEnv', 'passwordFile']);
+const TARGET_KEYS = new Set([
+  'name',
+  'url',
+  'user',
+  'passwordEnv',
+  'passwordFile',
+  'caFile',
+  'certFile',
+  'keyFile',
+]);
 const DEFAULT_KEYS = new Set(['path', 'width']);
 
 function validateConfig(value: unknown, file: string): ConfigFile {

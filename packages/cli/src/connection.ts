@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { usageError, type ManagerTarget } from '@tomcat-pd/core';
-import type { ConfigFile } from './config-file.js';
+import type { ConfigFile, TargetConfig } from './config-file.js';
 
 /** The global connection options, after commander merged flags and their environment variables. */
 export interface ConnectionOptions {
@@ -8,6 +8,15 @@ export interface ConnectionOptions {
   user?: string;
   target?: string;
   passwordStdin?: boolean;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+/** A target with its credentials and the TLS files to use for it (flags beat the config). */
+export interface ResolvedTarget extends ManagerTarget {
+  name: string;
+  tlsFiles: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 /**
@@ -20,7 +29,7 @@ export async function resolveTargets(
   config: ConfigFile | undefined,
   readStdin: () => Promise<string>,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<ManagerTarget[]> {
+): Promise<ResolvedTarget[]> {
   const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
   if (options.url !== undefined) {
     if (options.target !== undefined) throw usageError('Give either --url or --target, not both.');
@@ -30,6 +39,7 @@ export async function resolveTargets(
         url: options.url,
         user: requireUser(options.user, options.url),
         password: requirePassword(sharedPassword, options.url),
+        tlsFiles: tlsFiles(options, {}),
       },
     ];
   }
@@ -45,6 +55,7 @@ export async function resolveTargets(
       url: target.url,
       user: requireUser(options.user ?? target.user, target.name),
       password: requirePassword(sharedPassword ?? (await configPassword(target, env)), target.name),
+      tlsFiles: tlsFiles(options, target),
     })),
   );
 }
@@ -89,6 +100,17 @@ async function configPassword(
     }
   }
   return undefined;
+}
+
+function tlsFiles(options: ConnectionOptions, target: Partial<TargetConfig>): ResolvedTarget['tlsFiles'] {
+  const caFile = options.caFile ?? target.caFile;
+  const certFile = options.certFile ?? target.certFile;
+  const keyFile = options.keyFile ?? target.keyFile;
+  return {
+    ...(caFile === undefined ? {} : { caFile }),
+    ...(certFile === undefined ? {} : { certFile }),
+    ...(keyFile === undefined ? {} : { keyFile }),
+  };
 }
 
 function requireUser(user: string | undefined, where: string): string {

@@ -1,6 +1,7 @@
 import { createManagerClient, usageError, type ManagerClient } from '@tomcat-pd/core';
 import { loadConfigFile, type ConfigFile } from './config-file.js';
 import { resolveTargets } from './connection.js';
+import { connectionWarnings, loadTls } from './tls-setup.js';
 import { parseDuration, parseWholeNumber } from './durations.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Output } from './output.js';
@@ -46,7 +47,12 @@ export async function createContext(
           'Pick one with --target NAME.',
         );
       }
-      return createManagerClient(targets[0]!, transport);
+      const target = targets[0]!;
+      for (const warning of connectionWarnings(target.url, options.insecure ?? false)) output.warn(warning);
+      return createManagerClient(target, {
+        ...transport,
+        tls: await loadTls(target, options.insecure ?? false),
+      });
     },
   };
 }

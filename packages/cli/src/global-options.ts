@@ -12,6 +12,11 @@ export interface GlobalOptions {
   quiet?: boolean;
   timeout?: string;
   retries?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+  parallel?: string;
   color: boolean;
 }
 
@@ -39,6 +44,11 @@ const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--quiet', description: 'print only errors' },
   { flags: '--timeout <duration>', description: 'time-out of one Manager request (default 30s)' },
   { flags: '--retries <n>', description: 'retries of a read after a transient failure (default 3)' },
+  { flags: '--ca-file <file>', description: 'trust the certificate authorities in this PEM file (https)' },
+  { flags: '--cert-file <file>', description: 'client certificate (PEM), if Tomcat asks for one' },
+  { flags: '--key-file <file>', description: "the client certificate's key (PEM)" },
+  { flags: '--insecure', description: 'accept any TLS certificate (dangerous: for tests only)' },
+  { flags: '--parallel <n>', description: 'how many targets are worked on at once (default 4)' },
   { flags: '--no-color', description: 'no colours (also with NO_COLOR)' },
 ];
 

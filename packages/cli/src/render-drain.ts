@@ -83,7 +83,8 @@ export function summarizeDrain(report: DrainReport): string {
 export function summarizeCycle(cycle: DrainCycle, target: string): string {
   const time = new Date(cycle.startedAt).toTimeString().slice(0, 8);
   if (cycle.report === undefined) {
-    return `${time} ${target}: cycle ${cycle.cycle} failed: ${cycle.error?.message ?? 'unknown error'} (${cycle.error?.code ?? '?'}); trying again next cycle`;
+    const { code, message } = cycle.error ?? { code: 'E_UNEXPECTED', message: 'unknown error' };
+    return `${time} ${target}: cycle ${cycle.cycle} failed (${code}): ${message}`;
   }
   const labelled = cycle.report.apps.flatMap((app) =>
     app.versions.map((v) => ({ ...v, name: `${app.path}##${v.version}` })),
