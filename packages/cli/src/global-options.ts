@@ -52,6 +52,9 @@ const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--no-color', description: 'no colours (also with NO_COLOR)' },
 ];
 
+/** Per command, the global options it carries as copies (not the ones it defines itself). */
+const globalCopies = new WeakMap<Command, Set<string>>();
+
 /**
  * Adds the global options to the program (with their environment variables) or to a command
  * (without: the environment is read once, at the program, so that a flag always beats it).
@@ -59,9 +62,12 @@ const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
  */
 export function addGlobalOptions(command: Command, { withEnv }: { withEnv: boolean }): Command {
   const own = new Set(command.options.map((option) => option.long));
+  const copies = new Set<string>();
+  globalCopies.set(command, copies);
   for (const spec of GLOBAL_OPTIONS) {
     const option = new Option(spec.flags, spec.description);
     if (own.has(option.long)) continue;
+    copies.add(option.attributeName());
     if (withEnv && spec.env) option.env(spec.env);
     // Shown once, in the program's help, not in every command's.
     if (!withEnv) option.hideHelp();
@@ -79,7 +85,9 @@ export function globalOptions(command: Command): GlobalOptions {
   while (root.parent) root = root.parent;
   const merged: Record<string, unknown> = {};
   for (const key of root.options.map((option) => option.attributeName())) {
-    const fromCommand = command !== root && command.getOptionValueSource(key) === 'cli';
+    // A command's own option of the same name (drain's --timeout) is not the global one.
+    const isCopy = globalCopies.get(command)?.has(key) ?? false;
+    const fromCommand = command !== root && isCopy && command.getOptionValueSource(key) === 'cli';
     merged[key] = fromCommand ? command.getOptionValue(key) : root.getOptionValue(key);
   }
   return merged as unknown as GlobalOptions;

@@ -69,7 +69,8 @@ export class Output {
   /** An error: JSON on stdout with `--json` (the one document), and always a line on stderr. */
   error(error: unknown, usage?: string): void {
     const details = isTomcatPdError(error) ? error.toJSON() : { message: String(error) };
-    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }, null, 2))}\n`);
+    // One line: it must not break the JSON-lines stream of a periodic drain.
+    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }))}\n`);
     const message = error instanceof Error ? error.message : String(error);
     const lines = [`${this.stderrColors.red('error:')} ${message}`];
     if (isTomcatPdError(error) && error.hint) lines.push(`${this.stderrColors.dim('hint:')} ${error.hint}`);
