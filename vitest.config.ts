@@ -12,6 +12,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'cli',
+          root: 'packages/cli',
+          include: ['test/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'integration',
           root: 'test',
           include: ['**/*.test.ts'],

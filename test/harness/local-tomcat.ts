@@ -5,8 +5,24 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { createUsers, noTomcatError, serverXml, tomcatUsersXml, waitForManager } from './tomcat-instance.js';
-import type { TomcatInstance, TomcatOptions, TomcatUser } from './tomcat-instance.js';
+import { createTlsFiles, httpsConnector, TLS_DIR } from './tls-certificate.js';
+import type { TlsFiles } from './tls-certificate.js';
+import {
+  createUsers,
+  httpsOptions,
+  noTomcatError,
+  serverXml,
+  tomcatUsersXml,
+  waitForManager,
+} from './tomcat-instance.js';
+import type {
+  ClientAuthTomcat,
+  HttpsOptions,
+  HttpsTomcat,
+  TomcatInstance,
+  TomcatOptions,
+  TomcatUser,
+} from './tomcat-instance.js';
 
 /** Debian's layout (packages tomcat10 and tomcat10-admin). */
 export const CATALINA_HOME = '/usr/share/tomcat10';
@@ -43,16 +59,30 @@ export function localTomcatMissing(): string | undefined {
 /**
  * Starts Debian's Tomcat on a private CATALINA_BASE (mkdtemp `tomcat-pd-`) and a free port on
  * 127.0.0.1, and resolves once the manager's text API answers. A port taken by someone else
- * between choosing and binding it is retried with a new one.
+ * between choosing and binding it is retried with a new one. With `https`, also an HTTPS
+ * connector on a second free port, with certificates made for this instance (tls-certificate.ts).
  */
+export async function startLocalTomcat(
+  options: LocalTomcatOptions & { https: { clientAuth: true } },
+): Promise<ClientAuthTomcat<LocalTomcatInstance>>;
+export async function startLocalTomcat(
+  options: LocalTomcatOptions & { https: true | HttpsOptions },
+): Promise<HttpsTomcat<LocalTomcatInstance>>;
+export async function startLocalTomcat(options?: LocalTomcatOptions): Promise<LocalTomcatInstance>;
 export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promise<LocalTomcatInstance> {
   const missing = localTomcatMissing();
   if (missing !== undefined) throw noTomcatError(missing);
   for (let attempt = 1; ; attempt++) {
     const users = createUsers();
     const port = await freePort();
-    const base = await prepareBase(port, users, options);
-    const tomcat = new LocalTomcat(base, port, users);
+    const httpsPort = options.https === undefined ? undefined : await otherFreePort(port);
+    const { base, tls } = await prepareBase(port, httpsPort, users, options);
+    const tomcat = new LocalTomcat(
+      base,
+      port,
+      users,
+      tls && httpsPort ? { port: httpsPort, files: tls } : undefined,
+    );
     try {
       await tomcat.start();
       return tomcat;
@@ -64,24 +94,44 @@ export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promis
   }
 }
 
+/** A free port other than `taken` (the kernel may hand out a port just closed again). */
+async function otherFreePort(taken: number): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port !== taken) return port;
+  }
+}
+
 async function prepareBase(
   port: number,
+  httpsPort: number | undefined,
   users: Record<'script' | 'guiOnly', TomcatUser>,
   options: TomcatOptions,
-) {
+): Promise<{ base: string; tls: TlsFiles | undefined }> {
   const base = await mkdtemp(join(tmpdir(), 'tomcat-pd-'));
   await cp(join(CATALINA_HOME, 'etc'), join(base, 'conf'), { recursive: true });
   for (const dir of ['logs', 'temp', 'webapps', 'work', 'conf/Catalina/localhost']) {
     await mkdir(join(base, dir), { recursive: true });
   }
-  await writeFile(join(base, 'conf/server.xml'), serverXml({ port, address: '127.0.0.1', ...options }));
+  const https = httpsOptions(options);
+  const tls =
+    https === undefined || httpsPort === undefined
+      ? undefined
+      : await createTlsFiles(join(base, TLS_DIR), https);
+  const xml = serverXml({
+    port,
+    address: '127.0.0.1',
+    hostAttributes: options.hostAttributes,
+    https: tls === undefined || httpsPort === undefined ? undefined : httpsConnector(tls, httpsPort),
+  });
+  await writeFile(join(base, 'conf/server.xml'), xml);
   await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users));
   // A descriptor deploys the manager from the package without copying it into webapps/.
   await writeFile(
     join(base, 'conf/Catalina/localhost/manager.xml'),
     `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${MANAGER_DOCBASE}" privileged="true"/>\n`,
   );
-  return base;
+  return { base, tls };
 }
 
 /** Instances not yet stopped: killed and removed when this process exits, whatever the tests did. */
@@ -96,6 +146,12 @@ class LocalTomcat implements LocalTomcatInstance {
   readonly managerUrl: string;
   readonly user: string;
   readonly password: string;
+  readonly httpsBaseUrl?: string;
+  readonly httpsManagerUrl?: string;
+  readonly caPem?: string;
+  readonly caFile?: string;
+  readonly clientCertFile?: string;
+  readonly clientKeyFile?: string;
   startupMs = 0;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -105,11 +161,20 @@ class LocalTomcat implements LocalTomcatInstance {
     readonly catalinaBase: string,
     readonly port: number,
     readonly users: Record<'script' | 'guiOnly', TomcatUser>,
+    https?: { port: number; files: TlsFiles },
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.managerUrl = `${this.baseUrl}/manager`;
     this.user = users.script.name;
     this.password = users.script.password;
+    if (https !== undefined) {
+      this.httpsBaseUrl = `https://127.0.0.1:${https.port}`;
+      this.httpsManagerUrl = `${this.httpsBaseUrl}/manager`;
+      this.caPem = https.files.caPem;
+      this.caFile = https.files.caFile;
+      this.clientCertFile = https.files.client?.certFile;
+      this.clientKeyFile = https.files.client?.keyFile;
+    }
     unstopped.add(this);
   }
 

@@ -1,6 +1,12 @@
 import { localTomcatMissing, startLocalTomcat } from './local-tomcat.js';
 import { noTomcatError } from './tomcat-instance.js';
-import type { TomcatInstance, TomcatOptions } from './tomcat-instance.js';
+import type {
+  ClientAuthTomcat,
+  HttpsOptions,
+  HttpsTomcat,
+  TomcatInstance,
+  TomcatOptions,
+} from './tomcat-instance.js';
 
 /** The kinds of test Tomcat. */
 export type TomcatKind = TomcatInstance['kind'];
@@ -50,8 +56,16 @@ export async function chooseTomcatKind(): Promise<TomcatKind> {
 /**
  * Starts a Tomcat for a test file (see `chooseTomcatKind`). Never resolves without a running
  * Tomcat: when none can be had, it throws, and the tests fail instead of passing silently.
- * Call `stop()` in `afterAll`.
+ * Call `stop()` in `afterAll`. With `https`, the instance also has `httpsManagerUrl`, `caPem`,
+ * `caFile` (and with `clientAuth`, `clientCertFile` and `clientKeyFile`), typed as present.
  */
+export async function startTomcat(
+  options: TomcatOptions & { https: { clientAuth: true } },
+): Promise<ClientAuthTomcat>;
+export async function startTomcat(
+  options: TomcatOptions & { https: true | HttpsOptions },
+): Promise<HttpsTomcat>;
+export async function startTomcat(options?: TomcatOptions): Promise<TomcatInstance>;
 export async function startTomcat(options: TomcatOptions = {}): Promise<TomcatInstance> {
   const kind = await chooseTomcatKind();
   if (kind === 'local') return startLocalTomcat(options);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { HttpsConnector } from './tls-certificate.js';
 
 /** A user in the test Tomcat's `tomcat-users.xml`. */
 export interface TomcatUser {
@@ -6,8 +7,31 @@ export interface TomcatUser {
   password: string;
 }
 
-/** A running Tomcat for integration tests, local (Debian's tomcat10) or in a Docker container. */
-export interface TomcatInstance {
+/** What a Tomcat started with `https` offers besides its HTTP connector. */
+export interface HttpsEndpoint {
+  /** `https://127.0.0.1:PORT` of the HTTPS connector (for Docker: the container host). */
+  readonly httpsBaseUrl: string;
+  /** `httpsBaseUrl + '/manager'`. */
+  readonly httpsManagerUrl: string;
+  /** The instance's own self-signed certificate (PEM), to trust as a CA: `tls: { ca: caPem }`. */
+  readonly caPem: string;
+  /** The file holding `caPem`, for `--ca-file`. */
+  readonly caFile: string;
+}
+
+/** What a Tomcat started with `https: { clientAuth: true }` offers: a client certificate it accepts. */
+export interface ClientAuthEndpoint extends HttpsEndpoint {
+  /** A client certificate (PEM) issued by the CA the connector trusts. */
+  readonly clientCertFile: string;
+  /** Its private key (PEM, unencrypted). */
+  readonly clientKeyFile: string;
+}
+
+/**
+ * A running Tomcat for integration tests, local (Debian's tomcat10) or in a Docker container.
+ * The TLS fields are set only when it was started with the `https` option (see `HttpsTomcat`).
+ */
+export interface TomcatInstance extends Partial<ClientAuthEndpoint> {
   readonly kind: 'local' | 'docker';
   /** `http://127.0.0.1:PORT` (for Docker: the container host and its mapped port). */
   readonly baseUrl: string;
@@ -30,6 +54,29 @@ export interface TomcatInstance {
 export interface TomcatOptions {
   /** Extra or overriding `<Host>` attributes, e.g. `{ undeployOldVersions: 'true', autoDeploy: 'true' }`. */
   hostAttributes?: Record<string, string>;
+  /**
+   * Also an HTTPS connector (NIO, TLS) on a second port, with a fresh self-signed certificate for
+   * 127.0.0.1/localhost; `clientAuth: true` makes it require a client certificate. The HTTP
+   * connector stays (start-up is probed over it).
+   */
+  https?: true | HttpsOptions;
+}
+
+/** The `https` option in its long form. */
+export interface HttpsOptions {
+  /** Require a client certificate (`certificateVerification="required"`). */
+  clientAuth?: boolean;
+}
+
+/** A Tomcat started with `https`. */
+export type HttpsTomcat<T extends TomcatInstance = TomcatInstance> = T & HttpsEndpoint;
+/** A Tomcat started with `https: { clientAuth: true }`. */
+export type ClientAuthTomcat<T extends TomcatInstance = TomcatInstance> = T & ClientAuthEndpoint;
+
+/** The `https` option as `{ clientAuth }`, or undefined without HTTPS. */
+export function httpsOptions(options: TomcatOptions): Required<HttpsOptions> | undefined {
+  if (options.https === undefined) return undefined;
+  return { clientAuth: options.https !== true && options.https.clientAuth === true };
 }
 
 /** How to get a Tomcat for the integration tests; part of every "no Tomcat" error. */
@@ -85,10 +132,10 @@ export function tomcatUsersXml(users: Record<'script' | 'guiOnly', TomcatUser>):
 }
 
 /**
- * `conf/server.xml`, after Debian's, reduced to what the tests need: one HTTP connector (no AJP,
- * no TLS), `<Server port="-1">` (no shutdown port; Tomcat is stopped by signal), the default
- * LockOutRealm + UserDatabaseRealm (so lock-out behaves as in production), autoDeploy off as in
- * hardened production setups, WARs unpacked.
+ * `conf/server.xml`, after Debian's, reduced to what the tests need: one HTTP connector (no AJP;
+ * an HTTPS connector only with `https`), `<Server port="-1">` (no shutdown port; Tomcat is
+ * stopped by signal), the default LockOutRealm + UserDatabaseRealm (so lock-out behaves as in
+ * production), autoDeploy off as in hardened production setups, WARs unpacked.
  *
  * `backgroundProcessorDelay="1"` on the Engine: its background thread also serves the Host and
  * every Context (their own delay is -1), and the session Manager sweeps expired sessions every
@@ -96,7 +143,12 @@ export function tomcatUsersXml(users: Record<'script' | 'guiOnly', TomcatUser>):
  * be counted for up to ~60 s; with 1 s it is gone within ~6-7 s, so session-drain tests can wait
  * for it.
  */
-export function serverXml(options: { port: number; address: string } & TomcatOptions): string {
+export function serverXml(options: {
+  port: number;
+  address: string;
+  hostAttributes?: Record<string, string> | undefined;
+  https?: HttpsConnector | undefined;
+}): string {
   const host: Record<string, string> = {
     name: 'localhost',
     appBase: 'webapps',
@@ -122,7 +174,7 @@ export function serverXml(options: { port: number; address: string } & TomcatOpt
   <Service name="Catalina">
     <Connector address="${xmlAttr(options.address)}" port="${options.port}" protocol="HTTP/1.1"
                connectionTimeout="20000" maxParameterCount="1000" />
-    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
+${options.https === undefined ? '' : httpsConnectorXml(options.address, options.https)}    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
       <Realm className="org.apache.catalina.realm.LockOutRealm">
         <Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/>
       </Realm>
@@ -133,6 +185,29 @@ export function serverXml(options: { port: number; address: string } & TomcatOpt
     </Engine>
   </Service>
 </Server>
+`;
+}
+
+/**
+ * The HTTPS `<Connector>`: NIO with JSSE, the server certificate from a PKCS12 keystore; with a
+ * truststore, `certificateVerification="required"` and its client CA as the only one trusted
+ * (see `jksTruststore` for why JKS).
+ */
+function httpsConnectorXml(address: string, https: HttpsConnector): string {
+  const verify =
+    https.truststoreFile === undefined
+      ? ''
+      : ` certificateVerification="required" truststoreType="JKS"
+                     truststoreFile="${xmlAttr(https.truststoreFile)}"
+                     truststorePassword="${xmlAttr(https.keystorePassword)}"`;
+  return `    <Connector address="${xmlAttr(address)}" port="${https.port}"
+               protocol="org.apache.coyote.http11.Http11NioProtocol" SSLEnabled="true"
+               scheme="https" secure="true" connectionTimeout="20000" maxParameterCount="1000">
+      <SSLHostConfig${verify}>
+        <Certificate certificateKeystoreFile="${xmlAttr(https.keystoreFile)}" certificateKeystoreType="PKCS12"
+                     certificateKeystorePassword="${xmlAttr(https.keystorePassword)}" />
+      </SSLHostConfig>
+    </Connector>
 `;
 }
 

@@ -48,7 +48,8 @@ export async function createContext(
         );
       }
       const target = targets[0]!;
-      for (const warning of connectionWarnings(target.url, options.insecure ?? false)) output.warn(warning);
+      for (const warning of connectionWarnings(target.url, options.insecure ?? false, target.tlsFiles))
+        output.warn(warning);
       return createManagerClient(target, {
         ...transport,
         tls: await loadTls(target, options.insecure ?? false),

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
 import { usageError, type TlsOptions } from '@tomcat-pd/core';
 import type { ResolvedTarget } from './connection.js';
 
@@ -23,6 +24,14 @@ export async function loadTls(target: ResolvedTarget, insecure: boolean): Promis
     read(certFile, 'client certificate'),
     read(keyFile, 'client key'),
   ]);
+  // Node ignores a CA that is not PEM, and reports a bad key only at the handshake, as if the
+  // server had refused: check here, so that a wrong file is named before anything is sent.
+  if (ca !== undefined && !ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
+    throw usageError(
+      `The CA file ${caFile} for target ${target.name} is not a PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    );
+  }
+  if (cert !== undefined && key !== undefined) checkClientPair(cert, key, certFile!, keyFile!);
   return {
     ...(ca === undefined ? {} : { ca }),
     ...(cert === undefined ? {} : { cert }),
@@ -31,16 +40,36 @@ export async function loadTls(target: ResolvedTarget, insecure: boolean): Promis
   };
 }
 
+function checkClientPair(cert: Buffer, key: Buffer, certFile: string, keyFile: string): void {
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw usageError(
+      `The client certificate ${certFile} and key ${keyFile} cannot be used: ${(error as Error).message}`,
+      'The key must be unencrypted PEM and belong to the certificate.',
+    );
+  }
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** What a person should know before their password goes over this connection. */
-export function connectionWarnings(url: string, insecure: boolean): string[] {
+export function connectionWarnings(
+  url: string,
+  insecure: boolean,
+  tlsFiles: ResolvedTarget['tlsFiles'] = {},
+): string[] {
   // An invalid URL gets its typed usage error from the client; nothing to warn about here.
   if (!URL.canParse(url)) return [];
   const { protocol, hostname, host } = new URL(url);
   const warnings: string[] = [];
   if (protocol === 'http:' && !LOOPBACK.test(hostname)) {
     warnings.push(`${host} is reached over plain http://: the password travels in clear text. Use https://.`);
+  }
+  if (protocol === 'http:' && Object.keys(tlsFiles).length > 0) {
+    warnings.push(
+      `${host} is reached over plain http://, so its TLS files (--ca-file, --cert-file) are not used.`,
+    );
   }
   if (protocol === 'https:' && insecure) {
     warnings.push(

@@ -93,6 +93,13 @@ export function errorForNetworkFailure(code: string | undefined, message: string
 
 function tlsReason(code: string | undefined): string | undefined {
   if (code === undefined) return undefined;
+  // An alert is the server refusing *us*: with certificateVerification it wants a client certificate.
+  if (/_ALERT_/.test(code)) {
+    return (
+      `the server refused the TLS handshake (${code}); it may require a client certificate ` +
+      '(--cert-file and --key-file) or refuse the one given'
+    );
+  }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code)) {
     return `the TLS certificate was not accepted (${code})`;
   }
