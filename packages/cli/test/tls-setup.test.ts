@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,18 +74,31 @@ describe('connectionWarnings', () => {
 describe('loadTls', () => {
   let dir: string;
   const files = { ca: '', cert: '', key: '' };
-  const PEM = {
-    ca: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n',
-    cert: '-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n',
-    key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n',
-  };
+  const PEM = { ca: '', cert: '', key: '' };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-tls-setup-'));
-    for (const name of ['ca', 'cert', 'key'] as const) {
-      files[name] = join(dir, `${name}.pem`);
-      await writeFile(files[name], PEM[name]);
-    }
+    for (const name of ['ca', 'cert', 'key'] as const) files[name] = join(dir, `${name}.pem`);
+    // Real material: loadTls checks that the certificate and key fit together.
+    execFileSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=tomcat-pd test client',
+      '-keyout',
+      files.key,
+      '-out',
+      files.cert,
+    ]);
+    await writeFile(files.ca, await readFile(files.cert));
+    for (const name of ['ca', 'cert', 'key'] as const) PEM[name] = await readFile(files[name], 'utf8');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
