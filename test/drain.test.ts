@@ -22,7 +22,7 @@ describe('drain against a real Tomcat', () => {
 
     const planned = await drain(client, { path: '/dr', dryRun: true });
     expect(planned.apps[0]?.versions.map((v) => [v.version, v.action, v.reason])).toEqual([
-      ['001', 'keep', 'draining: 1 sessions'],
+      ['001', 'keep', 'draining: 1 session'],
       ['002', 'keep', 'live'],
     ]);
 

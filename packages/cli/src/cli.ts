@@ -21,10 +21,17 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ReportedError) return exitCodeFor(error.reported);
-    // commander has printed its own message (and the usage) for a parse error.
+    // commander has printed its own message (and the usage) for a parse error on stderr.
     if (!(error instanceof CommanderError)) process.stderr.write(`error: ${String(error)}\n`);
+    else if (error.exitCode !== 0 && process.argv.includes('--json')) writeJsonUsageError(error);
     return exitCodeFor(error);
   }
+}
+
+/** With --json, a command-line error is still the one JSON document on stdout. */
+function writeJsonUsageError(error: CommanderError): void {
+  const message = error.message.replace(/^error: /, '');
+  process.stdout.write(`${JSON.stringify({ error: { name: 'UsageError', code: 'E_USAGE', message } })}\n`);
 }
 
 process.exitCode = await main();

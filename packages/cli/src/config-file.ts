@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { usageError } from '@tomcat-pd/core';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
@@ -47,14 +48,17 @@ export async function loadConfigFile(
 }
 
 function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
-    throw usageError(`The config file ${file} is not valid JSON${where}: ${message}`);
+  // JSON.parse on Node 20 gives no position for most mistakes; jsonc-parser gives the offset.
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const [first] = errors;
+  if (first !== undefined) {
+    throw usageError(
+      `The config file ${file} is not valid JSON at ${lineAndColumn(text, first.offset)}: ` +
+        `${printParseErrorCode(first.error)}.`,
+    );
   }
+  return value;
 }
 
 function lineAndColumn(text: string, offset: number): string {
@@ -88,7 +92,9 @@ function validateConfig(value: unknown, file: string): ConfigFile {
     throw fail('"defaults.path" must be a string.');
   if (defaults.width !== undefined && !Number.isInteger(defaults.width))
     throw fail('"defaults.width" must be a whole number.');
-  const checked = targets.map((target, index) => validateTarget(target, index, fail));
+  const checked = targets.map((target, index) =>
+    withFilesFrom(dirname(file), validateTarget(target, index, fail)),
+  );
   const names = checked.map((target) => target.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
@@ -110,6 +116,18 @@ function validateTarget(target: unknown, index: number, fail: (problem: string) 
     throw fail(`${where} ("${target.name}") has both passwordEnv and passwordFile; keep one.`);
   }
   return target as unknown as TargetConfig;
+}
+
+const FILE_KEYS = ['passwordFile', 'caFile', 'certFile', 'keyFile'] as const;
+
+/** A file named in the config file is found from the config file's folder, not the working directory. */
+function withFilesFrom(folder: string, target: TargetConfig): TargetConfig {
+  const resolved: TargetConfig = { ...target };
+  for (const key of FILE_KEYS) {
+    const value = target[key];
+    if (value !== undefined) resolved[key] = resolve(folder, value);
+  }
+  return resolved;
 }
 
 function checkKeys(

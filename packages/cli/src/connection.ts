@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   caFile?: string;
   certFile?: string;
   keyFile?: string;
+  /** The URL came from TOMCAT_PD_URL: a --target flag beats it (flags > environment). */
+  urlFromEnv?: boolean;
 }
 
 /** A target with its credentials and the TLS files to use for it (flags beat the config). */
@@ -31,14 +33,15 @@ export async function resolveTargets(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ResolvedTarget[]> {
   const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
-  if (options.url !== undefined) {
+  const url = options.target !== undefined && options.urlFromEnv ? undefined : options.url;
+  if (url !== undefined) {
     if (options.target !== undefined) throw usageError('Give either --url or --target, not both.');
     return [
       {
-        name: options.url,
-        url: options.url,
-        user: requireUser(options.user, options.url),
-        password: requirePassword(sharedPassword, options.url),
+        name: url,
+        url,
+        user: requireUser(options.user, url),
+        password: requirePassword(sharedPassword, url),
         tlsFiles: tlsFiles(options, {}),
       },
     ];

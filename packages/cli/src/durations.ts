@@ -3,6 +3,8 @@ import { usageError } from '@tomcat-pd/core';
 
 /** Parses `30s`, `5m`, `1h`, `250ms` (the `ms` package); a bare number means seconds. */
 export function parseDuration(text: string, option: string): number {
+  if (text.trim() === '')
+    throw usageError(`${option} takes a duration such as 30s, 5m or 1h, not an empty value.`);
   const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * 1000 : ms(text.trim() as ms.StringValue);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw usageError(`${option} takes a duration such as 30s, 5m or 1h, not "${text}".`);

@@ -18,6 +18,8 @@ export interface GlobalOptions {
   insecure?: boolean;
   parallel?: string;
   color: boolean;
+  /** True when the URL came from TOMCAT_PD_URL rather than a flag: a --target flag then wins. */
+  urlFromEnv?: boolean;
 }
 
 interface GlobalOptionSpec {
@@ -86,9 +88,18 @@ export function globalOptions(command: Command): GlobalOptions {
   const merged: Record<string, unknown> = {};
   for (const key of root.options.map((option) => option.attributeName())) {
     // A command's own option of the same name (drain's --timeout) is not the global one.
-    const isCopy = globalCopies.get(command)?.has(key) ?? false;
-    const fromCommand = command !== root && isCopy && command.getOptionValueSource(key) === 'cli';
-    merged[key] = fromCommand ? command.getOptionValue(key) : root.getOptionValue(key);
+    merged[key] = fromCommandFlag(command, key) ? command.getOptionValue(key) : root.getOptionValue(key);
   }
-  return merged as unknown as GlobalOptions;
+  const urlFromEnv =
+    merged.url !== undefined &&
+    root.getOptionValueSource('url') === 'env' &&
+    !fromCommandFlag(command, 'url');
+  return { ...(merged as unknown as GlobalOptions), urlFromEnv };
+}
+
+/** Whether a global option was typed after the command's name (as the command's copy of it). */
+function fromCommandFlag(command: Command, key: string): boolean {
+  // A command's own option of the same name (drain's --timeout) is not the global one.
+  const isCopy = globalCopies.get(command)?.has(key) ?? false;
+  return command.parent !== null && isCopy && command.getOptionValueSource(key) === 'cli';
 }

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { isTomcatPdError, redactSecrets, type Logger } from '@tomcat-pd/core';
+import { asTomcatPdError, isTomcatPdError, redactSecrets, type Logger } from '@tomcat-pd/core';
 
 export interface OutputOptions {
   json: boolean;
@@ -68,7 +68,11 @@ export class Output {
 
   /** An error: JSON on stdout with `--json` (the one document), and always a line on stderr. */
   error(error: unknown, usage?: string): void {
-    const details = isTomcatPdError(error) ? error.toJSON() : { message: String(error) };
+    // An unexpected error keeps its own name (TypeError, ...) beside the generic code.
+    const details = {
+      ...asTomcatPdError(error).toJSON(),
+      ...(error instanceof Error && !isTomcatPdError(error) ? { name: error.name } : {}),
+    };
     // One line: it must not break the JSON-lines stream of a periodic drain.
     if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }))}\n`);
     const message = error instanceof Error ? error.message : String(error);

@@ -33,7 +33,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .enablePositionalOptions()
     // Parse errors throw (commands created below inherit this): cli.ts maps them to exit code 2.
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError("Usage: tomcat-pd [options] [command]\n(run 'tomcat-pd --help' for more)")
     .addHelpText(
       'after',
       '\nThe password comes from $TOMCAT_PD_PASSWORD, --password-stdin, or the config target\n' +
@@ -123,7 +123,9 @@ export function buildProgram(signal: AbortSignal): Command {
 
   addGlobalOptions(program, { withEnv: true });
   for (const command of program.commands) {
-    addGlobalOptions(command, { withEnv: false }).showHelpAfterError('(run with --help for usage)');
+    addGlobalOptions(command, { withEnv: false }).showHelpAfterError(
+      `Usage: tomcat-pd ${command.name()} ${command.usage()}\n(run 'tomcat-pd ${command.name()} --help' for more)`,
+    );
   }
   return program;
 }

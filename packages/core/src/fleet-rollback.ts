@@ -10,6 +10,7 @@ import {
 import { DEFAULT_PARALLEL, mapLimited } from './fleet.js';
 import type { ManagerClient } from './manager-client.js';
 import { planRollback, type RollbackPlan } from './plan-rollback.js';
+import { validateVersion } from './version-rules.js';
 import { executeRollback, type RollbackOptions, type RollbackResult } from './rollback.js';
 
 export interface FleetRollbackOptions extends RollbackOptions {
@@ -26,6 +27,7 @@ export async function fleetRollback(
   options: FleetRollbackOptions,
 ): Promise<{ path: string; targets: RollbackResult[] }> {
   const path = validateContextPath(options.path);
+  if (options.to !== undefined && options.to !== '') validateVersion(options.to);
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const planned = await mapLimited(clients, parallel, async (client) =>
     planRollback(describeApp(await client.list({ signal: options.signal }), path), options),

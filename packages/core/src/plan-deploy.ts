@@ -40,7 +40,7 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
       `Version ${version} of ${app.path} already exists (${existing.state}, ${existing.sessions} sessions); ` +
         'refusing to overwrite it.',
       {
-        hint: 'Leave out the version to deploy the next one, or ask for update to replace it (its sessions are lost).',
+        hint: 'Leave out the version to deploy the next one, or replace it with update (--update; its sessions are lost).',
       },
     );
   }

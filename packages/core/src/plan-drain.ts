@@ -60,10 +60,11 @@ function planApp(app: AppStatus, keep: number, idle: number | undefined): AppDra
     if (entry.state === 'stopped')
       return { action: 'undeploy', reason: 'stopped, older than the live version' };
     if (entry.sessions === 0) return { action: 'undeploy', reason: 'drained: no sessions' };
-    if (idle === undefined) return keepIt(`draining: ${entry.sessions} sessions`);
+    const sessions = `${entry.sessions} session${entry.sessions === 1 ? '' : 's'}`;
+    if (idle === undefined) return keepIt(`draining: ${sessions}`);
     return {
       action: 'expire-then-undeploy',
-      reason: `${entry.sessions} sessions: expire those idle for ${idle}+ minutes, then undeploy if none is left`,
+      reason: `${sessions}: expire those idle for ${idle}+ minutes, then undeploy if none is left`,
     };
   };
   return {

@@ -4,6 +4,7 @@ import { validateContextPath } from './context-name.js';
 import { ErrorCode, TomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
+import { validateVersion } from './version-rules.js';
 import { planRollback, type RollbackPlan, type RollbackPlanOptions } from './plan-rollback.js';
 
 export interface RollbackOptions extends RollbackPlanOptions {
@@ -35,6 +36,7 @@ export interface RollbackResult {
  */
 export async function rollback(client: ManagerClient, options: RollbackOptions): Promise<RollbackResult> {
   const path = validateContextPath(options.path);
+  if (options.to !== undefined && options.to !== '') validateVersion(options.to);
   return withAppLock(client.managerUrl, path, async () => {
     const plan = planRollback(describeApp(await client.list({ signal: options.signal }), path), options);
     return executeRollback(client, plan, options);

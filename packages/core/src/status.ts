@@ -1,6 +1,7 @@
 import { describeApp, describeApps, type AppStatus, type VersionRole } from './app-status.js';
 import { validateContextPath } from './context-name.js';
 import { notFoundError } from './errors.js';
+import { validateVersion } from './version-rules.js';
 import type { ManagerClient } from './manager-client.js';
 import type { SessionInfo } from './types.js';
 
@@ -39,6 +40,7 @@ export async function getSessions(
   options: { path: string; version?: string; signal?: AbortSignal },
 ): Promise<SessionsReport> {
   const path = validateContextPath(options.path);
+  if (options.version !== undefined && options.version !== '') validateVersion(options.version);
   const app = describeApp(await client.list({ signal: options.signal }), path);
   const versions = app.versions.filter(
     (entry) => options.version === undefined || entry.version === options.version,

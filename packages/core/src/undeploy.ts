@@ -3,6 +3,7 @@ import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
 import { UnsafeOperationError, notFoundError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
+import { validateVersion } from './version-rules.js';
 import type { ManagerClient } from './manager-client.js';
 
 export interface UndeployOptions {
@@ -29,6 +30,8 @@ export async function undeployVersion(
   options: UndeployOptions,
 ): Promise<UndeployResult> {
   const path = validateContextPath(options.path);
+  // '' names the unversioned context; anything else must be a valid version: checked before any request.
+  if (options.version !== '') validateVersion(options.version);
   return withAppLock(client.managerUrl, path, async () => {
     const app = describeApp(await client.list({ signal: options.signal }), path);
     const entry = app.versions.find((candidate) => candidate.version === options.version);
@@ -39,7 +42,7 @@ export async function undeployVersion(
       throw new UnsafeOperationError(
         'live-version',
         `Version ${entry.version} is the live version of ${path}; refusing to undeploy it.`,
-        { hint: 'Roll back instead (it checks an older version takes over), or force it.' },
+        { hint: 'Roll back instead (it checks that an older version takes over), or force it (--force).' },
       );
     }
     (options.logger ?? silentLogger).info?.(`${client.name}: undeploying ${path}##${entry.version}`);

@@ -170,7 +170,7 @@ describe('drainUntilDone', () => {
     expect(result.complete).toBe(false);
     expect(result.waitedMs).toBeGreaterThanOrEqual(80);
     expect(Date.now() - started).toBeLessThan(500);
-    expect(pendingVersions(result).map((v) => v.reason)).toEqual(['draining: 1 sessions']);
+    expect(pendingVersions(result).map((v) => v.reason)).toEqual(['draining: 1 session']);
   });
 
   it('retries a failed cycle, and throws it when no cycle succeeded', async () => {

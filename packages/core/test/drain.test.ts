@@ -44,7 +44,7 @@ describe('drain', () => {
     const report = await drain(tomcat, { graceMs: 0 });
     expect(report.apps[0]!.versions[0]).toMatchObject({
       outcome: 'skipped',
-      detail: 'on re-check: draining: 1 sessions',
+      detail: 'on re-check: draining: 1 session',
     });
     expect(tomcat.changes).toEqual([]);
   });

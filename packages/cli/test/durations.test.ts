@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type TomcatPdError } from '@tomcat-pd/core';
+import { parseDuration, parseWholeNumber } from '../src/durations.js';
+
+function thrown(fn: () => unknown): TomcatPdError {
+  try {
+    fn();
+  } catch (error) {
+    return error as TomcatPdError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('parseDuration', () => {
+  it.each([
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['250ms', 250],
+    ['0', 0],
+    ['10', 10_000],
+    ['1.5', 1_500],
+    [' 2s ', 2_000],
+  ])('%j → %i ms', (text, expected) => {
+    expect(parseDuration(text, '--grace')).toBe(expected);
+  });
+
+  // An empty value (`--grace ""`, an unset shell variable) is bad usage like any other: exit 2,
+  // with the option named, not a crash of the `ms` package (which throws on "").
+  it.each(['abc', '-5s', '5 parsecs', '', '   ', 'Infinity', '1e3'])(
+    'refuses %j as a usage error naming the option',
+    (text) => {
+      const error = thrown(() => parseDuration(text, '--grace'));
+      expect(error.code).toBe(ErrorCode.usage);
+      expect(error.message).toContain('--grace');
+      expect(error.message).toMatch(/30s, 5m or 1h/);
+    },
+  );
+});
+
+describe('parseWholeNumber', () => {
+  it.each([
+    ['0', 0],
+    ['3', 3],
+    [' 12 ', 12],
+  ])('%j → %i', (text, expected) => {
+    expect(parseWholeNumber(text, '--keep')).toBe(expected);
+  });
+
+  it.each(['-1', '1.5', 'two', '', '0x10', '1e2'])('refuses %j', (text) => {
+    const error = thrown(() => parseWholeNumber(text, '--keep'));
+    expect(error.code).toBe(ErrorCode.usage);
+    expect(error.message).toContain('--keep');
+    expect(error.message).toContain(`"${text}"`);
+  });
+
+  it('enforces a minimum and says so', () => {
+    expect(parseWholeNumber('1', '--width', 1)).toBe(1);
+    const error = thrown(() => parseWholeNumber('0', '--width', 1));
+    expect(error.code).toBe(ErrorCode.usage);
+    expect(error.message).toMatch(/at least 1/);
+  });
+});

@@ -1,0 +1,105 @@
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { addGlobalOptions, globalOptions, type GlobalOptions } from '../src/global-options.js';
+
+/**
+ * A program shaped like the real one (positional options, globals on the program with their
+ * environment variables and on every command without), whose commands only record what
+ * globalOptions() returns. The real commands would talk to Tomcat.
+ */
+function parse(argv: string[]): GlobalOptions {
+  let seen: GlobalOptions | undefined;
+  const program = new Command('tomcat-pd').enablePositionalOptions().exitOverride();
+  const record = (_options: unknown, command: Command) => {
+    seen = globalOptions(command);
+  };
+  program.command('status').option('--path <path>').action(record);
+  // drain defines its own --timeout (the --wait time-out); the global one must not replace it.
+  program.command('drain').option('--timeout <duration>').option('--wait').action(record);
+  addGlobalOptions(program, { withEnv: true });
+  for (const command of program.commands) addGlobalOptions(command, { withEnv: false });
+  program.parse(['node', 'tomcat-pd', ...argv]);
+  if (seen === undefined) throw new Error('no command ran');
+  return seen;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('global options', () => {
+  it('are read before the command name', () => {
+    expect(parse(['--url', 'http://a/m', '--user', 'u', '--json', '--verbose', 'status'])).toMatchObject({
+      url: 'http://a/m',
+      user: 'u',
+      json: true,
+      verbose: true,
+      color: true,
+    });
+  });
+
+  it('are read after the command name', () => {
+    expect(
+      parse([
+        'status',
+        '--path',
+        '/a',
+        '--url',
+        'http://a/m',
+        '--user',
+        'u',
+        '--json',
+        '--no-color',
+        '--retries',
+        '2',
+      ]),
+    ).toMatchObject({ url: 'http://a/m', user: 'u', json: true, color: false, retries: '2' });
+  });
+
+  it('mix: some before, some after', () => {
+    expect(parse(['--json', 'status', '--url', 'http://a/m', '--quiet'])).toMatchObject({
+      json: true,
+      url: 'http://a/m',
+      quiet: true,
+    });
+  });
+
+  it('after the name beats before it', () => {
+    expect(parse(['--url', 'http://before/m', 'status', '--url', 'http://after/m']).url).toBe(
+      'http://after/m',
+    );
+  });
+
+  it('come from the environment when no flag is given', () => {
+    vi.stubEnv('TOMCAT_PD_URL', 'http://env/m');
+    vi.stubEnv('TOMCAT_PD_USER', 'env-user');
+    expect(parse(['status'])).toMatchObject({ url: 'http://env/m', user: 'env-user' });
+  });
+
+  it('a flag beats the environment, before or after the command name', () => {
+    vi.stubEnv('TOMCAT_PD_URL', 'http://env/m');
+    vi.stubEnv('TOMCAT_PD_USER', 'env-user');
+    expect(parse(['--url', 'http://flag/m', 'status']).url).toBe('http://flag/m');
+    expect(parse(['status', '--url', 'http://flag/m', '--user', 'flag-user'])).toMatchObject({
+      url: 'http://flag/m',
+      user: 'flag-user',
+    });
+  });
+
+  it('no option is set when none is given', () => {
+    vi.stubEnv('TOMCAT_PD_URL', undefined);
+    vi.stubEnv('TOMCAT_PD_USER', undefined);
+    const options = parse(['status']);
+    expect(options.url).toBeUndefined();
+    expect(options.json).toBeUndefined();
+    expect(options.color).toBe(true);
+  });
+
+  // `drain --wait --timeout 30m` sets how long drain waits; it must not also become the time-out
+  // of every Manager request (a hung Tomcat would then hang the tool for 30 minutes), and it must
+  // not replace a global `--timeout 5s` given before the command name.
+  it("a command's own option of the same name is not the global one", () => {
+    expect(parse(['drain', '--wait', '--timeout', '30m']).timeout).toBeUndefined();
+    expect(parse(['--timeout', '5s', 'drain', '--wait', '--timeout', '30m']).timeout).toBe('5s');
+  });
+});

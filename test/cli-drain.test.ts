@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { deploy } from '@tomcat-pd/core';
+import {
+  CLOSED_URL,
+  cliAgainst,
+  collect,
+  connection,
+  expectExit,
+  jsonOf,
+  runCli,
+  spawnCli,
+  waitForOutput,
+} from './cli-helpers.js';
+import { buildTestWar } from './harness/test-war.js';
+import { Visitor } from './harness/visitor.js';
+import { useTomcat } from './support.js';
+
+const fixture = useTomcat();
+const cli = cliAgainst(() => fixture.tomcat);
+
+interface CycleLine {
+  cycle: number;
+  startedAt: string;
+  report?: { apps: { path: string; versions: { version: string; outcome: string }[] }[] };
+  error?: { code: string; message: string };
+}
+
+/** Starts `tomcat-pd drain ... --every` against the fixture's Tomcat; the caller signals it. */
+function startEvery(args: string[]) {
+  const child = spawnCli(['drain', ...args, ...connection(fixture.tomcat)], {
+    env: { TOMCAT_PD_PASSWORD: fixture.tomcat.password },
+  });
+  // Collect from the start: output written before a listener is attached would be lost.
+  const done = collect(child, 30_000, ['drain', ...args]);
+  return { child, done };
+}
+
+/**
+ * Deploys `labels` in order to `path`; the older ones have no sessions, so they are drained.
+ * Through the library, not the CLI: this is set-up, and the deploy command has its own tests.
+ */
+async function deployAll(path: string, labels: string[]): Promise<void> {
+  for (const label of labels) {
+    const war = await buildTestWar(fixture.warDir, { label, fileName: `${path.slice(1)}-${label}.war` });
+    await deploy(fixture.client, { path, warFile: war });
+  }
+}
+
+async function versionsOf(path: string): Promise<string[]> {
+  const document = jsonOf<{ apps: { versions: { version: string }[] }[] }>(
+    await cli(['status', '--path', path, '--json']),
+  );
+  return (document.apps[0]?.versions ?? []).map((v) => v.version);
+}
+
+describe('drain through the built CLI', () => {
+  it('--every --json: one JSON line per cycle; SIGTERM during the pause exits 0 within ~1 s', async () => {
+    const { child, done } = startEvery(['--path', '/ev', '--every', '30s', '--json']);
+    await waitForOutput(child, /\n/);
+    // The first cycle is done and the loop now sleeps 30 s: the signal must cut the sleep short.
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const result = await done;
+    const elapsed = Date.now() - signalled;
+    expect(result.code).toBe(0);
+    expect(elapsed).toBeLessThan(1_500);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const cycle = JSON.parse(lines[0] ?? '') as CycleLine;
+    expect(Object.keys(cycle).sort()).toEqual(['cycle', 'report', 'startedAt']);
+    expect(cycle.cycle).toBe(1);
+    expect(Number.isNaN(Date.parse(cycle.startedAt))).toBe(false);
+  });
+
+  it('--every carries the grace period from cycle to cycle, then undeploys; SIGINT stops it too', async () => {
+    await deployAll('/grace', ['g1', 'g2']);
+    // 001 has no session: drained. With a 1.5 s grace and a cycle every 1 s it waits at least
+    // one cycle (it was first seen drained then) and is undeployed in a later one.
+    const { child, done } = startEvery(['--path', '/grace', '--every', '1s', '--grace', '1500ms', '--json']);
+    await waitForOutput(child, /"outcome":"undeployed"/, 15_000);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const cycles = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as CycleLine);
+    expect(cycles.map((c) => c.cycle)).toEqual(cycles.map((_, i) => i + 1));
+    const outcomes = cycles.map((c) => c.report?.apps[0]?.versions.find((v) => v.version === '001')?.outcome);
+    expect(outcomes[0]).toBe('waiting');
+    expect(outcomes).toContain('undeployed');
+    expect(await versionsOf('/grace')).toEqual(['002']);
+  });
+
+  it('--every in text mode prints a line per cycle and stops on SIGTERM with exit 0', async () => {
+    const { child, done } = startEvery(['--path', '/ev', '--every', '1s']);
+    await waitForOutput(child, /\n/);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(1_500);
+    expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d /m);
+    expect(result.stderr).toMatch(/Stopped/);
+  });
+
+  // A Tomcat that is down (restarting, say) fails a cycle, not the loop: the line says why.
+  it('--every --json: a cycle that cannot connect is a line { cycle, startedAt, error }, and the loop goes on', async () => {
+    const child = spawnCli(
+      ['drain', '--every', '1s', '--json', '--retries', '0', '--url', CLOSED_URL, '--user', 'deployer'],
+      { env: { TOMCAT_PD_PASSWORD: 'pw' } },
+    );
+    const done = collect(child, 30_000);
+    await waitForOutput(child, /"cycle":2/);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const cycles = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as CycleLine);
+    expect(cycles.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(cycles[0] ?? {}).sort()).toEqual(['cycle', 'error', 'startedAt']);
+    expect(cycles[0]?.error).toMatchObject({
+      code: 'E_CONNECT',
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
+    expect(result.stdout + result.stderr).not.toContain('pw"');
+  });
+
+  // Every later cycle would be refused the same way (and a 401 repeated would lock the user
+  // out), so a refused login ends the loop with exit 4 instead of a line per cycle.
+  it('--every ends with exit 4 when the user lacks the manager-script role', async () => {
+    const { name, password } = fixture.tomcat.users.guiOnly;
+    const result = await runCli(
+      ['drain', '--every', '1s', '--json', '--url', fixture.tomcat.managerUrl, '--user', name],
+      { env: { TOMCAT_PD_PASSWORD: password }, timeoutMs: 10_000 },
+    );
+    expectExit(result, 4);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ error: { code: 'E_FORBIDDEN' } });
+  });
+
+  it('--dry-run changes nothing and says what it would do', async () => {
+    await deployAll('/dry', ['d1', 'd2', 'd3']);
+    const before = await versionsOf('/dry');
+    const result = expectExit(await cli(['drain', '--path', '/dry', '--grace', '0', '--dry-run']), 0);
+    expect(result.stdout).toMatch(/\/dry\s+001\s.*undeploy\s+planned/);
+    expect(result.stdout).toMatch(/Dry run: 2 versions would be undeployed/);
+    expect(await versionsOf('/dry')).toEqual(before);
+    expect(before).toEqual(['001', '002', '003']);
+  });
+
+  it('--keep 1 spares the newest drained version for a rollback', async () => {
+    // The versions from the dry-run test: 001 and 002 drained, 003 live.
+    const report = jsonOf<{
+      undeployed: number;
+      apps: { versions: { version: string; outcome: string }[] }[];
+    }>(await cli(['drain', '--path', '/dry', '--keep', '1', '--grace', '0', '--json']));
+    expect(report.apps[0]?.versions.map((v) => [v.version, v.outcome])).toEqual([
+      ['001', 'undeployed'],
+      ['002', 'kept'],
+      ['003', 'kept'],
+    ]);
+    expect(report.undeployed).toBe(1);
+    expect(await versionsOf('/dry')).toEqual(['002', '003']);
+  });
+
+  it('--wait gives up after --timeout with exit 1 while a session holds an old version', async () => {
+    await deployAll('/wait', ['w1']);
+    await new Visitor(fixture.tomcat.baseUrl).get('/wait/');
+    await deployAll('/wait', ['w2']);
+    const result = await cli(['drain', '--path', '/wait', '--wait', '--timeout', '1s', '--grace', '0']);
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(/Gave up waiting after 1s/);
+    expect(result.stderr).toMatch(/\/wait##001/);
+    expect(await versionsOf('/wait')).toEqual(['001', '002']);
+  });
+});
