@@ -103,7 +103,8 @@ async function expireIdle(
     `${client.name}: expiring sessions of ${path}##${entry.version} idle for ${idleMinutes}+ minutes`,
   );
   const info = await client.expire({ path, version: entry.version, idleMinutes, signal: options.signal });
-  entry.detail = `${info.expired ?? 0} idle sessions expired`;
+  const expired = info.expired ?? 0;
+  entry.detail = `${expired} idle session${expired === 1 ? '' : 's'} expired`;
 }
 
 /**
