@@ -1,6 +1,6 @@
-import { createManagerClient, usageError, type ManagerClient } from '@tomcat-pd/core';
+import { DEFAULT_PARALLEL, createManagerClient, usageError, type ManagerClient } from '@tomcat-pd/core';
 import { loadConfigFile, type ConfigFile } from './config-file.js';
-import { resolveTargets } from './connection.js';
+import { resolveTargets, type ResolvedTarget } from './connection.js';
 import { connectionWarnings, loadTls } from './tls-setup.js';
 import { parseDuration, parseWholeNumber } from './durations.js';
 import type { GlobalOptions } from './global-options.js';
@@ -14,6 +14,10 @@ export interface CliContext {
   signal: AbortSignal;
   /** The one Manager this command talks to. */
   client(): Promise<ManagerClient>;
+  /** Every selected target's Manager (`--target`, default all of the config file's). */
+  clients(): Promise<ManagerClient[]>;
+  /** How many targets are worked on at once (`--parallel`, default 4). */
+  parallel: number;
   /** The app's path: `--path`, else the config file's default; a usage error without either. */
   requirePath(path: string | undefined): string;
 }
@@ -29,6 +33,11 @@ export async function createContext(
     ...(options.retries === undefined ? {} : { retries: parseWholeNumber(options.retries, '--retries') }),
     logger: output.logger,
   };
+  const insecure = options.insecure ?? false;
+  const connect = async (target: ResolvedTarget) => {
+    for (const warning of connectionWarnings(target.url, insecure, target.tlsFiles)) output.warn(warning);
+    return createManagerClient(target, { ...transport, tls: await loadTls(target, insecure) });
+  };
   return {
     output,
     defaults: config?.defaults ?? {},
@@ -39,6 +48,8 @@ export async function createContext(
         throw usageError('--path is required (or set defaults.path in tomcat-pd.json).');
       return chosen;
     },
+    parallel:
+      options.parallel === undefined ? DEFAULT_PARALLEL : parseWholeNumber(options.parallel, '--parallel', 1),
     async client() {
       const targets = await resolveTargets(options, config, readStdin);
       if (targets.length > 1) {
@@ -47,13 +58,10 @@ export async function createContext(
           'Pick one with --target NAME.',
         );
       }
-      const target = targets[0]!;
-      for (const warning of connectionWarnings(target.url, options.insecure ?? false, target.tlsFiles))
-        output.warn(warning);
-      return createManagerClient(target, {
-        ...transport,
-        tls: await loadTls(target, options.insecure ?? false),
-      });
+      return connect(targets[0]!);
+    },
+    async clients() {
+      return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },
   };
 }

@@ -1,5 +1,11 @@
 import pc from 'picocolors';
-import { asTomcatPdError, isTomcatPdError, redactSecrets, type Logger } from '@tomcat-pd/core';
+import {
+  FleetOperationError,
+  asTomcatPdError,
+  isTomcatPdError,
+  redactSecrets,
+  type Logger,
+} from '@tomcat-pd/core';
 
 export interface OutputOptions {
   json: boolean;
@@ -22,6 +28,8 @@ export class Output {
   readonly verbose: boolean;
   readonly colors: Colors;
   readonly stderrColors: Colors;
+  /** Set once the result document is on stdout: a later error then goes to stderr only. */
+  #resultWritten = false;
 
   constructor(
     options: OutputOptions,
@@ -47,6 +55,7 @@ export class Output {
 
   /** The command's result: text for people, or the JSON document. */
   result(document: unknown, human: () => string): void {
+    this.#resultWritten = true;
     if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify(document, null, 2))}\n`);
     else if (!this.quiet) this.stdout.write(`${redactSecrets(human())}\n`);
   }
@@ -73,11 +82,16 @@ export class Output {
       ...asTomcatPdError(error).toJSON(),
       ...(error instanceof Error && !isTomcatPdError(error) ? { name: error.name } : {}),
     };
-    // One line: it must not break the JSON-lines stream of a periodic drain.
-    if (this.json) this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }))}\n`);
+    // One line: it must not break the JSON-lines stream of a periodic drain. And only one document:
+    // after a (partial) result, such as a fleet report with a failed target, stdout is complete.
+    if (this.json && !this.#resultWritten)
+      this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }))}\n`);
     const message = error instanceof Error ? error.message : String(error);
     const lines = [`${this.stderrColors.red('error:')} ${message}`];
     if (isTomcatPdError(error) && error.hint) lines.push(`${this.stderrColors.dim('hint:')} ${error.hint}`);
+    for (const target of error instanceof FleetOperationError ? error.targets : []) {
+      lines.push(`  ${target.target}: ${target.outcome}${target.error ? ` (${target.error.message})` : ''}`);
+    }
     if (usage) lines.push(usage);
     this.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
   }
