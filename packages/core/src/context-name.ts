@@ -57,6 +57,12 @@ const PATH_RULES: readonly PathRule[] = [
     hint: 'Use letters, digits, - _ . and / only.',
   },
   {
+    // A lone UTF-16 half cannot be percent-encoded: encodeURIComponent would throw a URIError.
+    test: (p) => /\p{Cs}/u.test(p),
+    problem: 'contains an unpaired UTF-16 surrogate',
+    hint: 'The path is not valid Unicode text; use letters, digits, - _ . and / only.',
+  },
+  {
     test: (p) => p.includes('#'),
     problem: 'contains #',
     hint: 'Tomcat reads # in a file name as / and ## as the version marker; pass the version separately.',
@@ -66,6 +72,12 @@ const PATH_RULES: readonly PathRule[] = [
     test: (p) => /[?%;]/.test(p),
     problem: 'contains ?, % or ;',
     hint: 'These characters change the meaning of a URL; use a plain path such as /shop.',
+  },
+  {
+    // `list` separates its fields with `:`, and `:` is not allowed in a file name on Windows.
+    test: (p) => p.includes(':'),
+    problem: 'contains :',
+    hint: 'Tomcat lists contexts as path:state:sessions:docBase; use a plain path such as /shop.',
   },
   { test: (p) => p.includes('//'), problem: 'contains an empty segment (//)', hint: 'Remove the doubled /.' },
   {
@@ -85,7 +97,8 @@ const PATH_RULES: readonly PathRule[] = [
  * Allowed: `/`, `/shop`, `/a/b`, `/my-app_1.0`.
  *
  * @throws TomcatPdError `E_USAGE` (with a hint) for an empty path, one not starting with `/`, or one
- *   containing `#`, `..`/`.` segments, `//`, `\`, a trailing `/`, whitespace or control characters, `?`, `%`, `;`.
+ *   containing `#`, `..`/`.` segments, `//`, `\`, a trailing `/`, whitespace or control characters, `?`, `%`, `;`,
+ *   or an unpaired UTF-16 surrogate.
  */
 export function validateContextPath(path: string): string {
   const rule = PATH_RULES.find((candidate) => candidate.test(path));

@@ -23,6 +23,9 @@ export type ManagerParams = Readonly<Record<string, string | undefined>>;
  * - `path` is never empty: Tomcat reads `path=` as ROOT, so an empty path would act on `/`;
  * - `sessions` never carries `idle`: the Manager runs `sessions` and `expire` through the same
  *   code, and an `idle` parameter expires sessions.
+ *
+ * @throws TomcatPdError `E_USAGE` for an empty `path`, `idle` on `sessions`, or a key or value with an
+ *   unpaired UTF-16 surrogate (it cannot be percent-encoded).
  */
 export function buildCommandUrl(textBase: URL, command: ManagerCommand, params: ManagerParams = {}): URL {
   if ('path' in params && (params.path === undefined || params.path === '')) {
@@ -30,6 +33,15 @@ export function buildCommandUrl(textBase: URL, command: ManagerCommand, params: 
   }
   if (command === 'sessions' && 'idle' in params) {
     throw usageError('A sessions read must not carry idle: Tomcat would expire sessions.');
+  }
+  // A lone UTF-16 half (not valid Unicode) cannot be percent-encoded: encodeURIComponent throws a URIError.
+  const malformed = Object.entries(params).find(
+    ([key, value]) => /\p{Cs}/u.test(key) || /\p{Cs}/u.test(value ?? ''),
+  );
+  if (malformed !== undefined) {
+    throw usageError(
+      `Refusing to send ${command}: the ${JSON.stringify(malformed[0])} parameter is not valid Unicode text.`,
+    );
   }
   const url = new URL(command, textBase);
   const query = Object.entries(params)

@@ -11,7 +11,8 @@ export function normalizeManagerUrl(base: string): URL {
     url = new URL(base);
   } catch {
     throw usageError(
-      `The Manager URL '${base}' is not a valid URL.`,
+      // Not echoed: a password in it could contain characters no redaction pattern can find.
+      'The Manager URL is not a valid URL.',
       'Give the Manager base URL, e.g. http://localhost:8080/manager',
     );
   }

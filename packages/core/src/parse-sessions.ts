@@ -76,14 +76,21 @@ function parseBucketLine(line: string, command: string): SessionBucket {
     // after a clock change). Their real idle time is unknown, so the bucket claims the whole range
     // [0, open end): a consumer asking "idle less than N?" or "idle at least N?" must treat them as
     // possibly both, which is the safe reading for draining. They count towards `total`.
-    return { label: 'unlimited', fromMinutes: 0, toMinutes: null, count: Number(unlimited) };
+    return { label: 'unlimited', fromMinutes: 0, toMinutes: null, count: sessionCount(unlimited, line) };
   }
   const [, label, count] = matchAny(line, BUCKET) ?? [];
   const bounds = label === undefined ? undefined : labelBounds(label);
   if (label === undefined || count === undefined || bounds === undefined) {
     throw protocolError(`Unexpected line in the answer to ${command}`, line);
   }
-  return { label, ...bounds, count: Number(count) };
+  return { label, ...bounds, count: sessionCount(count, line) };
+}
+
+/** A count as `parseList` reads one: a safe integer, or the answer is not understood. */
+function sessionCount(digits: string, line: string): number {
+  const count = Number(digits);
+  if (!Number.isSafeInteger(count)) throw protocolError('A session count too large to be true', line);
+  return count;
 }
 
 /** The idle-minute range a histogram label stands for; `undefined` for an unknown label. */

@@ -52,6 +52,10 @@ export function validateVersion(v: string): string {
       `Version ${quote(v)} is ${v.length} characters long; at most ${MAX_VERSION_LENGTH} are allowed.`,
     );
   }
+  // Tomcat strips .war/.xml from a file name, so `shop##1.war` would be read back as version 1.
+  if (/\.(war|xml)$/i.test(v)) {
+    throw usageError(`Version ${quote(v)} ends in ${v.slice(-4)}, which Tomcat strips from its file name.`);
+  }
   return v;
 }
 

@@ -73,7 +73,8 @@ describe('normalizeManagerUrl', () => {
     const error = usageErrorOf('http://deployer:S3cret@localhost:99999/manager');
     expect(error.code).toBe('E_USAGE');
     expect(error.message).not.toContain('S3cret');
-    expect(error.message).toContain('[redacted]');
+    // A password with `/` cannot be told apart from a path by any pattern: nothing is echoed.
+    expect(usageErrorOf('http://u:pa/ss@h:99999/m').message).not.toContain('pa/ss');
   });
 });
 
