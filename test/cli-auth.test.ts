@@ -58,13 +58,22 @@ describe('credentials', () => {
     expectNoSecret(result, name, password);
   });
 
-  it('with --json the authentication error is the one document on stdout', async () => {
+  // status reports on every target (a --url is a set of one): a target that refuses the user is
+  // in the one document's `errors`, and its code decides the exit code.
+  it('with --json the refused target is in the errors of the one document on stdout', async () => {
     const { name, password } = fixture.tomcat.users.guiOnly;
     const result = await runCli(['status', '--json', '--url', fixture.tomcat.managerUrl, '--user', name], {
       env: { TOMCAT_PD_PASSWORD: password },
     });
-    const document = jsonOf<{ error: Record<string, unknown> }>(result, 4);
-    expect(document.error).toMatchObject({ code: 'E_FORBIDDEN', status: 403, name: expect.any(String) });
+    const document = jsonOf<{ apps: unknown[]; errors: Record<string, unknown>[] }>(result, 4);
+    expect(document.apps).toEqual([]);
+    expect(document.errors).toEqual([
+      {
+        target: fixture.tomcat.managerUrl,
+        error: expect.objectContaining({ code: 'E_FORBIDDEN', message: expect.stringContaining('403') }),
+      },
+    ]);
+    expect(JSON.stringify(document.errors)).toContain('manager-script');
     expectNoSecret(result, name, password);
   });
 

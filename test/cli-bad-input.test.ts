@@ -120,9 +120,21 @@ const BAD_INPUTS: BadInput[] = [
     args: () => ['sessions', '--path', '/bad', '--version', 'a b'],
     says: () => ['"a b"'],
   },
+  // status, sessions and drain work on every target; a bad input is still refused once, before
+  // any target is asked, not reported as a failure of each target.
   {
     name: 'status --path without a leading /',
     args: () => ['status', '--path', 'bad'],
+    says: () => ['"bad"'],
+  },
+  {
+    name: 'sessions --path without a leading /',
+    args: () => ['sessions', '--path', 'bad'],
+    says: () => ['"bad"'],
+  },
+  {
+    name: 'drain --path without a leading /',
+    args: () => ['drain', '--path', 'bad'],
     says: () => ['"bad"'],
   },
   {

@@ -19,9 +19,10 @@ const fixture = useTomcat();
 const cli = cliAgainst(() => fixture.tomcat);
 
 interface CycleLine {
+  target: string;
   cycle: number;
   startedAt: string;
-  report?: { apps: { path: string; versions: { version: string; outcome: string }[] }[] };
+  report?: { apps: { target: string; path: string; versions: { version: string; outcome: string }[] }[] };
   error?: { code: string; message: string };
 }
 
@@ -67,8 +68,12 @@ describe('drain through the built CLI', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const cycle = JSON.parse(lines[0] ?? '') as CycleLine;
-    expect(Object.keys(cycle).sort()).toEqual(['cycle', 'report', 'startedAt']);
+    expect(Object.keys(cycle).sort()).toEqual(['cycle', 'report', 'startedAt', 'target']);
+    expect(cycle.target).toBe(fixture.tomcat.managerUrl);
     expect(cycle.cycle).toBe(1);
+    // The report in the shape of a one-shot drain's document, its apps with their target too.
+    expect(Object.keys(cycle.report ?? {}).sort()).toEqual(['apps', 'dryRun', 'failed', 'undeployed']);
+    for (const app of cycle.report?.apps ?? []) expect(app.target).toBe(fixture.tomcat.managerUrl);
     expect(Number.isNaN(Date.parse(cycle.startedAt))).toBe(false);
   });
 
@@ -105,7 +110,7 @@ describe('drain through the built CLI', () => {
   });
 
   // A Tomcat that is down (restarting, say) fails a cycle, not the loop: the line says why.
-  it('--every --json: a cycle that cannot connect is a line { cycle, startedAt, error }, and the loop goes on', async () => {
+  it('--every --json: a cycle that cannot connect is a line { target, cycle, startedAt, error }, and the loop goes on', async () => {
     const child = spawnCli(
       ['drain', '--every', '1s', '--json', '--retries', '0', '--url', CLOSED_URL, '--user', 'deployer'],
       { env: { TOMCAT_PD_PASSWORD: 'pw' } },
@@ -120,7 +125,8 @@ describe('drain through the built CLI', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as CycleLine);
     expect(cycles.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(cycles[0] ?? {}).sort()).toEqual(['cycle', 'error', 'startedAt']);
+    expect(Object.keys(cycles[0] ?? {}).sort()).toEqual(['cycle', 'error', 'startedAt', 'target']);
+    expect(cycles[0]?.target).toBe(CLOSED_URL);
     expect(cycles[0]?.error).toMatchObject({
       code: 'E_CONNECT',
       message: expect.stringContaining('127.0.0.1:1'),
@@ -174,6 +180,28 @@ describe('drain through the built CLI', () => {
     expectExit(result, 1);
     expect(result.stderr).toMatch(/Gave up waiting after 1s/);
     expect(result.stderr).toMatch(/\/wait##001/);
+    // The report of what was done is the result on stdout; the error says what is left.
+    expect(result.stdout).toMatch(/\/wait\s+001\s+1\s+draining\s+keep\s+kept/);
     expect(await versionsOf('/wait')).toEqual(['001', '002']);
+    // With --json the report is the one document, with complete: false; the error on stderr only.
+    const json = await cli([
+      'drain',
+      '--path',
+      '/wait',
+      '--wait',
+      '--timeout',
+      '1s',
+      '--grace',
+      '0',
+      '--json',
+    ]);
+    const document = jsonOf<{ complete: boolean; waitedMs: number; errors: unknown[]; apps: unknown[] }>(
+      json,
+      1,
+    );
+    expect(document).toMatchObject({ complete: false, errors: [] });
+    expect(document.waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect(document.apps).toHaveLength(1);
+    expect(json.stderr).toMatch(/still to go on .*\/wait##001/);
   });
 });

@@ -12,8 +12,6 @@ export interface CliContext {
   defaults: ConfigFile['defaults'];
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
-  /** The one Manager this command talks to. */
-  client(): Promise<ManagerClient>;
   /** Every selected target's Manager (`--target`, default all of the config file's). */
   clients(): Promise<ManagerClient[]>;
   /** How many targets are worked on at once (`--parallel`, default 4). */
@@ -50,16 +48,6 @@ export async function createContext(
     },
     parallel:
       options.parallel === undefined ? DEFAULT_PARALLEL : parseWholeNumber(options.parallel, '--parallel', 1),
-    async client() {
-      const targets = await resolveTargets(options, config, readStdin);
-      if (targets.length > 1) {
-        throw usageError(
-          `This command works on one target; ${targets.length} are selected (${targets.map((t) => t.name).join(', ')}).`,
-          'Pick one with --target NAME.',
-        );
-      }
-      return connect(targets[0]!);
-    },
     async clients() {
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },

@@ -55,6 +55,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--width <n>', 'digits of a new counter (default 3)')
     .option('--update', 'replace an existing version (its sessions are lost)')
     .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
+    .option('--canary <n>', 'deploy to the first N targets first, to the others once it started there')
     .addHelpText(
       'after',
       examples(

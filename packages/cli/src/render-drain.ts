@@ -11,67 +11,107 @@ import { renderTable } from './table.js';
 
 type Colors = Output['colors'];
 
-/** The JSON document of a drain report (documented in the README); `live` is null, not absent. */
-export function drainDocument(report: DrainReport) {
+/**
+ * The JSON document of the drain reports of one or more targets (documented in the README): one
+ * entry per app and target, `undeployed` and `failed` summed; `live` is null, not absent.
+ */
+export function drainDocument(reports: DrainReport[], dryRun: boolean) {
   return {
-    target: report.target,
-    dryRun: report.dryRun,
-    apps: report.apps.map((app) => ({
-      path: app.path,
-      live: app.live ?? null,
-      versions: app.versions.map(({ version, state, role, sessions, action, reason, outcome, detail }) => ({
-        version,
-        state,
-        role,
-        sessions,
-        action,
-        reason,
-        outcome,
-        ...(detail === undefined ? {} : { detail }),
+    dryRun,
+    apps: reports.flatMap((report) =>
+      report.apps.map((app) => ({
+        target: report.target,
+        path: app.path,
+        live: app.live ?? null,
+        versions: app.versions.map(({ version, state, role, sessions, action, reason, outcome, detail }) => ({
+          version,
+          state,
+          role,
+          sessions,
+          action,
+          reason,
+          outcome,
+          ...(detail === undefined ? {} : { detail }),
+        })),
       })),
-    })),
-    undeployed: report.undeployed,
-    failed: report.failed,
+    ),
+    undeployed: sum(reports, (report) => report.undeployed),
+    failed: sum(reports, (report) => report.failed),
   };
 }
 
-/** One JSON line of `drain --every`: the cycle, its report in the same shape as a one-shot drain. */
-export function cycleDocument(cycle: DrainCycle) {
+/**
+ * One JSON line of `drain --every`: the target, the cycle, and its report in the same shape as
+ * a one-shot drain's document (without `errors`: a failed cycle has `error` instead).
+ */
+export function cycleDocument(target: string, cycle: DrainCycle) {
   return {
+    target,
     cycle: cycle.cycle,
     startedAt: cycle.startedAt,
-    ...(cycle.report === undefined ? {} : { report: drainDocument(cycle.report) }),
+    ...(cycle.report === undefined ? {} : { report: drainDocument([cycle.report], cycle.report.dryRun) }),
     ...(cycle.error === undefined ? {} : { error: cycle.error }),
   };
 }
 
-/** The table of one target's drain, then the summary line. */
-export function renderDrainReport(report: DrainReport, colors: Colors): string {
-  const rows = report.apps.flatMap((app) =>
-    app.versions.map((v) => [
-      app.path,
-      showVersion(v.version),
-      String(v.sessions),
-      paintRole(v.role, colors),
-      v.action,
-      paintOutcome(v.outcome, colors),
-      v.detail === undefined ? v.reason : `${v.reason}; ${v.detail}`,
-    ]),
-  );
-  if (rows.length === 0) return `No application is deployed on ${report.target}.`;
-  const head = ['APP', 'VERSION', 'SESSIONS', 'ROLE', 'ACTION', 'OUTCOME', 'REASON'];
-  return `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain(report)}`;
+/**
+ * The table of the drains, then the summary line. One target: its name above the table. Several:
+ * one table with a TARGET column, and a line for each target that answered with no application.
+ */
+export function renderDrainReport(reports: DrainReport[], several: boolean, colors: Colors): string {
+  const rowsOf = (report: DrainReport) =>
+    report.apps.flatMap((app) =>
+      app.versions.map((v) => [
+        ...(several ? [report.target] : []),
+        app.path,
+        showVersion(v.version),
+        String(v.sessions),
+        paintRole(v.role, colors),
+        v.action,
+        paintOutcome(v.outcome, colors),
+        v.detail === undefined ? v.reason : `${v.reason}; ${v.detail}`,
+      ]),
+    );
+  const head = [
+    ...(several ? ['TARGET'] : []),
+    'APP',
+    'VERSION',
+    'SESSIONS',
+    'ROLE',
+    'ACTION',
+    'OUTCOME',
+    'REASON',
+  ];
+  if (!several) {
+    return reports
+      .map((report) => {
+        const rows = rowsOf(report);
+        if (rows.length === 0) return `No application is deployed on ${report.target}.`;
+        return `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain([report])}`;
+      })
+      .join('\n\n');
+  }
+  if (reports.length === 0) return '';
+  const rows = reports.flatMap(rowsOf);
+  const notes = reports
+    .filter((report) => report.apps.length === 0)
+    .map((report) => `${report.target}: no application is deployed.`);
+  return [...(rows.length === 0 ? [] : [renderTable(head, rows)]), notes.join('\n'), summarizeDrain(reports)]
+    .filter((block) => block !== '')
+    .join('\n\n');
 }
 
-/** `Dry run: 2 versions would be undeployed.` or `Undeployed 2 versions; 1 failed.` */
-export function summarizeDrain(report: DrainReport): string {
-  const all = report.apps.flatMap((app) => app.versions);
-  if (report.dryRun) {
+/** `Dry run: 2 versions would be undeployed.` or `Undeployed 2 versions; 1 failed.`, over all targets. */
+export function summarizeDrain(reports: DrainReport[]): string {
+  const all = reports.flatMap((report) => report.apps.flatMap((app) => app.versions));
+  if (reports.some((report) => report.dryRun)) {
     const planned = all.filter((v) => v.outcome === 'planned').length;
     return `Dry run: ${versions(planned)} would be undeployed.`;
   }
-  const parts = [`Undeployed ${versions(report.undeployed)}`];
-  if (report.failed > 0) parts.push(`${report.failed} failed`);
+  const undeployed = sum(reports, (report) => report.undeployed);
+  const failed = sum(reports, (report) => report.failed);
+  const parts = [`Undeployed ${versions(undeployed)}`];
+  if (failed > 0) parts.push(`${failed} failed`);
   const waiting = count(all, 'waiting');
   if (waiting > 0) parts.push(`${waiting} waiting for the grace period`);
   const skipped = count(all, 'skipped');
@@ -132,6 +172,10 @@ function paintOutcome(outcome: DrainOutcome, colors: Colors): string {
 
 function count(versions: readonly DrainVersionReport[], outcome: DrainOutcome): number {
   return versions.filter((v) => v.outcome === outcome).length;
+}
+
+function sum(reports: readonly DrainReport[], of: (report: DrainReport) => number): number {
+  return reports.reduce((total, report) => total + of(report), 0);
 }
 
 function versions(n: number): string {

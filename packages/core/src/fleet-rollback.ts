@@ -37,7 +37,7 @@ export async function fleetRollback(
     const first = asTomcatPdError((planned[refused] as PromiseRejectedResult).reason);
     throw new FleetOperationError(
       first,
-      `Rollback of ${path} refused on ${clients[refused]!.name}: ${first.message} Nothing was changed on any target.`,
+      `Target ${clients[refused]!.name}: ${first.message} Nothing was changed on any target.`,
       reportsOf(clients, planned, 'not-started'),
       first.hint,
     );

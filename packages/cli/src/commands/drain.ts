@@ -1,11 +1,16 @@
 import {
   ErrorCode,
   TomcatPdError,
+  asTomcatPdError,
   drain,
   drainPeriodically,
   drainUntilDone,
+  onEachTarget,
   usageError,
+  validateContextPath,
   type DrainOptions,
+  type DrainReport,
+  type DrainUntilDoneResult,
   type ManagerClient,
 } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
@@ -17,6 +22,8 @@ import {
   renderDrainReport,
   summarizeCycle,
 } from '../render-drain.js';
+import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
+import { joinBlocks, printReport, renderTargetErrors } from './status.js';
 
 interface DrainCliOptions {
   path?: string;
@@ -31,43 +38,45 @@ interface DrainCliOptions {
 }
 
 /**
- * A failure that carries the drain's report: with `--json` the error is the one document on
- * stdout, so the report rides inside it instead of being a second document before it.
+ * `tomcat-pd drain [--path P] [--keep N] [--expire-idle MIN] [--grace D] [--dry-run] [--wait [--timeout D]] [--every D]`
+ * on every selected target, merged into one report. A target that cannot be reached does not
+ * stop the others: they are drained, the report says which failed, and the exit code is its.
  */
-class DrainFailedError extends TomcatPdError {
-  constructor(
-    message: string,
-    hint: string,
-    private readonly report: unknown,
-  ) {
-    super(ErrorCode.operation, message, { hint });
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), report: this.report };
-  }
-}
-
-/** `tomcat-pd drain [--path P] [--keep N] [--expire-idle MIN] [--grace D] [--dry-run] [--wait [--timeout D]] [--every D]` */
 export async function run(context: CliContext, _args: unknown[], options: DrainCliOptions): Promise<void> {
   checkModes(options);
   // Every option is parsed before connecting: a usage error sends nothing.
   const drainOptions = parseDrainOptions(options, context);
   const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
   const everyMs = options.every === undefined ? undefined : parseInterval(options.every);
-  const client = await context.client();
-  if (everyMs !== undefined) return drainEvery(context, client, drainOptions, everyMs);
-  if (options.wait) return drainAndWait(context, client, drainOptions, timeoutMs, options.timeout ?? '30m');
-  const report = await drain(client, drainOptions);
-  const failure =
-    report.failed > 0
-      ? new DrainFailedError(
-          `${report.failed === 1 ? '1 version' : `${report.failed} versions`} could not be undeployed on ${report.target}.`,
-          'See the REASON column (or "detail" in the JSON); a later drain tries again.',
-          drainDocument(report),
-        )
-      : undefined;
-  finish(context, drainDocument(report), () => renderDrainReport(report, context.output.colors), failure);
+  const clients = await context.clients();
+  if (everyMs !== undefined) return drainEvery(context, clients, drainOptions, everyMs);
+  if (options.wait) return drainAndWait(context, clients, drainOptions, timeoutMs, options.timeout ?? '30m');
+  const outcomes = await onEachTarget(clients, (client) => drain(client, drainOptions), {
+    parallel: context.parallel,
+  });
+  const { values, errors } = splitOutcomes(outcomes);
+  const reports = values.map(({ value }) => value);
+  const several = clients.length > 1;
+  printReport(
+    context,
+    { ...drainDocument(reports, drainOptions.dryRun ?? false), errors: errorsDocument(errors) },
+    () =>
+      joinBlocks(
+        renderDrainReport(reports, several, context.output.colors),
+        renderTargetErrors(errors, several),
+      ),
+  );
+  // A target that could not be reached says why (exit 4, say); else a failed undeploy, exit 1.
+  throwFirstError(errors);
+  const failed = reports.filter((report) => report.failed > 0);
+  if (failed.length > 0) {
+    const count = failed.reduce((total, report) => total + report.failed, 0);
+    throw new TomcatPdError(
+      ErrorCode.operation,
+      `${count === 1 ? '1 version' : `${count} versions`} could not be undeployed on ${failed.map((report) => report.target).join(', ')}.`,
+      { hint: 'See the REASON column (or "detail" in the JSON); a later drain tries again.' },
+    );
+  }
 }
 
 function checkModes(options: DrainCliOptions): void {
@@ -89,7 +98,7 @@ function checkModes(options: DrainCliOptions): void {
 
 function parseDrainOptions(options: DrainCliOptions, context: CliContext): DrainOptions {
   return {
-    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.path === undefined ? {} : { path: validateContextPath(options.path) }),
     ...(options.keep === undefined ? {} : { keep: parseWholeNumber(options.keep, '--keep') }),
     ...(options.expireIdle === undefined
       ? {}
@@ -108,48 +117,108 @@ function parseInterval(text: string): number {
   return everyMs;
 }
 
-/** `--every`: one line per cycle until SIGINT/SIGTERM aborts the signal; then exit 0. */
+/**
+ * `--every`: a loop per target, all at once, one line per cycle of each, until SIGINT/SIGTERM
+ * aborts the signal; then exit 0. A loop that ends with an error every later cycle would meet
+ * again (401, 403) stops the others, and the command exits with that error's code.
+ */
 async function drainEvery(
   context: CliContext,
-  client: ManagerClient,
+  clients: ManagerClient[],
   options: DrainOptions,
   intervalMs: number,
 ): Promise<void> {
-  context.output.info(`Draining ${client.name} every ${intervalMs / 1000} s; Ctrl-C stops.`);
-  await drainPeriodically(client, {
-    ...options,
-    intervalMs,
-    onCycle: (cycle) => context.output.line(cycleDocument(cycle), () => summarizeCycle(cycle, client.name)),
-  });
+  const names = clients.map((client) => client.name).join(', ');
+  context.output.info(`Draining ${names} every ${intervalMs / 1000} s; Ctrl-C stops.`);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  context.signal.addEventListener('abort', stop, { once: true });
+  if (context.signal.aborted) stop();
+  // The first loop to end with an error; the others are then stopped.
+  let fatal: TomcatPdError | undefined;
+  try {
+    await Promise.all(
+      clients.map(async (client) => {
+        try {
+          await drainPeriodically(client, {
+            ...options,
+            signal: controller.signal,
+            intervalMs,
+            onCycle: (cycle) =>
+              context.output.line(cycleDocument(client.name, cycle), () =>
+                summarizeCycle(cycle, client.name),
+              ),
+          });
+        } catch (error) {
+          const failure = asTomcatPdError(error);
+          fatal ??= failure;
+          if (clients.length > 1 && !controller.signal.aborted) {
+            context.output.info(`${client.name}: ${failure.message} Stopping the other targets.`);
+          }
+          controller.abort();
+        }
+      }),
+    );
+  } finally {
+    context.signal.removeEventListener('abort', stop);
+  }
+  if (fatal !== undefined) throw fatal;
   context.output.info('Stopped.');
 }
 
-/** `--wait`: a progress line per cycle on stderr, the final report; exit 1 if time ran out. */
+/**
+ * `--wait`: every target drained until done, all at once; a progress line per cycle on stderr,
+ * then the merged report. Complete only when every target is; exit 1 if time ran out.
+ */
 async function drainAndWait(
   context: CliContext,
-  client: ManagerClient,
+  clients: ManagerClient[],
   options: DrainOptions,
   timeoutMs: number,
   timeoutText: string,
 ): Promise<void> {
-  const result = await drainUntilDone(client, {
-    ...options,
-    timeoutMs,
-    onCycle: (cycle) => context.output.info(summarizeCycle(cycle, client.name)),
-  });
-  const document = { ...drainDocument(result), complete: result.complete, waitedMs: result.waitedMs };
-  const failure = result.complete
-    ? undefined
-    : new DrainFailedError(
-        `Gave up waiting after ${timeoutText}; still to go on ${result.target}: ${describePending(result)}.`,
-        'Sessions end when their visitors leave or time out: wait longer with --timeout, or expire idle ones with --expire-idle MINUTES.',
-        document,
-      );
-  finish(context, document, () => renderDrainReport(result, context.output.colors), failure);
+  const started = Date.now();
+  const outcomes = await onEachTarget(
+    clients,
+    (client) =>
+      drainUntilDone(client, {
+        ...options,
+        timeoutMs,
+        onCycle: (cycle) => context.output.info(summarizeCycle(cycle, client.name)),
+      }),
+    // Each target waits on its own sessions: none should wait for another's turn.
+    { parallel: Math.max(clients.length, 1) },
+  );
+  const { values, errors } = splitOutcomes(outcomes);
+  const results: DrainUntilDoneResult[] = values.map(({ value }) => value);
+  const complete = errors.length === 0 && results.every((result) => result.complete);
+  const document = {
+    ...drainDocument(results, false),
+    errors: errorsDocument(errors),
+    complete,
+    waitedMs: Date.now() - started,
+  };
+  const several = clients.length > 1;
+  printReport(context, document, () =>
+    joinBlocks(
+      renderDrainReport(results, several, context.output.colors),
+      renderTargetErrors(errors, several),
+    ),
+  );
+  throwFirstError(errors);
+  const left = results.filter((result) => !result.complete);
+  if (left.length > 0) {
+    throw new TomcatPdError(
+      ErrorCode.operation,
+      `Gave up waiting after ${timeoutText}; ${left.map(describeLeft).join('; ')}.`,
+      {
+        hint: 'Sessions end when their visitors leave or time out: wait longer with --timeout, or expire idle ones with --expire-idle MINUTES.',
+      },
+    );
+  }
 }
 
-/** Prints the report, then fails if it must. With --json the failure alone is the document. */
-function finish(context: CliContext, document: unknown, human: () => string, failure?: TomcatPdError): void {
-  if (!(failure && context.output.json)) context.output.result(document, human);
-  if (failure) throw failure;
+/** `still to go on web1: /shop##001 (draining: 3 sessions)` */
+function describeLeft(report: DrainReport): string {
+  return `still to go on ${report.target}: ${describePending(report)}`;
 }

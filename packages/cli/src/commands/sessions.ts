@@ -1,7 +1,17 @@
-import { displayName, getSessions, type SessionsReport } from '@tomcat-pd/core';
+import {
+  displayName,
+  getSessions,
+  onEachTarget,
+  validateContextPath,
+  validateVersion,
+  type SessionsReport,
+  type TomcatPdError,
+} from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
 import { paintRole } from '../render-role.js';
 import { renderTable } from '../table.js';
+import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
+import { joinBlocks, printReport, renderTargetErrors } from './status.js';
 
 interface SessionsCliOptions {
   path?: string;
@@ -10,45 +20,76 @@ interface SessionsCliOptions {
 
 type VersionSessions = SessionsReport['versions'][number];
 
-/** `tomcat-pd sessions --path P [--version V]`: a read; it never expires a session. */
+/** `tomcat-pd sessions --path P [--version V]`: a read on every selected target; it never expires a session. */
 export async function run(context: CliContext, _args: unknown[], options: SessionsCliOptions): Promise<void> {
-  const path = context.requirePath(options.path);
-  const client = await context.client();
-  const report = await getSessions(client, {
-    path,
-    ...(options.version === undefined ? {} : { version: options.version }),
-    signal: context.signal,
-  });
-  context.output.result(sessionsDocument(report), () => renderSessions(report, context));
+  // Bad input is refused before connecting, not reported once per target.
+  const path = validateContextPath(context.requirePath(options.path));
+  if (options.version !== undefined && options.version !== '') validateVersion(options.version);
+  const clients = await context.clients();
+  const outcomes = await onEachTarget(
+    clients,
+    (client) =>
+      getSessions(client, {
+        path,
+        ...(options.version === undefined ? {} : { version: options.version }),
+        signal: context.signal,
+      }),
+    { parallel: context.parallel },
+  );
+  const { values, errors } = splitOutcomes(outcomes);
+  const reports = values.map(({ value }) => value);
+  const several = clients.length > 1;
+  printReport(context, sessionsDocument(reports, errors), () =>
+    joinBlocks(renderSessions(reports, several, context), renderTargetErrors(errors, several)),
+  );
+  throwFirstError(errors);
 }
 
-/** The JSON document: one entry per version, each with its target and path, flat for `jq`. */
-export function sessionsDocument(report: SessionsReport) {
+/** The JSON document: one entry per version and target, flat for `jq`, and the targets that failed. */
+export function sessionsDocument(
+  reports: SessionsReport[],
+  errors: { target: string; error: TomcatPdError }[],
+) {
   return {
-    versions: report.versions.map(({ version, role, sessions }) => ({
-      target: report.target,
-      path: report.path,
-      version,
-      role,
-      defaultMaxInactiveMinutes: sessions.defaultMaxInactiveMinutes,
-      total: sessions.total,
-      buckets: sessions.buckets.map(({ label, fromMinutes, toMinutes, count }) => ({
-        label,
-        fromMinutes,
-        toMinutes,
-        count,
+    versions: reports.flatMap((report) =>
+      report.versions.map(({ version, role, sessions }) => ({
+        target: report.target,
+        path: report.path,
+        version,
+        role,
+        defaultMaxInactiveMinutes: sessions.defaultMaxInactiveMinutes,
+        total: sessions.total,
+        buckets: sessions.buckets.map(({ label, fromMinutes, toMinutes, count }) => ({
+          label,
+          fromMinutes,
+          toMinutes,
+          count,
+        })),
       })),
-    })),
+    ),
+    errors: errorsDocument(errors),
   };
 }
 
-function renderSessions(report: SessionsReport, context: CliContext): string {
-  const blocks = report.versions.map((entry) => renderVersion(report.path, entry, context));
-  return [report.target, ...blocks].join('\n\n');
+/** One target: its name, then a block per version. Several: the target begins each block's heading. */
+function renderSessions(reports: SessionsReport[], several: boolean, context: CliContext): string {
+  return reports
+    .map((report) => {
+      const blocks = report.versions.map((entry) =>
+        renderVersion(report.path, entry, context, several ? report.target : undefined),
+      );
+      return (several ? blocks : [report.target, ...blocks]).join('\n\n');
+    })
+    .join('\n\n');
 }
 
-/** `/shop##001 (draining): 3 sessions, timeout 30 min` and the idle-time table. */
-function renderVersion(path: string, entry: VersionSessions, context: CliContext): string {
+/** `[web1 ]/shop##001 (draining): 3 sessions, timeout 30 min` and the idle-time table. */
+function renderVersion(
+  path: string,
+  entry: VersionSessions,
+  context: CliContext,
+  target: string | undefined,
+): string {
   const { sessions } = entry;
   const count =
     sessions.total === 0
@@ -60,6 +101,7 @@ function renderVersion(path: string, entry: VersionSessions, context: CliContext
       ? 'no timeout'
       : `timeout ${sessions.defaultMaxInactiveMinutes} min`;
   const heading =
+    `${target === undefined ? '' : `${target} `}` +
     `${displayName(path, entry.version)} (${paintRole(entry.role, context.output.colors)}): ` +
     `${count}, ${timeout}`;
   if (sessions.total === 0) return heading;

@@ -1,46 +1,120 @@
-import { getStatus, type StatusReport } from '@tomcat-pd/core';
+import {
+  ErrorCode,
+  getStatus,
+  onEachTarget,
+  validateContextPath,
+  type StatusReport,
+  type TomcatPdError,
+} from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
 import { paintRole, showVersion } from '../render-role.js';
 import { renderTable } from '../table.js';
+import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
 
-/** `tomcat-pd status [--path P]` */
+/** `tomcat-pd status [--path P]`: every selected target, merged into one report. */
 export async function run(context: CliContext, _args: unknown[], options: { path?: string }): Promise<void> {
-  const client = await context.client();
-  const report = await getStatus(client, {
-    ...(options.path === undefined ? {} : { path: options.path }),
-    signal: context.signal,
-  });
-  context.output.result(statusDocument(report), () => renderStatus(report, context));
+  // A bad path is a usage error of the command, not of each target: refused before connecting.
+  const path = options.path === undefined ? undefined : validateContextPath(options.path);
+  const clients = await context.clients();
+  const outcomes = await onEachTarget(
+    clients,
+    (client) => getStatus(client, { ...(path === undefined ? {} : { path }), signal: context.signal }),
+    { parallel: context.parallel },
+  );
+  const { values, errors } = splitOutcomes(outcomes);
+  const reports = values.map(({ value }) => value);
+  const several = clients.length > 1;
+  printReport(context, statusDocument(reports, errors), () =>
+    joinBlocks(renderStatus(reports, several, context), renderTargetErrors(errors, several)),
+  );
+  throwFirstError(errors);
 }
 
-/** The JSON document: one entry per app, each with its target (documented in the README). */
-export function statusDocument(report: StatusReport) {
+/** The JSON document: one entry per app and target, and the targets that failed (see the README). */
+export function statusDocument(reports: StatusReport[], errors: { target: string; error: TomcatPdError }[]) {
   return {
-    apps: report.apps.map((app) => ({
-      target: report.target,
-      path: app.path,
-      live: app.live ?? null,
-      versions: app.versions.map(({ version, state, sessions, role, name }) => ({
-        version,
-        state,
-        sessions,
-        role,
-        name,
+    apps: reports.flatMap((report) =>
+      report.apps.map((app) => ({
+        target: report.target,
+        path: app.path,
+        live: app.live ?? null,
+        versions: app.versions.map(({ version, state, sessions, role, name }) => ({
+          version,
+          state,
+          sessions,
+          role,
+          name,
+        })),
       })),
-    })),
+    ),
+    errors: errorsDocument(errors),
   };
 }
 
-function renderStatus(report: StatusReport, context: CliContext): string {
-  const rows = report.apps.flatMap((app) =>
-    app.versions.map((v) => [
-      app.path,
-      showVersion(v.version),
-      v.state,
-      String(v.sessions),
-      paintRole(v.role, context.output.colors),
-    ]),
-  );
-  if (rows.length === 0) return `No application is deployed on ${report.target}.`;
-  return `${report.target}\n${renderTable(['APP', 'VERSION', 'STATE', 'SESSIONS', 'ROLE'], rows)}`;
+/**
+ * One target: its name, then the table. Several: one table with a TARGET column, and a line for
+ * each target that answered with no application.
+ */
+function renderStatus(reports: StatusReport[], several: boolean, context: CliContext): string {
+  const head = ['APP', 'VERSION', 'STATE', 'SESSIONS', 'ROLE'];
+  const rowsOf = (report: StatusReport) =>
+    report.apps.flatMap((app) =>
+      app.versions.map((v) => [
+        app.path,
+        showVersion(v.version),
+        v.state,
+        String(v.sessions),
+        paintRole(v.role, context.output.colors),
+      ]),
+    );
+  if (!several) {
+    return reports
+      .map((report) => {
+        const rows = rowsOf(report);
+        if (rows.length === 0) return `No application is deployed on ${report.target}.`;
+        return `${report.target}\n${renderTable(head, rows)}`;
+      })
+      .join('\n\n');
+  }
+  const rows = reports.flatMap((report) => rowsOf(report).map((row) => [report.target, ...row]));
+  const empty = reports.filter((report) => report.apps.length === 0).map((report) => report.target);
+  const notes = empty.map((target) => `${target}: no application is deployed.`);
+  return joinBlocks(rows.length === 0 ? '' : renderTable(['TARGET', ...head], rows), notes.join('\n'));
+}
+
+/**
+ * `web3: cannot be reached: <message>`, one line per target that failed, after the report of the
+ * others. Only with several targets: the error of a single target is the error message itself.
+ */
+export function renderTargetErrors(
+  errors: { target: string; error: TomcatPdError }[],
+  several: boolean,
+): string {
+  if (!several) return '';
+  return errors
+    .map(({ target, error }) =>
+      error.code === ErrorCode.connect
+        ? `${target}: cannot be reached: ${error.message}`
+        : `${target}: failed (${error.code}): ${error.message}`,
+    )
+    .join('\n');
+}
+
+/** The non-empty blocks, a blank line between them. */
+export function joinBlocks(...blocks: string[]): string {
+  return blocks.filter((block) => block !== '').join('\n\n');
+}
+
+/**
+ * Prints the merged report: always with --json (so that a failed target's error does not become
+ * a second document), for people only when there is something to show: when the one target
+ * failed, its error on stderr says it all.
+ */
+export function printReport(context: CliContext, document: unknown, human: () => string): void {
+  if (context.output.json) {
+    context.output.result(document, () => '');
+    return;
+  }
+  const text = human();
+  if (text !== '') context.output.result(document, () => text);
 }

@@ -1,5 +1,15 @@
-import { displayName, undeployVersion, usageError, type UndeployResult } from '@tomcat-pd/core';
+import {
+  displayName,
+  onEachTarget,
+  undeployVersion,
+  usageError,
+  validateContextPath,
+  validateVersion,
+  type TomcatPdError,
+  type UndeployResult,
+} from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
+import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
 
 interface UndeployCliOptions {
   path?: string;
@@ -8,32 +18,67 @@ interface UndeployCliOptions {
   force?: boolean;
 }
 
-/** `tomcat-pd undeploy --path P --version V [--force]` */
+/**
+ * `tomcat-pd undeploy --path P --version V [--force]` on every selected target, each on its
+ * own: the targets that answered are reported, then the first failed one decides the exit code.
+ */
 export async function run(context: CliContext, _args: unknown[], options: UndeployCliOptions): Promise<void> {
-  const path = context.requirePath(options.path);
-  if (options.version === undefined) throw usageError('--version is required.');
-  const client = await context.client();
-  const result = await undeployVersion(client, {
+  const { version } = options;
+  if (version === undefined) throw usageError('--version is required.');
+  // Checked once before any request, so that a bad input is one usage error, not one per target.
+  const path = validateContextPath(context.requirePath(options.path));
+  if (version !== '') validateVersion(version);
+  const clients = await context.clients();
+  const outcomes = await onEachTarget(
+    clients,
+    (client) =>
+      undeployVersion(client, {
+        path,
+        version,
+        ...(options.force ? { force: true } : {}),
+        signal: context.signal,
+        logger: context.output.logger,
+      }),
+    { parallel: context.parallel },
+  );
+  const { values, errors } = splitOutcomes(outcomes);
+  const results = values.map(({ value }) => value);
+  context.output.result(undeployDocument(path, version, results, errors), () =>
+    renderUndeploy(results, errors),
+  );
+  throwFirstError(errors);
+}
+
+/** The JSON document (documented in the README): one entry per target that undeployed, and the errors. */
+export function undeployDocument(
+  path: string,
+  version: string,
+  results: UndeployResult[],
+  errors: { target: string; error: TomcatPdError }[],
+) {
+  return {
     path,
-    version: options.version,
-    ...(options.force ? { force: true } : {}),
-    signal: context.signal,
-    logger: context.output.logger,
+    version,
+    targets: results.map(({ target, wasLive, sessionsLost }) => ({ target, wasLive, sessionsLost })),
+    errors: errorsDocument(errors),
+  };
+}
+
+/**
+ * `Undeployed /shop##003 from web1 (it was live; 2 sessions lost).` per target that did, and
+ * `web3: not undeployed (...)` per target that did not (its error also goes to stderr).
+ */
+export function renderUndeploy(
+  results: UndeployResult[],
+  errors: { target: string; error: TomcatPdError }[],
+): string {
+  const done = results.map((result) => {
+    const lost = `${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`;
+    let note = '';
+    if (result.wasLive) note = ` (it was live; ${lost})`;
+    else if (result.sessionsLost > 0) note = ` (${lost})`;
+    return `Undeployed ${displayName(result.path, result.version)} from ${result.target}${note}.`;
   });
-  context.output.result(undeployDocument(result), () => renderUndeploy(result));
-}
-
-/** The JSON document: the UndeployResult. */
-export function undeployDocument(result: UndeployResult) {
-  const { target, path, version, wasLive, sessionsLost } = result;
-  return { target, path, version, wasLive, sessionsLost };
-}
-
-/** `Undeployed /shop##003 from web1 (it was live; 2 sessions lost).` */
-export function renderUndeploy(result: UndeployResult): string {
-  const lost = `${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`;
-  let note = '';
-  if (result.wasLive) note = ` (it was live; ${lost})`;
-  else if (result.sessionsLost > 0) note = ` (${lost})`;
-  return `Undeployed ${displayName(result.path, result.version)} from ${result.target}${note}.`;
+  const failed = errors.map(({ target, error }) => `${target}: not undeployed (${error.message})`);
+  return [...done, ...failed].join('\n');
 }
