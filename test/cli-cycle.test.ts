@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { cliAgainst, expectExit, jsonOf } from './cli-helpers.js';
 import { buildFailingWar, buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
+import {
+  expectSessionsKept,
+  expectSessionsLost,
+  heldBy,
+  openSession,
+  openSessions,
+  sessionChanges,
+  sessionsByVersion,
+  sessionsLost,
+} from './session-counts.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -48,7 +58,12 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
       version: '001',
       sessionId: opened.sessionId,
     });
-    expect(await new Visitor(tomcat.baseUrl).get('/cycle/')).toMatchObject({ label: 'two', version: '002' });
+    const newcomer = new Visitor(tomcat.baseUrl);
+    const joined = await newcomer.get('/cycle/');
+    expect(joined).toMatchObject({ label: 'two', version: '002' });
+    const onLive = heldBy(newcomer, '/cycle', joined);
+    const counted = await sessionsByVersion(fixture.client, '/cycle');
+    expect(counted).toEqual({ '001': 1, '002': 1 });
 
     // 5. status shows one session on each: 001 draining, 002 live (table and JSON).
     const table = expectExit(await cli(['status', '--path', '/cycle']), 0);
@@ -65,6 +80,7 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
     const sessions = expectExit(await cli(['sessions', '--path', '/cycle']), 0);
     expect(sessions.stdout).toMatch(/\/cycle##001 \(draining\): 1 session/);
     expect(sessions.stdout).toMatch(/\/cycle##002 \(live\): 1 session/);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/cycle'))).toEqual({});
 
     // 7. drain while the session lives: 001 is kept, and says why.
     const kept = expectExit(await cli(['drain', '--path', '/cycle', '--grace', '0']), 0);
@@ -74,6 +90,8 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
       ['002', 'live', 1],
     ]);
     expect(await early.get('/cycle/')).toMatchObject({ version: '001', sessionId: opened.sessionId });
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/cycle'))).toEqual({});
+    await expectSessionsKept([onLive]);
 
     // 8. A dry run that would expire the idle sessions: it changes nothing.
     const dry = expectExit(
@@ -87,6 +105,8 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
       ['002', 'live', 1],
     ]);
     expect(await early.get('/cycle/')).toMatchObject({ version: '001', sessionId: opened.sessionId });
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/cycle'))).toEqual({});
+    await expectSessionsKept([onLive]);
 
     // 9. Expire the idle session of 001, then it is drained and goes; the live one is untouched.
     const drained = expectExit(
@@ -96,13 +116,19 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
     expect(drained.stdout).toMatch(/001.*undeployed/);
     expect(drained.stdout).toMatch(/Undeployed 1 version/);
     expect(await versionsOf('/cycle')).toEqual([['002', 'live', 1]]);
+    // Exactly the idle session of 001 went; the one on the live version is the same session.
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/cycle'))).toEqual({ '001': -1 });
+    await expectSessionsKept([onLive]);
     // The old cookie now reaches the live version.
     expect(await early.get('/cycle/')).toMatchObject({ label: 'two', version: '002' });
 
     // 10. A rollback with nothing older running is refused by a safety rule; nothing changes.
+    const beforeRefusal = await sessionsByVersion(fixture.client, '/cycle');
     const refused = expectExit(await cli(['rollback', '--path', '/cycle']), 3);
     expect(refused.stderr).toMatch(/no older version is running/);
     expect((await versionsOf('/cycle')).map(([version]) => version)).toEqual(['002']);
+    expect(sessionChanges(beforeRefusal, await sessionsByVersion(fixture.client, '/cycle'))).toEqual({});
+    await expectSessionsKept([onLive]);
 
     // 11. Deploy 003, roll back: 003 goes, 002 is live again for new visitors.
     expectExit(await cli(['deploy', v3, '--path', '/cycle']), 0);
@@ -110,9 +136,18 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
       label: 'three',
       version: '003',
     });
+    const onNewest = await openSession(tomcat.baseUrl, '/cycle', '003');
+    const beforeRollback = await sessionsByVersion(fixture.client, '/cycle');
+    expect(beforeRollback).toEqual({ '002': 2, '003': 2 });
     const rolledBack = expectExit(await cli(['rollback', '--path', '/cycle']), 0);
     expect(rolledBack.stdout).toMatch(/002 is live again/);
     expect(rolledBack.stdout).toMatch(/003/);
+    // Exactly the sessions of 003 are lost, as the command says; 002 keeps every one of its own.
+    const afterRollback = await sessionsByVersion(fixture.client, '/cycle');
+    expect(sessionChanges(beforeRollback, afterRollback)).toEqual({ '003': -2 });
+    expect(rolledBack.stdout).toContain(`${sessionsLost(beforeRollback, afterRollback)} sessions lost`);
+    await expectSessionsKept([onLive]);
+    await expectSessionsLost([onNewest], '002');
     expect((await versionsOf('/cycle')).map(([version, role]) => [version, role])).toEqual([['002', 'live']]);
     expect(await new Visitor(tomcat.baseUrl).get('/cycle/')).toMatchObject({ label: 'two', version: '002' });
   });
@@ -120,7 +155,9 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
   it('refuses a version that would not be live (exit 3) and uploads nothing', async () => {
     const war = await buildTestWar(fixture.warDir, { label: 'order' });
     expectExit(await cli(['deploy', war, '--path', '/order', '--version', '010']), 0);
+    const holders = await openSessions(fixture.tomcat.baseUrl, '/order', 2, '010');
     const before = await versionsOf('/order');
+    expect(before).toEqual([['010', 'live', 2]]);
     const lower = expectExit(await cli(['deploy', war, '--path', '/order', '--version', '009']), 3);
     expect(lower.stderr).toMatch(/009/);
     expect(lower.stderr).toMatch(/hint: /);
@@ -128,26 +165,39 @@ describe('the whole parallel deployment cycle through the built CLI', () => {
     const existing = expectExit(await cli(['deploy', war, '--path', '/order', '--version', '010']), 3);
     expect(existing.stderr).toMatch(/010/);
     expect(await versionsOf('/order')).toEqual(before);
+    // Both refusals kept every session of 010.
+    await expectSessionsKept(holders);
   });
 
   it('undeploy refuses the live version without --force (exit 3) and removes an old one', async () => {
     const war = await buildTestWar(fixture.warDir, { label: 'undep' });
     expectExit(await cli(['deploy', war, '--path', '/undep']), 0);
     expectExit(await cli(['deploy', war, '--path', '/undep']), 0);
+    const onLive = await openSessions(fixture.tomcat.baseUrl, '/undep', 2, '002');
+    const counted = await sessionsByVersion(fixture.client, '/undep');
     const live = expectExit(await cli(['undeploy', '--path', '/undep', '--version', '002']), 3);
     expect(live.stderr).toMatch(/live/);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/undep'))).toEqual({});
+    await expectSessionsKept(onLive);
     const old = expectExit(await cli(['undeploy', '--path', '/undep', '--version', '001']), 0);
     expect(old.stdout).toMatch(/Undeployed \/undep##001/);
     expect((await versionsOf('/undep')).map(([version]) => version)).toEqual(['002']);
+    // 001 had no session; 002 keeps its own.
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/undep'))).toEqual({});
+    await expectSessionsKept(onLive);
   });
 
   it('a WAR whose context fails to start: exit 1, nothing left behind, the live version serves on', async () => {
     const good = await buildTestWar(fixture.warDir, { label: 'fine' });
     expectExit(await cli(['deploy', good, '--path', '/fails']), 0);
+    const holders = await openSessions(fixture.tomcat.baseUrl, '/fails', 2, '001');
+    const counted = await sessionsByVersion(fixture.client, '/fails');
     const failed = await cli(['deploy', await buildFailingWar(fixture.warDir, 'broken'), '--path', '/fails']);
     expectExit(failed, 1);
     expect(failed.stderr).toMatch(/^error: /m);
     expect((await versionsOf('/fails')).map(([version, role]) => [version, role])).toEqual([['001', 'live']]);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/fails'))).toEqual({});
+    await expectSessionsKept(holders);
     expect(await new Visitor(fixture.tomcat.baseUrl).get('/fails/')).toMatchObject({ label: 'fine' });
   });
 });

@@ -13,6 +13,14 @@ import {
 } from './cli-helpers.js';
 import { buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
+import {
+  expectSessionsKept,
+  openSession,
+  sessionChanges,
+  sessionsByVersion,
+  sessionsOfAllApps,
+  type SessionHolder,
+} from './session-counts.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -47,6 +55,22 @@ async function deployAll(path: string, labels: string[]): Promise<void> {
   }
 }
 
+/**
+ * Deploys `labels` in order to `path` and opens a session on each right after its deploy (so one
+ * session on every one of these versions): a drain without --expire-idle may lose none of them.
+ */
+async function deployHeld(path: string, labels: string[]): Promise<SessionHolder[]> {
+  const holders: SessionHolder[] = [];
+  for (const label of labels) {
+    await deployAll(path, [label]);
+    holders.push(await openSession(fixture.tomcat.baseUrl, path));
+  }
+  return holders;
+}
+
+/** Sessions held on /ev by the --every tests, checked again by the test of a refused login. */
+const evHolders: SessionHolder[] = [];
+
 async function versionsOf(path: string): Promise<string[]> {
   const document = jsonOf<{ apps: { versions: { version: string }[] }[] }>(
     await cli(['status', '--path', path, '--json']),
@@ -56,6 +80,10 @@ async function versionsOf(path: string): Promise<string[]> {
 
 describe('drain through the built CLI', () => {
   it('--every --json: one JSON line per cycle; SIGTERM during the pause exits 0 within ~1 s', async () => {
+    // A session on an old version and on the live one: a cycle and its interruption lose neither.
+    evHolders.push(...(await deployHeld('/ev', ['e1', 'e2'])));
+    const counted = await sessionsByVersion(fixture.client, '/ev');
+    expect(counted).toEqual({ '001': 1, '002': 1 });
     const { child, done } = startEvery(['--path', '/ev', '--every', '30s', '--json']);
     await waitForOutput(child, /\n/);
     // The first cycle is done and the loop now sleeps 30 s: the signal must cut the sleep short.
@@ -75,10 +103,16 @@ describe('drain through the built CLI', () => {
     expect(Object.keys(cycle.report ?? {}).sort()).toEqual(['apps', 'dryRun', 'failed', 'undeployed']);
     for (const app of cycle.report?.apps ?? []) expect(app.target).toBe(fixture.tomcat.managerUrl);
     expect(Number.isNaN(Date.parse(cycle.startedAt))).toBe(false);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/ev'))).toEqual({});
+    await expectSessionsKept(evHolders);
   });
 
   it('--every carries the grace period from cycle to cycle, then undeploys; SIGINT stops it too', async () => {
     await deployAll('/grace', ['g1', 'g2']);
+    // A session on the live version only, so that 001 stays drained; the drain may not lose it.
+    const onLive = await openSession(fixture.tomcat.baseUrl, '/grace', '002');
+    const counted = await sessionsByVersion(fixture.client, '/grace');
+    expect(counted).toEqual({ '001': 0, '002': 1 });
     // 001 has no session: drained. With a 1.5 s grace and a cycle every 1 s it waits at least
     // one cycle (it was first seen drained then) and is undeployed in a later one.
     const { child, done } = startEvery(['--path', '/grace', '--every', '1s', '--grace', '1500ms', '--json']);
@@ -95,9 +129,13 @@ describe('drain through the built CLI', () => {
     expect(outcomes[0]).toBe('waiting');
     expect(outcomes).toContain('undeployed');
     expect(await versionsOf('/grace')).toEqual(['002']);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/grace'))).toEqual({});
+    await expectSessionsKept([onLive]);
   });
 
   it('--every in text mode prints a line per cycle and stops on SIGTERM with exit 0', async () => {
+    evHolders.push(...(await deployHeld('/ev', ['e3'])));
+    const counted = await sessionsByVersion(fixture.client, '/ev');
     const { child, done } = startEvery(['--path', '/ev', '--every', '1s']);
     await waitForOutput(child, /\n/);
     const signalled = Date.now();
@@ -107,6 +145,8 @@ describe('drain through the built CLI', () => {
     expect(Date.now() - signalled).toBeLessThan(1_500);
     expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d /m);
     expect(result.stderr).toMatch(/Stopped/);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/ev'))).toEqual({});
+    await expectSessionsKept(evHolders);
   });
 
   // A Tomcat that is down (restarting, say) fails a cycle, not the loop: the line says why.
@@ -138,6 +178,7 @@ describe('drain through the built CLI', () => {
   // out), so a refused login ends the loop with exit 4 instead of a line per cycle.
   it('--every ends with exit 4 when the user lacks the manager-script role', async () => {
     const { name, password } = fixture.tomcat.users.guiOnly;
+    const counted = await sessionsOfAllApps(fixture.client);
     const result = await runCli(
       ['drain', '--every', '1s', '--json', '--url', fixture.tomcat.managerUrl, '--user', name],
       { env: { TOMCAT_PD_PASSWORD: password }, timeoutMs: 10_000 },
@@ -145,20 +186,30 @@ describe('drain through the built CLI', () => {
     expectExit(result, 4);
     const lines = result.stdout.trimEnd().split('\n');
     expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ error: { code: 'E_FORBIDDEN' } });
+    // Refused: no session of any app is touched.
+    expect(sessionChanges(counted, await sessionsOfAllApps(fixture.client))).toEqual({});
+    await expectSessionsKept(evHolders);
   });
 
   it('--dry-run changes nothing and says what it would do', async () => {
     await deployAll('/dry', ['d1', 'd2', 'd3']);
+    // A session on the live version only, so that 001 and 002 stay drained.
+    const onLive = await openSession(fixture.tomcat.baseUrl, '/dry', '003');
+    const counted = await sessionsByVersion(fixture.client, '/dry');
     const before = await versionsOf('/dry');
     const result = expectExit(await cli(['drain', '--path', '/dry', '--grace', '0', '--dry-run']), 0);
     expect(result.stdout).toMatch(/\/dry\s+001\s.*undeploy\s+planned/);
     expect(result.stdout).toMatch(/Dry run: 2 versions would be undeployed/);
     expect(await versionsOf('/dry')).toEqual(before);
     expect(before).toEqual(['001', '002', '003']);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/dry'))).toEqual({});
+    await expectSessionsKept([onLive]);
   });
 
   it('--keep 1 spares the newest drained version for a rollback', async () => {
     // The versions from the dry-run test: 001 and 002 drained, 003 live.
+    const onLive = await openSession(fixture.tomcat.baseUrl, '/dry', '003');
+    const counted = await sessionsByVersion(fixture.client, '/dry');
     const report = jsonOf<{
       undeployed: number;
       apps: { versions: { version: string; outcome: string }[] }[];
@@ -170,12 +221,20 @@ describe('drain through the built CLI', () => {
     ]);
     expect(report.undeployed).toBe(1);
     expect(await versionsOf('/dry')).toEqual(['002', '003']);
+    // 001 had no session; 003 keeps its own.
+    expect(counted['001']).toBe(0);
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/dry'))).toEqual({});
+    await expectSessionsKept([onLive]);
   });
 
   it('--wait gives up after --timeout with exit 1 while a session holds an old version', async () => {
     await deployAll('/wait', ['w1']);
-    await new Visitor(fixture.tomcat.baseUrl).get('/wait/');
+    const holder = new Visitor(fixture.tomcat.baseUrl);
+    const opened = await holder.get('/wait/');
     await deployAll('/wait', ['w2']);
+    const onLive = await openSession(fixture.tomcat.baseUrl, '/wait', '002');
+    const counted = await sessionsByVersion(fixture.client, '/wait');
+    expect(counted).toEqual({ '001': 1, '002': 1 });
     const result = await cli(['drain', '--path', '/wait', '--wait', '--timeout', '1s', '--grace', '0']);
     expectExit(result, 1);
     expect(result.stderr).toMatch(/Gave up waiting after 1s/);
@@ -203,5 +262,9 @@ describe('drain through the built CLI', () => {
     expect(document.waitedMs).toBeGreaterThanOrEqual(1_000);
     expect(document.apps).toHaveLength(1);
     expect(json.stderr).toMatch(/still to go on .*\/wait##001/);
+    // Waiting, giving up: no session lost, the one on 001 still on 001.
+    expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/wait'))).toEqual({});
+    expect(await holder.get('/wait/')).toMatchObject({ version: '001', sessionId: opened.sessionId });
+    await expectSessionsKept([onLive]);
   });
 });

@@ -16,6 +16,14 @@ import { startTomcat } from './harness/start-tomcat.js';
 import { buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
 import type { TomcatInstance } from './harness/tomcat-instance.js';
 import { Visitor } from './harness/visitor.js';
+import {
+  clientOf,
+  expectSessionsKept,
+  openSession,
+  sessionChangesOnEach,
+  sessionsOnEach,
+  type SessionHolder,
+} from './session-counts.js';
 
 // Three real Tomcats behind one config file: every command works on the set of its targets, and
 // a deploy is all or nothing (PRODUCT.md, safety rule 5).
@@ -98,6 +106,16 @@ function everywhere(...versions: string[]): Record<Name, string[]> {
 }
 
 type Json = Record<string, unknown>;
+
+/** The sessions of each version of `path` on each of `names` (default web1..web3), counted by the library. */
+function countSessions(path: string, names: readonly Name[] = NAMES) {
+  return sessionsOnEach(Object.fromEntries(names.map((name) => [name, clientOf(tomcats[name])])), path);
+}
+
+/** A new session on the live version of `path` on each of `names` (default web1..web3). */
+async function holdOnEach(path: string, names: readonly Name[] = NAMES): Promise<SessionHolder[]> {
+  return Promise.all(names.map((name) => openSession(tomcats[name].baseUrl, path, undefined, name)));
+}
 
 interface DeployDocument {
   path: string;
@@ -182,6 +200,8 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     expectExit(await fleet(['deploy', await war('down1'), '--path', '/down']), 0);
     const before = await versionsOf('/down');
     expect(before).toEqual(everywhere('001'));
+    const holders = await holdOnEach('/down');
+    const counted = await countSessions('/down');
     const result = await fleet([
       'deploy',
       await war('down2'),
@@ -198,12 +218,20 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     expect(result.stderr).toMatch(/^ {2}web3: failed/m);
     expect(result.stdout).toBe('');
     expect(await versionsOf('/down')).toEqual(before);
+    // The refused deploy loses no session on the targets it reached.
+    expect(sessionChangesOnEach(counted, await countSessions('/down'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 
   it('a version that one target already has: refused before any upload (exit 3), on no target', async () => {
     const v = await war('exists');
     expectExit(await fleet(['deploy', v, '--path', '/exists']), 0);
+    // A session on 001 everywhere, and on web2 one on 005 too.
+    const holders = await holdOnEach('/exists');
     expectExit(await fleet(['deploy', v, '--path', '/exists', '--target', 'web2', '--version', '005']), 0);
+    holders.push(...(await holdOnEach('/exists', ['web2'])));
+    const counted = await countSessions('/exists');
+    expect(counted).toEqual({ web1: { '001': 1 }, web2: { '001': 1, '005': 1 }, web3: { '001': 1 } });
     const before = await versionsOf('/exists');
     expect(before).toEqual({
       web1: ['001 running'],
@@ -215,12 +243,16 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     expect(error).toMatchObject({ code: 'E_UNSAFE', message: expect.stringMatching(/web2.*005/) });
     expect(error.targets.map((t) => t.outcome)).toEqual(['not-started', 'not-started', 'not-started']);
     expect(await versionsOf('/exists')).toEqual(before);
+    expect(sessionChangesOnEach(counted, await countSessions('/exists'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 
   it('--canary 1 with a WAR that does not start: it fails on the canary, the others are never touched', async () => {
     expectExit(await fleet(['deploy', await war('canary'), '--path', '/canary']), 0);
     const before = await versionsOf('/canary');
     expect(before).toEqual(everywhere('001'));
+    const holders = await holdOnEach('/canary');
+    const counted = await countSessions('/canary');
     const broken = await buildFailingWar(dir, 'canary');
     const result = await fleet(['deploy', broken, '--path', '/canary', '--canary', '1', '--json']);
     const { error } = jsonOf<{ error: Json & { targets: Json[] } }>(result, 1);
@@ -232,24 +264,37 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     ]);
     // web1 removed the context that failed to start; the others never saw 002.
     expect(await versionsOf('/canary')).toEqual(before);
+    // Not one session lost, on the canary either.
+    expect(sessionChangesOnEach(counted, await countSessions('/canary'))).toEqual({});
+    await expectSessionsKept(holders);
     for (const name of NAMES) {
       expect(await new Visitor(tomcats[name].baseUrl).get('/canary/')).toMatchObject({ version: '001' });
     }
   });
 
   it('--canary with a bad value is a usage error (exit 2)', async () => {
+    // /canary##001 of the test above, with a session on each target.
+    const holders = await holdOnEach('/canary');
+    const counted = await countSessions('/canary');
     const result = await fleet(['deploy', await war('canary'), '--path', '/canary', '--canary', 'x']);
     expectExit(result, 2);
     expect(result.stderr).toContain('--canary');
+    expect(sessionChangesOnEach(counted, await countSessions('/canary'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 });
 
 describe('rollback and undeploy on several Tomcats', () => {
+  /** A session on /rb##002 on each target, opened by the first test: the version every rollback here keeps. */
+  const onTwo: SessionHolder[] = [];
+
   it('rollback refuses everywhere (exit 3) when one target has nothing older, and changes nothing', async () => {
     const v = await war('rb');
     // web1 and web2: 001 and 002; web3: 002 only.
     expectExit(await fleet(['deploy', v, '--path', '/rb', '--target', 'web1,web2']), 0);
     expectExit(await fleet(['deploy', v, '--path', '/rb']), 0);
+    onTwo.push(...(await holdOnEach('/rb')));
+    const counted = await countSessions('/rb');
     const before = await versionsOf('/rb');
     expect(before).toEqual({
       web1: ['001 running', '002 running'],
@@ -261,10 +306,14 @@ describe('rollback and undeploy on several Tomcats', () => {
     expect(refused.stderr).toMatch(/Nothing was changed on any target/);
     expect(refused.stdout).toBe('');
     expect(await versionsOf('/rb')).toEqual(before);
+    // The refusal kept every session of 002, the version it would have removed.
+    expect(sessionChangesOnEach(counted, await countSessions('/rb'))).toEqual({});
+    await expectSessionsKept(onTwo);
   });
 
   it('rollback works on every target when each has an older running version', async () => {
     expectExit(await fleet(['deploy', await war('rb3'), '--path', '/rb']), 0);
+    const counted = await countSessions('/rb');
     const result = await fleet(['rollback', '--path', '/rb', '--json']);
     const document = jsonOf<{ path: string; targets: Json[] }>(result);
     expect(Object.keys(document).sort()).toEqual(['path', 'targets']);
@@ -285,18 +334,31 @@ describe('rollback and undeploy on several Tomcats', () => {
       web2: ['001 running', '002 running'],
       web3: ['002 running'],
     });
+    // 003 had no session (sessionsLost 0 is the counted difference); 002, rolled back to, keeps all of its own.
+    expect(counted).toEqual({
+      web1: { '001': 0, '002': 1, '003': 0 },
+      web2: { '001': 0, '002': 1, '003': 0 },
+      web3: { '002': 1, '003': 0 },
+    });
+    expect(sessionChangesOnEach(counted, await countSessions('/rb'))).toEqual({});
+    await expectSessionsKept(onTwo);
   });
 
   it('rollback --stop for people: one line per target, the restart warning once', async () => {
     expectExit(await fleet(['deploy', await war('rb4'), '--path', '/rb']), 0);
+    const counted = await countSessions('/rb');
     const result = expectExit(await fleet(['rollback', '--path', '/rb', '--stop']), 0);
     expect(result.stdout).toBe(
       NAMES.map((name) => `${name}: 002 is live again (stopped 003)`).join('\n') + '\n',
     );
     expect(result.stderr.match(/^warning: .*restart/gm)).toHaveLength(1);
+    // No "sessions lost" above: the stopped 003 had none; 002 keeps its own.
+    expect(sessionChangesOnEach(counted, await countSessions('/rb'))).toEqual({});
+    await expectSessionsKept(onTwo);
   });
 
   it('undeploy: done where the version is, an error for the target without it (exit 1)', async () => {
+    const counted = await countSessions('/rb');
     const result = await fleet(['undeploy', '--path', '/rb', '--version', '001', '--json']);
     const document = jsonOf<{ path: string; version: string; targets: Json[]; errors: Json[] }>(result, 1);
     expect(document).toMatchObject({
@@ -312,6 +374,9 @@ describe('rollback and undeploy on several Tomcats', () => {
     ]);
     expect(result.stderr).toMatch(/^error: .*not deployed on web3/m);
     expect((await versionsOf('/rb')).web1).toEqual(['002 running', '003 stopped']);
+    // sessionsLost 0 is the counted difference: 001 had none, and 002 keeps its own.
+    expect(sessionChangesOnEach(counted, await countSessions('/rb'))).toEqual({});
+    await expectSessionsKept(onTwo);
   });
 });
 
@@ -341,6 +406,9 @@ describe('a target lost in the middle of a deploy', () => {
   // removed from web1 and web2 again.
   it('the version is undeployed from the targets that took it (exit 4)', async () => {
     expectExit(await fleet(['deploy', await war('lost1'), '--path', '/lost']), 0);
+    // Sessions on 001 where the deploy is undone (web3 goes down, and its sessions with it).
+    const holders = await holdOnEach('/lost', ['web1', 'web2']);
+    const counted = await countSessions('/lost', ['web1', 'web2']);
     const large = await buildLargeWar(dir, 30 * 1024 * 1024, 'lost2');
     const child = spawnCli(
       ['deploy', large, '--path', '/lost', '--canary', '2', '--parallel', '1', '--retries', '0'],
@@ -372,5 +440,8 @@ describe('a target lost in the middle of a deploy', () => {
       ['web1', ['001']],
       ['web2', ['001']],
     ]);
+    // Undoing the deploy lost none of them.
+    expect(sessionChangesOnEach(counted, await countSessions('/lost', ['web1', 'web2']))).toEqual({});
+    await expectSessionsKept(holders);
   });
 });

@@ -16,7 +16,15 @@ import { freePort } from './harness/free-port.js';
 import { startTomcat } from './harness/start-tomcat.js';
 import { buildTestWar } from './harness/test-war.js';
 import type { TomcatInstance } from './harness/tomcat-instance.js';
-import { Visitor } from './harness/visitor.js';
+import {
+  clientOf,
+  expectSessionsKept,
+  openSession,
+  sessionChangesOnEach,
+  sessionsOfAllApps,
+  sessionsOnEach,
+  type SessionHolder,
+} from './session-counts.js';
 
 /**
  * status, sessions and drain on several real Tomcats at once, through the built CLI: web1..web3
@@ -126,6 +134,27 @@ async function deployVersions(name: Web, path: string, labels: string[]): Promis
   }
 }
 
+/** The sessions of each version of `path` on each of `names`, counted by the library. */
+function countSessions(path: string, names: readonly Web[] = WEB) {
+  return sessionsOnEach(Object.fromEntries(names.map((name) => [name, clientOf(tomcats[name])])), path);
+}
+
+/** `{ web1: { '/fleet##002': 1, ... } }`: the sessions of every app but the Manager on each of `names`. */
+async function countAllSessions(names: readonly Web[]): Promise<Record<string, Record<string, number>>> {
+  const counts = await Promise.all(names.map((name) => sessionsOfAllApps(clientOf(tomcats[name]))));
+  return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? {}]));
+}
+
+/** Sessions opened on /fleet by the tests below; no drain here may lose one (none expires idle ones). */
+const held: SessionHolder[] = [];
+
+/** A new session on the live version of /fleet on each of web1..web3 (added to `held`). */
+async function holdLiveFleet(): Promise<void> {
+  held.push(
+    ...(await Promise.all(WEB.map((name) => openSession(tomcats[name].baseUrl, '/fleet', '002', name)))),
+  );
+}
+
 describe('status on several targets', () => {
   it('--json: apps of every target that answered, each with its target; the down target in errors; exit 4', async () => {
     const document = jsonOf<StatusDocument>(await fleet(['status', '--json']), 4);
@@ -161,7 +190,7 @@ describe('sessions and drain on several targets', () => {
     await Promise.all(
       WEB.map(async (name) => {
         await deployVersions(name, '/fleet', ['f1']);
-        if (name === 'web2') await new Visitor(tomcats.web2.baseUrl).get('/fleet/');
+        if (name === 'web2') held.push(await openSession(tomcats.web2.baseUrl, '/fleet', '001', 'web2'));
         await deployVersions(name, '/fleet', ['f2']);
       }),
     );
@@ -192,6 +221,8 @@ describe('sessions and drain on several targets', () => {
   });
 
   it('drain --dry-run for people: one table with a TARGET column, nothing changed', async () => {
+    await holdLiveFleet();
+    const counted = await countSessions('/fleet');
     const before = await versionsOnEach('/fleet');
     const result = expectExit(await fleet(['drain', '--path', '/fleet', '--grace', '0', '--dry-run']), 4);
     expect(result.stdout).toMatch(/^TARGET\s+APP\s+VERSION\s+SESSIONS\s+ROLE\s+ACTION\s+OUTCOME\s+REASON$/m);
@@ -201,6 +232,8 @@ describe('sessions and drain on several targets', () => {
     expect(result.stdout).toMatch(/Dry run: 2 versions would be undeployed\./);
     expect(result.stdout).toMatch(/^down: cannot be reached: /m);
     expect(await versionsOnEach('/fleet')).toEqual(before);
+    expect(sessionChangesOnEach(counted, await countSessions('/fleet'))).toEqual({});
+    await expectSessionsKept(held);
   });
 
   it('drain --json drains the targets that answer, reports down, exits 4', async () => {
@@ -209,6 +242,8 @@ describe('sessions and drain on several targets', () => {
       web2: ['001', '002'],
       web3: ['001', '002'],
     });
+    await holdLiveFleet();
+    const counted = await countSessions('/fleet');
     const document = jsonOf<DrainDocument>(
       await fleet(['drain', '--path', '/fleet', '--grace', '0', '--json']),
       4,
@@ -233,9 +268,13 @@ describe('sessions and drain on several targets', () => {
       web2: ['001', '002'],
       web3: ['002'],
     });
+    // What went had no session (web1's and web3's 001); no count changed, every session is the same.
+    expect(sessionChangesOnEach(counted, await countSessions('/fleet'))).toEqual({});
+    await expectSessionsKept(held);
   });
 
   it('drain --wait: complete only when every target is; else exit 1 naming what is left where', async () => {
+    const counted = await countSessions('/fleet');
     const waited = await fleet([
       'drain',
       '--path',
@@ -260,6 +299,8 @@ describe('sessions and drain on several targets', () => {
     );
     expect(done).toMatchObject({ complete: true, undeployed: 0, failed: 0, errors: [] });
     expect(done.apps.map((app) => app.target)).toEqual(['web1', 'web3']);
+    expect(sessionChangesOnEach(counted, await countSessions('/fleet'))).toEqual({});
+    await expectSessionsKept(held);
   });
 });
 
@@ -273,6 +314,7 @@ interface CycleLine {
 
 describe('drain --every on several targets', () => {
   it('--json: lines of both targets, each with its target; SIGTERM ends every loop with exit 0', async () => {
+    const counted = await countAllSessions(['web1', 'web2']);
     const child = spawnCli(['drain', '--every', '30s', '--json', '--target', 'web1,web2'], {
       cwd: dir,
       env: passwords(),
@@ -297,9 +339,12 @@ describe('drain --every on several targets', () => {
       for (const app of line.report?.apps ?? []) expect(app.target).toBe(line.target);
     }
     expect(result.stderr).toBe('');
+    expect(sessionChangesOnEach(counted, await countAllSessions(['web1', 'web2']))).toEqual({});
+    await expectSessionsKept(held);
   });
 
   it('for people: each line begins with its target after the time', async () => {
+    const counted = await countAllSessions(['web2', 'web3']);
     const child = spawnCli(['drain', '--every', '30s', '--target', 'web2,web3'], {
       cwd: dir,
       env: passwords(),
@@ -313,9 +358,12 @@ describe('drain --every on several targets', () => {
     expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d web3: /m);
     expect(result.stderr).toMatch(/Draining web2, web3 every 30 s/);
     expect(result.stderr).toMatch(/Stopped/);
+    expect(sessionChangesOnEach(counted, await countAllSessions(['web2', 'web3']))).toEqual({});
+    await expectSessionsKept(held);
   });
 
   it('a target that cannot be reached gets error lines while the others drain on', async () => {
+    const counted = await countAllSessions(['web1']);
     const child = spawnCli(['--retries', '0', 'drain', '--every', '1s', '--json', '--target', 'web1,down'], {
       cwd: dir,
       env: passwords(),
@@ -333,6 +381,8 @@ describe('drain --every on several targets', () => {
     expect(down.length).toBeGreaterThanOrEqual(2);
     for (const line of down) expect(line.error?.code).toBe('E_CONNECT');
     expect(lines.some((line) => line.target === 'web1' && line.report !== undefined)).toBe(true);
+    expect(sessionChangesOnEach(counted, await countAllSessions(['web1']))).toEqual({});
+    await expectSessionsKept(held);
   });
 
   // A refused login would be refused every cycle (and a 401 repeated locks the user out), so it
@@ -354,6 +404,7 @@ describe('drain --every on several targets', () => {
         ],
       }),
     );
+    const counted = await countAllSessions(['web1', 'web3']);
     const started = Date.now();
     const result = await runCli(['--config', config, 'drain', '--every', '1s', '--json'], {
       env: { ...passwords(), GUI_PASSWORD: gui.password },
@@ -364,5 +415,7 @@ describe('drain --every on several targets', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ error: { code: 'E_FORBIDDEN' } });
     for (const line of lines.slice(0, -1)) expect(JSON.parse(line)).toMatchObject({ target: 'web1' });
+    expect(sessionChangesOnEach(counted, await countAllSessions(['web1', 'web3']))).toEqual({});
+    await expectSessionsKept(held);
   });
 });

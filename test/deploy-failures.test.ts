@@ -4,6 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { deploy, getStatus, type TomcatPdError } from '@tomcat-pd/core';
 import { buildCorruptWar, buildFailingWar, buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
+import {
+  expectSessionsKept,
+  expectSessionsLost,
+  openSessions,
+  sessionChanges,
+  sessionsByVersion,
+} from './session-counts.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -13,7 +20,7 @@ const versionsOf = async (path: string) =>
 
 describe('failed deploys against a real Tomcat', () => {
   it('refuses a file that is not a zip before sending it', async () => {
-    const { client, warDir } = fixture;
+    const { client, tomcat, warDir } = fixture;
     await expect(
       deploy(client, { path: '/junk', warFile: await buildCorruptWar(warDir) }),
     ).rejects.toMatchObject({
@@ -21,12 +28,28 @@ describe('failed deploys against a real Tomcat', () => {
       message: expect.stringMatching(/not a zip/),
     });
     expect(await versionsOf('/junk')).toEqual([]);
+
+    // Once a version runs and holds sessions, the refused file loses none of them.
+    await deploy(client, {
+      path: '/junk',
+      warFile: await buildTestWar(warDir, { label: 'ok', fileName: 'junk-ok.war' }),
+    });
+    const holders = await openSessions(tomcat.baseUrl, '/junk', 2, '001');
+    const counted = await sessionsByVersion(client, '/junk');
+    await expect(
+      deploy(client, { path: '/junk', warFile: await buildCorruptWar(warDir, 'corrupt2.war') }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
+    expect(await versionsOf('/junk')).toEqual([['001', 'running']]);
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/junk'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 
   it('undeploys a truncated WAR that failed to start; the previous version keeps serving', async () => {
     const { client, tomcat, warDir } = fixture;
     const good = await buildTestWar(warDir, { label: 'ok', fileName: 'ok.war' });
     await deploy(client, { path: '/bad', warFile: good });
+    const holders = await openSessions(tomcat.baseUrl, '/bad', 2, '001');
+    const counted = await sessionsByVersion(client, '/bad');
     // A zip cut in half still starts like one, so only Tomcat finds out: it cannot expand it.
     const bytes = await readFile(good);
     const truncated = join(warDir, 'truncated.war');
@@ -38,25 +61,34 @@ describe('failed deploys against a real Tomcat', () => {
     expect(error.message).toContain('[/bad##002] but context failed to start');
     expect(error.hint).toMatch(/undeployed\. Version 001 keeps serving/);
     expect(await versionsOf('/bad')).toEqual([['001', 'running']]);
+    // Version 001 keeps its sessions too, each with its id.
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/bad'))).toEqual({});
+    await expectSessionsKept(holders);
     expect(await new Visitor(tomcat.baseUrl).get('/bad/')).toMatchObject({ label: 'ok', version: '001' });
   });
 
   it('undeploys a valid WAR whose context fails to start', async () => {
-    const { client, warDir } = fixture;
+    const { client, tomcat, warDir } = fixture;
     await deploy(client, {
       path: '/lsn',
       warFile: await buildTestWar(warDir, { label: 'ok', fileName: 'lsn.war' }),
     });
+    const holders = await openSessions(tomcat.baseUrl, '/lsn', 2, '001');
+    const counted = await sessionsByVersion(client, '/lsn');
     await expect(
       deploy(client, { path: '/lsn', warFile: await buildFailingWar(warDir, 'broken') }),
     ).rejects.toMatchObject({ kind: 'failed-to-start' });
     expect(await versionsOf('/lsn')).toEqual([['001', 'running']]);
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/lsn'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 
   it('refuses to overwrite an existing version, and replaces it only with update', async () => {
     const { client, tomcat, warDir } = fixture;
     const war = await buildTestWar(warDir, { label: 'first', fileName: 'ex1.war' });
     await deploy(client, { path: '/ex', warFile: war, version: '005' });
+    const holders = await openSessions(tomcat.baseUrl, '/ex', 2, '005');
+    const counted = await sessionsByVersion(client, '/ex');
     const replacement = await buildTestWar(warDir, { label: 'second', fileName: 'ex2.war' });
     await expect(deploy(client, { path: '/ex', warFile: replacement, version: '005' })).rejects.toMatchObject(
       {
@@ -64,8 +96,16 @@ describe('failed deploys against a real Tomcat', () => {
         rule: 'no-overwrite',
       },
     );
+    // The refused overwrite loses no session of 005.
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/ex'))).toEqual({});
+    await expectSessionsKept(holders);
     expect(await new Visitor(tomcat.baseUrl).get('/ex/')).toMatchObject({ label: 'first' });
+    const beforeUpdate = await sessionsByVersion(client, '/ex');
+    expect(beforeUpdate).toEqual({ '005': 3 });
     await deploy(client, { path: '/ex', warFile: replacement, version: '005', update: true });
+    // --update was asked for, and it costs every session of the version it replaces (as its hint says).
+    expect(sessionChanges(beforeUpdate, await sessionsByVersion(client, '/ex'))).toEqual({ '005': -3 });
+    await expectSessionsLost(holders, '005');
     expect(await new Visitor(tomcat.baseUrl).get('/ex/')).toMatchObject({ label: 'second', version: '005' });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deploy, getStatus, type TomcatPdError } from '@tomcat-pd/core';
 import { buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
+import { expectSessionsKept, openSessions, sessionChanges, sessionsByVersion } from './session-counts.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -36,21 +37,29 @@ describe('paths and versions against a real Tomcat', () => {
       version: '009',
       warFile: await buildTestWar(warDir, { label: 'nine', fileName: 'n9.war' }),
     });
+    const onNine = await openSessions(tomcat.baseUrl, '/nine', 2, '009');
+    const counted = await sessionsByVersion(client, '/nine');
     const next = await deploy(client, {
       path: '/nine',
       warFile: await buildTestWar(warDir, { label: 'ten', fileName: 'n10.war' }),
     });
     expect(next).toMatchObject({ version: '010', live: '010', previousLive: '009' });
+    // 009's sessions stay on 009: 010 sorts above it for Tomcat too, and a deploy loses none.
+    expect(next.olderVersions).toEqual([{ version: '009', sessions: 2 }]);
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/nine'))).toEqual({});
+    await expectSessionsKept(onNine);
     expect(await new Visitor(tomcat.baseUrl).get('/nine/')).toMatchObject({ label: 'ten', version: '010' });
   });
 
   it('refuses 999 -> 1000 with an explanation, uploading nothing', async () => {
-    const { client, warDir } = fixture;
+    const { client, tomcat, warDir } = fixture;
     await deploy(client, {
       path: '/max',
       version: '999',
       warFile: await buildTestWar(warDir, { label: 'max', fileName: 'm.war' }),
     });
+    const holders = await openSessions(tomcat.baseUrl, '/max', 2, '999');
+    const counted = await sessionsByVersion(client, '/max');
     const error = (await deploy(client, {
       path: '/max',
       warFile: await buildTestWar(warDir, { label: 'over', fileName: 'o.war' }),
@@ -61,5 +70,8 @@ describe('paths and versions against a real Tomcat', () => {
     expect((await getStatus(client, { path: '/max' })).apps[0]?.versions.map((v) => v.version)).toEqual([
       '999',
     ]);
+    // The refused deploy loses no session of 999.
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/max'))).toEqual({});
+    await expectSessionsKept(holders);
   });
 });

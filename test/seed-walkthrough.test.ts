@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deploy, getSessions, getStatus } from '@tomcat-pd/core';
 import { buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
+import { sessionChanges, sessionsByVersion } from './session-counts.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -35,7 +36,8 @@ describe('parallel deployment walkthrough against a real Tomcat', () => {
 
     const again = await early.get('/seed/');
     expect(again).toMatchObject({ label: 'one', version: '001', sessionId: before.sessionId });
-    const newcomer = await new Visitor(tomcat.baseUrl).get('/seed/');
+    const late = new Visitor(tomcat.baseUrl);
+    const newcomer = await late.get('/seed/');
     expect(newcomer).toMatchObject({ label: 'two', version: '002' });
 
     const status = await getStatus(client, { path: '/seed' });
@@ -45,6 +47,7 @@ describe('parallel deployment walkthrough against a real Tomcat', () => {
     ]);
 
     // A sessions read is only a read: the counts are the same afterwards.
+    const counted = await sessionsByVersion(client, '/seed');
     const sessions = await getSessions(client, { path: '/seed' });
     expect(sessions.versions.map((v) => [v.version, v.sessions.total])).toEqual([
       ['001', 1],
@@ -53,5 +56,9 @@ describe('parallel deployment walkthrough against a real Tomcat', () => {
     expect(sessions.versions[0]?.sessions.buckets[0]).toMatchObject({ label: '<1', count: 1 });
     const after = await getStatus(client, { path: '/seed' });
     expect(after.apps[0]?.versions.map((v) => v.sessions)).toEqual([1, 1]);
+    expect(sessionChanges(counted, await sessionsByVersion(client, '/seed'))).toEqual({});
+    // And both sessions are still the same ones, each on its version.
+    expect(await early.get('/seed/')).toMatchObject({ version: '001', sessionId: before.sessionId });
+    expect(await late.get('/seed/')).toMatchObject({ version: '002', sessionId: newcomer.sessionId });
   });
 });
