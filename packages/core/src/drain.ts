@@ -3,7 +3,7 @@ import { withAppLock } from './app-lock.js';
 import { describeApp, describeApps } from './app-status.js';
 import { validateContextPath } from './context-name.js';
 import type { DrainTracker } from './drain-tracker.js';
-import { ErrorCode, TomcatPdError, isTomcatPdError } from './errors.js';
+import { ErrorCode, TomcatPdError, asTomcatPdError, isTomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 import { planDrain, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
@@ -41,7 +41,8 @@ export interface DrainReport {
 /**
  * Undeploys every drained version (see {@link planDrain} for what stays and why). Before each
  * undeploy it re-reads the server and re-decides, so a session that arrived meanwhile keeps
- * its version. A failed undeploy is reported and the drain goes on with the others.
+ * its version. A failed undeploy is reported and the drain goes on with the others; a lost
+ * connection to the Manager ends the drain with `E_CONNECT` (every later step would meet it too).
  */
 export async function drain(client: ManagerClient, options: DrainOptions = {}): Promise<DrainReport> {
   const path = options.path === undefined ? undefined : validateContextPath(options.path);
@@ -81,14 +82,49 @@ async function execute(
   );
   for (const { app, entry } of pending) {
     if (entry.action === 'expire-then-undeploy') {
-      await guarded(entry, () => expireIdle(client, app.path, entry, options, logger));
+      const failure = await guarded(entry, () => expireIdle(client, app.path, entry, options, logger));
+      if (isConnectionLoss(failure)) throw stoppedByConnectionLoss(client, reports, failure);
     }
   }
   const ready = await waitOutGrace(client, pending, options, path);
   for (const { app, entry } of ready) {
     if (entry.outcome === 'failed') continue;
-    await guarded(entry, () => recheckAndUndeploy(client, app.path, entry, options, logger));
+    const failure = await guarded(entry, () => recheckAndUndeploy(client, app.path, entry, options, logger));
+    if (isConnectionLoss(failure)) throw stoppedByConnectionLoss(client, reports, failure);
   }
+}
+
+function isConnectionLoss(error: TomcatPdError | undefined): error is TomcatPdError {
+  return error?.code === ErrorCode.connect;
+}
+
+/**
+ * The Manager stopped answering in the middle of a drain (Tomcat killed or restarting): every
+ * later step would fail the same way, so the drain ends with that error (`E_CONNECT`, exit 4 in
+ * the CLI) instead of a report of versions that merely "failed", and says what it had done.
+ * Stopping loses nothing: no plan is carried over, the next drain re-reads the server and
+ * decides again (after a restart the counts are new: the sessions may have died with the JVM).
+ */
+function stoppedByConnectionLoss(
+  client: ManagerClient,
+  reports: AppReport[],
+  failure: TomcatPdError,
+): TomcatPdError {
+  const done = reports.flatMap((app) =>
+    app.versions
+      .filter((entry) => entry.outcome === 'undeployed')
+      .map((entry) => `${app.path}##${entry.version}`),
+  );
+  return new TomcatPdError(
+    ErrorCode.connect,
+    `${failure.message} The drain of ${client.name} stopped there; ` +
+      `${done.length === 0 ? 'it had undeployed nothing yet' : `it had undeployed ${done.join(', ')}`}.`,
+    {
+      ...(failure.url === undefined ? {} : { url: failure.url }),
+      hint: 'Run drain again once the Manager answers: it reads the server afresh and finishes what is left.',
+      cause: failure,
+    },
+  );
 }
 
 async function expireIdle(
@@ -163,14 +199,22 @@ async function recheckAndUndeploy(
   });
 }
 
-/** Runs one step for one version; a failure is recorded on it, and an abort ends the drain. */
-async function guarded(entry: DrainVersionReport, step: () => Promise<void>): Promise<void> {
+/**
+ * Runs one step for one version; a failure is recorded on it and returned (as a TomcatPdError),
+ * and an abort ends the drain.
+ */
+async function guarded(
+  entry: DrainVersionReport,
+  step: () => Promise<void>,
+): Promise<TomcatPdError | undefined> {
   try {
     await step();
+    return undefined;
   } catch (error) {
     if (isTomcatPdError(error) && error.code === ErrorCode.aborted) throw error;
     entry.outcome = 'failed';
     entry.detail = isTomcatPdError(error) ? error.message : String(error);
+    return asTomcatPdError(error);
   }
 }
 

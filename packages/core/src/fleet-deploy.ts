@@ -164,32 +164,64 @@ async function undoEverywhere(
   first: TomcatPdError,
   options: FleetDeployOptions,
 ): Promise<FleetOperationError> {
-  const logger = options.logger ?? silentLogger;
-  const done = reports.flatMap((report, index) => (report.outcome === 'done' ? [index] : []));
   const failedTargets = reports
     .filter((report) => report.outcome === 'failed')
     .map((report) => report.target);
+  // A failed target may have taken the version too: its answer was lost, but Tomcat started it
+  // (reconcile-deploy leaves such a version running and says so). Safety rule 5: it goes as well.
+  const candidates = reports.flatMap((report, index) =>
+    report.outcome === 'done' || report.outcome === 'failed' ? [index] : [],
+  );
   const stuck: string[] = [];
-  await mapLimited(done, options.parallel ?? DEFAULT_PARALLEL, async (index) => {
-    const { path, version } = plans[index]!;
-    logger.info?.(`${clients[index]!.name}: undeploying ${plans[index]!.displayName}: another target failed`);
-    try {
-      await withAppLock(clients[index]!.managerUrl, path, () => clients[index]!.undeploy({ path, version }));
-      reports[index] = { target: reports[index]!.target, outcome: 'undone' };
-    } catch (error) {
-      // Still deployed there: the report says 'done', with the reason the undeploy failed.
+  await mapLimited(candidates, options.parallel ?? DEFAULT_PARALLEL, async (index) => {
+    if (!(await undoOne(clients[index]!, plans[index]!, reports, index, options)))
       stuck.push(reports[index]!.target);
-      reports[index] = { ...reports[index]!, error: describeTargetError(asTomcatPdError(error)) };
-    }
   });
   return new FleetOperationError(
     first,
     `Deploy of ${plans[0]!.displayName} failed on ${failedTargets.join(', ')}: ${first.message}`,
     reports,
     stuck.length > 0
-      ? `It could not be undeployed again from ${stuck.join(', ')}: undeploy it there by hand.`
+      ? `It may still be on ${stuck.join(', ')}, which could not be read or cleaned up: check status there ` +
+          'and undeploy it if it is listed (drain removes a version that failed to start).'
       : 'The version was removed from every target that took it; nothing is left half-deployed.',
   );
+}
+
+/** Undeploys the new version from one target if it is there; false if it stays there. */
+async function undoOne(
+  client: ManagerClient,
+  plan: DeployPlan,
+  reports: FleetTargetReport[],
+  index: number,
+  options: FleetDeployOptions,
+): Promise<boolean> {
+  const report = reports[index]!;
+  const { path, version } = plan;
+  try {
+    const present = await withAppLock(client.managerUrl, path, async () => {
+      const listed = (await client.list()).some((entry) => entry.path === path && entry.version === version);
+      if (!listed) return false;
+      (options.logger ?? silentLogger).info?.(
+        `${client.name}: undeploying ${plan.displayName}: the deploy failed`,
+      );
+      await client.undeploy({ path, version });
+      return true;
+    });
+    if (present) {
+      const note = 'It was undeployed again, as the deploy failed as a whole.';
+      const error = report.error && {
+        ...report.error,
+        hint: report.error.hint ? `${note} ${report.error.hint}` : note,
+      };
+      reports[index] = { target: report.target, outcome: 'undone', ...(error ? { error } : {}) };
+    }
+    return true;
+  } catch (error) {
+    // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
+    reports[index] = { ...report, error: describeTargetError(asTomcatPdError(error)) };
+    return false;
+  }
 }
 
 function indexes(from: number, to: number): number[] {

@@ -72,6 +72,7 @@ export { fleetRollback } from './fleet-rollback.js';
 export type { FleetRollbackOptions } from './fleet-rollback.js';
 export type { RollbackOptions, RollbackResult } from './rollback.js';
 export { planDrain } from './plan-drain.js';
+export { failedBeforeUnpacking } from './failed-start.js';
 export type { AppDrainPlan, DrainAction, DrainDecision, DrainPlanOptions } from './plan-drain.js';
 export { drain } from './drain.js';
 export type { DrainOptions, DrainOutcome, DrainReport, DrainVersionReport } from './drain.js';

@@ -1,5 +1,6 @@
 import type { AppStatus, VersionStatus } from './app-status.js';
 import { usageError } from './errors.js';
+import { failedBeforeUnpacking } from './failed-start.js';
 import { compareVersions } from './version-order.js';
 
 export interface DrainPlanOptions {
@@ -31,7 +32,10 @@ export interface AppDrainPlan {
  * Decides, for every version of every app, what a drain does and why (safety rule 1): never
  * the live version, never a version with sessions unless idle ones may be expired first, never
  * a stopped version newer than the live one (a roll-forward target), and the `keep` newest
- * running versions below the live one stay as rollback targets. Pure.
+ * running versions below the live one stay as rollback targets. A stopped version that failed
+ * to start before Tomcat could unpack it (a cut-off upload that a restart deployed again, see
+ * {@link failedBeforeUnpacking}) is no roll-forward target: it goes, newer than the live one or
+ * not. Pure.
  */
 export function planDrain(apps: readonly AppStatus[], options: DrainPlanOptions = {}): AppDrainPlan[] {
   const keep = options.keep ?? 0;
@@ -51,6 +55,13 @@ function planApp(app: AppStatus, keep: number, idle: number | undefined): AppDra
   const decide = (entry: VersionStatus): Pick<DrainDecision, 'action' | 'reason'> => {
     if (live === undefined) return keepIt('no version of this app runs, so none is drained');
     if (entry.version === live) return keepIt('live');
+    if (failedBeforeUnpacking(app, entry)) {
+      return {
+        action: 'undeploy',
+        reason:
+          'stopped: failed to start, its WAR never unpacked (corrupt or cut off); no roll-forward target',
+      };
+    }
     if (compareVersions(entry.version, live) > 0) {
       return keepIt(
         'stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',

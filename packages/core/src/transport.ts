@@ -130,19 +130,27 @@ export class ManagerTransport {
     const size = await uploadableFileSize(warFile);
     this.#options.logger.debug?.(`${this.name}: PUT ${url.pathname}${url.search}`);
     let answer: RawAnswer;
+    let sentInFull = false;
     try {
       answer = await putFile(
         url,
         { path: warFile, size },
         {
           ...options,
+          onProgress: (progress) => {
+            // Every byte handed to the socket (the 'finish' event can lose a race with a reset).
+            sentInFull ||= progress.sentBytes === progress.totalBytes;
+            options.onProgress?.(progress);
+          },
           headers: { ...this.#headers },
           ...(this.#agent === undefined ? {} : { agent: this.#agent }),
         },
       );
     } catch (error) {
       const failure = this.#mapFailure(error, 'deploy', options.signal);
-      throw isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
+      const explained = isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
+      if (sentInFull && explained.code === ErrorCode.connect) answerLost.add(explained);
+      throw explained;
     }
     return this.#bodyOf(answer, 'deploy');
   }
@@ -186,6 +194,18 @@ export class ManagerTransport {
   #context(command: string): ExchangeContext {
     return { managerUrl: this.managerUrl, user: this.user, command };
   }
+}
+
+// Upload failures that came after the last byte of the WAR was sent: Tomcat may have it all and
+// still be deploying it. A WeakSet, not a field: nothing shows up in an error's inspect or JSON.
+const answerLost = new WeakSet<TomcatPdError>();
+
+/**
+ * Whether a failed upload broke only after the whole WAR had been sent: Tomcat may then have
+ * received all of it and be deploying it still, so an empty `list` right now proves nothing.
+ */
+export function wasSentInFull(error: unknown): boolean {
+  return error instanceof TomcatPdError && answerLost.has(error);
 }
 
 function createTlsAgent(tls: TlsOptions): https.Agent {

@@ -69,6 +69,19 @@ describe('fleetDeploy', () => {
     for (const target of targets) expect(target.contexts.map((c) => c.version)).toEqual(['001']);
   });
 
+  it('also removes the version from a target whose answer was lost but where Tomcat started it', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[1]!.loseAnswer.set('deploy', new TomcatPdError(ErrorCode.connect, 'connection reset'));
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 1 }));
+    expect(error?.targets.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'undone'],
+      ['web2', 'undone'],
+    ]);
+    expect(error?.targets[1]?.error?.hint).toMatch(/^It was undeployed again.*did deploy and start/);
+    expect(error?.hint).toMatch(/nothing is left half-deployed/);
+    for (const target of targets) expect(target.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
   it('with a canary, deploys to the rest only after the canary started', async () => {
     const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
     targets[0]!.failToStart.add('002');

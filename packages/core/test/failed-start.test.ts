@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { describeApp } from '../src/app-status.js';
+import { drain } from '../src/drain.js';
+import { ErrorCode, TomcatPdError } from '../src/errors.js';
+import { failedBeforeUnpacking } from '../src/failed-start.js';
+import { planDrain } from '../src/plan-drain.js';
+import type { ContextEntry } from '../src/types.js';
+import { FakeManager, entry } from './helpers/fake-client.js';
+
+/** A stopped context still listed with its WAR: it failed before Tomcat could unpack it. */
+const unpackedNever = (path: string, version: string): ContextEntry => ({
+  ...entry(path, version, 'stopped'),
+  name: `${entry(path, version).name}.war`,
+});
+
+const actions = (entries: ContextEntry[]) =>
+  Object.fromEntries(
+    planDrain([describeApp(entries, '/shop')])[0]!.decisions.map((d) => [d.version, d.action]),
+  );
+
+describe('failedBeforeUnpacking and the drain of what a crash left', () => {
+  it('undeploys a stopped version above the live one when its WAR never unpacked', () => {
+    const entries = [entry('/shop', '001'), unpackedNever('/shop', '002')];
+    const app = describeApp(entries, '/shop');
+    expect(failedBeforeUnpacking(app, app.versions[1]!)).toBe(true);
+    expect(actions(entries)).toEqual({ '001': 'keep', '002': 'undeploy' });
+    expect(planDrain([app])[0]!.decisions[1]!.reason).toMatch(/failed to start/);
+  });
+
+  it('keeps a roll-forward target: stopped above live, but unpacked (it ran before)', () => {
+    const entries = [entry('/shop', '001'), entry('/shop', '002', 'stopped')];
+    const app = describeApp(entries, '/shop');
+    expect(failedBeforeUnpacking(app, app.versions[1]!)).toBe(false);
+    expect(actions(entries)).toEqual({ '001': 'keep', '002': 'keep' });
+  });
+
+  it('cannot tell when the Host does not unpack WARs, nor without a live version: keeps', () => {
+    const notUnpacking = [{ ...entry('/shop', '001'), name: 'shop##001.war' }, unpackedNever('/shop', '002')];
+    expect(actions(notUnpacking)).toEqual({ '001': 'keep', '002': 'keep' });
+    const descriptor = [{ ...entry('/shop', '001'), name: '/srv/shop##001' }, unpackedNever('/shop', '002')];
+    expect(actions(descriptor)).toEqual({ '001': 'keep', '002': 'keep' });
+    expect(actions([unpackedNever('/shop', '001')])).toEqual({ '001': 'keep' });
+    const running = describeApp(
+      [entry('/shop', '001'), { ...entry('/shop', '002'), name: 'shop##002.war' }],
+      '/shop',
+    );
+    expect(failedBeforeUnpacking(running, running.versions[1]!)).toBe(false);
+  });
+});
+
+describe('a drain that loses the Manager', () => {
+  it('stops with E_CONNECT (every later step would fail too), saying what it had undeployed', async () => {
+    const tomcat = new FakeManager([
+      entry('/a', '001'),
+      entry('/a', '002'),
+      entry('/b', '1'),
+      entry('/b', '2'),
+      entry('/c', '1'),
+      entry('/c', '2'),
+    ]);
+    let lists = 0;
+    // The initial list, the re-check of /a##001; the re-check of /b##1 finds Tomcat gone.
+    tomcat.beforeList = () => {
+      lists += 1;
+      if (lists === 2)
+        tomcat.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'connection refused'));
+    };
+    const error = (await drain(tomcat, { graceMs: 0 }).catch((e: unknown) => e)) as TomcatPdError;
+    expect(error).toBeInstanceOf(TomcatPdError);
+    expect(error.code).toBe('E_CONNECT');
+    expect(error.message).toMatch(/connection refused.*stopped there; it had undeployed \/a##001\./);
+    expect(error.hint).toMatch(/Run drain again/);
+    // Nothing after the loss was tried (a refusal by Tomcat, in drain.test.ts, does not stop it).
+    expect(tomcat.changes).toEqual(['undeploy /a##001']);
+  });
+});
