@@ -44,22 +44,20 @@ describe('failed deploys against a real Tomcat', () => {
     await expectSessionsKept(holders);
   });
 
-  it('undeploys a truncated WAR that failed to start; the previous version keeps serving', async () => {
+  it('refuses a truncated WAR before sending it; the previous version keeps serving', async () => {
     const { client, tomcat, warDir } = fixture;
     const good = await buildTestWar(warDir, { label: 'ok', fileName: 'ok.war' });
     await deploy(client, { path: '/bad', warFile: good });
     const holders = await openSessions(tomcat.baseUrl, '/bad', 2, '001');
     const counted = await sessionsByVersion(client, '/bad');
-    // A zip cut in half still starts like one, so only Tomcat finds out: it cannot expand it.
+    // A zip cut in half still starts like one; its missing central directory gives it away.
     const bytes = await readFile(good);
     const truncated = join(warDir, 'truncated.war');
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const error = (await deploy(client, { path: '/bad', warFile: truncated }).catch(
       (e: unknown) => e,
     )) as TomcatPdError;
-    expect(error).toMatchObject({ code: 'E_TOMCAT_FAIL', kind: 'failed-to-start' });
-    expect(error.message).toContain('[/bad##002] but context failed to start');
-    expect(error.hint).toMatch(/undeployed\. Version 001 keeps serving/);
+    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/damaged zip/) });
     expect(await versionsOf('/bad')).toEqual([['001', 'running']]);
     // Version 001 keeps its sessions too, each with its id.
     expect(sessionChanges(counted, await sessionsByVersion(client, '/bad'))).toEqual({});
@@ -75,9 +73,14 @@ describe('failed deploys against a real Tomcat', () => {
     });
     const holders = await openSessions(tomcat.baseUrl, '/lsn', 2, '001');
     const counted = await sessionsByVersion(client, '/lsn');
-    await expect(
-      deploy(client, { path: '/lsn', warFile: await buildFailingWar(warDir, 'broken') }),
-    ).rejects.toMatchObject({ kind: 'failed-to-start' });
+    const error = (await deploy(client, {
+      path: '/lsn',
+      warFile: await buildFailingWar(warDir, 'broken'),
+    }).catch((e: unknown) => e)) as TomcatPdError;
+    // Tomcat keeps the stopped context (`FAIL - ... but context failed to start`): it is undeployed.
+    expect(error).toMatchObject({ code: 'E_TOMCAT_FAIL', kind: 'failed-to-start' });
+    expect(error.message).toContain('[/lsn##002] but context failed to start');
+    expect(error.hint).toMatch(/undeployed\. Version 001 keeps serving/);
     expect(await versionsOf('/lsn')).toEqual([['001', 'running']]);
     expect(sessionChanges(counted, await sessionsByVersion(client, '/lsn'))).toEqual({});
     await expectSessionsKept(holders);

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import yauzl from 'yauzl';
 import { usageError } from './errors.js';
 
 // A zip starts with a local file header (PK\3\4); an empty zip is only an end record (PK\5\6).
@@ -29,6 +30,7 @@ export async function checkWarFile(warFile: string): Promise<{ size: number }> {
   if (!ZIP_SIGNATURES.some((signature) => signature.equals(header))) {
     throw usageError(`The file ${warFile} is not a WAR: it is not a zip archive.`, 'Build the WAR again.');
   }
+  await requireWebInf(warFile);
   return { size };
 }
 
@@ -36,4 +38,43 @@ function describeFsError(error: NodeJS.ErrnoException): string {
   if (error.code === 'ENOENT') return 'no such file';
   if (error.code === 'EACCES') return 'permission denied';
   return error.message;
+}
+
+/**
+ * A web application has a WEB-INF folder. Reads only the zip's central directory (constant
+ * memory, whatever the WAR's size): a damaged zip, or one that is no web application, is
+ * refused here rather than by Tomcat after the upload.
+ */
+async function requireWebInf(warFile: string): Promise<void> {
+  let found: boolean;
+  try {
+    found = await hasEntryUnder(warFile, 'WEB-INF/');
+  } catch (error) {
+    throw usageError(
+      `The WAR ${warFile} is a damaged zip archive: ${(error as Error).message}.`,
+      'Build the WAR again.',
+    );
+  }
+  if (!found) {
+    throw usageError(
+      `The file ${warFile} is not a web application: the zip has no WEB-INF/ folder.`,
+      'Check that the build produced the WAR and not another archive.',
+    );
+  }
+}
+
+function hasEntryUnder(zipFile: string, prefix: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipFile, { lazyEntries: true, autoClose: true }, (openError, zip) => {
+      if (openError) return reject(openError);
+      zip.on('error', reject);
+      zip.on('end', () => resolve(false));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!entry.fileName.startsWith(prefix)) return zip.readEntry();
+        zip.close();
+        resolve(true);
+      });
+      zip.readEntry();
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../src/deploy.js';
 import { ErrorCode, TomcatPdError } from '../src/errors.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
+import { minimalWar } from './helpers/zip.js';
 
 let war: string;
 let notZip: string;
@@ -13,8 +14,8 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-deploy-'));
   war = join(dir, 'shop.war');
   notZip = join(dir, 'shop.txt');
-  // Only the zip signature is read before the upload; the fake never opens the file.
-  await writeFile(war, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]));
+  // A real (tiny) WAR: its central directory is read before the upload.
+  await writeFile(war, minimalWar());
   await writeFile(notZip, 'hello');
 });
 

@@ -5,12 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, FleetOperationError, TomcatPdError } from '../src/errors.js';
 import { fleetDeploy } from '../src/fleet-deploy.js';
 import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
+import { minimalWar } from './helpers/zip.js';
 
 let war: string;
 
 beforeAll(async () => {
   war = join(await mkdtemp(join(tmpdir(), 'tomcat-pd-fleet-')), 'shop.war');
-  await writeFile(war, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]));
+  await writeFile(war, minimalWar());
 });
 
 const failureOf = (promise: Promise<unknown>) =>

@@ -1,47 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isTomcatPdError, type TomcatPdError } from '../src/errors.js';
 import { checkWarFile } from '../src/war-file.js';
-
-/** A zip archive of `files`, stored without compression (what `jar --no-compress` writes). */
-function zip(files: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(files)) {
-    const [nameBytes, data] = [Buffer.from(name), Buffer.from(content)];
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); // local file header
-    local.writeUInt16LE(20, 4); // version needed: 2.0
-    local.writeUInt16LE(0x21, 12); // date: 1980-01-01
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(data.length, 18); // compressed size (method 0: stored)
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); // central directory header
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    local.copy(central, 10, 8, 28); // flags, method, time, date, crc, sizes, name length
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); // end of central directory
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
-const WEB_XML = '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"/>\n';
+import { WEB_XML, zip } from './helpers/zip.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -108,18 +71,21 @@ describe('checkWarFile accepts a zip and returns its size', () => {
     const war = zip({ 'WEB-INF/web.xml': WEB_XML, 'index.jsp': '<%= session.getId() %>\n' });
     expect(await checkWarFile(await file('app.war', war))).toEqual({ size: war.length });
   });
+});
 
-  // Decided: a WAR without WEB-INF is legal for Tomcat (static content only), so core does not
-  // refuse it; whether the CLI warns is the CLI's decision.
-  it('a zip without WEB-INF (static content only)', async () => {
-    const war = zip({ 'index.html': '<h1>static</h1>\n', 'css/site.css': 'h1 { color: red }\n' });
-    expect(await checkWarFile(await file('static.war', war))).toEqual({ size: war.length });
-  });
-
-  // Likewise documented, not a decision: an empty archive (only the end record) is a zip.
-  it('an empty zip (PK\\5\\6, only the end record)', async () => {
-    const war = zip({});
-    expect(war.subarray(0, 4)).toEqual(Buffer.from('PK\x05\x06', 'latin1'));
-    expect(await checkWarFile(await file('empty-zip.war', war))).toEqual({ size: 22 });
+describe('checkWarFile refuses a zip that is no web application, before any request', () => {
+  // Tomcat would deploy it as static content, but for a deployment tool it is a wrong file.
+  it.each([
+    ['a zip without WEB-INF', zip({ 'index.html': '<h1>static</h1>\n', 'css/site.css': 'h1 {}\n' })],
+    ['an empty zip (only the end record)', zip({})],
+    [
+      'a WAR cut in half (no central directory)',
+      zip({ 'WEB-INF/web.xml': WEB_XML, 'a.txt': 'x'.repeat(4000) }).subarray(0, 2100),
+    ],
+  ])('%s', async (name, content) => {
+    const path = await file(`${name.replaceAll(' ', '-')}.war`, content);
+    const error = (await checkWarFile(path).catch((e: unknown) => e)) as TomcatPdError;
+    expect(error).toMatchObject({ code: ErrorCode.usage });
+    expect(error.message).toContain(path);
   });
 });
