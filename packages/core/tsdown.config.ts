@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `errors` alone is light (no axios): the CLI maps exit codes without loading the whole library.
+  entry: ['src/index.ts', 'src/errors.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

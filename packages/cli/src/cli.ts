@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
-import { exitCodeFor } from './exit-codes.js';
+import { ReportedError, exitCodeFor } from './exit-codes.js';
 import { buildProgram } from './program.js';
-import { ReportedError } from './run-command.js';
 
 /**
  * The entry point. SIGINT and SIGTERM abort the running command through its AbortSignal (a

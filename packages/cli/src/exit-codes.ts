@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
-import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core';
+// The light entry: mapping an exit code must not load the whole library (axios) on every start.
+import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core/errors';
 
 /** PRODUCT.md's exit codes: what scripts and CI pipelines branch on. */
 export const ExitCode = {
@@ -30,5 +31,12 @@ export function exitCodeFor(error: unknown): number {
       return ExitCode.connect;
     default:
       return ExitCode.failed;
+  }
+}
+
+/** An error that was already shown to the user; cli.ts only turns its cause into an exit code. */
+export class ReportedError extends Error {
+  constructor(readonly reported: unknown) {
+    super('reported');
   }
 }

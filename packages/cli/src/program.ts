@@ -2,21 +2,22 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { addGlobalOptions } from './global-options.js';
-import { runCommand } from './run-command.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 type Action = (context: CliContext, args: unknown[], options: Record<string, unknown>) => Promise<void>;
 
 /**
- * A command's action: its module is imported only when the command runs, so `--help` and
- * `--version` stay fast.
+ * A command's action. The runner (and with it the core library, axios included) and the
+ * command's module are imported only when a command runs, so `--help` and `--version` start fast.
  */
 function lazy(load: () => Promise<{ run: Action }>, signal: AbortSignal) {
-  return (...args: unknown[]) =>
-    runCommand(args.at(-1) as Command, signal, async (context, command) =>
+  return async (...args: unknown[]) => {
+    const { runCommand } = await import('./run-command.js');
+    await runCommand(args.at(-1) as Command, signal, async (context, command) =>
       (await load()).run(context, args.slice(0, -2), command.opts()),
     );
+  };
 }
 
 function examples(...lines: string[]): string {

@@ -1,15 +1,9 @@
 import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core';
 import type { Command } from 'commander';
 import { createContext, type CliContext } from './context.js';
+import { ReportedError } from './exit-codes.js';
 import { globalOptions } from './global-options.js';
 import { Output } from './output.js';
-
-/** An error that was already shown to the user; cli.ts only turns its cause into an exit code. */
-export class ReportedError extends Error {
-  constructor(readonly reported: unknown) {
-    super('reported');
-  }
-}
 
 /** Runs one command: builds its output and context, and reports its error in the right format. */
 export async function runCommand(
