@@ -22,8 +22,14 @@ import {
   renderDrainReport,
   summarizeCycle,
 } from '../render-drain.js';
-import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
-import { joinBlocks, printReport, renderTargetErrors } from './status.js';
+import {
+  errorsDocument,
+  joinBlocks,
+  printReport,
+  renderTargetErrors,
+  splitOutcomes,
+  throwFirstError,
+} from '../target-outcomes.js';
 
 interface DrainCliOptions {
   path?: string;

@@ -10,8 +10,14 @@ import {
 import type { CliContext } from '../context.js';
 import { paintRole } from '../render-role.js';
 import { renderTable } from '../table.js';
-import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
-import { joinBlocks, printReport, renderTargetErrors } from './status.js';
+import {
+  errorsDocument,
+  joinBlocks,
+  printReport,
+  renderTargetErrors,
+  splitOutcomes,
+  throwFirstError,
+} from '../target-outcomes.js';
 
 interface SessionsCliOptions {
   path?: string;

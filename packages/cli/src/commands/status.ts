@@ -1,5 +1,4 @@
 import {
-  ErrorCode,
   getStatus,
   onEachTarget,
   validateContextPath,
@@ -9,7 +8,14 @@ import {
 import type { CliContext } from '../context.js';
 import { paintRole, showVersion } from '../render-role.js';
 import { renderTable } from '../table.js';
-import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
+import {
+  errorsDocument,
+  joinBlocks,
+  printReport,
+  renderTargetErrors,
+  splitOutcomes,
+  throwFirstError,
+} from '../target-outcomes.js';
 
 /** `tomcat-pd status [--path P]`: every selected target, merged into one report. */
 export async function run(context: CliContext, _args: unknown[], options: { path?: string }): Promise<void> {
@@ -80,41 +86,4 @@ function renderStatus(reports: StatusReport[], several: boolean, context: CliCon
   const empty = reports.filter((report) => report.apps.length === 0).map((report) => report.target);
   const notes = empty.map((target) => `${target}: no application is deployed.`);
   return joinBlocks(rows.length === 0 ? '' : renderTable(['TARGET', ...head], rows), notes.join('\n'));
-}
-
-/**
- * `web3: cannot be reached: <message>`, one line per target that failed, after the report of the
- * others. Only with several targets: the error of a single target is the error message itself.
- */
-export function renderTargetErrors(
-  errors: { target: string; error: TomcatPdError }[],
-  several: boolean,
-): string {
-  if (!several) return '';
-  return errors
-    .map(({ target, error }) =>
-      error.code === ErrorCode.connect
-        ? `${target}: cannot be reached: ${error.message}`
-        : `${target}: failed (${error.code}): ${error.message}`,
-    )
-    .join('\n');
-}
-
-/** The non-empty blocks, a blank line between them. */
-export function joinBlocks(...blocks: string[]): string {
-  return blocks.filter((block) => block !== '').join('\n\n');
-}
-
-/**
- * Prints the merged report: always with --json (so that a failed target's error does not become
- * a second document), for people only when there is something to show: when the one target
- * failed, its error on stderr says it all.
- */
-export function printReport(context: CliContext, document: unknown, human: () => string): void {
-  if (context.output.json) {
-    context.output.result(document, () => '');
-    return;
-  }
-  const text = human();
-  if (text !== '') context.output.result(document, () => text);
 }

@@ -9,7 +9,14 @@ import {
   type UndeployResult,
 } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
-import { errorsDocument, splitOutcomes, throwFirstError } from '../target-outcomes.js';
+import {
+  errorsDocument,
+  joinBlocks,
+  printReport,
+  renderTargetErrors,
+  splitOutcomes,
+  throwFirstError,
+} from '../target-outcomes.js';
 
 interface UndeployCliOptions {
   path?: string;
@@ -43,8 +50,8 @@ export async function run(context: CliContext, _args: unknown[], options: Undepl
   );
   const { values, errors } = splitOutcomes(outcomes);
   const results = values.map(({ value }) => value);
-  context.output.result(undeployDocument(path, version, results, errors), () =>
-    renderUndeploy(results, errors),
+  printReport(context, undeployDocument(path, version, results, errors), () =>
+    joinBlocks(renderUndeploy(results), renderTargetErrors(errors, clients.length > 1)),
   );
   throwFirstError(errors);
 }
@@ -68,10 +75,7 @@ export function undeployDocument(
  * `Undeployed /shop##003 from web1 (it was live; 2 sessions lost).` per target that did, and
  * `web3: not undeployed (...)` per target that did not (its error also goes to stderr).
  */
-export function renderUndeploy(
-  results: UndeployResult[],
-  errors: { target: string; error: TomcatPdError }[],
-): string {
+export function renderUndeploy(results: UndeployResult[]): string {
   const done = results.map((result) => {
     const lost = `${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`;
     let note = '';
@@ -79,6 +83,5 @@ export function renderUndeploy(
     else if (result.sessionsLost > 0) note = ` (${lost})`;
     return `Undeployed ${displayName(result.path, result.version)} from ${result.target}${note}.`;
   });
-  const failed = errors.map(({ target, error }) => `${target}: not undeployed (${error.message})`);
-  return [...done, ...failed].join('\n');
+  return done.join('\n');
 }
