@@ -117,7 +117,11 @@ async function removeDebris(
         `undeploy it by hand.`,
     );
   }
-  const previous = plan.previousLive === undefined ? '' : ` Version ${plan.previousLive} keeps serving.`;
+  // With update, the version replaced was this very version: it is gone, it does not keep serving.
+  const previous =
+    plan.previousLive === undefined || plan.previousLive === plan.version
+      ? ''
+      : ` Version ${plan.previousLive} keeps serving.`;
   return failure.prependHint(`The stopped context ${plan.displayName} was undeployed.${previous}`);
 }
 

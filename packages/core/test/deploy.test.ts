@@ -42,6 +42,16 @@ describe('deploy', () => {
     expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
   });
 
+  it('does not claim the replaced version keeps serving after a failed update of it', async () => {
+    const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002')]);
+    tomcat.failToStart.add('002');
+    const error = await deploy(tomcat, { path: '/shop', warFile: war, version: '002', update: true }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as TomcatPdError).hint).toMatch(/^The stopped context \/shop##002 was undeployed\.($| )/);
+    expect((error as TomcatPdError).hint).not.toMatch(/002 keeps serving/);
+  });
+
   it('reports honestly when the answer was lost but Tomcat started the version', async () => {
     const tomcat = new FakeManager([entry('/shop', '001')]);
     tomcat.loseAnswer.set('deploy', new TomcatPdError(ErrorCode.connect, 'connection reset'));
