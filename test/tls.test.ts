@@ -98,7 +98,7 @@ describe('an https:// Manager with a self-signed certificate', () => {
     expect(before.managerUrl).toBe(tls.httpsManagerUrl);
     expect(before.apps.map((app) => app.path)).toContain('/manager');
 
-    // list goes through axios, the upload through node:https: both must carry the CA.
+    // list and the upload are separate requests (a GET and a streamed PUT): both must carry the CA.
     const warFile = await buildTestWar(wars, { label: 'over-tls' });
     const result = await deploy(client, { path: '/tls', warFile });
     expect(result).toMatchObject({ path: '/tls', version: '001', live: '001' });

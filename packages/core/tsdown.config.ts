@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  // `errors` alone is light (no axios): the CLI maps exit codes without loading the whole library.
+  // `errors` alone is light (no HTTP, no zip reader): the CLI maps exit codes without loading the whole library.
   entry: ['src/index.ts', 'src/errors.ts'],
   format: ['esm', 'cjs'],
   dts: true,

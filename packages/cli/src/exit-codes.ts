@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-// The light entry: mapping an exit code must not load the whole library (axios) on every start.
+// The light entry: mapping an exit code must not load the whole library on every start.
 import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core/errors';
 
 /** PRODUCT.md's exit codes: what scripts and CI pipelines branch on. */

@@ -8,7 +8,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 type Action = (context: CliContext, args: unknown[], options: Record<string, unknown>) => Promise<void>;
 
 /**
- * A command's action. The runner (and with it the core library, axios included) and the
+ * A command's action. The runner (and with it the core library) and the
  * command's module are imported only when a command runs, so `--help` and `--version` start fast.
  */
 function lazy(load: () => Promise<{ run: Action }>, signal: AbortSignal) {

@@ -1,6 +1,6 @@
 /**
  * One error hierarchy with stable string codes. Errors never hold a secret: whatever could
- * carry a password (an axios error, a request config, an Authorization header) is mapped to
+ * carry a password (an HTTP library's error, a request config, an Authorization header) is mapped to
  * plain fields in the transport before an error is constructed, and every message passes
  * through {@link redactSecrets} as a second line of defence.
  */

@@ -1,6 +1,6 @@
 /**
  * Fires `onStall` when nothing has moved for `ms`. An upload of a large WAR may take minutes
- * and is healthy as long as bytes move, so a wall-clock timeout (axios' `timeout`) would kill
+ * and is healthy as long as bytes move, so a wall-clock timeout (like a read's) would kill
  * good uploads and still wait too long for a dead one. Each `touch()` re-arms the timer.
  */
 export interface StallWatchdog {

@@ -1,4 +1,3 @@
-import axios, { type AxiosInstance } from 'axios';
 import https from 'node:https';
 import pRetry from 'p-retry';
 import { ErrorCode, TomcatPdError } from './errors.js';
@@ -11,7 +10,9 @@ import {
 import type { Logger } from './logger.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
 import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
-import { putFile, type RawAnswer, type UploadOptions } from './upload.js';
+import type { RawAnswer } from './http-answer.js';
+import { getText } from './http-get.js';
+import { putFile, type UploadOptions } from './upload.js';
 import { uploadableFileSize } from './war-file.js';
 
 /** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
@@ -49,9 +50,11 @@ export interface TlsOptions {
 export type UploadRequestOptions = Omit<UploadOptions, 'headers' | 'agent'>;
 
 /**
- * The only place that touches the network. It maps every failure to a {@link TomcatPdError}
- * that holds no secret: the password lives in a private field, which `util.inspect` and
- * `JSON.stringify` do not show, and no axios error (whose config carries it) ever leaves.
+ * The only place that touches the network, with node:http for reads and the upload alike (an
+ * HTTP library cost more start-up time than the whole budget of a deploy against curl; see
+ * bench/RESULTS.md). It maps every failure to a {@link TomcatPdError} that holds no secret: the
+ * password lives only in a private header field, which `util.inspect` and `JSON.stringify` do
+ * not show, and no raw socket error leaves.
  */
 export class ManagerTransport {
   readonly name: string;
@@ -59,7 +62,6 @@ export class ManagerTransport {
   readonly user: string;
   readonly #textBase: URL;
   readonly #headers: Readonly<Record<string, string>>;
-  readonly #http: AxiosInstance;
   readonly #agent: https.Agent | undefined;
   readonly #options: Required<Omit<TransportOptions, 'logger' | 'tls'>> & { logger: Logger };
 
@@ -72,19 +74,12 @@ export class ManagerTransport {
     this.#headers = {
       // Messages follow Accept-Language on a non-English server; parsers need English.
       'Accept-Language': 'en',
+      // Names the tool in Tomcat's access log.
+      'User-Agent': 'tomcat-pd',
       // Pre-emptive Basic auth: the server must not reject an upload after its body.
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
     this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(options.tls ?? {}) : undefined;
-    this.#http = axios.create({
-      ...(this.#agent === undefined ? {} : { httpsAgent: this.#agent }),
-      timeout: this.#options.timeoutMs,
-      // A Manager URL should not redirect; following would also buffer request bodies.
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-    });
   }
 
   /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
@@ -116,8 +111,12 @@ export class ManagerTransport {
     this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
     let answer: RawAnswer;
     try {
-      const response = await this.#http.get<string>(url.href, { headers: this.#headers, signal });
-      answer = { status: response.status, body: response.data, location: headerValue(response.headers) };
+      answer = await getText(url, {
+        headers: this.#headers,
+        timeoutMs: this.#options.timeoutMs,
+        signal,
+        agent: this.#agent,
+      });
     } catch (error) {
       throw this.#mapFailure(error, command, signal);
     }
@@ -217,23 +216,20 @@ function createTlsAgent(tls: TlsOptions): https.Agent {
   });
 }
 
-/** Reads only `code` and `message`: an axios error also carries the request config, with the password. */
+/** Reads only `code` and `message` of a socket, TLS or time-out error. */
 function describeNetworkError(error: unknown): { code: string | undefined; message: string } {
   if (typeof error !== 'object' || error === null) return { code: undefined, message: String(error) };
-  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
-  const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  // Trying several addresses of a host name fails with an AggregateError; each error has the code.
+  const firstCode = Array.isArray(errors) ? (errors[0] as { code?: unknown } | undefined)?.code : undefined;
+  const known = typeof code === 'string' ? code : firstCode;
   return {
-    code: typeof code === 'string' && code !== 'ERR_NETWORK' ? code : causeCode,
-    message: typeof message === 'string' ? message : 'network failure',
+    code: typeof known === 'string' ? known : undefined,
+    message: typeof message === 'string' && message !== '' ? message : 'network failure',
   };
 }
 
 function isBrokenPipe(failure: TomcatPdError): boolean {
   const code = (failure.cause as { code?: string } | undefined)?.code;
   return failure.code === ErrorCode.connect && (code === 'EPIPE' || code === 'ECONNRESET');
-}
-
-function headerValue(headers: unknown): string | undefined {
-  const location = (headers as Record<string, unknown> | undefined)?.location;
-  return typeof location === 'string' ? location : undefined;
 }

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { pipeline } from 'node:stream/promises';
+import { readAnswer, type RawAnswer } from './http-answer.js';
+import { sendFile } from './send-file.js';
 import { startStallWatchdog } from './stall-watchdog.js';
 
 /** Progress of one upload: `uploading` while bytes move, then `starting` while Tomcat starts the context. */
@@ -22,19 +22,13 @@ export interface UploadOptions {
   agent?: http.Agent;
 }
 
-export interface RawAnswer {
-  status: number;
-  body: string;
-  location?: string;
-}
-
 /** Raised (as `code`) when the watchdog aborts a stalled upload. */
 export const STALLED = 'ERR_STALLED';
 
 /**
  * Streams a file as the body of a PUT and resolves with the raw answer. The file is never held
- * in memory: node:http with a pipeline keeps RSS flat, where axios (follow-redirects) buffers
- * every chunk for a possible replay (STACK.md: 359 MB RSS for a 300 MB WAR).
+ * in memory (two reused 1 MB buffers, see send-file.ts); an HTTP library that follows redirects
+ * buffers every chunk for a possible replay (STACK.md: axios, 359 MB RSS for a 300 MB WAR).
  */
 export async function putFile(
   url: URL,
@@ -57,20 +51,21 @@ export async function putFile(
     signal: controller.signal,
     ...(options.agent ? { agent: options.agent } : {}),
   });
-  const body = createReadStream(file.path, { highWaterMark: 256 * 1024 });
   const answer = readAnswer(request, () => watchdog.touch()).then((result) => {
     // An answer before the whole body was sent is a refusal (401, 403, ...): stop sending.
-    if (!request.writableFinished) {
-      body.destroy();
-      request.destroy();
-    }
+    if (!request.writableFinished) request.destroy();
     return result;
   });
   let sentBytes = 0;
-  body.on('data', (chunk) => {
-    sentBytes += chunk.length;
+  const sending = sendFile(file.path, totalBytes, request, (bytes) => {
+    sentBytes += bytes;
     watchdog.touch();
     options.onProgress?.({ phase: 'uploading', sentBytes, totalBytes });
+  }).catch((error: unknown) => {
+    // A closed request is explained by its answer or its own error; anything else (the file
+    // changed, a read error) must end the request, which would otherwise wait for the rest.
+    if (!request.destroyed) controller.abort(error);
+    throw error;
   });
   request.on('finish', () => {
     watchdog.rearm(options.startTimeoutMs ?? 600_000);
@@ -78,33 +73,11 @@ export async function putFile(
   });
   try {
     // An early answer (a 401 before the body was read) can break the pipe: the answer wins.
-    const [, result] = await Promise.allSettled([pipeline(body, request), answer]);
+    const [, result] = await Promise.allSettled([sending, answer]);
     if (result.status === 'fulfilled') return result.value;
     throw controller.signal.aborted ? controller.signal.reason : result.reason;
   } finally {
     watchdog.stop();
     options.signal?.removeEventListener('abort', abortFromCaller);
   }
-}
-
-function readAnswer(request: http.ClientRequest, onData: () => void): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    request.on('error', reject);
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        onData();
-      });
-      response.on('error', reject);
-      response.on('end', () => {
-        const location = response.headers.location;
-        resolve({
-          status: response.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ...(location ? { location } : {}),
-        });
-      });
-    });
-  });
 }

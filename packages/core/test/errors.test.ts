@@ -24,8 +24,8 @@ function renderings(error: Error): string[] {
   ];
 }
 
-/** What an axios error looks like: the request config holds the password in two forms. */
-function axiosLikeError(): Error {
+/** What an HTTP library's error (axios, got) looks like: the request config holds the password in two forms. */
+function httpLibraryError(): Error {
   return Object.assign(
     new Error(
       `Request to http://deployer:S3cret@localhost:8080/manager failed, Authorization: Basic ${BASIC}`,
@@ -112,7 +112,7 @@ describe('TomcatPdError', () => {
 
   it('keeps only the code and a redacted message of a cause that holds a password', () => {
     const error = new TomcatPdError(ErrorCode.connect, 'Cannot reach the Manager', {
-      cause: axiosLikeError(),
+      cause: httpLibraryError(),
     });
     expect(error.cause).toEqual({
       code: 'ECONNRESET',

@@ -87,6 +87,7 @@ describe('requests on the wire', () => {
     for (const request of mock.requests) {
       expect(request.headers['accept-language']).toBe('en');
       expect(request.headers.authorization).toBe(`Basic ${BASIC}`);
+      expect(request.headers['user-agent']).toBe('tomcat-pd');
     }
   });
 
@@ -229,6 +230,17 @@ describe('network errors', () => {
     mock.handle((req, res, index) => (index === 0 ? req.socket.destroy() : res.end(LIST_OK)));
     expect(await transport.read('list')).toBe(LIST_OK);
     expect(mock.requests).toHaveLength(2);
+  });
+
+  it('an answer cut off in the middle of its body → E_CONNECT, never a half list', async () => {
+    mock.handle((req, res) => {
+      res.writeHead(200, { 'Content-Length': String(LIST_OK.length) });
+      res.write(LIST_OK.slice(0, 20), () => req.socket.destroy());
+    });
+    const error = await failureOf(transport.read('list'));
+    expect(error.code).toBe('E_CONNECT');
+    expect(error.cause).toMatchObject({ code: 'ECONNRESET' });
+    expect(mock.requests).toHaveLength(3);
   });
 
   it('a destroyed socket on a command is not retried', async () => {

@@ -1,0 +1,34 @@
+import http from 'node:http';
+import https from 'node:https';
+import { readAnswer, type RawAnswer } from './http-answer.js';
+
+export interface GetOptions {
+  headers: Readonly<Record<string, string>>;
+  /** The whole exchange, from connecting to the last byte of the answer. */
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  agent?: http.Agent | undefined;
+}
+
+/**
+ * One GET with node:http. Redirects are not followed: a Manager URL should not redirect, and
+ * the caller names the new URL instead. A time-out fails with code `ETIMEDOUT`.
+ */
+export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
+  const request = (url.protocol === 'https:' ? https : http).get(url, {
+    headers: options.headers,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+  });
+  // A plain timer, not AbortSignal.timeout/any: a drain loop's signal lives for days, and every
+  // request would otherwise hang one more combined signal on it.
+  const timer = setTimeout(() => {
+    const error = new Error(`no answer within ${options.timeoutMs} ms`);
+    request.destroy(Object.assign(error, { code: 'ETIMEDOUT' }));
+  }, options.timeoutMs);
+  try {
+    return await readAnswer(request);
+  } finally {
+    clearTimeout(timer);
+  }
+}
