@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { usageError } from '@tomcat-pd/core';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
@@ -44,11 +44,13 @@ export async function loadConfigFile(
     if (explicit === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw usageError(`Cannot read the config file ${file}: ${(error as Error).message}`);
   }
-  return validateConfig(parseJson(text, file), file);
+  return validateConfig(await parseJson(text, file), file);
 }
 
-function parseJson(text: string, file: string): unknown {
+async function parseJson(text: string, file: string): Promise<unknown> {
   // JSON.parse on Node 20 gives no position for most mistakes; jsonc-parser gives the offset.
+  // Loaded only when there is a config file: most runs in CI take their target from the environment.
+  const { parse, printParseErrorCode } = await import('jsonc-parser');
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false });
   const [first] = errors;

@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { redactSecrets, type Logger, type UploadProgress } from '@tomcat-pd/core';
 import type { Output } from './output.js';
 
@@ -23,7 +23,10 @@ export interface FleetProgress {
  * with `--quiet` or `--json` there are no bars: messages go through `output.info` and the logger
  * as they are. cli-progress throttles the redraws, so `update` may be fed every chunk.
  */
-export function createFleetProgress(output: Output, targets: readonly string[]): FleetProgress {
+export async function createFleetProgress(
+  output: Output,
+  targets: readonly string[],
+): Promise<FleetProgress> {
   const waiting = new Set<string>();
   const say = (target: string, displayName: string, write: (text: string) => void) => {
     if (waiting.has(target)) return;
@@ -38,7 +41,9 @@ export function createFleetProgress(output: Output, targets: readonly string[]):
       stop: () => undefined,
     };
   }
-  return new BarsOnTty(output, targets, say);
+  // Loaded only for a person at a terminal: scripts and CI logs never draw bars.
+  const { default: bars } = await import('cli-progress');
+  return new BarsOnTty(bars, output, targets, say);
 }
 
 /**
@@ -56,6 +61,7 @@ class BarsOnTty implements FleetProgress {
   #stopped = false;
 
   constructor(
+    private readonly bars: typeof cliProgress,
     private readonly output: Output,
     targets: readonly string[],
     private readonly say: (target: string, displayName: string, write: (text: string) => void) => void,
@@ -68,7 +74,7 @@ class BarsOnTty implements FleetProgress {
     const known = this.#bars.get(target);
     if (known === undefined) {
       // Created on the target's first event: only then is the total known.
-      this.#multi ??= new cliProgress.MultiBar(
+      this.#multi ??= new this.bars.MultiBar(
         {
           stream: this.output.stderrStream,
           format: '{target} [{bar}] {percentage}% | {sent} / {size} | {rate}',
@@ -82,7 +88,7 @@ class BarsOnTty implements FleetProgress {
           // The "waiting for Tomcat to start" lines follow; finished bars would only repeat them.
           clearOnComplete: true,
         },
-        cliProgress.Presets.legacy,
+        this.bars.Presets.legacy,
       );
       const startedAt = Date.now();
       const bar = this.#multi.create(

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import yauzl from 'yauzl';
+import type { Entry } from 'yauzl';
 import { usageError } from './errors.js';
 
 // A zip starts with a local file header (PK\3\4); an empty zip is only an end record (PK\5\6).
@@ -63,13 +63,15 @@ async function requireWebInf(warFile: string): Promise<void> {
   }
 }
 
-function hasEntryUnder(zipFile: string, prefix: string): Promise<boolean> {
+async function hasEntryUnder(zipFile: string, prefix: string): Promise<boolean> {
+  // Loaded here, not at start-up: only a deploy reads a zip.
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.open(zipFile, { lazyEntries: true, autoClose: true }, (openError, zip) => {
       if (openError) return reject(openError);
       zip.on('error', reject);
       zip.on('end', () => resolve(false));
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Entry) => {
         if (!entry.fileName.startsWith(prefix)) return zip.readEntry();
         zip.close();
         resolve(true);

@@ -30,7 +30,7 @@ export async function run(context: CliContext, args: unknown[], options: DeployC
   const warFile = String(args[0]);
   const coreOptions = deployOptions(context, warFile, options);
   const clients = await context.clients();
-  const progress = createFleetProgress(
+  const progress = await createFleetProgress(
     context.output,
     clients.map((client) => client.name),
   );
