@@ -1,0 +1,34 @@
+import { residentKb } from './proc-stat.js';
+
+export interface RssSample {
+  /** Milliseconds since the sampler started. */
+  atMs: number;
+  kb: number;
+}
+
+/**
+ * Samples a process's VmRSS every `intervalMs` from outside (no hook in the process measured,
+ * so it runs unchanged). A sample that finds the process gone is skipped.
+ */
+export function sampleRss(
+  pid: number,
+  intervalMs: number,
+): { samples: RssSample[]; sampleNow(): Promise<void>; stop(): void } {
+  const started = performance.now();
+  const samples: RssSample[] = [];
+  const sampleNow = async () => {
+    const kb = await residentKb(pid).catch(() => undefined);
+    if (kb !== undefined) samples.push({ atMs: performance.now() - started, kb });
+  };
+  const timer = setInterval(() => void sampleNow(), intervalMs);
+  return { samples, sampleNow, stop: () => clearInterval(timer) };
+}
+
+/** The sample taken closest to `atMs`. */
+export function sampleNear(samples: readonly RssSample[], atMs: number): RssSample | undefined {
+  let best: RssSample | undefined;
+  for (const sample of samples) {
+    if (best === undefined || Math.abs(sample.atMs - atMs) < Math.abs(best.atMs - atMs)) best = sample;
+  }
+  return best;
+}

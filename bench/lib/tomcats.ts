@@ -1,0 +1,87 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createManagerClient } from '@tomcat-pd/core';
+import type { ManagerClient } from '@tomcat-pd/core';
+import { startLocalTomcat } from '../../test/harness/local-tomcat.js';
+import type { LocalTomcatInstance } from '../../test/harness/local-tomcat.js';
+
+/** What a CLI run needs to reach one Manager: its URL (maybe a proxy's) and the user. */
+export interface ManagerTarget {
+  managerUrl: string;
+  user: string;
+  password: string;
+}
+
+/**
+ * Starts `count` local Tomcats at once (start-up is mostly waiting on the JVM, so in parallel
+ * it takes little longer than one). If one fails, the others are stopped before the error is
+ * thrown, so that no JVM outlives the benchmark.
+ */
+export async function startTomcats(count: number): Promise<LocalTomcatInstance[]> {
+  const results = await Promise.allSettled(Array.from({ length: count }, () => startLocalTomcat()));
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure !== undefined) {
+    await stopTomcats(started);
+    throw failure.reason;
+  }
+  return started;
+}
+
+/** Stops every Tomcat (and removes its CATALINA_BASE), even when one stop fails. */
+export async function stopTomcats(tomcats: readonly LocalTomcatInstance[]): Promise<void> {
+  await Promise.allSettled(tomcats.map((tomcat) => tomcat.stop()));
+}
+
+/** A library client of one Tomcat, for the untimed set-up and clean-up around measurements. */
+export function clientOf(target: ManagerTarget, name = 'bench'): ManagerClient {
+  return createManagerClient({ name, url: target.managerUrl, user: target.user, password: target.password });
+}
+
+/** Undeploys every version of `path` (clean-up after a measured deploy; not timed). */
+export async function undeployAll(client: ManagerClient, path: string): Promise<void> {
+  const versions = (await client.list()).filter((entry) => entry.path === path);
+  for (const entry of versions) await client.undeploy({ path, version: entry.version });
+}
+
+/**
+ * The environment of a CLI child: ours without any TOMCAT_PD_* variable (the environment beats
+ * the config file, so a variable left in the shell would redirect the benchmark), plus `extra`.
+ * NO_COLOR keeps escape codes out of the captured output.
+ */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('TOMCAT_PD_')) env[key] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** The environment that points the CLI at one Manager (the password never on a command line). */
+export function targetEnv(target: ManagerTarget): NodeJS.ProcessEnv {
+  return cliEnv({
+    TOMCAT_PD_URL: target.managerUrl,
+    TOMCAT_PD_USER: target.user,
+    TOMCAT_PD_PASSWORD: target.password,
+  });
+}
+
+/**
+ * Writes a config file naming the targets `t1`, `t2`, ... in order, each with `passwordEnv`
+ * (the README's recommended form), and returns it with the environment that holds the passwords.
+ */
+export async function writeTargetsConfig(
+  dir: string,
+  fileName: string,
+  targets: readonly ManagerTarget[],
+): Promise<{ configFile: string; env: NodeJS.ProcessEnv }> {
+  const passwords: Record<string, string> = {};
+  const entries = targets.map((target, i) => {
+    const passwordEnv = `BENCH_TARGET_${i + 1}_PASSWORD`;
+    passwords[passwordEnv] = target.password;
+    return { name: `t${i + 1}`, url: target.managerUrl, user: target.user, passwordEnv };
+  });
+  const configFile = join(dir, fileName);
+  await writeFile(configFile, `${JSON.stringify({ targets: entries }, null, 2)}\n`);
+  return { configFile, env: cliEnv(passwords) };
+}
