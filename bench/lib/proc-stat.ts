@@ -51,3 +51,39 @@ export async function residentKb(pid: number): Promise<number> {
   if (match === null) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]);
 }
+
+/** Seconds the whole machine's CPUs spent, by state, since boot (the `cpu` line of /proc/stat). */
+export interface MachineCpuTimes {
+  /** user + nice + system + irq + softirq: running something, any process or the kernel. */
+  busy: number;
+  /** Idle while some process waited for disk I/O. */
+  iowait: number;
+  /** Taken by the hypervisor for other guests (a virtual machine's cores are not all its own). */
+  steal: number;
+  idle: number;
+}
+
+export async function machineCpuTimes(): Promise<MachineCpuTimes> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map((ticks) => Number(ticks) / CLOCK_TICKS_PER_SECOND);
+  return {
+    busy: (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0),
+    iowait: iowait ?? 0,
+    steal: steal ?? 0,
+    idle: idle ?? 0,
+  };
+}
+
+/** `after - before`, state by state. */
+export function cpuTimesSince(before: MachineCpuTimes, after: MachineCpuTimes): MachineCpuTimes {
+  return {
+    busy: after.busy - before.busy,
+    iowait: after.iowait - before.iowait,
+    steal: after.steal - before.steal,
+    idle: after.idle - before.idle,
+  };
+}

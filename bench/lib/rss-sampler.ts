@@ -13,12 +13,15 @@ export interface RssSample {
 export function sampleRss(
   pid: number,
   intervalMs: number,
-): { samples: RssSample[]; sampleNow(): Promise<void>; stop(): void } {
+): { samples: RssSample[]; sampleNow(): Promise<RssSample | undefined>; stop(): void } {
   const started = performance.now();
   const samples: RssSample[] = [];
   const sampleNow = async () => {
     const kb = await residentKb(pid).catch(() => undefined);
-    if (kb !== undefined) samples.push({ atMs: performance.now() - started, kb });
+    if (kb === undefined) return undefined;
+    const sample = { atMs: performance.now() - started, kb };
+    samples.push(sample);
+    return sample;
   };
   const timer = setInterval(() => void sampleNow(), intervalMs);
   return { samples, sampleNow, stop: () => clearInterval(timer) };
