@@ -1,0 +1,132 @@
+/**
+ * The benchmark suite of issue 6: `pnpm bench [--only deploy,memory,requests,fleet,startup,soak]
+ * [--runs N] [--size-mb MB] [--fleet-size-mb MB] [--soak-minutes M]`. Everything runs against
+ * local Tomcats started here (test/harness); each table is printed when its benchmark ends, and
+ * bench/RESULTS.md is written at the end (see lib/results.ts for how --only keeps the others).
+ */
+import { parseArgs } from 'node:util';
+import { benchDeployAndMemory } from './deploy-vs-curl.js';
+import { benchFleet } from './fleet.js';
+import { describeMachine } from './lib/machine.js';
+import { renderSection, saveSection, writeResults } from './lib/results.js';
+import type { RunInfo, Section } from './lib/results.js';
+import { benchRequests } from './requests.js';
+import { benchSoak } from './soak.js';
+import { benchStartup } from './startup.js';
+
+/** In the order they run; the soak last, as it takes longest and ends the run. */
+const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'soak'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+interface Settings {
+  only: Set<BenchmarkName>;
+  runs: number;
+  sizeMb: number;
+  fleetSizeMb: number;
+  soakMinutes: number;
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string', default: BENCHMARKS.join(',') },
+      runs: { type: 'string', default: '7' },
+      'size-mb': { type: 'string', default: '300' },
+      'fleet-size-mb': { type: 'string', default: '10' },
+      'soak-minutes': { type: 'string', default: '10' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const only = new Set<BenchmarkName>();
+  for (const name of values.only.split(',').map((s) => s.trim())) {
+    if (!(BENCHMARKS as readonly string[]).includes(name)) {
+      throw new Error(`--only: unknown benchmark "${name}" (one of ${BENCHMARKS.join(', ')})`);
+    }
+    only.add(name as BenchmarkName);
+  }
+  return {
+    only,
+    runs: positive(values.runs, '--runs', true),
+    sizeMb: positive(values['size-mb'], '--size-mb'),
+    fleetSizeMb: positive(values['fleet-size-mb'], '--fleet-size-mb'),
+    soakMinutes: positive(values['soak-minutes'], '--soak-minutes'),
+  };
+}
+
+function positive(text: string, flag: string, integer = false): number {
+  const value = Number(text);
+  if (!(value > 0) || (integer && !Number.isInteger(value))) {
+    throw new Error(`${flag} takes a positive ${integer ? 'whole ' : ''}number, not "${text}"`);
+  }
+  return value;
+}
+
+/** The command as the user typed it (an argument with a space or quote is quoted again). */
+function commandLine(argv: string[]): string {
+  const quote = (arg: string) => (/^[\w./,=:-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
+  const program = process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : 'npx tsx bench/run.ts';
+  return [program, ...argv.map(quote)].join(' ');
+}
+
+/** The benchmarks that share their set-up run as one job (deploy and memory: the same uploads). */
+function jobs(settings: Settings, log: (line: string) => void) {
+  const { only } = settings;
+  return [
+    {
+      names: ['deploy', 'memory'] as BenchmarkName[],
+      run: () =>
+        benchDeployAndMemory({
+          withCurl: only.has('deploy'),
+          withMemory: only.has('memory'),
+          runs: settings.runs,
+          sizeMb: settings.sizeMb,
+          log,
+        }),
+    },
+    { names: ['requests'] as BenchmarkName[], run: async () => [await benchRequests(log)] },
+    {
+      names: ['fleet'] as BenchmarkName[],
+      run: async () => [await benchFleet({ runs: settings.runs, sizeMb: settings.fleetSizeMb, log })],
+    },
+    { names: ['startup'] as BenchmarkName[], run: async () => [await benchStartup(log)] },
+    {
+      names: ['soak'] as BenchmarkName[],
+      run: async () => [await benchSoak({ minutes: settings.soakMinutes, log })],
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const settings = parseSettings(argv);
+  const run: RunInfo = {
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    command: commandLine(argv),
+  };
+  const log = (line: string) => console.error(line);
+  log('Reading the machine (and serverinfo of a local Tomcat) ...');
+  const machine = await describeMachine();
+  for (const job of jobs(settings, log)) {
+    if (!job.names.some((name) => settings.only.has(name))) continue;
+    log(`\n== ${job.names.filter((name) => settings.only.has(name)).join(' + ')}`);
+    let sections: Section[];
+    try {
+      sections = await job.run();
+    } catch (error) {
+      // The other benchmarks still run and RESULTS.md keeps this one's previous section.
+      console.error(`benchmark ${job.names.join('/')} failed:`, error);
+      process.exitCode = 1;
+      continue;
+    }
+    for (const section of sections) {
+      console.log(`\n${renderSection(section, run)}`);
+      await saveSection(section, run);
+    }
+  }
+  const file = await writeResults(BENCHMARKS, run, machine);
+  log(`\nWrote ${file}`);
+}
+
+await main();
