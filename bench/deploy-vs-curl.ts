@@ -85,6 +85,8 @@ function tomcatPdVariant(target: ManagerTarget, warFile: string, cwd: string): V
       cwd,
     });
     assertSucceeded(run, 'tomcat-pd deploy');
+    if (run.peakRssKb === undefined)
+      throw new Error('tomcat-pd deploy exited without reporting its peak RSS');
     return { wallMs: run.wallMs, peakRssKb: run.peakRssKb };
   });
 }
@@ -185,7 +187,7 @@ function memorySection(
   baselineKb: number,
   sizeMb: number,
 ): Section {
-  const peak = (series: DeploySample[]) => summarize(series.map((s) => s.peakRssKb ?? Number.NaN));
+  const peak = (series: DeploySample[]) => summarize(series.map((s) => s.peakRssKb!));
   const rows = [
     [`${SMALL_WAR_MB} MB WAR`, peak(small)],
     [`${sizeMb} MB WAR`, peak(big)],
@@ -197,7 +199,8 @@ function memorySection(
     body: [
       'Peak resident set size (VmHWM of /proc/self/status, read by a preloaded `process.on("exit")` hook; ' +
         'see bench/lib/cli-process.ts for why not getrusage) of the ' +
-        '`tomcat-pd deploy WAR --path /tpd --quiet` process; the big WAR from the runs of section 1, ' +
+        '`tomcat-pd deploy WAR --path /tpd --quiet` process; the big WAR from the tomcat-pd runs of section 1 ' +
+        '(the same runs, when both were measured), ' +
         `the ${SMALL_WAR_MB} MB WAR in separate runs against the same Tomcat. ` +
         `For scale: a bare \`node -e 0\` peaks at ${megabytes(baselineKb)} on this machine.`,
       '',
