@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The checked-in bin shim, run the way an installed `tomcat-pd` runs: `node bin/tomcat-pd.js`. */
 export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/bin/tomcat-pd.js', import.meta.url));
 
-const RSS_MARKER = '@@bench-maxrss=';
+const RSS_MARKER = '@@bench-peak-rss-kb=';
 
 /**
  * A preload that prints the process's peak RSS (VmHWM of /proc/self/status, in KB) on stderr
@@ -30,8 +30,6 @@ const RSS_PRELOAD =
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Written to the child's stdin, which is then closed. */
-  stdin?: string;
   /** Preload the peak-RSS reporter (default true); off for start-up timing, which it would tilt. */
   measureRss?: boolean;
 }
@@ -58,11 +56,10 @@ export async function runNode(args: readonly string[], options: RunOptions = {})
   const child = spawn(process.execPath, nodeArgs, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.end(options.stdin ?? '');
   let wallMs = 0;
   child.once('exit', () => (wallMs = performance.now() - started));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
@@ -82,9 +79,9 @@ function extractPeakRss(stderr: string): { text: string; peakRssKb: number | und
 }
 
 /**
- * Runs `tomcat-pd ARGS`. A `pnpm build` running meanwhile empties the packages' dist folders for
- * a moment; a run that met that ("Cannot find module .../dist/...") measured nothing, so it is repeated
- * after a pause instead of failing a long benchmark.
+ * Runs `tomcat-pd ARGS`. A `pnpm build` running meanwhile empties the packages' dist folders
+ * for a moment; a run that met that ("Cannot find module .../dist/...") measured nothing, so it
+ * is repeated after a pause instead of failing a long benchmark.
  */
 export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<NodeRun> {
   for (let attempt = 1; ; attempt++) {
