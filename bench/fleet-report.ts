@@ -1,6 +1,7 @@
 /** The fleet benchmark's section of RESULTS.md: the table, the verdict, and what limited it. */
 import { cpus } from 'node:os';
 import type { Variant } from './lib/interleave.js';
+import type { Cell } from './lib/markdown.js';
 import { SUMMARY_HEADERS, markdownTable, ms, ratio, seconds, summaryCells, verdict } from './lib/markdown.js';
 import type { MachineCpuTimes } from './lib/proc-stat.js';
 import type { Section } from './lib/results.js';
@@ -48,6 +49,52 @@ function medians(series: FleetSample[], cores: number) {
 /** A share as `42%`; the kernel's iowait counter can step back a tick, which is not below 0. */
 const percent = (share: number) => `${Math.max(0, share * 100).toFixed(0)}%`;
 
+const HEADERS = [
+  'variant',
+  ...SUMMARY_HEADERS,
+  'vs 1 target',
+  'Tomcat CPU',
+  'client CPU',
+  'CPU floor',
+  'busy',
+  'of it other',
+  'iowait',
+  'steal',
+];
+
+type Medians = ReturnType<typeof medians>;
+
+/** One variant's row; `single` is the same client's 1-target variant. */
+function tableRow(variant: FleetVariant, m: Medians, single: Medians): Cell[] {
+  return [
+    variant.name,
+    ...summaryCells(m.wall, ms),
+    ratio(m.wall.median / single.wall.median),
+    seconds(m.tomcatCpu),
+    seconds(m.clientCpu),
+    ms(m.floorMs),
+    percent(m.busy),
+    percent(m.other),
+    percent(m.iowait),
+    percent(m.steal),
+  ];
+}
+
+/** How it was measured, and what each column means. */
+function methodText(max: number, cores: number): string {
+  return (
+    `${max} local Tomcats on this ${cores}-core machine. \`tomcat-pd --config FILE deploy WAR --path P --quiet\` ` +
+    `with the first N targets of the config (default \`--parallel\` 4, and once \`--parallel ${max}\`), against N ` +
+    '`curl -T` uploads started at once (the by-hand baseline). Interleaved runs after one warm-up round, each ' +
+    'to a fresh path, undeployed afterwards (untimed). "vs 1 target": to the same client with 1 target. ' +
+    'Tomcat CPU: user + system seconds of the N JVMs during the deploy (/proc/PID/stat); client CPU: of ' +
+    `tomcat-pd or the curls; CPU floor: (Tomcat + client CPU) / ${cores} cores, the least wall time any ` +
+    "scheduling allows. Busy, iowait, steal: shares of all cores' time during the deploy, machine-wide " +
+    '(/proc/stat); "of it other": busy with neither these Tomcats nor the client (the other Tomcats, this ' +
+    'benchmark, anything else). Each run starts on a quiet machine (under 15% busy, see lib/settle.ts).'
+  );
+}
+
 export function fleetSection(
   variants: readonly FleetVariant[],
   samples: Map<string, FleetSample[]>,
@@ -61,22 +108,7 @@ export function fleetSection(
     );
     return stats.get(variant!)!;
   };
-  const rows = variants.map((variant) => {
-    const m = stats.get(variant)!;
-    const one = find(variant.client, 1).wall.median;
-    return [
-      variant.name,
-      ...summaryCells(m.wall, ms),
-      ratio(m.wall.median / one),
-      seconds(m.tomcatCpu),
-      seconds(m.clientCpu),
-      ms(m.floorMs),
-      percent(m.busy),
-      percent(m.other),
-      percent(m.iowait),
-      percent(m.steal),
-    ];
-  });
+  const rows = variants.map((variant) => tableRow(variant, stats.get(variant)!, find(variant.client, 1)));
   const max = settings.maxTargets;
   const single = find('tomcat-pd', 1).wall.median;
   const eight = find('tomcat-pd', max);
@@ -86,31 +118,9 @@ export function fleetSection(
     name: 'fleet',
     title: `4. Fleet: deploy a ${settings.sizeMb} MB WAR to 1, 4 and ${max} Tomcats`,
     body: [
-      `${max} local Tomcats on this ${cores}-core machine. \`tomcat-pd --config FILE deploy WAR --path P --quiet\` ` +
-        `with the first N targets of the config (default \`--parallel\` 4, and once \`--parallel ${max}\`), against N ` +
-        '`curl -T` uploads started at once (the by-hand baseline). Interleaved runs after one warm-up round, each ' +
-        'to a fresh path, undeployed afterwards (untimed). "vs 1 target": to the same client with 1 target. ' +
-        'Tomcat CPU: user + system seconds of the N JVMs during the deploy (/proc/PID/stat); client CPU: of ' +
-        `tomcat-pd or the curls; CPU floor: (Tomcat + client CPU) / ${cores} cores, the least wall time any ` +
-        "scheduling allows. Busy, iowait, steal: shares of all cores' time during the deploy, machine-wide " +
-        '(/proc/stat); "of it other": busy with neither these Tomcats nor the client (the other Tomcats, this ' +
-        'benchmark, anything else). Each run starts on a quiet machine (under 15% busy, see lib/settle.ts).',
+      methodText(max, cores),
       '',
-      markdownTable(
-        [
-          'variant',
-          ...SUMMARY_HEADERS,
-          'vs 1 target',
-          'Tomcat CPU',
-          'client CPU',
-          'CPU floor',
-          'busy',
-          'of it other',
-          'iowait',
-          'steal',
-        ],
-        rows,
-      ),
+      markdownTable(HEADERS, rows),
       '',
       `Target: ${max} targets at most ${ratio(TARGET_RATIO)} the time of 1 (medians, default \`--parallel\`): ` +
         `${ratio(eightRatio)}, **${verdict(eightRatio <= TARGET_RATIO)}**; with \`--parallel ${max}\`: ` +
@@ -122,11 +132,7 @@ export function fleetSection(
 }
 
 /** Whether the cores explain the 8-target time: computed from the measurements, never written by hand. */
-function limitSentence(
-  eight: ReturnType<typeof medians>,
-  singleMs: number,
-  setup: { cores: number; max: number },
-): string {
+function limitSentence(eight: Medians, singleMs: number, setup: { cores: number; max: number }): string {
   const floorRatio = eight.floorMs / singleMs;
   const facts =
     `With ${setup.max} targets the Tomcats and tomcat-pd used ${seconds(eight.tomcatCpu + eight.clientCpu)} of CPU, ` +

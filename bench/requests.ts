@@ -18,6 +18,7 @@ import type { RequestCounts } from './lib/request-counts.js';
 import type { Section } from './lib/results.js';
 import { withTempDir } from './lib/temp-dir.js';
 import { clientOf, startTomcats, stopTomcats, writeTargetsConfig } from './lib/tomcats.js';
+import type { TargetsConfig } from './lib/tomcats.js';
 
 const APPS = ['/app1', '/app2', '/app3', '/app4', '/app5'];
 const VERSIONS = 20;
@@ -61,6 +62,36 @@ interface Measured {
   expected: RequestCounts[];
 }
 
+/** A CLI run against the targets of a config file, its JSON answer parsed. */
+type RunJson = (config: TargetsConfig, args: string[]) => Promise<DrainDocument>;
+
+/**
+ * `status` and the dry run through both proxies (two targets), then the real drain through the
+ * first only; each with the requests every proxy logged meanwhile and what was expected.
+ */
+async function measureCommands(
+  proxies: FaultProxy[],
+  configs: { two: TargetsConfig; one: TargetsConfig },
+  runJson: RunJson,
+): Promise<{ measured: Measured[]; drained: DrainDocument }> {
+  const measured: Measured[] = [];
+  const readOnly = { list: 1 };
+  for (const args of [
+    ['status', '--json'],
+    ['drain', '--dry-run', '--json'],
+  ]) {
+    const { counts } = await requestsDuring(proxies, () => runJson(configs.two, args));
+    measured.push({ command: `tomcat-pd ${args.join(' ')}`, counts, expected: [readOnly, readOnly] });
+  }
+  const drainArgs = ['drain', '--grace', '0s', '--json'];
+  const { result, counts } = await requestsDuring(proxies.slice(0, 1), () => runJson(configs.one, drainArgs));
+  // The expectation follows from what the drain says it did: one list, then a re-check per undeploy.
+  const undeployed = result.undeployed ?? Number.NaN;
+  const expected = { list: 1 + undeployed, undeploy: undeployed };
+  measured.push({ command: `tomcat-pd ${drainArgs.join(' ')}`, counts, expected: [expected] });
+  return { measured, drained: result };
+}
+
 export async function benchRequests(log: (line: string) => void): Promise<Section> {
   return withTempDir('requests', async (dir) => {
     const tomcats = await startTomcats(1);
@@ -73,33 +104,16 @@ export async function benchRequests(log: (line: string) => void): Promise<Sectio
       proxies.push(await startFaultProxy(port), await startFaultProxy(port));
       const { user, password } = tomcat;
       const targets = proxies.map((proxy) => ({ managerUrl: proxy.managerUrl, user, password }));
-      const two = await writeTargetsConfig(dir, 'two-targets.json', targets);
-      const one = await writeTargetsConfig(dir, 'one-target.json', targets.slice(0, 1));
-      const cli = async (config: typeof one, args: string[]) => {
-        const run = assertSucceeded(
-          await runCli(['--config', config.configFile, ...args], { env: config.env, cwd: dir }),
-          `tomcat-pd ${args.join(' ')}`,
-        );
-        return JSON.parse(run.stdout) as DrainDocument;
+      const configs = {
+        two: await writeTargetsConfig(dir, 'two-targets.json', targets),
+        one: await writeTargetsConfig(dir, 'one-target.json', targets.slice(0, 1)),
       };
-      const measured: Measured[] = [];
-      const readOnly = { list: 1 };
-      for (const args of [
-        ['status', '--json'],
-        ['drain', '--dry-run', '--json'],
-      ]) {
-        const { counts } = await requestsDuring(proxies, () => cli(two, args));
-        measured.push({ command: `tomcat-pd ${args.join(' ')}`, counts, expected: [readOnly, readOnly] });
-      }
-      const drainArgs = ['drain', '--grace', '0s', '--json'];
-      const { result, counts } = await requestsDuring(proxies.slice(0, 1), () => cli(one, drainArgs));
-      const undeployed = result.undeployed ?? Number.NaN;
-      measured.push({
-        command: `tomcat-pd ${drainArgs.join(' ')}`,
-        counts,
-        expected: [{ list: 1 + undeployed, undeploy: undeployed }],
-      });
-      return requestsSection(measured, result);
+      const runJson: RunJson = async (config, args) => {
+        const run = await runCli(['--config', config.configFile, ...args], { env: config.env, cwd: dir });
+        return JSON.parse(assertSucceeded(run, `tomcat-pd ${args.join(' ')}`).stdout) as DrainDocument;
+      };
+      const { measured, drained } = await measureCommands(proxies, configs, runJson);
+      return requestsSection(measured, drained);
     } finally {
       await Promise.allSettled(proxies.map((proxy) => proxy.close()));
       await stopTomcats(tomcats);

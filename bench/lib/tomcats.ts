@@ -66,6 +66,12 @@ export function targetEnv(target: ManagerTarget): NodeJS.ProcessEnv {
   });
 }
 
+/** A config file written by `writeTargetsConfig`, and the environment its `passwordEnv`s need. */
+export interface TargetsConfig {
+  configFile: string;
+  env: NodeJS.ProcessEnv;
+}
+
 /**
  * Writes a config file naming the targets `t1`, `t2`, ... in order, each with `passwordEnv`
  * (the README's recommended form), and returns it with the environment that holds the passwords.
@@ -74,7 +80,7 @@ export async function writeTargetsConfig(
   dir: string,
   fileName: string,
   targets: readonly ManagerTarget[],
-): Promise<{ configFile: string; env: NodeJS.ProcessEnv }> {
+): Promise<TargetsConfig> {
   const passwords: Record<string, string> = {};
   const entries = targets.map((target, i) => {
     const passwordEnv = `BENCH_TARGET_${i + 1}_PASSWORD`;
