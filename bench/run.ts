@@ -18,6 +18,14 @@ import { benchStartup } from './startup.js';
 const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'soak'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
+const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after pnpm build)
+  --only LIST          benchmarks to run, comma-separated, in this order: ${BENCHMARKS.join(',')} (default: all)
+  --runs N             runs of each deploy/memory/fleet variant (default 7; start-up always runs 20)
+  --size-mb MB         the big WAR of deploy and memory (default 300)
+  --fleet-size-mb MB   the WAR of the fleet benchmark (default 10)
+  --soak-minutes M     how long drain --every runs (default 10)
+Prints each table when its benchmark ends and writes bench/RESULTS.md.`;
+
 interface Settings {
   only: Set<BenchmarkName>;
   runs: number;
@@ -35,10 +43,15 @@ function parseSettings(argv: string[]): Settings {
       'size-mb': { type: 'string', default: '300' },
       'fleet-size-mb': { type: 'string', default: '10' },
       'soak-minutes': { type: 'string', default: '10' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const only = new Set<BenchmarkName>();
   for (const name of values.only.split(',').map((s) => s.trim())) {
     if (!(BENCHMARKS as readonly string[]).includes(name)) {
@@ -70,31 +83,31 @@ function commandLine(argv: string[]): string {
   return [program, ...argv.map(quote)].join(' ');
 }
 
-/** The benchmarks that share their set-up run as one job (deploy and memory: the same uploads). */
-function jobs(settings: Settings, log: (line: string) => void) {
-  const { only } = settings;
+/** Benchmarks that share their set-up run as one job (deploy and memory: the same uploads). */
+interface Job {
+  names: readonly BenchmarkName[];
+  run: () => Promise<Section[]>;
+}
+
+function jobs(settings: Settings, log: (line: string) => void): Job[] {
+  const { only, runs } = settings;
+  const one = async (section: Promise<Section>) => [await section];
   return [
     {
-      names: ['deploy', 'memory'] as BenchmarkName[],
+      names: ['deploy', 'memory'],
       run: () =>
         benchDeployAndMemory({
           withCurl: only.has('deploy'),
           withMemory: only.has('memory'),
-          runs: settings.runs,
+          runs,
           sizeMb: settings.sizeMb,
           log,
         }),
     },
-    { names: ['requests'] as BenchmarkName[], run: async () => [await benchRequests(log)] },
-    {
-      names: ['fleet'] as BenchmarkName[],
-      run: async () => [await benchFleet({ runs: settings.runs, sizeMb: settings.fleetSizeMb, log })],
-    },
-    { names: ['startup'] as BenchmarkName[], run: async () => [await benchStartup(log)] },
-    {
-      names: ['soak'] as BenchmarkName[],
-      run: async () => [await benchSoak({ minutes: settings.soakMinutes, log })],
-    },
+    { names: ['requests'], run: () => one(benchRequests(log)) },
+    { names: ['fleet'], run: () => one(benchFleet({ runs, sizeMb: settings.fleetSizeMb, log })) },
+    { names: ['startup'], run: () => one(benchStartup(log)) },
+    { names: ['soak'], run: () => one(benchSoak({ minutes: settings.soakMinutes, log })) },
   ];
 }
 
