@@ -123,38 +123,57 @@ export async function benchSoak(options: SoakOptions): Promise<Section> {
   });
 }
 
-function soakSection(result: SoakResult, left: number, minutes: number): Section {
+/** The RSS figures of a soak, in KB; `undefined` where no sample exists. */
+function rssFigures(samples: readonly RssSample[], minutes: number) {
   const durationMs = minutes * 60_000;
   // A soak shorter than two minutes has no settled minute: its middle sample stands in.
   const baselineAt = durationMs >= 2 * BASELINE_MS ? BASELINE_MS : durationMs / 2;
-  const baseline = sampleNear(result.samples, baselineAt);
-  const end = result.samples.at(-1);
-  const max = Math.max(...result.samples.map((s) => s.kb));
-  const growthKb = end !== undefined && baseline !== undefined ? end.kb - baseline.kb : Number.NaN;
-  const isFlat = growthKb <= FLAT_MB * 1024;
+  const baseline = sampleNear(samples, baselineAt)?.kb;
+  const halfTime = sampleNear(samples, durationMs / 2)?.kb;
+  const end = samples.at(-1)?.kb;
+  const minus = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a - b;
+  return {
+    baselineAt,
+    baseline,
+    end,
+    max: samples.length === 0 ? undefined : Math.max(...samples.map((s) => s.kb)),
+    growth: minus(end, baseline),
+    /** The second half alone: growth there is not warm-up (heap sizing before the first full GC). */
+    secondHalfGrowth: minus(end, halfTime),
+    // Minute 0 is the first sample (taken after the first cycle).
+    perMinute: Array.from({ length: Math.floor(minutes) + 1 }, (_, minute) => ({
+      minute,
+      kb: sampleNear(samples, minute * 60_000)?.kb,
+    })),
+  };
+}
+
+const show = (kb: number | undefined) => (kb === undefined ? 'n/a' : megabytes(kb));
+
+function soakSection(result: SoakResult, left: number, minutes: number): Section {
+  const rss = rssFigures(result.samples, minutes);
+  const isFlat = rss.growth !== undefined && rss.growth <= FLAT_MB * 1024;
   const allGood = result.goodCycles === result.cycles && result.cycles > 0 && left === VERSIONS;
-  const show = (kb: number | undefined) => (kb === undefined ? 'n/a' : megabytes(kb));
-  // Minute 0 is the first sample (taken after the first cycle).
-  const perMinute = Array.from({ length: Math.floor(minutes) + 1 }, (_, minute) => {
-    const sample = sampleNear(result.samples, minute * 60_000);
-    return `${minute} min ${show(sample?.kb)}`;
-  });
+  const perMinute = rss.perMinute.map(({ minute, kb }) => `${minute} min ${show(kb)}`).join(', ');
   return {
     name: 'soak',
     title: `6. Soak: drain --every 1s for ${minutes} min`,
     body: [
-      `One local Tomcat, ${PATH} with ${VERSIONS} versions, each holding one visitor's session (timeout longer than the soak), ` +
-        `so every cycle reads everything and undeploys nothing. \`tomcat-pd drain --every 1s --json\` ran for ${minutes} min, ` +
-        `then got SIGTERM; its VmRSS was read from /proc/PID/status every ${SAMPLE_EVERY_MS / 1000} s.`,
+      `One local Tomcat, ${PATH} with ${VERSIONS} versions, each holding one visitor's session (timeout longer ` +
+        `than the soak), so every cycle reads everything and undeploys nothing. \`tomcat-pd drain --every 1s ` +
+        `--json\` ran for ${minutes} min, then got SIGTERM; its VmRSS was read from /proc/PID/status every ` +
+        `${SAMPLE_EVERY_MS / 1000} s.`,
       '',
       markdownTable(
         ['measure', 'value'],
         [
           ['RSS after the first cycle', show(result.firstCycleKb)],
-          [`RSS at ${(baselineAt / 60_000).toFixed(1)} min (baseline)`, show(baseline?.kb)],
-          ['RSS at the end', show(end?.kb)],
-          ['RSS max', show(max)],
-          ['end minus baseline', Number.isNaN(growthKb) ? 'n/a' : megabytes(growthKb)],
+          [`RSS at ${(rss.baselineAt / 60_000).toFixed(1)} min (baseline)`, show(rss.baseline)],
+          ['RSS at the end', show(rss.end)],
+          ['RSS max', show(rss.max)],
+          ['end minus baseline', show(rss.growth)],
+          ['end minus half-time (second half alone)', show(rss.secondHalfGrowth)],
           ['cycles (JSON lines)', result.cycles],
           [`cycles that kept all ${VERSIONS} versions, no error`, result.goodCycles],
           [`versions of ${PATH} left at the end`, left],
@@ -162,14 +181,14 @@ function soakSection(result: SoakResult, left: number, minutes: number): Section
         ],
       ),
       '',
-      `RSS at each minute (nearest sample): ${perMinute.join(', ')}; at the end ${show(end?.kb)}.`,
+      `RSS at each minute (nearest sample): ${perMinute}; at the end ${show(rss.end)}.`,
       '',
       `Rule: flat = RSS at the end minus RSS at the baseline (1 min, or half-time for a soak under 2 min) ` +
         `within ${FLAT_MB} MB. Target: flat: **${verdict(isFlat)}**; ` +
         `every cycle kept all versions: **${verdict(allGood)}**.`,
       ...(allGood
         ? []
-        : ['', `Last stderr of the command: \`${result.stderrTail.slice(-500).replaceAll('\n', ' ')}\``]),
+        : ['', `Last stderr of the command: ${result.stderrTail.slice(-500).replace(/\s+/g, ' ')}`]),
     ].join('\n'),
   };
 }
