@@ -78,25 +78,9 @@ function extractPeakRss(stderr: string): { text: string; peakRssKb: number | und
   return { text: stderr.slice(0, at), peakRssKb: Number.isFinite(value) ? value : undefined };
 }
 
-/**
- * Runs `tomcat-pd ARGS`. A `pnpm build` running meanwhile empties the packages' dist folders
- * for a moment; a run that met that ("Cannot find module .../dist/...") measured nothing, so it
- * is repeated after a pause instead of failing a long benchmark.
- */
-export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<NodeRun> {
-  for (let attempt = 1; ; attempt++) {
-    const run = await runNode([CLI_BIN, ...args], options);
-    if (!isMissingBuild(run) || attempt >= 5) return run;
-    console.error(`(tomcat-pd's dist is being rebuilt; running again in 5 s)`);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
-}
-
-function isMissingBuild(run: NodeRun): boolean {
-  const output = `${run.stderr}\n${run.stdout}`;
-  return (
-    run.code !== 0 && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(output) && /[/\\]dist[/\\]/.test(output)
-  );
+/** Runs `tomcat-pd ARGS` to its end. */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<NodeRun> {
+  return runNode([CLI_BIN, ...args], options);
 }
 
 /** Starts `tomcat-pd ARGS` and leaves it running (the soak samples and stops it itself). */
