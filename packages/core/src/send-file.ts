@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { usageError, type TomcatPdError } from './errors.js';
 
 /** Bytes read and written at a time; two such buffers are all the memory an upload needs. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -60,6 +61,9 @@ function closedEarly(): Error {
   });
 }
 
-function shrunk(path: string, size: number, sent: number): Error {
-  return new Error(`${path} ended after ${sent} of its ${size} bytes: it changed during the upload`);
+function shrunk(path: string, size: number, sent: number): TomcatPdError {
+  return usageError(
+    `The WAR ${path} ended after ${sent} of its ${size} bytes: it changed during the upload.`,
+    'Deploy a WAR that nothing writes to any more (build it first, then deploy).',
+  );
 }

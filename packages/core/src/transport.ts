@@ -1,6 +1,6 @@
 import https from 'node:https';
 import pRetry from 'p-retry';
-import { ErrorCode, TomcatPdError } from './errors.js';
+import { ErrorCode, isTomcatPdError, TomcatPdError } from './errors.js';
 import {
   errorForNetworkFailure,
   errorForStatus,
@@ -180,6 +180,8 @@ export class ManagerTransport {
 
   #mapFailure(error: unknown, command: string, signal: AbortSignal | undefined): TomcatPdError {
     if (signal?.aborted) return this.#aborted(command);
+    // Already explained (the WAR changed during the upload): not a network failure.
+    if (isTomcatPdError(error)) return error;
     const { code, message } = describeNetworkError(error);
     return errorForNetworkFailure(code, message, this.#context(command));
   }

@@ -63,9 +63,12 @@ describe('sendFile', () => {
 
   it('fails, naming the file, when it is shorter than `size` (it changed during the upload)', async () => {
     const { target } = slowTarget(0);
-    await expect(sendFile(file, content.length + 1, target, () => undefined)).rejects.toThrow(
-      `${file} ended after ${content.length} of its ${content.length + 1} bytes`,
-    );
+    await expect(sendFile(file, content.length + 1, target, () => undefined)).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining(
+        `${file} ended after ${content.length} of its ${content.length + 1} bytes`,
+      ),
+    });
   });
 
   it('fails instead of waiting forever when the target is destroyed with writes pending', async () => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { truncateSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -408,6 +409,24 @@ describe('upload', () => {
       startTimeoutMs: 1_000,
     });
     expect(body).toBe('OK - Deployed');
+  });
+
+  it('a WAR that shrinks during the upload → E_USAGE naming it; the request is ended, not left waiting', async () => {
+    const file = await bigFile('shrinking.war', 4);
+    mock.handle((req) => req.resume(), { readBody: false });
+    let truncated = false;
+    const error = await failureOf(
+      transport.upload({ path: '/shop', version: '008' }, file, {
+        stallTimeoutMs: 5_000,
+        onProgress: () => {
+          if (!truncated) truncateSync(file, 1024);
+          truncated = true;
+        },
+      }),
+    );
+    expect(error.code).toBe('E_USAGE');
+    expect(error.message).toContain(`The WAR ${file} ended after`);
+    expect(error.message).toContain('it changed during the upload');
   });
 
   it('an upload aborted by the caller → E_ABORTED', async () => {
