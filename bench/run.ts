@@ -23,7 +23,7 @@ const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after
   --runs N             runs of each deploy/memory/fleet variant (default 7; start-up always runs 20)
   --size-mb MB         the big WAR of deploy and memory (default 300)
   --fleet-size-mb MB   the WAR of the fleet benchmark (default 10)
-  --soak-minutes M     how long drain --every runs (default 10)
+  --soak-minutes M     how long drain --every runs (default 10); then half as long (at least 1) with a forced GC
 Prints each table when its benchmark ends and writes bench/RESULTS.md.`;
 
 interface Settings {

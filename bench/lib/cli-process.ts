@@ -27,6 +27,38 @@ const RSS_PRELOAD =
       `});`,
   );
 
+const HEAP_MARKER = '@@bench-heap-kb=';
+
+/**
+ * A preload (for a child started with `--expose-gc`) that runs a full garbage collection every
+ * `everyMs` and then writes the live heap (`heapUsed` in KB) on stderr as a marker line: after
+ * a full GC the heap holds only what is still referenced, so its growth from one marker to the
+ * next is memory kept, not garbage not yet collected. The interval is unref'd, so it never
+ * keeps the process alive; `writeSync` so a marker is never left half-written in a buffer.
+ */
+export function gcHeapPreload(everyMs: number): string {
+  return (
+    'data:text/javascript,' +
+    encodeURIComponent(
+      `import { writeSync } from 'node:fs';` +
+        `setInterval(() => {` +
+        `  globalThis.gc();` +
+        `  writeSync(2, '${HEAP_MARKER}' + Math.round(process.memoryUsage().heapUsed / 1024) + '\\n');` +
+        `}, ${everyMs}).unref();`,
+    )
+  );
+}
+
+/**
+ * Splits a heap marker (of {@link gcHeapPreload}) off one line of the child's stderr: the live
+ * heap in KB, and what is left of the line (empty when the line was the marker alone).
+ */
+export function extractHeapKb(line: string): { text: string; heapKb: number | undefined } {
+  const match = new RegExp(`${HEAP_MARKER}(\\d+)`).exec(line);
+  if (match === null) return { text: line, heapKb: undefined };
+  return { text: line.replace(match[0], '').trim(), heapKb: Number(match[1]) };
+}
+
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -83,12 +115,14 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   return runNode([CLI_BIN, ...args], options);
 }
 
+export interface SpawnOptions extends Omit<RunOptions, 'measureRss'> {
+  /** Node's own options, put before the CLI (e.g. `--expose-gc`, `--import PRELOAD`). */
+  nodeArgs?: readonly string[];
+}
+
 /** Starts `tomcat-pd ARGS` and leaves it running (the soak samples and stops it itself). */
-export function spawnCli(
-  args: readonly string[],
-  options: Omit<RunOptions, 'measureRss'> = {},
-): ChildProcess {
-  return spawn(process.execPath, [CLI_BIN, ...args], {
+export function spawnCli(args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
     env: options.env ?? process.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

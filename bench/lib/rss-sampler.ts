@@ -27,9 +27,9 @@ export function sampleRss(
   return { samples, sampleNow, stop: () => clearInterval(timer) };
 }
 
-/** The sample taken closest to `atMs`. */
-export function sampleNear(samples: readonly RssSample[], atMs: number): RssSample | undefined {
-  let best: RssSample | undefined;
+/** The sample taken closest to `atMs` (of any timed series: RSS, or the soak's live heap). */
+export function sampleNear<T extends { atMs: number }>(samples: readonly T[], atMs: number): T | undefined {
+  let best: T | undefined;
   for (const sample of samples) {
     if (best === undefined || Math.abs(sample.atMs - atMs) < Math.abs(best.atMs - atMs)) best = sample;
   }
