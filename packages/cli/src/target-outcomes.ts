@@ -7,19 +7,44 @@ export interface TargetErrorDocument {
   error: { code: string; message: string; hint?: string };
 }
 
-/** Splits per-target outcomes into the values of the targets that answered and the errors of the rest. */
-export function splitOutcomes<T>(outcomes: TargetOutcome<T>[]): {
-  values: { target: string; value: T }[];
-  errors: { target: string; error: TomcatPdError }[];
-} {
-  return {
-    values: outcomes.flatMap((o) => (o.ok ? [{ target: o.target, value: o.value }] : [])),
-    errors: outcomes.flatMap((o) => (o.ok ? [] : [{ target: o.target, error: o.error }])),
-  };
+/** A target that failed, with its error. */
+export interface TargetError {
+  target: string;
+  error: TomcatPdError;
+}
+
+/** How a command shows the values of the targets that answered. */
+export interface MergedReport<T> {
+  /** The one JSON document, `errors` included (see `errorsDocument`). */
+  document(values: T[], errors: TargetError[]): unknown;
+  /** The text for people; `several`: more than one target, so each line names its target. */
+  render(values: T[], several: boolean): string;
+}
+
+/**
+ * The end of every command that works on each target on its own: one merged report of the
+ * targets that answered, the errors of the others (a line each, with several targets), and then
+ * the first failed target's error is thrown, which decides the exit code. Returns the values,
+ * for a command that judges them further (a drain that could not undeploy everything).
+ */
+export function reportOutcomes<T>(
+  context: CliContext,
+  outcomes: TargetOutcome<T>[],
+  report: MergedReport<T>,
+): T[] {
+  const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+  const errors = outcomes.flatMap((o) => (o.ok ? [] : [{ target: o.target, error: o.error }]));
+  const several = outcomes.length > 1;
+  printReport(context, report.document(values, errors), () =>
+    joinBlocks(report.render(values, several), renderTargetErrors(errors, several)),
+  );
+  const [first] = errors;
+  if (first !== undefined) throw first.error;
+  return values;
 }
 
 /** The `errors` of a JSON document: one entry per target that failed. */
-export function errorsDocument(errors: { target: string; error: TomcatPdError }[]): TargetErrorDocument[] {
+export function errorsDocument(errors: TargetError[]): TargetErrorDocument[] {
   return errors.map(({ target, error }) => ({
     target,
     error: {
@@ -31,22 +56,10 @@ export function errorsDocument(errors: { target: string; error: TomcatPdError }[
 }
 
 /**
- * After the result of the targets that answered is printed, the first failed target decides the
- * exit code (its error is shown on stderr; stdout already holds the one document).
- */
-export function throwFirstError(errors: { target: string; error: TomcatPdError }[]): void {
-  const [first] = errors;
-  if (first !== undefined) throw first.error;
-}
-
-/**
  * `web3: cannot be reached: <message>`, one line per target that failed, after the report of the
  * others. Only with several targets: the error of a single target is the error message itself.
  */
-export function renderTargetErrors(
-  errors: { target: string; error: TomcatPdError }[],
-  several: boolean,
-): string {
+function renderTargetErrors(errors: TargetError[], several: boolean): string {
   if (!several) return '';
   return errors
     .map(({ target, error }) =>
@@ -67,7 +80,7 @@ export function joinBlocks(...blocks: string[]): string {
  * a second document), for people only when there is something to show: when the one target
  * failed, its error on stderr says it all.
  */
-export function printReport(context: CliContext, document: unknown, human: () => string): void {
+function printReport(context: CliContext, document: unknown, human: () => string): void {
   if (context.output.json) {
     context.output.result(document, () => '');
     return;

@@ -22,14 +22,7 @@ import {
   renderDrainReport,
   summarizeCycle,
 } from '../render-drain.js';
-import {
-  errorsDocument,
-  joinBlocks,
-  printReport,
-  renderTargetErrors,
-  splitOutcomes,
-  throwFirstError,
-} from '../target-outcomes.js';
+import { errorsDocument, reportOutcomes } from '../target-outcomes.js';
 
 interface DrainCliOptions {
   path?: string;
@@ -60,20 +53,14 @@ export async function run(context: CliContext, _args: unknown[], options: DrainC
   const outcomes = await onEachTarget(clients, (client) => drain(client, drainOptions), {
     parallel: context.parallel,
   });
-  const { values, errors } = splitOutcomes(outcomes);
-  const reports = values.map(({ value }) => value);
-  const several = clients.length > 1;
-  printReport(
-    context,
-    { ...drainDocument(reports, drainOptions.dryRun ?? false), errors: errorsDocument(errors) },
-    () =>
-      joinBlocks(
-        renderDrainReport(reports, several, context.output.colors),
-        renderTargetErrors(errors, several),
-      ),
-  );
   // A target that could not be reached says why (exit 4, say); else a failed undeploy, exit 1.
-  throwFirstError(errors);
+  const reports = reportOutcomes(context, outcomes, {
+    document: (values, errors) => ({
+      ...drainDocument(values, drainOptions.dryRun ?? false),
+      errors: errorsDocument(errors),
+    }),
+    render: (values, several) => renderDrainReport(values, several, context.output.colors),
+  });
   const failed = reports.filter((report) => report.failed > 0);
   if (failed.length > 0) {
     const count = failed.reduce((total, report) => total + report.failed, 0);
@@ -195,23 +182,15 @@ async function drainAndWait(
     // Each target waits on its own sessions: none should wait for another's turn.
     { parallel: Math.max(clients.length, 1) },
   );
-  const { values, errors } = splitOutcomes(outcomes);
-  const results: DrainUntilDoneResult[] = values.map(({ value }) => value);
-  const complete = errors.length === 0 && results.every((result) => result.complete);
-  const document = {
-    ...drainDocument(results, false),
-    errors: errorsDocument(errors),
-    complete,
-    waitedMs: Date.now() - started,
-  };
-  const several = clients.length > 1;
-  printReport(context, document, () =>
-    joinBlocks(
-      renderDrainReport(results, several, context.output.colors),
-      renderTargetErrors(errors, several),
-    ),
-  );
-  throwFirstError(errors);
+  const results = reportOutcomes(context, outcomes, {
+    document: (values: DrainUntilDoneResult[], errors) => ({
+      ...drainDocument(values, false),
+      errors: errorsDocument(errors),
+      complete: errors.length === 0 && values.every((result) => result.complete),
+      waitedMs: Date.now() - started,
+    }),
+    render: (values, several) => renderDrainReport(values, several, context.output.colors),
+  });
   const left = results.filter((result) => !result.complete);
   if (left.length > 0) {
     throw new TomcatPdError(

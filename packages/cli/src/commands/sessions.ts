@@ -5,19 +5,11 @@ import {
   validateContextPath,
   validateVersion,
   type SessionsReport,
-  type TomcatPdError,
 } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
 import { paintRole } from '../render-role.js';
 import { renderTable } from '../table.js';
-import {
-  errorsDocument,
-  joinBlocks,
-  printReport,
-  renderTargetErrors,
-  splitOutcomes,
-  throwFirstError,
-} from '../target-outcomes.js';
+import { errorsDocument, reportOutcomes, type TargetError } from '../target-outcomes.js';
 
 interface SessionsCliOptions {
   path?: string;
@@ -42,20 +34,14 @@ export async function run(context: CliContext, _args: unknown[], options: Sessio
       }),
     { parallel: context.parallel },
   );
-  const { values, errors } = splitOutcomes(outcomes);
-  const reports = values.map(({ value }) => value);
-  const several = clients.length > 1;
-  printReport(context, sessionsDocument(reports, errors), () =>
-    joinBlocks(renderSessions(reports, several, context), renderTargetErrors(errors, several)),
-  );
-  throwFirstError(errors);
+  reportOutcomes(context, outcomes, {
+    document: sessionsDocument,
+    render: (reports, several) => renderSessions(reports, several, context),
+  });
 }
 
 /** The JSON document: one entry per version and target, flat for `jq`, and the targets that failed. */
-export function sessionsDocument(
-  reports: SessionsReport[],
-  errors: { target: string; error: TomcatPdError }[],
-) {
+export function sessionsDocument(reports: SessionsReport[], errors: TargetError[]) {
   return {
     versions: reports.flatMap((report) =>
       report.versions.map(({ version, role, sessions }) => ({

@@ -1,21 +1,8 @@
-import {
-  getStatus,
-  onEachTarget,
-  validateContextPath,
-  type StatusReport,
-  type TomcatPdError,
-} from '@tomcat-pd/core';
+import { getStatus, onEachTarget, validateContextPath, type StatusReport } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
 import { paintRole, showVersion } from '../render-role.js';
 import { renderTable } from '../table.js';
-import {
-  errorsDocument,
-  joinBlocks,
-  printReport,
-  renderTargetErrors,
-  splitOutcomes,
-  throwFirstError,
-} from '../target-outcomes.js';
+import { errorsDocument, joinBlocks, reportOutcomes, type TargetError } from '../target-outcomes.js';
 
 /** `tomcat-pd status [--path P]`: every selected target, merged into one report. */
 export async function run(context: CliContext, _args: unknown[], options: { path?: string }): Promise<void> {
@@ -27,17 +14,14 @@ export async function run(context: CliContext, _args: unknown[], options: { path
     (client) => getStatus(client, { ...(path === undefined ? {} : { path }), signal: context.signal }),
     { parallel: context.parallel },
   );
-  const { values, errors } = splitOutcomes(outcomes);
-  const reports = values.map(({ value }) => value);
-  const several = clients.length > 1;
-  printReport(context, statusDocument(reports, errors), () =>
-    joinBlocks(renderStatus(reports, several, context), renderTargetErrors(errors, several)),
-  );
-  throwFirstError(errors);
+  reportOutcomes(context, outcomes, {
+    document: statusDocument,
+    render: (reports, several) => renderStatus(reports, several, context),
+  });
 }
 
 /** The JSON document: one entry per app and target, and the targets that failed (see the README). */
-export function statusDocument(reports: StatusReport[], errors: { target: string; error: TomcatPdError }[]) {
+export function statusDocument(reports: StatusReport[], errors: TargetError[]) {
   return {
     apps: reports.flatMap((report) =>
       report.apps.map((app) => ({

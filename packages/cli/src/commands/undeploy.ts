@@ -5,18 +5,10 @@ import {
   usageError,
   validateContextPath,
   validateVersion,
-  type TomcatPdError,
   type UndeployResult,
 } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
-import {
-  errorsDocument,
-  joinBlocks,
-  printReport,
-  renderTargetErrors,
-  splitOutcomes,
-  throwFirstError,
-} from '../target-outcomes.js';
+import { errorsDocument, reportOutcomes, type TargetError } from '../target-outcomes.js';
 
 interface UndeployCliOptions {
   path?: string;
@@ -48,12 +40,10 @@ export async function run(context: CliContext, _args: unknown[], options: Undepl
       }),
     { parallel: context.parallel },
   );
-  const { values, errors } = splitOutcomes(outcomes);
-  const results = values.map(({ value }) => value);
-  printReport(context, undeployDocument(path, version, results, errors), () =>
-    joinBlocks(renderUndeploy(results), renderTargetErrors(errors, clients.length > 1)),
-  );
-  throwFirstError(errors);
+  reportOutcomes(context, outcomes, {
+    document: (results, errors) => undeployDocument(path, version, results, errors),
+    render: renderUndeploy,
+  });
 }
 
 /** The JSON document (documented in the README): one entry per target that undeployed, and the errors. */
@@ -61,7 +51,7 @@ export function undeployDocument(
   path: string,
   version: string,
   results: UndeployResult[],
-  errors: { target: string; error: TomcatPdError }[],
+  errors: TargetError[],
 ) {
   return {
     path,
