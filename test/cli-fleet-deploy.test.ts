@@ -12,7 +12,7 @@ import {
   type CliOptions,
   type CliResult,
 } from './cli-helpers.js';
-import { startTomcat } from './harness/start-tomcat.js';
+import { startTogether, startTomcat } from './harness/start-tomcat.js';
 import { buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
 import type { TomcatInstance } from './harness/tomcat-instance.js';
 import { Visitor } from './harness/visitor.js';
@@ -37,16 +37,8 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  // In parallel; should one fail to start, the others are stopped again.
-  const started = await Promise.allSettled(NAMES.map(() => startTomcat()));
-  const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.all(running.map((tomcat) => tomcat.stop()));
-    throw failed.reason;
-  }
-  const [web1, web2, web3] = running;
-  tomcats = { web1: web1!, web2: web2!, web3: web3! };
+  const [web1, web2, web3] = await startTogether([startTomcat(), startTomcat(), startTomcat()]);
+  tomcats = { web1, web2, web3 };
   dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-fleet-'));
   // Each Tomcat has its own password: each target names its own variable.
   env = Object.fromEntries(NAMES.map((name) => [`PW_${name.toUpperCase()}`, tomcats[name].password]));

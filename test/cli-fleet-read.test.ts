@@ -13,7 +13,7 @@ import {
   type CliOptions,
 } from './cli-helpers.js';
 import { freePort } from './harness/free-port.js';
-import { startTomcat } from './harness/start-tomcat.js';
+import { startTogether, startTomcat } from './harness/start-tomcat.js';
 import { buildTestWar } from './harness/test-war.js';
 import type { TomcatInstance } from './harness/tomcat-instance.js';
 import {
@@ -39,18 +39,8 @@ let dir: string;
 let downUrl: string;
 
 beforeAll(async () => {
-  const started = await Promise.allSettled(WEB.map(() => startTomcat()));
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.all(
-      started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])),
-    );
-    throw failed.reason;
-  }
-  const [web1, web2, web3] = started.map(
-    (result) => (result as PromiseFulfilledResult<TomcatInstance>).value,
-  );
-  tomcats = { web1: web1!, web2: web2!, web3: web3! };
+  const [web1, web2, web3] = await startTogether([startTomcat(), startTomcat(), startTomcat()]);
+  tomcats = { web1, web2, web3 };
   dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-fleet-'));
   // A port that was free a moment ago: nothing listens there, so `down` cannot be reached.
   downUrl = `http://127.0.0.1:${await freePort()}/manager`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit, jsonOf, runCli, type CliOptions, type CliResult } from './cli-helpers.js';
-import { startTomcat } from './harness/start-tomcat.js';
+import { startTogether, startTomcat } from './harness/start-tomcat.js';
 import type { ClientAuthTomcat, HttpsTomcat } from './harness/tomcat-instance.js';
 
 // The built CLI (`pnpm run build`) against two Tomcats with an HTTPS connector each: a plain one,
@@ -14,13 +14,10 @@ let mutual: ClientAuthTomcat;
 let dir: string;
 
 beforeAll(async () => {
-  const [plain, clientAuth] = await Promise.allSettled([
+  [tls, mutual] = await startTogether([
     startTomcat({ https: true }),
     startTomcat({ https: { clientAuth: true } }),
   ]);
-  if (plain.status === 'fulfilled') tls = plain.value;
-  if (clientAuth.status === 'fulfilled') mutual = clientAuth.value;
-  for (const result of [plain, clientAuth]) if (result.status === 'rejected') throw result.reason;
   dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-cli-tls-'));
 });
 

@@ -12,7 +12,7 @@ import {
   type TlsOptions,
   type TomcatPdError,
 } from '@tomcat-pd/core';
-import { startTomcat } from './harness/start-tomcat.js';
+import { startTogether, startTomcat } from './harness/start-tomcat.js';
 import { buildTestWar } from './harness/test-war.js';
 import type { ClientAuthTomcat, HttpsTomcat } from './harness/tomcat-instance.js';
 import { Visitor } from './harness/visitor.js';
@@ -24,14 +24,10 @@ let mutual: ClientAuthTomcat;
 let wars: string;
 
 beforeAll(async () => {
-  const started = Promise.allSettled([
+  [tls, mutual] = await startTogether([
     startTomcat({ https: true }),
     startTomcat({ https: { clientAuth: true } }),
   ]);
-  const [plain, clientAuth] = await started;
-  if (plain.status === 'fulfilled') tls = plain.value;
-  if (clientAuth.status === 'fulfilled') mutual = clientAuth.value;
-  for (const result of [plain, clientAuth]) if (result.status === 'rejected') throw result.reason;
   wars = await mkdtemp(join(tmpdir(), 'tomcat-pd-wars-'));
 });
 

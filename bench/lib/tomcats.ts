@@ -4,6 +4,7 @@ import { createManagerClient } from '@tomcat-pd/core';
 import type { ManagerClient } from '@tomcat-pd/core';
 import { startLocalTomcat } from '../../test/harness/local-tomcat.js';
 import type { LocalTomcatInstance } from '../../test/harness/local-tomcat.js';
+import { startTogether } from '../../test/harness/start-tomcat.js';
 
 /** What a CLI run needs to reach one Manager: its URL (maybe a proxy's) and the user. */
 export interface ManagerTarget {
@@ -17,15 +18,8 @@ export interface ManagerTarget {
  * it takes little longer than one). If one fails, the others are stopped before the error is
  * thrown, so that no JVM outlives the benchmark.
  */
-export async function startTomcats(count: number): Promise<LocalTomcatInstance[]> {
-  const results = await Promise.allSettled(Array.from({ length: count }, () => startLocalTomcat()));
-  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure !== undefined) {
-    await stopTomcats(started);
-    throw failure.reason;
-  }
-  return started;
+export function startTomcats(count: number): Promise<LocalTomcatInstance[]> {
+  return startTogether(Array.from({ length: count }, () => startLocalTomcat()));
 }
 
 /** Stops every Tomcat (and removes its CATALINA_BASE), even when one stop fails. */

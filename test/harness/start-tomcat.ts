@@ -72,3 +72,25 @@ export async function startTomcat(options: TomcatOptions = {}): Promise<TomcatIn
   const { startContainerTomcat } = await import('./container-tomcat.js');
   return startContainerTomcat(options);
 }
+
+/**
+ * Starts several Tomcats at once (start-up is mostly the JVM waiting, so together they take
+ * little longer than one), e.g. `startTogether([startTomcat(), startTomcat({ https: true })])`.
+ * If one fails, those that started are stopped before its error is thrown: no JVM outlives a
+ * failed set-up.
+ */
+export async function startTogether<const P extends readonly Promise<TomcatInstance>[]>(
+  starts: P,
+): Promise<{ -readonly [K in keyof P]: Awaited<P[K]> }> {
+  const results = await Promise.allSettled(starts);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure !== undefined) {
+    await Promise.allSettled(
+      results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])),
+    );
+    throw failure.reason;
+  }
+  return results.map((result) => (result as PromiseFulfilledResult<TomcatInstance>).value) as {
+    -readonly [K in keyof P]: Awaited<P[K]>;
+  };
+}
