@@ -6,6 +6,9 @@ export interface ExchangeContext {
   managerUrl: string;
   user: string;
   command: string;
+  /** How long one request may take, and how often a read is tried: named when a read times out. */
+  timeoutMs: number;
+  readAttempts: number;
 }
 
 /**
@@ -71,6 +74,7 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
   ECONNRESET: 'the connection was reset',
   EPIPE: 'the connection was closed while sending',
   ETIMEDOUT: 'timed out',
+  ERR_NO_ANSWER: 'timed out: it took the request but sent no answer in time',
   ECONNABORTED: 'timed out',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
@@ -87,7 +91,16 @@ export function errorForNetworkFailure(code: string | undefined, message: string
     {
       url: context.managerUrl,
       cause: Object.assign(new Error(message), code ? { code } : {}),
+      ...(code === 'ERR_NO_ANSWER' ? { hint: noAnswerHint(context) } : {}),
     },
+  );
+}
+
+// Without it, a hung Tomcat is minutes of silence and then a bare "timed out".
+function noAnswerHint({ timeoutMs, readAttempts }: ExchangeContext): string {
+  return (
+    `Tomcat may be overloaded or hung: check its logs. Each request waits ${timeoutMs / 1000} s ` +
+    `(--timeout) and a read is tried ${readAttempts} time${readAttempts === 1 ? '' : 's'} (--retries).`
   );
 }
 
@@ -113,6 +126,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
+  'ERR_NO_ANSWER',
   'ECONNABORTED',
   'EHOSTUNREACH',
   'ENETUNREACH',

@@ -2,6 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { readAnswer, type RawAnswer } from './http-answer.js';
 
+/** The code of a request that got no (complete) answer within its time-out. */
+export const NO_ANSWER = 'ERR_NO_ANSWER';
+
 export interface GetOptions {
   headers: Readonly<Record<string, string>>;
   /** The whole exchange, from connecting to the last byte of the answer. */
@@ -12,7 +15,7 @@ export interface GetOptions {
 
 /**
  * One GET with node:http. Redirects are not followed: a Manager URL should not redirect, and
- * the caller names the new URL instead. A time-out fails with code `ETIMEDOUT`.
+ * the caller names the new URL instead. A time-out fails with code `ERR_NO_ANSWER`.
  */
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
   const request = (url.protocol === 'https:' ? https : http).get(url, {
@@ -24,7 +27,7 @@ export async function getText(url: URL, options: GetOptions): Promise<RawAnswer>
   // request would otherwise hang one more combined signal on it.
   const timer = setTimeout(() => {
     const error = new Error(`no answer within ${options.timeoutMs} ms`);
-    request.destroy(Object.assign(error, { code: 'ETIMEDOUT' }));
+    request.destroy(Object.assign(error, { code: NO_ANSWER }));
   }, options.timeoutMs);
   try {
     return await readAnswer(request);

@@ -193,7 +193,8 @@ export class ManagerTransport {
   }
 
   #context(command: string): ExchangeContext {
-    return { managerUrl: this.managerUrl, user: this.user, command };
+    const { timeoutMs, retries } = this.#options;
+    return { managerUrl: this.managerUrl, user: this.user, command, timeoutMs, readAttempts: retries + 1 };
   }
 }
 

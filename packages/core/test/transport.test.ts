@@ -261,6 +261,17 @@ describe('network errors', () => {
     expect(error.message).toMatch(/timed out|time-?out/i);
   });
 
+  it('a read that times out on every attempt names the wait, the attempts and the flags in its hint', async () => {
+    mock.handle((_req, res) => setTimeout(() => res.end(LIST_OK), 3_000));
+    const error = await failureOf(transport.read('list'));
+    expect(error.code).toBe('E_CONNECT');
+    expect(error.message).toContain('sent no answer in time');
+    expect(error.hint).toBe(
+      'Tomcat may be overloaded or hung: check its logs. Each request waits 0.5 s (--timeout) and a read is tried 3 times (--retries).',
+    );
+    expect(mock.requests).toHaveLength(3);
+  });
+
   it('an AbortSignal aborted mid-request → E_ABORTED, not retried', async () => {
     mock.handle(() => undefined);
     const controller = new AbortController();
