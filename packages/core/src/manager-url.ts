@@ -28,6 +28,15 @@ export function normalizeManagerUrl(base: string): URL {
     throw usageError(`The Manager URL must not contain a query or fragment: ${url.origin}${url.pathname}`);
   }
   const path = url.pathname.replace(/\/+$/, '');
+  // Copied from a browser (the HTML manager) or a command's URL: the text API would be looked
+  // for below it and answer 403 or an unknown command, which blames the wrong thing.
+  const inside = /^(\/.+)\/(html|status|jmxproxy|text\/.+)$/.exec(path);
+  if (inside !== null) {
+    throw usageError(
+      `The Manager URL ${url.origin}${path} points inside the Manager (/${inside[2]}).`,
+      `Give the Manager's base URL: ${url.origin}${inside[1]}`,
+    );
+  }
   url.pathname = path.endsWith('/text') ? `${path}/` : `${path}/text/`;
   return url;
 }

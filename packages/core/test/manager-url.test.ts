@@ -92,3 +92,21 @@ describe('displayManagerUrl', () => {
     expect(displayManagerUrl(normalizeManagerUrl('http://h:8080/'))).toBe('http://h:8080');
   });
 });
+
+describe('a URL inside the Manager', () => {
+  it.each([
+    ['http://h:8080/manager/html', '/html', 'http://h:8080/manager'],
+    ['http://h:8080/manager/html/', '/html', 'http://h:8080/manager'],
+    ['http://h:8080/manager/status', '/status', 'http://h:8080/manager'],
+    ['http://h:8080/manager/text/list', '/text/list', 'http://h:8080/manager'],
+    ['https://h/ops/manager/text/deploy', '/text/deploy', 'https://h/ops/manager'],
+  ])('%s is refused, naming %s and the base to give', (input, part, base) => {
+    const error = usageErrorOf(input);
+    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining(`(${part})`) });
+    expect(error.hint).toBe(`Give the Manager's base URL: ${base}`);
+  });
+
+  it('a Manager deployed at /status (one segment) is still a base', () => {
+    expect(normalizeManagerUrl('http://h:8080/status').href).toBe('http://h:8080/status/text/');
+  });
+});
