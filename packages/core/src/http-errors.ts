@@ -84,7 +84,12 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
 
 /** Maps a socket-level failure (refused, reset, timed out, TLS) to a typed error. */
 export function errorForNetworkFailure(code: string | undefined, message: string, context: ExchangeContext) {
-  const reason = (code && NETWORK_REASONS[code]) ?? tlsReason(code) ?? message;
+  const reason =
+    (code && NETWORK_REASONS[code]) ??
+    plainHttpReason(code, message) ??
+    tlsReason(code) ??
+    // OpenSSL's texts span lines and end in a colon.
+    message.replace(/\s+/g, ' ').replace(/[:\s]+$/, '');
   return new TomcatPdError(
     ErrorCode.connect,
     `Cannot reach the Manager at ${context.managerUrl} (${context.command}): ${reason}.`,
@@ -102,6 +107,12 @@ function noAnswerHint({ timeoutMs, readAttempts }: ExchangeContext): string {
     `Tomcat may be overloaded or hung: check its logs. Each request waits ${timeoutMs / 1000} s ` +
     `(--timeout) and a read is tried ${readAttempts} time${readAttempts === 1 ? '' : 's'} (--retries).`
   );
+}
+
+// https:// to a plain HTTP port: OpenSSL reads the HTTP answer as a TLS record.
+function plainHttpReason(code: string | undefined, message: string): string | undefined {
+  if (code !== 'EPROTO' || !/wrong version number/i.test(message)) return undefined;
+  return 'the port answered in plain HTTP, not TLS (use http:// for this port, or the HTTPS port)';
 }
 
 function tlsReason(code: string | undefined): string | undefined {

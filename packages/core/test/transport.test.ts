@@ -261,6 +261,14 @@ describe('network errors', () => {
     expect(error.message).toMatch(/timed out|time-?out/i);
   });
 
+  it("https:// to a plain HTTP port → E_CONNECT saying so in one line, not OpenSSL's text", async () => {
+    const error = await failureOf(makeTransport(mock.origin.replace('http:', 'https:')).read('list'));
+    expect(error.code).toBe('E_CONNECT');
+    expect(error.message).toBe(
+      `Cannot reach the Manager at ${mock.origin.replace('http:', 'https:')}/manager (list): the port answered in plain HTTP, not TLS (use http:// for this port, or the HTTPS port).`,
+    );
+  });
+
   it('a read that times out on every attempt names the wait, the attempts and the flags in its hint', async () => {
     mock.handle((_req, res) => setTimeout(() => res.end(LIST_OK), 3_000));
     const error = await failureOf(transport.read('list'));
