@@ -8,6 +8,7 @@ import {
 import type { Output } from './output.js';
 import { paintRole, showVersion } from './render-role.js';
 import { renderTable } from './table.js';
+import { nothingDeployed } from './nothing-deployed.js';
 
 type Colors = Output['colors'];
 
@@ -58,7 +59,12 @@ export function cycleDocument(target: string, cycle: DrainCycle) {
  * The table of the drains, then the summary line. One target: its name above the table. Several:
  * one table with a TARGET column, and a line for each target that answered with no application.
  */
-export function renderDrainReport(reports: DrainReport[], several: boolean, colors: Colors): string {
+export function renderDrainReport(
+  reports: DrainReport[],
+  several: boolean,
+  colors: Colors,
+  path?: string,
+): string {
   const rowsOf = (report: DrainReport) =>
     report.apps.flatMap((app) =>
       app.versions.map((v) => [
@@ -86,7 +92,7 @@ export function renderDrainReport(reports: DrainReport[], several: boolean, colo
     return reports
       .map((report) => {
         const rows = rowsOf(report);
-        if (rows.length === 0) return `No application is deployed on ${report.target}.`;
+        if (rows.length === 0) return nothingDeployed(report.target, path, false);
         return `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain([report])}`;
       })
       .join('\n\n');
@@ -95,7 +101,7 @@ export function renderDrainReport(reports: DrainReport[], several: boolean, colo
   const rows = reports.flatMap(rowsOf);
   const notes = reports
     .filter((report) => report.apps.length === 0)
-    .map((report) => `${report.target}: no application is deployed.`);
+    .map((report) => nothingDeployed(report.target, path, true));
   return [...(rows.length === 0 ? [] : [renderTable(head, rows)]), notes.join('\n'), summarizeDrain(reports)]
     .filter((block) => block !== '')
     .join('\n\n');

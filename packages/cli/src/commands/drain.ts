@@ -59,7 +59,7 @@ export async function run(context: CliContext, _args: unknown[], options: DrainC
       ...drainDocument(values, drainOptions.dryRun ?? false),
       errors: errorsDocument(errors),
     }),
-    render: (values, several) => renderDrainReport(values, several, context.output.colors),
+    render: (values, several) => renderDrainReport(values, several, context.output.colors, drainOptions.path),
   });
   const failed = reports.filter((report) => report.failed > 0);
   if (failed.length > 0) {
@@ -189,7 +189,7 @@ async function drainAndWait(
       complete: errors.length === 0 && values.every((result) => result.complete),
       waitedMs: Date.now() - started,
     }),
-    render: (values, several) => renderDrainReport(values, several, context.output.colors),
+    render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
   const left = results.filter((result) => !result.complete);
   if (left.length > 0) {

@@ -1,5 +1,6 @@
 import { getStatus, onEachTarget, validateContextPath, type StatusReport } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
+import { nothingDeployed } from '../nothing-deployed.js';
 import { paintRole, showVersion } from '../render-role.js';
 import { renderTable } from '../table.js';
 import { errorsDocument, joinBlocks, reportOutcomes, type TargetError } from '../target-outcomes.js';
@@ -16,7 +17,7 @@ export async function run(context: CliContext, _args: unknown[], options: { path
   );
   reportOutcomes(context, outcomes, {
     document: statusDocument,
-    render: (reports, several) => renderStatus(reports, several, context),
+    render: (reports, several) => renderStatus(reports, several, context, path),
   });
 }
 
@@ -45,7 +46,12 @@ export function statusDocument(reports: StatusReport[], errors: TargetError[]) {
  * One target: its name, then the table. Several: one table with a TARGET column, and a line for
  * each target that answered with no application.
  */
-function renderStatus(reports: StatusReport[], several: boolean, context: CliContext): string {
+function renderStatus(
+  reports: StatusReport[],
+  several: boolean,
+  context: CliContext,
+  path: string | undefined,
+): string {
   const head = ['APP', 'VERSION', 'STATE', 'SESSIONS', 'ROLE'];
   const rowsOf = (report: StatusReport) =>
     report.apps.flatMap((app) =>
@@ -61,13 +67,13 @@ function renderStatus(reports: StatusReport[], several: boolean, context: CliCon
     return reports
       .map((report) => {
         const rows = rowsOf(report);
-        if (rows.length === 0) return `No application is deployed on ${report.target}.`;
+        if (rows.length === 0) return nothingDeployed(report.target, path, false);
         return `${report.target}\n${renderTable(head, rows)}`;
       })
       .join('\n\n');
   }
   const rows = reports.flatMap((report) => rowsOf(report).map((row) => [report.target, ...row]));
   const empty = reports.filter((report) => report.apps.length === 0).map((report) => report.target);
-  const notes = empty.map((target) => `${target}: no application is deployed.`);
+  const notes = empty.map((target) => nothingDeployed(target, path, true));
   return joinBlocks(rows.length === 0 ? '' : renderTable(['TARGET', ...head], rows), notes.join('\n'));
 }
