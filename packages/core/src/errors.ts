@@ -186,7 +186,8 @@ export interface FleetTargetReport {
 export class FleetOperationError extends TomcatPdError {
   readonly targets: FleetTargetReport[];
 
-  constructor(first: TomcatPdError, message: string, targets: FleetTargetReport[], hint?: string) {
+  /** Without a `hint` of its own, it keeps the first error's (the 401 lock-out, the 403 causes, ...). */
+  constructor(first: TomcatPdError, message: string, targets: FleetTargetReport[], hint = first.hint) {
     super(first.code, message, hint === undefined ? {} : { hint });
     this.name = 'FleetOperationError';
     this.targets = targets;

@@ -111,7 +111,6 @@ async function planEverywhere(
         failure,
         `Target ${clients[index]!.name}: ${failure.message} Nothing was uploaded.`,
         reports,
-        failure.hint,
       );
     }
   });

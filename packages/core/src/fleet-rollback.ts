@@ -39,7 +39,6 @@ export async function fleetRollback(
       first,
       `Target ${clients[refused]!.name}: ${first.message} Nothing was changed on any target.`,
       reportsOf(clients, planned, 'not-started'),
-      first.hint,
     );
   }
   const plans = planned.map((result) => (result as PromiseFulfilledResult<RollbackPlan>).value);

@@ -46,6 +46,16 @@ describe('fleetDeploy', () => {
     expect(targets.flatMap((t) => t.changes)).toEqual([]);
   });
 
+  it("keeps the unreadable target's hint (a 401 warns of the lock-out)", async () => {
+    const targets = fleet([entry('/shop', '001')]);
+    const refused = new TomcatPdError(ErrorCode.auth, 'Tomcat rejected the credentials', {
+      hint: 'After 5 failed logins Tomcat locks the user out for 5 minutes.',
+    });
+    targets[0]!.failNext.set('list', refused);
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war }));
+    expect(error).toMatchObject({ code: ErrorCode.auth, hint: refused.hint });
+  });
+
   it('uploads nothing when the new version would not be live on one target', async () => {
     const targets = fleet([entry('/shop', '001')], [entry('/shop', '009')]);
     const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, version: '005' }));
