@@ -57,10 +57,27 @@ async function parseJson(text: string, file: string): Promise<unknown> {
   if (first !== undefined) {
     throw usageError(
       `The config file ${file} is not valid JSON at ${lineAndColumn(text, first.offset)}: ` +
-        `${printParseErrorCode(first.error)}.`,
+        `${inWords(printParseErrorCode(first.error))}.`,
     );
   }
   return value;
+}
+
+/** The parser's names of the mistakes people make in a config file, in words; others as named. */
+const JSON_MISTAKES: Readonly<Record<string, string>> = {
+  PropertyNameExpected: 'a property name in double quotes was expected (a comma before } is not allowed)',
+  ValueExpected: 'a value was expected (a comma before ] is not allowed)',
+  InvalidSymbol: 'unexpected text (text values need double quotes)',
+  CommaExpected: 'a comma was expected between two entries',
+  ColonExpected: 'a colon was expected after the property name',
+  CloseBraceExpected: 'a closing } is missing',
+  CloseBracketExpected: 'a closing ] is missing',
+  EndOfFileExpected: 'unexpected text after the end of the document',
+  UnexpectedEndOfString: 'a string is not closed by a double quote',
+};
+
+function inWords(mistake: string): string {
+  return JSON_MISTAKES[mistake] ?? mistake;
 }
 
 function lineAndColumn(text: string, offset: number): string {

@@ -93,6 +93,11 @@ describe('loadConfigFile', () => {
       expect(error.message).toContain(`line ${line}, column ${column}`);
     });
 
+    it('names the mistake in words: a trailing comma before }', async () => {
+      const error = await usageFailure(await configFile('{ "targets": [], }'));
+      expect(error.message).toMatch(/\(a comma before \} is not allowed\)\.$/);
+    });
+
     it('an empty file is not valid JSON either', async () => {
       const error = await usageFailure(await configFile(''));
       expect(error.message).toMatch(/not valid JSON/);
