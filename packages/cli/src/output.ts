@@ -89,9 +89,7 @@ export class Output {
     const message = error instanceof Error ? error.message : String(error);
     const lines = [`${this.stderrColors.red('error:')} ${message}`];
     if (isTomcatPdError(error) && error.hint) lines.push(`${this.stderrColors.dim('hint:')} ${error.hint}`);
-    // With one target its line would only repeat the message above.
-    const targets = error instanceof FleetOperationError && error.targets.length > 1 ? error.targets : [];
-    for (const target of targets) {
+    for (const target of error instanceof FleetOperationError ? error.targets : []) {
       lines.push(`  ${target.target}: ${target.outcome}${target.error ? ` (${target.error.message})` : ''}`);
     }
     if (usage) lines.push(usage);

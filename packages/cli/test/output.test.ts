@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, FleetOperationError, TomcatPdError, type FleetTargetReport } from '@tomcat-pd/core';
+import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
 import { Output, type OutputOptions } from '../src/output.js';
 
 /** A stand-in for process.stdout/stderr: records what is written; `isTTY` as given. */
@@ -112,33 +112,6 @@ describe('Output for people', () => {
       'Usage: tomcat-pd status [options]',
     );
     expect(stderr.text).toBe('error: No user.\nhint: Give --user.\nUsage: tomcat-pd status [options]\n');
-  });
-
-  it("lists each target's outcome of a fleet error, but not the one target's (it would repeat the message)", () => {
-    const first = new TomcatPdError(ErrorCode.auth, 'Tomcat rejected the credentials.', {
-      hint: 'Wait 5 min.',
-    });
-    const fleetError = (targets: FleetTargetReport[]) =>
-      new FleetOperationError(first, `Cannot read target web1: ${first.message}`, targets);
-    const one = setup();
-    one.output.error(
-      fleetError([
-        { target: 'web1', outcome: 'failed', error: { code: first.code, message: first.message } },
-      ]),
-    );
-    expect(one.stderr.text).toBe(
-      'error: Cannot read target web1: Tomcat rejected the credentials.\nhint: Wait 5 min.\n',
-    );
-    const two = setup();
-    two.output.error(
-      fleetError([
-        { target: 'web1', outcome: 'failed', error: { code: first.code, message: first.message } },
-        { target: 'web2', outcome: 'not-started' },
-      ]),
-    );
-    expect(two.stderr.text).toContain(
-      '\n  web1: failed (Tomcat rejected the credentials.)\n  web2: not-started\n',
-    );
   });
 
   it('shows debug lines only with --verbose', () => {
