@@ -64,7 +64,7 @@ export function sessionsDocument(reports: SessionsReport[], errors: TargetError[
 }
 
 /** One target: its name, then a block per version. Several: the target begins each block's heading. */
-function renderSessions(reports: SessionsReport[], several: boolean, context: CliContext): string {
+export function renderSessions(reports: SessionsReport[], several: boolean, context: CliContext): string {
   return reports
     .map((report) => {
       const blocks = report.versions.map((entry) =>

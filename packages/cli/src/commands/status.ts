@@ -46,7 +46,7 @@ export function statusDocument(reports: StatusReport[], errors: TargetError[]) {
  * One target: its name, then the table. Several: one table with a TARGET column, and a line for
  * each target that answered with no application.
  */
-function renderStatus(
+export function renderStatus(
   reports: StatusReport[],
   several: boolean,
   context: CliContext,

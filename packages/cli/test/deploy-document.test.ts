@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetDeployResult } from '@tomcat-pd/core';
+import { deployDocument, renderDeploy } from '../src/commands/deploy.js';
+import { deployTarget } from './helpers/reports.js';
+
+const lines = (...rows: string[]) => rows.join('\n');
+
+function fleet(...targets: FleetDeployResult['targets']): FleetDeployResult {
+  return { path: '/shop', version: '004', targets };
+}
+
+describe('deployDocument', () => {
+  it('per target: live, previous live (null on a first deploy), older versions, bytes, duration', () => {
+    const result = fleet(
+      deployTarget('web1', '003', [
+        { version: '002', sessions: 0 },
+        { version: '003', sessions: 2 },
+      ]),
+      deployTarget('web2', undefined, [], { bytes: 0, durationMs: 15 }),
+    );
+    expect(deployDocument(result)).toEqual({
+      path: '/shop',
+      version: '004',
+      displayName: '/shop##004',
+      targets: [
+        {
+          target: 'web1',
+          live: '004',
+          previousLive: '003',
+          olderVersions: [
+            { version: '002', sessions: 0 },
+            { version: '003', sessions: 2 },
+          ],
+          bytes: 52_428_800,
+          durationMs: 8_342,
+        },
+        { target: 'web2', live: '004', previousLive: null, olderVersions: [], bytes: 0, durationMs: 15 },
+      ],
+    });
+  });
+
+  it('keeps `previousLive: null` in the JSON text', () => {
+    expect(JSON.stringify(deployDocument(fleet(deployTarget('web1', undefined, []))))).toContain(
+      '"previousLive":null',
+    );
+  });
+
+  it('an unversioned previous version stays "", not null; the ROOT app is `/##004`', () => {
+    const result: FleetDeployResult = {
+      path: '/',
+      version: '004',
+      targets: [
+        deployTarget('web1', '', [{ version: '', sessions: 1 }], { path: '/', displayName: '/##004' }),
+      ],
+    };
+    expect(deployDocument(result)).toEqual({
+      path: '/',
+      version: '004',
+      displayName: '/##004',
+      targets: [
+        {
+          target: 'web1',
+          live: '004',
+          previousLive: '',
+          olderVersions: [{ version: '', sessions: 1 }],
+          bytes: 52_428_800,
+          durationMs: 8_342,
+        },
+      ],
+    });
+  });
+
+  it('computes displayName from path and version (not from a target)', () => {
+    expect(deployDocument({ path: '/a/b', version: '010', targets: [] })).toEqual({
+      path: '/a/b',
+      version: '010',
+      displayName: '/a/b##010',
+      targets: [],
+    });
+  });
+});
+
+describe('renderDeploy', () => {
+  it('one target: its name, the version it replaced, and where the old sessions are', () => {
+    const result = fleet(
+      deployTarget('web1', '003', [
+        { version: '002', sessions: 0 },
+        { version: '003', sessions: 2 },
+      ]),
+    );
+    expect(renderDeploy(result)).toBe(
+      lines('Version 004 of /shop is live on web1 (was 003).', 'web1: 003 keeps 2 sessions'),
+    );
+  });
+
+  it('several targets with the same previous version: said once; a line per target with older versions', () => {
+    const result = fleet(
+      deployTarget('web1', '003', [
+        { version: '001', sessions: 5 },
+        { version: '002', sessions: 1 },
+        { version: '003', sessions: 2 },
+      ]),
+      deployTarget('web2', '003', [{ version: '003', sessions: 0 }]),
+    );
+    expect(renderDeploy(result)).toBe(
+      lines(
+        'Version 004 of /shop is live on 2 targets (was 003).',
+        // Newest first: the version a rollback would return to.
+        'web1: 003 keeps 2 sessions, 002 keeps 1 session, 001 keeps 5 sessions',
+        'web2: no sessions remain on older versions',
+      ),
+    );
+  });
+
+  it('several targets with different previous versions: each named, `none` for a first deploy', () => {
+    const result = fleet(
+      deployTarget('web1', '003', [{ version: '003', sessions: 1 }]),
+      deployTarget('web2', '001', [
+        { version: '001', sessions: 0 },
+        { version: '002', sessions: 0 },
+      ]),
+      deployTarget('web3', undefined, []),
+    );
+    expect(renderDeploy(result)).toBe(
+      lines(
+        'Version 004 of /shop is live on 3 targets (was 003 on web1, 001 on web2, none on web3).',
+        'web1: 003 keeps 1 session',
+        'web2: no sessions remain on older versions',
+      ),
+    );
+  });
+
+  it('a first deploy everywhere: no `(was ...)` and no session lines', () => {
+    expect(renderDeploy(fleet(deployTarget('web1', undefined, [])))).toBe(
+      'Version 004 of /shop is live on web1.',
+    );
+    expect(
+      renderDeploy(fleet(deployTarget('web1', undefined, []), deployTarget('web2', undefined, []))),
+    ).toBe('Version 004 of /shop is live on 2 targets.');
+  });
+
+  it('an unversioned previous version and an unversioned older one are shown as `(unversioned)`', () => {
+    const result: FleetDeployResult = {
+      path: '/',
+      version: '004',
+      targets: [
+        deployTarget('web1', '', [{ version: '', sessions: 1 }], { path: '/', displayName: '/##004' }),
+        deployTarget('web2', '003', [], { path: '/', displayName: '/##004' }),
+      ],
+    };
+    expect(renderDeploy(result)).toBe(
+      lines(
+        'Version 004 of / is live on 2 targets (was (unversioned) on web1, 003 on web2).',
+        'web1: (unversioned) keeps 1 session',
+      ),
+    );
+  });
+});

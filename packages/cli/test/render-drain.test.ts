@@ -1,0 +1,562 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import pc from 'picocolors';
+import type { DrainCycle, DrainReport } from '@tomcat-pd/core';
+import {
+  cycleDocument,
+  describePending,
+  drainDocument,
+  renderDrainReport,
+  summarizeCycle,
+  summarizeDrain,
+} from '../src/render-drain.js';
+import { sgr } from './helpers/fake-context.js';
+import { drainDryRun, drainEmpty, drainWeb1, drainWeb2 } from './helpers/reports.js';
+
+const plain = pc.createColors(false);
+const lines = (...rows: string[]) => rows.join('\n');
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+// The documents' entries of drainWeb1() and drainWeb2(), as drainDocument writes them.
+const web1Apps = [
+  {
+    target: 'web1',
+    path: '/',
+    live: '',
+    versions: [
+      {
+        version: '',
+        state: 'running',
+        role: 'live',
+        sessions: 4,
+        action: 'keep',
+        reason: 'live',
+        outcome: 'kept',
+      },
+    ],
+  },
+  {
+    target: 'web1',
+    path: '/shop',
+    live: '005',
+    versions: [
+      {
+        version: '001',
+        state: 'stopped',
+        role: 'stopped',
+        sessions: 0,
+        action: 'undeploy',
+        reason: 'stopped, older than the live version',
+        outcome: 'undeployed',
+      },
+      {
+        version: '002',
+        state: 'running',
+        role: 'drained',
+        sessions: 0,
+        action: 'undeploy',
+        reason: 'drained: no sessions',
+        outcome: 'failed',
+        detail: 'Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]',
+      },
+      {
+        version: '003',
+        state: 'running',
+        role: 'drained',
+        sessions: 0,
+        action: 'undeploy',
+        reason: 'drained: no sessions',
+        outcome: 'waiting',
+        detail: 'drained; waiting 7 s more of the grace period',
+      },
+      {
+        version: '004',
+        state: 'running',
+        role: 'draining',
+        sessions: 3,
+        action: 'keep',
+        reason: 'draining: 3 sessions',
+        outcome: 'kept',
+      },
+      {
+        version: '005',
+        state: 'running',
+        role: 'live',
+        sessions: 9,
+        action: 'keep',
+        reason: 'live',
+        outcome: 'kept',
+      },
+      {
+        version: '006',
+        state: 'stopped',
+        role: 'stopped',
+        sessions: 0,
+        action: 'keep',
+        reason: 'stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',
+        outcome: 'kept',
+      },
+    ],
+  },
+];
+
+const web2Apps = [
+  {
+    target: 'web2',
+    path: '/legacy',
+    live: null,
+    versions: [
+      {
+        version: '001',
+        state: 'stopped',
+        role: 'stopped',
+        sessions: 0,
+        action: 'keep',
+        reason: 'no version of this app runs, so none is drained',
+        outcome: 'kept',
+      },
+    ],
+  },
+  {
+    target: 'web2',
+    path: '/shop',
+    live: '005',
+    versions: [
+      {
+        version: '002',
+        state: 'running',
+        role: 'draining',
+        sessions: 2,
+        action: 'expire-then-undeploy',
+        reason: '2 sessions: expire those idle for 30+ minutes, then undeploy if none is left',
+        outcome: 'undeployed',
+        detail: '2 idle sessions expired',
+      },
+      {
+        version: '003',
+        state: 'running',
+        role: 'drained',
+        sessions: 0,
+        action: 'undeploy',
+        reason: 'drained: no sessions',
+        outcome: 'skipped',
+        detail: 'on re-check: draining: 1 session',
+      },
+      {
+        version: '004',
+        state: 'running',
+        role: 'drained',
+        sessions: 0,
+        action: 'keep',
+        reason: 'kept for rollback (keep 1)',
+        outcome: 'kept',
+      },
+      {
+        version: '005',
+        state: 'running',
+        role: 'live',
+        sessions: 2,
+        action: 'keep',
+        reason: 'live',
+        outcome: 'kept',
+      },
+    ],
+  },
+];
+
+describe('drainDocument', () => {
+  it('is one entry per app and target, `detail` only where there is one, the counts summed', () => {
+    expect(drainDocument([drainWeb1(), drainWeb2(), drainEmpty()], false)).toEqual({
+      dryRun: false,
+      apps: [...web1Apps, ...web2Apps],
+      undeployed: 2,
+      failed: 1,
+    });
+  });
+
+  it('writes `live: null` for an app where nothing runs, and no `detail` key where there is none', () => {
+    const text = JSON.stringify(drainDocument([drainWeb2()], false));
+    expect(text).toContain('"path":"/legacy","live":null,');
+    const document = drainDocument([drainWeb1()], false);
+    expect(Object.keys(document.apps[1]!.versions[0]!)).toEqual([
+      'version',
+      'state',
+      'role',
+      'sessions',
+      'action',
+      'reason',
+      'outcome',
+    ]);
+  });
+
+  it('a dry run: the flag as given, `planned` outcomes, nothing undeployed', () => {
+    expect(drainDocument([drainDryRun()], true)).toEqual({
+      dryRun: true,
+      apps: [
+        {
+          target: 'web1',
+          path: '/shop',
+          live: '005',
+          versions: [
+            {
+              version: '001',
+              state: 'stopped',
+              role: 'stopped',
+              sessions: 0,
+              action: 'undeploy',
+              reason: 'stopped, older than the live version',
+              outcome: 'planned',
+            },
+            {
+              version: '003',
+              state: 'running',
+              role: 'drained',
+              sessions: 0,
+              action: 'undeploy',
+              reason: 'drained: no sessions',
+              outcome: 'planned',
+            },
+            {
+              version: '004',
+              state: 'running',
+              role: 'draining',
+              sessions: 3,
+              action: 'keep',
+              reason: 'draining: 3 sessions',
+              outcome: 'kept',
+            },
+            {
+              version: '005',
+              state: 'running',
+              role: 'live',
+              sessions: 9,
+              action: 'keep',
+              reason: 'live',
+              outcome: 'kept',
+            },
+          ],
+        },
+      ],
+      undeployed: 0,
+      failed: 0,
+    });
+  });
+
+  it('takes dryRun from its argument, not from the reports; no report: empty and zero', () => {
+    expect(drainDocument([], true)).toEqual({ dryRun: true, apps: [], undeployed: 0, failed: 0 });
+    expect(drainDocument([drainEmpty('web1', true)], false)).toEqual({
+      dryRun: false,
+      apps: [],
+      undeployed: 0,
+      failed: 0,
+    });
+  });
+
+  it('leaves out what a version report has besides (only the documented fields)', () => {
+    const report = drainWeb1();
+    Object.assign(report.apps[0]!.versions[0]!, { path: '/', extra: 1 });
+    expect(drainDocument([report], false).apps[0]!.versions[0]).toEqual(web1Apps[0]!.versions[0]);
+  });
+});
+
+describe('cycleDocument', () => {
+  it('a cycle with a report: the target, the cycle, when it started, and the report as a drain document', () => {
+    const cycle: DrainCycle = { cycle: 2, startedAt: '2026-03-14T12:00:05.000Z', report: drainWeb2() };
+    expect(cycleDocument('web2', cycle)).toEqual({
+      target: 'web2',
+      cycle: 2,
+      startedAt: '2026-03-14T12:00:05.000Z',
+      report: { dryRun: false, apps: web2Apps, undeployed: 1, failed: 0 },
+    });
+  });
+
+  it("the report's dryRun comes from the cycle's report", () => {
+    const document = cycleDocument('web1', {
+      cycle: 1,
+      startedAt: '2026-03-14T12:00:00.000Z',
+      report: drainEmpty('web1', true),
+    });
+    expect(document).toEqual({
+      target: 'web1',
+      cycle: 1,
+      startedAt: '2026-03-14T12:00:00.000Z',
+      report: { dryRun: true, apps: [], undeployed: 0, failed: 0 },
+    });
+  });
+
+  it('a failed cycle: `error` instead of `report` (no `report` key at all)', () => {
+    const cycle: DrainCycle = {
+      cycle: 3,
+      startedAt: '2026-03-14T12:01:05.000Z',
+      error: {
+        code: 'E_CONNECT',
+        message: 'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+      },
+    };
+    const document = cycleDocument('web1', cycle);
+    expect(document).toEqual({
+      target: 'web1',
+      cycle: 3,
+      startedAt: '2026-03-14T12:01:05.000Z',
+      error: {
+        code: 'E_CONNECT',
+        message: 'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+      },
+    });
+    expect(Object.keys(document)).toEqual(['target', 'cycle', 'startedAt', 'error']);
+  });
+});
+
+describe('renderDrainReport', () => {
+  it('one target: its name, the table (reason; detail), then the summary line', () => {
+    expect(renderDrainReport([drainWeb1()], false, plain)).toBe(
+      lines(
+        'web1',
+        'APP    VERSION        SESSIONS  ROLE      ACTION    OUTCOME     REASON',
+        '/      (unversioned)  4         live      keep      kept        live',
+        '/shop  001            0         stopped   undeploy  undeployed  stopped, older than the live version',
+        '/shop  002            0         drained   undeploy  failed      drained: no sessions; Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]',
+        '/shop  003            0         drained   undeploy  waiting     drained: no sessions; drained; waiting 7 s more of the grace period',
+        '/shop  004            3         draining  keep      kept        draining: 3 sessions',
+        '/shop  005            9         live      keep      kept        live',
+        '/shop  006            0         stopped   keep      kept        stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',
+        '',
+        'Undeployed 1 version; 1 failed; 1 waiting for the grace period.',
+      ),
+    );
+  });
+
+  it('a dry run of one target, with a path: the same shape, and the dry-run summary', () => {
+    expect(renderDrainReport([drainDryRun()], false, plain, '/shop')).toBe(
+      lines(
+        'web1',
+        'APP    VERSION  SESSIONS  ROLE      ACTION    OUTCOME  REASON',
+        '/shop  001      0         stopped   undeploy  planned  stopped, older than the live version',
+        '/shop  003      0         drained   undeploy  planned  drained: no sessions',
+        '/shop  004      3         draining  keep      kept     draining: 3 sessions',
+        '/shop  005      9         live      keep      kept     live',
+        '',
+        'Dry run: 2 versions would be undeployed.',
+      ),
+    );
+  });
+
+  it('several targets: one table with a TARGET column, a line for a target with no app, the summary', () => {
+    expect(renderDrainReport([drainWeb1(), drainWeb2(), drainEmpty()], true, plain)).toBe(
+      lines(
+        'TARGET  APP      VERSION        SESSIONS  ROLE      ACTION                OUTCOME     REASON',
+        'web1    /        (unversioned)  4         live      keep                  kept        live',
+        'web1    /shop    001            0         stopped   undeploy              undeployed  stopped, older than the live version',
+        'web1    /shop    002            0         drained   undeploy              failed      drained: no sessions; Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]',
+        'web1    /shop    003            0         drained   undeploy              waiting     drained: no sessions; drained; waiting 7 s more of the grace period',
+        'web1    /shop    004            3         draining  keep                  kept        draining: 3 sessions',
+        'web1    /shop    005            9         live      keep                  kept        live',
+        'web1    /shop    006            0         stopped   keep                  kept        stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',
+        'web2    /legacy  001            0         stopped   keep                  kept        no version of this app runs, so none is drained',
+        'web2    /shop    002            2         draining  expire-then-undeploy  undeployed  2 sessions: expire those idle for 30+ minutes, then undeploy if none is left; 2 idle sessions expired',
+        'web2    /shop    003            0         drained   undeploy              skipped     drained: no sessions; on re-check: draining: 1 session',
+        'web2    /shop    004            0         drained   keep                  kept        kept for rollback (keep 1)',
+        'web2    /shop    005            2         live      keep                  kept        live',
+        '',
+        'web3: no application is deployed.',
+        '',
+        'Undeployed 2 versions; 1 failed; 1 waiting for the grace period; 1 skipped on re-check.',
+      ),
+    );
+  });
+
+  it('one target with no app: only the sentence (no summary), naming the path when one was given', () => {
+    expect(renderDrainReport([drainEmpty('web1')], false, plain)).toBe('No application is deployed on web1.');
+    expect(renderDrainReport([drainEmpty('web1')], false, plain, '/shop')).toBe(
+      'No version of /shop is deployed on web1.',
+    );
+  });
+
+  it('several targets with no app: their lines and the summary, no table', () => {
+    expect(renderDrainReport([drainEmpty('web1'), drainEmpty('web3')], true, plain, '/shop')).toBe(
+      lines(
+        'web1: no version of /shop is deployed.',
+        'web3: no version of /shop is deployed.',
+        '',
+        'Undeployed 0 versions.',
+      ),
+    );
+    expect(renderDrainReport([drainEmpty('web1', true), drainEmpty('web3', true)], true, plain)).toBe(
+      lines(
+        'web1: no application is deployed.',
+        'web3: no application is deployed.',
+        '',
+        'Dry run: 0 versions would be undeployed.',
+      ),
+    );
+  });
+
+  it('several targets of which none answered: nothing', () => {
+    expect(renderDrainReport([], true, plain)).toBe('');
+  });
+
+  it('paints role and outcome when colours are on', () => {
+    const text = renderDrainReport([drainWeb1(), drainWeb2()], true, pc.createColors(true));
+    expect(text).toContain(sgr(32, 39, 'undeployed'));
+    expect(text).toContain(sgr(31, 39, 'failed'));
+    expect(text).toContain(sgr(33, 39, 'waiting'));
+    expect(text).toContain(sgr(33, 39, 'skipped'));
+    expect(text).toContain(sgr(2, 22, 'kept'));
+    expect(text).toContain(sgr(33, 39, 'draining'));
+    expect(text).toContain(sgr(2, 22, 'drained'));
+    expect(renderDrainReport([drainDryRun()], false, pc.createColors(true))).toContain(
+      sgr(36, 39, 'planned'),
+    );
+  });
+});
+
+describe('summarizeDrain', () => {
+  it('one target: what was undeployed, failed and is waiting', () => {
+    expect(summarizeDrain([drainWeb1()])).toBe(
+      'Undeployed 1 version; 1 failed; 1 waiting for the grace period.',
+    );
+  });
+
+  it('several targets: summed, with the versions skipped on re-check', () => {
+    expect(summarizeDrain([drainWeb1(), drainWeb2(), drainEmpty()])).toBe(
+      'Undeployed 2 versions; 1 failed; 1 waiting for the grace period; 1 skipped on re-check.',
+    );
+    expect(summarizeDrain([drainWeb2()])).toBe('Undeployed 1 version; 1 skipped on re-check.');
+  });
+
+  it('nothing to do: zero versions; no report at all: the same', () => {
+    expect(summarizeDrain([drainEmpty()])).toBe('Undeployed 0 versions.');
+    expect(summarizeDrain([])).toBe('Undeployed 0 versions.');
+  });
+
+  it('counts undeployed and failed from the report counters, the others from the outcomes', () => {
+    const report: DrainReport = { ...drainEmpty('web1'), undeployed: 3, failed: 2 };
+    expect(summarizeDrain([report])).toBe('Undeployed 3 versions; 2 failed.');
+  });
+
+  it('a dry run: the planned versions, singular or plural; any dry report makes it a dry run', () => {
+    expect(summarizeDrain([drainDryRun()])).toBe('Dry run: 2 versions would be undeployed.');
+    expect(summarizeDrain([drainDryRun('web1'), drainDryRun('web2')])).toBe(
+      'Dry run: 4 versions would be undeployed.',
+    );
+    const one = drainDryRun();
+    one.apps[0]!.versions.splice(0, 1);
+    expect(summarizeDrain([one])).toBe('Dry run: 1 version would be undeployed.');
+    expect(summarizeDrain([drainEmpty('web1', true)])).toBe('Dry run: 0 versions would be undeployed.');
+    expect(summarizeDrain([drainWeb1(), drainDryRun('web2')])).toBe(
+      'Dry run: 2 versions would be undeployed.',
+    );
+  });
+});
+
+describe('summarizeCycle', () => {
+  const startedAt = '2026-03-14T12:00:05.000Z';
+
+  it('prints the local time of the start, then what the cycle did', () => {
+    vi.stubEnv('TZ', 'UTC');
+    expect(summarizeCycle({ cycle: 1, startedAt, report: drainWeb1() }, 'web1')).toBe(
+      '12:00:05 web1: undeployed /shop##001; failed /shop##002; 4 kept; 1 waiting (grace)',
+    );
+    vi.stubEnv('TZ', 'Asia/Kathmandu');
+    expect(summarizeCycle({ cycle: 1, startedAt, report: drainWeb1() }, 'web1')).toBe(
+      '17:45:05 web1: undeployed /shop##001; failed /shop##002; 4 kept; 1 waiting (grace)',
+    );
+  });
+
+  it('names every undeployed version; counts kept and skipped ones', () => {
+    vi.stubEnv('TZ', 'UTC');
+    expect(summarizeCycle({ cycle: 4, startedAt, report: drainWeb2() }, 'web2')).toBe(
+      '12:00:05 web2: undeployed /shop##002; 3 kept; 1 skipped (re-check)',
+    );
+    const both = drainWeb2();
+    both.apps[0]!.versions[0]!.outcome = 'undeployed';
+    expect(summarizeCycle({ cycle: 4, startedAt, report: both }, 'web2')).toBe(
+      '12:00:05 web2: undeployed /legacy##001, /shop##002; 2 kept; 1 skipped (re-check)',
+    );
+  });
+
+  it('nothing undeployed, or a dry run: says so, with the kept count (also 0)', () => {
+    vi.stubEnv('TZ', 'UTC');
+    expect(summarizeCycle({ cycle: 2, startedAt, report: drainEmpty('web1') }, 'web1')).toBe(
+      '12:00:05 web1: nothing undeployed; 0 kept',
+    );
+    expect(summarizeCycle({ cycle: 2, startedAt, report: drainDryRun() }, 'web1')).toBe(
+      '12:00:05 web1: dry run; 2 kept',
+    );
+  });
+
+  it('names an unversioned or ROOT version by path##version as it is (no `(unversioned)`)', () => {
+    vi.stubEnv('TZ', 'UTC');
+    const report = drainWeb1();
+    report.apps[0]!.versions[0]!.outcome = 'undeployed';
+    expect(summarizeCycle({ cycle: 1, startedAt, report }, 'web1')).toBe(
+      '12:00:05 web1: undeployed /##, /shop##001; failed /shop##002; 3 kept; 1 waiting (grace)',
+    );
+  });
+
+  it('a failed cycle: its number, code and message', () => {
+    vi.stubEnv('TZ', 'UTC');
+    const cycle: DrainCycle = {
+      cycle: 3,
+      startedAt,
+      error: {
+        code: 'E_CONNECT',
+        message: 'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+      },
+    };
+    expect(summarizeCycle(cycle, 'web1')).toBe(
+      '12:00:05 web1: cycle 3 failed (E_CONNECT): Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+    );
+  });
+
+  it('a cycle with neither report nor error: an unexpected failure', () => {
+    vi.stubEnv('TZ', 'UTC');
+    expect(summarizeCycle({ cycle: 5, startedAt }, 'web1')).toBe(
+      '12:00:05 web1: cycle 5 failed (E_UNEXPECTED): unknown error',
+    );
+  });
+});
+
+describe('describePending', () => {
+  it('failed and waiting versions with their detail, a draining one with its reason', () => {
+    expect(describePending(drainWeb1())).toBe(
+      '/shop##002 (Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]), ' +
+        '/shop##003 (drained; waiting 7 s more of the grace period), ' +
+        '/shop##004 (draining: 3 sessions)',
+    );
+  });
+
+  it('a skipped version with its detail; not the live one, a rollback target or a roll-forward one', () => {
+    expect(describePending(drainWeb2())).toBe('/shop##003 (on re-check: draining: 1 session)');
+  });
+
+  it('planned versions with their reason; an unversioned one as `(unversioned)`', () => {
+    expect(describePending(drainDryRun())).toBe(
+      '/shop##001 (stopped, older than the live version), /shop##003 (drained: no sessions), /shop##004 (draining: 3 sessions)',
+    );
+    const report = drainWeb1();
+    const root = report.apps[0]!.versions[0]!;
+    Object.assign(root, {
+      role: 'drained',
+      action: 'undeploy',
+      reason: 'drained: no sessions',
+      outcome: 'failed',
+    });
+    expect(describePending({ ...report, apps: [report.apps[0]!] })).toBe(
+      '/##(unversioned) (drained: no sessions)',
+    );
+  });
+
+  it('a kept draining version shows its reason even with a detail; nothing pending: empty', () => {
+    const report = drainWeb1();
+    report.apps[1]!.versions[3]!.detail = 'ignored';
+    expect(describePending({ ...report, apps: [report.apps[1]!] })).toBe(
+      '/shop##002 (Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]), ' +
+        '/shop##003 (drained; waiting 7 s more of the grace period), ' +
+        '/shop##004 (draining: 3 sessions)',
+    );
+    expect(describePending(drainEmpty())).toBe('');
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { renderRollback, rollbackDocument } from '../src/commands/rollback.js';
+import { rollbackTargets } from './helpers/reports.js';
+
+describe('rollbackDocument', () => {
+  it('is the path and, per target, the RollbackResult without its path (warnings as data)', () => {
+    expect(rollbackDocument({ path: '/shop', targets: rollbackTargets() })).toEqual({
+      path: '/shop',
+      targets: [
+        {
+          target: 'web1',
+          from: '005',
+          live: '003',
+          action: 'undeployed',
+          versions: ['005', '004'],
+          sessionsLost: 3,
+          warnings: [],
+        },
+        {
+          target: 'web2',
+          from: '005',
+          live: '004',
+          action: 'stopped',
+          versions: ['005'],
+          sessionsLost: 1,
+          warnings: [
+            'Stopped versions start again when Tomcat restarts and then take new visitors; undeploy 005 once the rollback is final.',
+          ],
+        },
+        {
+          target: 'web3',
+          from: '001',
+          live: '',
+          action: 'undeployed',
+          versions: ['001'],
+          sessionsLost: 0,
+          warnings: [],
+        },
+      ],
+    });
+  });
+
+  it('takes the path of the fleet result, not of a target', () => {
+    expect(rollbackDocument({ path: '/', targets: [] })).toEqual({ path: '/', targets: [] });
+  });
+});
+
+describe('renderRollback', () => {
+  it('one line per target: the live version, what was done, the sessions lost (if any)', () => {
+    expect(renderRollback(rollbackTargets())).toBe(
+      [
+        'web1: 003 is live again (undeployed 005, 004; 3 sessions lost)',
+        'web2: 004 is live again (stopped 005; 1 session lost)',
+        'web3: (unversioned) is live again (undeployed 001)',
+      ].join('\n'),
+    );
+  });
+
+  it('a removed unversioned context is shown as `(unversioned)`; no target: nothing', () => {
+    const [web1] = rollbackTargets();
+    expect(renderRollback([{ ...web1!, versions: ['004', ''], sessionsLost: 0 }])).toBe(
+      'web1: 003 is live again (undeployed 004, (unversioned))',
+    );
+    expect(renderRollback([])).toBe('');
+  });
+});

@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SessionsReport } from '@tomcat-pd/core';
+import { renderSessions, sessionsDocument } from '../src/commands/sessions.js';
+import { fakeContext, sgr } from './helpers/fake-context.js';
+import { connectError, sessionsWeb1, sessionsWeb2, targetErrors } from './helpers/reports.js';
+
+const lines = (...rows: string[]) => rows.join('\n');
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('sessionsDocument', () => {
+  it('is one flat entry per version and target, every bucket (also empty ones), and the errors', () => {
+    expect(sessionsDocument([sessionsWeb1(), sessionsWeb2()], targetErrors())).toEqual({
+      versions: [
+        {
+          target: 'web1',
+          path: '/shop',
+          version: '002',
+          role: 'drained',
+          defaultMaxInactiveMinutes: 30,
+          total: 0,
+          buckets: [],
+        },
+        {
+          target: 'web1',
+          path: '/shop',
+          version: '003',
+          role: 'draining',
+          defaultMaxInactiveMinutes: 30,
+          total: 7,
+          buckets: [
+            { label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 },
+            { label: '1 - <2', fromMinutes: 1, toMinutes: 2, count: 0 },
+            { label: '2 - <3', fromMinutes: 2, toMinutes: 3, count: 2 },
+            { label: '>=30', fromMinutes: 30, toMinutes: null, count: 4 },
+          ],
+        },
+        {
+          target: 'web1',
+          path: '/shop',
+          version: '004',
+          role: 'live',
+          defaultMaxInactiveMinutes: 30,
+          total: 1,
+          buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
+        },
+        {
+          target: 'web2',
+          path: '/shop',
+          version: '',
+          role: 'live',
+          defaultMaxInactiveMinutes: -1,
+          total: 3,
+          buckets: [{ label: 'unlimited', fromMinutes: 0, toMinutes: null, count: 3 }],
+        },
+      ],
+      errors: [
+        {
+          target: 'web2',
+          error: {
+            code: 'E_AUTH',
+            message:
+              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
+            hint: 'Check the user and password.',
+          },
+        },
+        {
+          target: 'web3',
+          error: {
+            code: 'E_CONNECT',
+            message:
+              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
+          },
+        },
+      ],
+    });
+  });
+
+  it('leaves out what a session answer has besides (the `expired` count of an expire)', () => {
+    const report = sessionsWeb2();
+    report.versions[0]!.sessions.expired = 2;
+    expect(sessionsDocument([report], []).versions[0]).not.toHaveProperty('expired');
+  });
+
+  it('keeps `toMinutes: null` of an open-ended bucket in the JSON text', () => {
+    expect(JSON.stringify(sessionsDocument([sessionsWeb2()], []))).toContain('"toMinutes":null');
+  });
+
+  it('has no versions when the one target failed', () => {
+    expect(sessionsDocument([], [{ target: 'web1', error: connectError('web1') }])).toEqual({
+      versions: [],
+      errors: [
+        {
+          target: 'web1',
+          error: {
+            code: 'E_CONNECT',
+            message:
+              'Cannot reach the Manager at http://web1:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('renderSessions', () => {
+  it('one target: its name, then a block per version; an idle table only for versions with sessions', () => {
+    const { context } = fakeContext();
+    expect(renderSessions([sessionsWeb1()], false, context)).toBe(
+      lines(
+        'web1',
+        '',
+        '/shop##002 (drained): no sessions, timeout 30 min',
+        '',
+        '/shop##003 (draining): 7 sessions, timeout 30 min',
+        'IDLE        SESSIONS',
+        '<1 min      1',
+        '2 - <3 min  2',
+        '>=30 min    4',
+        '',
+        '/shop##004 (live): 1 session, timeout 30 min',
+        'IDLE    SESSIONS',
+        '<1 min  1',
+      ),
+    );
+  });
+
+  it('several targets: the target begins each heading; an unversioned app without a timeout', () => {
+    const { context } = fakeContext();
+    expect(renderSessions([sessionsWeb1(), sessionsWeb2()], true, context)).toBe(
+      lines(
+        'web1 /shop##002 (drained): no sessions, timeout 30 min',
+        '',
+        'web1 /shop##003 (draining): 7 sessions, timeout 30 min',
+        'IDLE        SESSIONS',
+        '<1 min      1',
+        '2 - <3 min  2',
+        '>=30 min    4',
+        '',
+        'web1 /shop##004 (live): 1 session, timeout 30 min',
+        'IDLE    SESSIONS',
+        '<1 min  1',
+        '',
+        'web2 /shop (live): 3 sessions, no timeout',
+        'IDLE           SESSIONS',
+        'unlimited min  3',
+      ),
+    );
+  });
+
+  it('the ROOT app: `/##007`; a target with no version: only its name', () => {
+    const { context } = fakeContext();
+    const root: SessionsReport = {
+      target: 'web1',
+      path: '/',
+      versions: [
+        {
+          version: '007',
+          role: 'live',
+          sessions: { defaultMaxInactiveMinutes: 0, buckets: [], total: 0 },
+        },
+      ],
+    };
+    expect(renderSessions([root], false, context)).toBe(
+      lines('web1', '', '/##007 (live): no sessions, timeout 0 min'),
+    );
+    expect(renderSessions([{ target: 'web2', path: '/shop', versions: [] }], false, context)).toBe('web2');
+    expect(renderSessions([{ target: 'web2', path: '/shop', versions: [] }], true, context)).toBe('');
+  });
+
+  it('paints the role in the heading when the output has colours', () => {
+    vi.stubEnv('NO_COLOR', '');
+    const { context } = fakeContext({}, true);
+    expect(renderSessions([sessionsWeb2()], true, context)).toContain(
+      `web2 /shop (${sgr(32, 39, 'live')}): 3 sessions, no timeout`,
+    );
+  });
+});

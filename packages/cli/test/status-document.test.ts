@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { statusDocument, renderStatus } from '../src/commands/status.js';
+import { fakeContext, sgr } from './helpers/fake-context.js';
+import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from './helpers/reports.js';
+
+const lines = (...rows: string[]) => rows.join('\n');
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('statusDocument', () => {
+  it('is one entry per app and target, versions without their path, live null when nothing runs', () => {
+    expect(statusDocument([statusWeb1(), statusWeb2(), statusEmpty()], targetErrors())).toEqual({
+      apps: [
+        {
+          target: 'web1',
+          path: '/',
+          live: '',
+          versions: [{ version: '', state: 'running', sessions: 4, role: 'live', name: 'ROOT' }],
+        },
+        {
+          target: 'web1',
+          path: '/shop',
+          live: '004',
+          versions: [
+            { version: '002', state: 'stopped', sessions: 0, role: 'stopped', name: 'shop##002' },
+            { version: '003', state: 'running', sessions: 2, role: 'draining', name: 'shop##003' },
+            { version: '004', state: 'running', sessions: 12, role: 'live', name: 'shop##004' },
+          ],
+        },
+        {
+          target: 'web2',
+          path: '/api',
+          live: '002',
+          versions: [
+            { version: '', state: 'running', sessions: 0, role: 'drained', name: 'api' },
+            { version: '002', state: 'running', sessions: 1, role: 'live', name: 'api##002' },
+          ],
+        },
+        {
+          target: 'web2',
+          path: '/shop',
+          live: null,
+          versions: [
+            {
+              version: '004',
+              state: 'stopped',
+              sessions: 0,
+              role: 'stopped',
+              name: '/opt/tomcat/webapps/shop##004.war',
+            },
+          ],
+        },
+      ],
+      errors: [
+        {
+          target: 'web2',
+          error: {
+            code: 'E_AUTH',
+            message:
+              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
+            hint: 'Check the user and password.',
+          },
+        },
+        {
+          target: 'web3',
+          error: {
+            code: 'E_CONNECT',
+            message:
+              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
+          },
+        },
+      ],
+    });
+  });
+
+  it('keeps `live: null` in the JSON text (not dropped as undefined)', () => {
+    const text = JSON.stringify(statusDocument([statusWeb2()], []));
+    expect(text).toContain('"path":"/shop","live":null,');
+  });
+
+  it('is empty lists when no target has an app and none failed', () => {
+    expect(statusDocument([statusEmpty('web1')], [])).toEqual({ apps: [], errors: [] });
+  });
+
+  it('has no apps when every target failed', () => {
+    expect(statusDocument([], [{ target: 'web4', error: tomcatFailError() }])).toEqual({
+      apps: [],
+      errors: [
+        {
+          target: 'web4',
+          error: {
+            code: 'E_TOMCAT_FAIL',
+            message: 'Tomcat refused undeploy: No context exists named [&#47;shop##003]',
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('renderStatus', () => {
+  it('one target: its name, then the table', () => {
+    const { context } = fakeContext();
+    expect(renderStatus([statusWeb1()], false, context, undefined)).toBe(
+      lines(
+        'web1',
+        'APP    VERSION        STATE    SESSIONS  ROLE',
+        '/      (unversioned)  running  4         live',
+        '/shop  002            stopped  0         stopped',
+        '/shop  003            running  2         draining',
+        '/shop  004            running  12        live',
+      ),
+    );
+  });
+
+  it('several targets: one table with a TARGET column, then a line for a target with no app', () => {
+    const { context } = fakeContext();
+    expect(renderStatus([statusWeb1(), statusWeb2(), statusEmpty()], true, context, undefined)).toBe(
+      lines(
+        'TARGET  APP    VERSION        STATE    SESSIONS  ROLE',
+        'web1    /      (unversioned)  running  4         live',
+        'web1    /shop  002            stopped  0         stopped',
+        'web1    /shop  003            running  2         draining',
+        'web1    /shop  004            running  12        live',
+        'web2    /api   (unversioned)  running  0         drained',
+        'web2    /api   002            running  1         live',
+        'web2    /shop  004            stopped  0         stopped',
+        '',
+        'web3: no application is deployed.',
+      ),
+    );
+  });
+
+  it('one target with no app: a sentence, naming the path when one was asked for', () => {
+    const { context } = fakeContext();
+    expect(renderStatus([statusEmpty('web1')], false, context, undefined)).toBe(
+      'No application is deployed on web1.',
+    );
+    expect(renderStatus([statusEmpty('web1')], false, context, '/shop')).toBe(
+      'No version of /shop is deployed on web1.',
+    );
+  });
+
+  it('several targets with no app: only their lines, no table', () => {
+    const { context } = fakeContext();
+    expect(renderStatus([statusEmpty('web1'), statusEmpty('web3')], true, context, '/shop')).toBe(
+      lines('web1: no version of /shop is deployed.', 'web3: no version of /shop is deployed.'),
+    );
+  });
+
+  it('several targets of which none answered: nothing (the errors are said elsewhere)', () => {
+    const { context } = fakeContext();
+    expect(renderStatus([], true, context, undefined)).toBe('');
+  });
+
+  it('paints the roles when the output has colours', () => {
+    vi.stubEnv('NO_COLOR', '');
+    const { context } = fakeContext({}, true);
+    const text = renderStatus([statusWeb1()], false, context, undefined);
+    expect(text).toContain(sgr(32, 39, 'live'));
+    expect(text).toContain(sgr(33, 39, 'draining'));
+    expect(text).toContain(sgr(31, 39, 'stopped'));
+    // Only the role is painted: the state `stopped` stays plain.
+    expect(text).toContain(`/shop  002            stopped  0         ${sgr(31, 39, 'stopped')}`);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { renderUndeploy, undeployDocument } from '../src/commands/undeploy.js';
+import { targetErrors, tomcatFailError, undeployResult } from './helpers/reports.js';
+
+describe('undeployDocument', () => {
+  it('is the path and version asked for, one entry per target that undeployed, and the errors', () => {
+    const results = [undeployResult('web1', true, 2), undeployResult('web4', false, 0)];
+    expect(undeployDocument('/shop', '003', results, targetErrors())).toEqual({
+      path: '/shop',
+      version: '003',
+      targets: [
+        { target: 'web1', wasLive: true, sessionsLost: 2 },
+        { target: 'web4', wasLive: false, sessionsLost: 0 },
+      ],
+      errors: [
+        {
+          target: 'web2',
+          error: {
+            code: 'E_AUTH',
+            message:
+              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
+            hint: 'Check the user and password.',
+          },
+        },
+        {
+          target: 'web3',
+          error: {
+            code: 'E_CONNECT',
+            message:
+              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
+          },
+        },
+      ],
+    });
+  });
+
+  it('an unversioned context: `version: ""`; no target undeployed it: `targets: []`', () => {
+    expect(undeployDocument('/', '', [], [{ target: 'web4', error: tomcatFailError() }])).toEqual({
+      path: '/',
+      version: '',
+      targets: [],
+      errors: [
+        {
+          target: 'web4',
+          error: {
+            code: 'E_TOMCAT_FAIL',
+            message: 'Tomcat refused undeploy: No context exists named [&#47;shop##003]',
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('renderUndeploy', () => {
+  it('a line per target: the live one with its sessions lost, another with or without sessions', () => {
+    expect(
+      renderUndeploy([
+        undeployResult('web1', true, 2),
+        undeployResult('web2', false, 1),
+        undeployResult('web3', false, 0),
+        undeployResult('web4', true, 0),
+      ]),
+    ).toBe(
+      [
+        'Undeployed /shop##003 from web1 (it was live; 2 sessions lost).',
+        'Undeployed /shop##003 from web2 (1 session lost).',
+        'Undeployed /shop##003 from web3.',
+        'Undeployed /shop##003 from web4 (it was live; 0 sessions lost).',
+      ].join('\n'),
+    );
+  });
+
+  it('names the context as Tomcat does: `/shop` unversioned, `/##003` for ROOT', () => {
+    expect(
+      renderUndeploy([
+        undeployResult('web1', false, 0, { version: '' }),
+        undeployResult('web2', false, 3, { path: '/' }),
+      ]),
+    ).toBe(['Undeployed /shop from web1.', 'Undeployed /##003 from web2 (3 sessions lost).'].join('\n'));
+  });
+
+  it('says nothing of the targets that failed: an empty text without results', () => {
+    expect(renderUndeploy([])).toBe('');
+  });
+});
