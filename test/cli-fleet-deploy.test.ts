@@ -26,7 +26,7 @@ import {
 } from './session-counts.js';
 
 // Three real Tomcats behind one config file: every command works on the set of its targets, and
-// a deploy is all or nothing (PRODUCT.md, safety rule 5).
+// a deploy is all or nothing (safety rule 5, docs/architecture.md#safety-rules).
 
 const NAMES = ['web1', 'web2', 'web3'] as const;
 type Name = (typeof NAMES)[number];

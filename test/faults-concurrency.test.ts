@@ -2,7 +2,7 @@
  * Faults: two deploys of the same app at the same moment, from two processes (two CI jobs, say).
  * The tool serialises operations on one app only within a process (safety rule 9), so here the
  * two race at Tomcat, which is what guards a name: one request per name at a time ("already
- * being serviced", TOMCAT-SOURCE.md section 2.1) and never over an existing one ("already exists").
+ * being serviced", docs/tomcat-manager.md#already-being-serviced) and never over an existing one ("already exists").
  *
  * - Both plan the same version. Promise: only one of them gets it and exits 0; the other exits 1
  *   with the reason (already exists / already being serviced / another deploy sorted above it),

@@ -9,7 +9,7 @@
  *   previous version serves all along, and a fresh deploy takes the freed version and goes live.
  * - Killed after the upload, while Tomcat starts the new version (a JSP loaded on start-up sleeps
  *   in jspInit). Promise: the deploy exits 4; the WAR on disk is complete, so the restart deploys
- *   and starts it like every WAR in appBase (TOMCAT-SOURCE.md section 6): it comes back live, and
+ *   and starts it like every WAR in appBase (docs/tomcat-manager.md#stop-and-restart): it comes back live, and
  *   the next `drain` removes the old version. Either way nothing is left stopped.
  * - Killed while `drain --grace 3s` waits out its grace period. Promise: the drain exits 4, names
  *   the lost connection and says it had undeployed nothing; after the restart (the JVM's

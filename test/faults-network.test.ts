@@ -2,7 +2,7 @@
  * Network faults between tomcat-pd and a real Tomcat, injected by a TCP proxy (harness/fault-proxy.ts)
  * where Tomcat cannot produce them on demand. Each fault, and the promise it proves:
  *
- * Reads (list, serverinfo, sessions) — PRODUCT.md safety rule 7:
+ * Reads (list, serverinfo, sessions) — safety rule 7 (docs/architecture.md#safety-rules):
  * - Connection refused for ~300 ms, then back: the read retries with back-off and succeeds.
  * - The first 2 connections reset before an answer: the read succeeds on the 3rd attempt.
  * - Resets that never stop: E_CONNECT after exactly retries + 1 attempts, within the time the

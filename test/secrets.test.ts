@@ -1,5 +1,5 @@
 /**
- * Secrets (PRODUCT.md safety rule 6): the password and the Authorization value (base64 of
+ * Secrets (safety rule 6, docs/architecture.md#safety-rules): the password and the Authorization value (base64 of
  * user:password) never appear in any output, on any error path, `--verbose` and `--json` included.
  * One real Tomcat (HTTP and HTTPS connectors), the fault proxy (harness/fault-proxy.ts) for the
  * network faults, and a tiny node:http server for a redirect. Each fault, and the promise it proves:

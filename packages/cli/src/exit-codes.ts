@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 // The light entry: mapping an exit code must not load the whole library on every start.
 import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core/errors';
 
-/** PRODUCT.md's exit codes: what scripts and CI pipelines branch on. */
+/** The exit codes of the README: what scripts and CI pipelines branch on. */
 export const ExitCode = {
   ok: 0,
   /** The operation failed: Tomcat refused, or a step failed. */

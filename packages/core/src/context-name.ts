@@ -1,6 +1,6 @@
 /**
  * Context paths, versions and the names Tomcat derives from them, following Tomcat's
- * `java/org/apache/catalina/util/ContextName.java` (CN; TOMCAT-SOURCE.md section 5). Pure functions.
+ * `java/org/apache/catalina/util/ContextName.java` (CN; docs/tomcat-manager.md#context-names). Pure functions.
  */
 import { usageError } from './errors.js';
 
@@ -17,7 +17,7 @@ const VERSION_MARKER = '##';
  *
  * An absolute docBase outside appBase (a descriptor deployment, the manager itself:
  * `/usr/share/tomcat10-admin/manager`) does not carry the context's name, so its version is
- * unknowable from `list` (TOMCAT-SOURCE.md section 3); such a docBase usually has no `##` → `''`.
+ * unknowable from `list` (docs/tomcat-manager.md#list); such a docBase usually has no `##` → `''`.
  */
 export function versionFromDocBase(docBase: string): string {
   // Ignore trailing separators (`/srv/app##3/`): the last non-empty segment names the directory.
@@ -36,7 +36,7 @@ interface PathRule {
   hint: string;
 }
 
-// Why each character is refused (TOMCAT-SOURCE.md section 5): `#` and `##` are re-read as `/` and
+// Why each character is refused (docs/tomcat-manager.md#safe-paths): `#` and `##` are re-read as `/` and
 // the version marker when HostConfig reads the WAR's file name back; `..`, `//`, `/./` and `\` are
 // refused by Tomcat 10.1.56+ (`RequestUtil.normalize`) but written as files by older ones; `?`, `%`,
 // `;` and whitespace change meaning inside a URL and in the Manager's own query string.

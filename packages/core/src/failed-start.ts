@@ -15,7 +15,7 @@ const isWar = (name: string): boolean => /\.war$/i.test(name);
  * so every version that ever ran, a roll-forward target stopped by `rollback --stop` included,
  * lists the directory. A stopped one listed with the WAR's name never got that far: a corrupt
  * WAR, or the half-written WAR of an upload cut off by a crash, which Tomcat keeps in appBase and
- * deploys again at every restart as a stopped context (TOMCAT-SOURCE.md sections 6 and 8). It can
+ * deploys again at every restart as a stopped context (docs/tomcat-manager.md#failed-before-unpacking). It can
  * never run, so it is debris, not something to roll forward to.
  *
  * A context in the middle of its start (another deploy, unpacking a large WAR) still has the

@@ -18,7 +18,7 @@ export type ManagerParams = Readonly<Record<string, string | undefined>>;
 /**
  * Builds the URL of one command. Pure: no I/O.
  *
- * Guards that hold for every request (PRODUCT.md, "On the wire"):
+ * Guards that hold for every request (docs/tomcat-manager.md#query-encoding, #sessions-and-expire):
  * - every value is percent-encoded (`+` would decode to a space, `#` would end the URL);
  * - `path` is never empty: Tomcat reads `path=` as ROOT, so an empty path would act on `/`;
  * - `sessions` never carries `idle`: the Manager runs `sessions` and `expire` through the same

@@ -1,5 +1,5 @@
 /**
- * Parser of the Manager's `list` answer (TOMCAT-SOURCE.md section 3, ManagerServlet.list). Pure functions.
+ * Parser of the Manager's `list` answer (docs/tomcat-manager.md#list, ManagerServlet.list). Pure functions.
  */
 import { versionFromDocBase } from './context-name.js';
 import { expectOk, protocolError } from './parse-response.js';

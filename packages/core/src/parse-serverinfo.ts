@@ -1,5 +1,5 @@
 /**
- * Parser of the Manager's `serverinfo` answer (TOMCAT-SOURCE.md section 2, ManagerServlet.serverinfo).
+ * Parser of the Manager's `serverinfo` answer (docs/tomcat-manager.md#serverinfo, ManagerServlet.serverinfo).
  * Pure functions.
  */
 import { expectOk, protocolError } from './parse-response.js';

@@ -1,11 +1,11 @@
 /**
- * Parser of the Manager's `sessions` / `expire` answer (TOMCAT-SOURCE.md section 4,
+ * Parser of the Manager's `sessions` / `expire` answer (docs/tomcat-manager.md#sessions-and-expire,
  * ManagerServlet.sessions). Both the bracketed format (8.5.15+) and the older bracket-less one.
  */
 import { expectOk, protocolError } from './parse-response.js';
 import type { SessionBucket, SessionInfo } from './types.js';
 
-// Each kind of line as `[bracketed, bracket-less]` (LocalStrings, TOMCAT-SOURCE.md 2.3):
+// Each kind of line as `[bracketed, bracket-less]` (LocalStrings; docs/tomcat-manager.md#brackets):
 // `Default maximum session inactive interval is [{0}] minutes` / `... interval {0} minutes`
 const HEADER = [
   /^Default maximum session inactive interval is \[(-?\d+)\] minutes$/,

@@ -1,7 +1,7 @@
 /**
  * Tomcat's order of versions. Tomcat keeps the versions of one context path sorted with Java
  * `String.compareTo` (the Mapper's `insertMap`/`find`, HostConfig's `TreeSet<String>`) and sends
- * new visitors to the greatest running one (TOMCAT-SOURCE.md section 5). Every decision about
+ * new visitors to the greatest running one (docs/tomcat-manager.md#version-order). Every decision about
  * which version is or will be live must use exactly that order, so it lives here, once.
  */
 

@@ -8,7 +8,7 @@ const fixture = (name: string): string =>
 
 describe('versionFromDocBase', () => {
   it.each([
-    // TOMCAT-SOURCE.md section 5
+    // docs/tomcat-manager.md#context-names
     ['a#b##7.war', '7'],
     ['app##x#y.war', 'x#y'],
     ['app##1##2', '1##2'],

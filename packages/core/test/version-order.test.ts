@@ -26,7 +26,7 @@ describe('compareVersions', () => {
     expect(compareVersions('1000', '999')).toBeLessThan(0);
     expect(compareVersions('009', '010')).toBeLessThan(0);
     expect(compareVersions('007', '007')).toBe(0);
-    // The observed order of TOMCAT-SOURCE.md section 5.
+    // The observed order (docs/tomcat-manager.md#version-order).
     expect(sortVersions(['9', 'x#y', '10', '1.2.3-rc.1', 'a b', '11'])).toEqual([
       '1.2.3-rc.1',
       '10',

@@ -2,7 +2,7 @@
  * fast-check generators of text that looks like a Manager text API answer: fragments of Tomcat's
  * lines (`OK - `, `:running:`, `&#47;`, `Inactive for [`, ...) mixed with arbitrary code points, and
  * answers of each command's shape whose fields are mostly right and sometimes broken or cut.
- * Formats: TOMCAT.md "Commands"; TOMCAT-SOURCE.md sections 2 to 4.
+ * Formats: docs/tomcat-manager.md#answers and #commands.
  */
 import fc from 'fast-check';
 
