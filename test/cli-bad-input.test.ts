@@ -227,13 +227,14 @@ describe('bad input: exit 2, a message that says what is wrong, nothing sent', (
     expect(after.apps.map((app) => app.path)).not.toContain('/bad');
   });
 
-  it('says how to give a password when there is none, with the usage', async () => {
+  // A missing password is no mistake on the command line: the usage line would bury the hint.
+  it('says how to give a password when there is none, without the usage', async () => {
     const result = await runCli(['status', '--url', CLOSED_URL, '--user', 'deployer']);
     expectExit(result, 2);
     expect(result.stderr).toContain('No password');
     expect(result.stderr).toContain('TOMCAT_PD_PASSWORD');
     expect(result.stderr).toContain('--password-stdin');
-    expect(result.stderr).toContain('Usage: tomcat-pd status');
+    expect(result.stderr).not.toContain('Usage:');
   });
 
   it('says how to give a user when there is none', async () => {
@@ -275,12 +276,31 @@ describe('usage errors print the usage', () => {
     expect(result.stdout).toBe('');
   });
 
-  it("a usage error found by the tool (not by the parser) prints the command's usage", async () => {
+  it("a command-line mistake found by the tool (not by the parser) prints the command's usage", async () => {
     const result = await runCli(['deploy', files.good, '--url', CLOSED_URL, '--user', 'u'], {
       env: { TOMCAT_PD_PASSWORD: 'pw' },
     });
     expectExit(result, 2);
     expect(result.stderr).toContain('Usage: tomcat-pd deploy [options] <war>');
+    const value = await runCli(['drain', '--keep', 'x', '--url', CLOSED_URL, '--user', 'u'], {
+      env: { TOMCAT_PD_PASSWORD: 'pw' },
+    });
+    expectExit(value, 2);
+    expect(value.stderr).toContain('Usage: tomcat-pd drain [options]');
+  });
+
+  // Bad input that has nothing to do with the command line: the message and its hint stand alone.
+  it.each([
+    ['a corrupt WAR', (f: Files) => ['deploy', f.corrupt, '--path', '/bad'], /not a zip/],
+    ['a broken config file', (f: Files) => ['status', '--config', f.brokenConfig], /not valid JSON/],
+  ])('%s prints no usage line', async (_name, args, says) => {
+    const result = await runCli(['--url', CLOSED_URL, '--user', 'u', ...args(files)], {
+      env: { TOMCAT_PD_PASSWORD: 'pw' },
+      cwd: fixture.warDir,
+    });
+    expectExit(result, 2);
+    expect(result.stderr).toMatch(says);
+    expect(result.stderr).not.toContain('Usage:');
   });
 });
 

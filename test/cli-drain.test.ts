@@ -227,7 +227,7 @@ describe('drain through the built CLI', () => {
     await expectSessionsKept([onLive]);
   });
 
-  it('--wait gives up after --timeout with exit 1 while a session holds an old version', async () => {
+  it('--wait gives up after --wait-timeout (or the old --timeout) with exit 1 while a session holds an old version', async () => {
     await deployAll('/wait', ['w1']);
     const holder = new Visitor(fixture.tomcat.baseUrl);
     const opened = await holder.get('/wait/');
@@ -235,8 +235,12 @@ describe('drain through the built CLI', () => {
     const onLive = await openSession(fixture.tomcat.baseUrl, '/wait', '002');
     const counted = await sessionsByVersion(fixture.client, '/wait');
     expect(counted).toEqual({ '001': 1, '002': 1 });
+    // The old spelling still works, with a warning.
     const result = await cli(['drain', '--path', '/wait', '--wait', '--timeout', '1s', '--grace', '0']);
     expectExit(result, 1);
+    expect(result.stderr).toMatch(
+      /warning: drain --timeout as the wait time-out is deprecated: use --wait-timeout/,
+    );
     expect(result.stderr).toMatch(/Gave up waiting after 1s/);
     expect(result.stderr).toMatch(/\/wait##001/);
     // The report of what was done is the result on stdout; the error says what is left.
@@ -248,12 +252,13 @@ describe('drain through the built CLI', () => {
       '--path',
       '/wait',
       '--wait',
-      '--timeout',
+      '--wait-timeout',
       '1s',
       '--grace',
       '0',
       '--json',
     ]);
+    expect(json.stderr).not.toMatch(/deprecated/);
     const document = jsonOf<{ complete: boolean; waitedMs: number; errors: unknown[]; apps: unknown[] }>(
       json,
       1,

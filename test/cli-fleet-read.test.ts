@@ -272,7 +272,7 @@ describe('sessions and drain on several targets', () => {
       '--grace',
       '0',
       '--wait',
-      '--timeout',
+      '--wait-timeout',
       '1s',
       '--json',
       '--target',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
-import { usageError } from '@tomcat-pd/core';
+import { UsageError } from '@tomcat-pd/core';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
 export interface TargetConfig {
@@ -42,7 +42,7 @@ export async function loadConfigFile(
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (explicit === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw usageError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+    throw new UsageError(`Cannot read the config file ${file}: ${(error as Error).message}`);
   }
   return validateConfig(await parseJson(text, file), file);
 }
@@ -55,7 +55,7 @@ async function parseJson(text: string, file: string): Promise<unknown> {
   const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false });
   const [first] = errors;
   if (first !== undefined) {
-    throw usageError(
+    throw new UsageError(
       `The config file ${file} is not valid JSON at ${lineAndColumn(text, first.offset)}: ` +
         `${inWords(printParseErrorCode(first.error))}.`,
     );
@@ -99,7 +99,7 @@ const TARGET_KEYS = new Set([
 const DEFAULT_KEYS = new Set(['path', 'width']);
 
 function validateConfig(value: unknown, file: string): ConfigFile {
-  const fail = (problem: string) => usageError(`The config file ${file}: ${problem}`);
+  const fail = (problem: string) => new UsageError(`The config file ${file}: ${problem}`);
   if (!isObject(value)) throw fail('it must be a JSON object.');
   checkKeys(value, TOP_KEYS, '', fail);
   const targets = value.targets ?? [];

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { usageError, type ManagerTarget } from '@tomcat-pd/core';
+import { UsageError, type ManagerTarget } from '@tomcat-pd/core';
 import type { ConfigFile, TargetConfig } from './config-file.js';
 
 /** The global connection options, after commander merged flags and their environment variables. */
@@ -35,7 +35,7 @@ export async function resolveTargets(
   const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
   const url = options.target !== undefined && options.urlFromEnv ? undefined : options.url;
   if (url !== undefined) {
-    if (options.target !== undefined) throw usageError('Give either --url or --target, not both.');
+    if (options.target !== undefined) throw new UsageError('Give either --url or --target, not both.');
     return [
       {
         name: url,
@@ -47,10 +47,9 @@ export async function resolveTargets(
     ];
   }
   if (config === undefined || config.targets.length === 0) {
-    throw usageError(
-      'No Tomcat to talk to.',
-      'Give --url (or TOMCAT_PD_URL), or a config file (tomcat-pd.json or --config FILE) with targets.',
-    );
+    throw new UsageError('No Tomcat to talk to.', {
+      hint: 'Give --url (or TOMCAT_PD_URL), or a config file (tomcat-pd.json or --config FILE) with targets.',
+    });
   }
   return Promise.all(
     selectTargets(config, options.target).map(async (target) => ({
@@ -72,9 +71,9 @@ function selectTargets(config: ConfigFile, wanted: string | undefined): ConfigFi
   const known = config.targets.map((target) => target.name);
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw usageError(
+    throw new UsageError(
       `Unknown target ${unknown.map((name) => `"${name}"`).join(', ') || '""'} in --target.`,
-      `Targets in ${config.source}: ${known.join(', ')}.`,
+      { hint: `Targets in ${config.source}: ${known.join(', ')}.` },
     );
   }
   return config.targets.filter((target) => names.includes(target.name));
@@ -87,7 +86,7 @@ async function configPassword(
   if (target.passwordEnv !== undefined) {
     const value = env[target.passwordEnv];
     if (value === undefined || value === '') {
-      throw usageError(
+      throw new UsageError(
         `The password of target "${target.name}" is to come from $${target.passwordEnv}, which is not set.`,
       );
     }
@@ -97,7 +96,7 @@ async function configPassword(
     try {
       return firstLine(await readFile(target.passwordFile, 'utf8'));
     } catch (error) {
-      throw usageError(
+      throw new UsageError(
         `Cannot read the password file of target "${target.name}": ${(error as Error).message}`,
       );
     }
@@ -118,20 +117,18 @@ function tlsFiles(options: ConnectionOptions, target: Partial<TargetConfig>): Re
 
 function requireUser(user: string | undefined, where: string): string {
   if (user === undefined || user === '') {
-    throw usageError(
-      `No user for ${where}.`,
-      'Give --user (or TOMCAT_PD_USER), or "user" in the config target.',
-    );
+    throw new UsageError(`No user for ${where}.`, {
+      hint: 'Give --user (or TOMCAT_PD_USER), or "user" in the config target.',
+    });
   }
   return user;
 }
 
 function requirePassword(password: string | undefined, where: string): string {
   if (password === undefined || password === '') {
-    throw usageError(
-      `No password for ${where}.`,
-      'Set TOMCAT_PD_PASSWORD, pipe it with --password-stdin, or give the config target a passwordEnv or passwordFile.',
-    );
+    throw new UsageError(`No password for ${where}.`, {
+      hint: 'Set TOMCAT_PD_PASSWORD, pipe it with --password-stdin, or give the config target a passwordEnv or passwordFile.',
+    });
   }
   return password;
 }

@@ -1,53 +1,61 @@
-import { DEFAULT_PARALLEL, createManagerClient, usageError, type ManagerClient } from '@tomcat-pd/core';
-import { loadConfigFile, type ConfigFile } from './config-file.js';
+import { createManagerClient, UsageError, type ManagerClient, type TransportOptions } from '@tomcat-pd/core';
+import type { ConfigFile } from './config-file.js';
 import { resolveTargets, type ResolvedTarget } from './connection.js';
 import { connectionWarnings, loadTls } from './tls-setup.js';
 import { parseDuration, parseWholeNumber } from './durations.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Output } from './output.js';
 
-/** What a command needs besides its own options: output, the config defaults, a client, a signal. */
+/** What a command needs besides its own input: output, a client per target, a signal. */
 export interface CliContext {
   output: Output;
-  defaults: ConfigFile['defaults'];
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
   /** Every selected target's Manager (`--target`, default all of the config file's). */
   clients(): Promise<ManagerClient[]>;
-  /** How many targets are worked on at once (`--parallel`, default 4). */
-  parallel: number;
-  /** The app's path: `--path`, else the config file's default; a usage error without either. */
-  requirePath(path: string | undefined): string;
+  /** How many targets are worked on at once (`--parallel`); the core's default when not given. */
+  parallel: number | undefined;
 }
 
-export async function createContext(
+/** The global options that are values to check: part of the command line. */
+export interface GlobalValues {
+  transport: Pick<TransportOptions, 'timeoutMs' | 'retries'>;
+  parallel: number | undefined;
+}
+
+/** Checks `--timeout`, `--retries` and `--parallel`; a usage error names the flag. */
+export function parseGlobalValues(options: GlobalOptions): GlobalValues {
+  const number = (text: string | undefined, flag: string, min = 0) =>
+    text === undefined ? undefined : parseWholeNumber(text, flag, min);
+  return {
+    transport: {
+      timeoutMs: options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout'),
+      retries: number(options.retries, '--retries'),
+    },
+    parallel: number(options.parallel, '--parallel', 1),
+  };
+}
+
+export function createContext(
   options: GlobalOptions,
+  values: GlobalValues,
+  config: ConfigFile | undefined,
   output: Output,
   signal: AbortSignal,
-): Promise<CliContext> {
-  const config = await loadConfigFile(options.config);
-  const transport = {
-    ...(options.timeout === undefined ? {} : { timeoutMs: parseDuration(options.timeout, '--timeout') }),
-    ...(options.retries === undefined ? {} : { retries: parseWholeNumber(options.retries, '--retries') }),
-    logger: output.logger,
-  };
+): CliContext {
   const insecure = options.insecure ?? false;
   const connect = async (target: ResolvedTarget) => {
     for (const warning of connectionWarnings(target.url, insecure, target.tlsFiles)) output.warn(warning);
-    return createManagerClient(target, { ...transport, tls: await loadTls(target, insecure) });
+    return createManagerClient(target, {
+      ...values.transport,
+      logger: output.logger,
+      tls: await loadTls(target, insecure),
+    });
   };
   return {
     output,
-    defaults: config?.defaults ?? {},
     signal,
-    requirePath(path) {
-      const chosen = path ?? config?.defaults.path;
-      if (chosen === undefined)
-        throw usageError('--path is required (or set defaults.path in tomcat-pd.json).');
-      return chosen;
-    },
-    parallel:
-      options.parallel === undefined ? DEFAULT_PARALLEL : parseWholeNumber(options.parallel, '--parallel', 1),
+    parallel: values.parallel,
     async clients() {
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },
@@ -56,7 +64,7 @@ export async function createContext(
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY)
-    throw usageError('--password-stdin reads the password from a pipe, not a terminal.');
+    throw new UsageError('--password-stdin reads the password from a pipe, not a terminal.');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');

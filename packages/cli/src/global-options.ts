@@ -54,22 +54,13 @@ const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--no-color', description: 'no colours (also with NO_COLOR)' },
 ];
 
-/** Per command, the global options it carries as copies (not the ones it defines itself). */
-const globalCopies = new WeakMap<Command, Set<string>>();
-
 /**
  * Adds the global options to the program (with their environment variables) or to a command
  * (without: the environment is read once, at the program, so that a flag always beats it).
- * Options the command defines itself are skipped: drain's own --timeout is its wait time-out.
  */
 export function addGlobalOptions(command: Command, { withEnv }: { withEnv: boolean }): Command {
-  const own = new Set(command.options.map((option) => option.long));
-  const copies = new Set<string>();
-  globalCopies.set(command, copies);
   for (const spec of GLOBAL_OPTIONS) {
     const option = new Option(spec.flags, spec.description);
-    if (own.has(option.long)) continue;
-    copies.add(option.attributeName());
     if (withEnv && spec.env) option.env(spec.env);
     // Shown once, in the program's help, not in every command's.
     if (!withEnv) option.hideHelp();
@@ -78,6 +69,8 @@ export function addGlobalOptions(command: Command, { withEnv }: { withEnv: boole
   return command;
 }
 
+const GLOBAL_KEYS = GLOBAL_OPTIONS.map((spec) => new Option(spec.flags).attributeName());
+
 /**
  * The global options as given: a flag after the command name, else the program's value (a flag
  * before the name, or its environment variable).
@@ -85,21 +78,12 @@ export function addGlobalOptions(command: Command, { withEnv }: { withEnv: boole
 export function globalOptions(command: Command): GlobalOptions {
   let root = command;
   while (root.parent) root = root.parent;
+  const afterName = (key: string) => command !== root && command.getOptionValueSource(key) === 'cli';
   const merged: Record<string, unknown> = {};
-  for (const key of root.options.map((option) => option.attributeName())) {
-    // A command's own option of the same name (drain's --timeout) is not the global one.
-    merged[key] = fromCommandFlag(command, key) ? command.getOptionValue(key) : root.getOptionValue(key);
+  for (const key of GLOBAL_KEYS) {
+    merged[key] = afterName(key) ? command.getOptionValue(key) : root.getOptionValue(key);
   }
   const urlFromEnv =
-    merged.url !== undefined &&
-    root.getOptionValueSource('url') === 'env' &&
-    !fromCommandFlag(command, 'url');
+    merged.url !== undefined && root.getOptionValueSource('url') === 'env' && !afterName('url');
   return { ...(merged as unknown as GlobalOptions), urlFromEnv };
-}
-
-/** Whether a global option was typed after the command's name (as the command's copy of it). */
-function fromCommandFlag(command: Command, key: string): boolean {
-  // A command's own option of the same name (drain's --timeout) is not the global one.
-  const isCopy = globalCopies.get(command)?.has(key) ?? false;
-  return command.parent !== null && isCopy && command.getOptionValueSource(key) === 'cli';
 }

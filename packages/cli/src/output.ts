@@ -1,11 +1,12 @@
 import pc from 'picocolors';
 import {
   FleetOperationError,
-  asTomcatPdError,
-  isTomcatPdError,
+  InternalError,
   redactSecrets,
+  toTomcatPdError,
   type Logger,
 } from '@tomcat-pd/core';
+import { cliWords } from './hint-words.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -75,23 +76,25 @@ export class Output {
     this.stderr.write(`${this.stderrColors.yellow('warning:')} ${redactSecrets(text)}\n`);
   }
 
-  /** An error: JSON on stdout with `--json` (the one document), and always a line on stderr. */
+  /**
+   * An error: JSON on stdout with `--json` (the one document), and always a line on stderr, its
+   * hint in the CLI's words. An unexpected exception is an InternalError that says it is a bug;
+   * with `--verbose` its stack follows, for the report.
+   */
   error(error: unknown, usage?: string): void {
-    // An unexpected error keeps its own name (TypeError, ...) beside the generic code.
-    const details = {
-      ...asTomcatPdError(error).toJSON(),
-      ...(error instanceof Error && !isTomcatPdError(error) ? { name: error.name } : {}),
-    };
+    const typed = toTomcatPdError(error);
     // One line: it must not break the JSON-lines stream of a periodic drain. And only one document:
     // after a (partial) result, such as a fleet report with a failed target, stdout is complete.
-    if (this.json && !this.#resultWritten)
-      this.stdout.write(`${redactSecrets(JSON.stringify({ error: details }))}\n`);
-    const message = error instanceof Error ? error.message : String(error);
-    const lines = [`${this.stderrColors.red('error:')} ${message}`];
-    if (isTomcatPdError(error) && error.hint) lines.push(`${this.stderrColors.dim('hint:')} ${error.hint}`);
-    for (const target of error instanceof FleetOperationError ? error.targets : []) {
+    if (this.json && !this.#resultWritten) {
+      this.stdout.write(`${redactSecrets(JSON.stringify({ error: typed.describe(cliWords) }))}\n`);
+    }
+    const lines = [`${this.stderrColors.red('error:')} ${typed.message}`];
+    const hint = typed.hintIn(cliWords);
+    if (hint) lines.push(`${this.stderrColors.dim('hint:')} ${hint}`);
+    for (const target of typed instanceof FleetOperationError ? typed.targets : []) {
       lines.push(`  ${target.target}: ${target.outcome}${target.error ? ` (${target.error.message})` : ''}`);
     }
+    if (this.verbose && typed instanceof InternalError && typed.stack !== undefined) lines.push(typed.stack);
     if (usage) lines.push(usage);
     this.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
   }

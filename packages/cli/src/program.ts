@@ -1,22 +1,20 @@
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
-import type { CliContext } from './context.js';
+import { Command, Option } from 'commander';
+import type { CommandModule } from './command-line.js';
 import { addGlobalOptions } from './global-options.js';
+import { adoptLegacyWaitTimeout } from './legacy-options.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-type Action = (context: CliContext, args: unknown[], options: Record<string, unknown>) => Promise<void>;
-
 /**
- * A command's action. The runner (and with it the core library) and the
- * command's module are imported only when a command runs, so `--help` and `--version` start fast.
+ * A command's action. The runner (and with it the core library) and the command's module are
+ * imported only when a command runs, so `--help` and `--version` start fast. commander calls an
+ * action with the positional arguments, then the options, then the command.
  */
-function lazy(load: () => Promise<{ run: Action }>, signal: AbortSignal) {
+function lazy<O, I>(load: () => Promise<CommandModule<O, I>>, signal: AbortSignal) {
   return async (...args: unknown[]) => {
-    const { runCommand } = await import('./run-command.js');
-    await runCommand(args.at(-1) as Command, signal, async (context, command) =>
-      (await load()).run(context, args.slice(0, -2), command.opts()),
-    );
+    const [{ runCommand }, module] = await Promise.all([import('./run-command.js'), load()]);
+    await runCommand(args.at(-1) as Command, args.slice(0, -2), signal, module);
   };
 }
 
@@ -100,15 +98,23 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--keep <n>', 'spare the N newest older running versions, for rollback (default 0)')
     .option('--expire-idle <minutes>', 'first expire sessions idle for at least this many minutes')
     .option('--grace <duration>', 'how long a version must stay drained before it goes (default 10s)')
-    .option('--dry-run', 'show the plan and the reason for each version; change nothing')
-    .option('--wait', 'keep draining until no old version is left')
-    .option('--timeout <duration>', 'with --wait: give up after this long (default 30m)')
+    // One mode at a time: a plan, one drain (the default), a drain until done, or a loop.
+    .addOption(
+      new Option('--dry-run', 'show the plan and the reason for each version; change nothing').conflicts([
+        'wait',
+        'every',
+      ]),
+    )
+    .addOption(new Option('--wait', 'keep draining until no old version is left').conflicts('every'))
+    .option('--wait-timeout <duration>', 'with --wait: give up after this long (default 30m)')
     .option('--every <duration>', 'keep running, draining on this interval, until SIGINT/SIGTERM')
+    .hook('preAction', adoptLegacyWaitTimeout)
     .addHelpText(
       'after',
       examples(
         'tomcat-pd drain --dry-run',
         'tomcat-pd drain --path /shop --keep 1',
+        'tomcat-pd drain --wait --wait-timeout 1h',
         'tomcat-pd drain --every 5m --json',
       ),
     )

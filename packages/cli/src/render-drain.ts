@@ -1,10 +1,12 @@
 import {
+  errorData,
   pendingVersions,
   type DrainCycle,
   type DrainOutcome,
   type DrainReport,
   type DrainVersionReport,
 } from '@tomcat-pd/core';
+import { cliWords } from './hint-words.js';
 import type { Output } from './output.js';
 import { paintRole, showVersion } from './render-role.js';
 import { renderTable } from './table.js';
@@ -45,14 +47,11 @@ export function drainDocument(reports: DrainReport[], dryRun: boolean) {
  * One JSON line of `drain --every`: the target, the cycle, and its report in the same shape as
  * a one-shot drain's document (without `errors`: a failed cycle has `error` instead).
  */
-export function cycleDocument(target: string, cycle: DrainCycle) {
-  return {
-    target,
-    cycle: cycle.cycle,
-    startedAt: cycle.startedAt,
-    ...(cycle.report === undefined ? {} : { report: drainDocument([cycle.report], cycle.report.dryRun) }),
-    ...(cycle.error === undefined ? {} : { error: cycle.error }),
-  };
+export function cycleDocument(cycle: DrainCycle) {
+  const { target, startedAt } = cycle;
+  return cycle.report === undefined
+    ? { target, cycle: cycle.cycle, startedAt, error: errorData(cycle.error, cliWords) }
+    : { target, cycle: cycle.cycle, startedAt, report: drainDocument([cycle.report], cycle.report.dryRun) };
 }
 
 /**
@@ -126,11 +125,11 @@ export function summarizeDrain(reports: DrainReport[]): string {
 }
 
 /** `12:00:05 web1: undeployed /shop##001; 2 kept; 1 waiting (grace)`: one cycle of a loop. */
-export function summarizeCycle(cycle: DrainCycle, target: string): string {
+export function summarizeCycle(cycle: DrainCycle): string {
+  const { target } = cycle;
   const time = new Date(cycle.startedAt).toTimeString().slice(0, 8);
   if (cycle.report === undefined) {
-    const { code, message } = cycle.error ?? { code: 'E_UNEXPECTED', message: 'unknown error' };
-    return `${time} ${target}: cycle ${cycle.cycle} failed (${code}): ${message}`;
+    return `${time} ${target}: cycle ${cycle.cycle} failed (${cycle.error.code}): ${cycle.error.message}`;
   }
   const labelled = cycle.report.apps.flatMap((app) =>
     app.versions.map((v) => ({ ...v, name: `${app.path}##${v.version}` })),

@@ -1,15 +1,20 @@
-import { ErrorCode, isTomcatPdError } from '@tomcat-pd/core';
 import type { Command } from 'commander';
-import { createContext, type CliContext } from './context.js';
+import { loadConfigFile } from './config-file.js';
+import { CommandLineError, fromCommandLine, type CommandModule } from './command-line.js';
+import { createContext, parseGlobalValues } from './context.js';
 import { ReportedError } from './exit-codes.js';
 import { globalOptions } from './global-options.js';
 import { Output } from './output.js';
 
-/** Runs one command: builds its output and context, and reports its error in the right format. */
-export async function runCommand(
+/**
+ * Runs one command: checks its command line (a mistake there prints the usage line), reads the
+ * config file, then runs it with its output and context, and reports its error in the right format.
+ */
+export async function runCommand<O, I>(
   command: Command,
+  args: readonly unknown[],
   signal: AbortSignal,
-  work: (context: CliContext, command: Command) => Promise<void>,
+  module: CommandModule<O, I>,
 ): Promise<void> {
   const options = globalOptions(command);
   const output = new Output({
@@ -19,10 +24,16 @@ export async function runCommand(
     color: options.color,
   });
   try {
-    await work(await createContext(options, output, signal), command);
+    const values = fromCommandLine(() => parseGlobalValues(options));
+    const config = await loadConfigFile(options.config);
+    const input = fromCommandLine(() =>
+      module.parse({ args, options: command.opts() as O, defaults: config?.defaults ?? {} }),
+    );
+    await module.run(createContext(options, values, config, output, signal), input);
   } catch (error) {
-    const isUsage = isTomcatPdError(error) && error.code === ErrorCode.usage;
-    output.error(error, isUsage ? `Usage: tomcat-pd ${command.name()} ${command.usage()}` : undefined);
+    const usage =
+      error instanceof CommandLineError ? `Usage: tomcat-pd ${command.name()} ${command.usage()}` : undefined;
+    output.error(error, usage);
     throw new ReportedError(error);
   }
 }

@@ -1,10 +1,17 @@
-import { ErrorCode, type TargetOutcome, type TomcatPdError } from '@tomcat-pd/core';
+import {
+  ErrorCode,
+  errorData,
+  type ErrorData,
+  type TargetOutcome,
+  type TomcatPdError,
+} from '@tomcat-pd/core';
 import type { CliContext } from './context.js';
+import { cliWords } from './hint-words.js';
 
 /** A target that could not do its part, as it appears in a JSON document's `errors`. */
 export interface TargetErrorDocument {
   target: string;
-  error: { code: string; message: string; hint?: string };
+  error: ErrorData;
 }
 
 /** A target that failed, with its error. */
@@ -45,14 +52,7 @@ export function reportOutcomes<T>(
 
 /** The `errors` of a JSON document: one entry per target that failed. */
 export function errorsDocument(errors: TargetError[]): TargetErrorDocument[] {
-  return errors.map(({ target, error }) => ({
-    target,
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.hint === undefined ? {} : { hint: error.hint }),
-    },
-  }));
+  return errors.map(({ target, error }) => ({ target, error: errorData(error, cliWords) }));
 }
 
 /**

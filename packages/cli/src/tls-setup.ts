@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
-import { usageError, type TlsOptions } from '@tomcat-pd/core';
+import { UsageError, type TlsOptions } from '@tomcat-pd/core';
 import type { ResolvedTarget } from './connection.js';
 
 /** Reads a target's TLS files into the options of its client. */
@@ -10,14 +10,16 @@ export async function loadTls(target: ResolvedTarget, insecure: boolean): Promis
     try {
       return await readFile(file);
     } catch (error) {
-      throw usageError(
+      throw new UsageError(
         `Cannot read the ${what} ${file} for target ${target.name}: ${(error as Error).message}`,
       );
     }
   };
   const { caFile, certFile, keyFile } = target.tlsFiles;
   if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw usageError(`Target ${target.name}: a client certificate needs both --cert-file and --key-file.`);
+    throw new UsageError(
+      `Target ${target.name}: a client certificate needs both --cert-file and --key-file.`,
+    );
   }
   const [ca, cert, key] = await Promise.all([
     read(caFile, 'CA file'),
@@ -27,7 +29,7 @@ export async function loadTls(target: ResolvedTarget, insecure: boolean): Promis
   // Node ignores a CA that is not PEM, and reports a bad key only at the handshake, as if the
   // server had refused: check here, so that a wrong file is named before anything is sent.
   if (ca !== undefined && !ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
-    throw usageError(
+    throw new UsageError(
       `The CA file ${caFile} for target ${target.name} is not a PEM certificate (-----BEGIN CERTIFICATE-----).`,
     );
   }
@@ -44,9 +46,9 @@ function checkClientPair(cert: Buffer, key: Buffer, certFile: string, keyFile: s
   try {
     createSecureContext({ cert, key });
   } catch (error) {
-    throw usageError(
+    throw new UsageError(
       `The client certificate ${certFile} and key ${keyFile} cannot be used: ${(error as Error).message}`,
-      'The key must be unencrypted PEM and belong to the certificate.',
+      { hint: 'The key must be unencrypted PEM and belong to the certificate.' },
     );
   }
 }

@@ -1,19 +1,12 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import {
-  ErrorCode,
-  TomcatFailError,
-  TomcatPdError,
-  UnsafeOperationError,
-  usageError,
-  type ErrorCodeValue,
-} from '@tomcat-pd/core';
+import { ErrorCode, TomcatFailError, TomcatPdError, UnsafeOperationError, UsageError } from '@tomcat-pd/core';
 import { ExitCode, exitCodeFor } from '../src/exit-codes.js';
 import { buildProgram } from '../src/program.js';
 
-// PRODUCT.md: 0 ok, 1 failed, 2 bad usage or input, 3 refused by a safety rule, 4 cannot connect
-// or authenticate. Scripts branch on these, so every core code is pinned here.
-const EXPECTED: Record<ErrorCodeValue, number> = {
+// The README's exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 refused by a safety rule, 4
+// cannot connect or authenticate. Scripts branch on these, so every core code is pinned here.
+const EXPECTED: Record<ErrorCode, number> = {
   E_AUTH: 4,
   E_FORBIDDEN: 4,
   E_NOT_MANAGER: 4,
@@ -27,6 +20,8 @@ const EXPECTED: Record<ErrorCodeValue, number> = {
   E_UNSAFE: 3,
   E_OPERATION: 1,
   E_ABORTED: 1,
+  // A bug: the operation failed (the message says it is a bug and asks for a report).
+  E_INTERNAL: 1,
 };
 
 describe('exitCodeFor', () => {
@@ -35,11 +30,11 @@ describe('exitCodeFor', () => {
   });
 
   it.each(Object.entries(EXPECTED))('%s → %i', (code, exit) => {
-    expect(exitCodeFor(new TomcatPdError(code as ErrorCodeValue, 'x'))).toBe(exit);
+    expect(exitCodeFor(new TomcatPdError(code as ErrorCode, 'x'))).toBe(exit);
   });
 
   it('maps the subclasses by their code', () => {
-    expect(exitCodeFor(usageError('bad'))).toBe(ExitCode.usage);
+    expect(exitCodeFor(new UsageError('bad'))).toBe(ExitCode.usage);
     expect(exitCodeFor(new UnsafeOperationError('ordering-invariant', 'no'))).toBe(ExitCode.unsafe);
     expect(exitCodeFor(new TomcatFailError('deploy', 'FAIL - x', 'other'))).toBe(ExitCode.failed);
   });
@@ -78,6 +73,9 @@ describe('exitCodeFor', () => {
       [['status', '--nosuchoption'], 2],
       [['deploy'], 2],
       [['undeploy', '--path', '/a'], 2],
+      [['drain', '--every', '1m', '--dry-run'], 2],
+      [['drain', '--wait', '--every', '1m'], 2],
+      [['drain', '--wait', '--dry-run'], 2],
     ])('%j → %i', async (argv, exit) => {
       const error = await thrownBy(argv);
       expect(error).toBeInstanceOf(CommanderError);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addGlobalOptions, globalOptions, type GlobalOptions } from '../src/global-options.js';
+import { adoptLegacyWaitTimeout } from '../src/legacy-options.js';
 
 /**
  * A program shaped like the real one (positional options, globals on the program with their
@@ -14,8 +15,13 @@ function parse(argv: string[]): GlobalOptions {
     seen = globalOptions(command);
   };
   program.command('status').option('--path <path>').action(record);
-  // drain defines its own --timeout (the --wait time-out); the global one must not replace it.
-  program.command('drain').option('--timeout <duration>').option('--wait').action(record);
+  // drain's wait time-out is --wait-timeout; `drain --wait --timeout D` still means it (deprecated).
+  program
+    .command('drain')
+    .option('--wait')
+    .option('--wait-timeout <duration>')
+    .hook('preAction', adoptLegacyWaitTimeout)
+    .action(record);
   addGlobalOptions(program, { withEnv: true });
   for (const command of program.commands) addGlobalOptions(command, { withEnv: false });
   program.parse(['node', 'tomcat-pd', ...argv]);
@@ -95,11 +101,17 @@ describe('global options', () => {
     expect(options.color).toBe(true);
   });
 
-  // `drain --wait --timeout 30m` sets how long drain waits; it must not also become the time-out
-  // of every Manager request (a hung Tomcat would then hang the tool for 30 minutes), and it must
-  // not replace a global `--timeout 5s` given before the command name.
-  it("a command's own option of the same name is not the global one", () => {
+  // `drain --wait --timeout 30m` (the old spelling of --wait-timeout) sets how long drain waits;
+  // it must not also become the time-out of every Manager request (a hung Tomcat would then hang
+  // the tool for 30 minutes), and it must not replace a global `--timeout 5s` given before the
+  // command name.
+  it("drain's old spelling of its wait time-out is not the global --timeout", () => {
     expect(parse(['drain', '--wait', '--timeout', '30m']).timeout).toBeUndefined();
     expect(parse(['--timeout', '5s', 'drain', '--wait', '--timeout', '30m']).timeout).toBe('5s');
+  });
+
+  it('--timeout after drain without --wait, or beside --wait-timeout, is the request time-out', () => {
+    expect(parse(['drain', '--timeout', '5s']).timeout).toBe('5s');
+    expect(parse(['drain', '--wait', '--wait-timeout', '1h', '--timeout', '5s']).timeout).toBe('5s');
   });
 });

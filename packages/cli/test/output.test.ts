@@ -66,14 +66,28 @@ describe('Output in JSON mode', () => {
     expect(stderr.text).toContain('error: Wrong user or password.');
   });
 
-  // PRODUCT.md: "any error with --json: { error: { name, code, message, ... } }" - also an
-  // unexpected one, so that a script can always read error.code.
-  it('gives an unexpected error a name and a code too', () => {
-    const { output, stdout } = setup({ json: true });
+  // The README: "any error with --json: { error: { name, code, message, ... } }" - also an
+  // unexpected one, so that a script can always read error.code. A bug says so (InternalError,
+  // E_INTERNAL) instead of passing as an ordinary failure of the operation.
+  it('gives an unexpected error a name and a code too, and says it is a bug', () => {
+    const { output, stdout, stderr } = setup({ json: true });
     output.error(new TypeError('boom'));
     const document = JSON.parse(stdout.text) as { error: Record<string, unknown> };
-    expect(document.error).toMatchObject({ name: 'TypeError', message: 'boom' });
-    expect(typeof document.error.code).toBe('string');
+    expect(document.error).toMatchObject({
+      name: 'InternalError',
+      code: 'E_INTERNAL',
+      message: 'tomcat-pd failed unexpectedly (TypeError: boom).',
+      hint: 'This is a bug in tomcat-pd: please report it with the output of the same command run with --verbose.',
+    });
+    expect(stderr.text).toContain('hint: This is a bug in tomcat-pd');
+    expect(stderr.text).not.toMatch(/at .*output\.test\.ts/);
+  });
+
+  it('prints the stack of an unexpected error with --verbose, for the bug report', () => {
+    const { output, stderr } = setup({ verbose: true });
+    output.error(new TypeError('boom'));
+    expect(stderr.text).toContain('TypeError: boom');
+    expect(stderr.text).toMatch(/at .*output\.test\.ts/);
   });
 
   it('writes one compact JSON line per call of line()', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import pc from 'picocolors';
-import type { DrainCycle, DrainReport } from '@tomcat-pd/core';
+import { ErrorCode, TomcatPdError, type DrainCycle, type DrainReport } from '@tomcat-pd/core';
 import {
   cycleDocument,
   describePending,
@@ -263,8 +263,13 @@ describe('drainDocument', () => {
 
 describe('cycleDocument', () => {
   it('a cycle with a report: the target, the cycle, when it started, and the report as a drain document', () => {
-    const cycle: DrainCycle = { cycle: 2, startedAt: '2026-03-14T12:00:05.000Z', report: drainWeb2() };
-    expect(cycleDocument('web2', cycle)).toEqual({
+    const cycle: DrainCycle = {
+      target: 'web2',
+      cycle: 2,
+      startedAt: '2026-03-14T12:00:05.000Z',
+      report: drainWeb2(),
+    };
+    expect(cycleDocument(cycle)).toEqual({
       target: 'web2',
       cycle: 2,
       startedAt: '2026-03-14T12:00:05.000Z',
@@ -273,7 +278,8 @@ describe('cycleDocument', () => {
   });
 
   it("the report's dryRun comes from the cycle's report", () => {
-    const document = cycleDocument('web1', {
+    const document = cycleDocument({
+      target: 'web1',
       cycle: 1,
       startedAt: '2026-03-14T12:00:00.000Z',
       report: drainEmpty('web1', true),
@@ -288,14 +294,15 @@ describe('cycleDocument', () => {
 
   it('a failed cycle: `error` instead of `report` (no `report` key at all)', () => {
     const cycle: DrainCycle = {
+      target: 'web1',
       cycle: 3,
       startedAt: '2026-03-14T12:01:05.000Z',
-      error: {
-        code: 'E_CONNECT',
-        message: 'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
-      },
+      error: new TomcatPdError(
+        ErrorCode.connect,
+        'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+      ),
     };
-    const document = cycleDocument('web1', cycle);
+    const document = cycleDocument(cycle);
     expect(document).toEqual({
       target: 'web1',
       cycle: 3,
@@ -456,33 +463,33 @@ describe('summarizeCycle', () => {
 
   it('prints the local time of the start, then what the cycle did', () => {
     vi.stubEnv('TZ', 'UTC');
-    expect(summarizeCycle({ cycle: 1, startedAt, report: drainWeb1() }, 'web1')).toBe(
+    expect(summarizeCycle({ target: 'web1', cycle: 1, startedAt, report: drainWeb1() })).toBe(
       '12:00:05 web1: undeployed /shop##001; failed /shop##002; 4 kept; 1 waiting (grace)',
     );
     vi.stubEnv('TZ', 'Asia/Kathmandu');
-    expect(summarizeCycle({ cycle: 1, startedAt, report: drainWeb1() }, 'web1')).toBe(
+    expect(summarizeCycle({ target: 'web1', cycle: 1, startedAt, report: drainWeb1() })).toBe(
       '17:45:05 web1: undeployed /shop##001; failed /shop##002; 4 kept; 1 waiting (grace)',
     );
   });
 
   it('names every undeployed version; counts kept and skipped ones', () => {
     vi.stubEnv('TZ', 'UTC');
-    expect(summarizeCycle({ cycle: 4, startedAt, report: drainWeb2() }, 'web2')).toBe(
+    expect(summarizeCycle({ target: 'web2', cycle: 4, startedAt, report: drainWeb2() })).toBe(
       '12:00:05 web2: undeployed /shop##002; 3 kept; 1 skipped (re-check)',
     );
     const both = drainWeb2();
     both.apps[0]!.versions[0]!.outcome = 'undeployed';
-    expect(summarizeCycle({ cycle: 4, startedAt, report: both }, 'web2')).toBe(
+    expect(summarizeCycle({ target: 'web2', cycle: 4, startedAt, report: both })).toBe(
       '12:00:05 web2: undeployed /legacy##001, /shop##002; 2 kept; 1 skipped (re-check)',
     );
   });
 
   it('nothing undeployed, or a dry run: says so, with the kept count (also 0)', () => {
     vi.stubEnv('TZ', 'UTC');
-    expect(summarizeCycle({ cycle: 2, startedAt, report: drainEmpty('web1') }, 'web1')).toBe(
+    expect(summarizeCycle({ target: 'web1', cycle: 2, startedAt, report: drainEmpty('web1') })).toBe(
       '12:00:05 web1: nothing undeployed; 0 kept',
     );
-    expect(summarizeCycle({ cycle: 2, startedAt, report: drainDryRun() }, 'web1')).toBe(
+    expect(summarizeCycle({ target: 'web1', cycle: 2, startedAt, report: drainDryRun() })).toBe(
       '12:00:05 web1: dry run; 2 kept',
     );
   });
@@ -491,7 +498,7 @@ describe('summarizeCycle', () => {
     vi.stubEnv('TZ', 'UTC');
     const report = drainWeb1();
     report.apps[0]!.versions[0]!.outcome = 'undeployed';
-    expect(summarizeCycle({ cycle: 1, startedAt, report }, 'web1')).toBe(
+    expect(summarizeCycle({ target: 'web1', cycle: 1, startedAt, report })).toBe(
       '12:00:05 web1: undeployed /##, /shop##001; failed /shop##002; 3 kept; 1 waiting (grace)',
     );
   });
@@ -499,22 +506,16 @@ describe('summarizeCycle', () => {
   it('a failed cycle: its number, code and message', () => {
     vi.stubEnv('TZ', 'UTC');
     const cycle: DrainCycle = {
+      target: 'web1',
       cycle: 3,
       startedAt,
-      error: {
-        code: 'E_CONNECT',
-        message: 'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
-      },
+      error: new TomcatPdError(
+        ErrorCode.connect,
+        'Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
+      ),
     };
-    expect(summarizeCycle(cycle, 'web1')).toBe(
+    expect(summarizeCycle(cycle)).toBe(
       '12:00:05 web1: cycle 3 failed (E_CONNECT): Cannot reach the Manager at http://web1:8080/manager (list): the connection was reset.',
-    );
-  });
-
-  it('a cycle with neither report nor error: an unexpected failure', () => {
-    vi.stubEnv('TZ', 'UTC');
-    expect(summarizeCycle({ cycle: 5, startedAt }, 'web1')).toBe(
-      '12:00:05 web1: cycle 5 failed (E_UNEXPECTED): unknown error',
     );
   });
 });

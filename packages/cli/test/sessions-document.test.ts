@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionsReport } from '@tomcat-pd/core';
-import { renderSessions, sessionsDocument } from '../src/commands/sessions.js';
+import { renderSessions, sessionsDocument } from '../src/render-sessions.js';
 import { fakeContext, sgr } from './helpers/fake-context.js';
 import { connectError, sessionsWeb1, sessionsWeb2, targetErrors } from './helpers/reports.js';
 
@@ -108,7 +108,7 @@ describe('sessionsDocument', () => {
 describe('renderSessions', () => {
   it('one target: its name, then a block per version; an idle table only for versions with sessions', () => {
     const { context } = fakeContext();
-    expect(renderSessions([sessionsWeb1()], false, context)).toBe(
+    expect(renderSessions([sessionsWeb1()], false, context.output.colors)).toBe(
       lines(
         'web1',
         '',
@@ -129,7 +129,7 @@ describe('renderSessions', () => {
 
   it('several targets: the target begins each heading; an unversioned app without a timeout', () => {
     const { context } = fakeContext();
-    expect(renderSessions([sessionsWeb1(), sessionsWeb2()], true, context)).toBe(
+    expect(renderSessions([sessionsWeb1(), sessionsWeb2()], true, context.output.colors)).toBe(
       lines(
         'web1 /shop##002 (drained): no sessions, timeout 30 min',
         '',
@@ -163,17 +163,21 @@ describe('renderSessions', () => {
         },
       ],
     };
-    expect(renderSessions([root], false, context)).toBe(
+    expect(renderSessions([root], false, context.output.colors)).toBe(
       lines('web1', '', '/##007 (live): no sessions, timeout 0 min'),
     );
-    expect(renderSessions([{ target: 'web2', path: '/shop', versions: [] }], false, context)).toBe('web2');
-    expect(renderSessions([{ target: 'web2', path: '/shop', versions: [] }], true, context)).toBe('');
+    expect(
+      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], false, context.output.colors),
+    ).toBe('web2');
+    expect(
+      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], true, context.output.colors),
+    ).toBe('');
   });
 
   it('paints the role in the heading when the output has colours', () => {
     vi.stubEnv('NO_COLOR', '');
     const { context } = fakeContext({}, true);
-    expect(renderSessions([sessionsWeb2()], true, context)).toContain(
+    expect(renderSessions([sessionsWeb2()], true, context.output.colors)).toContain(
       `web2 /shop (${sgr(32, 39, 'live')}): 3 sessions, no timeout`,
     );
   });

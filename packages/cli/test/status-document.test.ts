@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { statusDocument, renderStatus } from '../src/commands/status.js';
+import { statusDocument, renderStatus } from '../src/render-status.js';
 import { fakeContext, sgr } from './helpers/fake-context.js';
 import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from './helpers/reports.js';
 
@@ -103,7 +103,7 @@ describe('statusDocument', () => {
 describe('renderStatus', () => {
   it('one target: its name, then the table', () => {
     const { context } = fakeContext();
-    expect(renderStatus([statusWeb1()], false, context, undefined)).toBe(
+    expect(renderStatus([statusWeb1()], false, context.output.colors, undefined)).toBe(
       lines(
         'web1',
         'APP    VERSION        STATE    SESSIONS  ROLE',
@@ -117,7 +117,9 @@ describe('renderStatus', () => {
 
   it('several targets: one table with a TARGET column, then a line for a target with no app', () => {
     const { context } = fakeContext();
-    expect(renderStatus([statusWeb1(), statusWeb2(), statusEmpty()], true, context, undefined)).toBe(
+    expect(
+      renderStatus([statusWeb1(), statusWeb2(), statusEmpty()], true, context.output.colors, undefined),
+    ).toBe(
       lines(
         'TARGET  APP    VERSION        STATE    SESSIONS  ROLE',
         'web1    /      (unversioned)  running  4         live',
@@ -135,30 +137,30 @@ describe('renderStatus', () => {
 
   it('one target with no app: a sentence, naming the path when one was asked for', () => {
     const { context } = fakeContext();
-    expect(renderStatus([statusEmpty('web1')], false, context, undefined)).toBe(
+    expect(renderStatus([statusEmpty('web1')], false, context.output.colors, undefined)).toBe(
       'No application is deployed on web1.',
     );
-    expect(renderStatus([statusEmpty('web1')], false, context, '/shop')).toBe(
+    expect(renderStatus([statusEmpty('web1')], false, context.output.colors, '/shop')).toBe(
       'No version of /shop is deployed on web1.',
     );
   });
 
   it('several targets with no app: only their lines, no table', () => {
     const { context } = fakeContext();
-    expect(renderStatus([statusEmpty('web1'), statusEmpty('web3')], true, context, '/shop')).toBe(
-      lines('web1: no version of /shop is deployed.', 'web3: no version of /shop is deployed.'),
-    );
+    expect(
+      renderStatus([statusEmpty('web1'), statusEmpty('web3')], true, context.output.colors, '/shop'),
+    ).toBe(lines('web1: no version of /shop is deployed.', 'web3: no version of /shop is deployed.'));
   });
 
   it('several targets of which none answered: nothing (the errors are said elsewhere)', () => {
     const { context } = fakeContext();
-    expect(renderStatus([], true, context, undefined)).toBe('');
+    expect(renderStatus([], true, context.output.colors, undefined)).toBe('');
   });
 
   it('paints the roles when the output has colours', () => {
     vi.stubEnv('NO_COLOR', '');
     const { context } = fakeContext({}, true);
-    const text = renderStatus([statusWeb1()], false, context, undefined);
+    const text = renderStatus([statusWeb1()], false, context.output.colors, undefined);
     expect(text).toContain(sgr(32, 39, 'live'));
     expect(text).toContain(sgr(33, 39, 'draining'));
     expect(text).toContain(sgr(31, 39, 'stopped'));

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StatusReport, TargetOutcome, UndeployResult } from '@tomcat-pd/core';
-import { renderStatus, statusDocument } from '../src/commands/status.js';
-import { renderUndeploy, undeployDocument } from '../src/commands/undeploy.js';
+import { renderStatus, statusDocument } from '../src/render-status.js';
+import { renderUndeploy, undeployDocument } from '../src/render-undeploy.js';
 import { errorsDocument, joinBlocks, reportOutcomes, type MergedReport } from '../src/target-outcomes.js';
 import type { CliContext } from '../src/context.js';
 import { fakeContext } from './helpers/fake-context.js';
@@ -25,7 +25,7 @@ const CONNECT_MESSAGE =
 function statusReport(context: CliContext, path?: string): MergedReport<StatusReport> {
   return {
     document: statusDocument,
-    render: (reports, several) => renderStatus(reports, several, context, path),
+    render: (reports, several) => renderStatus(reports, several, context.output.colors, path),
   };
 }
 
@@ -98,7 +98,7 @@ describe('reportOutcomes in text mode', () => {
     const report = {
       document: vi.fn(statusDocument),
       render: vi.fn((reports: StatusReport[], several: boolean) =>
-        renderStatus(reports, several, context, '/shop'),
+        renderStatus(reports, several, context.output.colors, '/shop'),
       ),
     };
     const web1 = statusWeb1();
@@ -147,7 +147,7 @@ describe('reportOutcomes in text mode', () => {
     const { context, stdout, stderr } = fakeContext();
     const error = connectError('web1');
     const render = vi.fn((reports: StatusReport[], several: boolean) =>
-      renderStatus(reports, several, context, undefined),
+      renderStatus(reports, several, context.output.colors, undefined),
     );
     const { thrown } = settle<StatusReport>(context, [{ target: 'web1', ok: false, error }], {
       document: statusDocument,

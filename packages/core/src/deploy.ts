@@ -1,6 +1,7 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
+import { withDefaults, type WithDefaults } from './defaults.js';
 import { ErrorCode, TomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
@@ -13,16 +14,22 @@ export interface DeployOptions extends DeployPlanOptions {
   /** The context path, e.g. `/shop` or `/` for ROOT. */
   path: string;
   warFile: string;
-  tag?: string;
+  /** Tomcat's tag: a copy of the WAR kept in the manager's work directory. */
+  tag?: string | undefined;
   /** Called as bytes move, then once when Tomcat starts the context. */
-  onProgress?: (progress: UploadProgress & { version: string; displayName: string }) => void;
-  /** Abort an upload when no byte moved for this long (default 30 s). */
-  stallTimeoutMs?: number;
-  /** How long Tomcat may take to start the context after the upload (default 10 min). */
-  startTimeoutMs?: number;
-  signal?: AbortSignal;
-  logger?: Logger;
+  onProgress?: ((progress: UploadProgress & { version: string; displayName: string }) => void) | undefined;
+  /** Abort an upload when no byte moved for this long. @defaultValue 30 000 (30 s) */
+  stallTimeoutMs?: number | undefined;
+  /** How long Tomcat may take to start the context after the upload. @defaultValue 600 000 (10 min) */
+  startTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
+
+const DEPLOY_DEFAULTS = { logger: silentLogger } satisfies Partial<DeployOptions>;
+
+type Options = WithDefaults<DeployOptions, typeof DEPLOY_DEFAULTS>;
 
 export interface DeployResult {
   target: string;
@@ -68,12 +75,13 @@ export async function deploy(client: ManagerClient, options: DeployOptions): Pro
 export async function executeDeploy(
   client: ManagerClient,
   plan: DeployPlan,
-  options: DeployOptions & { size: number },
+  deployOptions: DeployOptions & { size: number },
 ): Promise<DeployResult> {
+  const options = withDefaults(deployOptions, DEPLOY_DEFAULTS);
   const started = Date.now();
   await upload(client, plan, options);
   const after = describeApp(await client.list({ signal: options.signal }), plan.path);
-  await confirmLive(client, plan, after, options.logger ?? silentLogger);
+  await confirmLive(client, plan, after, options.logger);
   return {
     target: client.name,
     path: plan.path,
@@ -89,19 +97,19 @@ export async function executeDeploy(
   };
 }
 
-async function upload(client: ManagerClient, plan: DeployPlan, options: DeployOptions): Promise<void> {
-  const logger = options.logger ?? silentLogger;
+async function upload(client: ManagerClient, plan: DeployPlan, options: Options): Promise<void> {
+  const { warFile, tag, stallTimeoutMs, startTimeoutMs, signal, logger } = options;
   logger.info?.(`${client.name}: deploying ${plan.displayName}`);
   try {
     await client.deploy({
       path: plan.path,
       version: plan.version,
-      warFile: options.warFile,
+      warFile,
       update: plan.replacesExisting,
-      ...(options.tag === undefined ? {} : { tag: options.tag }),
-      ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
-      ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      tag,
+      stallTimeoutMs,
+      startTimeoutMs,
+      signal,
       onProgress: (progress) =>
         options.onProgress?.({ ...progress, version: plan.version, displayName: plan.displayName }),
     });

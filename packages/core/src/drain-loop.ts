@@ -1,19 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { drain, type DrainOptions, type DrainReport, type DrainVersionReport } from './drain.js';
+import {
+  DEFAULT_GRACE_MS,
+  drain,
+  type DrainOptions,
+  type DrainReport,
+  type DrainVersionReport,
+} from './drain.js';
 import { DrainTracker } from './drain-tracker.js';
-import { ErrorCode, TomcatPdError, isTomcatPdError, usageError } from './errors.js';
+import { ErrorCode, TomcatPdError, toTomcatPdError, usageError } from './errors.js';
 import type { ManagerClient } from './manager-client.js';
 import { compareVersions } from './version-order.js';
 
 /** One cycle of a repeated drain: its report, or why it failed (Tomcat restarting, say). */
-export interface DrainCycle {
+export type DrainCycle = {
+  /** The target's name. */
+  target: string;
   /** 1, 2, 3, ... */
   cycle: number;
   /** When the cycle started, ISO 8601. */
   startedAt: string;
-  report?: DrainReport;
-  error?: { code: string; message: string };
-}
+} & ({ report: DrainReport; error?: never } | { error: TomcatPdError; report?: never });
 
 export interface DrainLoopOptions extends DrainOptions {
   /** Pause between the end of one cycle and the start of the next. */
@@ -24,9 +30,12 @@ export interface DrainLoopOptions extends DrainOptions {
 export interface DrainUntilDoneOptions extends DrainOptions {
   /** Give up (with `complete: false`) after this long. */
   timeoutMs: number;
-  /** Pause between cycles (default 5 s, shorter when the grace period is, but not below 1 s). */
-  pollMs?: number;
-  onCycle?: (cycle: DrainCycle) => void;
+  /**
+   * Pause between cycles.
+   * @defaultValue the grace period, but at most 5 s and at least 1 s
+   */
+  pollMs?: number | undefined;
+  onCycle?: ((cycle: DrainCycle) => void) | undefined;
 }
 
 export interface DrainUntilDoneResult extends DrainReport {
@@ -37,27 +46,26 @@ export interface DrainUntilDoneResult extends DrainReport {
 
 // Errors that the next cycle would meet again: a 401 repeated every cycle would even get the
 // user locked out by Tomcat's LockOutRealm (5 failures), so these end a loop instead.
-const FATAL_CODES: ReadonlySet<string> = new Set([ErrorCode.usage, ErrorCode.auth, ErrorCode.forbidden]);
+const FATAL_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.usage, ErrorCode.auth, ErrorCode.forbidden]);
+
+/** Whether every later cycle would fail the same way: such an error ends a loop. */
+export function endsDrainLoop(error: TomcatPdError): boolean {
+  return FATAL_CODES.has(error.code);
+}
 
 /**
  * What a drain report says is still to go: every version the drain wanted to remove and did
  * not (waiting out the grace period, skipped on re-check, failed, or only planned), and every
- * version kept only because it still has sessions. The live version, roll-forward targets and rollback targets (`keep`) are
- * meant to stay, so they are not pending. Pure.
+ * version kept only because it still has sessions. The live version, roll-forward targets and
+ * rollback targets (`keep`) are meant to stay, so they are not pending. Pure.
  */
 export function pendingVersions(report: DrainReport): (DrainVersionReport & { path: string })[] {
   return report.apps.flatMap((app) =>
     app.versions
       .filter((entry) => entry.outcome !== 'undeployed')
-      .filter((entry) => entry.action !== 'keep' || (entry.role === 'draining' && !isRollbackTarget(entry)))
+      .filter((entry) => entry.action !== 'keep' || entry.cause.kind === 'has-sessions')
       .map((entry) => ({ ...entry, path: app.path })),
   );
-}
-
-// planDrain gives a rollback target the reason `kept for rollback (keep N)`; the test of
-// pendingVersions runs the real planDrain, so a change of that wording breaks it there.
-function isRollbackTarget(entry: DrainVersionReport): boolean {
-  return entry.reason.startsWith('kept for rollback');
 }
 
 /**
@@ -83,7 +91,7 @@ export async function drainPeriodically(client: ManagerClient, options: DrainLoo
   for (let cycle = 1; !options.signal?.aborted; cycle++) {
     const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
     if (result === undefined) return;
-    onCycle(result.cycle);
+    onCycle(result);
     if (!(await pause(intervalMs, options.signal))) return;
   }
 }
@@ -104,7 +112,7 @@ export async function drainUntilDone(
   if (options.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
   const started = Date.now();
   // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
-  const intervalMs = pollMs ?? Math.min(5_000, Math.max(options.graceMs ?? 10_000, 1_000));
+  const intervalMs = pollMs ?? Math.min(5_000, Math.max(options.graceMs ?? DEFAULT_GRACE_MS, 1_000));
   const tracker = options.tracker ?? new DrainTracker();
   let last: DrainReport | undefined;
   // What the cycles before `last` undeployed: gone from the server, so from `last` too.
@@ -112,8 +120,8 @@ export async function drainUntilDone(
   for (let cycle = 1; ; cycle++) {
     const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
     if (result === undefined) throw abortedError();
-    onCycle?.(result.cycle);
-    const { report } = result.cycle;
+    onCycle?.(result);
+    const { report } = result;
     if (report) {
       if (last) earlier.push(...undeployedIn(last));
       last = report;
@@ -123,8 +131,9 @@ export async function drainUntilDone(
       return { ...withEarlier(report, earlier), complete: true, waitedMs };
     }
     if (waitedMs >= timeoutMs) {
-      if (last === undefined) throw result.failure;
-      return { ...withEarlier(last, earlier), complete: false, waitedMs };
+      if (last !== undefined) return { ...withEarlier(last, earlier), complete: false, waitedMs };
+      // No cycle ever succeeded: this one failed too.
+      if (result.report === undefined) throw result.error;
     }
     if (!(await pause(Math.min(intervalMs, timeoutMs - waitedMs), options.signal))) throw abortedError();
   }
@@ -158,23 +167,23 @@ function withEarlier(last: DrainReport, earlier: DrainReport['apps']): DrainRepo
 }
 
 /**
- * One drain; a failure becomes the cycle's error (and `failure`, to rethrow), except those the
- * next cycle would meet again, which are thrown. `undefined` when the signal aborted.
+ * One drain; a failure becomes the cycle's error, except those the next cycle would meet again,
+ * which are thrown. `undefined` when the signal aborted.
  */
 async function runCycle(
   client: ManagerClient,
   options: DrainOptions,
   cycle: number,
-): Promise<{ cycle: DrainCycle; failure?: unknown } | undefined> {
+): Promise<DrainCycle | undefined> {
   const startedAt = new Date().toISOString();
+  const target = client.name;
   try {
-    return { cycle: { cycle, startedAt, report: await drain(client, options) } };
+    return { target, cycle, startedAt, report: await drain(client, options) };
   } catch (error) {
     if (options.signal?.aborted) return undefined;
-    if (isTomcatPdError(error) && FATAL_CODES.has(error.code)) throw error;
-    const code = isTomcatPdError(error) ? error.code : 'E_UNEXPECTED';
-    const message = error instanceof Error ? error.message : String(error);
-    return { cycle: { cycle, startedAt, error: { code, message } }, failure: error };
+    const failure = toTomcatPdError(error);
+    if (endsDrainLoop(failure)) throw failure;
+    return { target, cycle, startedAt, error: failure };
   }
 }
 

@@ -2,33 +2,53 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withAppLock } from './app-lock.js';
 import { describeApp, describeApps } from './app-status.js';
 import { validateContextPath } from './context-name.js';
-import type { DrainTracker } from './drain-tracker.js';
-import { ErrorCode, TomcatPdError, asTomcatPdError, isTomcatPdError } from './errors.js';
+import { withDefaults, type WithDefaults } from './defaults.js';
+import type { DrainTracker, TrackedVersion } from './drain-tracker.js';
+import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 import { planDrain, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
+import { describeDrainStep, type DrainStep } from './drain-step.js';
 
 export interface DrainOptions extends DrainPlanOptions {
   /** Only this app; default: every app on the target. */
-  path?: string;
-  /** How long a version must stay drained before it is undeployed (default 10 s). */
-  graceMs?: number;
-  /** Return the plan; change nothing. */
-  dryRun?: boolean;
+  path?: string | undefined;
+  /**
+   * How long a version must stay drained before it is undeployed.
+   * @defaultValue 10 000 (10 s)
+   */
+  graceMs?: number | undefined;
+  /** Return the plan; change nothing. @defaultValue false */
+  dryRun?: boolean | undefined;
   /** Carries grace observations across cycles of a periodic drain, instead of sleeping. */
-  tracker?: DrainTracker;
-  signal?: AbortSignal;
-  logger?: Logger;
+  tracker?: DrainTracker | undefined;
+  signal?: AbortSignal | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
+
+/** How long a version must stay drained before it goes, unless the caller says otherwise. */
+export const DEFAULT_GRACE_MS = 10_000;
+
+const DRAIN_DEFAULTS = {
+  graceMs: DEFAULT_GRACE_MS,
+  dryRun: false,
+  logger: silentLogger,
+} satisfies DrainOptions;
+
+type Options = WithDefaults<DrainOptions, typeof DRAIN_DEFAULTS>;
 
 /** `planned`: dry run; `waiting`: drained, but not yet for the whole grace period. */
-export type DrainOutcome = 'planned' | 'kept' | 'waiting' | 'skipped' | 'undeployed' | 'failed';
+export type DrainOutcome = DrainStep['outcome'];
 
-export interface DrainVersionReport extends DrainDecision {
-  outcome: DrainOutcome;
-  /** Why it was skipped or failed. */
-  detail?: string;
-}
+/** A version's decision and what became of it. */
+export type DrainVersionReport = DrainDecision &
+  DrainStep & {
+    /** Sessions expired before the undeploy was tried (action `expire-then-undeploy`). */
+    expiredSessions?: number;
+    /** What happened, in words: why it was skipped, failed or is waiting, what was expired. */
+    detail?: string;
+  };
 
 export interface DrainReport {
   target: string;
@@ -38,64 +58,96 @@ export interface DrainReport {
   failed: number;
 }
 
+/** One version on its way through a drain: its decision so far and its latest step. */
+interface Item {
+  path: string;
+  decision: DrainDecision & { expiredSessions?: number };
+  step: DrainStep;
+}
+
 /**
  * Undeploys every drained version (see {@link planDrain} for what stays and why). Before each
  * undeploy it re-reads the server and re-decides, so a session that arrived meanwhile keeps
  * its version. A failed undeploy is reported and the drain goes on with the others; a lost
  * connection to the Manager ends the drain with `E_CONNECT` (every later step would meet it too).
  */
-export async function drain(client: ManagerClient, options: DrainOptions = {}): Promise<DrainReport> {
+export async function drain(client: ManagerClient, drainOptions: DrainOptions = {}): Promise<DrainReport> {
+  const options = withDefaults(drainOptions, DRAIN_DEFAULTS);
   const path = options.path === undefined ? undefined : validateContextPath(options.path);
   const entries = await client.list({ signal: options.signal });
-  const apps = path === undefined ? describeApps(entries) : [describeApp(entries, path)];
-  const plans = planDrain(apps, options);
-  const reports = plans.map((plan) => ({
+  const plans = planDrain(path === undefined ? describeApps(entries) : [describeApp(entries, path)], options);
+  const planned: Item[] = plans.flatMap((plan) =>
+    plan.decisions.map((decision) => ({
+      path: plan.path,
+      decision,
+      step: decision.action === 'keep' ? { outcome: 'kept' } : { outcome: 'planned' },
+    })),
+  );
+  const items = options.dryRun ? planned : await execute(client, planned, options, path);
+  const apps = plans.map((plan) => ({
     path: plan.path,
     live: plan.live,
-    versions: plan.decisions.map((decision): DrainVersionReport => ({
-      ...decision,
-      outcome: decision.action === 'keep' ? 'kept' : 'planned',
-    })),
+    versions: items.filter((item) => item.path === plan.path).map(toReport),
   }));
-  if (!options.dryRun) await execute(client, reports, options, path);
-  const all = reports.flatMap((app) => app.versions);
+  const count = (outcome: DrainOutcome) => items.filter((item) => item.step.outcome === outcome).length;
   return {
     target: client.name,
-    dryRun: options.dryRun ?? false,
-    apps: reports,
-    undeployed: all.filter((entry) => entry.outcome === 'undeployed').length,
-    failed: all.filter((entry) => entry.outcome === 'failed').length,
+    dryRun: options.dryRun,
+    apps,
+    undeployed: count('undeployed'),
+    failed: count('failed'),
   };
 }
 
-type AppReport = DrainReport['apps'][number];
-
-async function execute(
-  client: ManagerClient,
-  reports: AppReport[],
-  options: DrainOptions,
-  path: string | undefined,
-): Promise<void> {
-  const logger = options.logger ?? silentLogger;
-  const pending = reports.flatMap((app) =>
-    app.versions.filter((entry) => entry.action !== 'keep').map((entry) => ({ app, entry })),
-  );
-  for (const { app, entry } of pending) {
-    if (entry.action === 'expire-then-undeploy') {
-      const failure = await guarded(entry, () => expireIdle(client, app.path, entry, options, logger));
-      if (isConnectionLoss(failure)) throw stoppedByConnectionLoss(client, reports, failure);
-    }
-  }
-  const ready = await waitOutGrace(client, pending, options, path);
-  for (const { app, entry } of ready) {
-    if (entry.outcome === 'failed') continue;
-    const failure = await guarded(entry, () => recheckAndUndeploy(client, app.path, entry, options, logger));
-    if (isConnectionLoss(failure)) throw stoppedByConnectionLoss(client, reports, failure);
-  }
+function toReport({ decision, step }: Item): DrainVersionReport {
+  const detail = describeDrainStep(step, decision.expiredSessions);
+  return { ...decision, ...step, ...(detail === undefined ? {} : { detail }) };
 }
 
-function isConnectionLoss(error: TomcatPdError | undefined): error is TomcatPdError {
-  return error?.code === ErrorCode.connect;
+/** Expires, waits out the grace period, then re-checks and undeploys: each step yields new items. */
+async function execute(
+  client: ManagerClient,
+  planned: Item[],
+  options: Options,
+  path: string | undefined,
+): Promise<Item[]> {
+  const expired = await inTurn(client, planned, (item) =>
+    item.decision.action === 'expire-then-undeploy' ? expireIdle(client, item, options) : item,
+  );
+  const ready = await waitOutGrace(client, expired, options, path);
+  return inTurn(client, ready, (item) =>
+    isPending(item) && item.decision.action !== 'keep' ? recheckAndUndeploy(client, item, options) : item,
+  );
+}
+
+/** Still planned: not kept, not failed, not waiting. */
+function isPending(item: Item): boolean {
+  return item.step.outcome === 'planned';
+}
+
+/**
+ * Runs `step` on each item in turn. A step that fails marks its item `failed` and the drain goes
+ * on; an abort ends the drain; a lost connection too, since every later step would meet it.
+ */
+async function inTurn(
+  client: ManagerClient,
+  items: Item[],
+  step: (item: Item) => Item | Promise<Item>,
+): Promise<Item[]> {
+  const done: Item[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      done.push(await step(item));
+    } catch (error) {
+      const failure = toTomcatPdError(error);
+      if (failure.code === ErrorCode.aborted) throw failure;
+      if (failure.code === ErrorCode.connect) {
+        throw stoppedByConnectionLoss(client, [...done, ...items.slice(index)], failure);
+      }
+      done.push({ ...item, step: { outcome: 'failed', error: failure } });
+    }
+  }
+  return done;
 }
 
 /**
@@ -107,40 +159,32 @@ function isConnectionLoss(error: TomcatPdError | undefined): error is TomcatPdEr
  */
 function stoppedByConnectionLoss(
   client: ManagerClient,
-  reports: AppReport[],
+  items: Item[],
   failure: TomcatPdError,
-): TomcatPdError {
-  const done = reports.flatMap((app) =>
-    app.versions
-      .filter((entry) => entry.outcome === 'undeployed')
-      .map((entry) => `${app.path}##${entry.version}`),
-  );
-  return new TomcatPdError(
-    ErrorCode.connect,
+): ConnectionError {
+  const done = items
+    .filter((item) => item.step.outcome === 'undeployed')
+    .map((item) => `${item.path}##${item.decision.version}`);
+  return new ConnectionError(
     `${failure.message} The drain of ${client.name} stopped there; ` +
       `${done.length === 0 ? 'it had undeployed nothing yet' : `it had undeployed ${done.join(', ')}`}.`,
+    failure instanceof ConnectionError ? failure : { transient: true },
     {
-      ...(failure.url === undefined ? {} : { url: failure.url }),
+      url: failure.url,
       hint: 'Run drain again once the Manager answers: it reads the server afresh and finishes what is left.',
       cause: failure,
     },
   );
 }
 
-async function expireIdle(
-  client: ManagerClient,
-  path: string,
-  entry: DrainVersionReport,
-  options: DrainOptions,
-  logger: Logger,
-): Promise<void> {
+async function expireIdle(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+  const { path, decision } = item;
   const idleMinutes = options.expireIdleMinutes ?? 0;
-  logger.info?.(
-    `${client.name}: expiring sessions of ${path}##${entry.version} idle for ${idleMinutes}+ minutes`,
+  options.logger.info?.(
+    `${client.name}: expiring sessions of ${path}##${decision.version} idle for ${idleMinutes}+ minutes`,
   );
-  const info = await client.expire({ path, version: entry.version, idleMinutes, signal: options.signal });
-  const expired = info.expired ?? 0;
-  entry.detail = `${expired} idle session${expired === 1 ? '' : 's'} expired`;
+  const info = await client.expire({ path, version: decision.version, idleMinutes, signal: options.signal });
+  return { ...item, decision: { ...decision, expiredSessions: info.expired ?? 0 } };
 }
 
 /**
@@ -149,73 +193,47 @@ async function expireIdle(
  */
 async function waitOutGrace(
   client: ManagerClient,
-  pending: { app: AppReport; entry: DrainVersionReport }[],
-  options: DrainOptions,
+  items: Item[],
+  options: Options,
   path: string | undefined,
-): Promise<typeof pending> {
-  const graceMs = options.graceMs ?? 10_000;
-  const { tracker } = options;
+): Promise<Item[]> {
+  const pending = items.filter((item) => isPending(item) && item.decision.action !== 'keep');
+  const { tracker, graceMs } = options;
   if (tracker === undefined) {
     if (pending.length > 0 && graceMs > 0) await pause(graceMs, options.signal);
-    return pending;
+    return items;
   }
+  const tracked = (item: Item): TrackedVersion => ({
+    managerUrl: client.managerUrl,
+    path: item.path,
+    version: item.decision.version,
+  });
+  // Forget what this drain's scope no longer reports as drained; other targets and apps stay.
+  tracker.retainOnly({ managerUrl: client.managerUrl, path }, pending.map(tracked));
   const now = Date.now();
-  const keyOf = (path: string, version: string) => `${client.managerUrl} ${path}##${version}`;
-  // Forget what this drain's scope no longer reports as drained; other targets' keys stay.
-  const scope = path === undefined ? `${client.managerUrl} ` : `${client.managerUrl} ${path}##`;
-  tracker.retainOnly(
-    scope,
-    pending.map(({ app, entry }) => keyOf(app.path, entry.version)),
-  );
-  return pending.filter(({ app, entry }) => {
-    const waitedMs = now - tracker.observe(keyOf(app.path, entry.version), now);
-    if (waitedMs >= graceMs) return true;
-    entry.outcome = 'waiting';
-    entry.detail = `drained; waiting ${Math.ceil((graceMs - waitedMs) / 1000)} s more of the grace period`;
-    return false;
+  return items.map((item) => {
+    if (!pending.includes(item)) return item;
+    const waitedMs = now - tracker.observe(tracked(item), now);
+    return waitedMs >= graceMs
+      ? item
+      : { ...item, step: { outcome: 'waiting', graceLeftMs: graceMs - waitedMs } };
   });
 }
 
-async function recheckAndUndeploy(
-  client: ManagerClient,
-  path: string,
-  entry: DrainVersionReport,
-  options: DrainOptions,
-  logger: Logger,
-): Promise<void> {
-  await withAppLock(client.managerUrl, path, async () => {
+async function recheckAndUndeploy(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+  const { path, decision } = item;
+  return withAppLock(client.managerUrl, path, async () => {
     // Safety rule 1: decide again on fresh counts right before the undeploy.
     const fresh = describeApp(await client.list({ signal: options.signal }), path);
-    const [plan] = planDrain([fresh], { ...options, expireIdleMinutes: undefined });
-    const decision = plan?.decisions.find((candidate) => candidate.version === entry.version);
-    if (decision?.action !== 'undeploy') {
-      entry.outcome = 'skipped';
-      entry.detail = decision ? `on re-check: ${decision.reason}` : 'gone on re-check';
-      return;
+    const [plan] = planDrain([fresh], { keep: options.keep });
+    const recheck = plan?.decisions.find((candidate) => candidate.version === decision.version);
+    if (recheck?.action !== 'undeploy') {
+      return { ...item, step: { outcome: 'skipped', recheck: recheck?.cause } satisfies DrainStep };
     }
-    logger.info?.(`${client.name}: undeploying ${path}##${entry.version} (${decision.reason})`);
-    await client.undeploy({ path, version: entry.version, signal: options.signal });
-    entry.outcome = 'undeployed';
+    options.logger.info?.(`${client.name}: undeploying ${path}##${decision.version} (${recheck.reason})`);
+    await client.undeploy({ path, version: decision.version, signal: options.signal });
+    return { ...item, step: { outcome: 'undeployed' } };
   });
-}
-
-/**
- * Runs one step for one version; a failure is recorded on it and returned (as a TomcatPdError),
- * and an abort ends the drain.
- */
-async function guarded(
-  entry: DrainVersionReport,
-  step: () => Promise<void>,
-): Promise<TomcatPdError | undefined> {
-  try {
-    await step();
-    return undefined;
-  } catch (error) {
-    if (isTomcatPdError(error) && error.code === ErrorCode.aborted) throw error;
-    entry.outcome = 'failed';
-    entry.detail = isTomcatPdError(error) ? error.message : String(error);
-    return asTomcatPdError(error);
-  }
 }
 
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {

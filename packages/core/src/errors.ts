@@ -1,9 +1,11 @@
 /**
  * One error hierarchy with stable string codes. Errors never hold a secret: whatever could
- * carry a password (an HTTP library's error, a request config, an Authorization header) is mapped to
- * plain fields in the transport before an error is constructed, and every message passes
- * through {@link redactSecrets} as a second line of defence.
+ * carry a password (a socket error, a request, an Authorization header) is mapped to plain
+ * fields in the transport before an error is constructed, and every text passes through
+ * {@link redactSecrets} as a second line of defence. Each code is thrown as one class, so that
+ * a document's `name` always tells the same kind (a usage error is always a `UsageError`).
  */
+import { libraryWords, renderHint, type HintPart, type HintWords } from './hints.js';
 
 /** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
 export const ErrorCode = {
@@ -31,9 +33,27 @@ export const ErrorCode = {
   operation: 'E_OPERATION',
   /** The caller's AbortSignal fired. */
   aborted: 'E_ABORTED',
+  /** An exception the library did not expect: a bug, to be reported. */
+  internal: 'E_INTERNAL',
 } as const;
 
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error as plain data: what a report or a JSON document holds of it. */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+/** The whole error as plain data: `name`, the {@link ErrorData}, and what its kind adds. */
+export interface ErrorDocument extends ErrorData {
+  name: string;
+  url?: string;
+  status?: number;
+  [detail: string]: unknown;
+}
 
 const BRAND = Symbol.for('tomcat-pd.error');
 
@@ -55,49 +75,83 @@ export function redactSecrets(text: string): string {
 
 export interface TomcatPdErrorOptions {
   /** The Manager URL (without credentials) the error concerns, if any. */
-  url?: string;
+  url?: string | undefined;
   /** The HTTP status, when there was an answer. */
-  status?: number;
-  /** A short hint how to fix it, shown after the message. */
-  hint?: string;
+  status?: number | undefined;
+  /** How to fix it, shown after the message: words, or parts that name options (see hints.ts). */
+  hint?: string | readonly HintPart[] | undefined;
   /** The underlying error; stored only as its code and message so it cannot carry a secret. */
   cause?: unknown;
 }
 
 /** The base of every error the library throws. Check with {@link isTomcatPdError}. */
 export class TomcatPdError extends Error {
-  readonly code: ErrorCodeValue;
+  readonly code: ErrorCode;
   readonly url?: string;
   readonly status?: number;
-  readonly hint?: string;
+  #hint: readonly HintPart[] | undefined;
 
-  constructor(code: ErrorCodeValue, message: string, options: TomcatPdErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: TomcatPdErrorOptions = {}) {
     super(redactSecrets(message), options.cause === undefined ? {} : { cause: describeCause(options.cause) });
     this.name = 'TomcatPdError';
     this.code = code;
     if (options.url !== undefined) this.url = redactSecrets(options.url);
     if (options.status !== undefined) this.status = options.status;
-    if (options.hint !== undefined) this.hint = redactSecrets(options.hint);
+    this.#hint = hintParts(options.hint);
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** The hint in the library's words (`the version option`); see {@link TomcatPdError.hintIn}. */
+  get hint(): string | undefined {
+    return this.hintIn(libraryWords);
+  }
+
+  /** The hint's typed parts, for a caller that words options its own way. */
+  get hintParts(): readonly HintPart[] | undefined {
+    return this.#hint;
+  }
+
+  /** The hint in `words` (the CLI names flags instead of options). */
+  hintIn(words: HintWords): string | undefined {
+    const text = renderHint(this.#hint, words);
+    return text === undefined ? undefined : redactSecrets(text);
   }
 
   /** Puts a note before the hint: what the server looks like after a failed step, say. */
   prependHint(note: string): this {
-    (this as { hint?: string }).hint = redactSecrets(this.hint === undefined ? note : `${note} ${this.hint}`);
+    this.#hint = this.#hint === undefined ? [redactSecrets(note)] : [redactSecrets(note), ' ', ...this.#hint];
     return this;
   }
 
-  /** A plain, secret-free object: what `JSON.stringify(error)` prints. */
-  toJSON(): Record<string, unknown> {
+  /** The error as plain data, its hint in `words`: what `JSON.stringify(error)` prints. */
+  describe(words: HintWords = libraryWords): ErrorDocument {
+    const hint = this.hintIn(words);
     return {
       name: this.name,
       code: this.code,
       message: this.message,
       ...(this.url === undefined ? {} : { url: this.url }),
       ...(this.status === undefined ? {} : { status: this.status }),
-      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(hint === undefined ? {} : { hint }),
+      ...this.details(words),
     };
   }
+
+  toJSON(): ErrorDocument {
+    return this.describe();
+  }
+
+  /** What a kind of error adds to its document. */
+  protected details(_words: HintWords): Record<string, unknown> {
+    return {};
+  }
+}
+
+/** A hint given as words or parts, its texts redacted. */
+function hintParts(hint: TomcatPdErrorOptions['hint']): readonly HintPart[] | undefined {
+  if (hint === undefined) return undefined;
+  const parts = typeof hint === 'string' ? [hint] : hint;
+  return parts.map((part) => (typeof part === 'string' ? redactSecrets(part) : part));
 }
 
 /** Keeps only the code and a redacted message of an underlying error. */
@@ -112,8 +166,48 @@ function describeCause(cause: unknown): { code?: string; message: string } {
   return { message: redactSecrets(String(cause)) };
 }
 
+/** The caller's input is invalid (`E_USAGE`); nothing was sent. */
+export class UsageError extends TomcatPdError {
+  constructor(message: string, options: Omit<TomcatPdErrorOptions, 'status'> = {}) {
+    super(ErrorCode.usage, message, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** What the transport knows of a failed connection, besides the words. */
+export interface ConnectionFailure {
+  /** The socket's or TLS layer's code (`ECONNREFUSED`, `ERR_NO_ANSWER`, ...), when there was one. */
+  networkCode?: string | undefined;
+  /** Whether the same read may well succeed when tried again (Tomcat restarting, a reset). */
+  transient: boolean;
+  /**
+   * Whether the connection broke only after the whole WAR had been sent: Tomcat may have all of
+   * it and still be deploying it, so an empty `list` right now proves nothing.
+   */
+  afterFullUpload?: boolean;
+}
+
+/** No connection could be made, it broke, or no answer came in time (`E_CONNECT`). */
+export class ConnectionError extends TomcatPdError {
+  readonly networkCode: string | undefined;
+  readonly transient: boolean;
+  readonly afterFullUpload: boolean;
+
+  constructor(
+    message: string,
+    failure: ConnectionFailure,
+    options: Omit<TomcatPdErrorOptions, 'status'> = {},
+  ) {
+    super(ErrorCode.connect, message, options);
+    this.name = 'ConnectionError';
+    this.networkCode = failure.networkCode;
+    this.transient = failure.transient;
+    this.afterFullUpload = failure.afterFullUpload ?? false;
+  }
+}
+
 /**
- * What a `FAIL - ...` line means, for decisions (TOMCAT-SOURCE.md section 2):
+ * What a `FAIL - ...` line means, for decisions (docs/tomcat-manager.md#fail-answers):
  * - `already-exists`: `FAIL - Application already exists at path [/app##002]`
  * - `failed-to-start`: `FAIL - Deployed application at context path [/app##003] but context failed to start`
  *   (the stopped context stays behind)
@@ -121,6 +215,8 @@ function describeCause(cause: unknown): { code?: string; message: string } {
  * - `no-context`: `FAIL - No context exists named [&#47;app##999]`
  * - `busy`: `FAIL - The application [/app##3] is already being serviced` (a conflict, never success)
  * - `invalid-path`: `FAIL - Invalid context path [..] was specified`
+ * - `not-deployed`: `FAIL - Context [/app##3] is defined in server.xml and may not be undeployed`
+ *   (also what a context still being deployed gets: HostConfig has not recorded it yet)
  * - `other`: anything else (`Encountered exception [...]`, `Unable to delete [...]`, ...)
  */
 export type FailKind =
@@ -130,6 +226,7 @@ export type FailKind =
   | 'no-context'
   | 'busy'
   | 'invalid-path'
+  | 'not-deployed'
   | 'other';
 
 /** Tomcat answered `FAIL - ...`; `tomcatMessage` is its text with HTML entities decoded. */
@@ -146,23 +243,40 @@ export class TomcatFailError extends TomcatPdError {
     this.kind = kind;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), command: this.command, kind: this.kind, tomcatMessage: this.tomcatMessage };
+  protected override details(): Record<string, unknown> {
+    return { command: this.command, kind: this.kind, tomcatMessage: this.tomcatMessage };
   }
 }
 
-/** A safety rule refused the operation. `rule` names it (e.g. `ordering-invariant`). */
-export class UnsafeOperationError extends TomcatPdError {
-  readonly rule: string;
+/** The safety rules an {@link UnsafeOperationError} names. */
+export type SafetyRule =
+  /** Deploy: the version exists and no update was asked for. */
+  | 'no-overwrite'
+  /** Deploy: the new version would not be the one Tomcat gives new visitors. */
+  | 'ordering-invariant'
+  /** Rollback: no version of the app runs. */
+  | 'no-live-version'
+  /** Rollback: no older version runs to take the traffic. */
+  | 'no-older-running-version'
+  /** Rollback: the version to go back to is live already, or newer. */
+  | 'rollback-target-not-older'
+  /** Rollback: the version to go back to is stopped. */
+  | 'rollback-target-stopped'
+  /** Undeploy: the version is live and the undeploy was not forced. */
+  | 'live-version';
 
-  constructor(rule: string, message: string, options: TomcatPdErrorOptions = {}) {
+/** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
+export class UnsafeOperationError extends TomcatPdError {
+  readonly rule: SafetyRule;
+
+  constructor(rule: SafetyRule, message: string, options: TomcatPdErrorOptions = {}) {
     super(ErrorCode.unsafe, message, options);
     this.name = 'UnsafeOperationError';
     this.rule = rule;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), rule: this.rule };
+  protected override details(): Record<string, unknown> {
+    return { rule: this.rule };
   }
 }
 
@@ -176,7 +290,8 @@ export interface FleetTargetReport {
    * - `not-started`: nothing was done there.
    */
   outcome: 'done' | 'undone' | 'failed' | 'not-started';
-  error?: { code: string; message: string; hint?: string };
+  /** Why it failed there, or why it could not be undone there. */
+  error?: TomcatPdError;
 }
 
 /**
@@ -184,27 +299,41 @@ export interface FleetTargetReport {
  * exit code says why); `targets` says what happened on each target.
  */
 export class FleetOperationError extends TomcatPdError {
-  readonly targets: FleetTargetReport[];
+  readonly targets: readonly FleetTargetReport[];
 
   /** Without a `hint` of its own, it keeps the first error's (the 401 lock-out, the 403 causes, ...). */
-  constructor(first: TomcatPdError, message: string, targets: FleetTargetReport[], hint = first.hint) {
-    super(first.code, message, hint === undefined ? {} : { hint });
+  constructor(
+    first: TomcatPdError,
+    message: string,
+    targets: readonly FleetTargetReport[],
+    hint: string | readonly HintPart[] | undefined = first.hintParts,
+  ) {
+    super(first.code, message, { hint });
     this.name = 'FleetOperationError';
     this.targets = targets;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), targets: this.targets };
+  protected override details(words: HintWords): Record<string, unknown> {
+    return {
+      targets: this.targets.map(({ target, outcome, error }) =>
+        error === undefined ? { target, outcome } : { target, outcome, error: errorData(error, words) },
+      ),
+    };
   }
 }
 
-/** A target's error, as plain data for a report. */
-export function describeTargetError(error: TomcatPdError): { code: string; message: string; hint?: string } {
-  return {
-    code: error.code,
-    message: error.message,
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-  };
+/** An exception the library did not expect (`E_INTERNAL`): a bug, which says so. */
+export class InternalError extends TomcatPdError {
+  constructor(cause: unknown) {
+    const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(ErrorCode.internal, `tomcat-pd failed unexpectedly (${what}).`, {
+      hint: ['This is a bug in tomcat-pd: ', { bugReport: true }, '.'],
+      cause,
+    });
+    this.name = 'InternalError';
+    // The stack is where the bug is; a stack names files and functions, never a secret.
+    if (cause instanceof Error && cause.stack !== undefined) this.stack = redactSecrets(cause.stack);
+  }
 }
 
 /** True for any error of this library, also across an ESM and a CJS copy of it. */
@@ -212,20 +341,24 @@ export function isTomcatPdError(error: unknown): error is TomcatPdError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** Any thrown value as a typed error; an unexpected one keeps only its message. */
-export function asTomcatPdError(error: unknown): TomcatPdError {
-  if (isTomcatPdError(error)) return error;
-  return new TomcatPdError(ErrorCode.operation, error instanceof Error ? error.message : String(error), {
-    cause: error,
-  });
+/** Any thrown value as a typed error: one of this library's, or an {@link InternalError}. */
+export function toTomcatPdError(error: unknown): TomcatPdError {
+  return isTomcatPdError(error) ? error : new InternalError(error);
+}
+
+/** Any thrown value as plain data, its hint in `words`: the one conversion for reports. */
+export function errorData(error: unknown, words: HintWords = libraryWords): ErrorData {
+  const typed = toTomcatPdError(error);
+  const hint = typed.hintIn(words);
+  return { code: typed.code, message: typed.message, ...(hint === undefined ? {} : { hint }) };
 }
 
 /** The app or version named is not deployed on the target. */
 export function notFoundError(message: string, hint?: string): TomcatPdError {
-  return new TomcatPdError(ErrorCode.notFound, message, hint === undefined ? {} : { hint });
+  return new TomcatPdError(ErrorCode.notFound, message, { hint });
 }
 
 /** Shorthand for an invalid-input error: nothing was sent. */
-export function usageError(message: string, hint?: string): TomcatPdError {
-  return new TomcatPdError(ErrorCode.usage, message, hint === undefined ? {} : { hint });
+export function usageError(message: string, hint?: string | readonly HintPart[]): UsageError {
+  return new UsageError(message, { hint });
 }

@@ -1,29 +1,40 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
+import { withDefaults, type WithDefaults } from './defaults.js';
 import { executeDeploy, type DeployOptions, type DeployResult } from './deploy.js';
 import {
   FleetOperationError,
-  asTomcatPdError,
-  describeTargetError,
+  toTomcatPdError,
   type FleetTargetReport,
   type TomcatPdError,
 } from './errors.js';
-import { DEFAULT_PARALLEL, mapLimited } from './fleet.js';
+import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from './fleet.js';
 import { silentLogger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 import { planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
 import type { UploadProgress } from './upload.js';
+import { encodeSemver } from './semver-version.js';
 import { nextCounterVersion } from './version-rules.js';
 import { checkWarFile } from './war-file.js';
 
 export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
-  /** How many targets upload at once (default 4). */
-  parallel?: number;
-  /** Deploy to this many targets first, and to the rest only if it started there (default 0: all at once). */
-  canary?: number;
-  onProgress?: (progress: UploadProgress & { version: string; displayName: string; target: string }) => void;
+  /** How many targets upload at once. @defaultValue 4 */
+  parallel?: number | undefined;
+  /** Deploy to this many targets first, and to the rest only if it started there. @defaultValue 0 (all at once) */
+  canary?: number | undefined;
+  onProgress?:
+    | ((progress: UploadProgress & { version: string; displayName: string; target: string }) => void)
+    | undefined;
 }
+
+const FLEET_DEPLOY_DEFAULTS = {
+  parallel: DEFAULT_PARALLEL,
+  canary: 0,
+  logger: silentLogger,
+} satisfies Partial<FleetDeployOptions>;
+
+type Options = WithDefaults<FleetDeployOptions, typeof FLEET_DEPLOY_DEFAULTS> & { path: string };
 
 export interface FleetDeployResult {
   path: string;
@@ -31,6 +42,21 @@ export interface FleetDeployResult {
   /** One result per target, in the targets' order. */
   targets: DeployResult[];
 }
+
+/** One target with the plan made for it. */
+interface Planned {
+  client: ManagerClient;
+  plan: DeployPlan;
+}
+
+/** One target and what the deploy did there so far. */
+type Deployed = Planned &
+  (
+    | { outcome: 'not-started' }
+    | { outcome: 'done'; result: DeployResult }
+    | { outcome: 'failed'; error: TomcatPdError }
+    | { outcome: 'undone'; error?: TomcatPdError | undefined }
+  );
 
 /**
  * Deploys one WAR to every target as one version, all or nothing (safety rule 5). Every target
@@ -41,144 +67,128 @@ export interface FleetDeployResult {
  */
 export async function fleetDeploy(
   clients: readonly ManagerClient[],
-  options: FleetDeployOptions,
+  fleetOptions: FleetDeployOptions,
 ): Promise<FleetDeployResult> {
-  const path = validateContextPath(options.path);
+  const options = {
+    ...withDefaults(fleetOptions, FLEET_DEPLOY_DEFAULTS),
+    path: validateContextPath(fleetOptions.path),
+  };
   validateDeployOptions(options);
   const { size } = await checkWarFile(options.warFile);
-  const plans = await planEverywhere(clients, { ...options, path });
-  const reports: FleetTargetReport[] = clients.map((client) => ({
-    target: client.name,
-    outcome: 'not-started',
-  }));
-  const results: (DeployResult | undefined)[] = [];
-  const canary = Math.min(options.canary ?? 0, clients.length);
-  const waves =
-    canary > 0 ? [indexes(0, canary), indexes(canary, clients.length)] : [indexes(0, clients.length)];
-  for (const wave of waves) {
-    const settled = await mapLimited(wave, options.parallel ?? DEFAULT_PARALLEL, (index) =>
-      deployOne(clients[index]!, plans[index]!, { ...options, path, size }),
-    );
-    const failed = record(wave, settled, reports, results);
-    if (failed) throw await undoEverywhere(clients, plans, reports, failed, options);
+  const { version, targets } = await planEverywhere(clients, options);
+  const canary = Math.min(options.canary, targets.length);
+  const waves = canary > 0 ? [targets.slice(0, canary), targets.slice(canary)] : [targets];
+  const finished: Deployed[] = [];
+  for (const [wave, planned] of waves.entries()) {
+    const settled = await mapLimited(planned, options.parallel, (target) => deployOne(target, options, size));
+    finished.push(...settled.map(deployedFrom));
+    const first = firstFailure(settled)?.error;
+    if (first !== undefined) {
+      const untouched = waves.slice(wave + 1).flat();
+      throw await undoEverywhere(
+        [...finished, ...untouched.map((target): Deployed => ({ ...target, outcome: 'not-started' }))],
+        first,
+        options,
+      );
+    }
   }
-  return { path, version: plans[0]!.version, targets: results.filter((result) => result !== undefined) };
+  return {
+    path: options.path,
+    version,
+    targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
+  };
 }
 
 /** Reads every target, then plans one version for all: nothing is uploaded unless all agree. */
 async function planEverywhere(
   clients: readonly ManagerClient[],
-  options: FleetDeployOptions,
-): Promise<DeployPlan[]> {
-  const reads = await mapLimited(clients, options.parallel ?? DEFAULT_PARALLEL, (client) =>
+  options: Options,
+): Promise<{ version: string; targets: Planned[] }> {
+  const reads = await mapLimited(clients, options.parallel, (client) =>
     client.list({ signal: options.signal }),
   );
-  const reports = clients.map((client, index): FleetTargetReport => {
-    const read = reads[index]!;
-    return read.status === 'fulfilled'
-      ? { target: client.name, outcome: 'not-started' }
-      : { target: client.name, outcome: 'failed', error: describeTargetError(asTomcatPdError(read.reason)) };
-  });
-  const unreadable = reads.findIndex((read) => read.status === 'rejected');
-  if (unreadable >= 0) {
-    const first = asTomcatPdError((reads[unreadable] as PromiseRejectedResult).reason);
+  const read = reads.flatMap((result) => (result.ok ? [{ client: result.item, entries: result.value }] : []));
+  const unreadable = firstFailure(reads);
+  if (unreadable !== undefined) {
     throw new FleetOperationError(
-      first,
-      `Cannot read target ${clients[unreadable]!.name}: ${first.message} Nothing was uploaded.`,
-      reports,
+      unreadable.error,
+      `Cannot read target ${unreadable.item.name}: ${unreadable.error.message} Nothing was uploaded.`,
+      reads.map((result): FleetTargetReport =>
+        result.ok
+          ? { target: result.item.name, outcome: 'not-started' }
+          : { target: result.item.name, outcome: 'failed', error: result.error },
+      ),
     );
   }
-  const apps = reads.map((read) =>
-    describeApp(
-      (read as PromiseFulfilledResult<Awaited<ReturnType<ManagerClient['list']>>>).value,
-      options.path,
-    ),
-  );
+  const apps = read.map(({ client, entries }) => ({ client, app: describeApp(entries, options.path) }));
   const version =
     options.version ??
     (options.semver === undefined
       ? nextCounterVersion(
-          apps.flatMap((app) => app.versions.map((entry) => entry.version)),
-          options.width === undefined ? {} : { width: options.width },
+          apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
+          { width: options.width },
         )
-      : undefined);
-  return apps.map((app, index) => {
+      : encodeSemver(options.semver));
+  const targets = apps.map(({ client, app }) => {
     try {
-      return planDeploy(app, { ...options, ...(version === undefined ? {} : { version }) });
+      return { client, plan: planDeploy(app, { ...options, version, semver: undefined }) };
     } catch (error) {
-      const failure = asTomcatPdError(error);
+      const failure = toTomcatPdError(error);
       throw new FleetOperationError(
         failure,
-        `Target ${clients[index]!.name}: ${failure.message} Nothing was uploaded.`,
-        reports,
+        `Target ${client.name}: ${failure.message} Nothing was uploaded.`,
+        clients.map((each) => ({ target: each.name, outcome: 'not-started' })),
       );
     }
   });
+  return { version, targets };
 }
 
-function deployOne(
-  client: ManagerClient,
-  plan: DeployPlan,
-  options: FleetDeployOptions & { size: number },
-): Promise<DeployResult> {
+function deployOne({ client, plan }: Planned, options: Options, size: number): Promise<DeployResult> {
   return withAppLock(client.managerUrl, plan.path, () =>
     executeDeploy(client, plan, {
       ...options,
+      size,
       onProgress: (progress) => options.onProgress?.({ ...progress, target: client.name }),
     }),
   );
 }
 
-/** Records a wave's outcomes; returns the first failure, if any. */
-function record(
-  wave: number[],
-  settled: PromiseSettledResult<DeployResult>[],
-  reports: FleetTargetReport[],
-  results: (DeployResult | undefined)[],
-): TomcatPdError | undefined {
-  let first: TomcatPdError | undefined;
-  wave.forEach((index, position) => {
-    const outcome = settled[position]!;
-    if (outcome.status === 'fulfilled') {
-      results[index] = outcome.value;
-      reports[index] = { target: reports[index]!.target, outcome: 'done' };
-    } else {
-      const error = asTomcatPdError(outcome.reason);
-      first ??= error;
-      reports[index] = {
-        target: reports[index]!.target,
-        outcome: 'failed',
-        error: describeTargetError(error),
-      };
-    }
-  });
-  return first;
+function deployedFrom(settled: Settled<Planned, DeployResult>): Deployed {
+  return settled.ok
+    ? { ...settled.item, outcome: 'done', result: settled.value }
+    : { ...settled.item, outcome: 'failed', error: settled.error };
 }
 
 /** Undeploys the new version from every target that took it; returns the error to throw. */
 async function undoEverywhere(
-  clients: readonly ManagerClient[],
-  plans: DeployPlan[],
-  reports: FleetTargetReport[],
+  targets: Deployed[],
   first: TomcatPdError,
-  options: FleetDeployOptions,
+  options: Options,
 ): Promise<FleetOperationError> {
-  const failedTargets = reports
-    .filter((report) => report.outcome === 'failed')
-    .map((report) => report.target);
+  const failed = targets.filter((target) => target.outcome === 'failed');
   // A failed target may have taken the version too: its answer was lost, but Tomcat started it
   // (reconcile-deploy leaves such a version running and says so). Safety rule 5: it goes as well.
-  const candidates = reports.flatMap((report, index) =>
-    report.outcome === 'done' || report.outcome === 'failed' ? [index] : [],
+  const undone = await mapLimited(targets, options.parallel, (target) =>
+    target.outcome === 'done' || target.outcome === 'failed'
+      ? undoOne(target, options)
+      : Promise.resolve(target),
   );
-  const stuck: string[] = [];
-  await mapLimited(candidates, options.parallel ?? DEFAULT_PARALLEL, async (index) => {
-    if (!(await undoOne(clients[index]!, plans[index]!, reports, index, options)))
-      stuck.push(reports[index]!.target);
+  const stuck = undone.flatMap((result) => (result.ok ? [] : [result.item.client.name]));
+  const reports = undone.map((result): FleetTargetReport => {
+    const { client, outcome } = result.item;
+    // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
+    if (!result.ok) return { target: client.name, outcome, error: result.error };
+    const target = result.value;
+    return {
+      target: client.name,
+      outcome: target.outcome,
+      error: 'error' in target ? target.error : undefined,
+    };
   });
   return new FleetOperationError(
     first,
-    `Deploy of ${plans[0]!.displayName} failed on ${failedTargets.join(', ')}: ${first.message}`,
+    `Deploy of ${targets[0]?.plan.displayName ?? options.path} failed on ${failed.map((target) => target.client.name).join(', ')}: ${first.message}`,
     reports,
     stuck.length > 0
       ? `It may still be on ${stuck.join(', ')}, which could not be read or cleaned up: check status there ` +
@@ -187,42 +197,20 @@ async function undoEverywhere(
   );
 }
 
-/** Undeploys the new version from one target if it is there; false if it stays there. */
-async function undoOne(
-  client: ManagerClient,
-  plan: DeployPlan,
-  reports: FleetTargetReport[],
-  index: number,
-  options: FleetDeployOptions,
-): Promise<boolean> {
-  const report = reports[index]!;
+/** Undeploys the new version from one target if it is there; rejects if it may stay there. */
+async function undoOne(target: Deployed, options: Options): Promise<Deployed> {
+  const { client, plan } = target;
   const { path, version } = plan;
-  try {
-    const present = await withAppLock(client.managerUrl, path, async () => {
-      const listed = (await client.list()).some((entry) => entry.path === path && entry.version === version);
-      if (!listed) return false;
-      (options.logger ?? silentLogger).info?.(
-        `${client.name}: undeploying ${plan.displayName}: the deploy failed`,
-      );
-      await client.undeploy({ path, version });
-      return true;
-    });
-    if (present) {
-      const note = 'It was undeployed again, as the deploy failed as a whole.';
-      const error = report.error && {
-        ...report.error,
-        hint: report.error.hint ? `${note} ${report.error.hint}` : note,
-      };
-      reports[index] = { target: report.target, outcome: 'undone', ...(error ? { error } : {}) };
-    }
+  const present = await withAppLock(client.managerUrl, path, async () => {
+    const listed = (await client.list()).some((entry) => entry.path === path && entry.version === version);
+    if (!listed) return false;
+    options.logger.info?.(`${client.name}: undeploying ${plan.displayName}: the deploy failed`);
+    await client.undeploy({ path, version });
     return true;
-  } catch (error) {
-    // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
-    reports[index] = { ...report, error: describeTargetError(asTomcatPdError(error)) };
-    return false;
-  }
-}
-
-function indexes(from: number, to: number): number[] {
-  return Array.from({ length: to - from }, (_, offset) => from + offset);
+  });
+  if (!present) return target;
+  // Its own deploy had failed, yet its version was there: the error says that it is gone again.
+  const error = target.outcome === 'failed' ? target.error : undefined;
+  error?.prependHint('It was undeployed again, as the deploy failed as a whole.');
+  return { client, plan, outcome: 'undone', error };
 }

@@ -1,21 +1,16 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
-import {
-  FleetOperationError,
-  asTomcatPdError,
-  describeTargetError,
-  type FleetTargetReport,
-} from './errors.js';
-import { DEFAULT_PARALLEL, mapLimited } from './fleet.js';
+import { FleetOperationError, type FleetTargetReport } from './errors.js';
+import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from './fleet.js';
 import type { ManagerClient } from './manager-client.js';
-import { planRollback, type RollbackPlan } from './plan-rollback.js';
+import { planRollback } from './plan-rollback.js';
 import { validateVersion } from './version-rules.js';
 import { executeRollback, type RollbackOptions, type RollbackResult } from './rollback.js';
 
 export interface FleetRollbackOptions extends RollbackOptions {
-  /** How many targets are worked on at once (default 4). */
-  parallel?: number;
+  /** How many targets are worked on at once. @defaultValue 4 */
+  parallel?: number | undefined;
 }
 
 /**
@@ -29,48 +24,43 @@ export async function fleetRollback(
   const path = validateContextPath(options.path);
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
-  const planned = await mapLimited(clients, parallel, async (client) =>
-    planRollback(describeApp(await client.list({ signal: options.signal }), path), options),
-  );
-  const refused = planned.findIndex((result) => result.status === 'rejected');
-  if (refused >= 0) {
-    const first = asTomcatPdError((planned[refused] as PromiseRejectedResult).reason);
+  const planned = await mapLimited(clients, parallel, async (client) => ({
+    client,
+    plan: planRollback(describeApp(await client.list({ signal: options.signal }), path), options),
+  }));
+  const plans = planned.flatMap((result) => (result.ok ? [result.value] : []));
+  const refused = firstFailure(planned);
+  if (refused !== undefined) {
     throw new FleetOperationError(
-      first,
-      `Target ${clients[refused]!.name}: ${first.message} Nothing was changed on any target.`,
-      reportsOf(clients, planned, 'not-started'),
+      refused.error,
+      `Target ${refused.item.name}: ${refused.error.message} Nothing was changed on any target.`,
+      reportsOf(planned, (result) => result.item.name, 'not-started'),
     );
   }
-  const plans = planned.map((result) => (result as PromiseFulfilledResult<RollbackPlan>).value);
-  const settled = await mapLimited(clients, parallel, (client, index) =>
-    withAppLock(client.managerUrl, path, () => executeRollback(client, plans[index]!, options)),
+  const settled = await mapLimited(plans, parallel, ({ client, plan }) =>
+    withAppLock(client.managerUrl, path, () => executeRollback(client, plan, options)),
   );
-  const failed = settled.findIndex((result) => result.status === 'rejected');
-  if (failed >= 0) {
-    const first = asTomcatPdError((settled[failed] as PromiseRejectedResult).reason);
+  const failed = firstFailure(settled);
+  if (failed !== undefined) {
     throw new FleetOperationError(
-      first,
-      `Rollback of ${path} failed on ${clients[failed]!.name}: ${first.message}`,
-      reportsOf(clients, settled, 'done'),
+      failed.error,
+      `Rollback of ${path} failed on ${failed.item.client.name}: ${failed.error.message}`,
+      reportsOf(settled, (result) => result.item.client.name, 'done'),
       'Targets report separately: check status, then roll back the failed ones again.',
     );
   }
-  return { path, targets: settled.map((result) => (result as PromiseFulfilledResult<RollbackResult>).value) };
+  return { path, targets: settled.flatMap((result) => (result.ok ? [result.value] : [])) };
 }
 
 /** Each target's report; `succeeded` is what a fulfilled step means at this stage. */
-function reportsOf(
-  clients: readonly ManagerClient[],
-  settled: PromiseSettledResult<unknown>[],
+function reportsOf<I, T>(
+  settled: readonly Settled<I, T>[],
+  target: (result: Settled<I, T>) => string,
   succeeded: 'done' | 'not-started',
 ): FleetTargetReport[] {
-  return settled.map((result, index) =>
-    result.status === 'fulfilled'
-      ? { target: clients[index]!.name, outcome: succeeded }
-      : {
-          target: clients[index]!.name,
-          outcome: 'failed',
-          error: describeTargetError(asTomcatPdError(result.reason)),
-        },
+  return settled.map((result) =>
+    result.ok
+      ? { target: target(result), outcome: succeeded }
+      : { target: target(result), outcome: 'failed', error: result.error },
   );
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, TomcatPdError, asTomcatPdError } from './errors.js';
+import { toTomcatPdError, usageError, type TomcatPdError } from './errors.js';
 import type { ManagerClient } from './manager-client.js';
 
 /** The outcome of one operation on one target: its value, or the error it ended with. */
@@ -8,35 +8,48 @@ export type TargetOutcome<T> =
 /** How many targets are worked on at once unless the caller says otherwise. */
 export const DEFAULT_PARALLEL = 4;
 
+/** An item of {@link mapLimited} whose work failed. */
+export interface Failed<I> {
+  item: I;
+  ok: false;
+  error: TomcatPdError;
+}
+
+/** What became of one item of {@link mapLimited}: the item, and its value or its error. */
+export type Settled<I, T> = { item: I; ok: true; value: T } | Failed<I>;
+
+/** The first item whose work failed, if any. */
+export function firstFailure<I, T>(settled: readonly Settled<I, T>[]): Failed<I> | undefined {
+  return settled.find((result): result is Failed<I> => !result.ok);
+}
+
 /**
- * Runs `work` for every item, at most `limit` at once, in the items' order of starting. Never
- * rejects: every item settles, so one failing target does not hide what happened on the others.
+ * Runs `work` for every item, at most `limit` at once, in the items' order of starting, and
+ * gives each item back with its outcome, in the items' order. Never rejects: every item
+ * settles, so one failing target does not hide what happened on the others.
  */
 export async function mapLimited<I, T>(
   items: readonly I[],
   limit: number,
-  work: (item: I, index: number) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
+  work: (item: I) => Promise<T>,
+): Promise<Settled<I, T>[]> {
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new TomcatPdError(
-      ErrorCode.usage,
-      `The number of targets at once must be 1 or more, not ${limit}.`,
-    );
+    throw usageError(`The number of targets at once must be 1 or more, not ${limit}.`);
   }
-  const results: PromiseSettledResult<T>[] = new Array<PromiseSettledResult<T>>(items.length);
-  let next = 0;
+  const results = new Map<number, Settled<I, T>>();
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
+    for (const [index, item] of queue) {
       try {
-        results[index] = { status: 'fulfilled', value: await work(items[index]!, index) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
+        results.set(index, { item, ok: true, value: await work(item) });
+      } catch (error) {
+        results.set(index, { item, ok: false, error: toTomcatPdError(error) });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  return [...results.entries()].sort(([a], [b]) => a - b).map(([, settled]) => settled);
 }
 
 /**
@@ -46,13 +59,12 @@ export async function mapLimited<I, T>(
 export async function onEachTarget<T>(
   clients: readonly ManagerClient[],
   work: (client: ManagerClient) => Promise<T>,
-  options: { parallel?: number } = {},
+  options: { parallel?: number | undefined } = {},
 ): Promise<TargetOutcome<T>[]> {
   const settled = await mapLimited(clients, options.parallel ?? DEFAULT_PARALLEL, work);
-  return settled.map((result, index) => {
-    const target = clients[index]!.name;
-    return result.status === 'fulfilled'
-      ? { target, ok: true, value: result.value }
-      : { target, ok: false, error: asTomcatPdError(result.reason) };
-  });
+  return settled.map((result) =>
+    result.ok
+      ? { target: result.item.name, ok: true, value: result.value }
+      : { target: result.item.name, ok: false, error: result.error },
+  );
 }

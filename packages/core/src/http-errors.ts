@@ -1,4 +1,7 @@
-import { ErrorCode, TomcatPdError } from './errors.js';
+import { ConnectionError, ErrorCode, TomcatPdError, isTomcatPdError } from './errors.js';
+import type { HintPart } from './hints.js';
+import { NO_ANSWER } from './http-get.js';
+import { STALLED } from './upload.js';
 
 /** What the transport knows about a failed exchange: never the request, never a header. */
 export interface ExchangeContext {
@@ -67,46 +70,71 @@ export function errorForStatus(status: number, context: ExchangeContext, locatio
   );
 }
 
-const NETWORK_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused (is Tomcat running, and is the host and port right?)',
-  ENOTFOUND: 'host not found (check the host name)',
-  EAI_AGAIN: 'host name lookup failed (check DNS and the host name)',
-  ECONNRESET: 'the connection was reset',
-  EPIPE: 'the connection was closed while sending',
-  ETIMEDOUT: 'timed out',
-  ERR_NO_ANSWER: 'timed out: it took the request but sent no answer in time',
-  ECONNABORTED: 'timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ERR_STALLED: 'the transfer stalled',
-  UND_ERR_SOCKET: 'the connection was closed',
+/** What a socket, TLS or time-out code means: its words, and whether a read may try again. */
+interface NetworkFailureKind {
+  reason: string;
+  /** Tomcat restarting, a proxy in between losing a connection: the same read may well succeed. */
+  transient: boolean;
+}
+
+// The codes node:http, node:net, node:dns and this transport's own timers give. A wrong host
+// name or a TLS rejection will not heal by retrying; neither will a 401 (not a network failure).
+const NETWORK_FAILURES: Readonly<Record<string, NetworkFailureKind>> = {
+  ECONNREFUSED: {
+    reason: 'connection refused (is Tomcat running, and is the host and port right?)',
+    transient: true,
+  },
+  ENOTFOUND: { reason: 'host not found (check the host name)', transient: false },
+  EAI_AGAIN: { reason: 'host name lookup failed (check DNS and the host name)', transient: true },
+  ECONNRESET: { reason: 'the connection was reset', transient: true },
+  EPIPE: { reason: 'the connection was closed while sending', transient: true },
+  ETIMEDOUT: { reason: 'timed out', transient: true },
+  [NO_ANSWER]: { reason: 'timed out: it took the request but sent no answer in time', transient: true },
+  EHOSTUNREACH: { reason: 'host unreachable', transient: true },
+  ENETUNREACH: { reason: 'network unreachable', transient: true },
+  [STALLED]: { reason: 'the transfer stalled', transient: true },
 };
 
+/** Where a failure happened, besides the exchange: whether the whole WAR had been sent. */
+export interface NetworkFailureOptions {
+  afterFullUpload?: boolean;
+}
+
 /** Maps a socket-level failure (refused, reset, timed out, TLS) to a typed error. */
-export function errorForNetworkFailure(code: string | undefined, message: string, context: ExchangeContext) {
+export function errorForNetworkFailure(
+  code: string | undefined,
+  message: string,
+  context: ExchangeContext,
+  options: NetworkFailureOptions = {},
+): ConnectionError {
+  const known = code === undefined ? undefined : NETWORK_FAILURES[code];
+  const tls = tlsReason(code);
   const reason =
-    (code && NETWORK_REASONS[code]) ??
+    known?.reason ??
     plainHttpReason(code, message) ??
-    tlsReason(code) ??
+    tls?.reason ??
     // OpenSSL's texts span lines and end in a colon.
     message.replace(/\s+/g, ' ').replace(/[:\s]+$/, '');
-  return new TomcatPdError(
-    ErrorCode.connect,
+  return new ConnectionError(
     `Cannot reach the Manager at ${context.managerUrl} (${context.command}): ${reason}.`,
+    { networkCode: code, transient: known?.transient ?? false, afterFullUpload: options.afterFullUpload },
     {
       url: context.managerUrl,
       cause: Object.assign(new Error(message), code ? { code } : {}),
-      ...(code === 'ERR_NO_ANSWER' ? { hint: noAnswerHint(context) } : {}),
+      hint: code === NO_ANSWER ? noAnswerHint(context) : tls?.hint,
     },
   );
 }
 
 // Without it, a hung Tomcat is minutes of silence and then a bare "timed out".
-function noAnswerHint({ timeoutMs, readAttempts }: ExchangeContext): string {
-  return (
-    `Tomcat may be overloaded or hung: check its logs. Each request waits ${timeoutMs / 1000} s ` +
-    `(--timeout) and a read is tried ${readAttempts} time${readAttempts === 1 ? '' : 's'} (--retries).`
-  );
+function noAnswerHint({ timeoutMs, readAttempts }: ExchangeContext): HintPart[] {
+  return [
+    `Tomcat may be overloaded or hung: check its logs. Each request waits ${timeoutMs / 1000} s (`,
+    { option: 'timeoutMs' },
+    `) and a read is tried ${readAttempts} time${readAttempts === 1 ? '' : 's'} (`,
+    { option: 'retries' },
+    ').',
+  ];
 }
 
 // https:// to a plain HTTP port: OpenSSL reads the HTTP answer as a TLS record.
@@ -115,43 +143,29 @@ function plainHttpReason(code: string | undefined, message: string): string | un
   return 'the port answered in plain HTTP, not TLS (use http:// for this port, or the HTTPS port)';
 }
 
-function tlsReason(code: string | undefined): string | undefined {
+function tlsReason(code: string | undefined): { reason: string; hint?: HintPart[] } | undefined {
   if (code === undefined) return undefined;
   // An alert is the server refusing *us*: with certificateVerification it wants a client certificate.
   if (/_ALERT_/.test(code)) {
-    return (
-      `the server refused the TLS handshake (${code}); it may require a client certificate ` +
-      '(--cert-file and --key-file) or refuse the one given'
-    );
+    return {
+      reason: `the server refused the TLS handshake (${code}); it may require a client certificate or refuse the one given`,
+      hint: [
+        'Give a client certificate and its key (',
+        { option: 'tls.cert' },
+        ' and ',
+        { option: 'tls.key' },
+        ').',
+      ],
+    };
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code)) {
-    return `the TLS certificate was not accepted (${code})`;
+    return { reason: `the TLS certificate was not accepted (${code})` };
   }
   return undefined;
 }
 
-// Failures after which the same read may well succeed: Tomcat restarting, a proxy in between
-// losing a connection. A wrong host name, a TLS rejection or a 401 will not heal by retrying.
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ERR_NO_ANSWER',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ERR_STALLED',
-  'UND_ERR_SOCKET',
-]);
-
-/** Transient failures that an idempotent read may retry (PRODUCT.md safety rule 7). 401 never is. */
+/** Transient failures that an idempotent read may retry (docs/tomcat-manager.md#lockout). 401 never is. */
 export function isTransientError(error: unknown): boolean {
-  if (!(error instanceof TomcatPdError)) return false;
-  if (error.code === ErrorCode.server) return true;
-  const causeCode = (error.cause as { code?: string } | undefined)?.code;
-  return (
-    error.code === ErrorCode.connect && causeCode !== undefined && TRANSIENT_NETWORK_CODES.has(causeCode)
-  );
+  if (!isTomcatPdError(error)) return false;
+  return error.code === ErrorCode.server || (error instanceof ConnectionError && error.transient);
 }

@@ -18,11 +18,8 @@ export interface GetOptions {
  * the caller names the new URL instead. A time-out fails with code `ERR_NO_ANSWER`.
  */
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
-  const request = (url.protocol === 'https:' ? https : http).get(url, {
-    headers: options.headers,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.agent === undefined ? {} : { agent: options.agent }),
-  });
+  const { headers, signal, agent } = options;
+  const request = (url.protocol === 'https:' ? https : http).get(url, { headers, signal, agent });
   // A plain timer, not AbortSignal.timeout/any: a drain loop's signal lives for days, and every
   // request would otherwise hang one more combined signal on it.
   const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { ErrorCode, TomcatPdError, usageError } from './errors.js';
+import { usageError } from './errors.js';
 
 /**
  * Turns the Manager base a user gives (`http://host:8080/manager`, `.../manager/`,
@@ -20,9 +20,13 @@ export function normalizeManagerUrl(base: string): URL {
     throw usageError(`The Manager URL must start with http:// or https://, not ${url.protocol}//.`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TomcatPdError(ErrorCode.usage, 'The Manager URL must not contain a user or password.', {
-      hint: 'Give the user separately and the password through the environment or a file.',
-    });
+    throw usageError('The Manager URL must not contain a user or password.', [
+      'Give the user and the password on their own (',
+      { option: 'user' },
+      ' and ',
+      { option: 'password' },
+      ').',
+    ]);
   }
   if (url.search !== '' || url.hash !== '') {
     throw usageError(`The Manager URL must not contain a query or fragment: ${url.origin}${url.pathname}`);

@@ -1,6 +1,6 @@
 /**
  * The first step of reading any Manager text API answer: split it into lines and decide OK or FAIL.
- * Pure functions, no I/O. Formats: TOMCAT.md "Commands", TOMCAT-SOURCE.md section 2
+ * Pure functions, no I/O. Formats: docs/tomcat-manager.md#answers
  * (MS = Tomcat's `java/org/apache/catalina/manager/ManagerServlet.java`).
  */
 import { ErrorCode, TomcatFailError, TomcatPdError } from './errors.js';
@@ -58,7 +58,7 @@ export function expectOk(text: string, command: string): ManagerAnswer {
   return answer;
 }
 
-// The English catalogue of ManagerServlet's LocalStrings.properties (TOMCAT-SOURCE.md 2.3). Each pattern matches both the
+// The English catalogue of ManagerServlet's LocalStrings.properties (docs/tomcat-manager.md#fail-answers). Each pattern matches both the
 // bracketed form (8.5.15+, 9.0.0.M21+, 7.0.93+) and the bracket-less older one, because only the
 // words around `{0}` are tested. The message must already be entity-decoded.
 const FAIL_PATTERNS: ReadonlyArray<readonly [RegExp, FailKind]> = [
@@ -70,10 +70,13 @@ const FAIL_PATTERNS: ReadonlyArray<readonly [RegExp, FailKind]> = [
   [/^Failed to deploy application at context path /, 'failed-to-deploy'],
   // `FAIL - No context exists named [{0}]` ({0} HTML-escaped: `[&#47;app##999]`)
   [/^No context exists named /, 'no-context'],
-  // `FAIL - The application [{0}] is already being serviced` (HostConfig servicedSet, TOMCAT-SOURCE.md 2.1)
+  // `FAIL - The application [{0}] is already being serviced` (HostConfig servicedSet, docs/tomcat-manager.md#already-being-serviced)
   [/^The application .* is already being serviced$/, 'busy'],
   // `FAIL - Invalid context path [{0}] was specified` ({0} HTML-escaped)
   [/^Invalid context path .* was specified$/, 'invalid-path'],
+  // MS undeploy(): `FAIL - Context [{0}] is defined in server.xml and may not be undeployed`
+  // (managerServlet.notDeployed); also the answer while HostConfig has not recorded a deploy yet.
+  [/^Context .* is defined in server\.xml and may not be undeployed$/, 'not-deployed'],
 ];
 
 /**

@@ -6,13 +6,13 @@ import { checkOrdering, nextCounterVersion, validateVersion } from './version-ru
 
 export interface DeployPlanOptions {
   /** An explicit version; otherwise the next counter is used. */
-  version?: string;
+  version?: string | undefined;
   /** A semantic version (`1.4.0`, from a pom or package.json), encoded to sort correctly. */
-  semver?: string;
-  /** Width of a new counter when the app has no numeric version yet (default 3). */
-  width?: number;
-  /** Replace an existing version in place (its sessions are lost). */
-  update?: boolean;
+  semver?: string | undefined;
+  /** Width of a new counter when the app has no numeric version yet. @defaultValue 3 */
+  width?: number | undefined;
+  /** Replace an existing version in place (its sessions are lost). @defaultValue false */
+  update?: boolean | undefined;
 }
 
 export interface DeployPlan {
@@ -40,7 +40,11 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
       `Version ${version} of ${app.path} already exists (${existing.state}, ${existing.sessions} sessions); ` +
         'refusing to overwrite it.',
       {
-        hint: 'Leave out the version to deploy the next one, or replace it with update (--update; its sessions are lost).',
+        hint: [
+          'Leave out the version to deploy the next one, or replace it with update (',
+          { option: 'update', value: true },
+          '; its sessions are lost).',
+        ],
       },
     );
   }
@@ -49,9 +53,7 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
     throw new UnsafeOperationError(
       'ordering-invariant',
       `Deploy of ${app.path} version ${version} refused: ${verdict.reason}`,
-      {
-        hint: verdict.hint,
-      },
+      { hint: verdict.hint },
     );
   }
   return {
@@ -79,6 +81,6 @@ function chooseVersion(app: AppStatus, options: DeployPlanOptions): string {
   if (options.semver !== undefined) return encodeSemver(options.semver);
   return nextCounterVersion(
     app.versions.map((entry) => entry.version),
-    options.width === undefined ? {} : { width: options.width },
+    { width: options.width },
   );
 }

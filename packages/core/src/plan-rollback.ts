@@ -4,7 +4,7 @@ import { compareVersions } from './version-order.js';
 
 export interface RollbackPlanOptions {
   /** The version to fall back to; default: the newest running version below the live one. */
-  to?: string;
+  to?: string | undefined;
 }
 
 export interface RollbackPlan {

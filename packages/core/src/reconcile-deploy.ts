@@ -1,19 +1,27 @@
 import { describeApp } from './app-status.js';
-import { TomcatFailError, asTomcatPdError, isTomcatPdError, type TomcatPdError } from './errors.js';
+import { withDefaults } from './defaults.js';
+import {
+  ConnectionError,
+  TomcatFailError,
+  isTomcatPdError,
+  toTomcatPdError,
+  type TomcatPdError,
+} from './errors.js';
 import type { Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
 import type { DeployPlan } from './plan-deploy.js';
-import { wasSentInFull } from './transport.js';
 
 /** How long reconciling waits for a deploy that Tomcat may still be working on. */
 export interface SettleOptions {
-  /** While Tomcat is still starting the version (listed stopped, undeploy refused): default 60 s. */
-  startingMs?: number;
-  /** For the version to appear when the whole WAR was sent before the connection broke: default 5 s. */
-  appearMs?: number;
-  /** Between two reads of `list`: default 250 ms. */
-  intervalMs?: number;
+  /** While Tomcat is still starting the version (listed stopped, undeploy refused). @defaultValue 60 000 */
+  startingMs?: number | undefined;
+  /** For the version to appear when the whole WAR was sent before the connection broke. @defaultValue 5 000 */
+  appearMs?: number | undefined;
+  /** Between two reads of `list`. @defaultValue 250 */
+  intervalMs?: number | undefined;
 }
+
+const SETTLE_DEFAULTS = { startingMs: 60_000, appearMs: 5_000, intervalMs: 250 } satisfies SettleOptions;
 
 /** What happened to a stopped version of ours: removed (the error to throw), or Tomcat is still on it. */
 const STILL_DEPLOYING = Symbol('still deploying');
@@ -24,7 +32,7 @@ const STILL_DEPLOYING = Symbol('still deploying');
  *
  * Tomcat keeps a context that failed to start (`FAIL - Deployed application at context path
  * [/app##004] but context failed to start`, listed as `/app:stopped:0:app##004.war`), so a
- * stopped version of ours is undeployed. A cut upload leaves nothing on Tomcat 10.1 (TOMCAT.md),
+ * stopped version of ours is undeployed. A cut upload leaves nothing on Tomcat 10.1 (docs/tomcat-manager.md#failures-and-races),
  * but only `list` can tell. A version that started despite a failed exchange is kept and reported.
  *
  * When the connection broke after the whole WAR was sent, Tomcat may still be deploying it: the
@@ -39,14 +47,14 @@ export async function reconcileFailedDeploy(
   logger: Logger,
   settle: SettleOptions = {},
 ): Promise<TomcatPdError> {
-  const failure = asTomcatPdError(error);
+  const failure = toTomcatPdError(error);
   if (failure instanceof TomcatFailError && (failure.kind === 'already-exists' || failure.kind === 'busy')) {
     // Another deploy owns that name right now: its context is not ours to remove.
     return failure.prependHint(`Another deploy of ${plan.displayName} is under way or has just finished.`);
   }
-  const { startingMs = 60_000, appearMs = 5_000, intervalMs = 250 } = settle;
+  const { startingMs, appearMs, intervalMs } = withDefaults(settle, SETTLE_DEFAULTS);
   const started = Date.now();
-  const sentInFull = wasSentInFull(failure);
+  const sentInFull = failure instanceof ConnectionError && failure.afterFullUpload;
   const log = onceEach(logger);
   for (;;) {
     const elapsed = Date.now() - started;
@@ -127,16 +135,13 @@ async function removeDebris(
 
 /**
  * Tomcat's answers to an undeploy of a context it is still deploying: the name is "serviced",
- * HostConfig has not recorded it as deployed yet (Tomcat's `managerServlet.notDeployed` text),
- * or it is gone from the host again (re-read `list` to see what became of it).
+ * HostConfig has not recorded it as deployed yet (`not-deployed`: Tomcat's
+ * `managerServlet.notDeployed` text), or it is gone from the host again (re-read `list` to see
+ * what became of it).
  */
 function isStillDeploying(error: unknown): boolean {
   if (!(error instanceof TomcatFailError)) return false;
-  return (
-    error.kind === 'busy' ||
-    error.kind === 'no-context' ||
-    /is defined in server\.xml and may not be undeployed/.test(error.tomcatMessage)
-  );
+  return error.kind === 'busy' || error.kind === 'no-context' || error.kind === 'not-deployed';
 }
 
 function stillDeploying(failure: TomcatPdError, plan: DeployPlan, elapsedMs: number): TomcatPdError {

@@ -9,10 +9,11 @@ import { planRollback, type RollbackPlan, type RollbackPlanOptions } from './pla
 
 export interface RollbackOptions extends RollbackPlanOptions {
   path: string;
-  /** Stop the newer versions instead of undeploying them: quick roll-forward, but not durable. */
-  stop?: boolean;
-  signal?: AbortSignal;
-  logger?: Logger;
+  /** Stop the newer versions instead of undeploying them: quick roll-forward, but not durable. @defaultValue false */
+  stop?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
 
 export interface RollbackResult {

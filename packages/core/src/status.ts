@@ -11,11 +11,14 @@ export interface StatusReport {
   apps: AppStatus[];
 }
 
+export interface StatusOptions {
+  /** Only this app; default: every app on the target. */
+  path?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 /** Every app (or one) with each version's state, sessions and role, from a single `list`. */
-export async function getStatus(
-  client: ManagerClient,
-  options: { path?: string; signal?: AbortSignal } = {},
-): Promise<StatusReport> {
+export async function getStatus(client: ManagerClient, options: StatusOptions = {}): Promise<StatusReport> {
   const path = options.path === undefined ? undefined : validateContextPath(options.path);
   const entries = await client.list({ signal: options.signal });
   return {
@@ -31,14 +34,18 @@ export interface SessionsReport {
   versions: { version: string; role: VersionRole; sessions: SessionInfo }[];
 }
 
+export interface SessionsOptions {
+  path: string;
+  /** Only this version (`''`: the unversioned context); default: every version of the app. */
+  version?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * The idle-time histogram of each version of an app (or of one version). Reads only: the
  * `sessions` command is never sent with `idle`, which would expire sessions.
  */
-export async function getSessions(
-  client: ManagerClient,
-  options: { path: string; version?: string; signal?: AbortSignal },
-): Promise<SessionsReport> {
+export async function getSessions(client: ManagerClient, options: SessionsOptions): Promise<SessionsReport> {
   const path = validateContextPath(options.path);
   if (options.version !== undefined && options.version !== '') validateVersion(options.version);
   const app = describeApp(await client.list({ signal: options.signal }), path);

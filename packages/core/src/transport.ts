@@ -1,13 +1,15 @@
 import https from 'node:https';
 import pRetry from 'p-retry';
-import { ErrorCode, isTomcatPdError, TomcatPdError } from './errors.js';
+import { withDefaults, type WithDefaults } from './defaults.js';
+import { ConnectionError, ErrorCode, isTomcatPdError, TomcatPdError } from './errors.js';
 import {
   errorForNetworkFailure,
   errorForStatus,
   isTransientError,
   type ExchangeContext,
+  type NetworkFailureOptions,
 } from './http-errors.js';
-import type { Logger } from './logger.js';
+import { silentLogger, type Logger } from './logger.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
 import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
@@ -25,26 +27,44 @@ export interface ManagerTarget {
 }
 
 export interface TransportOptions {
-  /** Time-out of one read or command request (default 30 s). Uploads use a stall watchdog instead. */
-  timeoutMs?: number;
-  /** Retries of an idempotent read after a transient failure (default 3). */
-  retries?: number;
-  /** First back-off delay; it doubles up to 5 s (default 250 ms). */
-  retryDelayMs?: number;
+  /**
+   * Time-out of one read or command request. Uploads use a stall watchdog instead.
+   * @defaultValue 30 000 (30 s)
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Retries of an idempotent read after a transient failure.
+   * @defaultValue 3
+   */
+  retries?: number | undefined;
+  /**
+   * First back-off delay; it doubles up to 5 s.
+   * @defaultValue 250
+   */
+  retryDelayMs?: number | undefined;
   /** TLS settings for an `https://` Manager. */
-  tls?: TlsOptions;
-  logger?: Logger;
+  tls?: TlsOptions | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
+
+const TRANSPORT_DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  retryDelayMs: 250,
+  tls: {},
+  logger: silentLogger,
+} satisfies TransportOptions;
 
 /** How to trust an `https://` Manager, and how to prove who we are if it asks. */
 export interface TlsOptions {
   /** Certificate authorities to trust (PEM), instead of the system's. */
-  ca?: string | Buffer;
+  ca?: string | Buffer | undefined;
   /** Accept any certificate: for tests only; the connection can then be intercepted. */
-  insecure?: boolean;
+  insecure?: boolean | undefined;
   /** A client certificate and its key (PEM), for a connector with `certificateVerification`. */
-  cert?: string | Buffer;
-  key?: string | Buffer;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
 }
 
 export type UploadRequestOptions = Omit<UploadOptions, 'headers' | 'agent'>;
@@ -63,14 +83,14 @@ export class ManagerTransport {
   readonly #textBase: URL;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: https.Agent | undefined;
-  readonly #options: Required<Omit<TransportOptions, 'logger' | 'tls'>> & { logger: Logger };
+  readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS>;
 
   constructor(target: ManagerTarget, options: TransportOptions = {}) {
     this.#textBase = normalizeManagerUrl(target.url);
     this.managerUrl = displayManagerUrl(this.#textBase);
     this.name = target.name ?? this.managerUrl;
     this.user = target.user;
-    this.#options = { timeoutMs: 30_000, retries: 3, retryDelayMs: 250, logger: {}, ...options };
+    this.#options = withDefaults(options, TRANSPORT_DEFAULTS);
     this.#headers = {
       // Messages follow Accept-Language on a non-English server; parsers need English.
       'Accept-Language': 'en',
@@ -79,7 +99,7 @@ export class ManagerTransport {
       // Pre-emptive Basic auth: the server must not reject an upload after its body.
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
-    this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(options.tls ?? {}) : undefined;
+    this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
   }
 
   /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
@@ -142,21 +162,19 @@ export class ManagerTransport {
             options.onProgress?.(progress);
           },
           headers: { ...this.#headers },
-          ...(this.#agent === undefined ? {} : { agent: this.#agent }),
+          agent: this.#agent,
         },
       );
     } catch (error) {
-      const failure = this.#mapFailure(error, 'deploy', options.signal);
-      const explained = isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
-      if (sentInFull && explained.code === ErrorCode.connect) answerLost.add(explained);
-      throw explained;
+      const failure = this.#mapFailure(error, 'deploy', options.signal, { afterFullUpload: sentInFull });
+      throw isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
     }
     return this.#bodyOf(answer, 'deploy');
   }
 
   /**
    * Tomcat answers 401/403 without reading a large body and closes the connection, and Node
-   * often reports the broken pipe instead of the answer (TOMCAT-SOURCE.md §1). A small read
+   * often reports the broken pipe instead of the answer (docs/tomcat-manager.md#big-uploads-and-credentials). A small read
    * tells whether the credentials were the cause.
    */
   async #explainBrokenUpload(failure: TomcatPdError): Promise<TomcatPdError> {
@@ -178,12 +196,17 @@ export class ManagerTransport {
     return answer.body;
   }
 
-  #mapFailure(error: unknown, command: string, signal: AbortSignal | undefined): TomcatPdError {
+  #mapFailure(
+    error: unknown,
+    command: string,
+    signal: AbortSignal | undefined,
+    where: NetworkFailureOptions = {},
+  ): TomcatPdError {
     if (signal?.aborted) return this.#aborted(command);
     // Already explained (the WAR changed during the upload): not a network failure.
     if (isTomcatPdError(error)) return error;
     const { code, message } = describeNetworkError(error);
-    return errorForNetworkFailure(code, message, this.#context(command));
+    return errorForNetworkFailure(code, message, this.#context(command), where);
   }
 
   #aborted(command: string): TomcatPdError {
@@ -198,23 +221,11 @@ export class ManagerTransport {
   }
 }
 
-// Upload failures that came after the last byte of the WAR was sent: Tomcat may have it all and
-// still be deploying it. A WeakSet, not a field: nothing shows up in an error's inspect or JSON.
-const answerLost = new WeakSet<TomcatPdError>();
-
-/**
- * Whether a failed upload broke only after the whole WAR had been sent: Tomcat may then have
- * received all of it and be deploying it still, so an empty `list` right now proves nothing.
- */
-export function wasSentInFull(error: unknown): boolean {
-  return error instanceof TomcatPdError && answerLost.has(error);
-}
-
 function createTlsAgent(tls: TlsOptions): https.Agent {
   return new https.Agent({
-    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls.key === undefined ? {} : { key: tls.key }),
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
     rejectUnauthorized: tls.insecure !== true,
   });
 }
@@ -232,7 +243,9 @@ function describeNetworkError(error: unknown): { code: string | undefined; messa
   };
 }
 
-function isBrokenPipe(failure: TomcatPdError): boolean {
-  const code = (failure.cause as { code?: string } | undefined)?.code;
-  return failure.code === ErrorCode.connect && (code === 'EPIPE' || code === 'ECONNRESET');
+function isBrokenPipe(failure: TomcatPdError): failure is ConnectionError {
+  return (
+    failure instanceof ConnectionError &&
+    (failure.networkCode === 'EPIPE' || failure.networkCode === 'ECONNRESET')
+  );
 }

@@ -9,10 +9,11 @@ import type { ManagerClient } from './manager-client.js';
 export interface UndeployOptions {
   path: string;
   version: string;
-  /** Allow undeploying the live version (new visitors then go to the next running one). */
-  force?: boolean;
-  signal?: AbortSignal;
-  logger?: Logger;
+  /** Allow undeploying the live version (new visitors then go to the next running one). @defaultValue false */
+  force?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
 
 export interface UndeployResult {
@@ -42,7 +43,13 @@ export async function undeployVersion(
       throw new UnsafeOperationError(
         'live-version',
         `Version ${entry.version} is the live version of ${path}; refusing to undeploy it.`,
-        { hint: 'Roll back instead (it checks that an older version takes over), or force it (--force).' },
+        {
+          hint: [
+            'Roll back instead (it checks that an older version takes over), or force it (',
+            { option: 'force', value: true },
+            ').',
+          ],
+        },
       );
     }
     (options.logger ?? silentLogger).info?.(`${client.name}: undeploying ${path}##${entry.version}`);

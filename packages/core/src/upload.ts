@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { withDefaults } from './defaults.js';
 import { readAnswer, type RawAnswer } from './http-answer.js';
 import { sendFile } from './send-file.js';
 import { startStallWatchdog } from './stall-watchdog.js';
@@ -13,14 +14,22 @@ export interface UploadProgress {
 
 export interface UploadOptions {
   headers: Record<string, string>;
-  onProgress?: (progress: UploadProgress) => void;
-  /** Abort when no byte has moved for this long (default 30 s). */
-  stallTimeoutMs?: number;
-  /** After the last byte, how long Tomcat may take to start the context and answer (default 10 min). */
-  startTimeoutMs?: number;
-  signal?: AbortSignal;
-  agent?: http.Agent;
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
+  /**
+   * Abort when no byte has moved for this long.
+   * @defaultValue 30 000 (30 s)
+   */
+  stallTimeoutMs?: number | undefined;
+  /**
+   * After the last byte, how long Tomcat may take to start the context and answer.
+   * @defaultValue 600 000 (10 min)
+   */
+  startTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  agent?: http.Agent | undefined;
 }
+
+const UPLOAD_DEFAULTS = { stallTimeoutMs: 30_000, startTimeoutMs: 600_000 } satisfies Partial<UploadOptions>;
 
 /** Raised (as `code`) when the watchdog aborts a stalled upload. */
 export const STALLED = 'ERR_STALLED';
@@ -28,19 +37,20 @@ export const STALLED = 'ERR_STALLED';
 /**
  * Streams a file as the body of a PUT and resolves with the raw answer. The file is never held
  * in memory (two reused 1 MB buffers, see send-file.ts); an HTTP library that follows redirects
- * buffers every chunk for a possible replay (STACK.md: axios, 359 MB RSS for a 300 MB WAR).
+ * buffers every chunk for a possible replay (measured with axios: 359 MB of RSS for a 300 MB WAR).
  */
 export async function putFile(
   url: URL,
   file: { path: string; size: number },
-  options: UploadOptions,
+  uploadOptions: UploadOptions,
 ): Promise<RawAnswer> {
+  const options = withDefaults(uploadOptions, UPLOAD_DEFAULTS);
   const totalBytes = file.size;
   const controller = new AbortController();
   const abortFromCaller = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', abortFromCaller, { once: true });
   const stallError = Object.assign(new Error('no progress within the stall time-out'), { code: STALLED });
-  const watchdog = startStallWatchdog(options.stallTimeoutMs ?? 30_000, () => controller.abort(stallError));
+  const watchdog = startStallWatchdog(options.stallTimeoutMs, () => controller.abort(stallError));
   const request = (url.protocol === 'https:' ? https : http).request(url, {
     method: 'PUT',
     headers: {
@@ -49,7 +59,7 @@ export async function putFile(
       'Content-Length': String(totalBytes),
     },
     signal: controller.signal,
-    ...(options.agent ? { agent: options.agent } : {}),
+    agent: options.agent,
   });
   const answer = readAnswer(request, () => watchdog.touch()).then((result) => {
     // An answer before the whole body was sent is a refusal (401, 403, ...): stop sending.
@@ -68,7 +78,7 @@ export async function putFile(
     throw error;
   });
   request.on('finish', () => {
-    watchdog.rearm(options.startTimeoutMs ?? 600_000);
+    watchdog.rearm(options.startTimeoutMs);
     options.onProgress?.({ phase: 'starting', sentBytes, totalBytes });
   });
   try {

@@ -1,9 +1,11 @@
 /**
  * Which versions may be deployed: the allowed characters, the automatic counter and the ordering
- * invariant ("a deploy only goes ahead if the new version will be the live one", PRODUCT.md).
- * Pure functions; the deploy operation turns a refusal into an `UnsafeOperationError`.
+ * invariant (a deploy only goes ahead if the new version will be the live one; the safety rules
+ * in docs/architecture.md#safety-rules). Pure functions; the deploy operation turns a refusal
+ * into an `UnsafeOperationError`.
  */
 import { usageError } from './errors.js';
+import type { HintPart } from './hints.js';
 import type { ContextState } from './types.js';
 import { compareVersions, greatestVersion } from './version-order.js';
 
@@ -26,15 +28,16 @@ export function isValidVersion(v: string): boolean {
 /**
  * Returns `v` if it is a valid version, else throws a usage error naming the offending characters.
  *
- * Tomcat itself does not validate versions at all (TOMCAT-SOURCE.md section 5), so this is the
- * only guard, and it runs before anything is uploaded. Why the rest is refused:
+ * Tomcat itself does not validate versions at all (docs/tomcat-manager.md#safe-versions), so this
+ * is the only guard, and it runs before anything is uploaded. Why the rest is refused:
  * - `/` and `\`: the version becomes part of a file name; `/` ends in a FileNotFoundException FAIL
- *   and `..`/`/` combinations in a path-check FAIL.
- * - `#`: Tomcat writes `/` as `#` in file names (`a#b##7.war` is `/a/b` version 7) and re-reads the
- *   name after a restart, so a `#` is re-interpreted; in a URL it also starts a fragment.
- * - `+` and space: a `+` in a query string decodes to a space, and spaces break file names and scripts.
- * - `: * ? " < > |` and control characters are illegal in Windows file names; non-ASCII characters
- *   depend on the platform's file-name encoding.
+ *   (recorded: `deploy-version-with-slash.txt`), and 10.1.56+ refuses `..`/`/` combinations.
+ * - `#`: Tomcat writes the `/` of a path as `#` in file names (`a#b##7.war` is `/a/b` version 7),
+ *   so a `#` in a name is ambiguous to whoever reads appBase; in a URL it starts a fragment.
+ * - `+` and space: a `+` in a query string decodes to a space; a space in a file name breaks
+ *   scripts that handle appBase.
+ * - `: * ? " < > |` and control characters: the operating system may refuse them in a file name
+ *   (Windows does); non-ASCII characters depend on the platform's file-name encoding.
  * @throws TomcatPdError with code `E_USAGE`.
  */
 export function validateVersion(v: string): string {
@@ -82,7 +85,13 @@ export function nextCounterVersion(existing: readonly string[], options: { width
 /** The answer of {@link checkOrdering}: either go ahead, or what is in the way, why, and how to fix it. */
 export type OrderingVerdict =
   | { ok: true }
-  | { ok: false; blocker: { version: string; state: 'running' | 'stopped' }; reason: string; hint: string };
+  | {
+      ok: false;
+      blocker: { version: string; state: 'running' | 'stopped' };
+      reason: string;
+      /** How to fix it; its parts name the `version` and `width` options (see hints.ts). */
+      hint: HintPart[];
+    };
 
 type Existing = { version: string; state: ContextState };
 
@@ -126,8 +135,10 @@ interface Context {
   path: string;
 }
 
+type Refusal = { reason: string; hint: HintPart[] };
+
 /** The reason and the hint of a refusal, for the ways a new version can fail to be live. */
-function explain(c: Context): { reason: string; hint: string } {
+function explain(c: Context): Refusal {
   const [n, v] = [c.newVersion, c.blocker.version];
   if (v === n) {
     const reason = `Version ${n} already exists (${c.blocker.state}), and an existing version is only replaced when an update is asked for.`;
@@ -149,11 +160,11 @@ function explain(c: Context): { reason: string; hint: string } {
     return { reason: `${reason} And ${n} ${also}.`, hint: chooseAbove(c) };
   }
   const stopped = [...new Set(c.blockers.map((e) => e.version))];
-  return { reason, hint: chooseAbove(c, `${undeployFirst(c, stopped).slice(0, -1)}, or choose`) };
+  return { reason, hint: [...undeployFirst(c, stopped), ', or ', ...chooseAbove(c, 'choose')] };
 }
 
 /** `1000` after `999` (same prefix, more digits): the counter ran out of digits. */
-function counterOverflow(c: Context): { reason: string; hint: string } | undefined {
+function counterOverflow(c: Context): Refusal | undefined {
   const [blocker, a, b] = [c.blocker.version, parseCounter(c.newVersion), parseCounter(c.blocker.version)];
   if (a === undefined || b === undefined || a.prefix !== b.prefix || BigInt(a.digits) <= BigInt(b.digits)) {
     return undefined;
@@ -170,44 +181,62 @@ function counterOverflow(c: Context): { reason: string; hint: string } | undefin
       : `; ${blocker} is stopped, but a Tomcat restart would start it again and it would take new visitors.`;
   return {
     reason: `Tomcat compares versions as strings, so ${c.newVersion} sorts below ${blocker}${effect}`,
-    hint:
-      `The ${b.digits.length}-digit counter has run out of digits. Switch to a prefixed counter${why}: deploy with --version ${plan}` +
-      ` For new apps, choose a wider counter from the start (--width ${Math.max(5, b.digits.length + 2)}).`,
+    hint: [
+      `The ${b.digits.length}-digit counter has run out of digits. Switch to a prefixed counter${why}: deploy with `,
+      ...plan,
+      ' For new apps, choose a wider counter from the start (',
+      { option: 'width', value: Math.max(5, b.digits.length + 2) },
+      ').',
+    ],
   };
 }
 
 /** How to pick a version that will be live: the next counter if it sorts high enough, else a prefixed one. */
-function chooseAbove(c: Context, lead = 'Choose'): string {
+function chooseAbove(c: Context, lead = 'Choose'): HintPart[] {
   const greatest = greatestVersion(c.all) ?? '';
   const next = nextCounterVersion(c.all);
+  const version = { option: 'version' } as const;
   if (compareVersions(next, greatest) > 0) {
-    return `${lead} a version above ${greatest} with --version, or leave out --version to get the next counter, ${next}.`;
+    return [
+      `${lead} a version above ${greatest} with `,
+      version,
+      ', or leave out ',
+      version,
+      ` to get the next counter, ${next}.`,
+    ];
   }
   const plan = prefixedCounterPlan(greatest, 4);
-  if (plan === undefined)
-    return `No version made of ${ALLOWED} sorts above ${greatest}. ${undeployFirst(c, [greatest])}`;
-  return `${lead} a version above ${greatest}, e.g. --version ${plan}`;
+  if (plan === undefined) {
+    return [`No version made of ${ALLOWED} sorts above ${greatest}. `, ...undeployFirst(c, [greatest]), '.'];
+  }
+  return [`${lead} a version above ${greatest}, e.g. `, ...plan];
 }
 
 /**
- * `r0001; later automatic versions continue r0002, r0003.`: a prefixed counter that sorts above
- * `version`. Its prefix is `version`'s leading `z`s plus a letter above the next character (`r` if
- * that is below `r`: `999` → `r0001`, `r999` → `s0001`, `zz` → `zzr0001`). `undefined` if `version`
- * continues with a character above `z`, which no allowed character beats.
+ * `version r0001; later automatic versions continue r0002, r0003.`: a prefixed counter that sorts
+ * above `version`. Its prefix is `version`'s leading `z`s plus a letter above the next character
+ * (`r` if that is below `r`: `999` → `r0001`, `r999` → `s0001`, `zz` → `zzr0001`). `undefined` if
+ * `version` continues with a character above `z`, which no allowed character beats.
  */
-function prefixedCounterPlan(version: string, width: number): string | undefined {
+function prefixedCounterPlan(version: string, width: number): HintPart[] | undefined {
   const zs = /^z*/.exec(version)?.[0].length ?? 0;
   const next = version[zs] ?? '';
   if (next > 'y') return undefined;
   const prefix = 'z'.repeat(zs) + (next < 'r' ? 'r' : String.fromCharCode(next.charCodeAt(0) + 1));
   const [first, ...later] = [1, 2, 3].map((n) => prefix + String(n).padStart(width, '0'));
-  return `${first ?? ''}; later automatic versions continue ${later.join(', ')}.`;
+  return [
+    { option: 'version', value: first ?? '' },
+    `; later automatic versions continue ${later.join(', ')}.`,
+  ];
 }
 
-/** `Undeploy 010 and 009 first (tomcat-pd undeploy ... && tomcat-pd undeploy ...).` */
-function undeployFirst(c: Context, versions: readonly string[]): string {
-  const commands = versions.map((v) => `tomcat-pd undeploy --path ${c.path} --version ${v}`).join(' && ');
-  return `Undeploy ${listOf(versions)} first (${commands}).`;
+/** `Undeploy 010 and 009 first (<undeploy 010> && <undeploy 009>)`, without a full stop. */
+function undeployFirst(c: Context, versions: readonly string[]): HintPart[] {
+  const commands = versions.flatMap((version, index): HintPart[] => [
+    ...(index === 0 ? [] : [' && ']),
+    { undeploy: { path: c.path, version } },
+  ]);
+  return [`Undeploy ${listOf(versions)} first (`, ...commands, ')'];
 }
 
 function parseCounter(version: string): { prefix: string; digits: string } | undefined {

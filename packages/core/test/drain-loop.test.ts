@@ -42,15 +42,18 @@ describe('pendingVersions', () => {
     expect(pendingVersions(none)).toEqual([]);
   });
   it('does not count what was undeployed; counts what failed, waits or expires first', () => {
-    const version = (v: string, action: DrainAction, outcome: DrainOutcome): DrainVersionReport => ({
-      version: v,
-      state: 'running',
-      role: 'drained',
-      sessions: 0,
-      action,
-      reason: 'drained: no sessions',
-      outcome,
-    });
+    // pendingVersions reads the outcome, the action and the cause; not what each outcome carries.
+    const version = (v: string, action: DrainAction, outcome: DrainOutcome) =>
+      ({
+        version: v,
+        state: 'running',
+        role: 'drained',
+        sessions: 0,
+        action,
+        cause: { kind: 'drained' },
+        reason: 'drained: no sessions',
+        outcome,
+      }) as DrainVersionReport;
     const report: DrainReport = {
       target: 'web1',
       dryRun: false,

@@ -162,7 +162,8 @@ describe('subclasses', () => {
   });
 
   it('usageError makes an E_USAGE with an optional hint', () => {
-    expect(usageError('bad').toJSON()).toEqual({ name: 'TomcatPdError', code: 'E_USAGE', message: 'bad' });
+    // One name per kind: every E_USAGE is a UsageError, as the CLI's own command-line errors are.
+    expect(usageError('bad').toJSON()).toEqual({ name: 'UsageError', code: 'E_USAGE', message: 'bad' });
     expect(usageError('bad', 'do this').hint).toBe('do this');
   });
 });
@@ -171,7 +172,7 @@ describe('isTomcatPdError', () => {
   it('is true for the errors of this library', () => {
     expect(isTomcatPdError(new TomcatPdError(ErrorCode.usage, 'x'))).toBe(true);
     expect(isTomcatPdError(new TomcatFailError('list', 'x', 'other'))).toBe(true);
-    expect(isTomcatPdError(new UnsafeOperationError('r', 'x'))).toBe(true);
+    expect(isTomcatPdError(new UnsafeOperationError('live-version', 'x'))).toBe(true);
   });
 
   it('is true for an object with the shared brand (another copy of the package)', () => {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseName, validateContextPath } from '../src/context-name.js';
-import { ErrorCode, isTomcatPdError, TomcatFailError, type ErrorCodeValue } from '../src/errors.js';
+import { ErrorCode, isTomcatPdError, TomcatFailError } from '../src/errors.js';
 import { buildCommandUrl, contextParams, type ManagerCommand } from '../src/manager-request.js';
 import { normalizeManagerUrl } from '../src/manager-url.js';
 import { parseList } from '../src/parse-list.js';
@@ -38,7 +38,7 @@ const { notManager, protocol, tomcatFail, usage } = ErrorCode;
 const PARSER_CODES = [notManager, protocol, tomcatFail];
 
 /** `fn()`'s value, or `undefined` if it threw a TomcatPdError with one of `codes`; anything else fails. */
-function valueOrTypedError<T>(fn: () => T, codes: readonly ErrorCodeValue[]): T | undefined {
+function valueOrTypedError<T>(fn: () => T, codes: readonly ErrorCode[]): T | undefined {
   try {
     return fn();
   } catch (error) {

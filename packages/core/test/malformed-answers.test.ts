@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, isTomcatPdError, type ErrorCodeValue, type TomcatPdError } from '../src/errors.js';
+import { ErrorCode, isTomcatPdError, type TomcatPdError } from '../src/errors.js';
 import { createManagerClient, type ManagerClient } from '../src/manager-client.js';
 import { parseList } from '../src/parse-list.js';
 import { expectOk } from '../src/parse-response.js';
@@ -50,7 +50,7 @@ function garbage(bytes = 3 * 1024 * 1024): string {
 const GARBAGE = garbage();
 
 /** The error `fn` throws: a TomcatPdError with `code` whose message is short (no body is echoed). */
-function errorOf(fn: () => unknown, code: ErrorCodeValue): TomcatPdError {
+function errorOf(fn: () => unknown, code: ErrorCode): TomcatPdError {
   let error: unknown;
   try {
     fn();
@@ -154,7 +154,7 @@ describe('through createManagerClient against a mock server', () => {
   });
 
   /** The rejection of `promise`: a secret-free TomcatPdError with `code`. */
-  async function failureOf(promise: Promise<unknown>, code: ErrorCodeValue): Promise<TomcatPdError> {
+  async function failureOf(promise: Promise<unknown>, code: ErrorCode): Promise<TomcatPdError> {
     const error: unknown = await promise.then(
       () => new Error('expected a rejection'),
       (reason: unknown) => reason,

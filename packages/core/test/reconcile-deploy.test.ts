@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors.js';
+import { ConnectionError, ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors.js';
 import type { DeployPlan } from '../src/plan-deploy.js';
 import { reconcileFailedDeploy } from '../src/reconcile-deploy.js';
-import { ManagerTransport, wasSentInFull } from '../src/transport.js';
+import { ManagerTransport } from '../src/transport.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';
 
@@ -24,7 +24,7 @@ const starting = () =>
   new TomcatFailError(
     'undeploy',
     'Context [/shop##002] is defined in server.xml and may not be undeployed',
-    'other',
+    'not-deployed',
   );
 
 describe('reconcileFailedDeploy while Tomcat is still deploying', () => {
@@ -105,7 +105,9 @@ describe('an upload whose answer was lost after the whole WAR was sent', () => {
   }
 
   it('is marked as sent in full; a cut before the end is not', async () => {
-    expect(wasSentInFull(await lostAnswer())).toBe(true);
+    const lost = await lostAnswer();
+    expect(lost).toBeInstanceOf(ConnectionError);
+    expect(lost).toMatchObject({ afterFullUpload: true });
     mock.handle((req) => req.socket.destroy(), { readBody: false });
     const big = join(directory, 'big.war');
     await writeFile(big, Buffer.alloc(32 * 1024 * 1024, 2));
@@ -113,7 +115,7 @@ describe('an upload whose answer was lost after the whole WAR was sent', () => {
       .upload({ path: '/shop', version: '003' }, big)
       .catch((error: unknown) => error);
     expect(cut).toMatchObject({ code: 'E_CONNECT' });
-    expect(wasSentInFull(cut)).toBe(false);
+    expect(cut).toMatchObject({ afterFullUpload: false });
   });
 
   it('waits for the version to appear instead of saying at once that nothing was left', async () => {

@@ -275,7 +275,7 @@ describe('network errors', () => {
     expect(error.code).toBe('E_CONNECT');
     expect(error.message).toContain('sent no answer in time');
     expect(error.hint).toBe(
-      'Tomcat may be overloaded or hung: check its logs. Each request waits 0.5 s (--timeout) and a read is tried 3 times (--retries).',
+      'Tomcat may be overloaded or hung: check its logs. Each request waits 0.5 s (the timeoutMs option) and a read is tried 3 times (the retries option).',
     );
     expect(mock.requests).toHaveLength(3);
   });

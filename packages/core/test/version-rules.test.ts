@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTomcatPdError } from '../src/errors.js';
+import { renderHint } from '../src/hints.js';
 import { compareVersions } from '../src/version-order.js';
 import {
   checkOrdering,
@@ -150,15 +151,17 @@ describe('checkOrdering', () => {
   it('refuses 1000 after 999 and proposes a prefixed counter that really works', () => {
     const existing = running('998', '999');
     const verdict = checkOrdering(nextCounterVersion(['998', '999']), existing);
-    expect(verdict).toEqual({
+    expect(verdict).toMatchObject({
       ok: false,
       blocker: { version: '999', state: 'running' },
       reason: 'Tomcat compares versions as strings, so 1000 sorts below 999: new visitors would stay on 999.',
-      hint:
-        'The 3-digit counter has run out of digits. Switch to a prefixed counter, which sorts above every all-digit ' +
-        'version because letters sort above digits: deploy with --version r0001; later automatic versions continue ' +
-        'r0002, r0003. For new apps, choose a wider counter from the start (--width 5).',
     });
+    // The hint names the library's options (the CLI words them as --version r0001, --width 5).
+    expect(verdict.ok || renderHint(verdict.hint)).toBe(
+      'The 3-digit counter has run out of digits. Switch to a prefixed counter, which sorts above every all-digit ' +
+        "version because letters sort above digits: deploy with version: 'r0001'; later automatic versions continue " +
+        'r0002, r0003. For new apps, choose a wider counter from the start (width: 5).',
+    );
     // Follow the plan: r0001 is live, and the automatic counter continues above it.
     expect(checkOrdering('r0001', existing)).toEqual({ ok: true });
     const after = [...existing, ...running('r0001')];
@@ -184,7 +187,10 @@ describe('checkOrdering', () => {
       reason:
         'The stopped version 009 sorts above 008; a Tomcat restart would start it again and it would take new visitors.',
     });
-    expect(verdict.ok || verdict.hint).toContain('tomcat-pd undeploy --path /shop --version 009');
+    expect(verdict.ok || verdict.hint).toContainEqual({ undeploy: { path: '/shop', version: '009' } });
+    expect(verdict.ok || renderHint(verdict.hint)).toContain(
+      "undeployVersion(client, { path: '/shop', version: '009' })",
+    );
     const overflow = checkOrdering('1000', [...running('998'), ...stopped('999')]);
     expect(overflow.ok || overflow.reason).toContain(
       '999 is stopped, but a Tomcat restart would start it again',
@@ -192,12 +198,15 @@ describe('checkOrdering', () => {
   });
 
   it('explains an explicit lower version and points at the next counter', () => {
-    expect(checkOrdering('005', running('007', '006'))).toEqual({
+    const verdict = checkOrdering('005', running('007', '006'));
+    expect(verdict).toMatchObject({
       ok: false,
       blocker: { version: '007', state: 'running' },
       reason: 'Version 005 sorts below the running version 007, so it would not be live.',
-      hint: 'Choose a version above 007 with --version, or leave out --version to get the next counter, 008.',
     });
+    expect(verdict.ok || renderHint(verdict.hint)).toBe(
+      'Choose a version above 007 with the version option, or leave out the version option to get the next counter, 008.',
+    );
   });
 
   it('allows an in-place update only when nothing sorts above it', () => {
@@ -244,7 +253,9 @@ describe('checkOrdering', () => {
           expect(verdict.reason.length).toBeGreaterThan(20);
           // Every version the hint proposes is valid and would be live.
           const proposed = [
-            ...verdict.hint.matchAll(/(?:e\.g\.|deploy with) --version ([^\s;]+)|next counter, (\S+)\.$/g),
+            ...(renderHint(verdict.hint) ?? '').matchAll(
+              /(?:e\.g\.|deploy with) version: '([^']+)'|next counter, (\S+)\.$/g,
+            ),
           ];
           expect(proposed.length).toBeGreaterThan(0);
           for (const match of proposed) {

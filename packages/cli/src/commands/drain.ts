@@ -1,18 +1,18 @@
 import {
   ErrorCode,
   TomcatPdError,
-  asTomcatPdError,
+  UsageError,
   drain,
-  drainPeriodically,
   drainUntilDone,
+  fleetDrainPeriodically,
   onEachTarget,
-  usageError,
   validateContextPath,
   type DrainOptions,
   type DrainReport,
   type DrainUntilDoneResult,
   type ManagerClient,
 } from '@tomcat-pd/core';
+import type { CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { parseDuration, parseWholeNumber } from '../durations.js';
 import {
@@ -31,35 +31,101 @@ interface DrainCliOptions {
   grace?: string;
   dryRun?: boolean;
   wait?: boolean;
-  /** The wait time-out (drain's own option; the request time-out stands before `drain`). */
-  timeout?: string;
+  waitTimeout?: string;
   every?: string;
+  /** Set by adoptLegacyWaitTimeout: the wait time-out was given as `--timeout`. */
+  legacyWaitTimeout?: boolean;
+}
+
+/** What a drain does: one drain (or its plan), a drain until done, or a drain on an interval. */
+type DrainMode =
+  | { kind: 'once'; dryRun: boolean }
+  | { kind: 'wait'; timeoutMs: number; timeoutText: string; legacySpelling: boolean }
+  | { kind: 'every'; intervalMs: number };
+
+interface DrainInput {
+  mode: DrainMode;
+  options: Pick<DrainOptions, 'path' | 'keep' | 'expireIdleMinutes' | 'graceMs'>;
+}
+
+const DEFAULT_WAIT_TIMEOUT = '30m';
+
+/** Every option is checked before connecting: a usage error sends nothing. */
+export function parse({ options }: CommandLine<DrainCliOptions>): DrainInput {
+  return {
+    mode: modeOf(options),
+    options: {
+      path: options.path === undefined ? undefined : validateContextPath(options.path),
+      keep: options.keep === undefined ? undefined : parseWholeNumber(options.keep, '--keep'),
+      expireIdleMinutes:
+        options.expireIdle === undefined ? undefined : parseWholeNumber(options.expireIdle, '--expire-idle'),
+      graceMs: options.grace === undefined ? undefined : parseDuration(options.grace, '--grace'),
+    },
+  };
+}
+
+/** The mode; commander has already refused two modes at once (Option.conflicts). */
+function modeOf(options: DrainCliOptions): DrainMode {
+  if (options.every !== undefined) {
+    const intervalMs = parseDuration(options.every, '--every');
+    // A drain lists every app on the server: more often than each second only loads Tomcat.
+    if (intervalMs < 1000) throw new UsageError(`--every takes 1s or more, not "${options.every}".`);
+    return { kind: 'every', intervalMs };
+  }
+  if (options.wait) {
+    const timeoutText = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
+    const flag = options.legacyWaitTimeout ? '--timeout' : '--wait-timeout';
+    return {
+      kind: 'wait',
+      timeoutMs: parseDuration(timeoutText, flag),
+      timeoutText,
+      legacySpelling: options.legacyWaitTimeout ?? false,
+    };
+  }
+  if (options.waitTimeout !== undefined) {
+    throw new UsageError('--wait-timeout is how long --wait waits; it needs --wait.');
+  }
+  return { kind: 'once', dryRun: options.dryRun ?? false };
 }
 
 /**
- * `tomcat-pd drain [--path P] [--keep N] [--expire-idle MIN] [--grace D] [--dry-run] [--wait [--timeout D]] [--every D]`
- * on every selected target, merged into one report. A target that cannot be reached does not
- * stop the others: they are drained, the report says which failed, and the exit code is its.
+ * `tomcat-pd drain [--path P] [--keep N] [--expire-idle MIN] [--grace D] [--dry-run | --wait
+ * [--wait-timeout D] | --every D]` on every selected target, merged into one report. A target
+ * that cannot be reached does not stop the others: they are drained, the report says which
+ * failed, and the exit code is its.
  */
-export async function run(context: CliContext, _args: unknown[], options: DrainCliOptions): Promise<void> {
-  checkModes(options);
-  // Every option is parsed before connecting: a usage error sends nothing.
-  const drainOptions = parseDrainOptions(options, context);
-  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
-  const everyMs = options.every === undefined ? undefined : parseInterval(options.every);
+export async function run(context: CliContext, { mode, options }: DrainInput): Promise<void> {
+  if (mode.kind === 'wait' && mode.legacySpelling) {
+    context.output.warn(
+      'drain --timeout as the wait time-out is deprecated: use --wait-timeout. Later, --timeout after ' +
+        'drain will be the time-out of each request, as for every other command.',
+    );
+  }
   const clients = await context.clients();
-  if (everyMs !== undefined) return drainEvery(context, clients, drainOptions, everyMs);
-  if (options.wait) return drainAndWait(context, clients, drainOptions, timeoutMs, options.timeout ?? '30m');
-  const outcomes = await onEachTarget(clients, (client) => drain(client, drainOptions), {
+  const drainOptions = { ...options, signal: context.signal, logger: context.output.logger };
+  switch (mode.kind) {
+    case 'every':
+      return drainEvery(context, clients, drainOptions, mode.intervalMs);
+    case 'wait':
+      return drainAndWait(context, clients, drainOptions, mode.timeoutMs, mode.timeoutText);
+    case 'once':
+      return drainOnce(context, clients, { ...drainOptions, dryRun: mode.dryRun });
+  }
+}
+
+async function drainOnce(
+  context: CliContext,
+  clients: ManagerClient[],
+  options: DrainOptions,
+): Promise<void> {
+  const dryRun = options.dryRun ?? false;
+  const outcomes = await onEachTarget(clients, (client) => drain(client, options), {
     parallel: context.parallel,
   });
   // A target that could not be reached says why (exit 4, say); else a failed undeploy, exit 1.
   const reports = reportOutcomes(context, outcomes, {
-    document: (values, errors) => ({
-      ...drainDocument(values, drainOptions.dryRun ?? false),
-      errors: errorsDocument(errors),
-    }),
-    render: (values, several) => renderDrainReport(values, several, context.output.colors, drainOptions.path),
+    document: (values, errors) => ({ ...drainDocument(values, dryRun), errors: errorsDocument(errors) }),
+    render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
   const failed = reports.filter((report) => report.failed > 0);
   if (failed.length > 0) {
@@ -72,48 +138,10 @@ export async function run(context: CliContext, _args: unknown[], options: DrainC
   }
 }
 
-function checkModes(options: DrainCliOptions): void {
-  if (options.every !== undefined && (options.wait || options.dryRun)) {
-    throw usageError(
-      '--every keeps draining until it is stopped; it goes with neither --wait nor --dry-run.',
-    );
-  }
-  if (options.wait && options.dryRun) {
-    throw usageError('--wait waits for versions to be undeployed, which a --dry-run never does.');
-  }
-  if (options.timeout !== undefined && !options.wait) {
-    throw usageError(
-      "drain's --timeout is how long --wait waits; it needs --wait.",
-      'The time-out of each request goes before the command: tomcat-pd --timeout 60s drain ...',
-    );
-  }
-}
-
-function parseDrainOptions(options: DrainCliOptions, context: CliContext): DrainOptions {
-  return {
-    ...(options.path === undefined ? {} : { path: validateContextPath(options.path) }),
-    ...(options.keep === undefined ? {} : { keep: parseWholeNumber(options.keep, '--keep') }),
-    ...(options.expireIdle === undefined
-      ? {}
-      : { expireIdleMinutes: parseWholeNumber(options.expireIdle, '--expire-idle') }),
-    ...(options.grace === undefined ? {} : { graceMs: parseDuration(options.grace, '--grace') }),
-    dryRun: options.dryRun ?? false,
-    signal: context.signal,
-    logger: context.output.logger,
-  };
-}
-
-function parseInterval(text: string): number {
-  const everyMs = parseDuration(text, '--every');
-  // A drain lists every app on the server: more often than each second only loads Tomcat.
-  if (everyMs < 1000) throw usageError(`--every takes 1s or more, not "${text}".`);
-  return everyMs;
-}
-
 /**
  * `--every`: a loop per target, all at once, one line per cycle of each, until SIGINT/SIGTERM
- * aborts the signal; then exit 0. A loop that ends with an error every later cycle would meet
- * again (401, 403) stops the others, and the command exits with that error's code.
+ * aborts the signal; then exit 0. The core stops every loop when one meets an error that every
+ * later cycle would meet again (401, 403), and the command exits with that error's code.
  */
 async function drainEvery(
   context: CliContext,
@@ -123,39 +151,11 @@ async function drainEvery(
 ): Promise<void> {
   const names = clients.map((client) => client.name).join(', ');
   context.output.info(`Draining ${names} every ${intervalMs / 1000} s; Ctrl-C stops.`);
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  context.signal.addEventListener('abort', stop, { once: true });
-  if (context.signal.aborted) stop();
-  // The first loop to end with an error; the others are then stopped.
-  let fatal: TomcatPdError | undefined;
-  try {
-    await Promise.all(
-      clients.map(async (client) => {
-        try {
-          await drainPeriodically(client, {
-            ...options,
-            signal: controller.signal,
-            intervalMs,
-            onCycle: (cycle) =>
-              context.output.line(cycleDocument(client.name, cycle), () =>
-                summarizeCycle(cycle, client.name),
-              ),
-          });
-        } catch (error) {
-          const failure = asTomcatPdError(error);
-          fatal ??= failure;
-          if (clients.length > 1 && !controller.signal.aborted) {
-            context.output.info(`${client.name}: ${failure.message} Stopping the other targets.`);
-          }
-          controller.abort();
-        }
-      }),
-    );
-  } finally {
-    context.signal.removeEventListener('abort', stop);
-  }
-  if (fatal !== undefined) throw fatal;
+  await fleetDrainPeriodically(clients, {
+    ...options,
+    intervalMs,
+    onCycle: (cycle) => context.output.line(cycleDocument(cycle), () => summarizeCycle(cycle)),
+  });
   context.output.info('Stopped.');
 }
 
@@ -177,7 +177,7 @@ async function drainAndWait(
       drainUntilDone(client, {
         ...options,
         timeoutMs,
-        onCycle: (cycle) => context.output.info(summarizeCycle(cycle, client.name)),
+        onCycle: (cycle) => context.output.info(summarizeCycle(cycle)),
       }),
     // Each target waits on its own sessions: none should wait for another's turn.
     { parallel: Math.max(clients.length, 1) },
@@ -197,7 +197,7 @@ async function drainAndWait(
       ErrorCode.operation,
       `Gave up waiting after ${timeoutText}; ${left.map(describeLeft).join('; ')}.`,
       {
-        hint: 'Sessions end when their visitors leave or time out: wait longer with --timeout, or expire idle ones with --expire-idle MINUTES.',
+        hint: 'Sessions end when their visitors leave or time out: wait longer with --wait-timeout, or expire idle ones with --expire-idle MINUTES.',
       },
     );
   }

@@ -1,6 +1,7 @@
-import { fleetRollback, type RollbackResult } from '@tomcat-pd/core';
+import { fleetRollback, validateContextPath, validateVersion } from '@tomcat-pd/core';
+import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { showVersion } from '../render-role.js';
+import { renderRollback, rollbackDocument } from '../render-rollback.js';
 
 interface RollbackCliOptions {
   path?: string;
@@ -8,16 +9,25 @@ interface RollbackCliOptions {
   stop?: boolean;
 }
 
+interface RollbackInput {
+  path: string;
+  to: string | undefined;
+  stop: boolean;
+}
+
+export function parse({ options, defaults }: CommandLine<RollbackCliOptions>): RollbackInput {
+  const path = validateContextPath(requirePath(options.path, defaults));
+  if (options.to !== undefined && options.to !== '') validateVersion(options.to);
+  return { path, to: options.to, stop: options.stop ?? false };
+}
+
 /**
  * `tomcat-pd rollback --path P [--to V] [--stop]` on every selected target. If any target would
  * be left without an older running version, the core refuses and nothing changes anywhere.
  */
-export async function run(context: CliContext, _args: unknown[], options: RollbackCliOptions): Promise<void> {
-  const path = context.requirePath(options.path);
+export async function run(context: CliContext, input: RollbackInput): Promise<void> {
   const result = await fleetRollback(await context.clients(), {
-    path,
-    ...(options.to === undefined ? {} : { to: options.to }),
-    ...(options.stop ? { stop: true } : {}),
+    ...input,
     parallel: context.parallel,
     signal: context.signal,
     logger: context.output.logger,
@@ -28,33 +38,4 @@ export async function run(context: CliContext, _args: unknown[], options: Rollba
   for (const warning of new Set(result.targets.flatMap((target) => target.warnings))) {
     context.output.warn(warning);
   }
-}
-
-/** The JSON document (documented in the README): per target, the RollbackResult (its warnings as data). */
-export function rollbackDocument(result: { path: string; targets: RollbackResult[] }) {
-  return {
-    path: result.path,
-    targets: result.targets.map(({ target, from, live, action, versions, sessionsLost, warnings }) => ({
-      target,
-      from,
-      live,
-      action,
-      versions,
-      sessionsLost,
-      warnings,
-    })),
-  };
-}
-
-/** One line per target: `web1: 003 is live again (undeployed 004, 005; 3 sessions lost)`. */
-export function renderRollback(targets: RollbackResult[]): string {
-  return targets
-    .map((result) => {
-      const details = [`${result.action} ${result.versions.map(showVersion).join(', ')}`];
-      if (result.sessionsLost > 0) {
-        details.push(`${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`);
-      }
-      return `${result.target}: ${showVersion(result.live)} is live again (${details.join('; ')})`;
-    })
-    .join('\n');
 }

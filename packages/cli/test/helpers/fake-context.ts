@@ -29,14 +29,9 @@ export function fakeContext(options: Partial<OutputOptions> = {}, tty = false) {
   );
   const context: CliContext = {
     output,
-    defaults: {},
     signal: new AbortController().signal,
     clients: () => Promise.reject(new Error('a unit test does not connect')),
     parallel: 4,
-    requirePath(path) {
-      if (path === undefined) throw new Error('no path in this test');
-      return path;
-    },
   };
   return { context, stdout, stderr };
 }

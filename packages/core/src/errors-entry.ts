@@ -1,0 +1,18 @@
+/**
+ * @tomcat-pd/core/errors: the errors alone, a light entry (no HTTP, no zip reader), for a caller
+ * that only classifies errors, such as the CLI's exit-code mapping.
+ */
+export {
+  ConnectionError,
+  ErrorCode,
+  FleetOperationError,
+  InternalError,
+  TomcatFailError,
+  TomcatPdError,
+  UnsafeOperationError,
+  UsageError,
+  errorData,
+  isTomcatPdError,
+  toTomcatPdError,
+} from './errors.js';
+export type { ErrorData, ErrorDocument, FailKind, FleetTargetReport, SafetyRule } from './errors.js';

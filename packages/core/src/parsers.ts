@@ -1,0 +1,12 @@
+/**
+ * @tomcat-pd/core/parsers: the pure parsers of the Manager text API's answers, for tools that
+ * read Tomcat's texts themselves. No I/O. The formats, with the texts of each Tomcat line, are in
+ * the project's docs/tomcat-manager.md.
+ */
+export { classifyFailure, decodeHtmlEntities, expectOk, parseAnswer } from './parse-response.js';
+export type { ManagerAnswer } from './parse-response.js';
+export { parseList, parseListLine } from './parse-list.js';
+export { parseSessions } from './parse-sessions.js';
+export { parseServerInfo, tomcatMajorVersion } from './parse-serverinfo.js';
+export { versionFromDocBase } from './context-name.js';
+export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './types.js';

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import * as errors from '../src/errors-entry.js';
+import * as api from '../src/index.js';
+import * as parsers from '../src/parsers.js';
+
+// Every export is a promise to users. A new one (or one gone) must be a decision: change this
+// list in the same commit, and say why.
+describe('the public API', () => {
+  it('@tomcat-pd/core exports exactly these values', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'ConnectionError',
+      'DrainTracker',
+      'ErrorCode',
+      'FleetOperationError',
+      'InternalError',
+      'TomcatFailError',
+      'TomcatPdError',
+      'UnsafeOperationError',
+      'UsageError',
+      'baseName',
+      'checkOrdering',
+      'compareVersions',
+      'createManagerClient',
+      'deploy',
+      'describeApp',
+      'describeApps',
+      'describeDrainCause',
+      'describeDrainStep',
+      'displayName',
+      'drain',
+      'drainPeriodically',
+      'drainUntilDone',
+      'encodeSemver',
+      'errorData',
+      'fleetDeploy',
+      'fleetDrainPeriodically',
+      'fleetRollback',
+      'getSessions',
+      'getStatus',
+      'greatestVersion',
+      'isTomcatPdError',
+      'isValidVersion',
+      'libraryWords',
+      'nextCounterVersion',
+      'onEachTarget',
+      'pendingVersions',
+      'planDeploy',
+      'planDrain',
+      'planRollback',
+      'redactSecrets',
+      'renderHint',
+      'rollback',
+      'sortVersions',
+      'toTomcatPdError',
+      'undeployVersion',
+      'validateContextPath',
+      'validateDeployOptions',
+      'validateVersion',
+    ]);
+  });
+
+  it('@tomcat-pd/core/parsers exports the parsers of the Manager texts', () => {
+    expect(Object.keys(parsers).sort()).toEqual([
+      'classifyFailure',
+      'decodeHtmlEntities',
+      'expectOk',
+      'parseAnswer',
+      'parseList',
+      'parseListLine',
+      'parseServerInfo',
+      'parseSessions',
+      'tomcatMajorVersion',
+      'versionFromDocBase',
+    ]);
+  });
+
+  it('@tomcat-pd/core/errors (the light entry) has the error classes, the codes and their helpers', () => {
+    expect(Object.keys(errors).sort()).toEqual([
+      'ConnectionError',
+      'ErrorCode',
+      'FleetOperationError',
+      'InternalError',
+      'TomcatFailError',
+      'TomcatPdError',
+      'UnsafeOperationError',
+      'UsageError',
+      'errorData',
+      'isTomcatPdError',
+      'toTomcatPdError',
+    ]);
+    for (const [name, value] of Object.entries(errors)) expect(value).toBe(api[name as keyof typeof api]);
+  });
+});
