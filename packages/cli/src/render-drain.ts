@@ -4,9 +4,11 @@ import {
   type DrainCycle,
   type DrainOutcome,
   type DrainReport,
+  type DrainUntilDoneResult,
   type DrainVersionReport,
 } from '@tomcat-pd/core';
 import { cliWords } from './hint-words.js';
+import { errorsDocument, type TargetError } from './target-outcomes.js';
 import type { Output } from './output.js';
 import { paintRole, showVersion } from './render-role.js';
 import { renderTable } from './table.js';
@@ -16,9 +18,10 @@ type Colors = Output['colors'];
 
 /**
  * The JSON document of the drain reports of one or more targets (documented in the README): one
- * entry per app and target, `undeployed` and `failed` summed; `live` is null, not absent.
+ * entry per app and target, `undeployed` and `failed` summed; `live` is null, not absent. With
+ * `errors` (a one-shot drain), the targets that could not be drained; a cycle of `--every` has none.
  */
-export function drainDocument(reports: DrainReport[], dryRun: boolean) {
+export function drainDocument(reports: DrainReport[], dryRun: boolean, errors?: TargetError[]) {
   return {
     dryRun,
     apps: reports.flatMap((report) =>
@@ -40,6 +43,16 @@ export function drainDocument(reports: DrainReport[], dryRun: boolean) {
     ),
     undeployed: sum(reports, (report) => report.undeployed),
     failed: sum(reports, (report) => report.failed),
+    ...(errors === undefined ? {} : { errors: errorsDocument(errors) }),
+  };
+}
+
+/** `drain --wait`'s document: the drain document, `complete` only when every target is, and the wait. */
+export function drainWaitDocument(results: DrainUntilDoneResult[], errors: TargetError[], waitedMs: number) {
+  return {
+    ...drainDocument(results, false, errors),
+    complete: errors.length === 0 && results.every((result) => result.complete),
+    waitedMs,
   };
 }
 

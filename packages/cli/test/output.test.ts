@@ -1,32 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
-import { Output, type OutputOptions } from '../src/output.js';
-
-/** A stand-in for process.stdout/stderr: records what is written; `isTTY` as given. */
-class FakeStream {
-  readonly chunks: string[] = [];
-  constructor(readonly isTTY: boolean) {}
-  write(chunk: string | Uint8Array): boolean {
-    this.chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }
-  get text(): string {
-    return this.chunks.join('');
-  }
-}
-
-// Any ANSI escape sequence (colour, dim, reset).
-const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
+import type { Output, OutputOptions } from '../src/output.js';
+import { ANSI, fakeContext } from './helpers/fake-context.js';
 
 function setup(options: Partial<OutputOptions> = {}, tty = false) {
-  const stdout = new FakeStream(tty);
-  const stderr = new FakeStream(tty);
-  const output = new Output(
-    { json: false, quiet: false, verbose: false, color: true, ...options },
-    stdout as unknown as NodeJS.WriteStream,
-    stderr as unknown as NodeJS.WriteStream,
-  );
-  return { output, stdout, stderr };
+  const { context, stdout, stderr } = fakeContext(options, tty);
+  return { output: context.output, stdout, stderr };
 }
 
 afterEach(() => {

@@ -5,12 +5,13 @@ import {
   cycleDocument,
   describePending,
   drainDocument,
+  drainWaitDocument,
   renderDrainReport,
   summarizeCycle,
   summarizeDrain,
 } from '../src/render-drain.js';
 import { sgr } from './helpers/fake-context.js';
-import { drainDryRun, drainEmpty, drainWeb1, drainWeb2 } from './helpers/reports.js';
+import { drainDryRun, drainEmpty, drainWeb1, drainWeb2, targetErrors } from './helpers/reports.js';
 
 const plain = pc.createColors(false);
 const lines = (...rows: string[]) => rows.join('\n');
@@ -166,7 +167,39 @@ const web2Apps = [
   },
 ];
 
+/** The `errors` of the documents: web2 refused the credentials, web3 cannot be reached. */
+const errorEntries = [
+  {
+    target: 'web2',
+    error: {
+      code: 'E_AUTH',
+      message: "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
+      hint: 'Check the user and password.',
+    },
+  },
+  {
+    target: 'web3',
+    error: {
+      code: 'E_CONNECT',
+      message:
+        'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
+    },
+  },
+];
+
 describe('drainDocument', () => {
+  it("a one-shot drain's document lists the targets that could not be drained in `errors`", () => {
+    expect(drainDocument([drainWeb1()], false, targetErrors())).toEqual({
+      dryRun: false,
+      apps: web1Apps,
+      undeployed: 1,
+      failed: 1,
+      errors: errorEntries,
+    });
+    expect(drainDocument([drainWeb1()], false, [])).toMatchObject({ errors: [] });
+    expect(Object.keys(drainDocument([drainWeb1()], false))).not.toContain('errors');
+  });
+
   it('is one entry per app and target, `detail` only where there is one, the counts summed', () => {
     expect(drainDocument([drainWeb1(), drainWeb2(), drainEmpty()], false)).toEqual({
       dryRun: false,
@@ -258,6 +291,29 @@ describe('drainDocument', () => {
     const report = drainWeb1();
     Object.assign(report.apps[0]!.versions[0]!, { path: '/', extra: 1 });
     expect(drainDocument([report], false).apps[0]!.versions[0]).toEqual(web1Apps[0]!.versions[0]);
+  });
+});
+
+describe('drainWaitDocument', () => {
+  const done = (report: DrainReport, complete: boolean) => ({ ...report, complete, waitedMs: 1 });
+
+  it('is complete only when every target is and none failed; waitedMs is the whole wait', () => {
+    expect(drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), true)], [], 4_321)).toEqual({
+      dryRun: false,
+      apps: [...web1Apps, ...web2Apps],
+      undeployed: 2,
+      failed: 1,
+      errors: [],
+      complete: true,
+      waitedMs: 4_321,
+    });
+    expect(drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), false)], [], 5)).toMatchObject({
+      complete: false,
+    });
+    expect(drainWaitDocument([done(drainWeb1(), true)], targetErrors(), 5)).toMatchObject({
+      complete: false,
+      errors: errorEntries,
+    });
   });
 });
 

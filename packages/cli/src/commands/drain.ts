@@ -9,7 +9,6 @@ import {
   validateContextPath,
   type DrainOptions,
   type DrainReport,
-  type DrainUntilDoneResult,
   type ManagerClient,
 } from '@tomcat-pd/core';
 import type { CommandLine } from '../command-line.js';
@@ -19,10 +18,11 @@ import {
   cycleDocument,
   describePending,
   drainDocument,
+  drainWaitDocument,
   renderDrainReport,
   summarizeCycle,
 } from '../render-drain.js';
-import { errorsDocument, reportOutcomes } from '../target-outcomes.js';
+import { reportOutcomes } from '../target-outcomes.js';
 
 interface DrainCliOptions {
   path?: string;
@@ -124,7 +124,7 @@ async function drainOnce(
   });
   // A target that could not be reached says why (exit 4, say); else a failed undeploy, exit 1.
   const reports = reportOutcomes(context, outcomes, {
-    document: (values, errors) => ({ ...drainDocument(values, dryRun), errors: errorsDocument(errors) }),
+    document: (values, errors) => drainDocument(values, dryRun, errors),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
   const failed = reports.filter((report) => report.failed > 0);
@@ -183,12 +183,7 @@ async function drainAndWait(
     { parallel: Math.max(clients.length, 1) },
   );
   const results = reportOutcomes(context, outcomes, {
-    document: (values: DrainUntilDoneResult[], errors) => ({
-      ...drainDocument(values, false),
-      errors: errorsDocument(errors),
-      complete: errors.length === 0 && values.every((result) => result.complete),
-      waitedMs: Date.now() - started,
-    }),
+    document: (values, errors) => drainWaitDocument(values, errors, Date.now() - started),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
   const left = results.filter((result) => !result.complete);
