@@ -47,6 +47,30 @@ describe('the built @tomcat-pd/core package', () => {
     expect(out).toBe('true false');
   });
 
+  it('offers the parsers at @tomcat-pd/core/parsers and the errors alone at @tomcat-pd/core/errors', async () => {
+    const out = await node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { createRequire } from 'node:module';",
+        "import { parseList } from '@tomcat-pd/core/parsers';",
+        "import { UsageError } from '@tomcat-pd/core/errors';",
+        "const cjs = createRequire(import.meta.url)('@tomcat-pd/core/parsers');",
+        "const text = 'OK - Listed applications for virtual host [localhost]\\n/a:running:1:a##002\\n';",
+        "console.log(parseList(text)[0].version, cjs.parseList(text)[0].sessions, new UsageError('x').name);",
+      ].join('\n'),
+    ]);
+    expect(out).toBe('002 1 UsageError');
+  });
+
+  it('keeps the internals internal: no executeDeploy, mapLimited or parser in the main entry', async () => {
+    const out = await node([
+      '-e',
+      "const c = require('@tomcat-pd/core'); console.log(['executeDeploy', 'mapLimited', 'parseList', 'usageError'].filter((n) => n in c).length)",
+    ]);
+    expect(out).toBe('0');
+  });
+
   it('ships type declarations for both', () => {
     const entry = createRequire(join(testDir, 'package.json')).resolve('@tomcat-pd/core');
     expect(existsSync(join(dirname(entry), 'index.d.cts'))).toBe(true);
