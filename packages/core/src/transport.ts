@@ -14,8 +14,7 @@ import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './mana
 import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
 import { getText } from './http-get.js';
-import { putFile, type UploadOptions } from './upload.js';
-import { uploadableFileSize } from './war-file.js';
+import { putFile, uploadableFileSize, type UploadOptions } from './upload.js';
 
 /** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
 export interface ManagerTarget {

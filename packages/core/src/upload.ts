@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { withDefaults } from './defaults.js';
+import { usageError, type UsageError } from './errors.js';
 import { readAnswer, type RawAnswer } from './http-answer.js';
 import { sendFile } from './send-file.js';
 import { startStallWatchdog } from './stall-watchdog.js';
@@ -90,4 +92,20 @@ export async function putFile(
     watchdog.stop();
     options.signal?.removeEventListener('abort', abortFromCaller);
   }
+}
+
+/** The size of a file to upload (its Content-Length and progress total); a usage error if it is no file. */
+export async function uploadableFileSize(warFile: string): Promise<number> {
+  const info = await stat(warFile).catch((error: NodeJS.ErrnoException) => {
+    throw cannotReadWar(warFile, error);
+  });
+  if (!info.isFile()) throw usageError(`The WAR ${warFile} is not a file.`);
+  return info.size;
+}
+
+/** A WAR that cannot be read, with the reason in words. */
+export function cannotReadWar(warFile: string, error: NodeJS.ErrnoException): UsageError {
+  const reason =
+    error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  return usageError(`Cannot read the WAR file ${warFile}: ${reason}.`);
 }
