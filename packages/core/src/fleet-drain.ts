@@ -1,3 +1,4 @@
+import { withDefaults } from './defaults.js';
 import { drainPeriodically, type DrainLoopOptions } from './drain-loop.js';
 import { toTomcatPdError, type TomcatPdError } from './errors.js';
 import { silentLogger } from './logger.js';
@@ -22,9 +23,10 @@ import type { ManagerClient } from './manager-client.js';
  */
 export async function fleetDrainPeriodically(
   clients: readonly ManagerClient[],
-  options: DrainLoopOptions,
+  loopOptions: DrainLoopOptions,
 ): Promise<void> {
-  const logger = options.logger ?? silentLogger;
+  const options = withDefaults(loopOptions, { logger: silentLogger });
+  const { logger } = options;
   const everyLoop = new AbortController();
   const stop = () => everyLoop.abort();
   options.signal?.addEventListener('abort', stop, { once: true });

@@ -1,6 +1,7 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
+import { withDefaults } from './defaults.js';
 import { FleetOperationError, type FleetTargetReport } from './errors.js';
 import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from './fleet.js';
 import type { ManagerClient } from './manager-client.js';
@@ -19,11 +20,12 @@ export interface FleetRollbackOptions extends RollbackOptions {
  */
 export async function fleetRollback(
   clients: readonly ManagerClient[],
-  options: FleetRollbackOptions,
+  fleetOptions: FleetRollbackOptions,
 ): Promise<{ path: string; targets: RollbackResult[] }> {
+  const options = withDefaults(fleetOptions, { parallel: DEFAULT_PARALLEL });
+  const { parallel } = options;
   const path = validateContextPath(options.path);
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
-  const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const planned = await mapLimited(clients, parallel, async (client) => ({
     client,
     plan: planRollback(describeApp(await client.list({ signal: options.signal }), path), options),

@@ -1,6 +1,7 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
+import { withDefaults } from './defaults.js';
 import { ErrorCode, TomcatPdError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { ManagerClient } from './manager-client.js';
@@ -15,6 +16,8 @@ export interface RollbackOptions extends RollbackPlanOptions {
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
 }
+
+const ROLLBACK_DEFAULTS = { stop: false, logger: silentLogger } satisfies Partial<RollbackOptions>;
 
 export interface RollbackResult {
   target: string;
@@ -51,9 +54,10 @@ export async function rollback(client: ManagerClient, options: RollbackOptions):
 export async function executeRollback(
   client: ManagerClient,
   plan: RollbackPlan,
-  options: Omit<RollbackOptions, 'path'>,
+  rollbackOptions: Omit<RollbackOptions, 'path'>,
 ): Promise<RollbackResult> {
-  const logger = options.logger ?? silentLogger;
+  const options = withDefaults(rollbackOptions, ROLLBACK_DEFAULTS);
+  const { logger } = options;
   const action = options.stop ? 'stop' : 'undeploy';
   const { path } = plan;
   for (const entry of plan.remove) {

@@ -1,6 +1,7 @@
 import { withAppLock } from './app-lock.js';
 import { describeApp } from './app-status.js';
 import { validateContextPath } from './context-name.js';
+import { withDefaults } from './defaults.js';
 import { UnsafeOperationError, notFoundError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { validateVersion } from './version-rules.js';
@@ -16,6 +17,8 @@ export interface UndeployOptions {
   logger?: Logger | undefined;
 }
 
+const UNDEPLOY_DEFAULTS = { force: false, logger: silentLogger } satisfies Partial<UndeployOptions>;
+
 export interface UndeployResult {
   target: string;
   path: string;
@@ -28,8 +31,9 @@ export interface UndeployResult {
 /** Undeploys one version; refuses the live one unless forced. */
 export async function undeployVersion(
   client: ManagerClient,
-  options: UndeployOptions,
+  undeployOptions: UndeployOptions,
 ): Promise<UndeployResult> {
+  const options = withDefaults(undeployOptions, UNDEPLOY_DEFAULTS);
   const path = validateContextPath(options.path);
   // '' names the unversioned context; anything else must be a valid version: checked before any request.
   if (options.version !== '') validateVersion(options.version);
@@ -52,7 +56,7 @@ export async function undeployVersion(
         },
       );
     }
-    (options.logger ?? silentLogger).info?.(`${client.name}: undeploying ${path}##${entry.version}`);
+    options.logger.info?.(`${client.name}: undeploying ${path}##${entry.version}`);
     await client.undeploy({ path, version: entry.version, signal: options.signal });
     return {
       target: client.name,
