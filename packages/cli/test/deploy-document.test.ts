@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetDeployResult } from '@tomcat-pd/core';
-import { deployDocument, renderDeploy } from '../src/render-deploy.js';
+import { deployDocument, renderDeploy } from '../src/render/deploy.js';
 import { deployTarget } from './helpers/reports.js';
 
 const lines = (...rows: string[]) => rows.join('\n');

@@ -9,7 +9,7 @@ import {
   renderDrainReport,
   summarizeCycle,
   summarizeDrain,
-} from '../src/render-drain.js';
+} from '../src/render/drain.js';
 import { sgr } from './helpers/fake-context.js';
 import { drainDryRun, drainEmpty, drainWeb1, drainWeb2, targetErrors } from './helpers/reports.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderRollback, rollbackDocument } from '../src/render-rollback.js';
+import { renderRollback, rollbackDocument } from '../src/render/rollback.js';
 import { rollbackTargets } from './helpers/reports.js';
 
 describe('rollbackDocument', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { statusDocument, renderStatus } from '../src/render-status.js';
+import { statusDocument, renderStatus } from '../src/render/status.js';
 import { fakeContext, sgr } from './helpers/fake-context.js';
 import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from './helpers/reports.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StatusReport, TargetOutcome, UndeployResult } from '@tomcat-pd/core';
-import { renderStatus, statusDocument } from '../src/render-status.js';
-import { renderUndeploy, undeployDocument } from '../src/render-undeploy.js';
+import { renderStatus, statusDocument } from '../src/render/status.js';
+import { renderUndeploy, undeployDocument } from '../src/render/undeploy.js';
 import { errorsDocument, joinBlocks, reportOutcomes, type MergedReport } from '../src/target-outcomes.js';
 import type { CliContext } from '../src/context.js';
 import { fakeContext } from './helpers/fake-context.js';

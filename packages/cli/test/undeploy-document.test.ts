@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderUndeploy, undeployDocument } from '../src/render-undeploy.js';
+import { renderUndeploy, undeployDocument } from '../src/render/undeploy.js';
 import { targetErrors, tomcatFailError, undeployResult } from './helpers/reports.js';
 
 describe('undeployDocument', () => {

@@ -14,5 +14,5 @@ export {
   errorData,
   isTomcatPdError,
   toTomcatPdError,
-} from './errors.js';
-export type { ErrorData, ErrorDocument, FailKind, FleetTargetReport, SafetyRule } from './errors.js';
+} from './errors/errors.js';
+export type { ErrorData, ErrorDocument, FailKind, FleetTargetReport, SafetyRule } from './errors/errors.js';

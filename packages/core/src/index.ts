@@ -36,7 +36,7 @@ export {
   isTomcatPdError,
   redactSecrets,
   toTomcatPdError,
-} from './errors.js';
+} from './errors/errors.js';
 export type {
   ConnectionFailure,
   ErrorData,
@@ -45,66 +45,84 @@ export type {
   FleetTargetReport,
   SafetyRule,
   TomcatPdErrorOptions,
-} from './errors.js';
-export { libraryWords, renderHint } from './hints.js';
-export type { BugReportHint, HintOption, HintPart, HintWords, OptionHint, UndeployHint } from './hints.js';
+} from './errors/errors.js';
+export { libraryWords, renderHint } from './errors/hints.js';
+export type {
+  BugReportHint,
+  HintOption,
+  HintPart,
+  HintWords,
+  OptionHint,
+  UndeployHint,
+} from './errors/hints.js';
 
 // The Manager client and its data
-export { createManagerClient } from './manager-client.js';
-export type { ClientOptions, ContextRef, DeployRequest, ManagerClient } from './manager-client.js';
-export type { ManagerTarget, TlsOptions, TransportOptions } from './transport.js';
-export type { UploadProgress } from './upload.js';
-export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './types.js';
-export type { Logger } from './logger.js';
+export { createManagerClient } from './manager/manager-client.js';
+export type { ClientOptions, ContextRef, DeployRequest, ManagerClient } from './manager/manager-client.js';
+export type { ManagerTarget, TlsOptions, TransportOptions } from './manager/transport.js';
+export type { UploadProgress } from './manager/upload.js';
+export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './manager/types.js';
+export type { Logger } from './common/logger.js';
 
 // Versions and names: Tomcat's order, the rules a version must follow, context paths
-export { compareVersions, greatestVersion, sortVersions } from './version-order.js';
-export { checkOrdering, isValidVersion, nextCounterVersion, validateVersion } from './version-rules.js';
-export type { OrderingVerdict } from './version-rules.js';
-export { encodeSemver } from './semver-version.js';
-export { baseName, displayName, validateContextPath } from './context-name.js';
+export { compareVersions, greatestVersion, sortVersions } from './versions/version-order.js';
+export {
+  checkOrdering,
+  isValidVersion,
+  nextCounterVersion,
+  validateVersion,
+} from './versions/version-rules.js';
+export type { OrderingVerdict } from './versions/version-rules.js';
+export { encodeSemver } from './versions/semver-version.js';
+export { baseName, displayName, validateContextPath } from './versions/context-name.js';
 
 // The app model: every version of an app with its role
-export { describeApp, describeApps } from './app-status.js';
-export type { AppStatus, VersionRole, VersionStatus } from './app-status.js';
+export { describeApp, describeApps } from './ops/app-status.js';
+export type { AppStatus, VersionRole, VersionStatus } from './ops/app-status.js';
 
 // Operations: the pure plans, the operations on one target, their fleet forms
-export { planDeploy, validateDeployOptions } from './plan-deploy.js';
-export type { DeployPlan, DeployPlanOptions } from './plan-deploy.js';
-export { deploy } from './deploy.js';
-export type { DeployOptions, DeployResult } from './deploy.js';
-export { fleetDeploy } from './fleet-deploy.js';
-export type { FleetDeployOptions, FleetDeployResult } from './fleet-deploy.js';
+export { planDeploy, validateDeployOptions } from './ops/deploy/plan-deploy.js';
+export type { DeployPlan, DeployPlanOptions } from './ops/deploy/plan-deploy.js';
+export { deploy } from './ops/deploy/deploy.js';
+export type { DeployOptions, DeployResult } from './ops/deploy/deploy.js';
+export { fleetDeploy } from './ops/deploy/fleet-deploy.js';
+export type { FleetDeployOptions, FleetDeployResult } from './ops/deploy/fleet-deploy.js';
 
-export { planRollback } from './plan-rollback.js';
-export type { RollbackPlan, RollbackPlanOptions } from './plan-rollback.js';
-export { rollback } from './rollback.js';
-export type { RollbackOptions, RollbackResult } from './rollback.js';
-export { fleetRollback } from './fleet-rollback.js';
-export type { FleetRollbackOptions } from './fleet-rollback.js';
+export { planRollback } from './ops/rollback/plan-rollback.js';
+export type { RollbackPlan, RollbackPlanOptions } from './ops/rollback/plan-rollback.js';
+export { rollback } from './ops/rollback/rollback.js';
+export type { RollbackOptions, RollbackResult } from './ops/rollback/rollback.js';
+export { fleetRollback } from './ops/rollback/fleet-rollback.js';
+export type { FleetRollbackOptions } from './ops/rollback/fleet-rollback.js';
 
-export { describeDrainCause, planDrain } from './plan-drain.js';
-export type { AppDrainPlan, DrainAction, DrainCause, DrainDecision, DrainPlanOptions } from './plan-drain.js';
-export { describeDrainStep } from './drain-step.js';
-export type { DrainStep } from './drain-step.js';
-export { drain } from './drain.js';
-export type { DrainOptions, DrainOutcome, DrainReport, DrainVersionReport } from './drain.js';
-export { DrainTracker } from './drain-tracker.js';
-export type { TrackedVersion, TrackerScope } from './drain-tracker.js';
-export { drainPeriodically, drainUntilDone, pendingVersions } from './drain-loop.js';
+export { describeDrainCause, planDrain } from './ops/drain/plan-drain.js';
+export type {
+  AppDrainPlan,
+  DrainAction,
+  DrainCause,
+  DrainDecision,
+  DrainPlanOptions,
+} from './ops/drain/plan-drain.js';
+export { describeDrainStep } from './ops/drain/drain-step.js';
+export type { DrainStep } from './ops/drain/drain-step.js';
+export { drain } from './ops/drain/drain.js';
+export type { DrainOptions, DrainOutcome, DrainReport, DrainVersionReport } from './ops/drain/drain.js';
+export { DrainTracker } from './ops/drain/drain-tracker.js';
+export type { TrackedVersion, TrackerScope } from './ops/drain/drain-tracker.js';
+export { drainPeriodically, drainUntilDone, pendingVersions } from './ops/drain/drain-loop.js';
 export type {
   DrainCycle,
   DrainLoopOptions,
   DrainUntilDoneOptions,
   DrainUntilDoneResult,
-} from './drain-loop.js';
-export { fleetDrainPeriodically } from './fleet-drain.js';
+} from './ops/drain/drain-loop.js';
+export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 
-export { getSessions, getStatus } from './status.js';
-export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './status.js';
-export { undeployVersion } from './undeploy.js';
-export type { UndeployOptions, UndeployResult } from './undeploy.js';
+export { getSessions, getStatus } from './ops/status/status.js';
+export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
+export { undeployVersion } from './ops/undeploy/undeploy.js';
+export type { UndeployOptions, UndeployResult } from './ops/undeploy/undeploy.js';
 
 // Any operation on every target, each on its own
-export { onEachTarget } from './fleet.js';
-export type { TargetOutcome } from './fleet.js';
+export { onEachTarget } from './ops/fleet.js';
+export type { TargetOutcome } from './ops/fleet.js';

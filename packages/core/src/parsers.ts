@@ -3,10 +3,15 @@
  * read Tomcat's texts themselves. No I/O. The formats, with the texts of each Tomcat line, are in
  * the project's docs/tomcat-manager.md.
  */
-export { classifyFailure, decodeHtmlEntities, expectOk, parseAnswer } from './parse-response.js';
-export type { ManagerAnswer } from './parse-response.js';
-export { parseList, parseListLine } from './parse-list.js';
-export { parseSessions } from './parse-sessions.js';
-export { parseServerInfo, tomcatMajorVersion } from './parse-serverinfo.js';
-export { versionFromDocBase } from './context-name.js';
-export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './types.js';
+export {
+  classifyFailure,
+  decodeHtmlEntities,
+  expectOk,
+  parseAnswer,
+} from './manager/parse/parse-response.js';
+export type { ManagerAnswer } from './manager/parse/parse-response.js';
+export { parseList, parseListLine } from './manager/parse/parse-list.js';
+export { parseSessions } from './manager/parse/parse-sessions.js';
+export { parseServerInfo, tomcatMajorVersion } from './manager/parse/parse-serverinfo.js';
+export { versionFromDocBase } from './versions/context-name.js';
+export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './manager/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp, describeApps } from '../src/app-status.js';
+import { describeApp, describeApps } from '../src/ops/app-status.js';
 import { entry } from './helpers/fake-client.js';
 
 describe('describeApp', () => {

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatPdError } from '../src/errors.js';
-import { baseName, displayName, validateContextPath, versionFromDocBase } from '../src/context-name.js';
+import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import {
+  baseName,
+  displayName,
+  validateContextPath,
+  versionFromDocBase,
+} from '../src/versions/context-name.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

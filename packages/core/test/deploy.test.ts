@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deploy } from '../src/deploy.js';
-import { ErrorCode, TomcatPdError } from '../src/errors.js';
+import { deploy } from '../src/ops/deploy/deploy.js';
+import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 import { minimalWar } from './helpers/zip.js';
 

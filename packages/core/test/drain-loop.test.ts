@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { drain, type DrainOutcome, type DrainReport, type DrainVersionReport } from '../src/drain.js';
-import type { DrainAction } from '../src/plan-drain.js';
-import { drainPeriodically, drainUntilDone, pendingVersions, type DrainCycle } from '../src/drain-loop.js';
-import { ErrorCode, TomcatPdError } from '../src/errors.js';
+import {
+  drain,
+  type DrainOutcome,
+  type DrainReport,
+  type DrainVersionReport,
+} from '../src/ops/drain/drain.js';
+import type { DrainAction } from '../src/ops/drain/plan-drain.js';
+import {
+  drainPeriodically,
+  drainUntilDone,
+  pendingVersions,
+  type DrainCycle,
+} from '../src/ops/drain/drain-loop.js';
+import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 /** Aborts after `cycles` cycles were reported (or at once when reached by a later call). */

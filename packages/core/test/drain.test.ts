@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { drain } from '../src/drain.js';
-import { DrainTracker } from '../src/drain-tracker.js';
-import { ErrorCode, TomcatFailError } from '../src/errors.js';
+import { drain } from '../src/ops/drain/drain.js';
+import { DrainTracker } from '../src/ops/drain/drain-tracker.js';
+import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 const outcomes = (report: Awaited<ReturnType<typeof drain>>) =>

@@ -8,7 +8,7 @@ import {
   isTomcatPdError,
   redactSecrets,
   usageError,
-} from '../src/errors.js';
+} from '../src/errors/errors.js';
 
 const PASSWORD = 'S3cret:p@ss';
 const BASIC = Buffer.from(`deployer:${PASSWORD}`).toString('base64');

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, FleetOperationError, TomcatPdError } from '../src/errors.js';
-import { fleetDeploy } from '../src/fleet-deploy.js';
+import { ErrorCode, FleetOperationError, TomcatPdError } from '../src/errors/errors.js';
+import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
 import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
 import { minimalWar } from './helpers/zip.js';
 

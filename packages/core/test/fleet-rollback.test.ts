@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatPdError, type FleetOperationError } from '../src/errors.js';
-import { onEachTarget } from '../src/fleet.js';
-import { fleetRollback } from '../src/fleet-rollback.js';
+import { ErrorCode, TomcatPdError, type FleetOperationError } from '../src/errors/errors.js';
+import { onEachTarget } from '../src/ops/fleet.js';
+import { fleetRollback } from '../src/ops/rollback/fleet-rollback.js';
 import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
 
 describe('fleetRollback', () => {

@@ -6,17 +6,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { baseName, validateContextPath } from '../src/context-name.js';
-import { ErrorCode, isTomcatPdError, TomcatFailError } from '../src/errors.js';
-import { buildCommandUrl, contextParams, type ManagerCommand } from '../src/manager-request.js';
-import { normalizeManagerUrl } from '../src/manager-url.js';
-import { parseList } from '../src/parse-list.js';
-import { expectOk, parseAnswer } from '../src/parse-response.js';
-import { parseServerInfo } from '../src/parse-serverinfo.js';
-import { parseSessions } from '../src/parse-sessions.js';
-import { encodeSemver } from '../src/semver-version.js';
-import type { ContextEntry } from '../src/types.js';
-import { compareVersions } from '../src/version-order.js';
+import { baseName, validateContextPath } from '../src/versions/context-name.js';
+import { ErrorCode, isTomcatPdError, TomcatFailError } from '../src/errors/errors.js';
+import { buildCommandUrl, contextParams, type ManagerCommand } from '../src/manager/manager-request.js';
+import { normalizeManagerUrl } from '../src/manager/manager-url.js';
+import { parseList } from '../src/manager/parse/parse-list.js';
+import { expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
+import { parseServerInfo } from '../src/manager/parse/parse-serverinfo.js';
+import { parseSessions } from '../src/manager/parse/parse-sessions.js';
+import { encodeSemver } from '../src/versions/semver-version.js';
+import type { ContextEntry } from '../src/manager/types.js';
+import { compareVersions } from '../src/versions/version-order.js';
 import {
   checkOrdering,
   isValidVersion,
@@ -24,7 +24,7 @@ import {
   nextCounterVersion,
   validateVersion,
   VERSION_PATTERN,
-} from '../src/version-rules.js';
+} from '../src/versions/version-rules.js';
 import {
   anyAnswer,
   joined,

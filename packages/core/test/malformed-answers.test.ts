@@ -5,12 +5,12 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, isTomcatPdError, type TomcatPdError } from '../src/errors.js';
-import { createManagerClient, type ManagerClient } from '../src/manager-client.js';
-import { parseList } from '../src/parse-list.js';
-import { expectOk } from '../src/parse-response.js';
-import { parseServerInfo } from '../src/parse-serverinfo.js';
-import { parseSessions } from '../src/parse-sessions.js';
+import { ErrorCode, isTomcatPdError, type TomcatPdError } from '../src/errors/errors.js';
+import { createManagerClient, type ManagerClient } from '../src/manager/manager-client.js';
+import { parseList } from '../src/manager/parse/parse-list.js';
+import { expectOk } from '../src/manager/parse/parse-response.js';
+import { parseServerInfo } from '../src/manager/parse/parse-serverinfo.js';
+import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';
 
 const { notManager, protocol, server, usage } = ErrorCode;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError } from '../src/errors.js';
-import { parseList, parseListLine } from '../src/parse-list.js';
-import type { ContextEntry } from '../src/types.js';
+import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { parseList, parseListLine } from '../src/manager/parse/parse-list.js';
+import type { ContextEntry } from '../src/manager/types.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors.js';
-import type { FailKind } from '../src/errors.js';
-import { classifyFailure, decodeHtmlEntities, expectOk, parseAnswer } from '../src/parse-response.js';
+import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors/errors.js';
+import type { FailKind } from '../src/errors/errors.js';
+import {
+  classifyFailure,
+  decodeHtmlEntities,
+  expectOk,
+  parseAnswer,
+} from '../src/manager/parse/parse-response.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors.js';
-import { parseServerInfo, tomcatMajorVersion } from '../src/parse-serverinfo.js';
+import { ErrorCode } from '../src/errors/errors.js';
+import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

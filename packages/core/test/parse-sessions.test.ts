@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError } from '../src/errors.js';
-import { parseSessions } from '../src/parse-sessions.js';
-import type { SessionInfo } from '../src/types.js';
+import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { parseSessions } from '../src/manager/parse/parse-sessions.js';
+import type { SessionInfo } from '../src/manager/types.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/app-status.js';
-import { planDrain } from '../src/plan-drain.js';
+import { describeApp } from '../src/ops/app-status.js';
+import { planDrain } from '../src/ops/drain/plan-drain.js';
 import { entry } from './helpers/fake-client.js';
 
 const shop = describeApp(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/app-status.js';
-import { planRollback } from '../src/plan-rollback.js';
+import { describeApp } from '../src/ops/app-status.js';
+import { planRollback } from '../src/ops/rollback/plan-rollback.js';
 import { entry } from './helpers/fake-client.js';
 
 const app = (...entries: ReturnType<typeof entry>[]) => describeApp(entries, '/shop');

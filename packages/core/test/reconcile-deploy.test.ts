@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionError, ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors.js';
-import type { DeployPlan } from '../src/plan-deploy.js';
-import { reconcileFailedDeploy } from '../src/reconcile-deploy.js';
-import { ManagerTransport } from '../src/transport.js';
+import { ConnectionError, ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors/errors.js';
+import type { DeployPlan } from '../src/ops/deploy/plan-deploy.js';
+import { reconcileFailedDeploy } from '../src/ops/deploy/reconcile-deploy.js';
+import { ManagerTransport } from '../src/manager/transport.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';
 

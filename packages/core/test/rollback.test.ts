@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rollback } from '../src/rollback.js';
-import { undeployVersion } from '../src/undeploy.js';
+import { rollback } from '../src/ops/rollback/rollback.js';
+import { undeployVersion } from '../src/ops/undeploy/undeploy.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 describe('rollback', () => {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTomcatPdError, type TomcatPdError } from '../src/errors.js';
-import { ManagerTransport, type TransportOptions } from '../src/transport.js';
-import type { UploadProgress } from '../src/upload.js';
+import { isTomcatPdError, type TomcatPdError } from '../src/errors/errors.js';
+import { ManagerTransport, type TransportOptions } from '../src/manager/transport.js';
+import type { UploadProgress } from '../src/manager/upload.js';
 import { closedPort, startMockManager, type MockManager } from './helpers/mock-manager.js';
 
 const USER = 'deployer';

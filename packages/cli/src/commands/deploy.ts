@@ -9,7 +9,7 @@ import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { parseWholeNumber } from '../durations.js';
 import { createFleetProgress } from '../progress-bar.js';
-import { deployDocument, renderDeploy } from '../render-deploy.js';
+import { deployDocument, renderDeploy } from '../render/deploy.js';
 
 interface DeployCliOptions {
   path?: string;

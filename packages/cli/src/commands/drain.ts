@@ -21,7 +21,7 @@ import {
   drainWaitDocument,
   renderDrainReport,
   summarizeCycle,
-} from '../render-drain.js';
+} from '../render/drain.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
 interface DrainCliOptions {

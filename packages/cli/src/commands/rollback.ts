@@ -1,7 +1,7 @@
 import { fleetRollback, validateContextPath, validateVersion } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { renderRollback, rollbackDocument } from '../render-rollback.js';
+import { renderRollback, rollbackDocument } from '../render/rollback.js';
 
 interface RollbackCliOptions {
   path?: string;

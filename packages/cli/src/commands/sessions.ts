@@ -1,7 +1,7 @@
 import { getSessions, onEachTarget, validateContextPath, validateVersion } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { renderSessions, sessionsDocument } from '../render-sessions.js';
+import { renderSessions, sessionsDocument } from '../render/sessions.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
 interface SessionsCliOptions {

@@ -1,7 +1,7 @@
 import { getStatus, onEachTarget, validateContextPath } from '@tomcat-pd/core';
 import type { CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { renderStatus, statusDocument } from '../render-status.js';
+import { renderStatus, statusDocument } from '../render/status.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
 interface StatusInput {

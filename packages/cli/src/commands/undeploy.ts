@@ -7,7 +7,7 @@ import {
 } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { renderUndeploy, undeployDocument } from '../render-undeploy.js';
+import { renderUndeploy, undeployDocument } from '../render/undeploy.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
 interface UndeployCliOptions {

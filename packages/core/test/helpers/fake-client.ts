@@ -1,6 +1,6 @@
-import { TomcatFailError, type FailKind } from '../../src/errors.js';
-import type { ContextRef, DeployRequest, ManagerClient } from '../../src/manager-client.js';
-import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/types.js';
+import { TomcatFailError, type FailKind } from '../../src/errors/errors.js';
+import type { ContextRef, DeployRequest, ManagerClient } from '../../src/manager/manager-client.js';
+import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/manager/types.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
 export function entry(

@@ -1,0 +1,96 @@
+import { contextParams } from './manager-request.js';
+import { parseList } from './parse/parse-list.js';
+import { expectOk } from './parse/parse-response.js';
+import { parseServerInfo } from './parse/parse-serverinfo.js';
+import { parseSessions } from './parse/parse-sessions.js';
+import {
+  ManagerTransport,
+  type ManagerTarget,
+  type TransportOptions,
+  type UploadRequestOptions,
+} from './transport.js';
+import type { ContextEntry, ServerInfo, SessionInfo } from './types.js';
+
+/** One version of one app: `{ path: '/shop', version: '004' }`; `version: ''` is unversioned. */
+export interface ContextRef {
+  path: string;
+  version: string;
+  signal?: AbortSignal;
+}
+
+export interface DeployRequest extends ContextRef, UploadRequestOptions {
+  /** The WAR file to upload; it is streamed, never read into memory. */
+  warFile: string;
+  /** Replace the version if it exists (its sessions are lost). */
+  update?: boolean;
+  /** Tomcat's tag: a copy of the WAR kept in the manager's work directory. */
+  tag?: string;
+}
+
+/**
+ * The Manager text API of one target, every answer parsed into typed data. A `FAIL - ...`
+ * answer throws a `TomcatFailError`; transport failures throw `TomcatPdError`s. The operations
+ * (deploy, drain, rollback) depend on this interface only, so they can be tested with a fake.
+ */
+export interface ManagerClient {
+  /** The target's name for reports. */
+  readonly name: string;
+  /** The Manager base URL (no credentials). */
+  readonly managerUrl: string;
+  list(options?: { signal?: AbortSignal }): Promise<ContextEntry[]>;
+  serverInfo(options?: { signal?: AbortSignal }): Promise<ServerInfo>;
+  /** The idle-time histogram. Never sends `idle`: that would expire sessions. */
+  sessions(ref: ContextRef): Promise<SessionInfo>;
+  /** Expires the sessions idle for at least `idleMinutes` (0: all of them). */
+  expire(ref: ContextRef & { idleMinutes: number }): Promise<SessionInfo>;
+  /** Uploads and deploys; resolves with Tomcat's `OK - ...` message once the context has started. */
+  deploy(request: DeployRequest): Promise<string>;
+  undeploy(ref: ContextRef): Promise<string>;
+  start(ref: ContextRef): Promise<string>;
+  stop(ref: ContextRef): Promise<string>;
+  reload(ref: ContextRef): Promise<string>;
+  /** Context paths Tomcat suspects of leaking memory. Runs a full GC on the server: not for routine use. */
+  findLeaks(options?: { signal?: AbortSignal }): Promise<string[]>;
+}
+
+export type ClientOptions = TransportOptions;
+
+/** Creates the client of one Manager. The password stays inside the transport. */
+export function createManagerClient(target: ManagerTarget, options: ClientOptions = {}): ManagerClient {
+  const transport = new ManagerTransport(target, options);
+  const run = async (command: 'undeploy' | 'start' | 'stop' | 'reload', ref: ContextRef) =>
+    expectOk(await transport.command(command, contextParams(ref.path, ref.version), ref.signal), command)
+      .message;
+  return {
+    name: transport.name,
+    managerUrl: transport.managerUrl,
+    list: async ({ signal } = {}) => parseList(await transport.read('list', {}, signal)),
+    serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
+    sessions: async (ref) =>
+      parseSessions(await transport.read('sessions', contextParams(ref.path, ref.version), ref.signal)),
+    expire: async (ref) =>
+      parseSessions(
+        await transport.command(
+          'expire',
+          { ...contextParams(ref.path, ref.version), idle: String(ref.idleMinutes) },
+          ref.signal,
+        ),
+        'expire',
+      ),
+    deploy: async (request) => {
+      const { path, version, warFile, update, tag, ...uploadOptions } = request;
+      const params = {
+        ...contextParams(path, version),
+        update: update ? 'true' : undefined,
+        tag,
+      };
+      return expectOk(await transport.upload(params, warFile, uploadOptions), 'deploy').message;
+    },
+    undeploy: (ref) => run('undeploy', ref),
+    start: (ref) => run('start', ref),
+    stop: (ref) => run('stop', ref),
+    reload: (ref) => run('reload', ref),
+    findLeaks: async ({ signal } = {}) =>
+      expectOk(await transport.read('findleaks', { statusLine: 'true' }, signal), 'findleaks').body,
+  };
+}

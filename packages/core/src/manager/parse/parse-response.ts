@@ -1,0 +1,145 @@
+/**
+ * The first step of reading any Manager text API answer: split it into lines and decide OK or FAIL.
+ * Pure functions, no I/O. Formats: docs/tomcat-manager.md#answers
+ * (MS = Tomcat's `java/org/apache/catalina/manager/ManagerServlet.java`).
+ */
+import { ErrorCode, TomcatFailError, TomcatPdError } from '../../errors/errors.js';
+import type { FailKind } from '../../errors/errors.js';
+
+/** A Manager answer split into its parts. */
+export interface ManagerAnswer {
+  /** True when the first line starts with `OK - `. */
+  ok: boolean;
+  /** The first line without its `OK - `/`FAIL - ` prefix, HTML entities decoded. */
+  message: string;
+  /** The lines after the first (raw, not decoded), trailing empty lines dropped. */
+  body: string[];
+}
+
+const OK_PREFIX = 'OK - ';
+const FAIL_PREFIX = 'FAIL - ';
+const EXCERPT_LENGTH = 80;
+
+/**
+ * Splits a Manager answer and decides OK or FAIL from its **first line only**.
+ *
+ * Only the first line counts: a request for a name that is being deployed gets
+ * `FAIL - The application [/app##3] is already being serviced` followed by a misleading
+ * `OK - Deployed application at context path [/app##3]` (recorded in `deploy-busy-then-ok.txt`).
+ * Lines end with `\r\n` on Windows servers, so both line ends are accepted.
+ *
+ * @param text the response body as received.
+ * @param command the Manager command, for error messages (e.g. `deploy`).
+ * @throws TomcatPdError `E_NOT_MANAGER` when the first line starts with neither `OK - ` nor `FAIL - `
+ *   (an HTML error page, a login page, an empty body, ...).
+ */
+export function parseAnswer(text: string, command: string): ManagerAnswer {
+  const lines = splitLines(text);
+  const first = lines[0] ?? '';
+  const rest = lines.slice(1);
+  if (first.startsWith(OK_PREFIX)) {
+    return { ok: true, message: decodeHtmlEntities(first.slice(OK_PREFIX.length)), body: rest };
+  }
+  if (first.startsWith(FAIL_PREFIX)) {
+    return { ok: false, message: decodeHtmlEntities(first.slice(FAIL_PREFIX.length)), body: rest };
+  }
+  throw notManagerError(text, first, command);
+}
+
+/**
+ * Like {@link parseAnswer}, but a `FAIL - ...` answer becomes an error.
+ *
+ * @throws TomcatFailError `E_TOMCAT_FAIL` with the decoded message and its {@link FailKind}.
+ * @throws TomcatPdError `E_NOT_MANAGER` as {@link parseAnswer}.
+ */
+export function expectOk(text: string, command: string): ManagerAnswer {
+  const answer = parseAnswer(text, command);
+  if (!answer.ok) throw new TomcatFailError(command, answer.message, classifyFailure(answer.message));
+  return answer;
+}
+
+// The English catalogue of ManagerServlet's LocalStrings.properties (docs/tomcat-manager.md#fail-answers). Each pattern matches both the
+// bracketed form (8.5.15+, 9.0.0.M21+, 7.0.93+) and the bracket-less older one, because only the
+// words around `{0}` are tested. The message must already be entity-decoded.
+const FAIL_PATTERNS: ReadonlyArray<readonly [RegExp, FailKind]> = [
+  // MS deploy(): `FAIL - Application already exists at path [{0}]`
+  [/^Application already exists at path /, 'already-exists'],
+  // MS writeDeployResult(): `FAIL - Deployed application at context path [{0}] but context failed to start`
+  [/^Deployed application at context path .* but context failed to start$/, 'failed-to-start'],
+  // MS writeDeployResult(): `FAIL - Failed to deploy application at context path [{0}]`
+  [/^Failed to deploy application at context path /, 'failed-to-deploy'],
+  // `FAIL - No context exists named [{0}]` ({0} HTML-escaped: `[&#47;app##999]`)
+  [/^No context exists named /, 'no-context'],
+  // `FAIL - The application [{0}] is already being serviced` (HostConfig servicedSet, docs/tomcat-manager.md#already-being-serviced)
+  [/^The application .* is already being serviced$/, 'busy'],
+  // `FAIL - Invalid context path [{0}] was specified` ({0} HTML-escaped)
+  [/^Invalid context path .* was specified$/, 'invalid-path'],
+  // MS undeploy(): `FAIL - Context [{0}] is defined in server.xml and may not be undeployed`
+  // (managerServlet.notDeployed); also the answer while HostConfig has not recorded a deploy yet.
+  [/^Context .* is defined in server\.xml and may not be undeployed$/, 'not-deployed'],
+];
+
+/**
+ * Tells what a `FAIL - ...` message means. Accepts the message with or without the `FAIL - ` prefix;
+ * pass it entity-decoded (as {@link ManagerAnswer.message} is).
+ *
+ * @example classifyFailure('No context exists named [/app##999]') // 'no-context'
+ */
+export function classifyFailure(message: string): FailKind {
+  const text = message.startsWith(FAIL_PREFIX) ? message.slice(FAIL_PREFIX.length) : message;
+  for (const [pattern, kind] of FAIL_PATTERNS) {
+    if (pattern.test(text)) return kind;
+  }
+  return 'other';
+}
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
+
+/**
+ * Decodes the HTML entities Tomcat's `Escape.htmlElementContent` writes into some messages
+ * (`FAIL - No context exists named [&#47;app##999]`): `&#47;` `&lt;` `&gt;` `&amp;` `&quot;` `&#39;`
+ * and any numeric `&#NN;` / `&#xNN;`. One pass, so `&amp;#47;` becomes `&#47;`, not `/`.
+ * Invalid code points are left as they are.
+ */
+export function decodeHtmlEntities(text: string): string {
+  return text.replace(ENTITY, (entity, dec?: string, hex?: string, name?: string) => {
+    if (name !== undefined) return NAMED_ENTITIES[name] ?? entity;
+    const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
+  });
+}
+
+/**
+ * An `E_PROTOCOL` error for a line the parsers cannot understand, quoting (part of) the line.
+ * For the parsers of this package.
+ */
+export function protocolError(problem: string, line: string): TomcatPdError {
+  return new TomcatPdError(ErrorCode.protocol, `${problem}: ${quote(line)}`, {
+    hint: 'The Manager answered in a format tomcat-pd does not know; please report it with the Tomcat version.',
+  });
+}
+
+/** Splits on `\n` or `\r\n` and drops trailing empty lines (Tomcat ends every line with a line end). */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function notManagerError(text: string, first: string, command: string): TomcatPdError {
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  const seen = text.trim() === '' ? 'an empty answer' : `a first line ${quote(first)}`;
+  const page = title ? ` (an HTML page titled ${quote(title)})` : '';
+  return new TomcatPdError(
+    ErrorCode.notManager,
+    `The answer to ${command} is not from Tomcat's Manager text API: got ${seen}${page}`,
+    { hint: 'Check that the URL points at the Manager web app, e.g. http://host:8080/manager' },
+  );
+}
+
+/** Quotes a text for an error message, cut to about {@link EXCERPT_LENGTH} characters. */
+function quote(text: string): string {
+  const cut = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+  return JSON.stringify(cut);
+}

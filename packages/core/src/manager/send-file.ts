@@ -1,0 +1,69 @@
+import { open } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { usageError, type TomcatPdError } from '../errors/errors.js';
+
+/** Bytes read and written at a time; two such buffers are all the memory an upload needs. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Writes the first `size` bytes of a file to `target` (an HTTP request) through two buffers
+ * that are reused, and ends it. A read stream would allocate a fresh buffer per chunk, and the
+ * garbage collector lets tens of MB of them pile up before it runs (bench/RESULTS.md: peak RSS).
+ * A buffer is read into again only once its previous write has been flushed to the socket, and
+ * the next read overlaps the write of the other buffer.
+ *
+ * Rejects when `target` closes before the last byte was flushed (a refusal, an abort, a reset):
+ * a destroyed request does not always call back its pending writes.
+ */
+export async function sendFile(
+  path: string,
+  size: number,
+  target: Writable,
+  onChunk: (bytes: number) => void,
+): Promise<void> {
+  const closed = new Promise<never>((_, reject) => {
+    target.once('close', () => reject(closedEarly()));
+  });
+  closed.catch(() => undefined); // observed through unlessClosed; it may also fire between steps
+  const unlessClosed = <T>(step: Promise<T>): Promise<T> => Promise.race([step, closed]);
+  const file = await open(path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
+    const writes: [Promise<void>, Promise<void>] = [Promise.resolve(), Promise.resolve()];
+    let sent = 0;
+    for (let slot: 0 | 1 = 0; sent < size; slot = slot === 0 ? 1 : 0) {
+      await unlessClosed(writes[slot]);
+      const buffer = buffers[slot];
+      const { bytesRead } = await file.read(buffer, 0, Math.min(CHUNK_BYTES, size - sent), sent);
+      if (bytesRead === 0) throw shrunk(path, size, sent);
+      sent += bytesRead;
+      writes[slot] = flushed(target, buffer.subarray(0, bytesRead));
+      // Awaited (through unlessClosed) before the buffer is reused; an error surfaces there.
+      writes[slot].catch(() => undefined);
+      onChunk(bytesRead);
+    }
+    await unlessClosed(Promise.all(writes));
+    await unlessClosed(new Promise<void>((resolve) => target.end(resolve)));
+  } finally {
+    await file.close();
+  }
+}
+
+function flushed(target: Writable, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    target.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+function closedEarly(): Error {
+  return Object.assign(new Error('the connection closed before the whole file was sent'), {
+    code: 'EPIPE',
+  });
+}
+
+function shrunk(path: string, size: number, sent: number): TomcatPdError {
+  return usageError(
+    `The WAR ${path} ended after ${sent} of its ${size} bytes: it changed during the upload.`,
+    'Deploy a WAR that nothing writes to any more (build it first, then deploy).',
+  );
+}

@@ -1,0 +1,250 @@
+import https from 'node:https';
+import pRetry from 'p-retry';
+import { withDefaults, type WithDefaults } from '../common/defaults.js';
+import { ConnectionError, ErrorCode, isTomcatPdError, TomcatPdError } from '../errors/errors.js';
+import {
+  errorForNetworkFailure,
+  errorForStatus,
+  isTransientError,
+  type ExchangeContext,
+  type NetworkFailureOptions,
+} from './http-errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
+import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
+import type { RawAnswer } from './http-answer.js';
+import { getText } from './http-get.js';
+import { putFile, uploadableFileSize, type UploadOptions } from './upload.js';
+
+/** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
+export interface ManagerTarget {
+  /** A name for reports (`web1`); defaults to the URL. */
+  name?: string;
+  url: string;
+  user: string;
+  password: string;
+}
+
+export interface TransportOptions {
+  /**
+   * Time-out of one read or command request. Uploads use a stall watchdog instead.
+   * @defaultValue 30 000 (30 s)
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Retries of an idempotent read after a transient failure.
+   * @defaultValue 3
+   */
+  retries?: number | undefined;
+  /**
+   * First back-off delay; it doubles up to 5 s.
+   * @defaultValue 250
+   */
+  retryDelayMs?: number | undefined;
+  /** TLS settings for an `https://` Manager. */
+  tls?: TlsOptions | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
+}
+
+const TRANSPORT_DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  retryDelayMs: 250,
+  tls: {},
+  logger: silentLogger,
+} satisfies TransportOptions;
+
+/** How to trust an `https://` Manager, and how to prove who we are if it asks. */
+export interface TlsOptions {
+  /** Certificate authorities to trust (PEM), instead of the system's. */
+  ca?: string | Buffer | undefined;
+  /** Accept any certificate: for tests only; the connection can then be intercepted. */
+  insecure?: boolean | undefined;
+  /** A client certificate and its key (PEM), for a connector with `certificateVerification`. */
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
+}
+
+export type UploadRequestOptions = Omit<UploadOptions, 'headers' | 'agent'>;
+
+/**
+ * The only place that touches the network, with node:http for reads and the upload alike (an
+ * HTTP library cost more start-up time than the whole budget of a deploy against curl; see
+ * bench/RESULTS.md). It maps every failure to a {@link TomcatPdError} that holds no secret: the
+ * password lives only in a private header field, which `util.inspect` and `JSON.stringify` do
+ * not show, and no raw socket error leaves.
+ */
+export class ManagerTransport {
+  readonly name: string;
+  readonly managerUrl: string;
+  readonly user: string;
+  readonly #textBase: URL;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #agent: https.Agent | undefined;
+  readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS>;
+
+  constructor(target: ManagerTarget, options: TransportOptions = {}) {
+    this.#textBase = normalizeManagerUrl(target.url);
+    this.managerUrl = displayManagerUrl(this.#textBase);
+    this.name = target.name ?? this.managerUrl;
+    this.user = target.user;
+    this.#options = withDefaults(options, TRANSPORT_DEFAULTS);
+    this.#headers = {
+      // Messages follow Accept-Language on a non-English server; parsers need English.
+      'Accept-Language': 'en',
+      // Names the tool in Tomcat's access log.
+      'User-Agent': 'tomcat-pd',
+      // Pre-emptive Basic auth: the server must not reject an upload after its body.
+      Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
+    };
+    this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
+  }
+
+  /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
+  read(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
+    const { retries, retryDelayMs, logger } = this.#options;
+    const attempts = pRetry(() => this.command(command, params, signal), {
+      retries,
+      minTimeout: retryDelayMs,
+      maxTimeout: 5_000,
+      signal,
+      shouldRetry: ({ error }) => isTransientError(error),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0 && isTransientError(error)) {
+          logger.debug?.(
+            `${this.name}: ${command} attempt ${attemptNumber} failed (${error.message}); retrying`,
+          );
+        }
+      },
+    });
+    // p-retry rejects with the signal's raw reason when it fires between attempts.
+    return attempts.catch((error: unknown) => {
+      throw signal?.aborted ? this.#aborted(command) : error;
+    });
+  }
+
+  /** One GET, never retried: for commands that change the server (undeploy, stop, expire, ...). */
+  async command(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
+    const url = buildCommandUrl(this.#textBase, command, params);
+    this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
+    let answer: RawAnswer;
+    try {
+      answer = await getText(url, {
+        headers: this.#headers,
+        timeoutMs: this.#options.timeoutMs,
+        signal,
+        agent: this.#agent,
+      });
+    } catch (error) {
+      throw this.#mapFailure(error, command, signal);
+    }
+    return this.#bodyOf(answer, command);
+  }
+
+  /** The streamed PUT of a WAR to `deploy`. Never retried: the caller reconciles from `list`. */
+  async upload(params: ManagerParams, warFile: string, options: UploadRequestOptions = {}): Promise<string> {
+    const url = buildCommandUrl(this.#textBase, 'deploy', params);
+    const size = await uploadableFileSize(warFile);
+    this.#options.logger.debug?.(`${this.name}: PUT ${url.pathname}${url.search}`);
+    let answer: RawAnswer;
+    let sentInFull = false;
+    try {
+      answer = await putFile(
+        url,
+        { path: warFile, size },
+        {
+          ...options,
+          onProgress: (progress) => {
+            // Every byte handed to the socket (the 'finish' event can lose a race with a reset).
+            sentInFull ||= progress.sentBytes === progress.totalBytes;
+            options.onProgress?.(progress);
+          },
+          headers: { ...this.#headers },
+          agent: this.#agent,
+        },
+      );
+    } catch (error) {
+      const failure = this.#mapFailure(error, 'deploy', options.signal, { afterFullUpload: sentInFull });
+      throw isBrokenPipe(failure) ? await this.#explainBrokenUpload(failure) : failure;
+    }
+    return this.#bodyOf(answer, 'deploy');
+  }
+
+  /**
+   * Tomcat answers 401/403 without reading a large body and closes the connection, and Node
+   * often reports the broken pipe instead of the answer (docs/tomcat-manager.md#big-uploads-and-credentials). A small read
+   * tells whether the credentials were the cause.
+   */
+  async #explainBrokenUpload(failure: TomcatPdError): Promise<TomcatPdError> {
+    try {
+      await this.command('serverinfo');
+    } catch (probe) {
+      if (
+        probe instanceof TomcatPdError &&
+        (probe.code === ErrorCode.auth || probe.code === ErrorCode.forbidden)
+      ) {
+        return probe;
+      }
+    }
+    return failure;
+  }
+
+  #bodyOf(answer: RawAnswer, command: string): string {
+    if (answer.status !== 200) throw errorForStatus(answer.status, this.#context(command), answer.location);
+    return answer.body;
+  }
+
+  #mapFailure(
+    error: unknown,
+    command: string,
+    signal: AbortSignal | undefined,
+    where: NetworkFailureOptions = {},
+  ): TomcatPdError {
+    if (signal?.aborted) return this.#aborted(command);
+    // Already explained (the WAR changed during the upload): not a network failure.
+    if (isTomcatPdError(error)) return error;
+    const { code, message } = describeNetworkError(error);
+    return errorForNetworkFailure(code, message, this.#context(command), where);
+  }
+
+  #aborted(command: string): TomcatPdError {
+    return new TomcatPdError(ErrorCode.aborted, `${command} at ${this.managerUrl} was aborted.`, {
+      url: this.managerUrl,
+    });
+  }
+
+  #context(command: string): ExchangeContext {
+    const { timeoutMs, retries } = this.#options;
+    return { managerUrl: this.managerUrl, user: this.user, command, timeoutMs, readAttempts: retries + 1 };
+  }
+}
+
+function createTlsAgent(tls: TlsOptions): https.Agent {
+  return new https.Agent({
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: tls.insecure !== true,
+  });
+}
+
+/** Reads only `code` and `message` of a socket, TLS or time-out error. */
+function describeNetworkError(error: unknown): { code: string | undefined; message: string } {
+  if (typeof error !== 'object' || error === null) return { code: undefined, message: String(error) };
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  // Trying several addresses of a host name fails with an AggregateError; each error has the code.
+  const firstCode = Array.isArray(errors) ? (errors[0] as { code?: unknown } | undefined)?.code : undefined;
+  const known = typeof code === 'string' ? code : firstCode;
+  return {
+    code: typeof known === 'string' ? known : undefined,
+    message: typeof message === 'string' && message !== '' ? message : 'network failure',
+  };
+}
+
+function isBrokenPipe(failure: TomcatPdError): failure is ConnectionError {
+  return (
+    failure instanceof ConnectionError &&
+    (failure.networkCode === 'EPIPE' || failure.networkCode === 'ECONNRESET')
+  );
+}

@@ -1,0 +1,216 @@
+import { withAppLock } from '../app-lock.js';
+import { describeApp } from '../app-status.js';
+import { validateContextPath } from '../../versions/context-name.js';
+import { withDefaults, type WithDefaults } from '../../common/defaults.js';
+import { executeDeploy, type DeployOptions, type DeployResult } from './deploy.js';
+import {
+  FleetOperationError,
+  toTomcatPdError,
+  type FleetTargetReport,
+  type TomcatPdError,
+} from '../../errors/errors.js';
+import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fleet.js';
+import { silentLogger } from '../../common/logger.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
+import type { UploadProgress } from '../../manager/upload.js';
+import { encodeSemver } from '../../versions/semver-version.js';
+import { nextCounterVersion } from '../../versions/version-rules.js';
+import { checkWarFile } from './war-file.js';
+
+export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
+  /** How many targets upload at once. @defaultValue 4 */
+  parallel?: number | undefined;
+  /** Deploy to this many targets first, and to the rest only if it started there. @defaultValue 0 (all at once) */
+  canary?: number | undefined;
+  onProgress?:
+    | ((progress: UploadProgress & { version: string; displayName: string; target: string }) => void)
+    | undefined;
+}
+
+const FLEET_DEPLOY_DEFAULTS = {
+  parallel: DEFAULT_PARALLEL,
+  canary: 0,
+  logger: silentLogger,
+} satisfies Partial<FleetDeployOptions>;
+
+type Options = WithDefaults<FleetDeployOptions, typeof FLEET_DEPLOY_DEFAULTS> & { path: string };
+
+export interface FleetDeployResult {
+  path: string;
+  version: string;
+  /** One result per target, in the targets' order. */
+  targets: DeployResult[];
+}
+
+/** One target with the plan made for it. */
+interface Planned {
+  client: ManagerClient;
+  plan: DeployPlan;
+}
+
+/** One target and what the deploy did there so far. */
+type Deployed = Planned &
+  (
+    | { outcome: 'not-started' }
+    | { outcome: 'done'; result: DeployResult }
+    | { outcome: 'failed'; error: TomcatPdError }
+    | { outcome: 'undone'; error?: TomcatPdError | undefined }
+  );
+
+/**
+ * Deploys one WAR to every target as one version, all or nothing (safety rule 5). Every target
+ * is read first; the version is the next counter above the greatest version on any of them, and
+ * the ordering invariant must hold on each. Uploads run in parallel (at most `parallel`), after
+ * an optional canary. If any target fails, the new version is undeployed from the targets that
+ * took it, and a {@link FleetOperationError} reports each target.
+ */
+export async function fleetDeploy(
+  clients: readonly ManagerClient[],
+  fleetOptions: FleetDeployOptions,
+): Promise<FleetDeployResult> {
+  const options = {
+    ...withDefaults(fleetOptions, FLEET_DEPLOY_DEFAULTS),
+    path: validateContextPath(fleetOptions.path),
+  };
+  validateDeployOptions(options);
+  const { size } = await checkWarFile(options.warFile);
+  const { version, targets } = await planEverywhere(clients, options);
+  const canary = Math.min(options.canary, targets.length);
+  const waves = canary > 0 ? [targets.slice(0, canary), targets.slice(canary)] : [targets];
+  const finished: Deployed[] = [];
+  for (const [wave, planned] of waves.entries()) {
+    const settled = await mapLimited(planned, options.parallel, (target) => deployOne(target, options, size));
+    finished.push(...settled.map(deployedFrom));
+    const first = firstFailure(settled)?.error;
+    if (first !== undefined) {
+      const untouched = waves.slice(wave + 1).flat();
+      throw await undoEverywhere(
+        [...finished, ...untouched.map((target): Deployed => ({ ...target, outcome: 'not-started' }))],
+        first,
+        options,
+      );
+    }
+  }
+  return {
+    path: options.path,
+    version,
+    targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
+  };
+}
+
+/** Reads every target, then plans one version for all: nothing is uploaded unless all agree. */
+async function planEverywhere(
+  clients: readonly ManagerClient[],
+  options: Options,
+): Promise<{ version: string; targets: Planned[] }> {
+  const reads = await mapLimited(clients, options.parallel, (client) =>
+    client.list({ signal: options.signal }),
+  );
+  const read = reads.flatMap((result) => (result.ok ? [{ client: result.item, entries: result.value }] : []));
+  const unreadable = firstFailure(reads);
+  if (unreadable !== undefined) {
+    throw new FleetOperationError(
+      unreadable.error,
+      `Cannot read target ${unreadable.item.name}: ${unreadable.error.message} Nothing was uploaded.`,
+      reads.map((result): FleetTargetReport =>
+        result.ok
+          ? { target: result.item.name, outcome: 'not-started' }
+          : { target: result.item.name, outcome: 'failed', error: result.error },
+      ),
+    );
+  }
+  const apps = read.map(({ client, entries }) => ({ client, app: describeApp(entries, options.path) }));
+  const version =
+    options.version ??
+    (options.semver === undefined
+      ? nextCounterVersion(
+          apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
+          { width: options.width },
+        )
+      : encodeSemver(options.semver));
+  const targets = apps.map(({ client, app }) => {
+    try {
+      return { client, plan: planDeploy(app, { ...options, version, semver: undefined }) };
+    } catch (error) {
+      const failure = toTomcatPdError(error);
+      throw new FleetOperationError(
+        failure,
+        `Target ${client.name}: ${failure.message} Nothing was uploaded.`,
+        clients.map((each) => ({ target: each.name, outcome: 'not-started' })),
+      );
+    }
+  });
+  return { version, targets };
+}
+
+function deployOne({ client, plan }: Planned, options: Options, size: number): Promise<DeployResult> {
+  return withAppLock(client.managerUrl, plan.path, () =>
+    executeDeploy(client, plan, {
+      ...options,
+      size,
+      onProgress: (progress) => options.onProgress?.({ ...progress, target: client.name }),
+    }),
+  );
+}
+
+function deployedFrom(settled: Settled<Planned, DeployResult>): Deployed {
+  return settled.ok
+    ? { ...settled.item, outcome: 'done', result: settled.value }
+    : { ...settled.item, outcome: 'failed', error: settled.error };
+}
+
+/** Undeploys the new version from every target that took it; returns the error to throw. */
+async function undoEverywhere(
+  targets: Deployed[],
+  first: TomcatPdError,
+  options: Options,
+): Promise<FleetOperationError> {
+  const failed = targets.filter((target) => target.outcome === 'failed');
+  // A failed target may have taken the version too: its answer was lost, but Tomcat started it
+  // (reconcile-deploy leaves such a version running and says so). Safety rule 5: it goes as well.
+  const undone = await mapLimited(targets, options.parallel, (target) =>
+    target.outcome === 'done' || target.outcome === 'failed'
+      ? undoOne(target, options)
+      : Promise.resolve(target),
+  );
+  const stuck = undone.flatMap((result) => (result.ok ? [] : [result.item.client.name]));
+  const reports = undone.map((result): FleetTargetReport => {
+    const { client, outcome } = result.item;
+    // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
+    if (!result.ok) return { target: client.name, outcome, error: result.error };
+    const target = result.value;
+    return {
+      target: client.name,
+      outcome: target.outcome,
+      error: 'error' in target ? target.error : undefined,
+    };
+  });
+  return new FleetOperationError(
+    first,
+    `Deploy of ${targets[0]?.plan.displayName ?? options.path} failed on ${failed.map((target) => target.client.name).join(', ')}: ${first.message}`,
+    reports,
+    stuck.length > 0
+      ? `It may still be on ${stuck.join(', ')}, which could not be read or cleaned up: check status there ` +
+          'and undeploy it if it is listed (drain removes a version that failed to start).'
+      : 'The version was removed from every target that took it; nothing is left half-deployed.',
+  );
+}
+
+/** Undeploys the new version from one target if it is there; rejects if it may stay there. */
+async function undoOne(target: Deployed, options: Options): Promise<Deployed> {
+  const { client, plan } = target;
+  const { path, version } = plan;
+  const present = await withAppLock(client.managerUrl, path, async () => {
+    const listed = (await client.list()).some((entry) => entry.path === path && entry.version === version);
+    if (!listed) return false;
+    options.logger.info?.(`${client.name}: undeploying ${plan.displayName}: the deploy failed`);
+    await client.undeploy({ path, version });
+    return true;
+  });
+  if (!present) return target;
+  // Its own deploy had failed, yet its version was there: the error says that it is gone again.
+  const error = target.outcome === 'failed' ? target.error : undefined;
+  error?.prependHint('It was undeployed again, as the deploy failed as a whole.');
+  return { client, plan, outcome: 'undone', error };
+}

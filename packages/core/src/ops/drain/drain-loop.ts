@@ -1,0 +1,203 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DEFAULT_GRACE_MS,
+  drain,
+  type DrainOptions,
+  type DrainReport,
+  type DrainVersionReport,
+} from './drain.js';
+import { DrainTracker } from './drain-tracker.js';
+import { ErrorCode, TomcatPdError, toTomcatPdError, usageError } from '../../errors/errors.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { compareVersions } from '../../versions/version-order.js';
+
+/** One cycle of a repeated drain: its report, or why it failed (Tomcat restarting, say). */
+export type DrainCycle = {
+  /** The target's name. */
+  target: string;
+  /** 1, 2, 3, ... */
+  cycle: number;
+  /** When the cycle started, ISO 8601. */
+  startedAt: string;
+} & ({ report: DrainReport; error?: never } | { error: TomcatPdError; report?: never });
+
+export interface DrainLoopOptions extends DrainOptions {
+  /** Pause between the end of one cycle and the start of the next. */
+  intervalMs: number;
+  onCycle: (cycle: DrainCycle) => void;
+}
+
+export interface DrainUntilDoneOptions extends DrainOptions {
+  /** Give up (with `complete: false`) after this long. */
+  timeoutMs: number;
+  /**
+   * Pause between cycles.
+   * @defaultValue the grace period, but at most 5 s and at least 1 s
+   */
+  pollMs?: number | undefined;
+  onCycle?: ((cycle: DrainCycle) => void) | undefined;
+}
+
+export interface DrainUntilDoneResult extends DrainReport {
+  /** No old version is left to go (see {@link pendingVersions}). */
+  complete: boolean;
+  waitedMs: number;
+}
+
+// Errors that the next cycle would meet again: a 401 repeated every cycle would even get the
+// user locked out by Tomcat's LockOutRealm (5 failures), so these end a loop instead.
+const FATAL_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.usage, ErrorCode.auth, ErrorCode.forbidden]);
+
+/** Whether every later cycle would fail the same way: such an error ends a loop. */
+export function endsDrainLoop(error: TomcatPdError): boolean {
+  return FATAL_CODES.has(error.code);
+}
+
+/**
+ * What a drain report says is still to go: every version the drain wanted to remove and did
+ * not (waiting out the grace period, skipped on re-check, failed, or only planned), and every
+ * version kept only because it still has sessions. The live version, roll-forward targets and
+ * rollback targets (`keep`) are meant to stay, so they are not pending. Pure.
+ */
+export function pendingVersions(report: DrainReport): (DrainVersionReport & { path: string })[] {
+  return report.apps.flatMap((app) =>
+    app.versions
+      .filter((entry) => entry.outcome !== 'undeployed')
+      .filter((entry) => entry.action !== 'keep' || entry.cause.kind === 'has-sessions')
+      .map((entry) => ({ ...entry, path: app.path })),
+  );
+}
+
+/**
+ * Drains every `intervalMs` until `options.signal` aborts, then resolves: an abort is the normal
+ * end of a periodic drain. One {@link DrainTracker} is shared by all cycles, so a version is
+ * undeployed once it has been seen drained for the grace period, without sleeping (safety rule
+ * 10). Cycles never overlap. A cycle that fails (Tomcat restarting: `E_CONNECT`, `E_SERVER`) is
+ * reported through `onCycle` and the loop goes on; `E_AUTH`, `E_FORBIDDEN` and `E_USAGE` are
+ * thrown instead, since every later cycle would fail the same way.
+ *
+ * @example
+ * const controller = new AbortController();
+ * process.once('SIGTERM', () => controller.abort());
+ * await drainPeriodically(client, {
+ *   intervalMs: 60_000,
+ *   signal: controller.signal,
+ *   onCycle: (cycle) => console.log(cycle.cycle, cycle.report?.undeployed ?? cycle.error),
+ * });
+ */
+export async function drainPeriodically(client: ManagerClient, options: DrainLoopOptions): Promise<void> {
+  const { intervalMs, onCycle, ...drainOptions } = options;
+  const tracker = options.tracker ?? new DrainTracker();
+  for (let cycle = 1; !options.signal?.aborted; cycle++) {
+    const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
+    if (result === undefined) return;
+    onCycle(result);
+    if (!(await pause(intervalMs, options.signal))) return;
+  }
+}
+
+/**
+ * Drains repeatedly (every `pollMs`, one shared {@link DrainTracker}) until no old version is
+ * left to go ({@link pendingVersions}), or `timeoutMs` has passed: then it returns the last
+ * report with `complete: false` rather than throwing, so that the caller decides what a time-out
+ * means. A failed cycle is reported through `onCycle` and retried at the next poll; `E_AUTH`,
+ * `E_FORBIDDEN` and `E_USAGE` are thrown, and so is the last failure when no cycle succeeded
+ * before the time-out. Throws `E_ABORTED` when `options.signal` aborts.
+ */
+export async function drainUntilDone(
+  client: ManagerClient,
+  options: DrainUntilDoneOptions,
+): Promise<DrainUntilDoneResult> {
+  const { timeoutMs, pollMs, onCycle, ...drainOptions } = options;
+  if (options.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
+  const started = Date.now();
+  // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
+  const intervalMs = pollMs ?? Math.min(5_000, Math.max(options.graceMs ?? DEFAULT_GRACE_MS, 1_000));
+  const tracker = options.tracker ?? new DrainTracker();
+  let last: DrainReport | undefined;
+  // What the cycles before `last` undeployed: gone from the server, so from `last` too.
+  const earlier: DrainReport['apps'] = [];
+  for (let cycle = 1; ; cycle++) {
+    const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
+    if (result === undefined) throw abortedError();
+    onCycle?.(result);
+    const { report } = result;
+    if (report) {
+      if (last) earlier.push(...undeployedIn(last));
+      last = report;
+    }
+    const waitedMs = Date.now() - started;
+    if (report && pendingVersions(report).length === 0) {
+      return { ...withEarlier(report, earlier), complete: true, waitedMs };
+    }
+    if (waitedMs >= timeoutMs) {
+      if (last !== undefined) return { ...withEarlier(last, earlier), complete: false, waitedMs };
+      // No cycle ever succeeded: this one failed too.
+      if (result.report === undefined) throw result.error;
+    }
+    if (!(await pause(Math.min(intervalMs, timeoutMs - waitedMs), options.signal))) throw abortedError();
+  }
+}
+
+/** The versions a report undeployed, per app. */
+function undeployedIn(report: DrainReport): DrainReport['apps'] {
+  return report.apps.map((app) => ({
+    ...app,
+    versions: app.versions.filter((entry) => entry.outcome === 'undeployed'),
+  }));
+}
+
+/**
+ * The last report, with the versions that earlier cycles undeployed put back (they are gone
+ * from the server, so from the last report too): the result tells the whole wait.
+ */
+function withEarlier(last: DrainReport, earlier: DrainReport['apps']): DrainReport {
+  const apps = last.apps.map((app) => ({ ...app, versions: [...app.versions] }));
+  for (const { path, live, versions } of earlier) {
+    if (versions.length === 0) continue;
+    let app = apps.find((candidate) => candidate.path === path);
+    if (app === undefined) apps.push((app = { path, live, versions: [] }));
+    const known = new Set(app.versions.map((entry) => entry.version));
+    app.versions.push(...versions.filter((entry) => !known.has(entry.version)));
+    app.versions.sort((a, b) => compareVersions(a.version, b.version));
+  }
+  apps.sort((a, b) => compareVersions(a.path, b.path));
+  const count = apps.flatMap((app) => app.versions).filter((entry) => entry.outcome === 'undeployed').length;
+  return { ...last, apps, undeployed: count };
+}
+
+/**
+ * One drain; a failure becomes the cycle's error, except those the next cycle would meet again,
+ * which are thrown. `undefined` when the signal aborted.
+ */
+async function runCycle(
+  client: ManagerClient,
+  options: DrainOptions,
+  cycle: number,
+): Promise<DrainCycle | undefined> {
+  const startedAt = new Date().toISOString();
+  const target = client.name;
+  try {
+    return { target, cycle, startedAt, report: await drain(client, options) };
+  } catch (error) {
+    if (options.signal?.aborted) return undefined;
+    const failure = toTomcatPdError(error);
+    if (endsDrainLoop(failure)) throw failure;
+    return { target, cycle, startedAt, error: failure };
+  }
+}
+
+/** Sleeps; false when the signal aborted, before or during the sleep. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return false;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function abortedError(): TomcatPdError {
+  return new TomcatPdError(ErrorCode.aborted, 'The drain was aborted before it was done.');
+}

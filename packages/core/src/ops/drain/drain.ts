@@ -1,0 +1,245 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withAppLock } from '../app-lock.js';
+import { describeApp, describeApps } from '../app-status.js';
+import { validateContextPath } from '../../versions/context-name.js';
+import { withDefaults, type WithDefaults } from '../../common/defaults.js';
+import type { DrainTracker, TrackedVersion } from './drain-tracker.js';
+import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { planDrain, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
+import { describeDrainStep, type DrainStep } from './drain-step.js';
+
+export interface DrainOptions extends DrainPlanOptions {
+  /** Only this app; default: every app on the target. */
+  path?: string | undefined;
+  /**
+   * How long a version must stay drained before it is undeployed.
+   * @defaultValue 10 000 (10 s)
+   */
+  graceMs?: number | undefined;
+  /** Return the plan; change nothing. @defaultValue false */
+  dryRun?: boolean | undefined;
+  /** Carries grace observations across cycles of a periodic drain, instead of sleeping. */
+  tracker?: DrainTracker | undefined;
+  signal?: AbortSignal | undefined;
+  /** @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
+}
+
+/** How long a version must stay drained before it goes, unless the caller says otherwise. */
+export const DEFAULT_GRACE_MS = 10_000;
+
+const DRAIN_DEFAULTS = {
+  graceMs: DEFAULT_GRACE_MS,
+  dryRun: false,
+  logger: silentLogger,
+} satisfies DrainOptions;
+
+type Options = WithDefaults<DrainOptions, typeof DRAIN_DEFAULTS>;
+
+/** `planned`: dry run; `waiting`: drained, but not yet for the whole grace period. */
+export type DrainOutcome = DrainStep['outcome'];
+
+/** A version's decision and what became of it. */
+export type DrainVersionReport = DrainDecision &
+  DrainStep & {
+    /** Sessions expired before the undeploy was tried (action `expire-then-undeploy`). */
+    expiredSessions?: number;
+    /** What happened, in words: why it was skipped, failed or is waiting, what was expired. */
+    detail?: string;
+  };
+
+export interface DrainReport {
+  target: string;
+  dryRun: boolean;
+  apps: { path: string; live: string | undefined; versions: DrainVersionReport[] }[];
+  undeployed: number;
+  failed: number;
+}
+
+/** One version on its way through a drain: its decision so far and its latest step. */
+interface Item {
+  path: string;
+  decision: DrainDecision & { expiredSessions?: number };
+  step: DrainStep;
+}
+
+/**
+ * Undeploys every drained version (see {@link planDrain} for what stays and why). Before each
+ * undeploy it re-reads the server and re-decides, so a session that arrived meanwhile keeps
+ * its version. A failed undeploy is reported and the drain goes on with the others; a lost
+ * connection to the Manager ends the drain with `E_CONNECT` (every later step would meet it too).
+ */
+export async function drain(client: ManagerClient, drainOptions: DrainOptions = {}): Promise<DrainReport> {
+  const options = withDefaults(drainOptions, DRAIN_DEFAULTS);
+  const path = options.path === undefined ? undefined : validateContextPath(options.path);
+  const entries = await client.list({ signal: options.signal });
+  const plans = planDrain(path === undefined ? describeApps(entries) : [describeApp(entries, path)], options);
+  const planned: Item[] = plans.flatMap((plan) =>
+    plan.decisions.map((decision) => ({
+      path: plan.path,
+      decision,
+      step: decision.action === 'keep' ? { outcome: 'kept' } : { outcome: 'planned' },
+    })),
+  );
+  const items = options.dryRun ? planned : await execute(client, planned, options, path);
+  const apps = plans.map((plan) => ({
+    path: plan.path,
+    live: plan.live,
+    versions: items.filter((item) => item.path === plan.path).map(toReport),
+  }));
+  const count = (outcome: DrainOutcome) => items.filter((item) => item.step.outcome === outcome).length;
+  return {
+    target: client.name,
+    dryRun: options.dryRun,
+    apps,
+    undeployed: count('undeployed'),
+    failed: count('failed'),
+  };
+}
+
+function toReport({ decision, step }: Item): DrainVersionReport {
+  const detail = describeDrainStep(step, decision.expiredSessions);
+  return { ...decision, ...step, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** Expires, waits out the grace period, then re-checks and undeploys: each step yields new items. */
+async function execute(
+  client: ManagerClient,
+  planned: Item[],
+  options: Options,
+  path: string | undefined,
+): Promise<Item[]> {
+  const expired = await inTurn(client, planned, (item) =>
+    item.decision.action === 'expire-then-undeploy' ? expireIdle(client, item, options) : item,
+  );
+  const ready = await waitOutGrace(client, expired, options, path);
+  return inTurn(client, ready, (item) =>
+    isPending(item) && item.decision.action !== 'keep' ? recheckAndUndeploy(client, item, options) : item,
+  );
+}
+
+/** Still planned: not kept, not failed, not waiting. */
+function isPending(item: Item): boolean {
+  return item.step.outcome === 'planned';
+}
+
+/**
+ * Runs `step` on each item in turn. A step that fails marks its item `failed` and the drain goes
+ * on; an abort ends the drain; a lost connection too, since every later step would meet it.
+ */
+async function inTurn(
+  client: ManagerClient,
+  items: Item[],
+  step: (item: Item) => Item | Promise<Item>,
+): Promise<Item[]> {
+  const done: Item[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      done.push(await step(item));
+    } catch (error) {
+      const failure = toTomcatPdError(error);
+      if (failure.code === ErrorCode.aborted) throw failure;
+      if (failure.code === ErrorCode.connect) {
+        throw stoppedByConnectionLoss(client, [...done, ...items.slice(index)], failure);
+      }
+      done.push({ ...item, step: { outcome: 'failed', error: failure } });
+    }
+  }
+  return done;
+}
+
+/**
+ * The Manager stopped answering in the middle of a drain (Tomcat killed or restarting): every
+ * later step would fail the same way, so the drain ends with that error (`E_CONNECT`, exit 4 in
+ * the CLI) instead of a report of versions that merely "failed", and says what it had done.
+ * Stopping loses nothing: no plan is carried over, the next drain re-reads the server and
+ * decides again (after a restart the counts are new: the sessions may have died with the JVM).
+ */
+function stoppedByConnectionLoss(
+  client: ManagerClient,
+  items: Item[],
+  failure: TomcatPdError,
+): ConnectionError {
+  const done = items
+    .filter((item) => item.step.outcome === 'undeployed')
+    .map((item) => `${item.path}##${item.decision.version}`);
+  return new ConnectionError(
+    `${failure.message} The drain of ${client.name} stopped there; ` +
+      `${done.length === 0 ? 'it had undeployed nothing yet' : `it had undeployed ${done.join(', ')}`}.`,
+    failure instanceof ConnectionError ? failure : { transient: true },
+    {
+      url: failure.url,
+      hint: 'Run drain again once the Manager answers: it reads the server afresh and finishes what is left.',
+      cause: failure,
+    },
+  );
+}
+
+async function expireIdle(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+  const { path, decision } = item;
+  const idleMinutes = options.expireIdleMinutes ?? 0;
+  options.logger.info?.(
+    `${client.name}: expiring sessions of ${path}##${decision.version} idle for ${idleMinutes}+ minutes`,
+  );
+  const info = await client.expire({ path, version: decision.version, idleMinutes, signal: options.signal });
+  return { ...item, decision: { ...decision, expiredSessions: info.expired ?? 0 } };
+}
+
+/**
+ * Without a tracker: one sleep of the grace period for the whole cycle. With one (periodic
+ * drains): a version is ready once it has been seen drained for the grace period.
+ */
+async function waitOutGrace(
+  client: ManagerClient,
+  items: Item[],
+  options: Options,
+  path: string | undefined,
+): Promise<Item[]> {
+  const pending = items.filter((item) => isPending(item) && item.decision.action !== 'keep');
+  const { tracker, graceMs } = options;
+  if (tracker === undefined) {
+    if (pending.length > 0 && graceMs > 0) await pause(graceMs, options.signal);
+    return items;
+  }
+  const tracked = (item: Item): TrackedVersion => ({
+    managerUrl: client.managerUrl,
+    path: item.path,
+    version: item.decision.version,
+  });
+  // Forget what this drain's scope no longer reports as drained; other targets and apps stay.
+  tracker.retainOnly({ managerUrl: client.managerUrl, path }, pending.map(tracked));
+  const now = Date.now();
+  return items.map((item) => {
+    if (!pending.includes(item)) return item;
+    const waitedMs = now - tracker.observe(tracked(item), now);
+    return waitedMs >= graceMs
+      ? item
+      : { ...item, step: { outcome: 'waiting', graceLeftMs: graceMs - waitedMs } };
+  });
+}
+
+async function recheckAndUndeploy(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+  const { path, decision } = item;
+  return withAppLock(client.managerUrl, path, async () => {
+    // Safety rule 1: decide again on fresh counts right before the undeploy.
+    const fresh = describeApp(await client.list({ signal: options.signal }), path);
+    const [plan] = planDrain([fresh], { keep: options.keep });
+    const recheck = plan?.decisions.find((candidate) => candidate.version === decision.version);
+    if (recheck?.action !== 'undeploy') {
+      return { ...item, step: { outcome: 'skipped', recheck: recheck?.cause } satisfies DrainStep };
+    }
+    options.logger.info?.(`${client.name}: undeploying ${path}##${decision.version} (${recheck.reason})`);
+    await client.undeploy({ path, version: decision.version, signal: options.signal });
+    return { ...item, step: { outcome: 'undeployed' } };
+  });
+}
+
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new TomcatPdError(ErrorCode.aborted, 'The drain was aborted during its grace period.');
+  }
+}
