@@ -6,7 +6,6 @@
  */
 import { usageError } from '../errors/errors.js';
 import type { HintPart } from '../errors/hints.js';
-import type { ContextState } from '../manager/types.js';
 import { compareVersions, greatestVersion } from './version-order.js';
 
 /** The characters a version may contain: `A-Z a-z 0-9 . _ -`. */
@@ -93,7 +92,8 @@ export type OrderingVerdict =
       hint: HintPart[];
     };
 
-type Existing = { version: string; state: ContextState };
+/** A version that exists, running or stopped (a context's state as `list` reports it). */
+type Existing = { version: string; state: 'running' | 'stopped' };
 
 /**
  * The ordering invariant: `newVersion` must sort strictly above every existing version of the app,
