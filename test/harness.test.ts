@@ -129,11 +129,15 @@ describe('test Tomcat harness', () => {
     await tomcat.restart();
     if (pid !== undefined) expect(local(tomcat)?.pid).not.toBe(pid);
     const list = await manager('list');
-    expect(list.body.split(/\r?\n/)).toContain('/h:running:0:h##001');
+    // Tomcat 9.0 keeps sessions over a restart (SESSIONS.ser, StandardManager's default pathname
+    // in 7.0-9.0): the 3 sessions made so far are back, and the visitor keeps its session.
+    const kept = tomcat.line === '9.0';
+    expect(list.body.split(/\r?\n/)).toContain(kept ? '/h:running:3:h##001' : '/h:running:0:h##001');
     const after = await visitor.get('/h/');
     expect(after).toMatchObject({ status: 200, label: 'h', version: '001' });
     // Tomcat 10 keeps no sessions over a restart (no SESSIONS.ser): a new one proves the restart.
-    expect(after.sessionId).not.toBe(before.sessionId);
+    if (kept) expect(after.sessionId).toBe(before.sessionId);
+    else expect(after.sessionId).not.toBe(before.sessionId);
   });
 
   it('kill() ends Tomcat at once, and restart() brings it back with its apps', async () => {

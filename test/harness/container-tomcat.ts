@@ -91,6 +91,8 @@ export async function startContainerTomcat(options: TomcatOptions = {}): Promise
 
 class ContainerTomcat implements TomcatInstance {
   readonly kind = 'docker' as const;
+  /** docker/Dockerfile installs Debian's tomcat10; there is no Tomcat 9 image. */
+  readonly line = '10.1' as const;
   readonly baseUrl: string;
   readonly managerUrl: string;
   readonly user: string;

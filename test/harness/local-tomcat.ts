@@ -7,19 +7,23 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { createTlsFiles, httpsConnector, TLS_DIR } from './tls-certificate.js';
 import type { TlsFiles } from './tls-certificate.js';
+import { tomcat9Home, tomcat9JavaArgs, tomcat9Missing, writeTomcat9Conf } from './tomcat9-home.js';
 import {
+  chosenLine,
   createUsers,
   httpsOptions,
   noTomcatError,
   serverXml,
   tomcatUsersXml,
   waitForManager,
+  xmlAttr,
 } from './tomcat-instance.js';
 import type {
   ClientAuthTomcat,
   HttpsOptions,
   HttpsTomcat,
   TomcatInstance,
+  TomcatLine,
   TomcatOptions,
   TomcatUser,
 } from './tomcat-instance.js';
@@ -29,8 +33,10 @@ export const CATALINA_HOME = '/usr/share/tomcat10';
 export const MANAGER_DOCBASE = '/usr/share/tomcat10-admin/manager';
 const SETPRIV = '/usr/bin/setpriv';
 
-/** Options of a local Tomcat (the same as for every kind). */
-export type LocalTomcatOptions = TomcatOptions;
+/** Options of a local Tomcat: those of every kind, and the line (default: `chosenLine()`). */
+export interface LocalTomcatOptions extends TomcatOptions {
+  line?: TomcatLine;
+}
 
 /** A local Tomcat, with what only a local one can tell. */
 export interface LocalTomcatInstance extends TomcatInstance {
@@ -48,8 +54,9 @@ function keepBase(): boolean {
   return process.env.TOMCAT_PD_TEST_KEEP === '1';
 }
 
-/** Why Debian's Tomcat cannot be used here, or undefined when it can. */
-export function localTomcatMissing(): string | undefined {
+/** Why a local Tomcat of `line` cannot be had here, or undefined when it can. */
+export function localTomcatMissing(line: TomcatLine = chosenLine()): string | undefined {
+  if (line === '9.0') return tomcat9Missing();
   if (!existsSync(join(CATALINA_HOME, 'bin/catalina.sh')))
     return `${CATALINA_HOME}/bin/catalina.sh is missing`;
   if (!existsSync(MANAGER_DOCBASE)) return `the manager webapp ${MANAGER_DOCBASE} is missing`;
@@ -57,10 +64,96 @@ export function localTomcatMissing(): string | undefined {
 }
 
 /**
- * Starts Debian's Tomcat on a private CATALINA_BASE (mkdtemp `tomcat-pd-`) and a free port on
- * 127.0.0.1, and resolves once the manager's text API answers. A port taken by someone else
- * between choosing and binding it is retried with a new one. With `https`, also an HTTPS
- * connector on a second free port, with certificates made for this instance (tls-certificate.ts).
+ * What differs between the lines: the line's own files in a fresh CATALINA_BASE, the manager's
+ * docBase, and the command that runs the JVM in the foreground. Everything else (server.xml,
+ * users, ports, readiness, stop/kill/restart) is shared.
+ */
+interface Launcher {
+  readonly line: TomcatLine;
+  readonly managerDocBase: string;
+  /** Writes the line's files into `conf/` of a fresh CATALINA_BASE (server.xml and users come after). */
+  prepareBase(base: string): Promise<void>;
+  /** The program, its arguments and environment; it must exec the JVM (so its pid is the JVM's). */
+  command(base: string): { file: string; args: string[]; env: NodeJS.ProcessEnv };
+}
+
+/**
+ * JAVA_OPTS of every line: English messages whatever the machine's locale; a port that cannot be
+ * bound ends the JVM instead of leaving a Tomcat without connector; serial GC and C1 only start
+ * faster.
+ */
+const JAVA_OPTS: readonly string[] = [
+  '-Xmx256m',
+  '-Djava.security.egd=file:/dev/./urandom',
+  '-Duser.language=en',
+  '-Duser.country=US',
+  '-Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+];
+
+/** The test process's environment without what would change how Tomcat starts. */
+function cleanJvmEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
+  for (const name of [
+    'CATALINA_OPTS',
+    'CATALINA_PID',
+    'CATALINA_OUT',
+    'CATALINA_TMPDIR',
+    'JPDA_OPTS',
+    'JAVA_OPTS',
+    'CLASSPATH',
+  ]) {
+    delete env[name];
+  }
+  return env;
+}
+
+/** 10.1: Debian's tomcat10, its conf/ copied, started by its `catalina.sh run`. */
+const TOMCAT10_LAUNCHER: Launcher = {
+  line: '10.1',
+  managerDocBase: MANAGER_DOCBASE,
+  async prepareBase(base) {
+    await cp(join(CATALINA_HOME, 'etc'), join(base, 'conf'), { recursive: true });
+  },
+  command(base) {
+    return {
+      file: join(CATALINA_HOME, 'bin/catalina.sh'),
+      args: ['run'],
+      env: { ...cleanJvmEnv(), CATALINA_HOME, CATALINA_BASE: base, JAVA_OPTS: JAVA_OPTS.join(' ') },
+    };
+  },
+};
+
+/** 9.0: assembled from libtomcat9-java (tomcat9-home.ts); `java` as Tomcat 9's catalina.sh runs it. */
+async function tomcat9Launcher(): Promise<Launcher> {
+  const home = await tomcat9Home();
+  const javaHome = process.env.JAVA_HOME;
+  return {
+    line: '9.0',
+    managerDocBase: home.managerDocBase,
+    prepareBase: writeTomcat9Conf,
+    command(base) {
+      return {
+        file: javaHome ? join(javaHome, 'bin/java') : 'java',
+        args: tomcat9JavaArgs(home, base, JAVA_OPTS),
+        env: cleanJvmEnv(),
+      };
+    },
+  };
+}
+
+async function launcher(line: TomcatLine): Promise<Launcher> {
+  return line === '9.0' ? tomcat9Launcher() : TOMCAT10_LAUNCHER;
+}
+
+/**
+ * Starts a local Tomcat of `options.line` (default: env TOMCAT_PD_TEST_LINE, see `chosenLine`):
+ * Debian's tomcat10 (10.1) or Tomcat 9 assembled from libtomcat9-java (9.0), on a private
+ * CATALINA_BASE (mkdtemp `tomcat-pd-`) and a free port on 127.0.0.1, and resolves once the
+ * manager's text API answers. A port taken by someone else between choosing and binding it is
+ * retried with a new one. With `https`, also an HTTPS connector on a second free port, with
+ * certificates made for this instance (tls-certificate.ts).
  */
 export async function startLocalTomcat(
   options: LocalTomcatOptions & { https: { clientAuth: true } },
@@ -70,14 +163,17 @@ export async function startLocalTomcat(
 ): Promise<HttpsTomcat<LocalTomcatInstance>>;
 export async function startLocalTomcat(options?: LocalTomcatOptions): Promise<LocalTomcatInstance>;
 export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promise<LocalTomcatInstance> {
-  const missing = localTomcatMissing();
+  const line = options.line ?? chosenLine();
+  const missing = localTomcatMissing(line);
   if (missing !== undefined) throw noTomcatError(missing);
+  const spawner = await launcher(line);
   for (let attempt = 1; ; attempt++) {
     const users = createUsers();
     const port = await freePort();
     const httpsPort = options.https === undefined ? undefined : await otherFreePort(port);
-    const { base, tls } = await prepareBase(port, httpsPort, users, options);
+    const { base, tls } = await prepareBase(spawner, port, httpsPort, users, options);
     const tomcat = new LocalTomcat(
+      spawner,
       base,
       port,
       users,
@@ -103,13 +199,14 @@ async function otherFreePort(taken: number): Promise<number> {
 }
 
 async function prepareBase(
+  spawner: Launcher,
   port: number,
   httpsPort: number | undefined,
   users: Record<'script' | 'guiOnly', TomcatUser>,
   options: TomcatOptions,
 ): Promise<{ base: string; tls: TlsFiles | undefined }> {
   const base = await mkdtemp(join(tmpdir(), 'tomcat-pd-'));
-  await cp(join(CATALINA_HOME, 'etc'), join(base, 'conf'), { recursive: true });
+  await spawner.prepareBase(base);
   for (const dir of ['logs', 'temp', 'webapps', 'work', 'conf/Catalina/localhost']) {
     await mkdir(join(base, dir), { recursive: true });
   }
@@ -126,10 +223,10 @@ async function prepareBase(
   });
   await writeFile(join(base, 'conf/server.xml'), xml);
   await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users));
-  // A descriptor deploys the manager from the package without copying it into webapps/.
+  // A descriptor deploys the manager from where it lies without copying it into webapps/.
   await writeFile(
     join(base, 'conf/Catalina/localhost/manager.xml'),
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${MANAGER_DOCBASE}" privileged="true"/>\n`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${xmlAttr(spawner.managerDocBase)}" privileged="true"/>\n`,
   );
   return { base, tls };
 }
@@ -142,6 +239,7 @@ process.on('exit', () => {
 
 class LocalTomcat implements LocalTomcatInstance {
   readonly kind = 'local' as const;
+  readonly line: TomcatLine;
   readonly baseUrl: string;
   readonly managerUrl: string;
   readonly user: string;
@@ -158,11 +256,13 @@ class LocalTomcat implements LocalTomcatInstance {
   private removed = false;
 
   constructor(
+    private readonly spawner: Launcher,
     readonly catalinaBase: string,
     readonly port: number,
     readonly users: Record<'script' | 'guiOnly', TomcatUser>,
     https?: { port: number; files: TlsFiles },
   ) {
+    this.line = spawner.line;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.managerUrl = `${this.baseUrl}/manager`;
     this.user = users.script.name;
@@ -182,18 +282,21 @@ class LocalTomcat implements LocalTomcatInstance {
     return this.child?.pid;
   }
 
-  /** Spawns `catalina.sh run` (which execs the JVM, so the child's pid is the JVM's). */
+  /**
+   * Spawns the line's command (`catalina.sh run` for 10.1, `java ... Bootstrap start` for 9.0),
+   * which is or execs the JVM, so the child's pid is the JVM's; its output goes to logs/catalina.out.
+   */
   async start(): Promise<void> {
     if (this.removed) throw new Error(`Tomcat at ${this.catalinaBase} was stopped and removed`);
     const started = Date.now();
     const out = openSync(join(this.catalinaBase, 'logs/catalina.out'), 'a');
-    const catalina = join(CATALINA_HOME, 'bin/catalina.sh');
+    const { file, args, env } = this.spawner.command(this.catalinaBase);
     // setpriv --pdeathsig: the kernel kills the JVM if this process dies without running its
     // 'exit' handlers (e.g. a vitest worker killed by SIGKILL or a time-out).
-    const [cmd, args] = existsSync(SETPRIV)
-      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', catalina, 'run']]
-      : [catalina, ['run']];
-    const child = spawn(cmd, args, { env: this.env(), stdio: ['ignore', out, out] });
+    const [cmd, cmdArgs] = existsSync(SETPRIV)
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', file, ...args]]
+      : [file, args];
+    const child = spawn(cmd, cmdArgs, { env, stdio: ['ignore', out, out] });
     closeSync(out);
     this.child = child;
     let exitNote: string | undefined;
@@ -213,29 +316,6 @@ class LocalTomcat implements LocalTomcatInstance {
       logTail: () => this.logTail(),
     });
     this.startupMs = Date.now() - started;
-  }
-
-  private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
-    for (const name of ['CATALINA_OPTS', 'CATALINA_PID', 'CATALINA_OUT', 'CATALINA_TMPDIR', 'JPDA_OPTS']) {
-      delete env[name];
-    }
-    return {
-      ...env,
-      CATALINA_HOME,
-      CATALINA_BASE: this.catalinaBase,
-      // English messages whatever the machine's locale; a port that cannot be bound ends the
-      // JVM instead of leaving a Tomcat without connector; serial GC and C1 only start faster.
-      JAVA_OPTS: [
-        '-Xmx256m',
-        '-Djava.security.egd=file:/dev/./urandom',
-        '-Duser.language=en',
-        '-Duser.country=US',
-        '-Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true',
-        '-XX:+UseSerialGC',
-        '-XX:TieredStopAtLevel=1',
-      ].join(' '),
-    };
   }
 
   async logTail(chars = 4_000): Promise<string> {

@@ -1,10 +1,11 @@
 import { localTomcatMissing, startLocalTomcat } from './local-tomcat.js';
-import { noTomcatError } from './tomcat-instance.js';
+import { chosenLine, noTomcatError } from './tomcat-instance.js';
 import type {
   ClientAuthTomcat,
   HttpsOptions,
   HttpsTomcat,
   TomcatInstance,
+  TomcatLine,
   TomcatOptions,
 } from './tomcat-instance.js';
 
@@ -40,24 +41,35 @@ export async function dockerAnswers(timeoutMs = DOCKER_PROBE_MS): Promise<boolea
 /**
  * The kind chosen by env `TOMCAT_PD_TEST_TOMCAT`: `local`, `docker`, or `auto` (default): Docker
  * when an engine answers, else Debian's local Tomcat, else an error with install instructions.
+ * The Tomcat 9 line (`TOMCAT_PD_TEST_LINE=9.0`) is always local: there is no Docker image of it.
  */
-export async function chooseTomcatKind(): Promise<TomcatKind> {
+export async function chooseTomcatKind(line: TomcatLine = chosenLine()): Promise<TomcatKind> {
   const wanted = (process.env.TOMCAT_PD_TEST_TOMCAT ?? '').trim().toLowerCase() || 'auto';
-  if (wanted === 'local' || wanted === 'docker') return wanted;
-  if (wanted !== 'auto') {
+  if (wanted !== 'local' && wanted !== 'docker' && wanted !== 'auto') {
     throw new Error(`TOMCAT_PD_TEST_TOMCAT must be "local", "docker" or "auto", not "${wanted}"`);
   }
+  if (line === '9.0') {
+    if (wanted === 'docker') {
+      throw new Error(`TOMCAT_PD_TEST_TOMCAT=docker: the Docker image is Tomcat 10.1, not ${line}`);
+    }
+    const missing = localTomcatMissing(line);
+    if (missing !== undefined) throw noTomcatError(missing);
+    return 'local';
+  }
+  if (wanted === 'local' || wanted === 'docker') return wanted;
   if (await dockerAnswers()) return 'docker';
-  const missing = localTomcatMissing();
+  const missing = localTomcatMissing(line);
   if (missing !== undefined) throw noTomcatError(`no Docker engine answered and ${missing}`);
   return 'local';
 }
 
 /**
- * Starts a Tomcat for a test file (see `chooseTomcatKind`). Never resolves without a running
- * Tomcat: when none can be had, it throws, and the tests fail instead of passing silently.
- * Call `stop()` in `afterAll`. With `https`, the instance also has `httpsManagerUrl`, `caPem`,
- * `caFile` (and with `clientAuth`, `clientCertFile` and `clientKeyFile`), typed as present.
+ * Starts a Tomcat for a test file, of the line chosen by env `TOMCAT_PD_TEST_LINE` (`10.1` by
+ * default, or `9.0`; see `chosenLine`) and the kind chosen by `chooseTomcatKind`; the instance
+ * tells its `line`. Never resolves without a running Tomcat: when none can be had, it throws,
+ * and the tests fail instead of passing silently. Call `stop()` in `afterAll`. With `https`, the
+ * instance also has `httpsManagerUrl`, `caPem`, `caFile` (and with `clientAuth`,
+ * `clientCertFile` and `clientKeyFile`), typed as present.
  */
 export async function startTomcat(
   options: TomcatOptions & { https: { clientAuth: true } },
@@ -67,8 +79,9 @@ export async function startTomcat(
 ): Promise<HttpsTomcat>;
 export async function startTomcat(options?: TomcatOptions): Promise<TomcatInstance>;
 export async function startTomcat(options: TomcatOptions = {}): Promise<TomcatInstance> {
-  const kind = await chooseTomcatKind();
-  if (kind === 'local') return startLocalTomcat(options);
+  const line = chosenLine();
+  const kind = await chooseTomcatKind(line);
+  if (kind === 'local') return startLocalTomcat({ ...options, line });
   const { startContainerTomcat } = await import('./container-tomcat.js');
   return startContainerTomcat(options);
 }

@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { xmlAttr } from './tomcat-instance.js';
+import { chosenLine, xmlAttr } from './tomcat-instance.js';
+import type { TomcatLine } from './tomcat-instance.js';
 
 /** Options of `buildTestWar`. */
 export interface TestWarOptions {
@@ -16,11 +17,19 @@ export interface TestWarOptions {
   fileName?: string;
 }
 
-const WEB_APP_OPEN =
-  '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee"\n' +
-  '         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
-  '         xsi:schemaLocation="https://jakarta.ee/xml/ns/jakartaee https://jakarta.ee/xml/ns/jakartaee/web-app_6_0.xsd"\n' +
-  '         version="6.0">';
+/** `<web-app>` for each line: Jakarta Servlet 6.0 for 10.1, javax Servlet 4.0 for 9.0. */
+const WEB_APP_OPEN: Readonly<Record<TomcatLine, string>> = {
+  '10.1':
+    '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee"\n' +
+    '         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
+    '         xsi:schemaLocation="https://jakarta.ee/xml/ns/jakartaee https://jakarta.ee/xml/ns/jakartaee/web-app_6_0.xsd"\n' +
+    '         version="6.0">',
+  '9.0':
+    '<web-app xmlns="http://xmlns.jcp.org/xml/ns/javaee"\n' +
+    '         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
+    '         xsi:schemaLocation="http://xmlns.jcp.org/xml/ns/javaee http://xmlns.jcp.org/xml/ns/javaee/web-app_4_0.xsd"\n' +
+    '         version="4.0">',
+};
 
 /**
  * The page every test WAR serves at `/`: one line, parsed by `Visitor`. The label comes from a
@@ -33,9 +42,13 @@ const INDEX_JSP =
   ' version=<%= application.getAttribute("org.apache.catalina.webappVersion") %>' +
   ' session=<%= session.getId() %>\n';
 
-/** A Jakarta Servlet 6.0 web.xml; `body` goes inside `<web-app>`. */
+/**
+ * The web.xml for the line the tests run against (env TOMCAT_PD_TEST_LINE, as `startTomcat`
+ * reads it): Jakarta Servlet 6.0 for 10.1, javax Servlet 4.0 for 9.0 (Tomcat 9 rejects a 6.0
+ * descriptor). `body` goes inside `<web-app>`; index.jsp is the same for both.
+ */
 function webXml(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${WEB_APP_OPEN}\n${body}</web-app>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${WEB_APP_OPEN[chosenLine()]}\n${body}</web-app>\n`;
 }
 
 interface ZipEntry {

@@ -28,11 +28,40 @@ export interface ClientAuthEndpoint extends HttpsEndpoint {
 }
 
 /**
- * A running Tomcat for integration tests, local (Debian's tomcat10) or in a Docker container.
- * The TLS fields are set only when it was started with the `https` option (see `HttpsTomcat`).
+ * The Tomcat lines the integration tests can run against: `10.1` (Debian's tomcat10, or the
+ * Docker image) and `9.0` (assembled from Debian's libtomcat9-java, see tomcat9-home.ts).
+ */
+export type TomcatLine = '9.0' | '10.1';
+
+/** The environment variable that chooses the line; `10.1` when unset or empty. */
+export const LINE_ENV = 'TOMCAT_PD_TEST_LINE';
+
+/**
+ * The line chosen by env `TOMCAT_PD_TEST_LINE`: `10.1` (default) or `9.0`. Anything else throws,
+ * so that a typo never runs the suites against a line nobody asked for.
+ */
+export function chosenLine(): TomcatLine {
+  const wanted = (process.env[LINE_ENV] ?? '').trim() || '10.1';
+  if (wanted === '10.1' || wanted === '9.0') return wanted;
+  throw new Error(`${LINE_ENV} must be "10.1" or "9.0", not "${wanted}"`);
+}
+
+/**
+ * A running Tomcat for integration tests, local (Debian's tomcat10, or Tomcat 9 assembled from
+ * libtomcat9-java) or in a Docker container. The TLS fields are set only when it was started with
+ * the `https` option (see `HttpsTomcat`).
  */
 export interface TomcatInstance extends Partial<ClientAuthEndpoint> {
   readonly kind: 'local' | 'docker';
+  /**
+   * The Tomcat line, for tests that branch on a documented difference (recorded in
+   * packages/core/test/fixtures/README.md, "Recorded on Tomcat 9.0.70"): 9.0.70 answers
+   * `/manager/status/all?JSON=true` with the HTML page; it keeps sessions over a reload or a
+   * graceful restart (SESSIONS.ser, StandardManager's default in 7.0-9.0); it accepts a context
+   * path with `/../`; and its manager here is a minimal one (text API and status only, Tomcat's
+   * default 401/403 pages). The Docker kind is always 10.1.
+   */
+  readonly line: TomcatLine;
   /** `http://127.0.0.1:PORT` (for Docker: the container host and its mapped port). */
   readonly baseUrl: string;
   /** `baseUrl + '/manager'`. */
@@ -82,7 +111,8 @@ export function httpsOptions(options: TomcatOptions): Required<HttpsOptions> | u
 /** How to get a Tomcat for the integration tests; part of every "no Tomcat" error. */
 export const TOMCAT_INSTALL_HINT =
   'Install Debian\'s Tomcat with "apt-get update && apt-get install -y tomcat10 tomcat10-admin", ' +
-  'or run a Docker engine (the tests then build docker/Dockerfile). Force a kind with ' +
+  'or run a Docker engine (the tests then build docker/Dockerfile); for the Tomcat 9 line ' +
+  '(TOMCAT_PD_TEST_LINE=9.0, always local) "apt-get install -y libtomcat9-java". Force a kind with ' +
   'TOMCAT_PD_TEST_TOMCAT=local or TOMCAT_PD_TEST_TOMCAT=docker (default "auto": Docker when an engine ' +
   'answers, else the local Tomcat). The integration tests never pass without a Tomcat.';
 
