@@ -1,5 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/** What both integration projects share (each file starts its own Tomcat). */
+const integration = {
+  root: 'test',
+  // Each file starts its own Tomcat (1-2 s); deploys wait for Tomcat to start the context.
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  // Two cores: more Tomcats at once only slows each one down.
+  maxWorkers: 2,
+  // After the unit tests (a project with its own maxWorkers needs its own group). Both
+  // integration projects share the group, so their files share the 2 workers.
+  sequence: { groupOrder: 1 },
+};
+
+/**
+ * The integration files that also run against Tomcat 9.0.70 (TOMCAT_PD_TEST_LINE=9.0, assembled
+ * from Debian's libtomcat9-java by test/harness/tomcat9-home.ts): the harness itself, every
+ * command (deploy, status, sessions, rollback, drain with --wait and --every, undeploy), the
+ * parallel-deployment walkthrough, TLS, and the failure paths (a context that fails to start,
+ * 401/403, network faults, crashes and restarts). About 85 s alone, ~60-70 s more for the whole
+ * integration group on 2 cores. The other files pass on 9.0 too
+ * (`TOMCAT_PD_TEST_LINE=9.0 vitest run --project integration`, ~175 s) but test the CLI and
+ * fleets rather than Tomcat.
+ */
+const ON_TOMCAT9 = [
+  'harness.test.ts',
+  'seed-walkthrough.test.ts',
+  'auth.test.ts',
+  'cli-cycle.test.ts',
+  'cli-drain.test.ts',
+  'cli-json.test.ts',
+  'deploy-failures.test.ts',
+  'drain.test.ts',
+  'rollback.test.ts',
+  'paths-and-versions.test.ts',
+  'tls.test.ts',
+  'faults-network.test.ts',
+  'faults-restart-drain.test.ts',
+  'faults-crash.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -20,15 +60,16 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          root: 'test',
           include: ['**/*.test.ts'],
-          // Each file starts its own Tomcat (1-2 s); deploys wait for Tomcat to start the context.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          // Two cores: more Tomcats at once only slows each one down.
-          maxWorkers: 2,
-          // After the unit tests (a project with its own maxWorkers needs its own group).
-          sequence: { groupOrder: 1 },
+          ...integration,
+        },
+      },
+      {
+        test: {
+          name: 'integration-tomcat9',
+          include: ON_TOMCAT9,
+          env: { TOMCAT_PD_TEST_LINE: '9.0' },
+          ...integration,
         },
       },
     ],
