@@ -160,6 +160,24 @@ describe('expectOk', () => {
       expect.objectContaining({ code: ErrorCode.notManager }),
     );
   });
+
+  // The refusals of Tomcat 9's translations (its LocalStrings_de/es/fr/ko/ru), as a Tomcat
+  // answers when a proxy drops the client's Accept-Language: en (recorded in French:
+  // tomcat9/fr-en-us-deploy-already-exists.txt).
+  it.each([
+    'ECHEC - Commande inconnue [/bogus]',
+    'FEHLER - Unbekanntes Kommando [/bogus]',
+    'FALLO - Comando desconocido [/bogus]',
+    'ОШИБКА - Неизвестная команда [/bogus]',
+    '실패 - 알 수 없는 명령: [/bogus]',
+  ])('a refusal in another language is E_PROTOCOL naming the cause, not E_NOT_MANAGER: %j', (first) => {
+    const error = thrown(() => expectOk(`${first}\n`, 'bogus')) as TomcatPdError;
+    expect(error.code).toBe(ErrorCode.protocol);
+    expect(error.message).toBe(
+      `Tomcat refused bogus in another language than English: ${JSON.stringify(first)}`,
+    );
+    expect(error.hint).toMatch(/Accept-Language: en.*-Duser\.language=en/);
+  });
 });
 
 describe('classifyFailure', () => {

@@ -30,6 +30,8 @@ const EXCERPT_LENGTH = 80;
  *
  * @param text the response body as received.
  * @param command the Manager command, for error messages (e.g. `deploy`).
+ * @throws TomcatPdError `E_PROTOCOL` when the first line is a refusal in another language
+ *   (`ECHEC - ...`): Tomcat did not answer in English, so its words cannot be classified.
  * @throws TomcatPdError `E_NOT_MANAGER` when the first line starts with neither `OK - ` nor `FAIL - `
  *   (an HTML error page, a login page, an empty body, ...).
  */
@@ -43,8 +45,15 @@ export function parseAnswer(text: string, command: string): ManagerAnswer {
   if (first.startsWith(FAIL_PREFIX)) {
     return { ok: false, message: decodeHtmlEntities(first.slice(FAIL_PREFIX.length)), body: rest };
   }
+  if (LOCALIZED_FAIL.test(first)) throw localizedError(first, command);
   throw notManagerError(text, first, command);
 }
+
+// How Tomcat's own translations (its i18n jars: de, es, fr, ko, ru) begin a refusal; `OK - ` is
+// the same in every language, and ja and zh-CN keep `FAIL - `. A Tomcat answers in the JVM's
+// language when the request's Accept-Language names no bundle it has exactly, as `en-US` or none
+// (recorded on 9.0.70: `tomcat9/fr-en-us-deploy-already-exists.txt`; docs/tomcat-manager.md#language).
+const LOCALIZED_FAIL = /^(ECHEC|FEHLER|FALLO|실패|ОШИБКА) - /u;
 
 /**
  * Like {@link parseAnswer}, but a `FAIL - ...` answer becomes an error.
@@ -125,6 +134,19 @@ function splitLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+function localizedError(first: string, command: string): TomcatPdError {
+  return new TomcatPdError(
+    ErrorCode.protocol,
+    `Tomcat refused ${command} in another language than English: ${quote(decodeHtmlEntities(first))}`,
+    {
+      hint:
+        'tomcat-pd asks for English answers (Accept-Language: en), which it can read; this Tomcat, or a ' +
+        "proxy in front of it, answered in the JVM's language instead. Let the header through, or start " +
+        'Tomcat with -Duser.language=en -Duser.country=US.',
+    },
+  );
 }
 
 function notManagerError(text: string, first: string, command: string): TomcatPdError {
