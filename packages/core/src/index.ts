@@ -22,30 +22,10 @@
  * console.log(`undeployed ${report.undeployed} drained versions`);
  */
 
-// Errors
-export {
-  ConnectionError,
-  ErrorCode,
-  FleetOperationError,
-  InternalError,
-  TomcatFailError,
-  TomcatPdError,
-  UnsafeOperationError,
-  UsageError,
-  errorData,
-  isTomcatPdError,
-  redactSecrets,
-  toTomcatPdError,
-} from './errors/errors.js';
-export type {
-  ConnectionFailure,
-  ErrorData,
-  ErrorDocument,
-  FailKind,
-  FleetTargetReport,
-  SafetyRule,
-  TomcatPdErrorOptions,
-} from './errors/errors.js';
+// Errors: the classes, the codes and their helpers (also alone at @tomcat-pd/core/errors)
+export * from './errors-entry.js';
+export { redactSecrets } from './errors/errors.js';
+export type { ConnectionFailure, TomcatPdErrorOptions } from './errors/errors.js';
 export { libraryWords, renderHint } from './errors/hints.js';
 export type {
   BugReportHint,

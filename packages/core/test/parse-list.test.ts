@@ -1,24 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { parseList, parseListLine } from '../src/manager/parse/parse-list.js';
-import type { ContextEntry } from '../src/manager/types.js';
+import { fixture, mixedList } from './helpers/recorded.js';
 
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-
-// list-mixed.txt as recorded on Tomcat 10.1.60, in Tomcat's (arbitrary) order.
-const MIXED: ContextEntry[] = [
-  { path: '/a/b', version: '007', state: 'running', sessions: 0, name: 'a#b##007' },
-  { path: '/short', version: '001', state: 'running', sessions: 3, name: 'short##001' },
-  { path: '/app', version: '001', state: 'running', sessions: 1, name: 'app##001' },
-  { path: '/app', version: '002', state: 'running', sessions: 2, name: 'app##002' },
-  { path: '/app', version: '003', state: 'running', sessions: 0, name: 'app##003' },
-  { path: '/app', version: '004', state: 'stopped', sessions: 0, name: 'app##004.war' },
-  { path: '/plain', version: '', state: 'running', sessions: 0, name: 'plain' },
-  { path: '/', version: '001', state: 'running', sessions: 0, name: 'ROOT##001' },
-  { path: '/manager', version: '', state: 'running', sessions: 0, name: '/usr/share/tomcat10-admin/manager' },
-];
+// list-mixed.txt as recorded on Tomcat 10.1.60.
+const MIXED = mixedList('/usr/share/tomcat10-admin/manager');
 
 describe('parseList', () => {
   it('parses the recorded list of a Tomcat 10.1 with mixed versions', () => {

@@ -1,32 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { parseList } from '../src/manager/parse/parse-list.js';
 import { classifyFailure, expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import type { ContextEntry } from '../src/manager/types.js';
+import { fixture as recorded, mixedList } from './helpers/recorded.js';
 
 // Answers of Tomcat 9.0.70 (Debian's libtomcat9-java, assembled as the integration harness does),
 // recorded byte-exact: fixtures/README.md, "Recorded on Tomcat 9.0.70".
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/tomcat9/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => recorded(`tomcat9/${name}`);
 
 const notManager = expect.objectContaining({ code: ErrorCode.notManager });
 const protocol = expect.objectContaining({ code: ErrorCode.protocol });
 
-// list-mixed.txt, in Tomcat's (arbitrary) order: the same state as the 10.1 fixture of that name.
-const MIXED: ContextEntry[] = [
-  { path: '/a/b', version: '007', state: 'running', sessions: 0, name: 'a#b##007' },
-  { path: '/short', version: '001', state: 'running', sessions: 3, name: 'short##001' },
-  { path: '/app', version: '001', state: 'running', sessions: 1, name: 'app##001' },
-  { path: '/app', version: '002', state: 'running', sessions: 2, name: 'app##002' },
-  { path: '/app', version: '003', state: 'running', sessions: 0, name: 'app##003' },
-  { path: '/app', version: '004', state: 'stopped', sessions: 0, name: 'app##004.war' },
-  { path: '/plain', version: '', state: 'running', sessions: 0, name: 'plain' },
-  { path: '/', version: '001', state: 'running', sessions: 0, name: 'ROOT##001' },
-  { path: '/manager', version: '', state: 'running', sessions: 0, name: '/tmp/tpd9/home/webapps/manager' },
-];
+// list-mixed.txt: the same state as the 10.1 fixture of that name.
+const MIXED = mixedList('/tmp/tpd9/home/webapps/manager');
 
 describe('Tomcat 9.0.70: list', () => {
   it('parses several apps and versions, an unversioned app, a stopped version and ROOT', () => {
