@@ -133,6 +133,36 @@ describe('an upload whose answer was lost after the whole WAR was sent', () => {
     expect(lists).toBe(3);
   });
 
+  // The undeploy of a version listed stopped could meet the very end of its start and remove a
+  // version that was about to run (seen once in the fault suite): while Tomcat may still be
+  // starting it, only look again.
+  it('does not undeploy a version listed stopped while Tomcat may still be starting it', async () => {
+    const failure = await lostAnswer();
+    const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002', 'stopped')]);
+    let lists = 0;
+    tomcat.beforeList = (contexts) => {
+      lists += 1;
+      if (lists === 3) contexts[1]!.state = 'running';
+    };
+    const error = await reconcileFailedDeploy(tomcat, plan, failure, {}, fast);
+    expect(error.hint).toMatch(
+      /^Tomcat did deploy and start \/shop##002; it was left running\. It is live\./,
+    );
+    expect(tomcat.calls).toEqual(['list', 'list', 'list']);
+  });
+
+  it('undeploys a version still stopped once appearMs has passed (a failed start after a lost answer)', async () => {
+    const failure = await lostAnswer();
+    const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002', 'stopped')]);
+    const started = Date.now();
+    const error = await reconcileFailedDeploy(tomcat, plan, failure, {}, fast);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(fast.appearMs);
+    expect(error.hint).toMatch(
+      /^The stopped context \/shop##002 was undeployed\. Version 001 keeps serving\./,
+    );
+    expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
   it('says nothing was left once appearMs has passed without it', async () => {
     const failure = await lostAnswer();
     const tomcat = new FakeManager([entry('/shop', '001')]);

@@ -32,13 +32,16 @@ const STILL_DEPLOYING = Symbol('still deploying');
  *
  * Tomcat keeps a context that failed to start (`FAIL - Deployed application at context path
  * [/app##004] but context failed to start`, listed as `/app:stopped:0:app##004.war`), so a
- * stopped version of ours is undeployed. A cut upload leaves nothing on Tomcat 10.1 (docs/tomcat-manager.md#failures-and-races),
- * but only `list` can tell. A version that started despite a failed exchange is kept and reported.
+ * stopped version of ours is undeployed. A cut upload leaves nothing on Tomcat 10.1
+ * (docs/tomcat-manager.md#cut-upload), but only `list` can tell. A version that started despite a
+ * failed exchange is kept and reported.
  *
  * When the connection broke after the whole WAR was sent, Tomcat may still be deploying it: the
- * version is listed `stopped` while it starts, and an undeploy then answers `FAIL - Context
- * [/app##004] is defined in server.xml and may not be undeployed` (HostConfig has not recorded
- * it as deployed yet) or `... is already being serviced`. Then this waits (bounded) for the end.
+ * version is not listed yet, or listed `stopped` while it starts, and an undeploy then answers
+ * `FAIL - Context [/app##004] is defined in server.xml and may not be undeployed` (HostConfig has
+ * not recorded it as deployed yet) or `... is already being serviced`
+ * (docs/tomcat-manager.md#deploy-still-in-progress). So for `appearMs` this only looks again, then
+ * it undeploys a version still stopped, waiting (bounded) while Tomcat refuses.
  */
 export async function reconcileFailedDeploy(
   client: ManagerClient,
@@ -84,7 +87,7 @@ async function reconcileOnce(
   plan: DeployPlan,
   failure: TomcatPdError,
   logger: Logger,
-  mayAppear: boolean,
+  mayStillBeDeploying: boolean,
 ): Promise<TomcatPdError | typeof STILL_DEPLOYING> {
   let app;
   try {
@@ -96,7 +99,7 @@ async function reconcileOnce(
   const entry = app.versions.find((version) => version.version === plan.version);
   const fallback = `${app.live === undefined ? 'No version' : `Version ${app.live}`} of ${plan.path} is live.`;
   if (entry === undefined) {
-    if (mayAppear) return STILL_DEPLOYING;
+    if (mayStillBeDeploying) return STILL_DEPLOYING;
     return failure.prependHint(`Nothing of ${plan.displayName} was left on the server. ${fallback}`);
   }
   if (entry.state === 'running') {
@@ -105,6 +108,9 @@ async function reconcileOnce(
         `${app.live === plan.version ? 'It is live.' : fallback}`,
     );
   }
+  // Listed stopped while Tomcat may still be starting it: an undeploy now could meet the end of
+  // the start (the name no longer serviced) and remove a version that was about to run.
+  if (mayStillBeDeploying) return STILL_DEPLOYING;
   return removeDebris(client, plan, failure, logger);
 }
 
