@@ -1,5 +1,7 @@
 import { CommanderError } from 'commander';
+import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/errors';
 import { ReportedError, exitCodeFor } from './exit-codes.js';
+import { cliWords } from './hint-words.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -21,10 +23,19 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof ReportedError) return exitCodeFor(error.reported);
     // commander has printed its own message (and the usage) for a parse error on stderr.
-    if (!(error instanceof CommanderError)) process.stderr.write(`error: ${String(error)}\n`);
+    if (!(error instanceof CommanderError)) writeUnreported(error);
     else if (error.exitCode !== 0 && process.argv.includes('--json')) writeJsonUsageError(error);
     return exitCodeFor(error);
   }
+}
+
+/** An error outside any command (a bug: the command's own errors are reported by it), said as such. */
+function writeUnreported(error: unknown): void {
+  const typed = toTomcatPdError(error);
+  const hint = typed.hintIn(cliWords);
+  process.stderr.write(
+    redactSecrets(`error: ${typed.message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`),
+  );
 }
 
 /** With --json, a command-line error is still the one JSON document on stdout. */

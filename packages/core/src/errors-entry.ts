@@ -13,6 +13,7 @@ export {
   UsageError,
   errorData,
   isTomcatPdError,
+  redactSecrets,
   toTomcatPdError,
 } from './errors/errors.js';
 export type { ErrorData, ErrorDocument, FailKind, FleetTargetReport, SafetyRule } from './errors/errors.js';

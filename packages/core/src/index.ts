@@ -24,7 +24,6 @@
 
 // Errors: the classes, the codes and their helpers (also alone at @tomcat-pd/core/errors)
 export * from './errors-entry.js';
-export { redactSecrets } from './errors/errors.js';
 export type { ConnectionFailure, TomcatPdErrorOptions } from './errors/errors.js';
 export { libraryWords, renderHint } from './errors/hints.js';
 export type {
@@ -75,7 +74,7 @@ export type { RollbackOptions, RollbackResult } from './ops/rollback/rollback.js
 export { fleetRollback } from './ops/rollback/fleet-rollback.js';
 export type { FleetRollbackOptions } from './ops/rollback/fleet-rollback.js';
 
-export { describeDrainCause, planDrain } from './ops/drain/plan-drain.js';
+export { planDrain } from './ops/drain/plan-drain.js';
 export type {
   AppDrainPlan,
   DrainAction,
@@ -83,7 +82,6 @@ export type {
   DrainDecision,
   DrainPlanOptions,
 } from './ops/drain/plan-drain.js';
-export { describeDrainStep } from './ops/drain/drain-step.js';
 export type { DrainStep } from './ops/drain/drain-step.js';
 export { drain } from './ops/drain/drain.js';
 export type { DrainOptions, DrainOutcome, DrainReport, DrainVersionReport } from './ops/drain/drain.js';

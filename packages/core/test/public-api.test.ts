@@ -24,8 +24,6 @@ describe('the public API', () => {
       'deploy',
       'describeApp',
       'describeApps',
-      'describeDrainCause',
-      'describeDrainStep',
       'displayName',
       'drain',
       'drainPeriodically',
@@ -86,6 +84,7 @@ describe('the public API', () => {
       'UsageError',
       'errorData',
       'isTomcatPdError',
+      'redactSecrets',
       'toTomcatPdError',
     ]);
     for (const [name, value] of Object.entries(errors)) expect(value).toBe(api[name as keyof typeof api]);
