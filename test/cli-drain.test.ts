@@ -100,7 +100,13 @@ describe('drain through the built CLI', () => {
     expect(cycle.target).toBe(fixture.tomcat.managerUrl);
     expect(cycle.cycle).toBe(1);
     // The report in the shape of a one-shot drain's document, its apps with their target too.
-    expect(Object.keys(cycle.report ?? {}).sort()).toEqual(['apps', 'dryRun', 'failed', 'undeployed']);
+    expect(Object.keys(cycle.report ?? {}).sort()).toEqual([
+      'apps',
+      'dryRun',
+      'failed',
+      'probes',
+      'undeployed',
+    ]);
     for (const app of cycle.report?.apps ?? []) expect(app.target).toBe(fixture.tomcat.managerUrl);
     expect(Number.isNaN(Date.parse(cycle.startedAt))).toBe(false);
     expect(sessionChanges(counted, await sessionsByVersion(fixture.client, '/ev'))).toEqual({});

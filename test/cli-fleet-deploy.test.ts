@@ -137,7 +137,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
 
     const result = await fleet(['deploy', await war('ahead4'), '--path', '/ahead', '--json']);
     const document = jsonOf<DeployDocument>(result);
-    expect(Object.keys(document).sort()).toEqual(['displayName', 'path', 'targets', 'version']);
+    expect(Object.keys(document).sort()).toEqual(['displayName', 'path', 'probes', 'targets', 'version']);
     expect(document).toMatchObject({ path: '/ahead', version: '004', displayName: '/ahead##004' });
     expect(document.targets.map((t) => Object.keys(t).sort())).toEqual(
       NAMES.map(() => ['bytes', 'durationMs', 'live', 'olderVersions', 'previousLive', 'target']),
@@ -308,7 +308,7 @@ describe('rollback and undeploy on several Tomcats', () => {
     const counted = await countSessions('/rb');
     const result = await fleet(['rollback', '--path', '/rb', '--json']);
     const document = jsonOf<{ path: string; targets: Json[] }>(result);
-    expect(Object.keys(document).sort()).toEqual(['path', 'targets']);
+    expect(Object.keys(document).sort()).toEqual(['path', 'probes', 'targets']);
     expect(document.path).toBe('/rb');
     expect(document.targets).toEqual(
       NAMES.map((target) => ({

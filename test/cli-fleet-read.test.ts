@@ -238,7 +238,14 @@ describe('sessions and drain on several targets', () => {
       await fleet(['drain', '--path', '/fleet', '--grace', '0', '--json']),
       4,
     );
-    expect(Object.keys(document).sort()).toEqual(['apps', 'dryRun', 'errors', 'failed', 'undeployed']);
+    expect(Object.keys(document).sort()).toEqual([
+      'apps',
+      'dryRun',
+      'errors',
+      'failed',
+      'probes',
+      'undeployed',
+    ]);
     expect(document).toMatchObject({ dryRun: false, undeployed: 2, failed: 0 });
     expect(document.apps.map((app) => [app.target, app.path, app.live])).toEqual([
       ['web1', '/fleet', '002'],
@@ -324,7 +331,13 @@ describe('drain --every on several targets', () => {
     for (const line of lines) {
       expect(Object.keys(line).sort()).toEqual(['cycle', 'report', 'startedAt', 'target']);
       expect(line.cycle).toBe(1);
-      expect(Object.keys(line.report ?? {}).sort()).toEqual(['apps', 'dryRun', 'failed', 'undeployed']);
+      expect(Object.keys(line.report ?? {}).sort()).toEqual([
+        'apps',
+        'dryRun',
+        'failed',
+        'probes',
+        'undeployed',
+      ]);
       expect(line.report?.apps.length).toBeGreaterThan(0);
       for (const app of line.report?.apps ?? []) expect(app.target).toBe(line.target);
     }

@@ -17,7 +17,7 @@ function keys(value: unknown): string[] {
 
 const sorted = (...names: string[]) => names.sort();
 
-const DEPLOY_KEYS = sorted('path', 'version', 'displayName', 'targets');
+const DEPLOY_KEYS = sorted('path', 'version', 'displayName', 'targets', 'probes');
 const DEPLOY_TARGET_KEYS = sorted('target', 'live', 'previousLive', 'olderVersions', 'bytes', 'durationMs');
 
 /** The one entry of a document's `targets` (a `--url` is a set of one target), with its documented fields. */
@@ -33,7 +33,7 @@ async function war(label: string): Promise<string> {
 }
 
 describe('--json documents (the documented fields)', () => {
-  it('deploy: { path, version, displayName, targets: [ { target, live, previousLive, olderVersions, bytes, durationMs } ] }', async () => {
+  it('deploy: { path, version, displayName, targets: [ { target, live, previousLive, olderVersions, bytes, durationMs } ], probes }', async () => {
     const first = jsonOf<Json>(await cli(['deploy', await war('j1'), '--path', '/j', '--json']));
     expect(keys(first)).toEqual(DEPLOY_KEYS);
     expect(first).toMatchObject({ path: '/j', version: '001', displayName: '/j##001' });
@@ -118,7 +118,7 @@ describe('--json documents (the documented fields)', () => {
     const document = jsonOf<Json>(
       await cli(['drain', '--path', '/j', '--dry-run', '--grace', '0', '--json']),
     );
-    expect(keys(document)).toEqual(sorted('dryRun', 'apps', 'undeployed', 'failed', 'errors'));
+    expect(keys(document)).toEqual(sorted('dryRun', 'apps', 'undeployed', 'failed', 'errors', 'probes'));
     expect(document).toMatchObject({ dryRun: true, undeployed: 0, failed: 0, errors: [] });
     const apps = document.apps as Json[];
     expect(apps.map((a) => a.path)).toEqual(['/j']);
@@ -138,18 +138,19 @@ describe('--json documents (the documented fields)', () => {
 
   it('undeploy: { path, version, targets: [ { target, wasLive, sessionsLost } ], errors }', async () => {
     const document = jsonOf<Json>(await cli(['undeploy', '--path', '/j', '--version', '002', '--json']));
-    expect(keys(document)).toEqual(sorted('path', 'version', 'targets', 'errors'));
+    expect(keys(document)).toEqual(sorted('path', 'version', 'targets', 'errors', 'probes'));
     expect(document).toEqual({
       path: '/j',
       version: '002',
       targets: [{ target: fixture.tomcat.managerUrl, wasLive: false, sessionsLost: 0 }],
       errors: [],
+      probes: [],
     });
   });
 
   it('rollback: { path, targets: [ { target, from, live, action, versions, sessionsLost, warnings } ] }', async () => {
     const document = jsonOf<Json>(await cli(['rollback', '--path', '/j', '--json']));
-    expect(keys(document)).toEqual(sorted('path', 'targets'));
+    expect(keys(document)).toEqual(sorted('path', 'targets', 'probes'));
     expect(document.path).toBe('/j');
     const target = onlyTarget(
       document,

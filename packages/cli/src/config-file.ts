@@ -12,6 +12,8 @@ export interface TargetConfig {
   passwordEnv?: string;
   /** A file whose first line is this target's password. */
   passwordFile?: string;
+  /** Where visitors reach this target's Tomcat, for probes (`http://web1:8080`). */
+  appUrl?: string;
   /** PEM file of the certificate authorities to trust for this `https://` target. */
   caFile?: string;
   /** PEM files of a client certificate and its key, for a connector that asks for one. */
@@ -23,7 +25,8 @@ export interface ConfigFile {
   /** Where it was read from, for messages. */
   source: string;
   targets: TargetConfig[];
-  defaults: { path?: string; width?: number };
+  /** `probe` and `smoke`: the paths every deploy probes, for teams that always probe. */
+  defaults: { path?: string; width?: number; probe?: string[]; smoke?: string[] };
 }
 
 export const DEFAULT_CONFIG_FILE = 'tomcat-pd.json';
@@ -93,10 +96,11 @@ const TARGET_KEYS = new Set([
   'passwordEnv',
   'passwordFile',
   'caFile',
+  'appUrl',
   'certFile',
   'keyFile',
 ]);
-const DEFAULT_KEYS = new Set(['path', 'width']);
+const DEFAULT_KEYS = new Set(['path', 'width', 'probe', 'smoke']);
 
 function validateConfig(value: unknown, file: string): ConfigFile {
   const fail = (problem: string) => new UsageError(`The config file ${file}: ${problem}`);
@@ -111,6 +115,11 @@ function validateConfig(value: unknown, file: string): ConfigFile {
     throw fail('"defaults.path" must be a string.');
   if (defaults.width !== undefined && !Number.isInteger(defaults.width))
     throw fail('"defaults.width" must be a whole number.');
+  for (const key of ['probe', 'smoke'] as const) {
+    const paths = defaults[key];
+    if (paths !== undefined && (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string')))
+      throw fail(`"defaults.${key}" must be an array of paths, e.g. ["/health"].`);
+  }
   const checked = targets.map((target, index) =>
     withFilesFrom(dirname(file), validateTarget(target, index, fail)),
   );

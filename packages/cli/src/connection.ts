@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   caFile?: string;
   certFile?: string;
   keyFile?: string;
+  /** Where visitors reach Tomcat (`--app-url`), for probes. */
+  appUrl?: string;
   /** The URL came from TOMCAT_PD_URL: a --target flag beats it (flags > environment). */
   urlFromEnv?: boolean;
 }
@@ -18,6 +20,8 @@ export interface ConnectionOptions {
 /** A target with its credentials and the TLS files to use for it (flags beat the config). */
 export interface ResolvedTarget extends ManagerTarget {
   name: string;
+  /** Where visitors reach it, for probes; the Manager's origin when not given. */
+  appUrl: string | undefined;
   tlsFiles: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
@@ -42,6 +46,7 @@ export async function resolveTargets(
         url,
         user: requireUser(options.user, url),
         password: requirePassword(sharedPassword, url),
+        appUrl: options.appUrl,
         tlsFiles: tlsFiles(options, {}),
       },
     ];
@@ -57,6 +62,7 @@ export async function resolveTargets(
       url: target.url,
       user: requireUser(options.user ?? target.user, target.name),
       password: requirePassword(sharedPassword ?? (await configPassword(target, env)), target.name),
+      appUrl: options.appUrl ?? target.appUrl,
       tlsFiles: tlsFiles(options, target),
     })),
   );

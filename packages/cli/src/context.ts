@@ -49,6 +49,7 @@ export function createContext(
     return createManagerClient(target, {
       ...values.transport,
       logger: output.logger,
+      appUrl: target.appUrl,
       tls: await loadTls(target, insecure),
     });
   };

@@ -16,6 +16,7 @@ export interface GlobalOptions {
   certFile?: string;
   keyFile?: string;
   insecure?: boolean;
+  appUrl?: string;
   parallel?: string;
   color: boolean;
   /** True when the URL came from TOMCAT_PD_URL rather than a flag: a --target flag then wins. */
@@ -50,6 +51,10 @@ const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--cert-file <file>', description: 'client certificate (PEM), if Tomcat asks for one' },
   { flags: '--key-file <file>', description: "the client certificate's key (PEM)" },
   { flags: '--insecure', description: 'accept any TLS certificate (dangerous: for tests only)' },
+  {
+    flags: '--app-url <url>',
+    description: "where visitors reach Tomcat, for probes (default: the Manager URL's scheme, host and port)",
+  },
   { flags: '--parallel <n>', description: 'how many targets are worked on at once (default 4)' },
   { flags: '--no-color', description: 'no colours (also with NO_COLOR)' },
 ];

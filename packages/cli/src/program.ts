@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { CommandModule } from './command-line.js';
 import { addGlobalOptions } from './global-options.js';
 import { adoptLegacyWaitTimeout } from './legacy-options.js';
+import { collectPaths } from './option-values.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -16,6 +17,29 @@ function lazy<O, I>(load: () => Promise<CommandModule<O, I>>, signal: AbortSigna
     const [{ runCommand }, module] = await Promise.all([import('./run-command.js'), load()]);
     await runCommand(args.at(-1) as Command, args.slice(0, -2), signal, module);
   };
+}
+
+/** The options of a probe (and with `smoke`, of a smoke test): deploy has both, the others a probe. */
+function addProbeOptions(command: Command, { smoke }: { smoke: boolean }): Command {
+  const what = smoke ? 'probe or smoke test' : 'probe';
+  command.option(
+    '--probe <path>',
+    smoke
+      ? 'after live, request PATH (e.g. /health) under the app; undo the version unless it answers healthy (repeatable)'
+      : 'afterwards, request PATH (e.g. /health) under the app and fail unless the live version answers healthy (repeatable)',
+    collectPaths,
+  );
+  if (smoke) {
+    command.option(
+      '--smoke <path>',
+      'before traffic, try the WAR under a temporary path and request PATH there; deploy only if healthy (repeatable)',
+      collectPaths,
+    );
+  }
+  return command
+    .option('--expect <text>', `the ${what}'s body must contain TEXT`)
+    .option('--expect-status <range>', `statuses that count as healthy for the ${what} (default 200-299)`)
+    .option('--probe-timeout <duration>', `how long the ${what} waits for the app to come up (default 60s)`);
 }
 
 function examples(...lines: string[]): string {
@@ -60,6 +84,7 @@ export function buildProgram(signal: AbortSignal): Command {
       examples(
         'tomcat-pd deploy target/shop.war --path /shop',
         'tomcat-pd deploy app.war --path / --version 2026.11.25-1',
+        'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
       ),
     )
     .action(lazy(() => import('./commands/deploy.js'), signal));
@@ -129,6 +154,12 @@ export function buildProgram(signal: AbortSignal): Command {
     .addHelpText('after', examples('tomcat-pd undeploy --path /shop --version 003'))
     .action(lazy(() => import('./commands/undeploy.js'), signal));
 
+  for (const command of program.commands) {
+    const name = command.name();
+    if (name === 'deploy') addProbeOptions(command, { smoke: true });
+    if (name === 'rollback' || name === 'undeploy' || name === 'drain')
+      addProbeOptions(command, { smoke: false });
+  }
   addGlobalOptions(program, { withEnv: true });
   for (const command of program.commands) {
     addGlobalOptions(command, { withEnv: false }).showHelpAfterError(

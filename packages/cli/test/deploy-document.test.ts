@@ -36,6 +36,7 @@ describe('deployDocument', () => {
         },
         { target: 'web2', live: '004', previousLive: null, olderVersions: [], bytes: 0, durationMs: 15 },
       ],
+      probes: [],
     });
   });
 
@@ -67,6 +68,7 @@ describe('deployDocument', () => {
           durationMs: 8_342,
         },
       ],
+      probes: [],
     });
   });
 
@@ -76,6 +78,7 @@ describe('deployDocument', () => {
       version: '010',
       displayName: '/a/b##010',
       targets: [],
+      probes: [],
     });
   });
 });

@@ -22,6 +22,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_ABORTED: 1,
   // A bug: the operation failed (the message says it is a bug and asks for a report).
   E_INTERNAL: 1,
+  // A version that did not answer healthy: the operation failed (the version was undone, or is named).
+  E_PROBE: 1,
 };
 
 describe('exitCodeFor', () => {

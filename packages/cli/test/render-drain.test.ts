@@ -194,6 +194,7 @@ describe('drainDocument', () => {
       apps: web1Apps,
       undeployed: 1,
       failed: 1,
+      probes: [],
       errors: errorEntries,
     });
     expect(drainDocument([drainWeb1()], false, [])).toMatchObject({ errors: [] });
@@ -206,6 +207,7 @@ describe('drainDocument', () => {
       apps: [...web1Apps, ...web2Apps],
       undeployed: 2,
       failed: 1,
+      probes: [],
     });
   });
 
@@ -274,16 +276,18 @@ describe('drainDocument', () => {
       ],
       undeployed: 0,
       failed: 0,
+      probes: [],
     });
   });
 
   it('takes dryRun from its argument, not from the reports; no report: empty and zero', () => {
-    expect(drainDocument([], true)).toEqual({ dryRun: true, apps: [], undeployed: 0, failed: 0 });
+    expect(drainDocument([], true)).toEqual({ dryRun: true, apps: [], undeployed: 0, failed: 0, probes: [] });
     expect(drainDocument([drainEmpty('web1', true)], false)).toEqual({
       dryRun: false,
       apps: [],
       undeployed: 0,
       failed: 0,
+      probes: [],
     });
   });
 
@@ -303,6 +307,7 @@ describe('drainWaitDocument', () => {
       apps: [...web1Apps, ...web2Apps],
       undeployed: 2,
       failed: 1,
+      probes: [],
       errors: [],
       complete: true,
       waitedMs: 4_321,
@@ -329,7 +334,7 @@ describe('cycleDocument', () => {
       target: 'web2',
       cycle: 2,
       startedAt: '2026-03-14T12:00:05.000Z',
-      report: { dryRun: false, apps: web2Apps, undeployed: 1, failed: 0 },
+      report: { dryRun: false, apps: web2Apps, undeployed: 1, failed: 0, probes: [] },
     });
   });
 
@@ -344,7 +349,7 @@ describe('cycleDocument', () => {
       target: 'web1',
       cycle: 1,
       startedAt: '2026-03-14T12:00:00.000Z',
-      report: { dryRun: true, apps: [], undeployed: 0, failed: 0 },
+      report: { dryRun: true, apps: [], undeployed: 0, failed: 0, probes: [] },
     });
   });
 

@@ -37,11 +37,12 @@ describe('rollbackDocument', () => {
           warnings: [],
         },
       ],
+      probes: [],
     });
   });
 
   it('takes the path of the fleet result, not of a target', () => {
-    expect(rollbackDocument({ path: '/', targets: [] })).toEqual({ path: '/', targets: [] });
+    expect(rollbackDocument({ path: '/', targets: [] })).toEqual({ path: '/', targets: [], probes: [] });
   });
 });
 

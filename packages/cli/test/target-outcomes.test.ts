@@ -253,6 +253,7 @@ describe('reportOutcomes in JSON mode', () => {
         { target: 'web2', wasLive: false, sessionsLost: 1 },
       ],
       errors: [],
+      probes: [],
     });
   });
 });

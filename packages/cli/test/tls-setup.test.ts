@@ -110,6 +110,7 @@ describe('loadTls', () => {
       url: 'https://web1.example:8443/manager',
       user: 'deployer',
       password: 'pw-Secret-9',
+      appUrl: undefined,
       tlsFiles,
     };
   }

@@ -31,6 +31,7 @@ describe('undeployDocument', () => {
           },
         },
       ],
+      probes: [],
     });
   });
 
@@ -48,6 +49,7 @@ describe('undeployDocument', () => {
           },
         },
       ],
+      probes: [],
     });
   });
 });

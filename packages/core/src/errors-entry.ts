@@ -7,6 +7,7 @@ export {
   ErrorCode,
   FleetOperationError,
   InternalError,
+  ProbeError,
   TomcatFailError,
   TomcatPdError,
   UnsafeOperationError,

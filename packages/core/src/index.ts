@@ -37,7 +37,14 @@ export type {
 
 // The Manager client and its data
 export { createManagerClient } from './manager/manager-client.js';
-export type { ClientOptions, ContextRef, DeployRequest, ManagerClient } from './manager/manager-client.js';
+export type {
+  AppAnswer,
+  ClientOptions,
+  ContextRef,
+  DeployRequest,
+  ManagerClient,
+  VisitOptions,
+} from './manager/manager-client.js';
 export type { ManagerTarget, TlsOptions, TransportOptions } from './manager/transport.js';
 export type { UploadProgress } from './manager/upload.js';
 export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './manager/types.js';
@@ -100,6 +107,12 @@ export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
 export { undeployVersion } from './ops/undeploy/undeploy.js';
 export type { UndeployOptions, UndeployResult } from './ops/undeploy/undeploy.js';
+
+// Probes: is the app healthy as a new visitor reaches it?
+export { probeApp } from './ops/probe/probe-app.js';
+export type { ProbeAppOptions } from './ops/probe/probe-app.js';
+export { parseStatusRange, validateProbeOptions } from './ops/probe/probe-options.js';
+export type { ProbeOptions, ProbePhase, ProbeResult, StatusRange } from './ops/probe/probe-options.js';
 
 // Any operation on every target, each on its own
 export { onEachTarget } from './ops/fleet.js';

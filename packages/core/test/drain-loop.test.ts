@@ -81,6 +81,7 @@ describe('pendingVersions', () => {
       ],
       undeployed: 1,
       failed: 1,
+      probes: [],
     };
     expect(pendingVersions(report).map((v) => v.version)).toEqual(['002', '003', '004']);
   });

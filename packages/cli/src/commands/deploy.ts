@@ -8,10 +8,11 @@ import {
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { parseWholeNumber } from '../durations.js';
+import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import { createFleetProgress } from '../progress-bar.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
 
-interface DeployCliOptions {
+interface DeployCliOptions extends ProbeFlags {
   path?: string;
   version?: string;
   semver?: string;
@@ -38,6 +39,7 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
     update: options.update,
     tag: options.tag,
     canary: options.canary === undefined ? undefined : parseWholeNumber(options.canary, '--canary'),
+    ...parseProbeFlags(options, defaults, { smoke: true }),
   };
   validateDeployOptions(input);
   return input;

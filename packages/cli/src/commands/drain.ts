@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  ProbeError,
   TomcatPdError,
   UsageError,
   drain,
@@ -14,6 +15,7 @@ import {
 import type { CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { parseDuration, parseWholeNumber } from '../durations.js';
+import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import {
   cycleDocument,
   describePending,
@@ -24,7 +26,7 @@ import {
 } from '../render/drain.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
-interface DrainCliOptions {
+interface DrainCliOptions extends ProbeFlags {
   path?: string;
   keep?: string;
   expireIdle?: string;
@@ -45,7 +47,7 @@ type DrainMode =
 
 interface DrainInput {
   mode: DrainMode;
-  options: Pick<DrainOptions, 'path' | 'keep' | 'expireIdleMinutes' | 'graceMs'>;
+  options: Pick<DrainOptions, 'path' | 'keep' | 'expireIdleMinutes' | 'graceMs' | 'probe'>;
 }
 
 const DEFAULT_WAIT_TIMEOUT = '30m';
@@ -60,6 +62,7 @@ export function parse({ options }: CommandLine<DrainCliOptions>): DrainInput {
       expireIdleMinutes:
         options.expireIdle === undefined ? undefined : parseWholeNumber(options.expireIdle, '--expire-idle'),
       graceMs: options.grace === undefined ? undefined : parseDuration(options.grace, '--grace'),
+      probe: parseProbeFlags(options, {}, { smoke: false }).probe,
     },
   };
 }
@@ -127,6 +130,7 @@ async function drainOnce(
     document: (values, errors) => drainDocument(values, dryRun, errors),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
+  throwIfUnhealthy(reports);
   const failed = reports.filter((report) => report.failed > 0);
   if (failed.length > 0) {
     const count = failed.reduce((total, report) => total + report.failed, 0);
@@ -186,6 +190,7 @@ async function drainAndWait(
     document: (values, errors) => drainWaitDocument(values, errors, Date.now() - started),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
+  throwIfUnhealthy(results);
   const left = results.filter((result) => !result.complete);
   if (left.length > 0) {
     throw new TomcatPdError(
@@ -196,6 +201,18 @@ async function drainAndWait(
       },
     );
   }
+}
+
+/** A probe after the drain that failed ends the command with exit 1, naming what it answered. */
+function throwIfUnhealthy(reports: DrainReport[]): void {
+  const failed = reports.flatMap((report) => report.probes.filter((probe) => !probe.ok));
+  const [first] = failed;
+  if (first === undefined) return;
+  throw new ProbeError(
+    `After the drain, the live version did not answer healthy on ${first.target}: ${first.url} ${first.detail ?? 'failed'}.`,
+    failed,
+    'Nothing was redeployed: check the app, then roll back or deploy a fixed build.',
+  );
 }
 
 /** `still to go on web1: /shop##001 (draining: 3 sessions)` */

@@ -1,9 +1,10 @@
-import { fleetRollback, validateContextPath, validateVersion } from '@tomcat-pd/core';
+import { fleetRollback, validateContextPath, validateVersion, type ProbeOptions } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
+import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import type { CliContext } from '../context.js';
 import { renderRollback, rollbackDocument } from '../render/rollback.js';
 
-interface RollbackCliOptions {
+interface RollbackCliOptions extends ProbeFlags {
   path?: string;
   to?: string;
   stop?: boolean;
@@ -13,12 +14,15 @@ interface RollbackInput {
   path: string;
   to: string | undefined;
   stop: boolean;
+  probe: ProbeOptions | undefined;
 }
 
 export function parse({ options, defaults }: CommandLine<RollbackCliOptions>): RollbackInput {
   const path = validateContextPath(requirePath(options.path, defaults));
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
-  return { path, to: options.to, stop: options.stop ?? false };
+  // The config's defaults.probe is for deploys; after a rollback only --probe asks for one.
+  const { probe } = parseProbeFlags(options, {}, { smoke: false });
+  return { path, to: options.to, stop: options.stop ?? false, probe };
 }
 
 /**

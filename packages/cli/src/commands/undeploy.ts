@@ -4,13 +4,15 @@ import {
   UsageError,
   validateContextPath,
   validateVersion,
+  type ProbeOptions,
 } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
+import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import type { CliContext } from '../context.js';
 import { renderUndeploy, undeployDocument } from '../render/undeploy.js';
 import { reportOutcomes } from '../target-outcomes.js';
 
-interface UndeployCliOptions {
+interface UndeployCliOptions extends ProbeFlags {
   path?: string;
   /** Required by commander (`requiredOption`). */
   version?: string;
@@ -21,6 +23,7 @@ interface UndeployInput {
   path: string;
   version: string;
   force: boolean;
+  probe: ProbeOptions | undefined;
 }
 
 /** Checked once before any request, so that a bad input is one usage error, not one per target. */
@@ -29,14 +32,18 @@ export function parse({ options, defaults }: CommandLine<UndeployCliOptions>): U
   if (version === undefined) throw new UsageError('--version is required.');
   const path = validateContextPath(requirePath(options.path, defaults));
   if (version !== '') validateVersion(version);
-  return { path, version, force: options.force ?? false };
+  const { probe } = parseProbeFlags(options, {}, { smoke: false });
+  return { path, version, force: options.force ?? false, probe };
 }
 
 /**
  * `tomcat-pd undeploy --path P --version V [--force]` on every selected target, each on its
  * own: the targets that answered are reported, then the first failed one decides the exit code.
  */
-export async function run(context: CliContext, { path, version, force }: UndeployInput): Promise<void> {
+export async function run(
+  context: CliContext,
+  { path, version, force, probe }: UndeployInput,
+): Promise<void> {
   const clients = await context.clients();
   const outcomes = await onEachTarget(
     clients,
@@ -45,6 +52,7 @@ export async function run(context: CliContext, { path, version, force }: Undeplo
         path,
         version,
         force,
+        probe,
         signal: context.signal,
         logger: context.output.logger,
       }),

@@ -1,4 +1,5 @@
 import { displayName, type DeployResult, type FleetDeployResult } from '@tomcat-pd/core';
+import { probesDocument, renderProbes } from './probes.js';
 import { showVersion } from './role.js';
 
 /**
@@ -18,6 +19,7 @@ export function deployDocument(result: FleetDeployResult) {
       bytes: target.bytes,
       durationMs: target.durationMs,
     })),
+    probes: probesDocument(result.targets.flatMap((target) => target.probes)),
   };
 }
 
@@ -35,6 +37,7 @@ export function renderDeploy(result: FleetDeployResult): string {
     const line = sessionsLine(target);
     if (line !== undefined) lines.push(`${target.target}: ${line}`);
   }
+  lines.push(...renderProbes(targets.flatMap((target) => target.probes)));
   return lines.join('\n');
 }
 

@@ -8,6 +8,7 @@ import {
   type DrainVersionReport,
 } from '@tomcat-pd/core';
 import { cliWords } from '../hint-words.js';
+import { probesDocument, renderProbes } from './probes.js';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
 import type { Output } from '../output.js';
 import { paintRole, showVersion } from './role.js';
@@ -43,6 +44,7 @@ export function drainDocument(reports: DrainReport[], dryRun: boolean, errors?: 
     ),
     undeployed: sum(reports, (report) => report.undeployed),
     failed: sum(reports, (report) => report.failed),
+    probes: probesDocument(reports.flatMap((report) => report.probes)),
     ...(errors === undefined ? {} : { errors: errorsDocument(errors) }),
   };
 }
@@ -105,7 +107,10 @@ export function renderDrainReport(
       .map((report) => {
         const rows = rowsOf(report);
         if (rows.length === 0) return nothingDeployed(report.target, path, false);
-        return `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain([report])}`;
+        return [
+          `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain([report])}`,
+          ...renderProbes(report.probes),
+        ].join('\n');
       })
       .join('\n\n');
   }
@@ -114,7 +119,10 @@ export function renderDrainReport(
   const notes = reports
     .filter((report) => report.apps.length === 0)
     .map((report) => nothingDeployed(report.target, path, true));
-  return [...(rows.length === 0 ? [] : [renderTable(head, rows)]), notes.join('\n'), summarizeDrain(reports)]
+  const summary = [summarizeDrain(reports), ...renderProbes(reports.flatMap((report) => report.probes))].join(
+    '\n',
+  );
+  return [...(rows.length === 0 ? [] : [renderTable(head, rows)]), notes.join('\n'), summary]
     .filter((block) => block !== '')
     .join('\n\n');
 }

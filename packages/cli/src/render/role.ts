@@ -1,7 +1,7 @@
 import type { VersionRole } from '@tomcat-pd/core';
 import type { Output } from '../output.js';
 
-/** A version's role, coloured on a TTY: live green, draining yellow, drained dim, stopped red. */
+/** A version's role, coloured on a TTY: live green, draining yellow, drained dim, stopped red, smoke magenta. */
 export function paintRole(role: VersionRole, colors: Output['colors']): string {
   switch (role) {
     case 'live':
@@ -12,6 +12,8 @@ export function paintRole(role: VersionRole, colors: Output['colors']): string {
       return colors.dim(role);
     case 'stopped':
       return colors.red(role);
+    case 'smoke':
+      return colors.magenta(role);
   }
 }
 

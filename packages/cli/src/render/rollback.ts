@@ -1,4 +1,5 @@
 import type { RollbackResult } from '@tomcat-pd/core';
+import { probesDocument, renderProbes } from './probes.js';
 import { showVersion } from './role.js';
 
 /** The JSON document (documented in the README): per target, the RollbackResult (its warnings as data). */
@@ -14,18 +15,18 @@ export function rollbackDocument(result: { path: string; targets: RollbackResult
       sessionsLost,
       warnings,
     })),
+    probes: probesDocument(result.targets.flatMap((target) => target.probes)),
   };
 }
 
 /** One line per target: `web1: 003 is live again (undeployed 004, 005; 3 sessions lost)`. */
 export function renderRollback(targets: RollbackResult[]): string {
-  return targets
-    .map((result) => {
-      const details = [`${result.action} ${result.versions.map(showVersion).join(', ')}`];
-      if (result.sessionsLost > 0) {
-        details.push(`${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`);
-      }
-      return `${result.target}: ${showVersion(result.live)} is live again (${details.join('; ')})`;
-    })
-    .join('\n');
+  const lines = targets.map((result) => {
+    const details = [`${result.action} ${result.versions.map(showVersion).join(', ')}`];
+    if (result.sessionsLost > 0) {
+      details.push(`${result.sessionsLost} ${result.sessionsLost === 1 ? 'session' : 'sessions'} lost`);
+    }
+    return `${result.target}: ${showVersion(result.live)} is live again (${details.join('; ')})`;
+  });
+  return [...lines, ...renderProbes(targets.flatMap((target) => target.probes))].join('\n');
 }

@@ -1,5 +1,6 @@
 import { displayName, type UndeployResult } from '@tomcat-pd/core';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
+import { probesDocument, renderProbes } from './probes.js';
 
 /** The JSON document (documented in the README): one entry per target that undeployed, and the errors. */
 export function undeployDocument(
@@ -13,6 +14,7 @@ export function undeployDocument(
     version,
     targets: results.map(({ target, wasLive, sessionsLost }) => ({ target, wasLive, sessionsLost })),
     errors: errorsDocument(errors),
+    probes: probesDocument(results.flatMap((result) => result.probes)),
   };
 }
 
@@ -28,5 +30,5 @@ export function renderUndeploy(results: UndeployResult[]): string {
     else if (result.sessionsLost > 0) note = ` (${lost})`;
     return `Undeployed ${displayName(result.path, result.version)} from ${result.target}${note}.`;
   });
-  return done.join('\n');
+  return [...done, ...renderProbes(results.flatMap((result) => result.probes))].join('\n');
 }

@@ -208,6 +208,7 @@ export function deployTarget(
     olderVersions,
     bytes: 52_428_800,
     durationMs: 8_342,
+    probes: [],
     ...overrides,
   };
 }
@@ -226,6 +227,7 @@ export function rollbackTargets(): RollbackResult[] {
       versions: ['005', '004'],
       sessionsLost: 3,
       warnings: [],
+      probes: [],
     },
     {
       target: 'web2',
@@ -238,6 +240,7 @@ export function rollbackTargets(): RollbackResult[] {
       warnings: [
         'Stopped versions start again when Tomcat restarts and then take new visitors; undeploy 005 once the rollback is final.',
       ],
+      probes: [],
     },
     {
       target: 'web3',
@@ -248,6 +251,7 @@ export function rollbackTargets(): RollbackResult[] {
       versions: ['001'],
       sessionsLost: 0,
       warnings: [],
+      probes: [],
     },
   ];
 }
@@ -260,7 +264,7 @@ export function undeployResult(
   sessionsLost: number,
   overrides: Partial<UndeployResult> = {},
 ): UndeployResult {
-  return { target, path: '/shop', version: '003', wasLive, sessionsLost, ...overrides };
+  return { target, path: '/shop', version: '003', wasLive, sessionsLost, probes: [], ...overrides };
 }
 
 // drain
@@ -369,6 +373,7 @@ export function drainWeb1(): DrainReport {
     ],
     undeployed: 1,
     failed: 1,
+    probes: [],
   };
 }
 
@@ -451,6 +456,7 @@ export function drainWeb2(): DrainReport {
     ],
     undeployed: 1,
     failed: 0,
+    probes: [],
   };
 }
 
@@ -509,10 +515,11 @@ export function drainDryRun(target = 'web1'): DrainReport {
     ],
     undeployed: 0,
     failed: 0,
+    probes: [],
   };
 }
 
 /** A target that answered with no application. */
 export function drainEmpty(target = 'web3', dryRun = false): DrainReport {
-  return { target, dryRun, apps: [], undeployed: 0, failed: 0 };
+  return { target, dryRun, apps: [], undeployed: 0, failed: 0, probes: [] };
 }

@@ -5,6 +5,7 @@
  * {@link redactSecrets} as a second line of defence. Each code is thrown as one class, so that
  * a document's `name` always tells the same kind (a usage error is always a `UsageError`).
  */
+import type { ProbeResult } from '../common/probe-result.js';
 import { libraryWords, renderHint, type HintPart, type HintWords } from './hints.js';
 
 /** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
@@ -33,6 +34,8 @@ export const ErrorCode = {
   operation: 'E_OPERATION',
   /** The caller's AbortSignal fired. */
   aborted: 'E_ABORTED',
+  /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */
+  probe: 'E_PROBE',
   /** An exception the library did not expect: a bug, to be reported. */
   internal: 'E_INTERNAL',
 } as const;
@@ -291,7 +294,9 @@ export interface FleetTargetReport {
    */
   outcome: 'done' | 'undone' | 'failed' | 'not-started';
   /** Why it failed there, or why it could not be undone there. */
-  error?: TomcatPdError;
+  error?: TomcatPdError | undefined;
+  /** What the probes answered there (a smoke test, the probe after live), if any ran. */
+  probes?: readonly ProbeResult[] | undefined;
 }
 
 /**
@@ -315,10 +320,31 @@ export class FleetOperationError extends TomcatPdError {
 
   protected override details(words: HintWords): Record<string, unknown> {
     return {
-      targets: this.targets.map(({ target, outcome, error }) =>
-        error === undefined ? { target, outcome } : { target, outcome, error: errorData(error, words) },
-      ),
+      targets: this.targets.map(({ target, outcome, error, probes }) => ({
+        target,
+        outcome,
+        ...(error === undefined ? {} : { error: errorData(error, words) }),
+        ...(probes === undefined || probes.length === 0 ? {} : { probes }),
+      })),
     };
+  }
+}
+
+/**
+ * The app did not answer healthy (`E_PROBE`). `probes` says what each probe answered; the
+ * message says what became of the version (removed, or live and named).
+ */
+export class ProbeError extends TomcatPdError {
+  readonly probes: readonly ProbeResult[];
+
+  constructor(message: string, probes: readonly ProbeResult[], hint?: string) {
+    super(ErrorCode.probe, message, { hint });
+    this.name = 'ProbeError';
+    this.probes = probes;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { probes: this.probes };
   }
 }
 

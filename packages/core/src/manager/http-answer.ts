@@ -7,29 +7,49 @@ export interface RawAnswer {
   location?: string;
 }
 
+/** How an answer is read. */
+export interface ReadOptions {
+  /** Called for every chunk that arrives (the upload's stall watchdog). */
+  onData?: (() => void) | undefined;
+  /**
+   * Keep at most this many bytes of the body and stop reading there (the answer of an app being
+   * probed may be huge or never end); unlimited by default (the Manager's answers are small).
+   */
+  maxBodyBytes?: number | undefined;
+}
+
 /**
  * Collects the answer to `request`. The body is decoded as UTF-8 with a leading byte order mark
  * dropped (the Manager writes UTF-8; a BOM from a proxy must not reach the parsers).
- * `onData` is called for every chunk that arrives (the upload's stall watchdog).
  */
-export function readAnswer(request: http.ClientRequest, onData?: () => void): Promise<RawAnswer> {
+export function readAnswer(request: http.ClientRequest, options: ReadOptions = {}): Promise<RawAnswer> {
+  const { onData, maxBodyBytes = Number.POSITIVE_INFINITY } = options;
   return new Promise((resolve, reject) => {
     request.on('error', reject);
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        onData?.();
-      });
-      response.on('error', reject);
-      response.on('end', () => {
+      let kept = 0;
+      const finish = () => {
         const location = response.headers.location;
         resolve({
           status: response.statusCode ?? 0,
           body: new TextDecoder('utf-8').decode(Buffer.concat(chunks)),
           ...(location ? { location } : {}),
         });
+      };
+      response.on('data', (chunk: Buffer) => {
+        onData?.();
+        const room = maxBodyBytes - kept;
+        chunks.push(room < chunk.length ? chunk.subarray(0, room) : chunk);
+        kept += Math.min(room, chunk.length);
+        if (kept >= maxBodyBytes) {
+          // Enough of it: the rest is not read, and the connection is not reused.
+          finish();
+          request.destroy();
+        }
       });
+      response.on('error', reject);
+      response.on('end', finish);
     });
   });
 }

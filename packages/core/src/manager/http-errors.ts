@@ -107,6 +107,36 @@ export function errorForNetworkFailure(
   context: ExchangeContext,
   options: NetworkFailureOptions = {},
 ): ConnectionError {
+  const { reason, transient, tlsHint } = networkReason(code, message);
+  return new ConnectionError(
+    `Cannot reach the Manager at ${context.managerUrl} (${context.command}): ${reason}.`,
+    { networkCode: code, transient, afterFullUpload: options.afterFullUpload },
+    {
+      url: context.managerUrl,
+      cause: Object.assign(new Error(message), code ? { code } : {}),
+      hint: code === NO_ANSWER ? noAnswerHint(context) : tlsHint,
+    },
+  );
+}
+
+/** A failure to reach the app itself (a probe): the same words, another subject. */
+export function errorForAppFailure(url: string, code: string | undefined, message: string): ConnectionError {
+  const { reason, transient, tlsHint } = networkReason(code, message);
+  return new ConnectionError(
+    `No answer from ${url}: ${reason}.`,
+    { networkCode: code, transient },
+    {
+      url,
+      hint: tlsHint,
+    },
+  );
+}
+
+/** A socket, TLS or time-out failure in words, and whether the same request may well succeed later. */
+function networkReason(
+  code: string | undefined,
+  message: string,
+): { reason: string; transient: boolean; tlsHint: HintPart[] | undefined } {
   const known = code === undefined ? undefined : NETWORK_FAILURES[code];
   const tls = tlsReason(code);
   const reason =
@@ -115,15 +145,7 @@ export function errorForNetworkFailure(
     tls?.reason ??
     // OpenSSL's texts span lines and end in a colon.
     message.replace(/\s+/g, ' ').replace(/[:\s]+$/, '');
-  return new ConnectionError(
-    `Cannot reach the Manager at ${context.managerUrl} (${context.command}): ${reason}.`,
-    { networkCode: code, transient: known?.transient ?? false, afterFullUpload: options.afterFullUpload },
-    {
-      url: context.managerUrl,
-      cause: Object.assign(new Error(message), code ? { code } : {}),
-      hint: code === NO_ANSWER ? noAnswerHint(context) : tls?.hint,
-    },
-  );
+  return { reason, transient: known?.transient ?? false, tlsHint: tls?.hint };
 }
 
 // Without it, a hung Tomcat is minutes of silence and then a bare "timed out".

@@ -11,6 +11,8 @@ export interface GetOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   agent?: http.Agent | undefined;
+  /** Keep at most this many bytes of the body (see `readAnswer`). */
+  maxBodyBytes?: number | undefined;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function getText(url: URL, options: GetOptions): Promise<RawAnswer>
     request.destroy(Object.assign(error, { code: NO_ANSWER }));
   }, options.timeoutMs);
   try {
-    return await readAnswer(request);
+    return await readAnswer(request, { maxBodyBytes: options.maxBodyBytes });
   } finally {
     clearTimeout(timer);
   }

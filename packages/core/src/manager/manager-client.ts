@@ -37,6 +37,8 @@ export interface ManagerClient {
   readonly name: string;
   /** The Manager base URL (no credentials). */
   readonly managerUrl: string;
+  /** Where visitors reach Tomcat, for probes (`http://host:8080`, no trailing `/`). */
+  readonly appUrl: string;
   list(options?: { signal?: AbortSignal }): Promise<ContextEntry[]>;
   serverInfo(options?: { signal?: AbortSignal }): Promise<ServerInfo>;
   /** The idle-time histogram. Never sends `idle`: that would expire sessions. */
@@ -51,6 +53,26 @@ export interface ManagerClient {
   reload(ref: ContextRef): Promise<string>;
   /** Context paths Tomcat suspects of leaking memory. Runs a full GC on the server: not for routine use. */
   findLeaks(options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Visits `path` (`/shop/health`) under the app URL as a new visitor would: no credentials, no
+   * cookies, no redirect followed, at most `maxBodyBytes` of the body. Rejects with a
+   * `ConnectionError` when no answer came.
+   */
+  visit(path: string, options: VisitOptions): Promise<AppAnswer>;
+}
+
+export interface VisitOptions {
+  /** The whole exchange, from connecting to the last byte read. */
+  timeoutMs: number;
+  maxBodyBytes: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** What the app answered a visit: the status, the start of the body, a redirect's target. */
+export interface AppAnswer {
+  status: number;
+  body: string;
+  location?: string;
 }
 
 export type ClientOptions = TransportOptions;
@@ -64,6 +86,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
   return {
     name: transport.name,
     managerUrl: transport.managerUrl,
+    appUrl: transport.appUrl,
     list: async ({ signal } = {}) => parseList(await transport.read('list', {}, signal)),
     serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
     sessions: async (ref) =>
@@ -90,6 +113,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     start: (ref) => run('start', ref),
     stop: (ref) => run('stop', ref),
     reload: (ref) => run('reload', ref),
+    visit: (path, options) => transport.visit(path, options),
     findLeaks: async ({ signal } = {}) =>
       expectOk(await transport.read('findleaks', { statusLine: 'true' }, signal), 'findleaks').body,
   };

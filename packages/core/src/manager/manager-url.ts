@@ -49,3 +49,26 @@ export function normalizeManagerUrl(base: string): URL {
 export function displayManagerUrl(textBase: URL): string {
   return `${textBase.origin}${textBase.pathname.replace(/\/text\/$/, '')}`;
 }
+
+/**
+ * The URL where visitors reach Tomcat (`http://host:8080`, or a proxy's `https://shop.example`),
+ * checked as the Manager URL is: http(s), no credentials, no query.
+ */
+export function normalizeAppUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usageError(
+      `The app URL ${JSON.stringify(text)} is not a valid URL.`,
+      'Give it as http://host:8080',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`The app URL must start with http:// or https://, not ${url.protocol}//.`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw usageError('The app URL must not contain a user, a password, a query or a fragment.');
+  }
+  return url;
+}

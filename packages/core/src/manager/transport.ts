@@ -3,6 +3,7 @@ import pRetry from 'p-retry';
 import { withDefaults, type WithDefaults } from '../common/defaults.js';
 import { ConnectionError, ErrorCode, isTomcatPdError, TomcatPdError } from '../errors/errors.js';
 import {
+  errorForAppFailure,
   errorForNetworkFailure,
   errorForStatus,
   isTransientError,
@@ -11,7 +12,7 @@ import {
 } from './http-errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
-import { displayManagerUrl, normalizeManagerUrl } from './manager-url.js';
+import { displayManagerUrl, normalizeAppUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
 import { getText } from './http-get.js';
 import { putFile, uploadableFileSize, type UploadOptions } from './upload.js';
@@ -41,8 +42,13 @@ export interface TransportOptions {
    * @defaultValue 250
    */
   retryDelayMs?: number | undefined;
-  /** TLS settings for an `https://` Manager. */
+  /** TLS settings for an `https://` Manager, and for an `https://` app URL. */
   tls?: TlsOptions | undefined;
+  /**
+   * Where visitors reach Tomcat, for probes: `http://host:8080`.
+   * @defaultValue the Manager URL's scheme, host and port
+   */
+  appUrl?: string | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
 }
@@ -79,9 +85,12 @@ export class ManagerTransport {
   readonly name: string;
   readonly managerUrl: string;
   readonly user: string;
+  /** Where visitors reach Tomcat (no trailing `/`). */
+  readonly appUrl: string;
   readonly #textBase: URL;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: https.Agent | undefined;
+  readonly #appAgent: https.Agent | undefined;
   readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS>;
 
   constructor(target: ManagerTarget, options: TransportOptions = {}) {
@@ -99,6 +108,35 @@ export class ManagerTransport {
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
     this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
+    const appUrl = normalizeAppUrl(options.appUrl ?? this.#textBase.origin);
+    this.appUrl = appUrl.origin + appUrl.pathname.replace(/\/+$/, '');
+    this.#appAgent = appUrl.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
+  }
+
+  /**
+   * A visit of the app as a new visitor makes it: `path` under the app URL, without the Manager's
+   * credentials and without cookies, never retried, redirects not followed, at most
+   * `maxBodyBytes` of the body read. A failure to connect or answer is a `ConnectionError`.
+   */
+  async visit(
+    path: string,
+    options: { timeoutMs: number; maxBodyBytes: number; signal?: AbortSignal | undefined },
+  ): Promise<RawAnswer> {
+    const url = new URL(`${this.appUrl}${path}`);
+    this.#options.logger.debug?.(`${this.name}: GET ${url.href} (probe)`);
+    try {
+      return await getText(url, {
+        headers: { 'User-Agent': 'tomcat-pd probe' },
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes: options.maxBodyBytes,
+        signal: options.signal,
+        agent: this.#appAgent,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw this.#aborted('the probe');
+      const { code, message } = describeNetworkError(error);
+      throw errorForAppFailure(url.href, code, message);
+    }
   }
 
   /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */

@@ -63,7 +63,7 @@ export async function putFile(
     signal: controller.signal,
     agent: options.agent,
   });
-  const answer = readAnswer(request, () => watchdog.touch()).then((result) => {
+  const answer = readAnswer(request, { onData: () => watchdog.touch() }).then((result) => {
     // An answer before the whole body was sent is a refusal (401, 403, ...): stop sending.
     if (!request.writableFinished) request.destroy();
     return result;

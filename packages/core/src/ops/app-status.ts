@@ -1,13 +1,16 @@
 import type { ContextEntry } from '../manager/types.js';
+import { isSmokeContextPath } from './smoke-path.js';
 import { compareVersions } from '../versions/version-order.js';
 
 /**
  * - `live`: the running version Tomcat gives new visitors (the greatest running one);
  * - `draining`: running, not live, with sessions;
  * - `drained`: running, not live, no sessions;
- * - `stopped`: not running (stopped, or failed to start).
+ * - `stopped`: not running (stopped, or failed to start);
+ * - `smoke`: the temporary context of a smoke test (`/shop-smoke-4f2a`), a leftover when no
+ *   deploy is running it.
  */
-export type VersionRole = 'live' | 'draining' | 'drained' | 'stopped';
+export type VersionRole = 'live' | 'draining' | 'drained' | 'stopped' | 'smoke';
 
 export interface VersionStatus extends ContextEntry {
   role: VersionRole;
@@ -44,6 +47,7 @@ export function describeApp(entries: readonly ContextEntry[], path: string): App
 }
 
 function roleOf(entry: ContextEntry, live: string | undefined): VersionRole {
+  if (isSmokeContextPath(entry.path)) return 'smoke';
   if (entry.state !== 'running') return 'stopped';
   if (entry.version === live) return 'live';
   return entry.sessions > 0 ? 'draining' : 'drained';

@@ -1,5 +1,11 @@
 import { TomcatFailError, type FailKind } from '../../src/errors/errors.js';
-import type { ContextRef, DeployRequest, ManagerClient } from '../../src/manager/manager-client.js';
+import type {
+  AppAnswer,
+  ContextRef,
+  DeployRequest,
+  ManagerClient,
+  VisitOptions,
+} from '../../src/manager/manager-client.js';
 import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/manager/types.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
@@ -20,6 +26,21 @@ export function entry(
 export class FakeManager implements ManagerClient {
   name = 'fake';
   managerUrl = 'http://fake.test/manager';
+  appUrl = 'http://fake.test';
+  /**
+   * What the app answers a visit of `path` (`/shop/health`); a thrown error is no answer. By
+   * default every running app answers 200 `healthy`, anything else 404.
+   */
+  answerVisit: (path: string, contexts: ContextEntry[]) => AppAnswer | Promise<AppAnswer> = (
+    path,
+    contexts,
+  ) =>
+    contexts.some(
+      (c) =>
+        c.state === 'running' && (path === c.path || path.startsWith(`${c.path === '/' ? '' : c.path}/`)),
+    )
+      ? { status: 200, body: 'healthy' }
+      : { status: 404, body: 'Not Found' };
   readonly calls: string[] = [];
   /** Deploys of these versions fail to start, leaving a stopped context (Tomcat's behaviour). */
   readonly failToStart = new Set<string>();
@@ -116,9 +137,15 @@ export class FakeManager implements ManagerClient {
     return this.#call('findleaks', () => []);
   }
 
+  async visit(path: string, options: VisitOptions): Promise<AppAnswer> {
+    this.calls.push(`visit ${path}`);
+    const answer = await this.answerVisit(path, this.contexts);
+    return { ...answer, body: answer.body.slice(0, options.maxBodyBytes) };
+  }
+
   /** The calls that changed something (everything but reads). */
   get changes(): string[] {
-    return this.calls.filter((call) => !/^(list|serverinfo|sessions)/.test(call));
+    return this.calls.filter((call) => !/^(list|serverinfo|sessions|visit)/.test(call));
   }
 
   #find(ref: ContextRef): ContextEntry {
@@ -156,6 +183,7 @@ export function fakeFleet(...contexts: ContextEntry[][]): FakeManager[] {
     Object.assign(new FakeManager(list), {
       name: `web${index + 1}`,
       managerUrl: `http://web${index + 1}.test/manager`,
+      appUrl: `http://web${index + 1}.test`,
     }),
   );
 }

@@ -9,6 +9,9 @@ import { planDeploy, validateDeployOptions, type DeployPlan, type DeployPlanOpti
 import { reconcileFailedDeploy } from './reconcile-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
 import { checkWarFile } from './war-file.js';
+import { proveLive } from './live-probe.js';
+import { smokeTest } from './smoke-test.js';
+import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 
 export interface DeployOptions extends DeployPlanOptions {
   /** The context path, e.g. `/shop` or `/` for ROOT. */
@@ -22,6 +25,10 @@ export interface DeployOptions extends DeployPlanOptions {
   stallTimeoutMs?: number | undefined;
   /** How long Tomcat may take to start the context after the upload. @defaultValue 600 000 (10 min) */
   startTimeoutMs?: number | undefined;
+  /** Probe the new version right after it went live; undo it when it does not answer healthy. */
+  probe?: ProbeOptions | undefined;
+  /** Before the real deploy, try the WAR under a temporary context path and probe it there. */
+  smoke?: ProbeOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
@@ -44,6 +51,8 @@ export interface DeployResult {
   olderVersions: { version: string; sessions: number }[];
   bytes: number;
   durationMs: number;
+  /** What the smoke test and the probe after live answered (empty without them). */
+  probes: ProbeResult[];
 }
 
 /**
@@ -59,12 +68,33 @@ export interface DeployResult {
 export async function deploy(client: ManagerClient, options: DeployOptions): Promise<DeployResult> {
   const path = validateContextPath(options.path);
   validateDeployOptions(options);
+  validateProbing(options);
   const { size } = await checkWarFile(options.warFile);
   return withAppLock(client.managerUrl, path, async () => {
     // The list is also the small authenticated read before a large upload.
     const plan = planDeploy(describeApp(await client.list({ signal: options.signal }), path), options);
-    return executeDeploy(client, plan, { ...options, size });
+    const smoked = await smokeIfAsked(client, { ...options, path });
+    const result = await executeDeploy(client, plan, { ...options, size });
+    return { ...result, probes: [...smoked, ...result.probes] };
   });
+}
+
+/** The smoke test, when one is asked for (see smoke-test.ts); no probes otherwise. */
+export async function smokeIfAsked(
+  client: ManagerClient,
+  options: Pick<
+    DeployOptions,
+    'path' | 'warFile' | 'smoke' | 'stallTimeoutMs' | 'startTimeoutMs' | 'signal' | 'logger'
+  >,
+): Promise<ProbeResult[]> {
+  if (options.smoke === undefined) return [];
+  return smokeTest(client, { ...options, smoke: options.smoke, logger: options.logger ?? silentLogger });
+}
+
+/** Checks the probe and smoke options before anything is sent. */
+export function validateProbing(options: Pick<DeployOptions, 'probe' | 'smoke'>): void {
+  if (options.probe !== undefined) validateProbeOptions(options.probe);
+  if (options.smoke !== undefined) validateProbeOptions(options.smoke);
 }
 
 /**
@@ -82,6 +112,10 @@ export async function executeDeploy(
   await upload(client, plan, options);
   const after = describeApp(await client.list({ signal: options.signal }), plan.path);
   await confirmLive(client, plan, after, options.logger);
+  const probes =
+    options.probe === undefined
+      ? []
+      : await proveLive(client, plan, { ...options, probe: options.probe, liveSince: Date.now() });
   return {
     target: client.name,
     path: plan.path,
@@ -94,6 +128,7 @@ export async function executeDeploy(
       .map(({ version, sessions }) => ({ version, sessions })),
     bytes: options.size,
     durationMs: Date.now() - started,
+    probes,
   };
 }
 

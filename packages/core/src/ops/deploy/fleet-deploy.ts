@@ -2,9 +2,17 @@ import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults, type WithDefaults } from '../../common/defaults.js';
-import { executeDeploy, type DeployOptions, type DeployResult } from './deploy.js';
+import {
+  executeDeploy,
+  smokeIfAsked,
+  validateProbing,
+  type DeployOptions,
+  type DeployResult,
+} from './deploy.js';
+import type { ProbeResult } from '../probe/probe-options.js';
 import {
   FleetOperationError,
+  ProbeError,
   toTomcatPdError,
   type FleetTargetReport,
   type TomcatPdError,
@@ -47,6 +55,8 @@ export interface FleetDeployResult {
 interface Planned {
   client: ManagerClient;
   plan: DeployPlan;
+  /** What its smoke test answered (empty without one). */
+  smoked: ProbeResult[];
 }
 
 /** One target and what the deploy did there so far. */
@@ -74,8 +84,11 @@ export async function fleetDeploy(
     path: validateContextPath(fleetOptions.path),
   };
   validateDeployOptions(options);
+  validateProbing(options);
   const { size } = await checkWarFile(options.warFile);
-  const { version, targets } = await planEverywhere(clients, options);
+  const planned = await planEverywhere(clients, options);
+  const { version } = planned;
+  const targets = await smokeEverywhere(planned.targets, options);
   const canary = Math.min(options.canary, targets.length);
   const waves = canary > 0 ? [targets.slice(0, canary), targets.slice(canary)] : [targets];
   const finished: Deployed[] = [];
@@ -131,7 +144,7 @@ async function planEverywhere(
       : encodeSemver(options.semver));
   const targets = apps.map(({ client, app }) => {
     try {
-      return { client, plan: planDeploy(app, { ...options, version, semver: undefined }) };
+      return { client, plan: planDeploy(app, { ...options, version, semver: undefined }), smoked: [] };
     } catch (error) {
       const failure = toTomcatPdError(error);
       throw new FleetOperationError(
@@ -144,14 +157,55 @@ async function planEverywhere(
   return { version, targets };
 }
 
-function deployOne({ client, plan }: Planned, options: Options, size: number): Promise<DeployResult> {
-  return withAppLock(client.managerUrl, plan.path, () =>
-    executeDeploy(client, plan, {
+function deployOne({ client, plan, smoked }: Planned, options: Options, size: number): Promise<DeployResult> {
+  return withAppLock(client.managerUrl, plan.path, async () => {
+    const result = await executeDeploy(client, plan, {
       ...options,
       size,
       onProgress: (progress) => options.onProgress?.({ ...progress, target: client.name }),
-    }),
+    });
+    return { ...result, probes: [...smoked, ...result.probes] };
+  });
+}
+
+/**
+ * The smoke test on every target, when one is asked for, before anything is deployed anywhere:
+ * one failing target means nothing is deployed.
+ */
+async function smokeEverywhere(targets: Planned[], options: Options): Promise<Planned[]> {
+  if (options.smoke === undefined) return targets;
+  const settled = await mapLimited(targets, options.parallel, (target) =>
+    smokeIfAsked(target.client, options),
   );
+  const refused = firstFailure(settled);
+  if (refused !== undefined) {
+    throw new FleetOperationError(
+      refused.error,
+      `The smoke test failed on ${refused.item.client.name}: ${refused.error.message} Nothing was deployed.`,
+      settled.map((result): FleetTargetReport =>
+        result.ok
+          ? { target: result.item.client.name, outcome: 'not-started', probes: result.value }
+          : {
+              target: result.item.client.name,
+              outcome: 'failed',
+              error: result.error,
+              probes: probesOfError(result.error),
+            },
+      ),
+    );
+  }
+  return settled.flatMap((result) => (result.ok ? [{ ...result.item, smoked: result.value }] : []));
+}
+
+/** The probes a failure carries: those of a failed probe, none for other errors. */
+function probesOfError(error: TomcatPdError): ProbeResult[] {
+  return error instanceof ProbeError ? [...error.probes] : [];
+}
+
+/** What the probes answered on a target so far. */
+function probesOf(target: Deployed): ProbeResult[] {
+  if (target.outcome === 'done') return target.result.probes;
+  return [...target.smoked, ...(target.outcome === 'failed' ? probesOfError(target.error) : [])];
 }
 
 function deployedFrom(settled: Settled<Planned, DeployResult>): Deployed {
@@ -177,13 +231,15 @@ async function undoEverywhere(
   const stuck = undone.flatMap((result) => (result.ok ? [] : [result.item.client.name]));
   const reports = undone.map((result): FleetTargetReport => {
     const { client, outcome } = result.item;
+    const probes = probesOf(result.item);
     // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
-    if (!result.ok) return { target: client.name, outcome, error: result.error };
+    if (!result.ok) return { target: client.name, outcome, error: result.error, probes };
     const target = result.value;
     return {
       target: client.name,
       outcome: target.outcome,
       error: 'error' in target ? target.error : undefined,
+      probes,
     };
   });
   return new FleetOperationError(
@@ -212,5 +268,5 @@ async function undoOne(target: Deployed, options: Options): Promise<Deployed> {
   // Its own deploy had failed, yet its version was there: the error says that it is gone again.
   const error = target.outcome === 'failed' ? target.error : undefined;
   error?.prependHint('It was undeployed again, as the deploy failed as a whole.');
-  return { client, plan, outcome: 'undone', error };
+  return { client, plan, smoked: target.smoked, outcome: 'undone', error };
 }

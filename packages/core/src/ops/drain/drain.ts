@@ -7,7 +7,10 @@ import type { DrainTracker, TrackedVersion } from './drain-tracker.js';
 import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { planDrain, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
+import { planDrain, type AppDrainPlan, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
+import { probeApp } from '../probe/probe-app.js';
+import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
+import { isSmokeContextPath } from '../smoke-path.js';
 import { describeDrainStep, type DrainStep } from './drain-step.js';
 
 export interface DrainOptions extends DrainPlanOptions {
@@ -20,6 +23,11 @@ export interface DrainOptions extends DrainPlanOptions {
   graceMs?: number | undefined;
   /** Return the plan; change nothing. @defaultValue false */
   dryRun?: boolean | undefined;
+  /**
+   * Probe afterwards the live version of every app the drain changed (with `path`: that app); the
+   * report's `probes` say what they answered. Not on a dry run.
+   */
+  probe?: ProbeOptions | undefined;
   /** Carries grace observations across cycles of a periodic drain, instead of sleeping. */
   tracker?: DrainTracker | undefined;
   signal?: AbortSignal | undefined;
@@ -56,6 +64,8 @@ export interface DrainReport {
   apps: { path: string; live: string | undefined; versions: DrainVersionReport[] }[];
   undeployed: number;
   failed: number;
+  /** What the probes after the drain answered (empty without a probe). */
+  probes: ProbeResult[];
 }
 
 /** One version on its way through a drain: its decision so far and its latest step. */
@@ -74,6 +84,7 @@ interface Item {
 export async function drain(client: ManagerClient, drainOptions: DrainOptions = {}): Promise<DrainReport> {
   const options = withDefaults(drainOptions, DRAIN_DEFAULTS);
   const path = options.path === undefined ? undefined : validateContextPath(options.path);
+  if (options.probe !== undefined) validateProbeOptions(options.probe);
   const entries = await client.list({ signal: options.signal });
   const plans = planDrain(path === undefined ? describeApps(entries) : [describeApp(entries, path)], options);
   const planned: Item[] = plans.flatMap((plan) =>
@@ -96,7 +107,37 @@ export async function drain(client: ManagerClient, drainOptions: DrainOptions = 
     apps,
     undeployed: count('undeployed'),
     failed: count('failed'),
+    probes: options.dryRun ? [] : await probeChanged(client, plans, items, options, path),
   };
+}
+
+/** Probes the apps the drain changed (or the one named), where a version is live. */
+async function probeChanged(
+  client: ManagerClient,
+  plans: AppDrainPlan[],
+  items: Item[],
+  options: Options,
+  path: string | undefined,
+): Promise<ProbeResult[]> {
+  const { probe } = options;
+  if (probe === undefined) return [];
+  const changed = (app: AppDrainPlan) =>
+    app.path === path || items.some((item) => item.path === app.path && item.step.outcome === 'undeployed');
+  const probed: ProbeResult[] = [];
+  for (const app of plans.filter(
+    (plan) => plan.live !== undefined && !isSmokeContextPath(plan.path) && changed(plan),
+  )) {
+    probed.push(
+      ...(await probeApp(client, {
+        path: app.path,
+        probe,
+        phase: 'after',
+        signal: options.signal,
+        logger: options.logger,
+      })),
+    );
+  }
+  return probed;
 }
 
 function toReport({ decision, step }: Item): DrainVersionReport {

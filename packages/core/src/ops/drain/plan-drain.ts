@@ -20,6 +20,8 @@ export type DrainAction = 'undeploy' | 'expire-then-undeploy' | 'keep';
 
 /** Why a drain keeps or removes a version: the decision as data ({@link describeDrainCause} words it). */
 export type DrainCause =
+  /** Removed: the temporary context of a smoke test that no deploy removed (a killed run). */
+  | { kind: 'smoke-leftover' }
   /** Kept: no version of the app runs, so none is drained. */
   | { kind: 'no-live-version' }
   /** Kept: the version new visitors get. */
@@ -81,6 +83,7 @@ function planApp(app: AppStatus, keep: number, idleMinutes: number | undefined):
   const olderRunning = app.versions.filter((entry) => entry.role === 'draining' || entry.role === 'drained');
   const rollbackTargets = new Set(keep > 0 ? olderRunning.slice(-keep).map((entry) => entry.version) : []);
   const causeOf = (entry: VersionStatus): DrainCause => {
+    if (entry.role === 'smoke') return { kind: 'smoke-leftover' };
     if (app.live === undefined) return { kind: 'no-live-version' };
     if (entry.version === app.live) return { kind: 'live' };
     if (failedBeforeUnpacking(app, entry)) return { kind: 'never-unpacked' };
@@ -113,6 +116,7 @@ function planApp(app: AppStatus, keep: number, idleMinutes: number | undefined):
 /** What a drain does for a cause. */
 export function actionFor(cause: DrainCause): DrainAction {
   switch (cause.kind) {
+    case 'smoke-leftover':
     case 'never-unpacked':
     case 'stopped-older':
     case 'drained':
@@ -131,6 +135,8 @@ export function actionFor(cause: DrainCause): DrainAction {
 /** A cause in words for people: `live`, `draining: 3 sessions`, ... */
 export function describeDrainCause(cause: DrainCause): string {
   switch (cause.kind) {
+    case 'smoke-leftover':
+      return 'the temporary context of a smoke test that was not removed (an interrupted deploy)';
     case 'no-live-version':
       return 'no version of this app runs, so none is drained';
     case 'live':

@@ -7,6 +7,7 @@ import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fle
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { planRollback } from './plan-rollback.js';
 import { validateVersion } from '../../versions/version-rules.js';
+import { validateProbeOptions } from '../probe/probe-options.js';
 import { executeRollback, type RollbackOptions, type RollbackResult } from './rollback.js';
 
 export interface FleetRollbackOptions extends RollbackOptions {
@@ -26,6 +27,7 @@ export async function fleetRollback(
   const { parallel } = options;
   const path = validateContextPath(options.path);
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
+  if (options.probe !== undefined) validateProbeOptions(options.probe);
   const planned = await mapLimited(clients, parallel, async (client) => ({
     client,
     plan: planRollback(describeApp(await client.list({ signal: options.signal }), path), options),

@@ -2,6 +2,8 @@ import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
+import { proveAfter } from '../probe/probe-app.js';
+import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { ErrorCode, TomcatPdError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
@@ -12,6 +14,8 @@ export interface RollbackOptions extends RollbackPlanOptions {
   path: string;
   /** Stop the newer versions instead of undeploying them: quick roll-forward, but not durable. @defaultValue false */
   stop?: boolean | undefined;
+  /** Probe the version that is live afterwards; a failure throws (nothing is redeployed). */
+  probe?: ProbeOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
@@ -31,6 +35,8 @@ export interface RollbackResult {
   /** Sessions that were on those versions and are lost. */
   sessionsLost: number;
   warnings: string[];
+  /** What the probe of the live version answered (empty without one). */
+  probes: ProbeResult[];
 }
 
 /**
@@ -40,6 +46,7 @@ export interface RollbackResult {
  */
 export async function rollback(client: ManagerClient, options: RollbackOptions): Promise<RollbackResult> {
   const path = validateContextPath(options.path);
+  if (options.probe !== undefined) validateProbeOptions(options.probe);
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
   return withAppLock(client.managerUrl, path, async () => {
     const plan = planRollback(describeApp(await client.list({ signal: options.signal }), path), options);
@@ -66,6 +73,16 @@ export async function executeRollback(
     await client[action]({ path, version: entry.version, signal: options.signal });
   }
   await confirmLive(client, plan, options.signal);
+  const probes =
+    options.probe === undefined
+      ? []
+      : await proveAfter(client, {
+          ...options,
+          path,
+          probe: options.probe,
+          operation: 'rollback',
+          live: plan.to,
+        });
   const versions = plan.remove.map((entry) => entry.version);
   return {
     target: client.name,
@@ -81,6 +98,7 @@ export async function executeRollback(
             `${versions.join(', ')} once the rollback is final.`,
         ]
       : [],
+    probes,
   };
 }
 

@@ -2,6 +2,8 @@ import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
+import { proveAfter } from '../probe/probe-app.js';
+import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { UnsafeOperationError, notFoundError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import { validateVersion } from '../../versions/version-rules.js';
@@ -12,6 +14,8 @@ export interface UndeployOptions {
   version: string;
   /** Allow undeploying the live version (new visitors then go to the next running one). @defaultValue false */
   force?: boolean | undefined;
+  /** Probe the version that is live afterwards; a failure throws (nothing is redeployed). */
+  probe?: ProbeOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
@@ -26,6 +30,8 @@ export interface UndeployResult {
   wasLive: boolean;
   /** Sessions that were on the version and are lost. */
   sessionsLost: number;
+  /** What the probe of the live version answered (empty without one). */
+  probes: ProbeResult[];
 }
 
 /** Undeploys one version; refuses the live one unless forced. */
@@ -37,6 +43,7 @@ export async function undeployVersion(
   const path = validateContextPath(options.path);
   // '' names the unversioned context; anything else must be a valid version: checked before any request.
   if (options.version !== '') validateVersion(options.version);
+  if (options.probe !== undefined) validateProbeOptions(options.probe);
   return withAppLock(client.managerUrl, path, async () => {
     const app = describeApp(await client.list({ signal: options.signal }), path);
     const entry = app.versions.find((candidate) => candidate.version === options.version);
@@ -58,12 +65,23 @@ export async function undeployVersion(
     }
     options.logger.info?.(`${client.name}: undeploying ${path}##${entry.version}`);
     await client.undeploy({ path, version: entry.version, signal: options.signal });
+    const probes =
+      options.probe === undefined
+        ? []
+        : await proveAfter(client, {
+            ...options,
+            path,
+            probe: options.probe,
+            operation: 'undeploy',
+            live: describeApp(await client.list({ signal: options.signal }), path).live,
+          });
     return {
       target: client.name,
       path,
       version: entry.version,
       wasLive: entry.role === 'live',
       sessionsLost: entry.sessions,
+      probes,
     };
   });
 }

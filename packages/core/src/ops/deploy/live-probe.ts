@@ -1,0 +1,64 @@
+import { ErrorCode, ProbeError, toTomcatPdError, type TomcatPdError } from '../../errors/errors.js';
+import type { Logger } from '../../common/logger.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { describeApp } from '../app-status.js';
+import { allHealthy, describeFailedProbe, probeApp } from '../probe/probe-app.js';
+import type { ProbeOptions, ProbeResult } from '../probe/probe-options.js';
+import type { DeployPlan } from './plan-deploy.js';
+
+/**
+ * Probes a version that has just gone live. When it does not answer healthy (or the caller aborts
+ * meanwhile) it is undeployed at once, so that the previous live version takes new visitors again,
+ * and a `ProbeError` says what it answered, how long it was live and what is live now. The caller
+ * holds the app lock.
+ */
+export async function proveLive(
+  client: ManagerClient,
+  plan: DeployPlan,
+  options: { probe: ProbeOptions; liveSince: number; signal?: AbortSignal | undefined; logger: Logger },
+): Promise<ProbeResult[]> {
+  let probes: ProbeResult[];
+  try {
+    probes = await probeApp(client, {
+      path: plan.path,
+      probe: options.probe,
+      phase: 'live',
+      signal: options.signal,
+      logger: options.logger,
+    });
+  } catch (error) {
+    const failure = toTomcatPdError(error);
+    if (failure.code !== ErrorCode.aborted) throw failure;
+    throw failure.prependHint(await undo(client, plan, options.logger, 'the probe was aborted'));
+  }
+  if (allHealthy(probes)) return probes;
+  const liveFor = ((Date.now() - options.liveSince) / 1000).toFixed(1);
+  const what = `${describeFailedProbe(probes)} (it was live for ${liveFor} s)`;
+  throw new ProbeError(
+    `The new version ${plan.displayName} did not answer healthy: ${what}. ` +
+      (await undo(client, plan, options.logger, 'it did not answer healthy')),
+    probes,
+  );
+}
+
+/** Undeploys the new version (never with the caller's signal) and says what is live now. */
+async function undo(client: ManagerClient, plan: DeployPlan, logger: Logger, why: string): Promise<string> {
+  logger.info?.(`${client.name}: undeploying ${plan.displayName}: ${why}`);
+  let failure: TomcatPdError | undefined;
+  try {
+    await client.undeploy({ path: plan.path, version: plan.version });
+  } catch (error) {
+    failure = toTomcatPdError(error);
+  }
+  if (failure !== undefined) {
+    return `It could not be undeployed (${failure.message}): it may still be live; roll back or undeploy it by hand.`;
+  }
+  try {
+    const { live } = describeApp(await client.list(), plan.path);
+    return live === undefined
+      ? `It was undeployed; no version of ${plan.path} is deployed now.`
+      : `It was undeployed; version ${live} is live again.`;
+  } catch {
+    return 'It was undeployed.';
+  }
+}

@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConnectionError,
+  ErrorCode,
+  ProbeError,
+  TomcatPdError,
+  toTomcatPdError,
+} from '../../errors/errors.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import {
+  PROBE_BODY_BYTES,
+  judgeAnswer,
+  probePath,
+  validateProbeOptions,
+  type ProbeOptions,
+  type ProbePhase,
+  type ProbeResult,
+  type ProbeVerdict,
+} from './probe-options.js';
+
+export interface ProbeAppOptions {
+  /** The app's context path (`/shop`, `/` for ROOT): the probe paths are under it. */
+  path: string;
+  probe: ProbeOptions;
+  /** When the probe is made, for the report. @defaultValue `'after'` */
+  phase?: ProbePhase | undefined;
+  signal?: AbortSignal | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Probes an app as a new visitor reaches it (`client.appUrl`, no cookies, no credentials, so
+ * Tomcat routes to the newest running version): each path in turn, tried again about every
+ * `intervalMs` while the app is not up yet (no answer, 404, 503) until it answers healthy, or
+ * `timeoutMs` ran out. Stops at the first path that fails. Never throws for an unhealthy app:
+ * the results say; throws `E_ABORTED` when the signal fires, `E_USAGE` for bad options.
+ */
+export async function probeApp(client: ManagerClient, options: ProbeAppOptions): Promise<ProbeResult[]> {
+  const probe = validateProbeOptions(options.probe);
+  const results: ProbeResult[] = [];
+  for (const path of probe.paths) {
+    const result = await probeOne(client, probePath(options.path, path), probe, options);
+    results.push(result);
+    if (!result.ok) break;
+  }
+  return results;
+}
+
+/** Whether every probe passed. */
+export function allHealthy(results: readonly ProbeResult[]): boolean {
+  return results.every((result) => result.ok);
+}
+
+async function probeOne(
+  client: ManagerClient,
+  path: string,
+  probe: ReturnType<typeof validateProbeOptions>,
+  options: ProbeAppOptions,
+): Promise<ProbeResult> {
+  const logger = options.logger ?? silentLogger;
+  const url = `${client.appUrl}${path}`;
+  const started = Date.now();
+  const deadline = started + probe.timeoutMs;
+  let said = false;
+  // What the app last answered: when the last try only ran into the deadline, that is the news.
+  let answered: { why: string; status: number } | undefined;
+  for (;;) {
+    const verdict = await tryOnce(client, path, probe, deadline, options.signal);
+    const result = { phase: options.phase ?? 'after', target: client.name, url, ms: Date.now() - started };
+    if (verdict.kind === 'healthy') return { ...result, status: verdict.status, ok: true };
+    if (verdict.kind === 'unhealthy')
+      return { ...result, status: verdict.status, ok: false, detail: verdict.why };
+    if (verdict.status !== null) answered = { why: verdict.why, status: verdict.status };
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      const last = answered ?? { why: verdict.why, status: verdict.status };
+      const seconds = Number((probe.timeoutMs / 1000).toFixed(1));
+      return {
+        ...result,
+        status: last.status,
+        ok: false,
+        detail: `${last.why}; still not up after ${seconds} s`,
+      };
+    }
+    if (!said) logger.info?.(`${client.name}: ${url} ${verdict.why}; trying again until it is up`);
+    said = true;
+    await pause(Math.min(probe.intervalMs, left), options.signal);
+  }
+}
+
+/** One request and its verdict; no answer (refused, reset, timed out) is "not yet" while time is left. */
+async function tryOnce(
+  client: ManagerClient,
+  path: string,
+  probe: ReturnType<typeof validateProbeOptions>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<ProbeVerdict & { status: number | null }> {
+  try {
+    const answer = await client.visit(path, {
+      timeoutMs: Math.max(deadline - Date.now(), 1),
+      maxBodyBytes: PROBE_BODY_BYTES,
+      signal,
+    });
+    return { ...judgeAnswer(answer, probe), status: answer.status };
+  } catch (error) {
+    const failure = toTomcatPdError(error);
+    if (!(failure instanceof ConnectionError)) throw failure;
+    // A wrong host name or a TLS rejection will not heal while we wait.
+    const why = `gave no answer (${failure.message.replace(/^No answer from \S+: /, '').replace(/\.$/, '')})`;
+    return { kind: failure.transient ? 'not-yet' : 'unhealthy', why, status: null };
+  }
+}
+
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new TomcatPdError(ErrorCode.aborted, 'The probe was aborted.');
+  }
+}
+
+/** `http://h/shop/health answered HTTP 500: "broken"`: the failed probe in words. */
+export function describeFailedProbe(results: readonly ProbeResult[]): string {
+  const failed = results.find((result) => !result.ok);
+  return failed === undefined ? 'every probe passed' : `${failed.url} ${failed.detail ?? 'failed'}`;
+}
+
+/**
+ * Probes an app after an operation changed it (a rollback, an undeploy, a drain), in phase
+ * `after`. Returns the probes when all passed; throws a `ProbeError` that says what is live and
+ * what it answered otherwise. Nothing is redeployed: what to do is the caller's decision.
+ */
+export async function proveAfter(
+  client: ManagerClient,
+  options: ProbeAppOptions & { operation: string; live: string | undefined },
+): Promise<ProbeResult[]> {
+  const probes = await probeApp(client, { ...options, phase: 'after' });
+  if (allHealthy(probes)) return probes;
+  const live =
+    options.live === undefined
+      ? 'no version'
+      : options.live === ''
+        ? 'the unversioned context'
+        : `version ${options.live}`;
+  throw new ProbeError(
+    `After the ${options.operation}, ${live} of ${options.path} is live on ${client.name}, but it did not answer healthy: ${describeFailedProbe(probes)}.`,
+    probes,
+    'Nothing was redeployed: check the app, then roll back or deploy a fixed build.',
+  );
+}

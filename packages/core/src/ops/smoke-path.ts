@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+// `/shop-smoke-4f2a`, `/ROOT-smoke-4f2a`, `/a/b-smoke-4f2a`: a name no one gives an app.
+const SMOKE_SUFFIX = /-smoke-[0-9a-f]{4}$/;
+
+/**
+ * The temporary context path of a smoke test of `path`: the path (`/ROOT` for ROOT) with
+ * `-smoke-` and 4 random hex digits, one that none of `taken` is.
+ */
+export function smokeContextPath(path: string, taken: ReadonlySet<string>): string {
+  const base = path === '/' ? '/ROOT' : path;
+  for (;;) {
+    const candidate = `${base}-smoke-${randomBytes(2).toString('hex')}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Whether a context path is a smoke test's (a leftover when no deploy runs it). */
+export function isSmokeContextPath(path: string): boolean {
+  return SMOKE_SUFFIX.test(path);
+}
