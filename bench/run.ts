@@ -1,5 +1,5 @@
 /**
- * The benchmark suite of issue 6: `pnpm bench [--only deploy,memory,requests,fleet,startup,soak]
+ * The benchmark suite of issues 6 and 11: `pnpm bench [--only deploy,memory,requests,fleet,startup,probe,soak]
  * [--runs N] [--size-mb MB] [--fleet-size-mb MB] [--soak-minutes M]`. Everything runs against
  * local Tomcats started here (test/harness); each table is printed when its benchmark ends, and
  * bench/RESULTS.md is written at the end (see lib/results.ts for how --only keeps the others).
@@ -13,9 +13,10 @@ import type { RunInfo, Section } from './lib/results.js';
 import { benchRequests } from './requests.js';
 import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
+import { benchProbe } from './probe.js';
 
 /** In the order they run; the soak last, as it takes longest and ends the run. */
-const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'soak'] as const;
+const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'probe', 'soak'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after pnpm build)
@@ -107,6 +108,7 @@ function jobs(settings: Settings, log: (line: string) => void): Job[] {
     { names: ['requests'], run: () => one(benchRequests(log)) },
     { names: ['fleet'], run: () => one(benchFleet({ runs, sizeMb: settings.fleetSizeMb, log })) },
     { names: ['startup'], run: () => one(benchStartup(log)) },
+    { names: ['probe'], run: () => one(benchProbe({ runs, log })) },
     { names: ['soak'], run: () => one(benchSoak({ minutes: settings.soakMinutes, log })) },
   ];
 }
