@@ -12,6 +12,7 @@ const FLAGS: Readonly<Record<HintOption, string>> = {
   'tls.key': '--key-file',
   user: '--user',
   password: '$TOMCAT_PD_PASSWORD or --password-stdin',
+  appUrl: '--app-url',
 };
 
 /** The core's hints in the CLI's words: flags for options, `tomcat-pd` commands for operations. */

@@ -38,7 +38,7 @@ export function parseProbeFlags(
     const stray = given.find(([, value]) => value !== undefined)?.[0];
     if (stray !== undefined) {
       throw new UsageError(
-        `${stray} says what a probe expects; it needs a probe (${withSmoke ? '--probe or --smoke' : '--probe'}).`,
+        `${stray} applies to a probe, and none is asked for: give ${withSmoke ? '--probe or --smoke' : '--probe'} too.`,
       );
     }
   }

@@ -37,11 +37,11 @@ describe('parseProbeFlags', () => {
   it('refuses --expect, --expect-status and --probe-timeout without a probe, naming the flag', () => {
     expect(() => parseProbeFlags({ expect: 'ok' }, {}, { smoke: true })).toThrow(
       expect.objectContaining({
-        message: '--expect says what a probe expects; it needs a probe (--probe or --smoke).',
+        message: '--expect applies to a probe, and none is asked for: give --probe or --smoke too.',
       }),
     );
     expect(() => parseProbeFlags({ probeTimeout: '5s' }, {}, { smoke: false })).toThrow(
-      /--probe-timeout.*\(--probe\)/,
+      /^--probe-timeout applies to a probe, and none is asked for: give --probe too\.$/,
     );
   });
 
@@ -61,6 +61,8 @@ describe('the probes of the documents and the text', () => {
     {
       phase: 'smoke',
       target: 'web1',
+      path: '/shop',
+      version: '004',
       url: 'http://web1:8080/shop-smoke-4f2a/health',
       status: 200,
       ms: 35,
@@ -69,6 +71,8 @@ describe('the probes of the documents and the text', () => {
     {
       phase: 'live',
       target: 'web1',
+      path: '/shop',
+      version: '004',
       url: 'http://web1:8080/shop/health',
       status: 500,
       ms: 12,
@@ -78,7 +82,7 @@ describe('the probes of the documents and the text', () => {
   ];
 
   it('the document keeps the documented fields, detail only where there is one', () => {
-    expect(probesDocument(probes)).toEqual(probes);
+    expect(probesDocument(probes)).toEqual(probes.map(({ path: _path, version: _version, ...rest }) => rest));
     expect(Object.keys(probesDocument(probes)[0] ?? {})).toEqual([
       'phase',
       'target',

@@ -167,15 +167,39 @@ describe('fleets with probes', () => {
 });
 
 describe('probes after a rollback, an undeploy, a drain', () => {
-  it('a rollback whose restored version answers 500 fails with E_PROBE naming what is live', async () => {
+  it('a rollback whose restored version answers 500 says so in its probes, and stays done', async () => {
     const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002')]);
     tomcat.answerVisit = () => ({ status: 500, body: 'still broken' });
-    const error = await failureOf(rollback(tomcat, { path: '/shop', probe: health }));
-    expect(error.code).toBe(ErrorCode.probe);
-    expect(error.message).toMatch(
-      /^After the rollback, version 001 of \/shop is live on fake, but it did not answer healthy: .*HTTP 500/,
-    );
+    const result = await rollback(tomcat, { path: '/shop', probe: health });
+    expect(result.probes).toEqual([
+      expect.objectContaining({ phase: 'after', version: '001', ok: false, status: 500 }),
+    ]);
     expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('an undeploy that leaves no version running fails its probe at once, without a request', async () => {
+    const tomcat = new FakeManager([entry('/shop', '001')]);
+    let visits = 0;
+    tomcat.answerVisit = () => {
+      visits += 1;
+      return { status: 404, body: '' };
+    };
+    const result = await undeployVersion(tomcat, {
+      path: '/shop',
+      version: '001',
+      force: true,
+      probe: health,
+    });
+    expect(result.probes).toEqual([
+      expect.objectContaining({
+        phase: 'after',
+        ok: false,
+        status: null,
+        url: 'http://fake.test/shop/health',
+      }),
+    ]);
+    expect(result.probes[0]).not.toHaveProperty('version');
+    expect(visits).toBe(0);
   });
 
   it('an undeploy checks what is live afterwards', async () => {

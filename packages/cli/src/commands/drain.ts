@@ -1,6 +1,5 @@
 import {
   ErrorCode,
-  ProbeError,
   TomcatPdError,
   UsageError,
   drain,
@@ -25,6 +24,7 @@ import {
   summarizeCycle,
 } from '../render/drain.js';
 import { reportOutcomes } from '../target-outcomes.js';
+import { throwIfUnhealthy } from '../unhealthy.js';
 
 interface DrainCliOptions extends ProbeFlags {
   path?: string;
@@ -130,7 +130,10 @@ async function drainOnce(
     document: (values, errors) => drainDocument(values, dryRun, errors),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
-  throwIfUnhealthy(reports);
+  throwIfUnhealthy(
+    reports.flatMap((report) => report.probes),
+    'drain',
+  );
   const failed = reports.filter((report) => report.failed > 0);
   if (failed.length > 0) {
     const count = failed.reduce((total, report) => total + report.failed, 0);
@@ -190,7 +193,10 @@ async function drainAndWait(
     document: (values, errors) => drainWaitDocument(values, errors, Date.now() - started),
     render: (values, several) => renderDrainReport(values, several, context.output.colors, options.path),
   });
-  throwIfUnhealthy(results);
+  throwIfUnhealthy(
+    results.flatMap((result) => result.probes),
+    'drain',
+  );
   const left = results.filter((result) => !result.complete);
   if (left.length > 0) {
     throw new TomcatPdError(
@@ -201,18 +207,6 @@ async function drainAndWait(
       },
     );
   }
-}
-
-/** A probe after the drain that failed ends the command with exit 1, naming what it answered. */
-function throwIfUnhealthy(reports: DrainReport[]): void {
-  const failed = reports.flatMap((report) => report.probes.filter((probe) => !probe.ok));
-  const [first] = failed;
-  if (first === undefined) return;
-  throw new ProbeError(
-    `After the drain, the live version did not answer healthy on ${first.target}: ${first.url} ${first.detail ?? 'failed'}.`,
-    failed,
-    'Nothing was redeployed: check the app, then roll back or deploy a fixed build.',
-  );
 }
 
 /** `still to go on web1: /shop##001 (draining: 3 sessions)` */

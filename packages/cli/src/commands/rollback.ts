@@ -1,5 +1,6 @@
 import { fleetRollback, validateContextPath, validateVersion, type ProbeOptions } from '@tomcat-pd/core';
 import { requirePath, type CommandLine } from '../command-line.js';
+import { throwIfUnhealthy } from '../unhealthy.js';
 import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import type { CliContext } from '../context.js';
 import { renderRollback, rollbackDocument } from '../render/rollback.js';
@@ -42,4 +43,8 @@ export async function run(context: CliContext, input: RollbackInput): Promise<vo
   for (const warning of new Set(result.targets.flatMap((target) => target.warnings))) {
     context.output.warn(warning);
   }
+  throwIfUnhealthy(
+    result.targets.flatMap((target) => target.probes),
+    'rollback',
+  );
 }

@@ -11,6 +11,7 @@ import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import type { CliContext } from '../context.js';
 import { renderUndeploy, undeployDocument } from '../render/undeploy.js';
 import { reportOutcomes } from '../target-outcomes.js';
+import { throwIfUnhealthy } from '../unhealthy.js';
 
 interface UndeployCliOptions extends ProbeFlags {
   path?: string;
@@ -58,8 +59,12 @@ export async function run(
       }),
     { parallel: context.parallel },
   );
-  reportOutcomes(context, outcomes, {
-    document: (results, errors) => undeployDocument(path, version, results, errors),
+  const results = reportOutcomes(context, outcomes, {
+    document: (values, errors) => undeployDocument(path, version, values, errors),
     render: renderUndeploy,
   });
+  throwIfUnhealthy(
+    results.flatMap((result) => result.probes),
+    'undeploy',
+  );
 }

@@ -7,6 +7,10 @@ export type ProbePhase = 'smoke' | 'live' | 'after';
 export interface ProbeResult {
   phase: ProbePhase;
   target: string;
+  /** The app's context path (`/shop`; `/` for ROOT). */
+  path: string;
+  /** The version that was live, or being smoke-tested, when it was probed (`''`: unversioned). */
+  version?: string;
   url: string;
   /** The last HTTP status; `null` when no answer came. */
   status: number | null;

@@ -16,7 +16,8 @@ export type HintOption =
   | 'tls.cert'
   | 'tls.key'
   | 'user'
-  | 'password';
+  | 'password'
+  | 'appUrl';
 
 /** `version` with a value to set it to: `{ option: 'version', value: 'r0001' }`. */
 export interface OptionHint {

@@ -1,5 +1,5 @@
 import type { ContextEntry } from '../manager/types.js';
-import { isSmokeContextPath } from './smoke-path.js';
+import { isSmokeContextPath, isSmokeContextPathOf } from './smoke-path.js';
 import { compareVersions } from '../versions/version-order.js';
 
 /**
@@ -31,6 +31,20 @@ export function describeApps(entries: readonly ContextEntry[]): AppStatus[] {
     byPath.set(entry.path, [...(byPath.get(entry.path) ?? []), entry]);
   }
   return [...byPath.keys()].sort(compareVersions).map((path) => describeApp(entries, path));
+}
+
+/**
+ * The status of one app, followed by the leftovers of its smoke tests (`/shop-smoke-4f2a`): what a
+ * status or a drain of that app shows.
+ */
+export function describeAppAndSmoke(entries: readonly ContextEntry[], path: string): AppStatus[] {
+  const smoke = [
+    ...new Set(entries.map((entry) => entry.path).filter((other) => isSmokeContextPathOf(path, other))),
+  ];
+  return [
+    describeApp(entries, path),
+    ...smoke.sort(compareVersions).map((other) => describeApp(entries, other)),
+  ];
 }
 
 /** The status of one app; an app that is not deployed has no versions. */

@@ -15,6 +15,16 @@ export function smokeContextPath(path: string, taken: ReadonlySet<string>): stri
   }
 }
 
+/** Whether `candidate` is the temporary path of a smoke test of `path`. */
+export function isSmokeContextPathOf(path: string, candidate: string): boolean {
+  const base = path === '/' ? '/ROOT' : path;
+  return (
+    candidate.startsWith(`${base}-smoke-`) &&
+    candidate.length === base.length + 11 &&
+    isSmokeContextPath(candidate)
+  );
+}
+
 /** Whether a context path is a smoke test's (a leftover when no deploy runs it). */
 export function isSmokeContextPath(path: string): boolean {
   return SMOKE_SUFFIX.test(path);

@@ -23,6 +23,7 @@ export async function proveLive(
       path: plan.path,
       probe: options.probe,
       phase: 'live',
+      version: plan.version,
       signal: options.signal,
       logger: options.logger,
     });

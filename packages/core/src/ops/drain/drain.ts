@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withAppLock } from '../app-lock.js';
-import { describeApp, describeApps } from '../app-status.js';
+import { describeApp, describeAppAndSmoke, describeApps } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults, type WithDefaults } from '../../common/defaults.js';
 import type { DrainTracker, TrackedVersion } from './drain-tracker.js';
@@ -8,7 +8,7 @@ import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../.
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { planDrain, type AppDrainPlan, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
-import { probeApp } from '../probe/probe-app.js';
+import { probeAfter } from '../probe/probe-app.js';
 import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { isSmokeContextPath } from '../smoke-path.js';
 import { describeDrainStep, type DrainStep } from './drain-step.js';
@@ -86,7 +86,10 @@ export async function drain(client: ManagerClient, drainOptions: DrainOptions = 
   const path = options.path === undefined ? undefined : validateContextPath(options.path);
   if (options.probe !== undefined) validateProbeOptions(options.probe);
   const entries = await client.list({ signal: options.signal });
-  const plans = planDrain(path === undefined ? describeApps(entries) : [describeApp(entries, path)], options);
+  const plans = planDrain(
+    path === undefined ? describeApps(entries) : describeAppAndSmoke(entries, path),
+    options,
+  );
   const planned: Item[] = plans.flatMap((plan) =>
     plan.decisions.map((decision) => ({
       path: plan.path,
@@ -128,10 +131,10 @@ async function probeChanged(
     (plan) => plan.live !== undefined && !isSmokeContextPath(plan.path) && changed(plan),
   )) {
     probed.push(
-      ...(await probeApp(client, {
+      ...(await probeAfter(client, {
         path: app.path,
         probe,
-        phase: 'after',
+        live: app.live,
         signal: options.signal,
         logger: options.logger,
       })),

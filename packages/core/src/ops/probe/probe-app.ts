@@ -1,11 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ConnectionError,
-  ErrorCode,
-  ProbeError,
-  TomcatPdError,
-  toTomcatPdError,
-} from '../../errors/errors.js';
+import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import {
@@ -25,6 +19,8 @@ export interface ProbeAppOptions {
   probe: ProbeOptions;
   /** When the probe is made, for the report. @defaultValue `'after'` */
   phase?: ProbePhase | undefined;
+  /** The version that should answer (the live one, or the one being smoke-tested), for the report. */
+  version?: string | undefined;
   signal?: AbortSignal | undefined;
   logger?: Logger | undefined;
 }
@@ -67,7 +63,14 @@ async function probeOne(
   let answered: { why: string; status: number } | undefined;
   for (;;) {
     const verdict = await tryOnce(client, path, probe, deadline, options.signal);
-    const result = { phase: options.phase ?? 'after', target: client.name, url, ms: Date.now() - started };
+    const result = {
+      phase: options.phase ?? 'after',
+      target: client.name,
+      path: options.path,
+      ...(options.version === undefined ? {} : { version: options.version }),
+      url,
+      ms: Date.now() - started,
+    };
     if (verdict.kind === 'healthy') return { ...result, status: verdict.status, ok: true };
     if (verdict.kind === 'unhealthy')
       return { ...result, status: verdict.status, ok: false, detail: verdict.why };
@@ -129,24 +132,25 @@ export function describeFailedProbe(results: readonly ProbeResult[]): string {
 
 /**
  * Probes an app after an operation changed it (a rollback, an undeploy, a drain), in phase
- * `after`. Returns the probes when all passed; throws a `ProbeError` that says what is live and
- * what it answered otherwise. Nothing is redeployed: what to do is the caller's decision.
+ * `after`, as its `live` version. Nothing throws for an unhealthy app, since the change is done:
+ * the probes say how it answered, and what to do is the caller's decision. With no live version
+ * nothing can answer, so each path fails at once instead of waiting out the time-out.
  */
-export async function proveAfter(
+export async function probeAfter(
   client: ManagerClient,
-  options: ProbeAppOptions & { operation: string; live: string | undefined },
+  options: Omit<ProbeAppOptions, 'phase' | 'version'> & { live: string | undefined },
 ): Promise<ProbeResult[]> {
-  const probes = await probeApp(client, { ...options, phase: 'after' });
-  if (allHealthy(probes)) return probes;
-  const live =
-    options.live === undefined
-      ? 'no version'
-      : options.live === ''
-        ? 'the unversioned context'
-        : `version ${options.live}`;
-  throw new ProbeError(
-    `After the ${options.operation}, ${live} of ${options.path} is live on ${client.name}, but it did not answer healthy: ${describeFailedProbe(probes)}.`,
-    probes,
-    'Nothing was redeployed: check the app, then roll back or deploy a fixed build.',
-  );
+  if (options.live !== undefined)
+    return probeApp(client, { ...options, phase: 'after', version: options.live });
+  const { paths } = validateProbeOptions(options.probe);
+  return paths.map((path) => ({
+    phase: 'after',
+    target: client.name,
+    path: options.path,
+    url: `${client.appUrl}${probePath(options.path, path)}`,
+    status: null,
+    ms: 0,
+    ok: false,
+    detail: 'was not requested: no version of the app is running',
+  }));
 }

@@ -57,7 +57,7 @@ export function validateProbeOptions(options: ProbeOptions) {
     if (!path.startsWith('/') || path.startsWith('//') || /[\s#]/.test(path)) {
       throw usageError(
         `The probe path ${JSON.stringify(path)} must be a path under the app, starting with / (e.g. /health).`,
-        'Give the app URL separately (appUrl), not as part of the path.',
+        ['Give where visitors reach Tomcat on its own (', { option: 'appUrl' }, '), not in the path.'],
       );
     }
   }

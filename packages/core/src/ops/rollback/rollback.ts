@@ -2,7 +2,7 @@ import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
-import { proveAfter } from '../probe/probe-app.js';
+import { probeAfter } from '../probe/probe-app.js';
 import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { ErrorCode, TomcatPdError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
@@ -14,7 +14,7 @@ export interface RollbackOptions extends RollbackPlanOptions {
   path: string;
   /** Stop the newer versions instead of undeploying them: quick roll-forward, but not durable. @defaultValue false */
   stop?: boolean | undefined;
-  /** Probe the version that is live afterwards; a failure throws (nothing is redeployed). */
+  /** Probe the version that is live afterwards; the result says how it answered (nothing is redeployed). */
   probe?: ProbeOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
@@ -76,11 +76,10 @@ export async function executeRollback(
   const probes =
     options.probe === undefined
       ? []
-      : await proveAfter(client, {
+      : await probeAfter(client, {
           ...options,
           path,
           probe: options.probe,
-          operation: 'rollback',
           live: plan.to,
         });
   const versions = plan.remove.map((entry) => entry.version);

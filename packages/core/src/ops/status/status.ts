@@ -1,4 +1,10 @@
-import { describeApp, describeApps, type AppStatus, type VersionRole } from '../app-status.js';
+import {
+  describeApp,
+  describeAppAndSmoke,
+  describeApps,
+  type AppStatus,
+  type VersionRole,
+} from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { notFoundError } from '../../errors/errors.js';
 import { validateVersion } from '../../versions/version-rules.js';
@@ -24,7 +30,7 @@ export async function getStatus(client: ManagerClient, options: StatusOptions = 
   return {
     target: client.name,
     managerUrl: client.managerUrl,
-    apps: path === undefined ? describeApps(entries) : [describeApp(entries, path)],
+    apps: path === undefined ? describeApps(entries) : describeAppAndSmoke(entries, path),
   };
 }
 

@@ -2,7 +2,7 @@ import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
-import { proveAfter } from '../probe/probe-app.js';
+import { probeAfter } from '../probe/probe-app.js';
 import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { UnsafeOperationError, notFoundError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
@@ -14,7 +14,7 @@ export interface UndeployOptions {
   version: string;
   /** Allow undeploying the live version (new visitors then go to the next running one). @defaultValue false */
   force?: boolean | undefined;
-  /** Probe the version that is live afterwards; a failure throws (nothing is redeployed). */
+  /** Probe the version that is live afterwards; the result says how it answered (nothing is redeployed). */
   probe?: ProbeOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
@@ -68,11 +68,10 @@ export async function undeployVersion(
     const probes =
       options.probe === undefined
         ? []
-        : await proveAfter(client, {
+        : await probeAfter(client, {
             ...options,
             path,
             probe: options.probe,
-            operation: 'undeploy',
             live: describeApp(await client.list({ signal: options.signal }), path).live,
           });
     return {
