@@ -100,6 +100,7 @@ describe('probeApp', () => {
     tomcat.answerVisit = () => {
       throw new ConnectionError('No answer from x: host not found (check the host name).', {
         transient: false,
+        reason: 'host not found (check the host name)',
       });
     };
     const [probe] = await probeApp(tomcat, {

@@ -74,6 +74,7 @@ describe('ManagerTransport.visit', () => {
       code: ErrorCode.connect,
       networkCode: 'ECONNREFUSED',
       transient: true,
+      reason: expect.stringMatching(/^connection refused/),
       message: expect.stringMatching(
         new RegExp(`^No answer from http://127\\.0\\.0\\.1:${port}/shop/health: connection refused`),
       ),

@@ -183,6 +183,8 @@ export interface ConnectionFailure {
   networkCode?: string | undefined;
   /** Whether the same read may well succeed when tried again (Tomcat restarting, a reset). */
   transient: boolean;
+  /** The failure in words without its subject (`connection refused (...)`), for a report that names the URL itself. */
+  reason?: string | undefined;
   /**
    * Whether the connection broke only after the whole WAR had been sent: Tomcat may have all of
    * it and still be deploying it, so an empty `list` right now proves nothing.
@@ -194,6 +196,7 @@ export interface ConnectionFailure {
 export class ConnectionError extends TomcatPdError {
   readonly networkCode: string | undefined;
   readonly transient: boolean;
+  readonly reason: string | undefined;
   readonly afterFullUpload: boolean;
 
   constructor(
@@ -205,6 +208,7 @@ export class ConnectionError extends TomcatPdError {
     this.name = 'ConnectionError';
     this.networkCode = failure.networkCode;
     this.transient = failure.transient;
+    this.reason = failure.reason;
     this.afterFullUpload = failure.afterFullUpload ?? false;
   }
 }

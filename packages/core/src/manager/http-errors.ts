@@ -124,7 +124,7 @@ export function errorForAppFailure(url: string, code: string | undefined, messag
   const { reason, transient, tlsHint } = networkReason(code, message);
   return new ConnectionError(
     `No answer from ${url}: ${reason}.`,
-    { networkCode: code, transient },
+    { networkCode: code, transient, reason },
     {
       url,
       hint: tlsHint,

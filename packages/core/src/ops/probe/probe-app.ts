@@ -111,7 +111,7 @@ async function tryOnce(
     const failure = toTomcatPdError(error);
     if (!(failure instanceof ConnectionError)) throw failure;
     // A wrong host name or a TLS rejection will not heal while we wait.
-    const why = `gave no answer (${failure.message.replace(/^No answer from \S+: /, '').replace(/\.$/, '')})`;
+    const why = `gave no answer (${failure.reason ?? failure.message})`;
     return { kind: failure.transient ? 'not-yet' : 'unhealthy', why, status: null };
   }
 }
