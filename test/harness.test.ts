@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTomcat } from './harness/start-tomcat.js';
-import { buildCorruptWar, buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
+import {
+  buildCorruptWar,
+  buildFailingWar,
+  buildHealthWar,
+  buildLargeWar,
+  buildTestWar,
+} from './harness/test-war.js';
 import { basicAuth } from './harness/tomcat-instance.js';
 import type { TomcatInstance, TomcatUser } from './harness/tomcat-instance.js';
 import type { LocalTomcatInstance } from './harness/local-tomcat.js';
@@ -120,6 +126,87 @@ describe('test Tomcat harness', () => {
         `OK - Undeployed application at context path [${path}##${version}]`,
       );
     }
+  });
+
+  it('builds health WARs whose /health answers as their mode says, without a session', async () => {
+    /** GET without cookies; `ms` caps the wait (a hang must not answer). */
+    const health = async (path: string, ms = 10_000) => {
+      const res = await fetch(`${tomcat.baseUrl}${path}/health`, { signal: AbortSignal.timeout(ms) });
+      return { status: res.status, body: (await res.text()).trim(), cookies: res.headers.getSetCookie() };
+    };
+    const modes = [
+      ['ok', '/hok', 200, 'healthy hok'],
+      ['error', '/herr', 500, 'broken: missing JDBC driver'],
+      ['wrong-text', '/hwrong', 200, 'status: degraded'],
+      ['fail-on-real-path', '/hreal', 500, 'broken: no configuration for /hreal'],
+      ['fail-on-real-path', '/hreal-smoke-1a2b', 200, 'healthy hreal'],
+    ] as const;
+    await Promise.all(
+      modes.map(async ([mode, path, status, body]) => {
+        const label = path.startsWith('/hreal') ? 'hreal' : path.slice(1);
+        const war = await buildHealthWar(wars, { label, health: mode, fileName: `${path.slice(1)}.war` });
+        expect(await deploy(war, path, '001')).toBe(
+          `OK - Deployed application at context path [${path}##001]`,
+        );
+        expect(await health(path), `${mode} on ${path}`).toEqual({ status, body, cookies: [] });
+      }),
+    );
+    // brokenOnPorts: broken on this Tomcat's port whatever the mode, healthy on another port.
+    const port = Number(new URL(tomcat.baseUrl).port);
+    const here = await buildHealthWar(wars, { label: 'hport', health: 'ok', brokenOnPorts: [1, port] });
+    await deploy(here, '/hport', '001');
+    expect(await health('/hport')).toEqual({
+      status: 500,
+      body: 'broken: missing JDBC driver on this server',
+      cookies: [],
+    });
+    const elsewhere = await buildHealthWar(wars, {
+      label: 'hport',
+      health: 'ok',
+      brokenOnPorts: [port + 1],
+      fileName: 'hport-elsewhere.war',
+    });
+    await deploy(elsewhere, '/hport', '002'); // live now: a request without a cookie gets 002
+    expect(await health('/hport')).toEqual({ status: 200, body: 'healthy hport', cookies: [] });
+
+    // The page still opens a session, as visitors need; the health endpoint never does.
+    expect(await new Visitor(tomcat.baseUrl).get('/herr/')).toMatchObject({ label: 'herr', version: '001' });
+    expect((await manager('list')).body).toMatch(/^\/herr:running:1:herr##001$/m);
+
+    // ready-after: 503 from the first health request on, 200 once readyAfterMs have passed since.
+    const warming = await buildHealthWar(wars, {
+      label: 'hready',
+      health: 'ready-after',
+      readyAfterMs: 1_500,
+    });
+    await deploy(warming, '/hready', '001');
+    const started = Date.now();
+    const first = await health('/hready');
+    expect(first).toMatchObject({ status: 503, cookies: [] });
+    expect(first.body).toMatch(/^starting: ready in \d+ ms$/);
+    let ready = first;
+    while (ready.status === 503 && Date.now() - started < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await health('/hready');
+    }
+    expect(ready).toEqual({ status: 200, body: 'healthy hready', cookies: [] });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+
+    // hang: no answer within a second (it would take 120 s).
+    const hanging = await buildHealthWar(wars, { label: 'hhang', health: 'hang' });
+    await deploy(hanging, '/hhang', '001');
+    await expect(health('/hhang', 1_000)).rejects.toThrow(/aborted|timeout/i);
+
+    const paths = ['/hok', '/herr', '/hwrong', '/hreal', '/hreal-smoke-1a2b', '/hport', '/hready', '/hhang'];
+    const versions = [...paths.map((path): [string, string] => [path, '001']), ['/hport', '002'] as const];
+    await Promise.all(
+      versions.map(async ([path, version]) => {
+        const res = await manager(`undeploy?path=${encodeURIComponent(path)}&version=${version}`);
+        expect(res.body.split(/\r?\n/)[0]).toBe(
+          `OK - Undeployed application at context path [${path}##${version}]`,
+        );
+      }),
+    );
   });
 
   it('restart() keeps the deployed app (and really restarts: sessions are gone)', async () => {

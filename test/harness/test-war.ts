@@ -74,7 +74,8 @@ function checkLabel(label: string): void {
     throw new Error(`test WAR label must match [A-Za-z0-9._-]+: ${label}`);
 }
 
-function testWarEntries(label: string, sessionTimeoutMinutes?: number): ZipEntry[] {
+/** index.jsp and a web.xml with the label, the session time-out and `extra` (more elements of `<web-app>`). */
+function testWarEntries(label: string, sessionTimeoutMinutes?: number, extra = ''): ZipEntry[] {
   checkLabel(label);
   const timeout =
     sessionTimeoutMinutes === undefined
@@ -82,7 +83,7 @@ function testWarEntries(label: string, sessionTimeoutMinutes?: number): ZipEntry
       : `  <session-config>\n    <session-timeout>${sessionTimeoutMinutes}</session-timeout>\n  </session-config>\n`;
   const param = `  <context-param>\n    <param-name>label</param-name>\n    <param-value>${xmlAttr(label)}</param-value>\n  </context-param>\n`;
   return [
-    { name: 'WEB-INF/web.xml', data: Buffer.from(webXml(param + timeout)) },
+    { name: 'WEB-INF/web.xml', data: Buffer.from(webXml(param + extra + timeout)) },
     { name: 'index.jsp', data: Buffer.from(INDEX_JSP) },
   ];
 }
@@ -129,4 +130,149 @@ export async function buildLargeWar(dir: string, sizeBytes: number, label = 'lar
   const padding = Math.max(0, sizeBytes - 1_024);
   entries.push({ name: 'padding.bin', data: randomBytes(padding), store: true });
   return writeZip(join(dir, `${label}-${sizeBytes}.war`), entries);
+}
+
+/**
+ * How the `/health` endpoint of {@link buildHealthWar} answers:
+ * - `ok`: 200 `healthy <label>`;
+ * - `error`: 500 `broken: missing JDBC driver`;
+ * - `hang`: answers nothing for 120 s (then 200), so that a probe has to time out; when its
+ *   context is undeployed meanwhile it wakes up and answers 503 `stopped while hanging`, so that
+ *   no request thread outlives the test and a late answer never looks healthy;
+ * - `wrong-text`: 200 `status: degraded` (a 200 without the word `healthy`: it must fail
+ *   `--expect healthy`; a body `unhealthy` would contain `healthy` and pass);
+ * - `ready-after`: 503 `starting` until `readyAfterMs` after the first health request reached
+ *   this version (this context), then 200 `healthy <label>`: an app that warms up;
+ * - `fail-on-real-path`: 200 `healthy <label>` when the request's context path contains
+ *   `-smoke-` (a smoke context, `/app-smoke-1a2b`), else 500 `broken: no configuration for
+ *   <context path>`.
+ *
+ * Why an app can pass under the smoke path and fail under the real one: an app is often
+ * configured by the name of its context, not by its WAR. A `<Resource>` (JNDI DataSource) in
+ * `conf/Catalina/localhost/shop.xml` exists only for the context named `shop`; a properties file
+ * or a Spring profile chosen by the context path (`/etc/shop/${contextPath}.properties`); a
+ * servlet filter or a security constraint configured for the real path; a reverse-proxy rule
+ * that rewrites only `/shop`; a cache or a lock file shared with the running version under the
+ * real name. A smoke test proves the WAR, a probe of the real path proves the deployment:
+ * `fail-on-real-path` is the case where only the second one can catch it.
+ */
+export type HealthMode = 'ok' | 'error' | 'hang' | 'wrong-text' | 'ready-after' | 'fail-on-real-path';
+
+/** Options of {@link buildHealthWar}. */
+export interface HealthWarOptions extends TestWarOptions {
+  /** How `/health` answers. */
+  health: HealthMode;
+  /** `ready-after` only: how long after the first health request it starts to answer 200; default 3000. */
+  readyAfterMs?: number;
+  /**
+   * Ports (a Tomcat's HTTP port) on which `/health` answers 500 `broken: missing JDBC driver on
+   * this server`, whatever the mode: the same WAR on every server of a fleet, broken on some of
+   * them, as when one server lacks the driver jar in its `lib/` or has its own DataSource wrong.
+   * The port is the request's server port (the `Host` header's), which tells the servers apart.
+   */
+  brokenOnPorts?: readonly number[];
+}
+
+/**
+ * The health endpoint, mapped to `/health` in web.xml (a `<jsp-file>` servlet: no Java class, so
+ * the same WAR works on Tomcat 9 and 10). `session="false"`: a probe must not open sessions, and
+ * this page could not open one if it tried (it has no `session` object). The mode and the delay
+ * are context-params, so the JSP is the same in every WAR.
+ */
+const HEALTH_JSP =
+  '<%@ page session="false" contentType="text/plain; charset=UTF-8" trimDirectiveWhitespaces="true" %>\n' +
+  '<%!\n' +
+  '  private final Object gate = new Object();\n' +
+  '  private volatile boolean destroyed = false;\n' +
+  '  public void jspDestroy() {\n' +
+  '    destroyed = true;\n' +
+  '    synchronized (gate) { gate.notifyAll(); }\n' +
+  '  }\n' +
+  '%>\n' +
+  '<%\n' +
+  '  String mode = application.getInitParameter("health");\n' +
+  '  String label = application.getInitParameter("label");\n' +
+  '  String contextPath = request.getContextPath();\n' +
+  '  int status = 200;\n' +
+  '  String text = "healthy " + label;\n' +
+  '  String brokenOn = "," + application.getInitParameter("brokenOnPorts") + ",";\n' +
+  '  if (brokenOn.indexOf("," + request.getServerPort() + ",") >= 0) {\n' +
+  '    status = 500;\n' +
+  '    text = "broken: missing JDBC driver on this server";\n' +
+  '  } else if ("error".equals(mode)) {\n' +
+  '    status = 500;\n' +
+  '    text = "broken: missing JDBC driver";\n' +
+  '  } else if ("wrong-text".equals(mode)) {\n' +
+  '    text = "status: degraded";\n' +
+  '  } else if ("fail-on-real-path".equals(mode)) {\n' +
+  '    if (contextPath.indexOf("-smoke-") < 0) {\n' +
+  '      status = 500;\n' +
+  '      text = "broken: no configuration for " + contextPath;\n' +
+  '    }\n' +
+  '  } else if ("ready-after".equals(mode)) {\n' +
+  '    long readyAfter = Long.parseLong(application.getInitParameter("readyAfterMs"));\n' +
+  '    long now = System.currentTimeMillis();\n' +
+  '    Long first;\n' +
+  '    synchronized (application) {\n' +
+  '      first = (Long) application.getAttribute("pd.health.first");\n' +
+  '      if (first == null) {\n' +
+  '        first = Long.valueOf(now);\n' +
+  '        application.setAttribute("pd.health.first", first);\n' +
+  '      }\n' +
+  '    }\n' +
+  '    long left = first.longValue() + readyAfter - now;\n' +
+  '    if (left > 0) {\n' +
+  '      status = 503;\n' +
+  '      text = "starting: ready in " + left + " ms";\n' +
+  '      response.setHeader("Retry-After", "1");\n' +
+  '    }\n' +
+  '  } else if ("hang".equals(mode)) {\n' +
+  '    long end = System.currentTimeMillis() + 120000L;\n' +
+  '    synchronized (gate) {\n' +
+  '      long left = end - System.currentTimeMillis();\n' +
+  '      while (!destroyed && left > 0) {\n' +
+  '        try { gate.wait(left); } catch (InterruptedException e) { break; }\n' +
+  '        left = end - System.currentTimeMillis();\n' +
+  '      }\n' +
+  '    }\n' +
+  '    if (destroyed) {\n' +
+  '      status = 503;\n' +
+  '      text = "stopped while hanging";\n' +
+  '    }\n' +
+  '  }\n' +
+  '  response.setStatus(status);\n' +
+  '%>\n' +
+  '<%= text %>\n';
+
+/**
+ * Builds a WAR with the test app's `index.jsp` (which opens a session, as visitors do) and a
+ * health endpoint at `/health` that answers as `health` says (see {@link HealthMode}), without
+ * ever opening a session. Returns its path (`<label>-<health>.war` in `dir` by default).
+ *
+ * @example
+ * const war = await buildHealthWar(warDir, { label: 'two', health: 'error' });
+ * // GET /app/health → 500 "broken: missing JDBC driver"; GET /app/ → "label=two version=002 ..."
+ */
+export async function buildHealthWar(dir: string, options: HealthWarOptions): Promise<string> {
+  const { label, health } = options;
+  const readyAfterMs = options.readyAfterMs ?? 3_000;
+  if (!Number.isSafeInteger(readyAfterMs) || readyAfterMs < 0)
+    throw new Error(`readyAfterMs must be a whole number of milliseconds: ${readyAfterMs}`);
+  const brokenOnPorts = options.brokenOnPorts ?? [];
+  if (!brokenOnPorts.every((port) => Number.isInteger(port) && port > 0 && port < 65_536))
+    throw new Error(`brokenOnPorts must be TCP ports: ${brokenOnPorts.join(', ')}`);
+  const params =
+    `  <context-param>\n    <param-name>health</param-name>\n    <param-value>${health}</param-value>\n  </context-param>\n` +
+    `  <context-param>\n    <param-name>readyAfterMs</param-name>\n    <param-value>${readyAfterMs}</param-value>\n  </context-param>\n` +
+    `  <context-param>\n    <param-name>brokenOnPorts</param-name>\n    <param-value>${brokenOnPorts.join(',')}</param-value>\n  </context-param>\n`;
+  const servlet =
+    '  <servlet>\n    <servlet-name>health</servlet-name>\n    <jsp-file>/health.jsp</jsp-file>\n  </servlet>\n' +
+    '  <servlet-mapping>\n    <servlet-name>health</servlet-name>\n    <url-pattern>/health</url-pattern>\n  </servlet-mapping>\n';
+  const entries = testWarEntries(label, options.sessionTimeoutMinutes, params + servlet);
+  entries.push({ name: 'health.jsp', data: Buffer.from(HEALTH_JSP) });
+  // A hanging request holds the undeploy for the Context's unloadDelay (2 s by default) before
+  // the JSP is destroyed and wakes up: a short one keeps the tests fast, and changes nothing else.
+  if (health === 'hang')
+    entries.push({ name: 'META-INF/context.xml', data: Buffer.from('<Context unloadDelay="200"/>\n') });
+  return writeZip(join(dir, options.fileName ?? `${label}-${health}.war`), entries);
 }
