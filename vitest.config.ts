@@ -18,8 +18,8 @@ const integration = {
  * from Debian's libtomcat9-java by test/harness/tomcat9-home.ts): the harness itself, every
  * command (deploy, status, sessions, rollback, drain with --wait and --every, undeploy), the
  * parallel-deployment walkthrough, TLS, and the failure paths (a context that fails to start,
- * 401/403, network faults, crashes and restarts), the smoke test and the probes of a fleet
- * (javax health WARs; ~17 s and ~14 s). About 95 s alone, ~60-70 s more for the whole
+ * 401/403, network faults, crashes and restarts), the smoke test, the probes of a fleet
+ * and probes cut short by a signal or a restart (javax health WARs; ~17 s, ~14 s and ~18 s). About 95 s alone, ~60-70 s more for the whole
  * integration group on 2 cores. The other files pass on 9.0 too
  * (`TOMCAT_PD_TEST_LINE=9.0 vitest run --project integration`, ~175 s) but test the CLI and
  * fleets rather than Tomcat, or take too long (probe.test.ts, ~35 s).
@@ -41,6 +41,7 @@ const ON_TOMCAT9 = [
   'faults-crash.test.ts',
   'smoke.test.ts',
   'probe-fleet.test.ts',
+  'probe-interrupted.test.ts',
 ];
 
 export default defineConfig({

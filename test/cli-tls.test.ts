@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit, jsonOf, runCli, type CliOptions, type CliResult } from './cli-helpers.js';
 import { startTogether, startTomcat } from './harness/start-tomcat.js';
+import { buildHealthWar } from './harness/test-war.js';
 import type { ClientAuthTomcat, HttpsTomcat } from './harness/tomcat-instance.js';
 
 // The built CLI (`pnpm run build`) against two Tomcats with an HTTPS connector each: a plain one,
@@ -170,5 +171,70 @@ describe('unusable TLS files are usage errors naming the file', () => {
     ]);
     expectExit(result, 2);
     expect(result.stderr).toContain(other);
+  });
+});
+
+// Probes (issue 11) reach the app with the same TLS options as the Manager: the Manager over
+// plain HTTP and visitors over HTTPS (`--app-url`) is how a TLS-terminating connector looks.
+describe('deploy --probe over https', () => {
+  /** `deploy <health WAR> --path P --probe /health --json ARGS` against the plain-HTTP Manager of `tls`. */
+  async function deployProbed(path: string, args: readonly string[]): Promise<CliResult> {
+    const war = await buildHealthWar(dir, {
+      label: path.slice(1),
+      health: 'ok',
+      fileName: `${path.slice(1)}.war`,
+    });
+    return runCli(
+      [
+        'deploy',
+        war,
+        '--path',
+        path,
+        '--probe',
+        '/health',
+        '--json',
+        '--url',
+        tls.managerUrl,
+        '--user',
+        tls.user,
+        ...args,
+      ],
+      { env: { TOMCAT_PD_PASSWORD: tls.password } },
+    );
+  }
+
+  async function versionsOf(path: string): Promise<string[]> {
+    const result = await runCli(
+      ['status', '--path', path, '--json', '--url', tls.managerUrl, '--user', tls.user],
+      {
+        env: { TOMCAT_PD_PASSWORD: tls.password },
+      },
+    );
+    return jsonOf<{ apps: { versions: { version: string }[] }[] }>(result).apps.flatMap((app) =>
+      app.versions.map((v) => v.version),
+    );
+  }
+
+  it("with --ca-file the probe trusts the app URL's certificate and passes", async () => {
+    const result = await deployProbed('/tlsok', ['--app-url', tls.httpsBaseUrl, '--ca-file', tls.caFile]);
+    const document = jsonOf<{ probes: { url: string; status: number; ok: boolean }[] }>(result);
+    expect(document.probes).toEqual([
+      expect.objectContaining({ url: `${tls.httpsBaseUrl}/tlsok/health`, status: 200, ok: true }),
+    ]);
+    expect(await versionsOf('/tlsok')).toEqual(['001']);
+  });
+
+  it('without it the certificate is refused at once (it will not heal): the version is undone, exit 1', async () => {
+    const started = Date.now();
+    const result = await deployProbed('/tlsbad', ['--app-url', tls.httpsBaseUrl]);
+    const document = jsonOf<{ error: { code: string; message: string } }>(result, 1);
+    expect(document.error.code).toBe('E_PROBE');
+    expect(document.error.message).toContain(`${tls.httpsBaseUrl}/tlsbad/health`);
+    expect(document.error.message).toMatch(/certificate was not accepted/);
+    expect(document.error.message).toMatch(/no version of \/tlsbad is deployed now/);
+    // Not the 60 s of a probe that waits for an app to come up.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await versionsOf('/tlsbad')).toEqual([]);
+    expectNoSecret(result, tls);
   });
 });

@@ -83,7 +83,9 @@ describe('deploy with a probe after live', () => {
       }),
     );
     expect(error.code).toBe(ErrorCode.aborted);
-    expect(error.hint).toMatch(/^It was undeployed; version 001 is live again\./);
+    expect(error.message).toMatch(
+      /^The probe of the new version \/shop##002 was aborted\. It was undeployed; version 001 is live again\./,
+    );
     expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
   });
 });
@@ -128,6 +130,9 @@ describe('deploy with a smoke test', () => {
       }),
     );
     expect(error.code).toBe(ErrorCode.aborted);
+    expect(error.message).toMatch(
+      /^The smoke test of \/shop under \/shop-smoke-[0-9a-f]{4} was aborted\. It was removed again; nothing changed for visitors\.$/,
+    );
     expect(tomcat.contexts).toEqual([entry('/shop', '001', 'running', 3)]);
   });
 });

@@ -133,7 +133,11 @@ export class ManagerTransport {
         agent: this.#appAgent,
       });
     } catch (error) {
-      if (options.signal?.aborted) throw this.#aborted('the probe');
+      if (options.signal?.aborted) {
+        throw new TomcatPdError(ErrorCode.aborted, `The probe of ${url.href} was aborted.`, {
+          url: url.href,
+        });
+      }
       const { code, message } = describeNetworkError(error);
       throw errorForAppFailure(url.href, code, message);
     }

@@ -1,4 +1,4 @@
-import { ErrorCode, ProbeError, toTomcatPdError, type TomcatPdError } from '../../errors/errors.js';
+import { ErrorCode, ProbeError, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { describeApp } from '../app-status.js';
@@ -30,7 +30,12 @@ export async function proveLive(
   } catch (error) {
     const failure = toTomcatPdError(error);
     if (failure.code !== ErrorCode.aborted) throw failure;
-    throw failure.prependHint(await undo(client, plan, options.logger, 'the probe was aborted'));
+    const undone = await undo(client, plan, options.logger, 'the probe was aborted');
+    throw new TomcatPdError(
+      ErrorCode.aborted,
+      `The probe of the new version ${plan.displayName} was aborted. ${undone}`,
+      { cause: failure },
+    );
   }
   if (allHealthy(probes)) return probes;
   const liveFor = ((Date.now() - options.liveSince) / 1000).toFixed(1);

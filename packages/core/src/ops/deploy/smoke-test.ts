@@ -1,4 +1,4 @@
-import { ProbeError, toTomcatPdError } from '../../errors/errors.js';
+import { ErrorCode, ProbeError, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { allHealthy, describeFailedProbe, probeApp } from '../probe/probe-app.js';
@@ -47,6 +47,16 @@ export async function smokeTest(client: ManagerClient, options: SmokeTestOptions
   } catch (error) {
     const failure = toTomcatPdError(error);
     const stuck = await removeSmokeContext(client, path, logger);
+    if (failure.code === ErrorCode.aborted) {
+      const left = stuck ?? 'It was removed again; nothing changed for visitors.';
+      throw new TomcatPdError(
+        ErrorCode.aborted,
+        `The smoke test of ${options.path} under ${path} was aborted. ${left}`,
+        {
+          cause: failure,
+        },
+      );
+    }
     failure.prependHint(`The smoke test under ${path} did not complete; nothing changed for visitors.`);
     throw stuck === undefined ? failure : failure.prependHint(stuck);
   }

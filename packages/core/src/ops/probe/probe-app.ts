@@ -61,6 +61,7 @@ async function probeOne(
   let said = false;
   // What the app last answered: when the last try only ran into the deadline, that is the news.
   let answered: { why: string; status: number } | undefined;
+  logger.info?.(`${client.name}: probing ${url} (up to ${seconds(probe.timeoutMs)} s)`);
   for (;;) {
     const verdict = await tryOnce(client, path, probe, deadline, options.signal);
     const result = {
@@ -78,12 +79,11 @@ async function probeOne(
     const left = deadline - Date.now();
     if (left <= 0) {
       const last = answered ?? { why: verdict.why, status: verdict.status };
-      const seconds = Number((probe.timeoutMs / 1000).toFixed(1));
       return {
         ...result,
         status: last.status,
         ok: false,
-        detail: `${last.why}; still not up after ${seconds} s`,
+        detail: `${last.why}; still not up after ${seconds(probe.timeoutMs)} s`,
       };
     }
     if (!said) logger.info?.(`${client.name}: ${url} ${verdict.why}; trying again until it is up`);
@@ -114,6 +114,10 @@ async function tryOnce(
     const why = `gave no answer (${failure.reason ?? failure.message})`;
     return { kind: failure.transient ? 'not-yet' : 'unhealthy', why, status: null };
   }
+}
+
+function seconds(ms: number): number {
+  return Number((ms / 1000).toFixed(1));
 }
 
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
