@@ -1,20 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CLOSED_URL,
-  collect,
-  expectExit,
-  jsonOf,
-  runCli,
-  spawnCli,
-  type CliOptions,
-  type CliResult,
-} from './cli-helpers.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
+import { describe, expect, it } from 'vitest';
+import { CLOSED_URL, collect, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
+import { NAMES, useFleet, type Name } from './fleet-fixture.js';
 import { buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
 import { Visitor } from './harness/visitor.js';
 import {
   clientOf,
@@ -28,48 +17,17 @@ import {
 // Three real Tomcats behind one config file: every command works on the set of its targets, and
 // a deploy is all or nothing (safety rule 5, docs/architecture.md#safety-rules).
 
-const NAMES = ['web1', 'web2', 'web3'] as const;
-type Name = (typeof NAMES)[number];
-
-let tomcats: Record<Name, TomcatInstance>;
-/** Holds tomcat-pd.json (web1..web3), with-down.json (web3 on a closed port) and the WARs. */
-let dir: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  const [web1, web2, web3] = await startTogether([startTomcat(), startTomcat(), startTomcat()]);
-  tomcats = { web1, web2, web3 };
-  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-fleet-'));
-  // Each Tomcat has its own password: each target names its own variable.
-  env = Object.fromEntries(NAMES.map((name) => [`PW_${name.toUpperCase()}`, tomcats[name].password]));
-  const target = (name: Name, url = tomcats[name].managerUrl) => ({
-    name,
-    url,
-    user: tomcats[name].user,
-    passwordEnv: `PW_${name.toUpperCase()}`,
-  });
-  await writeFile(
-    join(dir, 'tomcat-pd.json'),
-    JSON.stringify({ targets: NAMES.map((name) => target(name)) }),
-  );
+/** tomcat-pd.json holds web1..web3; with-down.json has web3 on a closed port. */
+const fx = useFleet(async ({ dir, target }) => {
   await writeFile(
     join(dir, 'with-down.json'),
-    JSON.stringify({ targets: [target('web1'), target('web2'), target('web3', CLOSED_URL)] }),
+    JSON.stringify({ targets: [target('web1'), target('web2'), target('web3', { url: CLOSED_URL })] }),
   );
 });
-
-afterAll(async () => {
-  await Promise.all(Object.values(tomcats ?? {}).map((tomcat) => tomcat.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-/** `tomcat-pd ...args` in the config's folder: every target of tomcat-pd.json unless `--target` says. */
-function fleet(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  return runCli(args, { ...options, cwd: dir, env: { ...env, ...options.env }, timeoutMs: 60_000 });
-}
+const { fleet } = fx;
 
 async function war(label: string): Promise<string> {
-  return buildTestWar(dir, { label });
+  return buildTestWar(fx.dir, { label });
 }
 
 interface StatusDocument {
@@ -101,12 +59,12 @@ type Json = Record<string, unknown>;
 
 /** The sessions of each version of `path` on each of `names` (default web1..web3), counted by the library. */
 function countSessions(path: string, names: readonly Name[] = NAMES) {
-  return sessionsOnEach(Object.fromEntries(names.map((name) => [name, clientOf(tomcats[name])])), path);
+  return sessionsOnEach(Object.fromEntries(names.map((name) => [name, clientOf(fx.tomcats[name])])), path);
 }
 
 /** A new session on the live version of `path` on each of `names` (default web1..web3). */
 async function holdOnEach(path: string, names: readonly Name[] = NAMES): Promise<SessionHolder[]> {
-  return Promise.all(names.map((name) => openSession(tomcats[name].baseUrl, path, undefined, name)));
+  return Promise.all(names.map((name) => openSession(fx.tomcats[name].baseUrl, path, undefined, name)));
 }
 
 interface DeployDocument {
@@ -166,7 +124,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     });
     // New visitors get 004 on web1 and web3 (and open a session there, which the next test counts).
     for (const name of ['web1', 'web3'] as const) {
-      expect(await new Visitor(tomcats[name].baseUrl).get('/ahead/')).toMatchObject({
+      expect(await new Visitor(fx.tomcats[name].baseUrl).get('/ahead/')).toMatchObject({
         label: 'ahead4',
         version: '004',
       });
@@ -200,7 +158,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
       '--path',
       '/down',
       '--config',
-      join(dir, 'with-down.json'),
+      join(fx.dir, 'with-down.json'),
       '--retries',
       '0',
     ]);
@@ -245,7 +203,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     expect(before).toEqual(everywhere('001'));
     const holders = await holdOnEach('/canary');
     const counted = await countSessions('/canary');
-    const broken = await buildFailingWar(dir, 'canary');
+    const broken = await buildFailingWar(fx.dir, 'canary');
     const result = await fleet(['deploy', broken, '--path', '/canary', '--canary', '1', '--json']);
     const { error } = jsonOf<{ error: Json & { targets: Json[] } }>(result, 1);
     expect(error.message).toMatch(/failed on web1/);
@@ -260,7 +218,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     expect(sessionChangesOnEach(counted, await countSessions('/canary'))).toEqual({});
     await expectSessionsKept(holders);
     for (const name of NAMES) {
-      expect(await new Visitor(tomcats[name].baseUrl).get('/canary/')).toMatchObject({ version: '001' });
+      expect(await new Visitor(fx.tomcats[name].baseUrl).get('/canary/')).toMatchObject({ version: '001' });
     }
   });
 
@@ -374,7 +332,7 @@ describe('rollback and undeploy on several Tomcats', () => {
 
 describe('wall time', () => {
   it('a deploy to 1 target and to 3 (logged for the issue, not asserted)', async () => {
-    const large = await buildLargeWar(dir, 20 * 1024 * 1024, 'timing');
+    const large = await buildLargeWar(fx.dir, 20 * 1024 * 1024, 'timing');
     const times: Record<'one' | 'three', number[]> = { one: [], three: [] };
     // Interleaved, so that a noisy moment hurts both alike.
     for (let run = 0; run < 2; run += 1) {
@@ -401,12 +359,12 @@ describe('a target lost in the middle of a deploy', () => {
     // Sessions on 001 where the deploy is undone (web3 goes down, and its sessions with it).
     const holders = await holdOnEach('/lost', ['web1', 'web2']);
     const counted = await countSessions('/lost', ['web1', 'web2']);
-    const large = await buildLargeWar(dir, 30 * 1024 * 1024, 'lost2');
+    const large = await buildLargeWar(fx.dir, 30 * 1024 * 1024, 'lost2');
     const child = spawnCli(
       ['deploy', large, '--path', '/lost', '--canary', '2', '--parallel', '1', '--retries', '0'],
       {
-        cwd: dir,
-        env,
+        cwd: fx.dir,
+        env: fx.env,
       },
     );
     const done = collect(child, 60_000);
@@ -419,7 +377,7 @@ describe('a target lost in the middle of a deploy', () => {
       // Should it end before that, the checks below show its output.
       child.on('close', () => resolve());
     });
-    await tomcats.web3.kill();
+    await fx.tomcats.web3.kill();
     const result = expectExit(await done, 4);
     expect(result.stderr).toMatch(/^error: Deploy of \/lost##002 failed on web3/m);
     expect(result.stderr).toMatch(/^ {2}web1: undone/m);

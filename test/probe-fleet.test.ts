@@ -1,11 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectExit, jsonOf, runCli, type CliOptions, type CliResult } from './cli-helpers.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
+import { describe, expect, it } from 'vitest';
+import { expectExit, jsonOf } from './cli-helpers.js';
+import { NAMES, useFleet, type Name } from './fleet-fixture.js';
 import { buildHealthWar, type HealthMode } from './harness/test-war.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
 import { Visitor } from './harness/visitor.js';
 import {
   errorOf,
@@ -30,52 +26,26 @@ import {
 // three; it is broken on one server only (`brokenOnPorts`: as when one server lacks the JDBC
 // driver in its lib/).
 
-const NAMES = ['web1', 'web2', 'web3'] as const;
-type Name = (typeof NAMES)[number];
-
-let tomcats: Record<Name, TomcatInstance>;
-/** Holds tomcat-pd.json (web2 with an appUrl via localhost) and the WARs. */
-let dir: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  const [web1, web2, web3] = await startTogether([startTomcat(), startTomcat(), startTomcat()]);
-  tomcats = { web1, web2, web3 };
-  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-probe-fleet-'));
-  env = Object.fromEntries(NAMES.map((name) => [`PW_${name.toUpperCase()}`, tomcats[name].password]));
-  const target = (name: Name) => ({
-    name,
-    url: tomcats[name].managerUrl,
-    user: tomcats[name].user,
-    passwordEnv: `PW_${name.toUpperCase()}`,
-    // A target's own app URL: where its visitors (and so its probes) reach it.
-    ...(name === 'web2' ? { appUrl: viaLocalhost(tomcats[name].baseUrl) } : {}),
-  });
-  await writeFile(join(dir, 'tomcat-pd.json'), JSON.stringify({ targets: NAMES.map(target) }));
-});
-
-afterAll(async () => {
-  await Promise.all(Object.values(tomcats ?? {}).map((tomcat) => tomcat.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-/** `tomcat-pd ...args` on every target of tomcat-pd.json. */
-function fleet(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  return runCli(args, { ...options, cwd: dir, env: { ...env, ...options.env }, timeoutMs: 60_000 });
-}
+const fx = useFleet(({ target, tomcats }) =>
+  // A target's own app URL: where its visitors (and so its probes) reach it.
+  NAMES.map((name) =>
+    name === 'web2' ? target(name, { appUrl: viaLocalhost(tomcats[name].baseUrl) }) : target(name),
+  ),
+);
+const { fleet } = fx;
 
 /** Where each target's probes go: web2's through its appUrl. */
 function appUrlOf(name: Name): string {
-  return name === 'web2' ? viaLocalhost(tomcats.web2.baseUrl) : tomcats[name].baseUrl;
+  return name === 'web2' ? viaLocalhost(fx.tomcats.web2.baseUrl) : fx.tomcats[name].baseUrl;
 }
 
 function portOf(name: Name): number {
-  return Number(new URL(tomcats[name].baseUrl).port);
+  return Number(new URL(fx.tomcats[name].baseUrl).port);
 }
 
 /** A health WAR, broken (500) on the servers named in `brokenOn`. */
 function war(label: string, brokenOn: readonly Name[] = [], health: HealthMode = 'ok'): Promise<string> {
-  return buildHealthWar(dir, { label, health, brokenOnPorts: brokenOn.map(portOf) });
+  return buildHealthWar(fx.dir, { label, health, brokenOnPorts: brokenOn.map(portOf) });
 }
 
 /** `web1: ['001 live']`: every version of `path` with its role on each target, and any smoke context. */
@@ -94,7 +64,7 @@ function everywhere(...versions: string[]): Record<Name, string[]> {
 }
 
 function countSessions(path: string) {
-  return sessionsOnEach(Object.fromEntries(NAMES.map((name) => [name, clientOf(tomcats[name])])), path);
+  return sessionsOnEach(Object.fromEntries(NAMES.map((name) => [name, clientOf(fx.tomcats[name])])), path);
 }
 
 /** Version 001 (label `one`) of `path` live on all three, with a session held on each. */
@@ -103,7 +73,7 @@ async function liveEverywhere(
 ): Promise<{ holders: SessionHolder[]; before: Record<Name, Record<string, number>> }> {
   expectExit(await fleet(['deploy', await war('one'), '--path', path, '--quiet']), 0);
   const holders = await Promise.all(
-    NAMES.map((name) => openSession(tomcats[name].baseUrl, path, '001', name)),
+    NAMES.map((name) => openSession(fx.tomcats[name].baseUrl, path, '001', name)),
   );
   return { holders, before: await countSessions(path) };
 }
@@ -118,7 +88,7 @@ async function expectUndoneEverywhere(
   expect(sessionChangesOnEach(before, await countSessions(path))).toEqual({});
   await expectSessionsKept(holders);
   for (const name of NAMES)
-    expect(await new Visitor(tomcats[name].baseUrl).get(`${path}/`), name).toMatchObject({ label: 'one' });
+    expect(await new Visitor(fx.tomcats[name].baseUrl).get(`${path}/`), name).toMatchObject({ label: 'one' });
 }
 
 describe('deploy --probe to several Tomcats', () => {
@@ -169,14 +139,14 @@ describe('deploy --probe to several Tomcats', () => {
       ['web3', 'failed'],
     ]);
     const web3 = document.error.targets?.[2];
-    expect(summary(web3?.probes)).toEqual([['live', `${tomcats.web3.baseUrl}/fbad/health`, 500, false]]);
+    expect(summary(web3?.probes)).toEqual([['live', `${fx.tomcats.web3.baseUrl}/fbad/health`, 500, false]]);
     expect(web3?.error?.message).toContain('broken: missing JDBC driver on this server');
     // The healthy targets' probes passed before they were undone.
     for (const t of document.error.targets?.slice(0, 2) ?? [])
       expect(summary(t.probes).map(([phase, , status, ok]) => [phase, status, ok])).toEqual([
         ['live', 200, true],
       ]);
-    expect(result.stderr).toContain(`${tomcats.web3.baseUrl}/fbad/health`);
+    expect(result.stderr).toContain(`${fx.tomcats.web3.baseUrl}/fbad/health`);
     expect(result.stderr).toContain('HTTP 500');
     await expectUndoneEverywhere('/fbad', holders, before);
   });
@@ -203,7 +173,7 @@ describe('deploy --probe to several Tomcats', () => {
       ['web3', 'not-started'],
     ]);
     expect(summary(document.error.targets?.[0]?.probes)).toEqual([
-      ['live', `${tomcats.web1.baseUrl}/fcan/health`, 500, false],
+      ['live', `${fx.tomcats.web1.baseUrl}/fcan/health`, 500, false],
     ]);
     for (const t of document.error.targets?.slice(1) ?? []) expect(t.probes ?? []).toEqual([]);
     await expectUndoneEverywhere('/fcan', holders, before);
@@ -230,7 +200,7 @@ describe('deploy --probe to several Tomcats', () => {
       ['web3', 'undone'],
     ]);
     expect(summary(document.error.targets?.[0]?.probes)).toEqual([
-      ['live', `${tomcats.web1.baseUrl}/fnext/health`, 200, true],
+      ['live', `${fx.tomcats.web1.baseUrl}/fnext/health`, 200, true],
     ]);
     expect(summary(document.error.targets?.[1]?.probes)).toEqual([
       ['live', `${appUrlOf('web2')}/fnext/health`, 500, false],

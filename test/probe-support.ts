@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
-import { jsonOf, type CliResult } from './cli-helpers.js';
+import { cliAgainst, expectExit, jsonOf, type CliResult } from './cli-helpers.js';
+import { buildHealthWar, type HealthMode } from './harness/test-war.js';
 import { Visitor, type Visit } from './harness/visitor.js';
+import { openSessions, sessionsByVersion, type SessionHolder } from './session-counts.js';
+import type { TomcatFixture } from './support.js';
 
 // What the probe suites (probe, smoke, probe-fleet) share: the documents of `--probe` and
 // `--smoke`, a compact form of their probes to compare, a clock, and visitors that keep coming
@@ -125,4 +128,37 @@ export function expectOnly(visits: readonly Visit[], label: string, atLeast = 1)
   expect(visits.length, 'visits made').toBeGreaterThanOrEqual(atLeast);
   const seen = [...new Set(visits.map((v) => (v.status === 200 ? v.label : `HTTP ${v.status}`)))];
   expect(seen, 'what the new visitors got').toEqual([label]);
+}
+
+/** The helpers the single-Tomcat probe suites share, bound to the suite's Tomcat. */
+export interface ProbeSuite {
+  /** `tomcat-pd ARGS` against the suite's Tomcat. */
+  cli: (args: readonly string[]) => Promise<CliResult>;
+  /** A health WAR (see `buildHealthWar`) in the suite's WAR folder. */
+  healthWar: (label: string, health: HealthMode, readyAfterMs?: number) => Promise<string>;
+  /** `[version, role, sessions]` of every version of `path`, from `tomcat-pd status --json`. */
+  versionsOf: (path: string) => Promise<[string, string, number][]>;
+  /** A live, healthy 001 (label `one`) of `path`, two visitors holding sessions on it, and the count. */
+  liveWithSessions: (path: string) => Promise<{ holders: SessionHolder[]; before: Record<string, number> }>;
+}
+
+export function probeSuite(fixture: TomcatFixture): ProbeSuite {
+  const cli = cliAgainst(() => fixture.tomcat);
+  const healthWar: ProbeSuite['healthWar'] = (label, health, readyAfterMs) =>
+    buildHealthWar(fixture.warDir, { label, health, readyAfterMs });
+  return {
+    cli,
+    healthWar,
+    async versionsOf(path) {
+      const document = jsonOf<StatusDocument>(await cli(['status', '--path', path, '--json']));
+      return (document.apps[0]?.versions ?? []).map((v) => [v.version, v.role, v.sessions]);
+    },
+    async liveWithSessions(path) {
+      expectExit(await cli(['deploy', await healthWar('one', 'ok'), '--path', path, '--quiet']), 0);
+      const holders = await openSessions(fixture.tomcat.baseUrl, path, 2, '001');
+      const before = await sessionsByVersion(fixture.client, path);
+      expect(before).toEqual({ '001': 2 });
+      return { holders, before };
+    },
+  };
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CLOSED_URL, cliAgainst, expectExit, jsonOf, runCli } from './cli-helpers.js';
-import { buildHealthWar, buildTestWar, type HealthMode } from './harness/test-war.js';
+import { CLOSED_URL, expectExit, jsonOf, runCli } from './cli-helpers.js';
+import { buildTestWar } from './harness/test-war.js';
 import { Visitor } from './harness/visitor.js';
 import {
   errorOf,
@@ -14,10 +14,10 @@ import {
   type DeployDocument,
   type ProbeEntry,
   type StatusDocument,
+  probeSuite,
 } from './probe-support.js';
 import {
   expectSessionsKept,
-  openSessions,
   sessionChanges,
   sessionsByVersion,
   type SessionHolder,
@@ -30,40 +30,16 @@ import { useTomcat } from './support.js';
 // undeploy and drain probe the version that is live after them. Each test uses its own path.
 
 const fixture = useTomcat();
-const cli = cliAgainst(() => fixture.tomcat);
-
-/** `[version, role, sessions]` of every version of `path`, from `tomcat-pd status --json`. */
-async function versionsOf(path: string): Promise<[string, string, number][]> {
-  const document = jsonOf<StatusDocument>(await cli(['status', '--path', path, '--json']));
-  return (document.apps[0]?.versions ?? []).map((v) => [v.version, v.role, v.sessions]);
-}
+const { cli, healthWar, versionsOf, liveWithSessions } = probeSuite(fixture);
 
 /** Nothing but the versions a test expects: no smoke context either, from `status --json`. */
 async function expectNoSmokeContext(): Promise<void> {
   expect(smokeContexts(jsonOf<StatusDocument>(await cli(['status', '--json'])))).toEqual([]);
 }
 
-async function healthWar(label: string, health: HealthMode, readyAfterMs?: number): Promise<string> {
-  return buildHealthWar(fixture.warDir, { label, health, readyAfterMs });
-}
-
 /** `/health` of `path` on the test Tomcat, as the CLI reports it. */
 function healthUrl(path: string, probe = '/health'): string {
   return `${fixture.tomcat.baseUrl}${path}${probe}`;
-}
-
-/**
- * A live version 001 (label `one`, healthy) of `path`, and two visitors holding sessions on it,
- * with the count: what a failed deploy must not touch.
- */
-async function liveWithSessions(
-  path: string,
-): Promise<{ holders: SessionHolder[]; before: Record<string, number> }> {
-  expectExit(await cli(['deploy', await healthWar('one', 'ok'), '--path', path, '--quiet']), 0);
-  const holders = await openSessions(fixture.tomcat.baseUrl, path, 2, '001');
-  const before = await sessionsByVersion(fixture.client, path);
-  expect(before).toEqual({ '001': 2 });
-  return { holders, before };
 }
 
 /** After a failed deploy of 002 over `liveWithSessions`: only 001, live, with every session it had. */

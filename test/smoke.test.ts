@@ -1,7 +1,7 @@
 import { getStatus } from '@tomcat-pd/core';
 import { describe, expect, it } from 'vitest';
-import { cliAgainst, collect, connection, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
-import { buildHealthWar, type HealthMode } from './harness/test-war.js';
+import { collect, connection, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
+
 import { Visitor } from './harness/visitor.js';
 import {
   errorOf,
@@ -13,14 +13,9 @@ import {
   timed,
   type DeployDocument,
   type StatusDocument,
+  probeSuite,
 } from './probe-support.js';
-import {
-  expectSessionsKept,
-  openSessions,
-  sessionsByVersion,
-  sessionsLost,
-  type SessionHolder,
-} from './session-counts.js';
+import { expectSessionsKept, sessionsByVersion, sessionsLost } from './session-counts.js';
 import { useTomcat } from './support.js';
 
 // `deploy --smoke PATH` (issue 11): before the real deploy, the WAR is deployed under a temporary
@@ -29,21 +24,11 @@ import { useTomcat } from './support.js';
 // gets it), no temporary context. Each test uses its own path.
 
 const fixture = useTomcat();
-const cli = cliAgainst(() => fixture.tomcat);
-
-/** `[version, role, sessions]` of every version of `path`, from `tomcat-pd status --json`. */
-async function versionsOf(path: string): Promise<[string, string, number][]> {
-  const document = jsonOf<StatusDocument>(await cli(['status', '--path', path, '--json']));
-  return (document.apps[0]?.versions ?? []).map((v) => [v.version, v.role, v.sessions]);
-}
+const { cli, healthWar, versionsOf, liveWithSessions } = probeSuite(fixture);
 
 /** The smoke contexts on the Tomcat, from `tomcat-pd status --json` (every app). */
 async function smokeContextsNow(): Promise<string[]> {
   return smokeContexts(jsonOf<StatusDocument>(await cli(['status', '--json'])));
-}
-
-async function healthWar(label: string, health: HealthMode, readyAfterMs?: number): Promise<string> {
-  return buildHealthWar(fixture.warDir, { label, health, readyAfterMs });
 }
 
 /** `http://host:port/<smoke context of path>/health`, as a pattern (the 4 hex digits are random). */
@@ -51,15 +36,6 @@ function smokeUrl(path: string, probe = '/health'): RegExp {
   const base = (path === '/' ? '/ROOT' : path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const origin = fixture.tomcat.baseUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return new RegExp(`^${origin}${base}-smoke-[0-9a-f]{4}${probe}$`);
-}
-
-/** A live version 001 (label `one`) of `path` and two visitors holding sessions on it. */
-async function liveWithSessions(
-  path: string,
-): Promise<{ holders: SessionHolder[]; before: Record<string, number> }> {
-  expectExit(await cli(['deploy', await healthWar('one', 'ok'), '--path', path, '--quiet']), 0);
-  const holders = await openSessions(fixture.tomcat.baseUrl, path, 2, '001');
-  return { holders, before: await sessionsByVersion(fixture.client, path) };
 }
 
 describe('deploy --smoke', () => {

@@ -142,11 +142,18 @@ export function describeFailedProbe(results: readonly ProbeResult[]): string {
  */
 export async function probeAfter(
   client: ManagerClient,
-  options: Omit<ProbeAppOptions, 'phase' | 'version'> & { live: string | undefined },
+  options: Omit<ProbeAppOptions, 'phase' | 'version' | 'probe'> & {
+    /** No probe asked for: no probes. */
+    probe?: ProbeOptions | undefined;
+    /** The live version, or a function that reads it (called only when there is a probe). */
+    live: string | undefined | (() => Promise<string | undefined>);
+  },
 ): Promise<ProbeResult[]> {
-  if (options.live !== undefined)
-    return probeApp(client, { ...options, phase: 'after', version: options.live });
-  const { paths } = validateProbeOptions(options.probe);
+  const { probe } = options;
+  if (probe === undefined) return [];
+  const live = typeof options.live === 'function' ? await options.live() : options.live;
+  if (live !== undefined) return probeApp(client, { ...options, probe, phase: 'after', version: live });
+  const { paths } = validateProbeOptions(probe);
   return paths.map((path) => ({
     phase: 'after',
     target: client.name,

@@ -73,15 +73,7 @@ export async function executeRollback(
     await client[action]({ path, version: entry.version, signal: options.signal });
   }
   await confirmLive(client, plan, options.signal);
-  const probes =
-    options.probe === undefined
-      ? []
-      : await probeAfter(client, {
-          ...options,
-          path,
-          probe: options.probe,
-          live: plan.to,
-        });
+  const probes = await probeAfter(client, { ...options, path, live: plan.to });
   const versions = plan.remove.map((entry) => entry.version);
   return {
     target: client.name,

@@ -65,15 +65,11 @@ export async function undeployVersion(
     }
     options.logger.info?.(`${client.name}: undeploying ${path}##${entry.version}`);
     await client.undeploy({ path, version: entry.version, signal: options.signal });
-    const probes =
-      options.probe === undefined
-        ? []
-        : await probeAfter(client, {
-            ...options,
-            path,
-            probe: options.probe,
-            live: describeApp(await client.list({ signal: options.signal }), path).live,
-          });
+    const probes = await probeAfter(client, {
+      ...options,
+      path,
+      live: async () => describeApp(await client.list({ signal: options.signal }), path).live,
+    });
     return {
       target: client.name,
       path,
