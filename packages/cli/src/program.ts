@@ -76,6 +76,11 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--version <version>', 'version to deploy (default: the next counter, e.g. 004)')
     .option('--semver <version>', 'a semantic version (1.4.0), encoded so that it sorts right')
     .option('--width <n>', 'digits of a new counter (default 3)')
+    .option(
+      '--build-id <id>',
+      'append the build (a commit hash, a CI build number) to the next counter: 004-3f9c2ab ' +
+        '(default: $TOMCAT_PD_BUILD_ID, unless --version or --semver is given)',
+    )
     .option('--update', 'replace an existing version (its sessions are lost)')
     .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
     .option('--canary <n>', 'deploy to the first N targets first, to the others once it started there')
@@ -84,6 +89,7 @@ export function buildProgram(signal: AbortSignal): Command {
       examples(
         'tomcat-pd deploy target/shop.war --path /shop',
         'tomcat-pd deploy app.war --path / --version 2026.11.25-1',
+        'tomcat-pd deploy target/shop.war --path /shop --build-id "$(git rev-parse --short HEAD)"',
         'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
       ),
     )

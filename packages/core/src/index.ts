@@ -60,6 +60,7 @@ export {
 } from './versions/version-rules.js';
 export type { OrderingVerdict } from './versions/version-rules.js';
 export { encodeSemver } from './versions/semver-version.js';
+export { buildIdOf, withBuildId } from './versions/build-id.js';
 export { baseName, displayName, validateContextPath } from './versions/context-name.js';
 
 // The app model: every version of an app with its role

@@ -19,6 +19,7 @@ describe('the public API', () => {
       'UnsafeOperationError',
       'UsageError',
       'baseName',
+      'buildIdOf',
       'checkOrdering',
       'compareVersions',
       'createManagerClient',
@@ -58,6 +59,7 @@ describe('the public API', () => {
       'validateDeployOptions',
       'validateProbeOptions',
       'validateVersion',
+      'withBuildId',
     ]);
   });
 

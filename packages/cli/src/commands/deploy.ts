@@ -17,6 +17,7 @@ interface DeployCliOptions extends ProbeFlags {
   version?: string;
   semver?: string;
   width?: string;
+  buildId?: string;
   update?: boolean;
   tag?: string;
   canary?: string;
@@ -36,6 +37,7 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
     version: options.version,
     semver: options.semver,
     width: options.width === undefined ? defaults.width : parseWholeNumber(options.width, '--width', 1),
+    buildId: chosenBuildId(options),
     update: options.update,
     tag: options.tag,
     canary: options.canary === undefined ? undefined : parseWholeNumber(options.canary, '--canary'),
@@ -43,6 +45,17 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
   };
   validateDeployOptions(input);
   return input;
+}
+
+/**
+ * `--build-id`, else `$TOMCAT_PD_BUILD_ID`. A CI job sets the variable for every step, so it
+ * gives way to an explicit `--version` or `--semver` (two flags for the version are a mistake).
+ */
+function chosenBuildId(options: DeployCliOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (options.buildId !== undefined) return options.buildId;
+  const fromEnv = env.TOMCAT_PD_BUILD_ID;
+  if (fromEnv === undefined || fromEnv === '') return undefined;
+  return options.version === undefined && options.semver === undefined ? fromEnv : undefined;
 }
 
 /**

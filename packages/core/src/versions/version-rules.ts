@@ -15,8 +15,9 @@ export const VERSION_PATTERN = /^[A-Za-z0-9._-]+$/;
 export const MAX_VERSION_LENGTH = 100;
 
 const ALLOWED = 'A-Z a-z 0-9 . _ -';
-// A counter: an optional prefix without digits, then digits (`007`, `r0012`, `build-41`).
-const COUNTER_PATTERN = /^([A-Za-z._-]*)(\d+)$/;
+// A counter: an optional prefix without digits, then digits (`007`, `r0012`, `build-41`), and
+// perhaps a build id after a `-` (`004-3f9c2ab`, see build-id.ts): the digits decide the order.
+const COUNTER_PATTERN = /^([A-Za-z._-]*)(\d+)(?:-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const DEFAULT_WIDTH = 3;
 
 /** True if `v` is non-empty, at most 100 characters long and uses only `A-Z a-z 0-9 . _ -`. */

@@ -20,10 +20,8 @@ import {
 import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fleet.js';
 import { silentLogger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
+import { chooseVersion, planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
-import { encodeSemver } from '../../versions/semver-version.js';
-import { nextCounterVersion } from '../../versions/version-rules.js';
 import { checkWarFile } from './war-file.js';
 
 export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
@@ -134,17 +132,17 @@ async function planEverywhere(
     );
   }
   const apps = read.map(({ client, entries }) => ({ client, app: describeApp(entries, options.path) }));
-  const version =
-    options.version ??
-    (options.semver === undefined
-      ? nextCounterVersion(
-          apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
-          { width: options.width },
-        )
-      : encodeSemver(options.semver));
+  const version = chooseVersion(
+    apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
+    options,
+  );
   const targets = apps.map(({ client, app }) => {
     try {
-      return { client, plan: planDeploy(app, { ...options, version, semver: undefined }), smoked: [] };
+      return {
+        client,
+        plan: planDeploy(app, { ...options, version, semver: undefined, buildId: undefined }),
+        smoked: [],
+      };
     } catch (error) {
       const failure = toTomcatPdError(error);
       throw new FleetOperationError(

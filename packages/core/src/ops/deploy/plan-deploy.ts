@@ -2,6 +2,7 @@ import type { AppStatus } from '../app-status.js';
 import { displayName } from '../../versions/context-name.js';
 import { UnsafeOperationError, usageError } from '../../errors/errors.js';
 import { encodeSemver } from '../../versions/semver-version.js';
+import { withBuildId } from '../../versions/build-id.js';
 import { checkOrdering, nextCounterVersion, validateVersion } from '../../versions/version-rules.js';
 
 export interface DeployPlanOptions {
@@ -13,6 +14,11 @@ export interface DeployPlanOptions {
   width?: number | undefined;
   /** Replace an existing version in place (its sessions are lost). @defaultValue false */
   update?: boolean | undefined;
+  /**
+   * The build being deployed (a commit hash, a CI build number): appended to the next counter,
+   * `004-3f9c2ab`, so that each version says which build it is. Not with `version` or `semver`.
+   */
+  buildId?: string | undefined;
 }
 
 export interface DeployPlan {
@@ -32,7 +38,10 @@ export interface DeployPlan {
  * version must be the one Tomcat gives new visitors). Pure: throws instead of uploading.
  */
 export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): DeployPlan {
-  const version = chooseVersion(app, options);
+  const version = chooseVersion(
+    app.versions.map((entry) => entry.version),
+    options,
+  );
   const existing = app.versions.find((entry) => entry.version === version);
   if (existing && !options.update) {
     throw new UnsafeOperationError(
@@ -70,17 +79,27 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
  * so that bad input is refused before any request: the same rules as {@link planDeploy}.
  */
 export function validateDeployOptions(options: DeployPlanOptions): void {
-  chooseVersion({ path: '/', live: undefined, versions: [] }, options);
+  chooseVersion([], options);
 }
 
-function chooseVersion(app: AppStatus, options: DeployPlanOptions): string {
-  if (options.version !== undefined && options.semver !== undefined) {
-    throw usageError('Give either a version or a semantic version, not both.');
+/**
+ * The version a deploy gets: the one given, the encoded semver, or the next counter above the
+ * `existing` versions (with the build id appended, where one is given).
+ */
+export function chooseVersion(existing: readonly string[], options: DeployPlanOptions): string {
+  const given = [
+    options.version === undefined ? [] : ['a version'],
+    options.semver === undefined ? [] : ['a semantic version'],
+    options.buildId === undefined ? [] : ['a build id'],
+  ].flat();
+  if (given.length > 1) {
+    throw usageError(
+      `Give one of a version, a semantic version or a build id, not ${given.join(' and ')}.`,
+      'A build id is appended to the next counter (004-3f9c2ab); an explicit version is taken as it is.',
+    );
   }
   if (options.version !== undefined) return validateVersion(options.version);
   if (options.semver !== undefined) return encodeSemver(options.semver);
-  return nextCounterVersion(
-    app.versions.map((entry) => entry.version),
-    { width: options.width },
-  );
+  const counter = nextCounterVersion(existing, { width: options.width });
+  return options.buildId === undefined ? counter : withBuildId(counter, options.buildId);
 }
