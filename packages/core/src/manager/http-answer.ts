@@ -5,6 +5,7 @@ export interface RawAnswer {
   status: number;
   body: string;
   location?: string;
+  contentType?: string;
 }
 
 /** How an answer is read. */
@@ -30,11 +31,12 @@ export function readAnswer(request: http.ClientRequest, options: ReadOptions = {
       const chunks: Buffer[] = [];
       let kept = 0;
       const finish = () => {
-        const location = response.headers.location;
+        const { location, 'content-type': contentType } = response.headers;
         resolve({
           status: response.statusCode ?? 0,
           body: new TextDecoder('utf-8').decode(Buffer.concat(chunks)),
           ...(location ? { location } : {}),
+          ...(contentType ? { contentType } : {}),
         });
       };
       response.on('data', (chunk: Buffer) => {

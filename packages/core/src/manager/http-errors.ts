@@ -12,6 +12,8 @@ export interface ExchangeContext {
   /** How long one request may take, and how often a read is tried: named when a read times out. */
   timeoutMs: number;
   readAttempts: number;
+  /** The page asked for when it is not the text API: the status page's URL. */
+  page?: string;
 }
 
 /**
@@ -31,6 +33,19 @@ export function errorForStatus(status: number, context: ExchangeContext, locatio
         hint:
           'Check the user and password. After 5 failed logins Tomcat locks the user out for 5 minutes, ' +
           'and then even the right password gets 401: wait before trying again.',
+      },
+    );
+  }
+  if (status === 403 && context.page !== undefined) {
+    return new TomcatPdError(
+      ErrorCode.forbidden,
+      `Tomcat refused user '${user}' the Manager's status page ${context.page} (HTTP 403), which the text API at ${managerUrl} allows.`,
+      {
+        ...options,
+        url: context.page,
+        hint:
+          'A proxy or a valve in front of Tomcat lets only /manager/text through, or the user lacks a role for /manager/status ' +
+          "(manager-script has it in Tomcat's own manager). Allow that URL for this user; plain status, deploy and drain work without it.",
       },
     );
   }

@@ -3,13 +3,15 @@ import { parseList } from './parse/parse-list.js';
 import { expectOk } from './parse/parse-response.js';
 import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
+import { parseStatusPage } from './parse/parse-status-json.js';
+import { UsageError } from '../errors/errors.js';
 import {
   ManagerTransport,
   type ManagerTarget,
   type TransportOptions,
   type UploadRequestOptions,
 } from './transport.js';
-import type { ContextEntry, ServerInfo, SessionInfo } from './types.js';
+import type { ContextEntry, ServerInfo, ServerMetrics, SessionInfo } from './types.js';
 
 /** One version of one app: `{ path: '/shop', version: '004' }`; `version: ''` is unversioned. */
 export interface ContextRef {
@@ -51,6 +53,14 @@ export interface ManagerClient {
   start(ref: ContextRef): Promise<string>;
   stop(ref: ContextRef): Promise<string>;
   reload(ref: ContextRef): Promise<string>;
+  /**
+   * What the status page knows of every context and the JVM (`/manager/status/all?JSON=true`):
+   * per version its start time, session statistics, requests and errors. Much slower than `list`:
+   * for `--metrics` and analysis windows, never for every command. Whether the server has it is
+   * found out once; a Tomcat without it (before 8.5.96, 9.0.83, 10.1.16) throws a `UsageError`
+   * (`E_USAGE`) naming the versions that have it, every time, without asking again.
+   */
+  serverMetrics(options?: { signal?: AbortSignal }): Promise<ServerMetrics>;
   /** Context paths Tomcat suspects of leaking memory. Runs a full GC on the server: not for routine use. */
   findLeaks(options?: { signal?: AbortSignal }): Promise<string[]>;
   /**
@@ -83,6 +93,21 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
   const run = async (command: 'undeploy' | 'start' | 'stop' | 'reload', ref: ContextRef) =>
     expectOk(await transport.command(command, contextParams(ref.path, ref.version), ref.signal), command)
       .message;
+  // Whether the server has the status JSON: found out by the first call, kept for the client's life.
+  let noStatusJson: UsageError | undefined;
+  const serverMetrics = async ({ signal }: { signal?: AbortSignal } = {}): Promise<ServerMetrics> => {
+    if (noStatusJson !== undefined) throw noStatusJson;
+    const answer = await transport.readStatusPage(signal);
+    const page = parseStatusPage({
+      status: answer.status,
+      contentType: answer.contentType,
+      body: answer.body,
+    });
+    if (page.kind === 'metrics') return page.metrics;
+    const info = await transport.read('serverinfo', {}, signal).then(parseServerInfo, () => undefined);
+    noStatusJson = statusJsonMissing(transport.name, info?.tomcatVersion);
+    throw noStatusJson;
+  };
   return {
     name: transport.name,
     managerUrl: transport.managerUrl,
@@ -114,7 +139,21 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     stop: (ref) => run('stop', ref),
     reload: (ref) => run('reload', ref),
     visit: (path, options) => transport.visit(path, options),
+    serverMetrics,
     findLeaks: async ({ signal } = {}) =>
       expectOk(await transport.read('findleaks', { statusLine: 'true' }, signal), 'findleaks').body,
   };
+}
+
+/** Which Tomcats have the status JSON (docs/tomcat-manager.md#status-json). */
+export const STATUS_JSON_SINCE = '8.5.96, 9.0.83, 10.1.16 or 11.0.0';
+
+function statusJsonMissing(target: string, tomcatVersion: string | undefined): UsageError {
+  const runs = tomcatVersion === undefined ? '' : ` (it runs ${tomcatVersion})`;
+  return new UsageError(
+    `${target} has no status page in JSON${runs}: per-version metrics need Tomcat ${STATUS_JSON_SINCE} or later.`,
+    {
+      hint: 'Upgrade Tomcat, or leave out what needs the metrics; plain status, deploy and drain work without them.',
+    },
+  );
 }

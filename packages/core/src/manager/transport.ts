@@ -145,8 +145,44 @@ export class ManagerTransport {
 
   /** An idempotent read (list, sessions, serverinfo): transient failures are retried with back-off. */
   read(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
+    return this.#retried(command, () => this.command(command, params, signal), signal);
+  }
+
+  /**
+   * The status page in JSON, `/manager/status/all?JSON=true` (docs/tomcat-manager.md#status-json),
+   * retried like a read. A 404 is an answer (a Tomcat without the page), not an error; what a
+   * 200 holds is for the parser to judge. Much slower than `list` on a server with many versions.
+   */
+  readStatusPage(signal?: AbortSignal): Promise<RawAnswer> {
+    return this.#retried('status', () => this.#statusPageOnce(signal), signal);
+  }
+
+  async #statusPageOnce(signal: AbortSignal | undefined): Promise<RawAnswer> {
+    const url = new URL('../status/all?JSON=true', this.#textBase);
+    this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
+    let answer: RawAnswer;
+    try {
+      answer = await getText(url, {
+        headers: this.#headers,
+        timeoutMs: this.#options.timeoutMs,
+        signal,
+        agent: this.#agent,
+      });
+    } catch (error) {
+      throw this.#mapFailure(error, 'status', signal);
+    }
+    if (answer.status === 200 || answer.status === 404) return answer;
+    throw errorForStatus(
+      answer.status,
+      { ...this.#context('status'), page: `${this.managerUrl}/status/all` },
+      answer.location,
+    );
+  }
+
+  /** Runs `attempt` again with back-off while it fails transiently (never after a 401). */
+  #retried<T>(label: string, attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     const { retries, retryDelayMs, logger } = this.#options;
-    const attempts = pRetry(() => this.command(command, params, signal), {
+    const attempts = pRetry(attempt, {
       retries,
       minTimeout: retryDelayMs,
       maxTimeout: 5_000,
@@ -155,14 +191,14 @@ export class ManagerTransport {
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft > 0 && isTransientError(error)) {
           logger.debug?.(
-            `${this.name}: ${command} attempt ${attemptNumber} failed (${error.message}); retrying`,
+            `${this.name}: ${label} attempt ${attemptNumber} failed (${error.message}); retrying`,
           );
         }
       },
     });
     // p-retry rejects with the signal's raw reason when it fires between attempts.
     return attempts.catch((error: unknown) => {
-      throw signal?.aborted ? this.#aborted(command) : error;
+      throw signal?.aborted ? this.#aborted(label) : error;
     });
   }
 

@@ -43,3 +43,63 @@ export interface ServerInfo {
   /** Every `Key: [value]` line, keyed by the text before the colon. */
   fields: Record<string, string>;
 }
+
+/** What the status page says of one servlet of a context. */
+export interface ServletMetrics {
+  name: string;
+  requests: number;
+  /** Requests that ended in an error: an uncaught exception or `sendError` (a 404 too), not a status set by the app. */
+  errors: number;
+  processingTimeMs: number;
+}
+
+/** What the status page says of one context (one version of an app). */
+export interface ContextMetrics {
+  /** Tomcat's name: `localhost/shop##002`, `localhost/##001` (ROOT), `localhost/` (unversioned ROOT). */
+  name: string;
+  host: string;
+  path: string;
+  /** `''` for an unversioned context. */
+  version: string;
+  /** Tomcat's lifecycle state: `STARTED`, `STOPPED`, `FAILED`, ... */
+  state: string;
+  /**
+   * When the context last started (epoch ms): for a version, when it was deployed, unless it was
+   * stopped and started again since. `undefined` for a context that is not started, or when the
+   * server's time zone is not one tomcat-pd can read (`startTime` keeps the text).
+   */
+  startedAt: number | undefined;
+  /** Tomcat's text of the start time, in the server's time zone: `Tue Dec 01 23:55:15 UTC 2026`. */
+  startTime: string;
+  sessions: {
+    active: number;
+    /** Sessions created since the context started. */
+    created: number;
+    expired: number;
+    rejected: number;
+    maxActive: number;
+    averageAliveSeconds: number;
+    maxAliveSeconds: number;
+  };
+  /** Summed over `servlets`. */
+  requests: number;
+  errors: number;
+  processingTimeMs: number;
+  servlets: ServletMetrics[];
+}
+
+/** A JVM memory pool (`Metaspace`, `Tenured Gen`, ...; the names depend on the garbage collector). */
+export interface MemoryPool {
+  name: string;
+  /** `Heap memory` or `Non-heap memory`. */
+  type: string;
+  usedBytes: number;
+  /** `null`: no limit (Metaspace without `-XX:MaxMetaspaceSize`). */
+  maxBytes: number | null;
+}
+
+/** A parsed `/manager/status/all?JSON=true` answer. */
+export interface ServerMetrics {
+  contexts: ContextMetrics[];
+  memoryPools: MemoryPool[];
+}

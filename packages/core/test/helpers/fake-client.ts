@@ -6,7 +6,14 @@ import type {
   ManagerClient,
   VisitOptions,
 } from '../../src/manager/manager-client.js';
-import type { ContextEntry, ContextState, ServerInfo, SessionInfo } from '../../src/manager/types.js';
+import type {
+  ContextEntry,
+  ContextMetrics,
+  ContextState,
+  ServerInfo,
+  ServerMetrics,
+  SessionInfo,
+} from '../../src/manager/types.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
 export function entry(
@@ -137,6 +144,16 @@ export class FakeManager implements ManagerClient {
     return this.#call('findleaks', () => []);
   }
 
+  /** What the status page answers; by default every context, started at `startedAt`, without traffic. */
+  answerMetrics: (contexts: ContextEntry[]) => ServerMetrics = (contexts) => ({
+    contexts: contexts.map((context) => contextMetrics(context)),
+    memoryPools: [],
+  });
+
+  serverMetrics(): Promise<ServerMetrics> {
+    return this.#call('status', () => this.answerMetrics(this.contexts));
+  }
+
   async visit(path: string, options: VisitOptions): Promise<AppAnswer> {
     this.calls.push(`visit ${path}`);
     const answer = await this.answerVisit(path, this.contexts);
@@ -145,7 +162,7 @@ export class FakeManager implements ManagerClient {
 
   /** The calls that changed something (everything but reads). */
   get changes(): string[] {
-    return this.calls.filter((call) => !/^(list|serverinfo|sessions|visit)/.test(call));
+    return this.calls.filter((call) => !/^(list|serverinfo|sessions|visit|status)/.test(call));
   }
 
   #find(ref: ContextRef): ContextEntry {
@@ -186,4 +203,40 @@ export function fakeFleet(...contexts: ContextEntry[][]): FakeManager[] {
       appUrl: `http://web${index + 1}.test`,
     }),
   );
+}
+
+/** The status page's view of a context: started at `startedAt` (epoch ms), with the given counters. */
+export function contextMetrics(
+  context: ContextEntry,
+  counters: { requests?: number; errors?: number; created?: number; startedAt?: number } = {},
+): ContextMetrics {
+  const {
+    requests = 0,
+    errors = 0,
+    created = context.sessions,
+    startedAt = Date.UTC(2026, 11, 1),
+  } = counters;
+  const running = context.state === 'running';
+  return {
+    name: `localhost${context.path === '/' ? '/' : context.path}${context.version === '' ? '' : `##${context.version}`}`,
+    host: 'localhost',
+    path: context.path,
+    version: context.version,
+    state: running ? 'STARTED' : 'STOPPED',
+    startedAt: running ? startedAt : undefined,
+    startTime: new Date(running ? startedAt : 0).toUTCString(),
+    sessions: {
+      active: context.sessions,
+      created,
+      expired: 0,
+      rejected: 0,
+      maxActive: context.sessions,
+      averageAliveSeconds: 0,
+      maxAliveSeconds: 0,
+    },
+    requests,
+    errors,
+    processingTimeMs: 0,
+    servlets: [{ name: 'jsp', requests, errors, processingTimeMs: 0 }],
+  };
 }
