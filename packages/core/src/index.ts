@@ -47,7 +47,17 @@ export type {
 } from './manager/manager-client.js';
 export type { ManagerTarget, TlsOptions, TransportOptions } from './manager/transport.js';
 export type { UploadProgress } from './manager/upload.js';
-export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './manager/types.js';
+export type {
+  ContextEntry,
+  ContextMetrics,
+  ContextState,
+  MemoryPool,
+  ServerInfo,
+  ServerMetrics,
+  ServletMetrics,
+  SessionBucket,
+  SessionInfo,
+} from './manager/types.js';
 export type { Logger } from './common/logger.js';
 
 // Versions and names: Tomcat's order, the rules a version must follow, context paths
@@ -106,6 +116,15 @@ export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
+export { getMetrics } from './ops/metrics/metrics.js';
+export type {
+  AppWithMetrics,
+  MetricsReport,
+  VersionMetrics,
+  VersionWithMetrics,
+} from './ops/metrics/metrics.js';
+export { drainEta, SESSION_SWEEP_LAG_MS } from './ops/metrics/drain-eta.js';
+export type { DrainEta } from './ops/metrics/drain-eta.js';
 export { undeployVersion } from './ops/undeploy/undeploy.js';
 export type { UndeployOptions, UndeployResult } from './ops/undeploy/undeploy.js';
 

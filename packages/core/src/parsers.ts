@@ -13,5 +13,18 @@ export type { ManagerAnswer } from './manager/parse/parse-response.js';
 export { parseList, parseListLine } from './manager/parse/parse-list.js';
 export { parseSessions } from './manager/parse/parse-sessions.js';
 export { parseServerInfo, tomcatMajorVersion } from './manager/parse/parse-serverinfo.js';
+export { parseStatusJson, parseStatusPage, splitContextName } from './manager/parse/parse-status-json.js';
+export type { StatusAnswer, StatusPage } from './manager/parse/parse-status-json.js';
+export { parseJavaDate } from './manager/parse/java-date.js';
 export { versionFromDocBase } from './versions/context-name.js';
-export type { ContextEntry, ContextState, ServerInfo, SessionBucket, SessionInfo } from './manager/types.js';
+export type {
+  ContextEntry,
+  ContextMetrics,
+  ContextState,
+  MemoryPool,
+  ServerInfo,
+  ServerMetrics,
+  ServletMetrics,
+  SessionBucket,
+  SessionInfo,
+} from './manager/types.js';

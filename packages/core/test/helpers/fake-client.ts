@@ -144,7 +144,7 @@ export class FakeManager implements ManagerClient {
     return this.#call('findleaks', () => []);
   }
 
-  /** What the status page answers; by default every context, started at `startedAt`, without traffic. */
+  /** What the status page answers; by default every context, started on 1 December 2026, without traffic. */
   answerMetrics: (contexts: ContextEntry[]) => ServerMetrics = (contexts) => ({
     contexts: contexts.map((context) => contextMetrics(context)),
     memoryPools: [],
@@ -205,16 +205,16 @@ export function fakeFleet(...contexts: ContextEntry[][]): FakeManager[] {
   );
 }
 
-/** The status page's view of a context: started at `startedAt` (epoch ms), with the given counters. */
+/** The status page's view of a context: deployed at `deployedAt` (epoch ms), with the given counters. */
 export function contextMetrics(
   context: ContextEntry,
-  counters: { requests?: number; errors?: number; created?: number; startedAt?: number } = {},
+  counters: { requests?: number; errors?: number; created?: number; deployedAt?: number } = {},
 ): ContextMetrics {
   const {
     requests = 0,
     errors = 0,
     created = context.sessions,
-    startedAt = Date.UTC(2026, 11, 1),
+    deployedAt: startedAt = Date.UTC(2026, 11, 1),
   } = counters;
   const running = context.state === 'running';
   return {
