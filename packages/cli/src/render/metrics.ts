@@ -1,0 +1,101 @@
+import ms from 'ms';
+import type { DrainEta, MetricsReport, VersionWithMetrics } from '@tomcat-pd/core';
+import type { Output } from '../output.js';
+import { errorsDocument, type TargetError } from '../target-outcomes.js';
+import { appsDocument, renderStatusWith, versionDocument } from './status.js';
+
+/** `status --metrics --json`: the status document, each version with its `metrics`, and when each target was read. */
+export function metricsDocument(reports: MetricsReport[], errors: TargetError[]) {
+  return {
+    apps: reports.flatMap((report) =>
+      appsDocument(report, (v) => ({
+        ...versionDocument(v),
+        metrics: versionMetricsDocument(v, report.readAt),
+      })),
+    ),
+    targets: reports.map((report) => ({
+      target: report.target,
+      readAt: new Date(report.readAt).toISOString(),
+      metaspace:
+        report.metaspace === undefined
+          ? null
+          : { usedBytes: report.metaspace.usedBytes, maxBytes: report.metaspace.maxBytes },
+    })),
+    errors: errorsDocument(errors),
+  };
+}
+
+function versionMetricsDocument({ metrics }: VersionWithMetrics, readAt: number) {
+  if (metrics === undefined) return null;
+  const { deployedAt } = metrics;
+  return {
+    deployedAt: deployedAt === undefined ? null : new Date(deployedAt).toISOString(),
+    startTime: metrics.startTime,
+    ageSeconds: deployedAt === undefined ? null : Math.round((readAt - deployedAt) / 1000),
+    sessionsCreated: metrics.sessionsCreated,
+    requests: metrics.requests,
+    errors: metrics.errors,
+    errorRate: metrics.errorRate ?? null,
+    averageSessionSeconds: metrics.averageSessionSeconds,
+    ...(metrics.drainEta === undefined ? {} : { drainEta: drainEtaDocument(metrics.drainEta, readAt) }),
+  };
+}
+
+function drainEtaDocument(eta: DrainEta, readAt: number) {
+  if (eta.kind !== 'by') return { kind: eta.kind };
+  return {
+    kind: eta.kind,
+    inSeconds: Math.round(eta.inMs / 1000),
+    at: new Date(readAt + eta.inMs).toISOString(),
+  };
+}
+
+/** The status table with the metrics of each version; `-` where the status page has none. */
+export function renderMetrics(
+  reports: MetricsReport[],
+  several: boolean,
+  colors: Output['colors'],
+  path: string | undefined,
+): string {
+  return renderStatusWith(
+    reports,
+    { several, colors, path, head: ['DEPLOYED', 'AGE', 'SERVED', 'REQUESTS', 'ERRORS', 'EMPTY BY'] },
+    ({ metrics }, report) => {
+      if (metrics === undefined) return ['-', '-', '-', '-', '-', '-'];
+      const { deployedAt } = metrics;
+      return [
+        deployedAt === undefined ? metrics.startTime : clock(deployedAt),
+        deployedAt === undefined ? '-' : age(report.readAt - deployedAt),
+        String(metrics.sessionsCreated),
+        String(metrics.requests),
+        metrics.errorRate === undefined
+          ? String(metrics.errors)
+          : `${metrics.errors} (${percent(metrics.errorRate)})`,
+        emptyBy(metrics.drainEta, report.readAt, metrics.averageSessionSeconds),
+      ];
+    },
+  );
+}
+
+/** `3h`, `2d`; `<1s` (Tomcat's start times are whole seconds). */
+function age(elapsedMs: number): string {
+  return elapsedMs < 1000 ? '<1s' : ms(Math.floor(elapsedMs / 1000) * 1000);
+}
+
+/** `2026-12-01 23:55Z`. */
+function clock(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`;
+}
+
+/** `00:47Z (in 31m; sessions last 4m)`: for a draining version, when it is empty at the latest. */
+function emptyBy(eta: DrainEta | undefined, readAt: number, averageSeconds: number): string {
+  if (eta === undefined) return '';
+  if (eta.kind === 'empty') return 'now';
+  if (eta.kind === 'never') return 'never (no session timeout)';
+  const average = averageSeconds > 0 ? `; sessions last ${ms(averageSeconds * 1000)}` : '';
+  return `${new Date(readAt + eta.inMs).toISOString().slice(11, 16)}Z (in ${ms(eta.inMs)}${average})`;
+}
