@@ -112,3 +112,62 @@ describe('status --metrics on a Tomcat without the status JSON', () => {
     ).toContain('/manager');
   });
 });
+
+interface HistoryDocument {
+  path: string;
+  targets: {
+    target: string;
+    withMetrics: boolean;
+    versions: {
+      version: string;
+      buildId: string | null;
+      role: string;
+      metrics: { requests: number } | null;
+    }[];
+  }[];
+}
+
+describe('deploy --build-id and history', () => {
+  it('a counter that comes back after a rollback names another build; history lists them newest first', async () => {
+    const deployBuild = async (buildId: string, label: string) => {
+      const war = await buildTestWar(fixture.warDir, { label, fileName: `hist-${label}.war` });
+      return jsonOf<{ version: string }>(
+        await cli(['deploy', war, '--path', '/hist', '--build-id', buildId, '--json']),
+      );
+    };
+    expect((await deployBuild('3f9c2ab', 'one')).version).toBe('001-3f9c2ab');
+    expect((await deployBuild('9d0e1f2', 'two')).version).toBe('002-9d0e1f2');
+    expectExit(await cli(['rollback', '--path', '/hist', '--quiet']), 0);
+    expect((await deployBuild('77aa001', 'three')).version).toBe('002-77aa001');
+    await new Visitor(fixture.tomcat.baseUrl).get('/hist/');
+    const document = jsonOf<HistoryDocument>(await cli(['history', '--path', '/hist', '--json']));
+    expect(document.path).toBe('/hist');
+    const [target] = document.targets;
+    expect(target?.withMetrics).toBe(true);
+    expect(target?.versions.map((v) => [v.version, v.buildId, v.role])).toEqual([
+      ['002-77aa001', '77aa001', 'live'],
+      ['001-3f9c2ab', '3f9c2ab', 'drained'],
+    ]);
+    expect(target?.versions[0]?.metrics?.requests).toBe(1);
+  });
+
+  it('a forbidden character in the build id is refused before anything is sent: exit 2', async () => {
+    const war = await buildTestWar(fixture.warDir, { label: 'bad', fileName: 'hist-bad.war' });
+    const result = expectExit(await cli(['deploy', war, '--path', '/hist', '--build-id', 'feature/x']), 2);
+    expect(result.stderr).toContain('"/"');
+    const document = jsonOf<HistoryDocument>(await cli(['history', '--path', '/hist', '--json']));
+    expect(document.targets[0]?.versions.map((v) => v.version)).toEqual(['002-77aa001', '001-3f9c2ab']);
+  });
+
+  it('on 9.0.70, without the status JSON, history shows what list knows', async () => {
+    const war = await buildTestWar(fixture.warDir, { label: 'nine', fileName: 'hist-nine.war' });
+    expectExit(await cli9(['deploy', war, '--path', '/hist9', '--build-id', 'b41', '--quiet']), 0);
+    const document = jsonOf<HistoryDocument>(await cli9(['history', '--path', '/hist9', '--json']));
+    expect(document.targets[0]).toMatchObject({
+      withMetrics: false,
+      versions: [{ version: '001-b41', buildId: 'b41', role: 'live', metrics: null }],
+    });
+    const text = expectExit(await cli9(['history', '--path', '/hist9']), 0);
+    expect(text.stdout).toContain('has no status page in JSON');
+  });
+});

@@ -115,6 +115,13 @@ export function buildProgram(signal: AbortSignal): Command {
     .action(lazy(() => import('./commands/status.js'), signal));
 
   program
+    .command('history')
+    .description('every resident version of an app, newest first: build id, deployed at, what it served')
+    .option('--path <path>', 'the app (default: the config default)')
+    .addHelpText('after', examples('tomcat-pd history --path /shop', 'tomcat-pd history --path /shop --json'))
+    .action(lazy(() => import('./commands/history.js'), signal));
+
+  program
     .command('sessions')
     .description('the idle-time histogram of the sessions of each version (a read: expires nothing)')
     .option('--path <path>', 'the app')

@@ -7,6 +7,7 @@ export {
   ErrorCode,
   FleetOperationError,
   InternalError,
+  NoStatusJsonError,
   ProbeError,
   TomcatFailError,
   TomcatPdError,

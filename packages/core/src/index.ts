@@ -124,6 +124,8 @@ export type {
   VersionWithMetrics,
 } from './ops/metrics/metrics.js';
 export { drainEta, SESSION_SWEEP_LAG_MS } from './ops/metrics/drain-eta.js';
+export { getHistory } from './ops/history/history.js';
+export type { HistoryEntry, HistoryOptions, HistoryReport } from './ops/history/history.js';
 export type { DrainEta } from './ops/metrics/drain-eta.js';
 export { undeployVersion } from './ops/undeploy/undeploy.js';
 export type { UndeployOptions, UndeployResult } from './ops/undeploy/undeploy.js';

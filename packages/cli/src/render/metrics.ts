@@ -1,5 +1,5 @@
 import ms from 'ms';
-import type { DrainEta, MetricsReport, VersionWithMetrics } from '@tomcat-pd/core';
+import type { DrainEta, MetricsReport, VersionMetrics } from '@tomcat-pd/core';
 import type { Output } from '../output.js';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
 import { appsDocument, renderStatusWith, versionDocument } from './status.js';
@@ -10,7 +10,7 @@ export function metricsDocument(reports: MetricsReport[], errors: TargetError[])
     apps: reports.flatMap((report) =>
       appsDocument(report, (v) => ({
         ...versionDocument(v),
-        metrics: versionMetricsDocument(v, report.readAt),
+        metrics: versionMetricsDocument(v.metrics, report.readAt),
       })),
     ),
     targets: reports.map((report) => ({
@@ -25,7 +25,8 @@ export function metricsDocument(reports: MetricsReport[], errors: TargetError[])
   };
 }
 
-function versionMetricsDocument({ metrics }: VersionWithMetrics, readAt: number) {
+/** A version's `metrics` in a document; `null` where Tomcat's status page has none. */
+export function versionMetricsDocument(metrics: VersionMetrics | undefined, readAt: number) {
   if (metrics === undefined) return null;
   const { deployedAt } = metrics;
   return {
@@ -59,22 +60,29 @@ export function renderMetrics(
 ): string {
   return renderStatusWith(
     reports,
-    { several, colors, path, head: ['DEPLOYED', 'AGE', 'SERVED', 'REQUESTS', 'ERRORS', 'EMPTY BY'] },
-    ({ metrics }, report) => {
-      if (metrics === undefined) return ['-', '-', '-', '-', '-', '-'];
-      const { deployedAt } = metrics;
-      return [
-        deployedAt === undefined ? metrics.startTime : clock(deployedAt),
-        deployedAt === undefined ? '-' : age(report.readAt - deployedAt),
-        String(metrics.sessionsCreated),
-        String(metrics.requests),
-        metrics.errorRate === undefined
-          ? String(metrics.errors)
-          : `${metrics.errors} (${percent(metrics.errorRate)})`,
-        emptyBy(metrics.drainEta, report.readAt, metrics.averageSessionSeconds),
-      ];
-    },
+    { several, colors, path, head: [...METRICS_HEAD, 'EMPTY BY'] },
+    ({ metrics }, report) => [
+      ...metricsCells(metrics, report.readAt),
+      metrics === undefined ? '-' : emptyBy(metrics.drainEta, report.readAt, metrics.averageSessionSeconds),
+    ],
   );
+}
+
+/** DEPLOYED, AGE, SERVED, REQUESTS, ERRORS of a version; `-` where the status page has none. */
+export const METRICS_HEAD = ['DEPLOYED', 'AGE', 'SERVED', 'REQUESTS', 'ERRORS'];
+
+export function metricsCells(metrics: VersionMetrics | undefined, readAt: number): string[] {
+  if (metrics === undefined) return METRICS_HEAD.map(() => '-');
+  const { deployedAt } = metrics;
+  return [
+    deployedAt === undefined ? metrics.startTime : clock(deployedAt),
+    deployedAt === undefined ? '-' : age(readAt - deployedAt),
+    String(metrics.sessionsCreated),
+    String(metrics.requests),
+    metrics.errorRate === undefined
+      ? String(metrics.errors)
+      : `${metrics.errors} (${percent(metrics.errorRate)})`,
+  ];
 }
 
 /** `3h`, `2d`; `<1s` (Tomcat's start times are whole seconds). */

@@ -177,6 +177,13 @@ export class UsageError extends TomcatPdError {
   }
 }
 
+/**
+ * The server has no status page in JSON (Tomcat before 8.5.96, 9.0.83, 10.1.16): what needs the
+ * per-version metrics cannot run there (`E_USAGE`, a `UsageError`); what only reads them can do
+ * without (`history` shows what `list` knows).
+ */
+export class NoStatusJsonError extends UsageError {}
+
 /** What the transport knows of a failed connection, besides the words. */
 export interface ConnectionFailure {
   /** The socket's or TLS layer's code (`ECONNREFUSED`, `ERR_NO_ANSWER`, ...), when there was one. */

@@ -4,7 +4,7 @@ import { expectOk } from './parse/parse-response.js';
 import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
 import { parseStatusPage } from './parse/parse-status-json.js';
-import { UsageError } from '../errors/errors.js';
+import { NoStatusJsonError } from '../errors/errors.js';
 import {
   ManagerTransport,
   type ManagerTarget,
@@ -94,7 +94,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     expectOk(await transport.command(command, contextParams(ref.path, ref.version), ref.signal), command)
       .message;
   // Whether the server has the status JSON: found out by the first call, kept for the client's life.
-  let noStatusJson: UsageError | undefined;
+  let noStatusJson: NoStatusJsonError | undefined;
   const serverMetrics = async ({ signal }: { signal?: AbortSignal } = {}): Promise<ServerMetrics> => {
     if (noStatusJson !== undefined) throw noStatusJson;
     const answer = await transport.readStatusPage(signal);
@@ -148,9 +148,9 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
 /** Which Tomcats have the status JSON (docs/tomcat-manager.md#status-json). */
 export const STATUS_JSON_SINCE = '8.5.96, 9.0.83, 10.1.16 or 11.0.0';
 
-function statusJsonMissing(target: string, tomcatVersion: string | undefined): UsageError {
+function statusJsonMissing(target: string, tomcatVersion: string | undefined): NoStatusJsonError {
   const runs = tomcatVersion === undefined ? '' : ` (it runs ${tomcatVersion})`;
-  return new UsageError(
+  return new NoStatusJsonError(
     `${target} has no status page in JSON${runs}: per-version metrics need Tomcat ${STATUS_JSON_SINCE} or later.`,
     {
       hint: 'Upgrade Tomcat, or leave out what needs the metrics; plain status, deploy and drain work without them.',

@@ -1,0 +1,73 @@
+import { NoStatusJsonError } from '../../errors/errors.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { buildIdOf } from '../../versions/build-id.js';
+import { compareVersions } from '../../versions/version-order.js';
+import { validateContextPath } from '../../versions/context-name.js';
+import type { VersionRole } from '../app-status.js';
+import { getMetrics, type AppWithMetrics, type VersionMetrics } from '../metrics/metrics.js';
+import { getStatus } from '../status/status.js';
+
+/** One resident version of an app: which build it is, since when, and what it served. */
+export interface HistoryEntry {
+  version: string;
+  /** The build id of a `--build-id` version (`004-3f9c2ab` → `3f9c2ab`). */
+  buildId: string | undefined;
+  role: VersionRole;
+  state: 'running' | 'stopped';
+  /** Sessions now, from `list`. */
+  sessions: number;
+  /** From the status page; `undefined` where the server has none, or for a version that is not started. */
+  metrics: VersionMetrics | undefined;
+}
+
+export interface HistoryReport {
+  target: string;
+  path: string;
+  /** Whether the server has the status page in JSON (else only what `list` knows). */
+  withMetrics: boolean;
+  /** When it was read (epoch ms): ages count from then. */
+  readAt: number;
+  /** Newest first, in Tomcat's order. */
+  versions: HistoryEntry[];
+}
+
+export interface HistoryOptions {
+  path: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Every resident version of an app on one target, newest first, with its build id and, from the
+ * status page where the server has it, when it was deployed and what it served. A server
+ * without the status JSON still answers, with what `list` knows.
+ */
+export async function getHistory(client: ManagerClient, options: HistoryOptions): Promise<HistoryReport> {
+  const path = validateContextPath(options.path);
+  const report = await getMetrics(client, { path, signal: options.signal }).catch((error: unknown) => {
+    if (error instanceof NoStatusJsonError) return undefined;
+    throw error;
+  });
+  const apps: AppWithMetrics[] =
+    report?.apps ??
+    (await getStatus(client, { path, signal: options.signal })).apps.map((app) => ({
+      ...app,
+      versions: app.versions.map((version) => ({ ...version, metrics: undefined })),
+    }));
+  const versions = (apps.find((candidate) => candidate.path === path)?.versions ?? [])
+    .map((version): HistoryEntry => ({
+      version: version.version,
+      buildId: buildIdOf(version.version),
+      role: version.role,
+      state: version.state,
+      sessions: version.sessions,
+      metrics: version.metrics,
+    }))
+    .sort((a, b) => compareVersions(b.version, a.version));
+  return {
+    target: client.name,
+    path,
+    withMetrics: report !== undefined,
+    readAt: report?.readAt ?? Date.now(),
+    versions,
+  };
+}
