@@ -249,6 +249,9 @@ describe('drain through the built CLI', () => {
     );
     expect(result.stderr).toMatch(/Gave up waiting after 1s/);
     expect(result.stderr).toMatch(/\/wait##001/);
+    // Each cycle's line says when 001 is empty if its visitor does not come back: its session is
+    // under a minute old, the test WAR's timeout is Tomcat's default 30 minutes, plus the sweep.
+    expect(result.stderr).toMatch(/\/wait##001 empty by \d\d:\d\dZ \(in 31m\)/);
     // The report of what was done is the result on stdout; the error says what is left.
     expect(result.stdout).toMatch(/\/wait\s+001\s+1\s+draining\s+keep\s+kept/);
     expect(await versionsOf('/wait')).toEqual(['001', '002']);

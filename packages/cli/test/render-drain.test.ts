@@ -533,6 +533,17 @@ describe('summarizeCycle', () => {
     );
   });
 
+  it('adds when each version that waits for its sessions is empty (drain --wait)', () => {
+    vi.stubEnv('TZ', 'UTC');
+    const etas = [
+      { path: '/shop', version: '003', eta: { kind: 'by', inMs: 31 * 60_000 } } as const,
+      { path: '/', version: '', eta: { kind: 'never' } } as const,
+    ];
+    expect(summarizeCycle({ target: 'web2', cycle: 4, startedAt, report: drainWeb2(), etas })).toBe(
+      '12:00:05 web2: undeployed /shop##002; 3 kept; 1 skipped (re-check); /shop##003 empty by 12:31Z (in 31m); /##(unversioned) has no session timeout: it never empties by itself',
+    );
+  });
+
   it('names every undeployed version; counts kept and skipped ones', () => {
     vi.stubEnv('TZ', 'UTC');
     expect(summarizeCycle({ target: 'web2', cycle: 4, startedAt, report: drainWeb2() })).toBe(

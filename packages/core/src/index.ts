@@ -111,6 +111,7 @@ export type {
   DrainLoopOptions,
   DrainUntilDoneOptions,
   DrainUntilDoneResult,
+  VersionEta,
 } from './ops/drain/drain-loop.js';
 export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 

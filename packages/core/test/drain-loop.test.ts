@@ -1,3 +1,4 @@
+import { SESSION_SWEEP_LAG_MS } from '../src/ops/metrics/drain-eta.js';
 import { describe, expect, it } from 'vitest';
 import {
   drain,
@@ -175,6 +176,26 @@ describe('drainUntilDone', () => {
       '001 undeployed',
       '002 kept',
     ]);
+  });
+
+  it('with eta, each cycle says when a version that waits for its sessions is empty', async () => {
+    const tomcat = new FakeManager([entry('/a', '001', 'running', 2), entry('/a', '002')]);
+    const cycles: DrainCycle[] = [];
+    await drainUntilDone(tomcat, {
+      timeoutMs: 30,
+      pollMs: 10,
+      graceMs: 0,
+      eta: true,
+      onCycle: (c) => cycles.push(c),
+    });
+    // The fake's sessions are all idle under a minute, with a 30-minute timeout.
+    expect(cycles[0]?.etas).toEqual([
+      { path: '/a', version: '001', eta: { kind: 'by', inMs: 30 * 60_000 + SESSION_SWEEP_LAG_MS } },
+    ]);
+    expect(tomcat.calls.filter((call) => call.startsWith('sessions'))).toHaveLength(cycles.length);
+    const quiet: DrainCycle[] = [];
+    await drainUntilDone(tomcat, { timeoutMs: 30, pollMs: 10, graceMs: 0, onCycle: (c) => quiet.push(c) });
+    expect(quiet[0]).not.toHaveProperty('etas');
   });
 
   it('returns complete:false at the time-out, with the last report', async () => {

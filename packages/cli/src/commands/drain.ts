@@ -184,6 +184,7 @@ async function drainAndWait(
       drainUntilDone(client, {
         ...options,
         timeoutMs,
+        eta: true,
         onCycle: (cycle) => context.output.info(summarizeCycle(cycle)),
       }),
     // Each target waits on its own sessions: none should wait for another's turn.

@@ -11,6 +11,7 @@ import { cliWords } from '../hint-words.js';
 import { probesDocument, renderProbes } from './probes.js';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
 import type { Output } from '../output.js';
+import { emptyBy } from './metrics.js';
 import { paintRole, showVersion } from './role.js';
 import { renderTable } from './table.js';
 import { nothingDeployed } from './nothing-deployed.js';
@@ -167,6 +168,12 @@ export function summarizeCycle(cycle: DrainCycle): string {
   if (waiting > 0) parts.push(`${waiting} waiting (grace)`);
   const skipped = count(labelled, 'skipped');
   if (skipped > 0) parts.push(`${skipped} skipped (re-check)`);
+  const readAt = Date.parse(cycle.startedAt);
+  for (const { path, version, eta } of cycle.etas ?? []) {
+    const name = `${path}##${showVersion(version)}`;
+    if (eta.kind === 'never') parts.push(`${name} has no session timeout: it never empties by itself`);
+    else parts.push(`${name} empty ${eta.kind === 'empty' ? 'now' : `by ${emptyBy(eta, readAt)}`}`);
+  }
   return `${time} ${target}: ${parts.join('; ')}`;
 }
 

@@ -100,7 +100,7 @@ function percent(rate: number): string {
 }
 
 /** `00:47Z (in 31m; sessions last 4m)`: for a draining version, when it is empty at the latest. */
-function emptyBy(eta: DrainEta | undefined, readAt: number, averageSeconds: number): string {
+export function emptyBy(eta: DrainEta | undefined, readAt: number, averageSeconds = 0): string {
   if (eta === undefined) return '';
   if (eta.kind === 'empty') return 'now';
   if (eta.kind === 'never') return 'never (no session timeout)';

@@ -10,6 +10,7 @@ import { DrainTracker } from './drain-tracker.js';
 import { ErrorCode, TomcatPdError, toTomcatPdError, usageError } from '../../errors/errors.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { compareVersions } from '../../versions/version-order.js';
+import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
 
 /** One cycle of a repeated drain: its report, or why it failed (Tomcat restarting, say). */
 export type DrainCycle = {
@@ -19,7 +20,19 @@ export type DrainCycle = {
   cycle: number;
   /** When the cycle started, ISO 8601. */
   startedAt: string;
+  /**
+   * With `eta` (drainUntilDone): when each version that only waits for its sessions is empty at
+   * the latest, if its visitors do not come back (read from its `sessions` histogram).
+   */
+  etas?: VersionEta[];
 } & ({ report: DrainReport; error?: never } | { error: TomcatPdError; report?: never });
+
+/** When a draining version is empty (see `drainEta`). */
+export interface VersionEta {
+  path: string;
+  version: string;
+  eta: DrainEta;
+}
 
 export interface DrainLoopOptions extends DrainOptions {
   /** Pause between the end of one cycle and the start of the next. */
@@ -36,6 +49,8 @@ export interface DrainUntilDoneOptions extends DrainOptions {
    */
   pollMs?: number | undefined;
   onCycle?: ((cycle: DrainCycle) => void) | undefined;
+  /** Give each cycle the `etas` of the versions that wait for their sessions: one `sessions` read each. */
+  eta?: boolean | undefined;
 }
 
 export interface DrainUntilDoneResult extends DrainReport {
@@ -108,7 +123,7 @@ export async function drainUntilDone(
   client: ManagerClient,
   options: DrainUntilDoneOptions,
 ): Promise<DrainUntilDoneResult> {
-  const { timeoutMs, pollMs, onCycle, ...drainOptions } = options;
+  const { timeoutMs, pollMs, onCycle, eta, ...drainOptions } = options;
   if (options.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
   const started = Date.now();
   // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
@@ -118,8 +133,10 @@ export async function drainUntilDone(
   // What the cycles before `last` undeployed: gone from the server, so from `last` too.
   const earlier: DrainReport['apps'] = [];
   for (let cycle = 1; ; cycle++) {
-    const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
-    if (result === undefined) throw abortedError();
+    const ran = await runCycle(client, { ...drainOptions, tracker }, cycle);
+    if (ran === undefined) throw abortedError();
+    const result =
+      eta && ran.report ? { ...ran, etas: await etasOf(client, ran.report, options.signal) } : ran;
     onCycle?.(result);
     const { report } = result;
     if (report) {
@@ -137,6 +154,21 @@ export async function drainUntilDone(
     }
     if (!(await pause(Math.min(intervalMs, timeoutMs - waitedMs), options.signal))) throw abortedError();
   }
+}
+
+/** The ETA of each version a drain keeps only for its sessions; none when a read fails (it is only news). */
+async function etasOf(
+  client: ManagerClient,
+  report: DrainReport,
+  signal: AbortSignal | undefined,
+): Promise<VersionEta[]> {
+  const waiting = pendingVersions(report).filter((entry) => entry.cause.kind === 'has-sessions');
+  const etas: VersionEta[] = [];
+  for (const { path, version } of waiting) {
+    const sessions = await client.sessions({ path, version, signal }).catch(() => undefined);
+    if (sessions !== undefined) etas.push({ path, version, eta: drainEta(sessions) });
+  }
+  return etas;
 }
 
 /** The versions a report undeployed, per app. */
