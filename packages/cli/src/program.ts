@@ -84,6 +84,25 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--update', 'replace an existing version (its sessions are lost)')
     .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
     .option('--canary <n>', 'deploy to the first N targets first, to the others once it started there')
+    .option(
+      '--analyze <duration>',
+      "once live, watch the new version's error rate on Tomcat's status page for DURATION and undo it " +
+        'when it is too high (Tomcat 9.0.83+, 10.1.16+, 11)',
+    )
+    .option(
+      '--max-error-rate <percent>',
+      'the highest error rate the analysis accepts, e.g. 5 or 5% (default 5)',
+    )
+    .option('--min-requests <n>', 'requests the new version must serve for a verdict (default 20)')
+    .option('--interval <duration>', 'between two readings of the status page (default 10s, at least 5s)')
+    .addOption(
+      new Option(
+        '--on-inconclusive <action>',
+        'too few requests by the end: keep the release, or roll it back',
+      )
+        .choices(['keep', 'rollback'])
+        .default(undefined, 'keep'),
+    )
     .addHelpText(
       'after',
       examples(
@@ -91,6 +110,7 @@ export function buildProgram(signal: AbortSignal): Command {
         'tomcat-pd deploy app.war --path / --version 2026.11.25-1',
         'tomcat-pd deploy target/shop.war --path /shop --build-id "$(git rev-parse --short HEAD)"',
         'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
+        'tomcat-pd deploy target/shop.war --path /shop --probe /health --analyze 5m --max-error-rate 2',
       ),
     )
     .action(lazy(() => import('./commands/deploy.js'), signal));

@@ -37,6 +37,7 @@ describe('deployDocument', () => {
         { target: 'web2', live: '004', previousLive: null, olderVersions: [], bytes: 0, durationMs: 15 },
       ],
       probes: [],
+      analysis: [],
     });
   });
 
@@ -69,6 +70,7 @@ describe('deployDocument', () => {
         },
       ],
       probes: [],
+      analysis: [],
     });
   });
 
@@ -79,6 +81,7 @@ describe('deployDocument', () => {
       displayName: '/a/b##010',
       targets: [],
       probes: [],
+      analysis: [],
     });
   });
 });
@@ -156,6 +159,48 @@ describe('renderDeploy', () => {
         'Version 004 of / is live on 2 targets (was (unversioned) on web1, 003 on web2).',
         'web1: (unversioned) keeps 1 session',
       ),
+    );
+  });
+});
+
+describe('the analysis in the deploy document and text', () => {
+  it('one entry per target that was analysed, figures as fractions, null without requests', async () => {
+    const { deployDocument, renderDeploy } = await import('../src/render/deploy.js');
+    const analysis = {
+      target: 'web1',
+      path: '/shop',
+      version: '004',
+      verdict: 'pass' as const,
+      requests: 480,
+      errors: 2,
+      errorRate: 2 / 480,
+      baseline: { version: '003', requests: 0, errors: 0, errorRate: null },
+      windowMs: 300_000,
+      samples: 31,
+      restarts: 0,
+    };
+    const result = {
+      path: '/shop',
+      version: '004',
+      targets: [
+        {
+          target: 'web1',
+          path: '/shop',
+          version: '004',
+          displayName: '/shop##004',
+          live: '004',
+          previousLive: '003',
+          olderVersions: [],
+          bytes: 10,
+          durationMs: 5,
+          probes: [],
+          analysis,
+        },
+      ],
+    };
+    expect(deployDocument(result).analysis).toEqual([analysis]);
+    expect(renderDeploy(result).split('\n').at(-1)).toBe(
+      'web1: analysis pass: 0.4% errors (2 of 480 requests) in 300 s; version 003: no requests',
     );
   });
 });

@@ -24,6 +24,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_INTERNAL: 1,
   // A version that did not answer healthy: the operation failed (the version was undone, or is named).
   E_PROBE: 1,
+  // A canary analysis undid the version: the operation failed.
+  E_ANALYSIS: 1,
 };
 
 describe('exitCodeFor', () => {

@@ -3,6 +3,7 @@
  * that only classifies errors, such as the CLI's exit-code mapping.
  */
 export {
+  AnalysisError,
   ConnectionError,
   ErrorCode,
   FleetOperationError,

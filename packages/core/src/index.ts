@@ -126,6 +126,15 @@ export type {
 } from './ops/metrics/metrics.js';
 export { drainEta, SESSION_SWEEP_LAG_MS } from './ops/metrics/drain-eta.js';
 export { getHistory } from './ops/history/history.js';
+export { analyzeVersion } from './ops/analyze/analyze-version.js';
+export type { AnalyzeVersionOptions } from './ops/analyze/analyze-version.js';
+export {
+  MIN_ANALYSIS_INTERVAL_MS,
+  parseErrorRate,
+  validateAnalysisOptions,
+} from './ops/analyze/analysis-options.js';
+export type { AnalysisOptions } from './ops/analyze/analysis-options.js';
+export type { AnalysisReport, AnalysisVerdict, WindowFigures } from './common/analysis-report.js';
 export type { HistoryEntry, HistoryOptions, HistoryReport } from './ops/history/history.js';
 export type { DrainEta } from './ops/metrics/drain-eta.js';
 export { undeployVersion } from './ops/undeploy/undeploy.js';

@@ -8,11 +8,13 @@ import * as parsers from '../src/parsers.js';
 describe('the public API', () => {
   it('@tomcat-pd/core exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'AnalysisError',
       'ConnectionError',
       'DrainTracker',
       'ErrorCode',
       'FleetOperationError',
       'InternalError',
+      'MIN_ANALYSIS_INTERVAL_MS',
       'NoStatusJsonError',
       'ProbeError',
       'SESSION_SWEEP_LAG_MS',
@@ -20,6 +22,7 @@ describe('the public API', () => {
       'TomcatPdError',
       'UnsafeOperationError',
       'UsageError',
+      'analyzeVersion',
       'baseName',
       'buildIdOf',
       'checkOrdering',
@@ -48,6 +51,7 @@ describe('the public API', () => {
       'libraryWords',
       'nextCounterVersion',
       'onEachTarget',
+      'parseErrorRate',
       'parseStatusRange',
       'pendingVersions',
       'planDeploy',
@@ -60,6 +64,7 @@ describe('the public API', () => {
       'sortVersions',
       'toTomcatPdError',
       'undeployVersion',
+      'validateAnalysisOptions',
       'validateContextPath',
       'validateDeployOptions',
       'validateProbeOptions',
@@ -89,6 +94,7 @@ describe('the public API', () => {
 
   it('@tomcat-pd/core/errors (the light entry) has the error classes, the codes and their helpers', () => {
     expect(Object.keys(errors).sort()).toEqual([
+      'AnalysisError',
       'ConnectionError',
       'ErrorCode',
       'FleetOperationError',

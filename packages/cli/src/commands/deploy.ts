@@ -8,11 +8,12 @@ import {
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { parseWholeNumber } from '../durations.js';
+import { parseAnalysisFlags, type AnalysisFlags } from '../analysis-flags.js';
 import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
 import { createFleetProgress } from '../progress-bar.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
 
-interface DeployCliOptions extends ProbeFlags {
+interface DeployCliOptions extends ProbeFlags, AnalysisFlags {
   path?: string;
   version?: string;
   semver?: string;
@@ -42,6 +43,7 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
     tag: options.tag,
     canary: options.canary === undefined ? undefined : parseWholeNumber(options.canary, '--canary'),
     ...parseProbeFlags(options, defaults, { smoke: true }),
+    analysis: parseAnalysisFlags(options),
   };
   validateDeployOptions(input);
   return input;

@@ -1,4 +1,10 @@
-import { displayName, type DeployResult, type FleetDeployResult } from '@tomcat-pd/core';
+import {
+  displayName,
+  type AnalysisReport,
+  type DeployResult,
+  type FleetDeployResult,
+  type WindowFigures,
+} from '@tomcat-pd/core';
 import { probesDocument, renderProbes } from './probes.js';
 import { showVersion } from './role.js';
 
@@ -20,6 +26,7 @@ export function deployDocument(result: FleetDeployResult) {
       durationMs: target.durationMs,
     })),
     probes: probesDocument(result.targets.flatMap((target) => target.probes)),
+    analysis: result.targets.flatMap((target) => (target.analysis === undefined ? [] : [target.analysis])),
   };
 }
 
@@ -38,6 +45,7 @@ export function renderDeploy(result: FleetDeployResult): string {
     if (line !== undefined) lines.push(`${target.target}: ${line}`);
   }
   lines.push(...renderProbes(targets.flatMap((target) => target.probes)));
+  for (const { analysis } of targets) if (analysis !== undefined) lines.push(renderAnalysis(analysis));
   return lines.join('\n');
 }
 
@@ -68,4 +76,18 @@ function sessionsLine(target: DeployResult): string | undefined {
       .join(', ');
   }
   return target.olderVersions.length > 0 ? 'no sessions remain on older versions' : undefined;
+}
+
+/** `web1: analysis pass: 0.4% errors (2 of 480 requests) in 300 s; version 003: 0.2% ...`. */
+function renderAnalysis(report: AnalysisReport): string {
+  const figures = (f: WindowFigures) =>
+    f.errorRate === null
+      ? 'no requests'
+      : `${(f.errorRate * 100).toFixed(1)}% errors (${f.errors} of ${f.requests} requests)`;
+  const baseline =
+    report.baseline === null
+      ? ''
+      : `; version ${showVersion(report.baseline.version)}: ${figures(report.baseline)}`;
+  const note = report.note === undefined ? '' : ` (${report.note})`;
+  return `${report.target}: analysis ${report.verdict}: ${figures(report)} in ${Math.round(report.windowMs / 1000)} s${baseline}${note}`;
 }

@@ -6,6 +6,7 @@
  * a document's `name` always tells the same kind (a usage error is always a `UsageError`).
  */
 import type { ProbeResult } from '../common/probe-result.js';
+import type { AnalysisReport } from '../common/analysis-report.js';
 import { libraryWords, renderHint, type HintPart, type HintWords } from './hints.js';
 
 /** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
@@ -36,6 +37,8 @@ export const ErrorCode = {
   aborted: 'E_ABORTED',
   /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */
   probe: 'E_PROBE',
+  /** A canary analysis found the new version's error rate too high (or had too few requests, when that counts): it was removed. */
+  analysis: 'E_ANALYSIS',
   /** An exception the library did not expect: a bug, to be reported. */
   internal: 'E_INTERNAL',
 } as const;
@@ -308,6 +311,8 @@ export interface FleetTargetReport {
   error?: TomcatPdError | undefined;
   /** What the probes answered there (a smoke test, the probe after live), if any ran. */
   probes?: readonly ProbeResult[] | undefined;
+  /** What the canary analysis found there, if one ran. */
+  analysis?: AnalysisReport | undefined;
 }
 
 /**
@@ -331,11 +336,12 @@ export class FleetOperationError extends TomcatPdError {
 
   protected override details(words: HintWords): Record<string, unknown> {
     return {
-      targets: this.targets.map(({ target, outcome, error, probes }) => ({
+      targets: this.targets.map(({ target, outcome, error, probes, analysis }) => ({
         target,
         outcome,
         ...(error === undefined ? {} : { error: errorData(error, words) }),
         ...(probes === undefined || probes.length === 0 ? {} : { probes }),
+        ...(analysis === undefined ? {} : { analysis }),
       })),
     };
   }
@@ -356,6 +362,25 @@ export class ProbeError extends TomcatPdError {
 
   protected override details(): Record<string, unknown> {
     return { probes: this.probes };
+  }
+}
+
+/**
+ * The canary analysis undid the new version (`E_ANALYSIS`): its error rate was above the limit,
+ * or (when that was asked to count) it served too few requests for a verdict. `analysis` has the
+ * figures; the message says what is live now.
+ */
+export class AnalysisError extends TomcatPdError {
+  readonly analysis: AnalysisReport;
+
+  constructor(message: string, analysis: AnalysisReport, hint?: string) {
+    super(ErrorCode.analysis, message, { hint });
+    this.name = 'AnalysisError';
+    this.analysis = analysis;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { analysis: this.analysis };
   }
 }
 

@@ -10,6 +10,9 @@ import { reconcileFailedDeploy } from './reconcile-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
 import { checkWarFile } from './war-file.js';
 import { proveLive } from './live-probe.js';
+import { proveByAnalysis } from './live-analysis.js';
+import { validateAnalysisOptions, type AnalysisOptions } from '../analyze/analysis-options.js';
+import type { AnalysisReport } from '../../common/analysis-report.js';
 import { smokeTest } from './smoke-test.js';
 import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 
@@ -29,6 +32,12 @@ export interface DeployOptions extends DeployPlanOptions {
   probe?: ProbeOptions | undefined;
   /** Before the real deploy, try the WAR under a temporary context path and probe it there. */
   smoke?: ProbeOptions | undefined;
+  /**
+   * Once live (and after the probe), watch the new version's error rate on Tomcat's status page
+   * for a window, and undo it when the rate is too high (see `AnalysisOptions`). Needs the status
+   * JSON (Tomcat 8.5.96+, 9.0.83+, 10.1.16+): without it the deploy is refused before any upload.
+   */
+  analysis?: AnalysisOptions | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
@@ -53,6 +62,8 @@ export interface DeployResult {
   durationMs: number;
   /** What the smoke test and the probe after live answered (empty without them). */
   probes: ProbeResult[];
+  /** What the canary analysis found, if one ran (its verdict `pass`, or `inconclusive` when kept). */
+  analysis?: AnalysisReport | undefined;
 }
 
 /**
@@ -70,6 +81,7 @@ export async function deploy(client: ManagerClient, options: DeployOptions): Pro
   validateDeployOptions(options);
   validateProbing(options);
   const { size } = await checkWarFile(options.warFile);
+  if (options.analysis !== undefined) await client.serverMetrics({ signal: options.signal });
   return withAppLock(client.managerUrl, path, async () => {
     // The list is also the small authenticated read before a large upload.
     const plan = planDeploy(describeApp(await client.list({ signal: options.signal }), path), options);
@@ -91,8 +103,9 @@ export async function smokeIfAsked(
   return smokeTest(client, { ...options, smoke: options.smoke, logger: options.logger ?? silentLogger });
 }
 
-/** Checks the probe and smoke options before anything is sent. */
-export function validateProbing(options: Pick<DeployOptions, 'probe' | 'smoke'>): void {
+/** Checks the probe, smoke and analysis options before anything is sent. */
+export function validateProbing(options: Pick<DeployOptions, 'probe' | 'smoke' | 'analysis'>): void {
+  if (options.analysis !== undefined) validateAnalysisOptions(options.analysis);
   if (options.probe !== undefined) validateProbeOptions(options.probe);
   if (options.smoke !== undefined) validateProbeOptions(options.smoke);
 }
@@ -116,6 +129,10 @@ export async function executeDeploy(
     options.probe === undefined
       ? []
       : await proveLive(client, plan, { ...options, probe: options.probe, liveSince: Date.now() });
+  const analysis =
+    options.analysis === undefined
+      ? undefined
+      : await proveByAnalysis(client, plan, { ...options, analysis: options.analysis });
   return {
     target: client.name,
     path: plan.path,
@@ -129,6 +146,7 @@ export async function executeDeploy(
     bytes: options.size,
     durationMs: Date.now() - started,
     probes,
+    ...(analysis === undefined ? {} : { analysis }),
   };
 }
 

@@ -10,8 +10,11 @@ import {
   type DeployResult,
 } from './deploy.js';
 import type { ProbeResult } from '../probe/probe-options.js';
+import type { AnalysisReport } from '../../common/analysis-report.js';
 import {
+  AnalysisError,
   FleetOperationError,
+  NoStatusJsonError,
   ProbeError,
   toTomcatPdError,
   type FleetTargetReport,
@@ -84,6 +87,7 @@ export async function fleetDeploy(
   validateDeployOptions(options);
   validateProbing(options);
   const { size } = await checkWarFile(options.warFile);
+  if (options.analysis !== undefined) await requireStatusJson(clients, options);
   const planned = await planEverywhere(clients, options);
   const { version } = planned;
   const targets = await smokeEverywhere(planned.targets, options);
@@ -108,6 +112,28 @@ export async function fleetDeploy(
     version,
     targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
   };
+}
+
+/**
+ * An analysis reads the status JSON of every target: a target without it (or whose page cannot
+ * be read) refuses the deploy before anything is uploaded anywhere.
+ */
+async function requireStatusJson(clients: readonly ManagerClient[], options: Options): Promise<void> {
+  const reads = await mapLimited(clients, options.parallel, (client) =>
+    client.serverMetrics({ signal: options.signal }),
+  );
+  const failed = firstFailure(reads);
+  if (failed === undefined) return;
+  if (failed.error instanceof NoStatusJsonError) throw failed.error;
+  throw new FleetOperationError(
+    failed.error,
+    `Cannot read the status page of target ${failed.item.name}, which the analysis needs: ${failed.error.message} Nothing was uploaded.`,
+    reads.map((result): FleetTargetReport =>
+      result.ok
+        ? { target: result.item.name, outcome: 'not-started' }
+        : { target: result.item.name, outcome: 'failed', error: result.error },
+    ),
+  );
 }
 
 /** Reads every target, then plans one version for all: nothing is uploaded unless all agree. */
@@ -206,6 +232,14 @@ function probesOf(target: Deployed): ProbeResult[] {
   return [...target.smoked, ...(target.outcome === 'failed' ? probesOfError(target.error) : [])];
 }
 
+/** What the canary analysis found on a target, if one ran to its end there. */
+function analysisOf(target: Deployed): AnalysisReport | undefined {
+  if (target.outcome === 'done') return target.result.analysis;
+  return target.outcome === 'failed' && target.error instanceof AnalysisError
+    ? target.error.analysis
+    : undefined;
+}
+
 function deployedFrom(settled: Settled<Planned, DeployResult>): Deployed {
   return settled.ok
     ? { ...settled.item, outcome: 'done', result: settled.value }
@@ -230,14 +264,16 @@ async function undoEverywhere(
   const reports = undone.map((result): FleetTargetReport => {
     const { client, outcome } = result.item;
     const probes = probesOf(result.item);
+    const analysis = analysisOf(result.item);
     // Still (or perhaps) deployed there: the report keeps its outcome, with the reason.
-    if (!result.ok) return { target: client.name, outcome, error: result.error, probes };
+    if (!result.ok) return { target: client.name, outcome, error: result.error, probes, analysis };
     const target = result.value;
     return {
       target: client.name,
       outcome: target.outcome,
       error: 'error' in target ? target.error : undefined,
       probes,
+      analysis,
     };
   });
   return new FleetOperationError(

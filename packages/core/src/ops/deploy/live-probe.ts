@@ -1,10 +1,10 @@
 import { ErrorCode, ProbeError, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { describeApp } from '../app-status.js';
 import { allHealthy, describeFailedProbe, probeApp } from '../probe/probe-app.js';
 import type { ProbeOptions, ProbeResult } from '../probe/probe-options.js';
 import type { DeployPlan } from './plan-deploy.js';
+import { undoVersion } from './undo-version.js';
 
 /**
  * Probes a version that has just gone live. When it does not answer healthy (or the caller aborts
@@ -30,7 +30,7 @@ export async function proveLive(
   } catch (error) {
     const failure = toTomcatPdError(error);
     if (failure.code !== ErrorCode.aborted) throw failure;
-    const undone = await undo(client, plan, options.logger, 'the probe was aborted');
+    const undone = await undoVersion(client, plan, options.logger, 'the probe was aborted');
     throw new TomcatPdError(
       ErrorCode.aborted,
       `The probe of the new version ${plan.displayName} was aborted. ${undone}`,
@@ -42,29 +42,7 @@ export async function proveLive(
   const what = `${describeFailedProbe(probes)} (it was live for ${liveFor} s)`;
   throw new ProbeError(
     `The new version ${plan.displayName} did not answer healthy: ${what}. ` +
-      (await undo(client, plan, options.logger, 'it did not answer healthy')),
+      (await undoVersion(client, plan, options.logger, 'it did not answer healthy')),
     probes,
   );
-}
-
-/** Undeploys the new version (never with the caller's signal) and says what is live now. */
-async function undo(client: ManagerClient, plan: DeployPlan, logger: Logger, why: string): Promise<string> {
-  logger.info?.(`${client.name}: undeploying ${plan.displayName}: ${why}`);
-  let failure: TomcatPdError | undefined;
-  try {
-    await client.undeploy({ path: plan.path, version: plan.version });
-  } catch (error) {
-    failure = toTomcatPdError(error);
-  }
-  if (failure !== undefined) {
-    return `It could not be undeployed (${failure.message}): it may still be live; roll back or undeploy it by hand.`;
-  }
-  try {
-    const { live } = describeApp(await client.list(), plan.path);
-    return live === undefined
-      ? `It was undeployed; no version of ${plan.path} is deployed now.`
-      : `It was undeployed; version ${live} is live again.`;
-  } catch {
-    return 'It was undeployed.';
-  }
 }

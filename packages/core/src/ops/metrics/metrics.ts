@@ -101,7 +101,10 @@ async function metricsOf(
  * The started contexts of the Manager's own host, by `path##version`: the status page lists
  * every host of the engine, `list` only the Manager's, which holds the Manager itself.
  */
-function contextsOfManagerHost(server: ServerMetrics, managerUrl: string): Map<string, ContextMetrics> {
+export function contextsOfManagerHost(
+  server: ServerMetrics,
+  managerUrl: string,
+): Map<string, ContextMetrics> {
   const managerPath = new URL(managerUrl).pathname.replace(/\/+$/, '') || '/';
   const host = server.contexts.find(
     (context) => context.path === managerPath && context.version === '',

@@ -1,0 +1,94 @@
+import type { AnalysisReport, WindowFigures } from '../../common/analysis-report.js';
+import type { Logger } from '../../common/logger.js';
+import { AnalysisError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { validateAnalysisOptions, type AnalysisOptions } from '../analyze/analysis-options.js';
+import { analyzeVersion } from '../analyze/analyze-version.js';
+import type { DeployPlan } from './plan-deploy.js';
+import { undoVersion } from './undo-version.js';
+
+/**
+ * Watches a version that has just gone live (and passed its probes) for the analysis window.
+ * When its error rate is too high, or it served too few requests and `onInconclusive` says
+ * `rollback`, it is undeployed, so that the previous live version takes new visitors again, and
+ * an `AnalysisError` gives the figures and what is live now; an abort undoes it too. An
+ * inconclusive analysis that keeps the release says so in a warning. The caller holds the app lock.
+ */
+export async function proveByAnalysis(
+  client: ManagerClient,
+  plan: DeployPlan,
+  options: { analysis: AnalysisOptions; signal?: AbortSignal | undefined; logger: Logger },
+): Promise<AnalysisReport> {
+  const analysis = validateAnalysisOptions(options.analysis);
+  const { logger } = options;
+  logger.info?.(
+    `${client.name}: watching ${plan.displayName} for ${seconds(analysis.windowMs)} s (error rate at most ${percent(analysis.maxErrorRate)})`,
+  );
+  let report: AnalysisReport;
+  try {
+    report = await analyzeVersion(client, {
+      path: plan.path,
+      version: plan.version,
+      baseline: plan.previousLive,
+      analysis,
+      signal: options.signal,
+      logger,
+    });
+  } catch (error) {
+    const failure = toTomcatPdError(error);
+    if (failure.code !== ErrorCode.aborted) throw failure;
+    const undone = await undoVersion(client, plan, logger, 'the analysis was aborted');
+    throw new TomcatPdError(ErrorCode.aborted, `The analysis of ${plan.displayName} was aborted. ${undone}`, {
+      cause: failure,
+    });
+  }
+  const what = describeAnalysis(report, analysis);
+  if (report.verdict === 'pass') {
+    logger.info?.(`${client.name}: ${plan.displayName} passed its analysis: ${what}`);
+    return report;
+  }
+  if (report.verdict === 'inconclusive' && analysis.onInconclusive === 'keep') {
+    logger.warn?.(
+      `${client.name}: the analysis of ${plan.displayName} was inconclusive (${what}); the release is kept`,
+    );
+    return report;
+  }
+  const why = report.verdict === 'fail' ? 'its error rate was too high' : 'its analysis was inconclusive';
+  const undone = await undoVersion(client, plan, logger, why);
+  const verdict =
+    report.verdict === 'fail'
+      ? `failed its canary analysis on ${client.name}`
+      : `had an inconclusive canary analysis on ${client.name}, which counts as a failure here`;
+  throw new AnalysisError(`The new version ${plan.displayName} ${verdict}: ${what}. ${undone}`, report);
+}
+
+/** `52.0% errors in 48 requests (limit 5%; version 001: 0.0% in 30)`, or why there was no verdict. */
+export function describeAnalysis(
+  report: AnalysisReport,
+  limits: { maxErrorRate: number; minRequests: number },
+): string {
+  const baseline =
+    report.baseline === null ? '' : `; version ${report.baseline.version}: ${figures(report.baseline)}`;
+  const restarts =
+    report.restarts === 0 ? '' : `; counters restarted ${report.restarts}× (Tomcat restarted or reloaded it)`;
+  const fewer =
+    report.verdict === 'inconclusive' && report.note === undefined
+      ? `, fewer than the ${limits.minRequests} needed for a verdict`
+      : '';
+  const note = report.note === undefined ? '' : `; ${report.note}`;
+  return `${figures(report)}${fewer} in ${seconds(report.windowMs)} s (limit ${percent(limits.maxErrorRate)}${baseline}${restarts}${note})`;
+}
+
+function figures({ requests, errors, errorRate }: WindowFigures): string {
+  return errorRate === null
+    ? 'no requests'
+    : `${percent(errorRate)} errors (${errors} of ${requests} requests)`;
+}
+
+function percent(rate: number): string {
+  return `${Number((rate * 100).toFixed(1))}%`;
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
+}

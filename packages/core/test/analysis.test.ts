@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionError, ErrorCode } from '../src/errors/errors.js';
+import { protocolError } from '../src/manager/parse/parse-response.js';
+import { parseErrorRate, validateAnalysisOptions } from '../src/ops/analyze/analysis-options.js';
+import { advanceWindow, judgeWindow, openWindow, windowFigures } from '../src/ops/analyze/analysis-window.js';
+import { analyzeVersion } from '../src/ops/analyze/analyze-version.js';
+import { silentLogger } from '../src/common/logger.js';
+import { contextMetrics, entry, FakeManager } from './helpers/fake-client.js';
+
+describe('the analysis options', () => {
+  it('reads an error rate written 5 or 5%, and refuses what is none', () => {
+    expect(parseErrorRate('5')).toBe(0.05);
+    expect(parseErrorRate('2.5%')).toBe(0.025);
+    expect(parseErrorRate(' 0 % ')).toBe(0);
+    for (const bad of ['abc', '150', '-1', '5%%', '']) {
+      expect(() => parseErrorRate(bad), bad).toThrowError(expect.objectContaining({ code: ErrorCode.usage }));
+    }
+  });
+
+  it('takes the defaults, and refuses an interval under 5 s', () => {
+    expect(validateAnalysisOptions({ windowMs: 60_000 })).toEqual({
+      windowMs: 60_000,
+      maxErrorRate: 0.05,
+      minRequests: 20,
+      intervalMs: 10_000,
+      onInconclusive: 'keep',
+    });
+    expect(() => validateAnalysisOptions({ windowMs: 60_000, intervalMs: 1_000 })).toThrow(/at least 5 s/);
+    expect(() => validateAnalysisOptions({ windowMs: 0 })).toThrow(/longer than 0/);
+    expect(() => validateAnalysisOptions({ windowMs: 1, minRequests: 0 })).toThrow(/at least 1/);
+  });
+});
+
+describe('the analysis window', () => {
+  it('judges the growth since the start: fail as soon as enough requests show too many errors', () => {
+    let state = openWindow({ requests: 1_000, errors: 50 });
+    state = advanceWindow(state, { requests: 1_010, errors: 52 });
+    const limits = { maxErrorRate: 0.05, minRequests: 20 };
+    expect(windowFigures(state)).toEqual({ requests: 10, errors: 2, errorRate: 0.2 });
+    // 20 % of 10 requests: too few to fail yet.
+    expect(judgeWindow(windowFigures(state), limits, false)).toBeUndefined();
+    state = advanceWindow(state, { requests: 1_030, errors: 56 });
+    expect(judgeWindow(windowFigures(state), limits, false)).toBe('fail');
+  });
+
+  it('at the end: pass with enough requests within the limit, inconclusive with too few', () => {
+    const limits = { maxErrorRate: 0.05, minRequests: 20 };
+    expect(judgeWindow({ requests: 40, errors: 2, errorRate: 0.05 }, limits, true)).toBe('pass');
+    expect(judgeWindow({ requests: 19, errors: 0, errorRate: 0 }, limits, true)).toBe('inconclusive');
+    expect(judgeWindow({ requests: 0, errors: 0, errorRate: null }, limits, true)).toBe('inconclusive');
+  });
+
+  it('counters that go down (a restart) start the window again instead of going negative', () => {
+    let state = openWindow({ requests: 500, errors: 10 });
+    state = advanceWindow(state, { requests: 7, errors: 1 });
+    expect(state.restarts).toBe(1);
+    state = advanceWindow(state, { requests: 27, errors: 1 });
+    expect(windowFigures(state)).toEqual({ requests: 20, errors: 0, errorRate: 0 });
+  });
+});
+
+describe('analyzeVersion', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A Tomcat where each reading of the status page adds `perReading` requests (and errors) to 002, and 10 good ones to 001. */
+  function growing(perReading: { requests: number; errors: number }) {
+    const tomcat = new FakeManager([
+      entry('/shop', '001', 'running', 1),
+      entry('/shop', '002', 'running', 1),
+    ]);
+    let readings = 0;
+    tomcat.answerMetrics = (contexts) => {
+      readings += 1;
+      return {
+        contexts: contexts.map((context) =>
+          context.version === '002'
+            ? contextMetrics(context, {
+                requests: readings * perReading.requests,
+                errors: readings * perReading.errors,
+              })
+            : contextMetrics(context, { requests: readings * 10 }),
+        ),
+        memoryPools: [],
+      };
+    };
+    return tomcat;
+  }
+
+  const run = (tomcat: FakeManager, windowMs: number) => {
+    const analysis = analyzeVersion(tomcat, {
+      path: '/shop',
+      version: '002',
+      baseline: '001',
+      analysis: { windowMs, intervalMs: 5_000, minRequests: 20 },
+      logger: silentLogger,
+    });
+    return { analysis, advance: () => vi.advanceTimersByTimeAsync(windowMs) };
+  };
+
+  it('a version whose errors grow too fast fails at the first reading that shows it', async () => {
+    const tomcat = growing({ requests: 30, errors: 15 });
+    const { analysis, advance } = run(tomcat, 60_000);
+    await advance();
+    expect(await analysis).toMatchObject({
+      verdict: 'fail',
+      requests: 30,
+      errors: 15,
+      errorRate: 0.5,
+      baseline: { version: '001', requests: 10, errors: 0, errorRate: 0 },
+      samples: 2,
+    });
+  });
+
+  it('a healthy version passes at the end of the window', async () => {
+    const tomcat = growing({ requests: 30, errors: 0 });
+    const { analysis, advance } = run(tomcat, 10_000);
+    await advance();
+    expect(await analysis).toMatchObject({ verdict: 'pass', requests: 60, errorRate: 0, samples: 3 });
+  });
+
+  it('too few requests by the end are inconclusive', async () => {
+    const tomcat = growing({ requests: 2, errors: 2 });
+    const { analysis, advance } = run(tomcat, 10_000);
+    await advance();
+    expect(await analysis).toMatchObject({ verdict: 'inconclusive', requests: 4, errors: 4 });
+  });
+
+  it('a version gone from the status page (undeployed meanwhile) ends it, inconclusive, with a note', async () => {
+    const tomcat = growing({ requests: 30, errors: 0 });
+    const { analysis, advance } = run(tomcat, 10_000);
+    tomcat.contexts.splice(1, 1);
+    await advance();
+    expect(await analysis).toMatchObject({
+      verdict: 'inconclusive',
+      note: expect.stringContaining('no longer on the status page'),
+    });
+  });
+
+  it('a reading that fails (a dropped connection) is skipped, and the analysis goes on', async () => {
+    const tomcat = growing({ requests: 30, errors: 0 });
+    const answer = tomcat.answerMetrics;
+    let call = 0;
+    tomcat.answerMetrics = (contexts) => {
+      call += 1;
+      if (call === 2)
+        throw new ConnectionError('No answer from web1: the connection was reset.', { transient: true });
+      return answer(contexts);
+    };
+    const { analysis, advance } = run(tomcat, 15_000);
+    await advance();
+    expect(await analysis).toMatchObject({ verdict: 'pass', samples: 3 });
+  });
+
+  it('an answer that cannot be read ends it as inconclusive, saying why', async () => {
+    const tomcat = growing({ requests: 30, errors: 0 });
+    const answer = tomcat.answerMetrics;
+    let call = 0;
+    tomcat.answerMetrics = (contexts) => {
+      call += 1;
+      if (call === 2) throw protocolError('The status page answered JSON that cannot be parsed', '{"tom');
+      return answer(contexts);
+    };
+    const { analysis, advance } = run(tomcat, 15_000);
+    await advance();
+    expect(await analysis).toMatchObject({
+      verdict: 'inconclusive',
+      samples: 1,
+      note: expect.stringContaining('cannot be parsed'),
+    });
+  });
+});

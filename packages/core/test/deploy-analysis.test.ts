@@ -1,0 +1,125 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AnalysisError } from '../src/errors/errors.js';
+import { ErrorCode, FleetOperationError, NoStatusJsonError } from '../src/errors/errors.js';
+import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
+import { contextMetrics, entry, fakeFleet, type FakeManager } from './helpers/fake-client.js';
+import { minimalWar } from './helpers/zip.js';
+
+let war: string;
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-analysis-'));
+  war = join(dir, 'shop.war');
+  await writeFile(war, minimalWar());
+});
+afterEach(() => vi.useRealTimers());
+
+const analysis = { windowMs: 10_000, intervalMs: 5_000, minRequests: 20 };
+
+/** The new version (002) of `tomcat` serves 30 requests between two readings, `errors` of them failing. */
+function serving(tomcat: FakeManager, errors: number) {
+  let readings = 0;
+  tomcat.answerMetrics = (contexts) => {
+    readings += 1;
+    return {
+      contexts: contexts.map((context) =>
+        context.version === '002'
+          ? contextMetrics(context, { requests: readings * 30, errors: readings * errors })
+          : contextMetrics(context),
+      ),
+      memoryPools: [],
+    };
+  };
+}
+
+/**
+ * Runs `promise` on a fake clock until it settles: the clock moves a second at a time, and real
+ * I/O (the WAR is read from disk) gets its turn in between.
+ */
+async function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  let done = false;
+  const outcome = Promise.allSettled([promise]).then(([result]) => {
+    done = true;
+    return result;
+  });
+  for (let second = 0; second < 120 && !done; second += 1) {
+    await vi.advanceTimersByTimeAsync(1_000);
+    await new Promise((resolve) => realSetTimeout(resolve, 5));
+  }
+  return outcome;
+}
+
+// Taken before any test fakes the clock: the real one, for the I/O between two fake seconds.
+const realSetTimeout = globalThis.setTimeout;
+const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+
+describe('deploy --analyze', () => {
+  it('keeps a version within the limit and reports the analysis', async () => {
+    fakeClock();
+    const [web1] = fakeFleet([entry('/shop', '001', 'running', 2)]);
+    serving(web1!, 0);
+    const result = await settled(fleetDeploy([web1!], { path: '/shop', warFile: war, analysis }));
+    expect(result.status).toBe('fulfilled');
+    expect(result.status === 'fulfilled' && result.value.targets[0]?.analysis).toMatchObject({
+      verdict: 'pass',
+      requests: 60,
+    });
+    expect(web1!.contexts.map((c) => c.version)).toEqual(['001', '002']);
+  });
+
+  it('undoes a version whose error rate is too high, on every target, and says what is live again', async () => {
+    fakeClock();
+    const fleet = fakeFleet([entry('/shop', '001', 'running', 2)], [entry('/shop', '001', 'running', 1)]);
+    serving(fleet[0]!, 0);
+    serving(fleet[1]!, 15);
+    const result = await settled(fleetDeploy(fleet, { path: '/shop', warFile: war, analysis }));
+    expect(result.status).toBe('rejected');
+    const error = (result as PromiseRejectedResult).reason as FleetOperationError;
+    expect(error).toBeInstanceOf(FleetOperationError);
+    expect(error.code).toBe(ErrorCode.analysis);
+    expect(error.message).toMatch(
+      /failed its canary analysis on web2: 50% errors \(15 of 30 requests\) in \d+ s \(limit 5%; version 001: no requests\)\. It was undeployed; version 001 is live again\./,
+    );
+    expect(error.targets.find((t) => t.target === 'web2')?.analysis).toMatchObject({
+      verdict: 'fail',
+      errorRate: 0.5,
+    });
+    for (const tomcat of fleet) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('an inconclusive analysis is kept, or undone with onInconclusive rollback', async () => {
+    fakeClock();
+    const [kept] = fakeFleet([entry('/shop', '001')]);
+    serving(kept!, 0);
+    const quiet = { ...analysis, minRequests: 1_000 };
+    const keptResult = await settled(fleetDeploy([kept!], { path: '/shop', warFile: war, analysis: quiet }));
+    expect(keptResult.status === 'fulfilled' && keptResult.value.targets[0]?.analysis?.verdict).toBe(
+      'inconclusive',
+    );
+    const [strict] = fakeFleet([entry('/shop', '001')]);
+    serving(strict!, 0);
+    const strictResult = await settled(
+      fleetDeploy([strict!], {
+        path: '/shop',
+        warFile: war,
+        analysis: { ...quiet, onInconclusive: 'rollback' },
+      }),
+    );
+    expect(strictResult.status).toBe('rejected');
+    expect(((strictResult as PromiseRejectedResult).reason as AnalysisError).code).toBe(ErrorCode.analysis);
+    expect(strict!.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('a target without the status JSON refuses the deploy before anything is uploaded', async () => {
+    const fleet = fakeFleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    fleet[1]!.answerMetrics = () => {
+      throw new NoStatusJsonError('web2 has no status page in JSON');
+    };
+    await expect(fleetDeploy(fleet, { path: '/shop', warFile: war, analysis })).rejects.toBeInstanceOf(
+      NoStatusJsonError,
+    );
+    for (const tomcat of fleet) expect(tomcat.changes).toEqual([]);
+  });
+});
