@@ -83,7 +83,16 @@ export function buildProgram(signal: AbortSignal): Command {
     )
     .option('--update', 'replace an existing version (its sessions are lost)')
     .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
-    .option('--canary <n>', 'deploy to the first N targets first, to the others once it started there')
+    .addOption(
+      new Option(
+        '--canary <n>',
+        'deploy to the first N targets first, to the others once it started there',
+      ).conflicts('steps'),
+    )
+    .option(
+      '--steps <list>',
+      'a progressive rollout in config order, e.g. 1,25%,100%: each step deploys, probes and analyses its targets before the next',
+    )
     .option(
       '--analyze <duration>',
       "once live, watch the new version's error rate on Tomcat's status page for DURATION and undo it " +
@@ -111,6 +120,7 @@ export function buildProgram(signal: AbortSignal): Command {
         'tomcat-pd deploy target/shop.war --path /shop --build-id "$(git rev-parse --short HEAD)"',
         'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
         'tomcat-pd deploy target/shop.war --path /shop --probe /health --analyze 5m --max-error-rate 2',
+        'tomcat-pd deploy target/shop.war --path /shop --steps 1,25%,100% --probe /health --analyze 2m',
       ),
     )
     .action(lazy(() => import('./commands/deploy.js'), signal));

@@ -127,6 +127,8 @@ export type {
 export { drainEta, SESSION_SWEEP_LAG_MS } from './ops/metrics/drain-eta.js';
 export { getHistory } from './ops/history/history.js';
 export { analyzeVersion } from './ops/analyze/analyze-version.js';
+export { parseRolloutSteps } from './ops/deploy/rollout-steps.js';
+export type { RolloutStep } from './ops/deploy/rollout-steps.js';
 export type { AnalyzeVersionOptions } from './ops/analyze/analyze-version.js';
 export {
   MIN_ANALYSIS_INTERVAL_MS,

@@ -52,6 +52,7 @@ describe('the public API', () => {
       'nextCounterVersion',
       'onEachTarget',
       'parseErrorRate',
+      'parseRolloutSteps',
       'parseStatusRange',
       'pendingVersions',
       'planDeploy',

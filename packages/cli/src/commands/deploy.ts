@@ -1,5 +1,6 @@
 import {
   fleetDeploy,
+  parseRolloutSteps,
   validateContextPath,
   validateDeployOptions,
   type FleetDeployOptions,
@@ -22,6 +23,7 @@ interface DeployCliOptions extends ProbeFlags, AnalysisFlags {
   update?: boolean;
   tag?: string;
   canary?: string;
+  steps?: string;
 }
 
 type DeployInput = Omit<FleetDeployOptions, 'parallel' | 'signal' | 'logger' | 'onProgress'>;
@@ -42,6 +44,7 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
     update: options.update,
     tag: options.tag,
     canary: options.canary === undefined ? undefined : parseWholeNumber(options.canary, '--canary'),
+    steps: options.steps === undefined ? undefined : parseRolloutSteps(options.steps),
     ...parseProbeFlags(options, defaults, { smoke: true }),
     analysis: parseAnalysisFlags(options),
   };

@@ -13,12 +13,14 @@ import type { ProbeResult } from '../probe/probe-options.js';
 import type { AnalysisReport } from '../../common/analysis-report.js';
 import {
   AnalysisError,
+  ErrorCode,
   FleetOperationError,
   NoStatusJsonError,
   ProbeError,
+  TomcatPdError,
   toTomcatPdError,
+  usageError,
   type FleetTargetReport,
-  type TomcatPdError,
 } from '../../errors/errors.js';
 import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fleet.js';
 import { silentLogger } from '../../common/logger.js';
@@ -26,12 +28,19 @@ import type { ManagerClient } from '../../manager/manager-client.js';
 import { chooseVersion, planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
 import { checkWarFile } from './war-file.js';
+import { rolloutWaves, type RolloutStep } from './rollout-steps.js';
 
 export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
   /** How many targets upload at once. @defaultValue 4 */
   parallel?: number | undefined;
   /** Deploy to this many targets first, and to the rest only if it started there. @defaultValue 0 (all at once) */
   canary?: number | undefined;
+  /**
+   * A progressive rollout, in the targets' order: each step deploys to its targets, runs their
+   * probes and analysis, and only then the next starts (`[{ count: 1 }, { percent: 25 }, { percent: 100 }]`).
+   * Not with `canary`, which is `[{ count: N }, { percent: 100 }]`.
+   */
+  steps?: readonly RolloutStep[] | undefined;
   onProgress?:
     | ((progress: UploadProgress & { version: string; displayName: string; target: string }) => void)
     | undefined;
@@ -86,24 +95,36 @@ export async function fleetDeploy(
   };
   validateDeployOptions(options);
   validateProbing(options);
+  if (options.steps !== undefined && options.canary > 0) {
+    throw usageError('Give either canary or steps, not both: a canary of N is the steps N, 100%.');
+  }
+  // Steps that cannot work with these targets are refused before any request.
+  rolloutWaves(clients, options);
   const { size } = await checkWarFile(options.warFile);
   if (options.analysis !== undefined) await requireStatusJson(clients, options);
   const planned = await planEverywhere(clients, options);
   const { version } = planned;
   const targets = await smokeEverywhere(planned.targets, options);
-  const canary = Math.min(options.canary, targets.length);
-  const waves = canary > 0 ? [targets.slice(0, canary), targets.slice(canary)] : [targets];
+  const waves = rolloutWaves(targets, options);
   const finished: Deployed[] = [];
   for (const [wave, planned] of waves.entries()) {
-    const settled = await mapLimited(planned, options.parallel, (target) => deployOne(target, options, size));
+    if (waves.length > 1) {
+      options.logger.info?.(
+        `step ${wave + 1} of ${waves.length}: ${planned.map((target) => target.client.name).join(', ')}`,
+      );
+    }
+    const settled = options.signal?.aborted
+      ? []
+      : await mapLimited(planned, options.parallel, (target) => deployOne(target, options, size));
     finished.push(...settled.map(deployedFrom));
-    const first = firstFailure(settled)?.error;
+    const first = options.signal?.aborted ? abortedRollout(wave, waves.length) : firstFailure(settled)?.error;
     if (first !== undefined) {
-      const untouched = waves.slice(wave + 1).flat();
+      const untouched = waves.slice(wave + (settled.length === 0 ? 0 : 1)).flat();
       throw await undoEverywhere(
         [...finished, ...untouched.map((target): Deployed => ({ ...target, outcome: 'not-started' }))],
         first,
         options,
+        waves.length > 1 ? ` (step ${wave + 1} of ${waves.length})` : '',
       );
     }
   }
@@ -232,6 +253,14 @@ function probesOf(target: Deployed): ProbeResult[] {
   return [...target.smoked, ...(target.outcome === 'failed' ? probesOfError(target.error) : [])];
 }
 
+/** A signal between two steps (or during one) stops the rollout, and undoes it. */
+function abortedRollout(wave: number, waves: number): TomcatPdError {
+  return new TomcatPdError(
+    ErrorCode.aborted,
+    `The rollout was stopped by a signal at step ${wave + 1} of ${waves}.`,
+  );
+}
+
 /** What the canary analysis found on a target, if one ran to its end there. */
 function analysisOf(target: Deployed): AnalysisReport | undefined {
   if (target.outcome === 'done') return target.result.analysis;
@@ -251,6 +280,7 @@ async function undoEverywhere(
   targets: Deployed[],
   first: TomcatPdError,
   options: Options,
+  where = '',
 ): Promise<FleetOperationError> {
   const failed = targets.filter((target) => target.outcome === 'failed');
   // A failed target may have taken the version too: its answer was lost, but Tomcat started it
@@ -278,7 +308,9 @@ async function undoEverywhere(
   });
   return new FleetOperationError(
     first,
-    `Deploy of ${targets[0]?.plan.displayName ?? options.path} failed on ${failed.map((target) => target.client.name).join(', ')}: ${first.message}`,
+    failed.length === 0
+      ? `Deploy of ${targets[0]?.plan.displayName ?? options.path} stopped${where}: ${first.message}`
+      : `Deploy of ${targets[0]?.plan.displayName ?? options.path} failed on ${failed.map((target) => target.client.name).join(', ')}${where}: ${first.message}`,
     reports,
     stuck.length > 0
       ? `It may still be on ${stuck.join(', ')}, which could not be read or cleaned up: check status there ` +
