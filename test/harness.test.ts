@@ -7,6 +7,7 @@ import { startTomcat } from './harness/start-tomcat.js';
 import {
   buildCorruptWar,
   buildFailingWar,
+  buildFlakyWar,
   buildHealthWar,
   buildLargeWar,
   buildTestWar,
@@ -207,6 +208,50 @@ describe('test Tomcat harness', () => {
         );
       }),
     );
+  });
+
+  it('builds flaky WARs whose /work throws on every failEvery-th request, where failOnPorts says', async () => {
+    /** `count` GETs of `/work` without cookies, one after the other: their statuses and bodies. */
+    const work = async (path: string, count: number) => {
+      const answers: { status: number; body: string; cookies: string[] }[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const res = await fetch(`${tomcat.baseUrl}${path}/work`);
+        answers.push({
+          status: res.status,
+          body: (await res.text()).trim(),
+          cookies: res.headers.getSetCookie(),
+        });
+      }
+      return answers;
+    };
+    const port = Number(new URL(tomcat.baseUrl).port);
+    const cases = [
+      ['/fl2', { label: 'fl2', failEvery: 2 }],
+      ['/fl0', { label: 'fl0', failEvery: 0 }],
+      ['/flhere', { label: 'flhere', failEvery: 2, failOnPorts: [1, port] }],
+      ['/flthere', { label: 'flthere', failEvery: 2, failOnPorts: [port + 1] }],
+    ] as const;
+    for (const [path, options] of cases) {
+      const war = await buildFlakyWar(wars, options);
+      expect(await deploy(war, path, '001')).toBe(`OK - Deployed application at context path [${path}##001]`);
+    }
+    // failEvery 2: the 2nd and the 4th request are Tomcat's 500 page for the uncaught exception.
+    const flaky = await work('/fl2', 4);
+    expect(flaky.map((a) => a.status)).toEqual([200, 500, 200, 500]);
+    expect(flaky[0]?.body).toBe('worked fl2');
+    expect(flaky[2]?.body).toBe('worked fl2');
+    // The page opens no session, failing or not.
+    expect(flaky.flatMap((a) => a.cookies)).toEqual([]);
+    expect((await work('/fl0', 4)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect((await work('/flhere', 4)).map((a) => a.status)).toEqual([200, 500, 200, 500]);
+    expect((await work('/flthere', 4)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    // The test app's page is there too, and opens a session as visitors need.
+    expect(await new Visitor(tomcat.baseUrl).get('/fl2/')).toMatchObject({ label: 'fl2', version: '001' });
+    expect((await manager('list')).body).toMatch(/^\/fl2:running:1:fl2##001$/m);
+    for (const [path] of cases) {
+      const res = await manager(`undeploy?path=${encodeURIComponent(path)}&version=001`);
+      expect(res.body.split(/\r?\n/)[0]).toBe(`OK - Undeployed application at context path [${path}##001]`);
+    }
   });
 
   it('restart() keeps the deployed app (and really restarts: sessions are gone)', async () => {

@@ -276,3 +276,76 @@ export async function buildHealthWar(dir: string, options: HealthWarOptions): Pr
     entries.push({ name: 'META-INF/context.xml', data: Buffer.from('<Context unloadDelay="200"/>\n') });
   return writeZip(join(dir, options.fileName ?? `${label}-${health}.war`), entries);
 }
+
+/** Options of {@link buildFlakyWar}. */
+export interface FlakyWarOptions extends TestWarOptions {
+  /**
+   * `/work` throws on every `failEvery`-th request it serves (the 2nd, 4th, ... for 2), counted
+   * from the context's start; `0` never throws.
+   */
+  failEvery: number;
+  /**
+   * Ports (a Tomcat's HTTP port, the request's server port) on which `/work` throws as
+   * `failEvery` says; on every other port it never throws. Absent: it throws on every server.
+   * The same WAR on every server of a fleet, failing on some: as when one server's database
+   * pool is too small and every other call times out there.
+   */
+  failOnPorts?: readonly number[];
+}
+
+/**
+ * The work endpoint, mapped to `/work` in web.xml (a `<jsp-file>` servlet, like the health one:
+ * the same WAR works on Tomcat 9 and 10; the counter's class is written out, no import).
+ * `session="false"`: traffic to it opens no session, yet a visitor's cookie still takes it to
+ * its version. The failure is an uncaught exception, not a status the page sets: Tomcat's status
+ * page counts only exceptions and `sendError` as a servlet's errors (`setStatus(500)` adds none),
+ * and the 500 is Tomcat's own error page.
+ */
+const WORK_JSP =
+  '<%@ page session="false" contentType="text/plain; charset=UTF-8" trimDirectiveWhitespaces="true" %>\n' +
+  '<%!\n' +
+  '  private final java.util.concurrent.atomic.AtomicInteger served =\n' +
+  '      new java.util.concurrent.atomic.AtomicInteger();\n' +
+  '%>\n' +
+  '<%\n' +
+  '  int failEvery = Integer.parseInt(application.getInitParameter("failEvery"));\n' +
+  '  String failOn = application.getInitParameter("failOnPorts");\n' +
+  '  boolean failsHere = failOn == null || failOn.isEmpty()\n' +
+  '      || ("," + failOn + ",").indexOf("," + request.getServerPort() + ",") >= 0;\n' +
+  '  int n = served.incrementAndGet();\n' +
+  '  if (failsHere && failEvery > 0 && n % failEvery == 0) {\n' +
+  '    throw new IllegalStateException("flaky: request " + n + " of this version fails");\n' +
+  '  }\n' +
+  '%>\n' +
+  'worked <%= application.getInitParameter("label") %>\n';
+
+/**
+ * Builds a WAR with the test app's `index.jsp` (which opens a session, as visitors do) and a
+ * page at `/work` that answers 200 `worked <label>`, but throws an uncaught exception (HTTP 500,
+ * one error in Tomcat's status page) on every `failEvery`-th request it serves: a release whose
+ * share of failures a canary analysis must see. Returns its path (`<label>-flaky<failEvery>.war`
+ * in `dir` by default).
+ *
+ * @example
+ * const war = await buildFlakyWar(warDir, { label: 'two', failEvery: 2 });
+ * // GET /app/work → 200 "worked two", 500, 200, 500, ...; GET /app/ → "label=two version=002 ..."
+ */
+export async function buildFlakyWar(dir: string, options: FlakyWarOptions): Promise<string> {
+  const { label, failEvery } = options;
+  if (!Number.isSafeInteger(failEvery) || failEvery < 0)
+    throw new Error(`failEvery must be a whole number, 0 for never: ${failEvery}`);
+  const failOnPorts = options.failOnPorts ?? [];
+  if (!failOnPorts.every((port) => Number.isInteger(port) && port > 0 && port < 65_536))
+    throw new Error(`failOnPorts must be TCP ports: ${failOnPorts.join(', ')}`);
+  if (options.failOnPorts !== undefined && failOnPorts.length === 0)
+    throw new Error('failOnPorts must name at least one port (leave it out to fail everywhere)');
+  const params =
+    `  <context-param>\n    <param-name>failEvery</param-name>\n    <param-value>${failEvery}</param-value>\n  </context-param>\n` +
+    `  <context-param>\n    <param-name>failOnPorts</param-name>\n    <param-value>${failOnPorts.join(',')}</param-value>\n  </context-param>\n`;
+  const servlet =
+    '  <servlet>\n    <servlet-name>work</servlet-name>\n    <jsp-file>/work.jsp</jsp-file>\n  </servlet>\n' +
+    '  <servlet-mapping>\n    <servlet-name>work</servlet-name>\n    <url-pattern>/work</url-pattern>\n  </servlet-mapping>\n';
+  const entries = testWarEntries(label, options.sessionTimeoutMinutes, params + servlet);
+  entries.push({ name: 'work.jsp', data: Buffer.from(WORK_JSP) });
+  return writeZip(join(dir, options.fileName ?? `${label}-flaky${failEvery}.war`), entries);
+}

@@ -16,6 +16,11 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `tomcat-pd --help | head -1`: the reader left; what is left to write has no one to read it.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const program = buildProgram(controller.signal);
   try {
     await program.parseAsync(process.argv);

@@ -80,8 +80,13 @@ describe('deploy --analyze', () => {
     expect(error).toBeInstanceOf(FleetOperationError);
     expect(error.code).toBe(ErrorCode.analysis);
     expect(error.message).toMatch(
-      /failed its canary analysis on web2: 50% errors \(15 of 30 requests\) in \d+ s \(limit 5%; version 001: no requests\)\. It was undeployed; version 001 is live again\./,
+      /failed on web2: The new version \/shop##002 failed its canary analysis: 50% errors \(15 of 30 requests\) in \d+ s \(limit 5%; version 001: no requests\)\. It was undeployed; version 001 is live again\./,
     );
+    // web1's window was cut short when web2 failed: it did not keep the bad build live until its end.
+    expect(error.targets.find((t) => t.target === 'web1')).toMatchObject({
+      outcome: 'undone',
+      analysis: { verdict: 'inconclusive', note: 'cut short: the deploy failed on another target' },
+    });
     expect(error.targets.find((t) => t.target === 'web2')?.analysis).toMatchObject({
       verdict: 'fail',
       errorRate: 0.5,

@@ -21,6 +21,11 @@ export interface AnalyzeVersionOptions {
   baseline: string | undefined;
   analysis: AnalysisOptions;
   signal?: AbortSignal | undefined;
+  /**
+   * Ends the window early, without a verdict of its own (another target of the same rollout step
+   * failed, so this one is undone anyway): the report so far, `inconclusive`, with a note.
+   */
+  stop?: AbortSignal | undefined;
   logger: Logger;
 }
 
@@ -84,7 +89,13 @@ export async function analyzeVersion(
       if (verdict !== undefined) return report(verdict);
     }
     if (final) return report('inconclusive', 'no second reading of the status page in the window');
-    await pause(Math.min(analysis.intervalMs, Math.max(deadline - Date.now(), 0)), options.signal);
+    await pause(
+      Math.min(analysis.intervalMs, Math.max(deadline - Date.now(), 0)),
+      options.signal,
+      options.stop,
+    );
+    if (options.stop?.aborted)
+      return report('inconclusive', 'cut short: the deploy failed on another target');
   }
 }
 
@@ -113,18 +124,28 @@ async function read(client: ManagerClient, options: AnalyzeVersionOptions, final
   }
 }
 
-/** Waits `ms` (the global timer, so that tests can run an analysis window on a fake clock). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits `ms` (the global timer, so that tests can run an analysis window on a fake clock);
+ * rejects when `signal` aborts, resolves early when `stop` does.
+ */
+function pause(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const aborted = () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const aborted = () => {
+      done();
       reject(new TomcatPdError(ErrorCode.aborted, 'The analysis was aborted.'));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }, ms);
+    const timer = setTimeout(done, ms);
     if (signal?.aborted) aborted();
-    else signal?.addEventListener('abort', aborted, { once: true });
+    else if (stop?.aborted) done();
+    else {
+      signal?.addEventListener('abort', aborted, { once: true });
+      stop?.addEventListener('abort', done, { once: true });
+    }
   });
 }

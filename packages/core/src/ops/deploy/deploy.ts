@@ -118,7 +118,11 @@ export function validateProbing(options: Pick<DeployOptions, 'probe' | 'smoke' |
 export async function executeDeploy(
   client: ManagerClient,
   plan: DeployPlan,
-  deployOptions: DeployOptions & { size: number },
+  deployOptions: DeployOptions & {
+    size: number;
+    /** Ends the analysis window early (a fleet's step failed elsewhere); see `proveByAnalysis`. */
+    analysisStop?: AbortSignal | undefined;
+  },
 ): Promise<DeployResult> {
   const options = withDefaults(deployOptions, DEPLOY_DEFAULTS);
   const started = Date.now();
@@ -132,7 +136,11 @@ export async function executeDeploy(
   const analysis =
     options.analysis === undefined
       ? undefined
-      : await proveByAnalysis(client, plan, { ...options, analysis: options.analysis });
+      : await proveByAnalysis(client, plan, {
+          ...options,
+          analysis: options.analysis,
+          stop: deployOptions.analysisStop,
+        });
   return {
     target: client.name,
     path: plan.path,

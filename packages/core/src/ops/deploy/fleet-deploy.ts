@@ -113,9 +113,16 @@ export async function fleetDeploy(
         `step ${wave + 1} of ${waves.length}: ${planned.map((target) => target.client.name).join(', ')}`,
       );
     }
+    // One target failing undoes the step: the analyses still watching the others end there.
+    const stop = new AbortController();
     const settled = options.signal?.aborted
       ? []
-      : await mapLimited(planned, options.parallel, (target) => deployOne(target, options, size));
+      : await mapLimited(planned, options.parallel, (target) =>
+          deployOne(target, options, size, stop.signal).catch((error: unknown) => {
+            stop.abort();
+            throw error;
+          }),
+        );
     finished.push(...settled.map(deployedFrom));
     const first = options.signal?.aborted ? abortedRollout(wave, waves.length) : firstFailure(settled)?.error;
     if (first !== undefined) {
@@ -202,11 +209,17 @@ async function planEverywhere(
   return { version, targets };
 }
 
-function deployOne({ client, plan, smoked }: Planned, options: Options, size: number): Promise<DeployResult> {
+function deployOne(
+  { client, plan, smoked }: Planned,
+  options: Options,
+  size: number,
+  analysisStop: AbortSignal,
+): Promise<DeployResult> {
   return withAppLock(client.managerUrl, plan.path, async () => {
     const result = await executeDeploy(client, plan, {
       ...options,
       size,
+      analysisStop,
       onProgress: (progress) => options.onProgress?.({ ...progress, target: client.name }),
     });
     return { ...result, probes: [...smoked, ...result.probes] };

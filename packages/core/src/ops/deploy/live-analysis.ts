@@ -17,7 +17,13 @@ import { undoVersion } from './undo-version.js';
 export async function proveByAnalysis(
   client: ManagerClient,
   plan: DeployPlan,
-  options: { analysis: AnalysisOptions; signal?: AbortSignal | undefined; logger: Logger },
+  options: {
+    analysis: AnalysisOptions;
+    signal?: AbortSignal | undefined;
+    /** Another target of the step failed: end the window; the caller undoes this version. */
+    stop?: AbortSignal | undefined;
+    logger: Logger;
+  },
 ): Promise<AnalysisReport> {
   const analysis = validateAnalysisOptions(options.analysis);
   const { logger } = options;
@@ -32,6 +38,7 @@ export async function proveByAnalysis(
       baseline: plan.previousLive,
       analysis,
       signal: options.signal,
+      stop: options.stop,
       logger,
     });
   } catch (error) {
@@ -42,6 +49,7 @@ export async function proveByAnalysis(
       cause: failure,
     });
   }
+  if (options.stop?.aborted) return report;
   const what = describeAnalysis(report, analysis);
   if (report.verdict === 'pass') {
     logger.info?.(`${client.name}: ${plan.displayName} passed its analysis: ${what}`);
@@ -57,12 +65,15 @@ export async function proveByAnalysis(
   const undone = await undoVersion(client, plan, logger, why);
   const verdict =
     report.verdict === 'fail'
-      ? `failed its canary analysis on ${client.name}`
-      : `had an inconclusive canary analysis on ${client.name}, which counts as a failure here`;
+      ? 'failed its canary analysis'
+      : 'had an inconclusive canary analysis, which counts as a failure here';
   throw new AnalysisError(`The new version ${plan.displayName} ${verdict}: ${what}. ${undone}`, report);
 }
 
-/** `52.0% errors in 48 requests (limit 5%; version 001: 0.0% in 30)`, or why there was no verdict. */
+/**
+ * `50% errors (15 of 30 requests) in 5 s (limit 5%; version 001: 0% errors (0 of 39 requests))`;
+ * for an inconclusive one, what was missing.
+ */
 export function describeAnalysis(
   report: AnalysisReport,
   limits: { maxErrorRate: number; minRequests: number },
@@ -71,12 +82,12 @@ export function describeAnalysis(
     report.baseline === null ? '' : `; version ${report.baseline.version}: ${figures(report.baseline)}`;
   const restarts =
     report.restarts === 0 ? '' : `; counters restarted ${report.restarts}× (Tomcat restarted or reloaded it)`;
+  const note = report.note === undefined ? '' : `; ${report.note}`;
   const fewer =
     report.verdict === 'inconclusive' && report.note === undefined
-      ? `, fewer than the ${limits.minRequests} needed for a verdict`
+      ? `: fewer than the ${limits.minRequests} requests a verdict needs`
       : '';
-  const note = report.note === undefined ? '' : `; ${report.note}`;
-  return `${figures(report)}${fewer} in ${seconds(report.windowMs)} s (limit ${percent(limits.maxErrorRate)}${baseline}${restarts}${note})`;
+  return `${figures(report)} in ${seconds(report.windowMs)} s${fewer} (limit ${percent(limits.maxErrorRate)}${baseline}${restarts}${note})`;
 }
 
 function figures({ requests, errors, errorRate }: WindowFigures): string {
