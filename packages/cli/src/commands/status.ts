@@ -26,25 +26,16 @@ export function parse({ options }: CommandLine<{ path?: string; metrics?: boolea
 export async function run(context: CliContext, { path, metrics }: StatusInput): Promise<void> {
   const clients = await context.clients();
   const options = { parallel: context.parallel };
+  const read = { path, signal: context.signal };
   if (metrics) {
-    const outcomes = await onEachTarget(
-      clients,
-      (client) => getMetrics(client, { path, signal: context.signal }),
-      options,
-    );
-    reportOutcomes(context, outcomes, {
+    reportOutcomes(context, await onEachTarget(clients, (client) => getMetrics(client, read), options), {
       document: metricsDocument,
       render: (reports, several) => renderMetrics(reports, several, context.output.colors, path),
     });
-    return;
+  } else {
+    reportOutcomes(context, await onEachTarget(clients, (client) => getStatus(client, read), options), {
+      document: statusDocument,
+      render: (reports, several) => renderStatus(reports, several, context.output.colors, path),
+    });
   }
-  const outcomes = await onEachTarget(
-    clients,
-    (client) => getStatus(client, { path, signal: context.signal }),
-    options,
-  );
-  reportOutcomes(context, outcomes, {
-    document: statusDocument,
-    render: (reports, several) => renderStatus(reports, several, context.output.colors, path),
-  });
 }

@@ -158,19 +158,7 @@ export class ManagerTransport {
   }
 
   async #statusPageOnce(signal: AbortSignal | undefined): Promise<RawAnswer> {
-    const url = new URL('../status/all?JSON=true', this.#textBase);
-    this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
-    let answer: RawAnswer;
-    try {
-      answer = await getText(url, {
-        headers: this.#headers,
-        timeoutMs: this.#options.timeoutMs,
-        signal,
-        agent: this.#agent,
-      });
-    } catch (error) {
-      throw this.#mapFailure(error, 'status', signal);
-    }
+    const answer = await this.#get(new URL('../status/all?JSON=true', this.#textBase), 'status', signal);
     if (answer.status === 200 || answer.status === 404) return answer;
     throw errorForStatus(
       answer.status,
@@ -204,20 +192,23 @@ export class ManagerTransport {
 
   /** One GET, never retried: for commands that change the server (undeploy, stop, expire, ...). */
   async command(command: ManagerCommand, params: ManagerParams = {}, signal?: AbortSignal): Promise<string> {
-    const url = buildCommandUrl(this.#textBase, command, params);
+    const answer = await this.#get(buildCommandUrl(this.#textBase, command, params), command, signal);
+    return this.#bodyOf(answer, command);
+  }
+
+  /** One authenticated GET of the Manager; a network failure is mapped, any status is returned. */
+  async #get(url: URL, label: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
     this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
-    let answer: RawAnswer;
     try {
-      answer = await getText(url, {
+      return await getText(url, {
         headers: this.#headers,
         timeoutMs: this.#options.timeoutMs,
         signal,
         agent: this.#agent,
       });
     } catch (error) {
-      throw this.#mapFailure(error, command, signal);
+      throw this.#mapFailure(error, label, signal);
     }
-    return this.#bodyOf(answer, command);
   }
 
   /** The streamed PUT of a WAR to `deploy`. Never retried: the caller reconciles from `list`. */
