@@ -5,6 +5,22 @@ import { usageError, type TomcatPdError } from '../errors/errors.js';
 /** Bytes read and written at a time; two such buffers are all the memory an upload needs. */
 export const CHUNK_BYTES = 1024 * 1024;
 
+type BufferPair = readonly [Buffer, Buffer];
+
+// The pairs of uploads that ended with every write flushed, for the next uploads: a fleet deploy
+// to 200 targets then holds `parallel` pairs, not one per target until the collector runs
+// (bench/RESULTS.md: scale). A pair whose upload broke off is dropped (a write may still hold it).
+const idle: BufferPair[] = [];
+const MAX_IDLE_PAIRS = 16;
+
+function takePair(): BufferPair {
+  return idle.pop() ?? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+}
+
+function returnPair(pair: BufferPair): void {
+  if (idle.length < MAX_IDLE_PAIRS) idle.push(pair);
+}
+
 /**
  * Writes the first `size` bytes of a file to `target` (an HTTP request) through two buffers
  * that are reused, and ends it. A read stream would allocate a fresh buffer per chunk, and the
@@ -28,7 +44,7 @@ export async function sendFile(
   const unlessClosed = <T>(step: Promise<T>): Promise<T> => Promise.race([step, closed]);
   const file = await open(path, 'r');
   try {
-    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
+    const buffers = takePair();
     const writes: [Promise<void>, Promise<void>] = [Promise.resolve(), Promise.resolve()];
     let sent = 0;
     for (let slot: 0 | 1 = 0; sent < size; slot = slot === 0 ? 1 : 0) {
@@ -43,6 +59,7 @@ export async function sendFile(
       onChunk(bytesRead);
     }
     await unlessClosed(Promise.all(writes));
+    returnPair(buffers);
     await unlessClosed(new Promise<void>((resolve) => target.end(resolve)));
   } finally {
     await file.close();
