@@ -1,8 +1,11 @@
 /**
- * The benchmark suite of issues 6 and 11: `pnpm bench [--only deploy,memory,requests,fleet,startup,probe,soak]
- * [--runs N] [--size-mb MB] [--fleet-size-mb MB] [--soak-minutes M]`. Everything runs against
- * local Tomcats started here (test/harness); each table is printed when its benchmark ends, and
- * bench/RESULTS.md is written at the end (see lib/results.ts for how --only keeps the others).
+ * The benchmark suite of issues 6, 11 and 12: `pnpm bench
+ * [--only deploy,memory,requests,fleet,startup,probe,scale,soak] [--runs N] [--size-mb MB]
+ * [--fleet-size-mb MB] [--scale-targets LIST] [--scale-latency-ms MS] [--scale-size-mb MB]
+ * [--soak-minutes M]`. Everything runs against local Tomcats started here (test/harness), the
+ * scale benchmark against stand-in Managers (lib/stand-in-manager.ts); each table is printed when
+ * its benchmark ends, and bench/RESULTS.md is written at the end (see lib/results.ts for how
+ * --only keeps the others).
  */
 import { parseArgs } from 'node:util';
 import { benchDeployAndMemory } from './deploy-vs-curl.js';
@@ -14,17 +17,21 @@ import { benchRequests } from './requests.js';
 import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchProbe } from './probe.js';
+import { benchScale } from './scale.js';
 
 /** In the order they run; the soak last, as it takes longest and ends the run. */
-const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'probe', 'soak'] as const;
+const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'probe', 'scale', 'soak'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after pnpm build)
-  --only LIST          benchmarks to run, comma-separated, in this order: ${BENCHMARKS.join(',')} (default: all)
-  --runs N             runs of each deploy/memory/fleet variant (default 7; start-up always runs 20)
-  --size-mb MB         the big WAR of deploy and memory (default 300)
-  --fleet-size-mb MB   the WAR of the fleet benchmark (default 10)
-  --soak-minutes M     how long drain --every runs (default 10); then half as long (at least 1) with a forced GC
+  --only LIST             benchmarks to run, comma-separated, in this order: ${BENCHMARKS.join(',')} (default: all)
+  --runs N                runs of each deploy/memory/fleet/scale variant (default 7; start-up always runs 20)
+  --size-mb MB            the big WAR of deploy and memory (default 300)
+  --fleet-size-mb MB      the WAR of the fleet benchmark (default 10)
+  --scale-targets LIST    stand-in Managers of the scale benchmark, comma-separated counts (default 10,50,200)
+  --scale-latency-ms MS   how long each stand-in takes to answer (default 20)
+  --scale-size-mb MB      the WAR the scale benchmark deploys to every target (default 10)
+  --soak-minutes M        how long drain --every runs (default 10); then half as long (at least 1) with a forced GC
 Prints each table when its benchmark ends and writes bench/RESULTS.md.`;
 
 interface Settings {
@@ -32,6 +39,9 @@ interface Settings {
   runs: number;
   sizeMb: number;
   fleetSizeMb: number;
+  scaleTargets: number[];
+  scaleLatencyMs: number;
+  scaleSizeMb: number;
   soakMinutes: number;
 }
 
@@ -43,6 +53,9 @@ function parseSettings(argv: string[]): Settings {
       runs: { type: 'string', default: '7' },
       'size-mb': { type: 'string', default: '300' },
       'fleet-size-mb': { type: 'string', default: '10' },
+      'scale-targets': { type: 'string', default: '10,50,200' },
+      'scale-latency-ms': { type: 'string', default: '20' },
+      'scale-size-mb': { type: 'string', default: '10' },
       'soak-minutes': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,6 +78,9 @@ function parseSettings(argv: string[]): Settings {
     runs: positive(values.runs, '--runs', true),
     sizeMb: positive(values['size-mb'], '--size-mb'),
     fleetSizeMb: positive(values['fleet-size-mb'], '--fleet-size-mb'),
+    scaleTargets: targetCounts(values['scale-targets']),
+    scaleLatencyMs: nonNegative(values['scale-latency-ms'], '--scale-latency-ms'),
+    scaleSizeMb: positive(values['scale-size-mb'], '--scale-size-mb'),
     soakMinutes: positive(values['soak-minutes'], '--soak-minutes'),
   };
 }
@@ -75,6 +91,18 @@ function positive(text: string, flag: string, integer = false): number {
     throw new Error(`${flag} takes a positive ${integer ? 'whole ' : ''}number, not "${text}"`);
   }
   return value;
+}
+
+function nonNegative(text: string, flag: string): number {
+  const value = Number(text);
+  if (!(value >= 0) || text.trim() === '') throw new Error(`${flag} takes a number >= 0, not "${text}"`);
+  return value;
+}
+
+/** `10,50,200`: whole numbers, sorted ascending, each once. */
+function targetCounts(text: string): number[] {
+  const counts = text.split(',').map((part) => positive(part.trim(), '--scale-targets', true));
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 /** The command as the user typed it (an argument with a space or quote is quoted again). */
@@ -109,6 +137,19 @@ function jobs(settings: Settings, log: (line: string) => void): Job[] {
     { names: ['fleet'], run: () => one(benchFleet({ runs, sizeMb: settings.fleetSizeMb, log })) },
     { names: ['startup'], run: () => one(benchStartup(log)) },
     { names: ['probe'], run: () => one(benchProbe({ runs, log })) },
+    {
+      names: ['scale'],
+      run: () =>
+        one(
+          benchScale({
+            runs,
+            targetCounts: settings.scaleTargets,
+            latencyMs: settings.scaleLatencyMs,
+            sizeMb: settings.scaleSizeMb,
+            log,
+          }),
+        ),
+    },
     { names: ['soak'], run: () => one(benchSoak({ minutes: settings.soakMinutes, log })) },
   ];
 }
