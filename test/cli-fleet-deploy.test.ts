@@ -95,7 +95,14 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
 
     const result = await fleet(['deploy', await war('ahead4'), '--path', '/ahead', '--json']);
     const document = jsonOf<DeployDocument>(result);
-    expect(Object.keys(document).sort()).toEqual(['displayName', 'path', 'probes', 'targets', 'version']);
+    expect(Object.keys(document).sort()).toEqual([
+      'analysis',
+      'displayName',
+      'path',
+      'probes',
+      'targets',
+      'version',
+    ]);
     expect(document).toMatchObject({ path: '/ahead', version: '004', displayName: '/ahead##004' });
     expect(document.targets.map((t) => Object.keys(t).sort())).toEqual(
       NAMES.map(() => ['bytes', 'durationMs', 'live', 'olderVersions', 'previousLive', 'target']),
