@@ -1,7 +1,12 @@
 import { expect } from 'vitest';
 import { Visitor } from './harness/visitor.js';
 import { jsonOf, type CliResult } from './cli-helpers.js';
-import type { DeployDocument, ErrorDocument, ProbeEntry } from './probe-support.js';
+import {
+  repeatUntilStopped,
+  type DeployDocument,
+  type ErrorDocument,
+  type ProbeEntry,
+} from './probe-support.js';
 import type { SessionHolder } from './session-counts.js';
 
 // What the canary-analysis suites (analyze, analyze-fleet) share: the documents of
@@ -83,32 +88,13 @@ async function work(visitor: Visitor, path: string): Promise<WorkAnswer> {
   return visit.status === 200 ? visit.body.trim() : `HTTP ${visit.status}`;
 }
 
-/** Runs `request` over and over, `everyMs` apart, until stopped; gathers the answers. */
-function loop(request: () => Promise<WorkAnswer>, everyMs: number): Traffic {
-  const answers: WorkAnswer[] = [];
-  let stopped = false;
-  const running = (async () => {
-    while (!stopped) {
-      answers.push(await request());
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await running;
-      return answers;
-    },
-  };
-}
-
 /**
  * A new visitor (no cookie) asks `path/work` on `baseUrl` every `everyMs` until stopped: the
  * people arriving during the analysis, whom Tomcat sends to the newest version. `/work` opens no
  * session, so this traffic adds none to any version.
  */
 export function newVisitorsWork(baseUrl: string, path: string, everyMs = 50): Traffic {
-  return loop(() => work(new Visitor(baseUrl), path), everyMs);
+  return repeatUntilStopped(() => work(new Visitor(baseUrl), path), everyMs);
 }
 
 /**
@@ -117,7 +103,7 @@ export function newVisitorsWork(baseUrl: string, path: string, everyMs = 50): Tr
  */
 export function holdersWork(holders: readonly SessionHolder[], everyMs = 100): Traffic {
   let next = 0;
-  return loop(() => {
+  return repeatUntilStopped(() => {
     const holder = holders[next++ % holders.length];
     if (holder === undefined) throw new Error('holdersWork needs at least one holder');
     return work(holder.visitor, holder.path);

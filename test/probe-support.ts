@@ -106,19 +106,24 @@ export interface Stream {
  * arriving during a deploy would see. Each visit opens a session on the version that answers.
  */
 export function keepVisiting(baseUrl: string, path: string, everyMs = 50): Stream {
-  const visits: Visit[] = [];
+  return repeatUntilStopped(() => new Visitor(baseUrl).get(`${path}/`), everyMs);
+}
+
+/** Runs `request` over and over, `everyMs` apart, until `stop()`, which resolves with every answer. */
+export function repeatUntilStopped<T>(request: () => Promise<T>, everyMs: number): { stop(): Promise<T[]> } {
+  const answers: T[] = [];
   let stopped = false;
-  const loop = (async () => {
+  const running = (async () => {
     while (!stopped) {
-      visits.push(await new Visitor(baseUrl).get(`${path}/`));
+      answers.push(await request());
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
   return {
     async stop() {
       stopped = true;
-      await loop;
-      return visits;
+      await running;
+      return answers;
     },
   };
 }

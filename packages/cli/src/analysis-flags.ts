@@ -1,5 +1,6 @@
-import { UsageError, parseErrorRate, validateAnalysisOptions, type AnalysisOptions } from '@tomcat-pd/core';
+import { parseErrorRate, validateAnalysisOptions, type AnalysisOptions } from '@tomcat-pd/core';
 import { parseDuration, parseWholeNumber } from './durations.js';
+import { refuseStrayOptions } from './option-values.js';
 
 /** The canary analysis options of `deploy`, as commander gives them. */
 export interface AnalysisFlags {
@@ -16,18 +17,15 @@ export interface AnalysisFlags {
  */
 export function parseAnalysisFlags(flags: AnalysisFlags): AnalysisOptions | undefined {
   if (flags.analyze === undefined) {
-    const given: [string, string | undefined][] = [
-      ['--max-error-rate', flags.maxErrorRate],
-      ['--min-requests', flags.minRequests],
-      ['--interval', flags.interval],
-      ['--on-inconclusive', flags.onInconclusive],
-    ];
-    const stray = given.find(([, value]) => value !== undefined)?.[0];
-    if (stray !== undefined) {
-      throw new UsageError(
-        `${stray} tunes the canary analysis, and none is asked for: give --analyze DURATION too.`,
-      );
-    }
+    refuseStrayOptions(
+      [
+        ['--max-error-rate', flags.maxErrorRate],
+        ['--min-requests', flags.minRequests],
+        ['--interval', flags.interval],
+        ['--on-inconclusive', flags.onInconclusive],
+      ],
+      (flag) => `${flag} tunes the canary analysis, and none is asked for: give --analyze DURATION too.`,
+    );
     return undefined;
   }
   const options: AnalysisOptions = {

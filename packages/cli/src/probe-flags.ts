@@ -1,6 +1,7 @@
-import { UsageError, parseStatusRange, validateProbeOptions, type ProbeOptions } from '@tomcat-pd/core';
+import { parseStatusRange, validateProbeOptions, type ProbeOptions } from '@tomcat-pd/core';
 import type { ConfigFile } from './config-file.js';
 import { parseDuration } from './durations.js';
+import { refuseStrayOptions } from './option-values.js';
 
 /** The probe options of a command line, as commander gives them. */
 export interface ProbeFlags {
@@ -30,17 +31,15 @@ export function parseProbeFlags(
       flags.probeTimeout === undefined ? undefined : parseDuration(flags.probeTimeout, '--probe-timeout'),
   };
   if (probePaths === undefined && smokePaths === undefined) {
-    const given: [string, string | undefined][] = [
-      ['--expect', flags.expect],
-      ['--expect-status', flags.expectStatus],
-      ['--probe-timeout', flags.probeTimeout],
-    ];
-    const stray = given.find(([, value]) => value !== undefined)?.[0];
-    if (stray !== undefined) {
-      throw new UsageError(
-        `${stray} applies to a probe, and none is asked for: give ${withSmoke ? '--probe or --smoke' : '--probe'} too.`,
-      );
-    }
+    refuseStrayOptions(
+      [
+        ['--expect', flags.expect],
+        ['--expect-status', flags.expectStatus],
+        ['--probe-timeout', flags.probeTimeout],
+      ],
+      (flag) =>
+        `${flag} applies to a probe, and none is asked for: give ${withSmoke ? '--probe or --smoke' : '--probe'} too.`,
+    );
   }
   const probe = probePaths === undefined ? undefined : { paths: probePaths, ...shared };
   const smoke = smokePaths === undefined ? undefined : { paths: smokePaths, ...shared };

@@ -120,6 +120,7 @@ export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } fro
 export { getMetrics } from './ops/metrics/metrics.js';
 export type {
   AppWithMetrics,
+  MetricsOptions,
   MetricsReport,
   VersionMetrics,
   VersionWithMetrics,

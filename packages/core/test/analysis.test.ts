@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, ErrorCode } from '../src/errors/errors.js';
+import { ConnectionError, ErrorCode, TomcatPdError } from '../src/errors/errors.js';
 import { protocolError } from '../src/manager/parse/parse-response.js';
 import { parseErrorRate, validateAnalysisOptions } from '../src/ops/analyze/analysis-options.js';
 import { advanceWindow, judgeWindow, openWindow, windowFigures } from '../src/ops/analyze/analysis-window.js';
@@ -168,5 +168,23 @@ describe('analyzeVersion', () => {
       samples: 1,
       note: expect.stringContaining('cannot be parsed'),
     });
+  });
+
+  it('a 401 during the window ends it at once: asking again every interval would lock the user out', async () => {
+    const tomcat = growing({ requests: 30, errors: 0 });
+    const answer = tomcat.answerMetrics;
+    let call = 0;
+    tomcat.answerMetrics = (contexts) => {
+      call += 1;
+      if (call >= 2) throw new TomcatPdError(ErrorCode.auth, 'Tomcat rejected the credentials (HTTP 401).');
+      return answer(contexts);
+    };
+    const { analysis, advance } = run(tomcat, 30_000);
+    await advance();
+    expect(await analysis).toMatchObject({
+      verdict: 'inconclusive',
+      note: expect.stringContaining('HTTP 401'),
+    });
+    expect(call).toBe(2);
   });
 });

@@ -28,6 +28,8 @@ describe('getHistory', () => {
     ]);
     expect(history.versions[0]?.metrics).toMatchObject({ requests: 10, sessionsCreated: 7 });
     expect(history.versions[2]?.metrics).toBeUndefined();
+    // A draining version's drain ETA is not shown: no sessions read for it.
+    expect(tomcat.calls).toEqual(['status', 'list']);
   });
 
   it('a server without the status JSON: what list knows', async () => {

@@ -5,13 +5,9 @@
  * counter 004 can come back, the id tells the two builds apart.
  */
 import { usageError } from '../errors/errors.js';
-import { MAX_VERSION_LENGTH, validateVersion } from './version-rules.js';
+import { BUILD_ID_SOURCE, MAX_VERSION_LENGTH, parseCounter, validateVersion } from './version-rules.js';
 
-/** What a build id may contain: a letter or digit, then letters, digits, `.`, `_` and `-`. */
-export const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-// A counter version with a build id: prefix (no digits), digits, `-`, the id (see version-rules.ts).
-const WITH_BUILD_ID = /^[A-Za-z._-]*\d+-([A-Za-z0-9][A-Za-z0-9._-]*)$/;
+const BUILD_ID_PATTERN = new RegExp(`^${BUILD_ID_SOURCE}$`);
 
 /**
  * The version of `counter` for the build `buildId`: `004` and `3f9c2ab` make `004-3f9c2ab`.
@@ -42,5 +38,5 @@ export function withBuildId(counter: string, buildId: string): string {
 
 /** The build id a version carries (`004-3f9c2ab` → `3f9c2ab`), if it has one. */
 export function buildIdOf(version: string): string | undefined {
-  return WITH_BUILD_ID.exec(version)?.[1];
+  return parseCounter(version)?.buildId;
 }

@@ -17,7 +17,9 @@ export const MAX_VERSION_LENGTH = 100;
 const ALLOWED = 'A-Z a-z 0-9 . _ -';
 // A counter: an optional prefix without digits, then digits (`007`, `r0012`, `build-41`), and
 // perhaps a build id after a `-` (`004-3f9c2ab`, see build-id.ts): the digits decide the order.
-const COUNTER_PATTERN = /^([A-Za-z._-]*)(\d+)(?:-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** What a build id may be: a letter or digit, then letters, digits, `.`, `_` and `-`. */
+export const BUILD_ID_SOURCE = '[A-Za-z0-9][A-Za-z0-9._-]*';
+const COUNTER_PATTERN = new RegExp(`^([A-Za-z._-]*)(\\d+)(?:-(${BUILD_ID_SOURCE}))?$`);
 const DEFAULT_WIDTH = 3;
 
 /** True if `v` is non-empty, at most 100 characters long and uses only `A-Z a-z 0-9 . _ -`. */
@@ -240,9 +242,12 @@ function undeployFirst(c: Context, versions: readonly string[]): HintPart[] {
   return [`Undeploy ${listOf(versions)} first (`, ...commands, ')'];
 }
 
-function parseCounter(version: string): { prefix: string; digits: string } | undefined {
+/** `r0041-3f9c2ab` → prefix `r`, digits `0041`, build id `3f9c2ab`; `undefined` for a version that is no counter. */
+export function parseCounter(
+  version: string,
+): { prefix: string; digits: string; buildId: string | undefined } | undefined {
   const match = COUNTER_PATTERN.exec(version);
-  return match === null ? undefined : { prefix: match[1] ?? '', digits: match[2] ?? '' };
+  return match === null ? undefined : { prefix: match[1] ?? '', digits: match[2] ?? '', buildId: match[3] };
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -29,6 +29,13 @@ export interface AnalyzeVersionOptions {
   logger: Logger;
 }
 
+const LASTING_FAILURES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.protocol,
+  ErrorCode.usage,
+  ErrorCode.auth,
+  ErrorCode.forbidden,
+]);
+
 /** One reading: the counters of the new version and of the baseline, or why there are none. */
 type Reading =
   | { kind: 'read'; version: ContextMetrics | undefined; baseline: ContextMetrics | undefined }
@@ -114,8 +121,9 @@ async function read(client: ManagerClient, options: AnalyzeVersionOptions, final
   } catch (error) {
     if (options.signal?.aborted) throw new TomcatPdError(ErrorCode.aborted, 'The analysis was aborted.');
     const failure = toTomcatPdError(error);
-    // A status page that answers what cannot be read will not read better at the next interval.
-    const lasting = failure.code === ErrorCode.protocol || failure.code === ErrorCode.usage;
+    // These will not read better at the next interval: an answer that cannot be read, no JSON, and
+    // a 401/403, whose repetition every interval would get the user locked out (LockOutRealm, 5 failures).
+    const lasting = LASTING_FAILURES.has(failure.code);
     return {
       kind: 'unread',
       why: `the status page could not be read (${failure.message})`,

@@ -43,10 +43,13 @@ export interface HistoryOptions {
  */
 export async function getHistory(client: ManagerClient, options: HistoryOptions): Promise<HistoryReport> {
   const path = validateContextPath(options.path);
-  const report = await getMetrics(client, { path, signal: options.signal }).catch((error: unknown) => {
-    if (error instanceof NoStatusJsonError) return undefined;
-    throw error;
-  });
+  // History shows no drain ETA: its sessions reads would be wasted.
+  const report = await getMetrics(client, { path, signal: options.signal, drainEta: false }).catch(
+    (error: unknown) => {
+      if (error instanceof NoStatusJsonError) return undefined;
+      throw error;
+    },
+  );
   const apps: AppWithMetrics[] =
     report?.apps ??
     (await getStatus(client, { path, signal: options.signal })).apps.map((app) => ({

@@ -32,6 +32,11 @@ export interface AppWithMetrics extends Omit<AppStatus, 'versions'> {
   versions: VersionWithMetrics[];
 }
 
+export interface MetricsOptions extends StatusOptions {
+  /** Read each draining version's `sessions` for its drain ETA (one request each). @defaultValue true */
+  drainEta?: boolean | undefined;
+}
+
 export interface MetricsReport extends Omit<StatusReport, 'apps'> {
   /** When the status page was read (epoch ms): the ETAs count from then. */
   readAt: number;
@@ -47,7 +52,10 @@ export interface MetricsReport extends Omit<StatusReport, 'apps'> {
  *
  * @throws UsageError (`E_USAGE`) when the server has no status JSON (Tomcat before 9.0.83, 10.1.16).
  */
-export async function getMetrics(client: ManagerClient, options: StatusOptions = {}): Promise<MetricsReport> {
+export async function getMetrics(
+  client: ManagerClient,
+  options: MetricsOptions = {},
+): Promise<MetricsReport> {
   const server = await client.serverMetrics({ signal: options.signal });
   const readAt = Date.now();
   const status = await getStatus(client, options);
@@ -60,9 +68,7 @@ export async function getMetrics(client: ManagerClient, options: StatusOptions =
       versions.push({
         ...version,
         metrics:
-          context === undefined
-            ? undefined
-            : await metricsOf(client, app.path, version, context, options.signal),
+          context === undefined ? undefined : await metricsOf(client, app.path, version, context, options),
       });
     }
     apps.push({ ...app, versions });
@@ -81,7 +87,7 @@ async function metricsOf(
   path: string,
   version: VersionStatus,
   context: ContextMetrics,
-  signal: AbortSignal | undefined,
+  { drainEta: withEta = true, signal }: MetricsOptions,
 ): Promise<VersionMetrics> {
   const metrics: VersionMetrics = {
     deployedAt: context.startedAt,
@@ -92,7 +98,7 @@ async function metricsOf(
     errorRate: context.requests === 0 ? undefined : context.errors / context.requests,
     averageSessionSeconds: context.sessions.averageAliveSeconds,
   };
-  if (version.role !== 'draining') return metrics;
+  if (version.role !== 'draining' || !withEta) return metrics;
   const sessions = await client.sessions({ path, version: version.version, signal });
   return { ...metrics, drainEta: drainEta(sessions) };
 }
