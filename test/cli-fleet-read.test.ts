@@ -167,6 +167,23 @@ describe('status on several targets', () => {
     expect(result.stderr).toMatch(/^error: /m);
   });
 
+  it('--parallel 16 over 16 targets: every one read, and nothing on stderr (no listener-leak warning)', async () => {
+    const targets = Array.from({ length: 16 }, (_, i) => {
+      const name = WEB[i % WEB.length] ?? 'web1';
+      return {
+        name: `t${i + 1}`,
+        url: tomcats[name].managerUrl,
+        user: tomcats[name].user,
+        passwordEnv: `${name.toUpperCase()}_PASSWORD`,
+      };
+    });
+    await writeFile(join(dir, 'sixteen.json'), JSON.stringify({ targets }));
+    const result = await fleet(['--config', 'sixteen.json', '--parallel', '16', 'status', '--json']);
+    const document = jsonOf<StatusDocument>(result);
+    expect(new Set(document.apps.map((app) => app.target)).size).toBe(16);
+    expect(result.stderr).toBe('');
+  });
+
   it('--target web1,web2: only those two, exit 0', async () => {
     const document = jsonOf<StatusDocument>(await fleet(['status', '--json', '--target', 'web1,web2']));
     expect(document.errors).toEqual([]);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CommanderError } from 'commander';
 import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/errors';
 import { ReportedError, exitCodeFor } from './exit-codes.js';
@@ -10,6 +11,9 @@ import { buildProgram } from './program.js';
  */
 async function main(): Promise<number> {
   const controller = new AbortController();
+  // Every request in flight listens to this one signal: --parallel 16 means dozens of listeners,
+  // each removed when its request ends, and Node's leak warning at 11 would be noise on stderr.
+  setMaxListeners(0, controller.signal);
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
