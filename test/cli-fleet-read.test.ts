@@ -148,7 +148,7 @@ async function holdLiveFleet(): Promise<void> {
 describe('status on several targets', () => {
   it('--json: apps of every target that answered, each with its target; the down target in errors; exit 4', async () => {
     const document = jsonOf<StatusDocument>(await fleet(['status', '--json']), 4);
-    expect(Object.keys(document).sort()).toEqual(['apps', 'errors']);
+    expect(Object.keys(document).sort()).toEqual(['apps', 'errors', 'warnings']);
     const manager = document.apps.filter((app) => app.path === '/manager');
     expect(manager.map((app) => app.target)).toEqual(['web1', 'web2', 'web3']);
     for (const app of document.apps) expect(WEB).toContain(app.target);

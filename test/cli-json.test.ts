@@ -60,9 +60,9 @@ describe('--json documents (the documented fields)', () => {
     });
   });
 
-  it('status: { apps: [ { target, path, live, versions: [ { version, state, sessions, role, name } ] } ], errors }', async () => {
+  it('status: { apps: [ { target, path, live, versions: [ { version, state, sessions, role, name } ] } ], errors, warnings: [ { kind, target, ... } ] }', async () => {
     const document = jsonOf<{ apps: Json[]; errors: Json[] }>(await cli(['status', '--json']));
-    expect(keys(document)).toEqual(['apps', 'errors']);
+    expect(keys(document)).toEqual(['apps', 'errors', 'warnings']);
     expect(document.errors).toEqual([]);
     const app = document.apps.find((a) => a.path === '/j');
     expect(app).toBeDefined();

@@ -36,6 +36,8 @@ const SETPRIV = '/usr/bin/setpriv';
 /** Options of a local Tomcat: those of every kind, and the line (default: `chosenLine()`). */
 export interface LocalTomcatOptions extends TomcatOptions {
   line?: TomcatLine;
+  /** JVM options after the harness's own (e.g. `-XX:MaxMetaspaceSize=64m`). */
+  javaOptions?: readonly string[];
 }
 
 /** A local Tomcat, with what only a local one can tell. */
@@ -74,7 +76,10 @@ interface Launcher {
   /** Writes the line's files into `conf/` of a fresh CATALINA_BASE (server.xml and users come after). */
   prepareBase(base: string): Promise<void>;
   /** The program, its arguments and environment; it must exec the JVM (so its pid is the JVM's). */
-  command(base: string): { file: string; args: string[]; env: NodeJS.ProcessEnv };
+  command(
+    base: string,
+    javaOptions: readonly string[],
+  ): { file: string; args: string[]; env: NodeJS.ProcessEnv };
 }
 
 /**
@@ -116,11 +121,11 @@ const TOMCAT10_LAUNCHER: Launcher = {
   async prepareBase(base) {
     await cp(join(CATALINA_HOME, 'etc'), join(base, 'conf'), { recursive: true });
   },
-  command(base) {
+  command(base, javaOptions) {
     return {
       file: join(CATALINA_HOME, 'bin/catalina.sh'),
       args: ['run'],
-      env: { ...cleanJvmEnv(), CATALINA_HOME, CATALINA_BASE: base, JAVA_OPTS: JAVA_OPTS.join(' ') },
+      env: { ...cleanJvmEnv(), CATALINA_HOME, CATALINA_BASE: base, JAVA_OPTS: javaOptions.join(' ') },
     };
   },
 };
@@ -133,10 +138,10 @@ async function tomcat9Launcher(): Promise<Launcher> {
     line: '9.0',
     managerDocBase: home.managerDocBase,
     prepareBase: writeTomcat9Conf,
-    command(base) {
+    command(base, javaOptions) {
       return {
         file: javaHome ? join(javaHome, 'bin/java') : 'java',
-        args: tomcat9JavaArgs(home, base, JAVA_OPTS),
+        args: tomcat9JavaArgs(home, base, javaOptions),
         env: cleanJvmEnv(),
       };
     },
@@ -178,6 +183,7 @@ export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promis
       port,
       users,
       tls && httpsPort ? { port: httpsPort, files: tls } : undefined,
+      [...JAVA_OPTS, ...(options.javaOptions ?? [])],
     );
     try {
       await tomcat.start();
@@ -260,7 +266,8 @@ class LocalTomcat implements LocalTomcatInstance {
     readonly catalinaBase: string,
     readonly port: number,
     readonly users: Record<'script' | 'guiOnly', TomcatUser>,
-    https?: { port: number; files: TlsFiles },
+    https: { port: number; files: TlsFiles } | undefined,
+    private readonly javaOptions: readonly string[],
   ) {
     this.line = spawner.line;
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -290,7 +297,7 @@ class LocalTomcat implements LocalTomcatInstance {
     if (this.removed) throw new Error(`Tomcat at ${this.catalinaBase} was stopped and removed`);
     const started = Date.now();
     const out = openSync(join(this.catalinaBase, 'logs/catalina.out'), 'a');
-    const { file, args, env } = this.spawner.command(this.catalinaBase);
+    const { file, args, env } = this.spawner.command(this.catalinaBase, this.javaOptions);
     // setpriv --pdeathsig: the kernel kills the JVM if this process dies without running its
     // 'exit' handlers (e.g. a vitest worker killed by SIGKILL or a time-out).
     const [cmd, cmdArgs] = existsSync(SETPRIV)

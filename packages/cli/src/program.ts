@@ -132,12 +132,17 @@ export function buildProgram(signal: AbortSignal): Command {
     .option(
       '--metrics',
       "add what Tomcat's status page knows of each version: deployed at, sessions served, requests, " +
-        'errors, and when a draining version is empty (Tomcat 9.0.83+, 10.1.16+, 11; slower)',
+        "errors, and when a draining version is empty; and the JVM's Metaspace (Tomcat 9.0.83+, 10.1.16+, 11; slower)",
+    )
+    .option(
+      '--max-resident <n>',
+      'warn when more versions than this of one app are resident on a target (default 5)',
     )
     .addHelpText(
       'after',
       examples(
         'tomcat-pd status',
+        'tomcat-pd status --max-resident 3',
         'tomcat-pd status --path /shop --json',
         'tomcat-pd status --path /shop --metrics',
       ),

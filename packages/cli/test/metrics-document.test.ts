@@ -94,7 +94,7 @@ describe('status --metrics', () => {
       {
         target: 'web1',
         readAt: '2026-12-02T10:00:00.000Z',
-        metaspace: { usedBytes: 80_000_000, maxBytes: null },
+        metaspace: { usedBytes: 80_000_000, maxBytes: null, share: null },
       },
     ]);
     expect(document.errors).toEqual([]);
@@ -108,6 +108,24 @@ describe('status --metrics', () => {
       '/shop  002      stopped  0         stopped   -                             -    -       -         -         -',
       '/shop  003      running  2         draining  2026-12-01 10:00Z             1d   40      200       3 (1.5%)  10:31Z (in 31m; sessions last 4m)',
       '/shop  004      running  12        live      Wed Dec 02 11:00:00 IST 2026  -    40      0         0',
+      '',
+      'web1: Metaspace 76 MiB (no limit)',
     ]);
+  });
+
+  it('a Metaspace with a limit: its share in the document and the text', () => {
+    const { context } = fakeContext({ color: false });
+    const limited = {
+      ...report(),
+      metaspace: { name: 'Metaspace', type: 'Non-heap memory', usedBytes: 3 << 20, maxBytes: 4 << 20 },
+    };
+    expect(metricsDocument([limited], []).targets[0]?.metaspace).toEqual({
+      usedBytes: 3 << 20,
+      maxBytes: 4 << 20,
+      share: 0.75,
+    });
+    expect(renderMetrics([limited], false, context.output.colors, '/shop')).toMatch(
+      /\nweb1: Metaspace 3 MiB of 4 MiB \(75%\)$/,
+    );
   });
 });

@@ -117,6 +117,13 @@ export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
+export {
+  DEFAULT_MAX_RESIDENT,
+  METASPACE_WARNING_SHARE,
+  metaspaceUse,
+  residentOverLimit,
+} from './ops/status/resident.js';
+export type { MetaspaceUse, ResidentOverLimit } from './ops/status/resident.js';
 export { getMetrics } from './ops/metrics/metrics.js';
 export type {
   AppWithMetrics,

@@ -1,7 +1,14 @@
 import ms from 'ms';
-import type { DrainEta, MetricsReport, VersionMetrics } from '@tomcat-pd/core';
+import {
+  metaspaceUse,
+  type DrainEta,
+  type MemoryPool,
+  type MetricsReport,
+  type VersionMetrics,
+} from '@tomcat-pd/core';
 import type { Output } from '../output.js';
-import { errorsDocument, type TargetError } from '../target-outcomes.js';
+import { errorsDocument, joinBlocks, type TargetError } from '../target-outcomes.js';
+import { mebibytes } from './status-warnings.js';
 import { appsDocument, renderStatusWith, versionDocument } from './status.js';
 
 /** `status --metrics --json`: the status document, each version with its `metrics`, and when each target was read. */
@@ -16,13 +23,16 @@ export function metricsDocument(reports: MetricsReport[], errors: TargetError[])
     targets: reports.map((report) => ({
       target: report.target,
       readAt: new Date(report.readAt).toISOString(),
-      metaspace:
-        report.metaspace === undefined
-          ? null
-          : { usedBytes: report.metaspace.usedBytes, maxBytes: report.metaspace.maxBytes },
+      metaspace: report.metaspace === undefined ? null : metaspaceDocument(report.metaspace),
     })),
     errors: errorsDocument(errors),
   };
+}
+
+/** `share` is `null` without a limit (no -XX:MaxMetaspaceSize). */
+function metaspaceDocument(pool: MemoryPool) {
+  const { usedBytes, maxBytes, share } = metaspaceUse(pool);
+  return { usedBytes, maxBytes, share: share ?? null };
 }
 
 /** A version's `metrics` in a document; `null` where Tomcat's status page has none. */
@@ -58,7 +68,7 @@ export function renderMetrics(
   colors: Output['colors'],
   path: string | undefined,
 ): string {
-  return renderStatusWith(
+  const table = renderStatusWith(
     reports,
     { several, colors, path, head: [...METRICS_HEAD, 'EMPTY BY'] },
     ({ metrics }, report) => [
@@ -66,6 +76,18 @@ export function renderMetrics(
       metrics === undefined ? '-' : emptyBy(metrics.drainEta, report.readAt, metrics.averageSessionSeconds),
     ],
   );
+  return joinBlocks(table, reports.flatMap(metaspaceLine).join('\n'));
+}
+
+/** `web1: Metaspace 61 MiB of 256 MiB (24%)`, or `... (no limit)` without -XX:MaxMetaspaceSize. */
+function metaspaceLine(report: MetricsReport): string[] {
+  if (report.metaspace === undefined) return [];
+  const { usedBytes, maxBytes, share } = metaspaceUse(report.metaspace);
+  const limit =
+    maxBytes === null || share === undefined
+      ? ' (no limit)'
+      : ` of ${mebibytes(maxBytes)} (${Math.round(share * 100)}%)`;
+  return [`${report.target}: Metaspace ${mebibytes(usedBytes)}${limit}`];
 }
 
 /** DEPLOYED, AGE, SERVED, REQUESTS, ERRORS of a version; `-` where the status page has none. */
