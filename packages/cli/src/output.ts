@@ -50,6 +50,15 @@ export class Output {
     return this.stderr.isTTY === true && !this.quiet && !this.json;
   }
 
+  /**
+   * On a terminal, the width a bar chart may take (a third of the columns, 10 to 40); `undefined`
+   * when stdout is a pipe or a file, where the plain table is easier to read and to parse.
+   */
+  get barWidth(): number | undefined {
+    if (this.stdout.isTTY !== true) return undefined;
+    return Math.min(40, Math.max(10, Math.floor((this.stdout.columns || 80) / 3)));
+  }
+
   get stderrStream(): NodeJS.WriteStream {
     return this.stderr;
   }

@@ -108,7 +108,7 @@ describe('sessionsDocument', () => {
 describe('renderSessions', () => {
   it('one target: its name, then a block per version; an idle table only for versions with sessions', () => {
     const { context } = fakeContext();
-    expect(renderSessions([sessionsWeb1()], false, context.output.colors)).toBe(
+    expect(renderSessions([sessionsWeb1()], false, { colors: context.output.colors })).toBe(
       lines(
         'web1',
         '',
@@ -127,9 +127,26 @@ describe('renderSessions', () => {
     );
   });
 
+  it('on a terminal: every bucket as a bar as long as its share of the fullest, with its count', () => {
+    const { context } = fakeContext();
+    const text = renderSessions([sessionsWeb1()], false, { colors: context.output.colors, barWidth: 8 });
+    expect(text).toContain(
+      lines(
+        '/shop##003 (draining): 7 sessions, timeout 30 min',
+        'IDLE        SESSIONS',
+        '<1 min      ██ 1',
+        '1 - <2 min  0',
+        '2 - <3 min  ████ 2',
+        '>=30 min    ████████ 4',
+      ),
+    );
+    // A version without sessions keeps its one line; the numbers stay beside the bars.
+    expect(text).toContain('/shop##002 (drained): no sessions, timeout 30 min\n\n');
+  });
+
   it('several targets: the target begins each heading; an unversioned app without a timeout', () => {
     const { context } = fakeContext();
-    expect(renderSessions([sessionsWeb1(), sessionsWeb2()], true, context.output.colors)).toBe(
+    expect(renderSessions([sessionsWeb1(), sessionsWeb2()], true, { colors: context.output.colors })).toBe(
       lines(
         'web1 /shop##002 (drained): no sessions, timeout 30 min',
         '',
@@ -163,22 +180,41 @@ describe('renderSessions', () => {
         },
       ],
     };
-    expect(renderSessions([root], false, context.output.colors)).toBe(
+    expect(renderSessions([root], false, { colors: context.output.colors })).toBe(
       lines('web1', '', '/##007 (live): no sessions, timeout 0 min'),
     );
     expect(
-      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], false, context.output.colors),
+      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], false, {
+        colors: context.output.colors,
+      }),
     ).toBe('web2');
     expect(
-      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], true, context.output.colors),
+      renderSessions([{ target: 'web2', path: '/shop', versions: [] }], true, {
+        colors: context.output.colors,
+      }),
     ).toBe('');
   });
 
   it('paints the role in the heading when the output has colours', () => {
     vi.stubEnv('NO_COLOR', '');
     const { context } = fakeContext({}, true);
-    expect(renderSessions([sessionsWeb2()], true, context.output.colors)).toContain(
+    expect(renderSessions([sessionsWeb2()], true, { colors: context.output.colors })).toContain(
       `web2 /shop (${sgr(32, 39, 'live')}): 3 sessions, no timeout`,
     );
+  });
+});
+
+describe('the bar width', () => {
+  it('on a terminal: a third of its columns, 10 to 40; through a pipe: none (the plain table)', () => {
+    const width = (columns: number | undefined, tty: boolean) => {
+      const { context, stdout } = fakeContext({}, tty);
+      Object.assign(stdout, { columns });
+      return context.output.barWidth;
+    };
+    expect(width(90, true)).toBe(30);
+    expect(width(300, true)).toBe(40);
+    expect(width(20, true)).toBe(10);
+    expect(width(undefined, true)).toBe(26);
+    expect(width(90, false)).toBeUndefined();
   });
 });

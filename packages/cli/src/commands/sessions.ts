@@ -31,6 +31,7 @@ export async function run(context: CliContext, { path, version }: SessionsInput)
   );
   reportOutcomes(context, outcomes, {
     document: sessionsDocument,
-    render: (reports, several) => renderSessions(reports, several, context.output.colors),
+    render: (reports, several) =>
+      renderSessions(reports, several, { colors: context.output.colors, barWidth: context.output.barWidth }),
   });
 }

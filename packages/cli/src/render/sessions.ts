@@ -29,16 +29,19 @@ export function sessionsDocument(reports: SessionsReport[], errors: TargetError[
   };
 }
 
+/** How the idle-time histogram is drawn. */
+export interface SessionsLook {
+  colors: Output['colors'];
+  /** On a terminal: the width of the longest bar, in characters; `undefined`: the table only. */
+  barWidth?: number | undefined;
+}
+
 /** One target: its name, then a block per version. Several: the target begins each block's heading. */
-export function renderSessions(
-  reports: SessionsReport[],
-  several: boolean,
-  colors: Output['colors'],
-): string {
+export function renderSessions(reports: SessionsReport[], several: boolean, look: SessionsLook): string {
   return reports
     .map((report) => {
       const blocks = report.versions.map((entry) =>
-        renderVersion(report.path, entry, colors, several ? report.target : undefined),
+        renderVersion(report.path, entry, look, several ? report.target : undefined),
       );
       return (several ? blocks : [report.target, ...blocks]).join('\n\n');
     })
@@ -49,7 +52,7 @@ export function renderSessions(
 function renderVersion(
   path: string,
   entry: VersionSessions,
-  colors: Output['colors'],
+  { colors, barWidth }: SessionsLook,
   target: string | undefined,
 ): string {
   const { sessions } = entry;
@@ -67,8 +70,23 @@ function renderVersion(
     `${displayName(path, entry.version)} (${paintRole(entry.role, colors)}): ` +
     `${count}, ${timeout}`;
   if (sessions.total === 0) return heading;
+  if (barWidth !== undefined) return `${heading}\n${renderBars(sessions.buckets, barWidth)}`;
   const rows = sessions.buckets
     .filter((bucket) => bucket.count > 0)
     .map((bucket) => [`${bucket.label} min`, String(bucket.count)]);
   return `${heading}\n${renderTable(['IDLE', 'SESSIONS'], rows)}`;
+}
+
+/**
+ * Every bucket, empty ones too (the shape of the histogram is the point: sessions bunched at a
+ * long idle time are about to expire), each with a bar as long as its share of the fullest one
+ * and its count. A bucket with sessions always gets at least one block.
+ */
+function renderBars(buckets: VersionSessions['sessions']['buckets'], barWidth: number): string {
+  const most = Math.max(...buckets.map((bucket) => bucket.count));
+  const rows = buckets.map((bucket) => {
+    const blocks = bucket.count === 0 ? 0 : Math.max(1, Math.round((bucket.count / most) * barWidth));
+    return [`${bucket.label} min`, `${'█'.repeat(blocks)}${blocks === 0 ? '' : ' '}${bucket.count}`];
+  });
+  return renderTable(['IDLE', 'SESSIONS'], rows);
 }
