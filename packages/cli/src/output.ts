@@ -50,12 +50,22 @@ export class Output {
     return this.stderr.isTTY === true && !this.quiet && !this.json;
   }
 
+  /** Whether stdout is a terminal (a person watching), not a pipe or a file. */
+  get isTerminal(): boolean {
+    return this.stdout.isTTY === true;
+  }
+
+  /** Draws `text` as the whole screen of a terminal: from the top left corner, the rest cleared. */
+  screen(text: string): void {
+    this.stdout.write(`\x1b[H\x1b[2J${redactSecrets(text)}\n`);
+  }
+
   /**
    * On a terminal, the width a bar chart may take (a third of the columns, 10 to 40); `undefined`
    * when stdout is a pipe or a file, where the plain table is easier to read and to parse.
    */
   get barWidth(): number | undefined {
-    if (this.stdout.isTTY !== true) return undefined;
+    if (!this.isTerminal) return undefined;
     return Math.min(40, Math.max(10, Math.floor((this.stdout.columns || 80) / 3)));
   }
 

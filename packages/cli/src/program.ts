@@ -138,11 +138,18 @@ export function buildProgram(signal: AbortSignal): Command {
       '--max-resident <n>',
       'warn when more versions than this of one app are resident on a target (default 5)',
     )
+    .option(
+      '--watch',
+      'read again every interval until Ctrl-C: on a terminal the table is redrawn with what changed highlighted; ' +
+        'otherwise it is printed again only when it changed (--json: one line per change)',
+    )
+    .option('--interval <duration>', 'between two reads of --watch (default 5s; at least 5s with --metrics)')
     .addHelpText(
       'after',
       examples(
         'tomcat-pd status',
         'tomcat-pd status --max-resident 3',
+        'tomcat-pd status --watch --path /shop',
         'tomcat-pd status --path /shop --json',
         'tomcat-pd status --path /shop --metrics',
       ),

@@ -39,15 +39,33 @@ export function reportOutcomes<T>(
   outcomes: TargetOutcome<T>[],
   report: MergedReport<T>,
 ): T[] {
+  const merged = mergeOutcomes(outcomes, report);
+  printReport(context, merged.document, () => merged.text(false));
+  const [first] = merged.errors;
+  if (first !== undefined) throw first.error;
+  return merged.values;
+}
+
+/** The outcomes split into values and errors, with the merged document and text of them. */
+export interface MergedOutcomes<T> {
+  values: T[];
+  errors: TargetError[];
+  document: unknown;
+  /** The text for people; `allErrors`: also the error of a single target (a watch shows it in place). */
+  text(allErrors: boolean): string;
+}
+
+export function mergeOutcomes<T>(outcomes: TargetOutcome<T>[], report: MergedReport<T>): MergedOutcomes<T> {
   const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
   const errors = outcomes.flatMap((o) => (o.ok ? [] : [{ target: o.target, error: o.error }]));
   const several = outcomes.length > 1;
-  printReport(context, report.document(values, errors), () =>
-    joinBlocks(report.render(values, several), renderTargetErrors(errors, several)),
-  );
-  const [first] = errors;
-  if (first !== undefined) throw first.error;
-  return values;
+  return {
+    values,
+    errors,
+    document: report.document(values, errors),
+    text: (allErrors) =>
+      joinBlocks(report.render(values, several), renderTargetErrors(errors, several || allErrors)),
+  };
 }
 
 /** The `errors` of a JSON document: one entry per target that failed. */
