@@ -59,7 +59,7 @@ interface ZipEntry {
 }
 
 /** Writes a zip with the given entries. */
-async function writeZip(path: string, entries: ZipEntry[]): Promise<string> {
+export async function writeZip(path: string, entries: ZipEntry[]): Promise<string> {
   const zip = new ZipFile();
   for (const entry of entries) zip.addBuffer(entry.data, entry.name, { compress: entry.store !== true });
   zip.end();
@@ -75,7 +75,7 @@ function checkLabel(label: string): void {
 }
 
 /** index.jsp and a web.xml with the label, the session time-out and `extra` (more elements of `<web-app>`). */
-function testWarEntries(label: string, sessionTimeoutMinutes?: number, extra = ''): ZipEntry[] {
+export function testWarEntries(label: string, sessionTimeoutMinutes?: number, extra = ''): ZipEntry[] {
   checkLabel(label);
   const timeout =
     sessionTimeoutMinutes === undefined

@@ -51,6 +51,7 @@ export type {
   ContextEntry,
   ContextMetrics,
   ContextState,
+  FindLeaksAnswer,
   MemoryPool,
   ServerInfo,
   ServerMetrics,
@@ -115,6 +116,8 @@ export type {
 } from './ops/drain/drain-loop.js';
 export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 
+export { findLeaksAfter } from './ops/leaks/find-leaks.js';
+export type { FindLeaksAfterOptions, LeakedApp, LeakReport, UndeployedVersion } from './ops/leaks/find-leaks.js';
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
 export {

@@ -16,11 +16,14 @@ export { parseServerInfo, tomcatMajorVersion } from './manager/parse/parse-serve
 export { parseStatusJson, parseStatusPage, splitContextName } from './manager/parse/parse-status-json.js';
 export type { StatusAnswer, StatusPage } from './manager/parse/parse-status-json.js';
 export { parseJavaDate } from './manager/parse/java-date.js';
+export { parseFindLeaks } from './manager/parse/parse-findleaks.js';
+export type { FindLeaksParseOptions } from './manager/parse/parse-findleaks.js';
 export { versionFromDocBase } from './versions/context-name.js';
 export type {
   ContextEntry,
   ContextMetrics,
   ContextState,
+  FindLeaksAnswer,
   MemoryPool,
   ServerInfo,
   ServerMetrics,

@@ -103,3 +103,12 @@ export interface ServerMetrics {
   contexts: ContextMetrics[];
   memoryPools: MemoryPool[];
 }
+
+/** A parsed `findleaks` answer (docs/tomcat-manager.md#findleaks). */
+export interface FindLeaksAnswer {
+  /**
+   * The context paths whose class loader outlived its context (`/` for ROOT), each once, in the
+   * order of Tomcat's answer, which is arbitrary (a WeakHashMap's). Tomcat names no version.
+   */
+  leakedPaths: string[];
+}

@@ -10,6 +10,7 @@ import type {
   ContextEntry,
   ContextMetrics,
   ContextState,
+  FindLeaksAnswer,
   ServerInfo,
   ServerMetrics,
   SessionInfo,
@@ -140,8 +141,11 @@ export class FakeManager implements ManagerClient {
     return this.#call(`reload ${ref.path}##${ref.version}`, () => 'Reloaded');
   }
 
-  findLeaks(): Promise<string[]> {
-    return this.#call('findleaks', () => []);
+  /** The paths `findleaks` names (Tomcat's order, repeated once per leaked class loader). */
+  leakedPaths: string[] = [];
+
+  findLeaks(): Promise<FindLeaksAnswer> {
+    return this.#call('findleaks', () => ({ leakedPaths: [...new Set(this.leakedPaths)] }));
   }
 
   /** What the status page answers; by default every context, started on 1 December 2026, without traffic. */
