@@ -117,6 +117,8 @@ export type {
 export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 
 export { findLeaksAfter } from './ops/leaks/find-leaks.js';
+export { LEAK_CHECK_EVERY_MS } from './ops/leaks/leak-check.js';
+export type { LeakCheck } from './ops/leaks/leak-check.js';
 export type { FindLeaksAfterOptions, LeakedApp, LeakReport, UndeployedVersion } from './ops/leaks/find-leaks.js';
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';

@@ -15,6 +15,7 @@ describe('the public API', () => {
       'ErrorCode',
       'FleetOperationError',
       'InternalError',
+      'LEAK_CHECK_EVERY_MS',
       'METASPACE_WARNING_SHARE',
       'MIN_ANALYSIS_INTERVAL_MS',
       'NoStatusJsonError',

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEFAULT_GRACE_MS,
   drain,
+  undeployedVersions,
   type DrainOptions,
   type DrainReport,
   type DrainVersionReport,
@@ -11,6 +12,7 @@ import { ErrorCode, TomcatPdError, toTomcatPdError, usageError } from '../../err
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { compareVersions } from '../../versions/version-order.js';
 import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
+import { LEAK_CHECK_EVERY_MS, checkLeaksAfter } from '../leaks/leak-check.js';
 
 /** One cycle of a repeated drain: its report, or why it failed (Tomcat restarting, say). */
 export type DrainCycle = {
@@ -101,11 +103,15 @@ export function pendingVersions(report: DrainReport): (DrainVersionReport & { pa
  * });
  */
 export async function drainPeriodically(client: ManagerClient, options: DrainLoopOptions): Promise<void> {
-  const { intervalMs, onCycle, ...drainOptions } = options;
+  const { intervalMs, onCycle, checkLeaks, ...drainOptions } = options;
   const tracker = options.tracker ?? new DrainTracker();
+  // findleaks forces a full GC on the server: at most once an hour, after a cycle that undeployed.
+  let lastLeakCheck = Number.NEGATIVE_INFINITY;
   for (let cycle = 1; !options.signal?.aborted; cycle++) {
-    const result = await runCycle(client, { ...drainOptions, tracker }, cycle);
+    const leakCheckDue = checkLeaks === true && Date.now() - lastLeakCheck >= LEAK_CHECK_EVERY_MS;
+    const result = await runCycle(client, { ...drainOptions, tracker, checkLeaks: leakCheckDue }, cycle);
     if (result === undefined) return;
+    if (result.report?.leaks !== undefined) lastLeakCheck = Date.now();
     onCycle(result);
     if (!(await pause(intervalMs, options.signal))) return;
   }
@@ -123,7 +129,7 @@ export async function drainUntilDone(
   client: ManagerClient,
   options: DrainUntilDoneOptions,
 ): Promise<DrainUntilDoneResult> {
-  const { timeoutMs, pollMs, onCycle, eta, ...drainOptions } = options;
+  const { timeoutMs, pollMs, onCycle, eta, checkLeaks, ...drainOptions } = options;
   if (options.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
   const started = Date.now();
   // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
@@ -145,14 +151,26 @@ export async function drainUntilDone(
     }
     const waitedMs = Date.now() - started;
     if (report && pendingVersions(report).length === 0) {
-      return { ...withEarlier(report, earlier), complete: true, waitedMs };
+      return finish(withEarlier(report, earlier), true, waitedMs);
     }
     if (waitedMs >= timeoutMs) {
-      if (last !== undefined) return { ...withEarlier(last, earlier), complete: false, waitedMs };
+      if (last !== undefined) return finish(withEarlier(last, earlier), false, waitedMs);
       // No cycle ever succeeded: this one failed too.
       if (result.report === undefined) throw result.error;
     }
     if (!(await pause(Math.min(intervalMs, timeoutMs - waitedMs), options.signal))) throw abortedError();
+  }
+
+  /** The whole wait's report; with `checkLeaks`, one leak check after all of its undeploys. */
+  async function finish(
+    report: DrainReport,
+    complete: boolean,
+    waitedMs: number,
+  ): Promise<DrainUntilDoneResult> {
+    const leaks = checkLeaks
+      ? await checkLeaksAfter(client, undeployedVersions(report.apps), options.signal)
+      : undefined;
+    return { ...report, leaks, complete, waitedMs };
   }
 }
 

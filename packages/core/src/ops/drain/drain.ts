@@ -12,6 +12,8 @@ import { probeAfter } from '../probe/probe-app.js';
 import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
 import { isSmokeContextPath } from '../smoke-path.js';
 import { describeDrainStep, type DrainStep } from './drain-step.js';
+import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
+import type { UndeployedVersion } from '../leaks/find-leaks.js';
 
 export interface DrainOptions extends DrainPlanOptions {
   /** Only this app; default: every app on the target. */
@@ -30,6 +32,11 @@ export interface DrainOptions extends DrainPlanOptions {
   probe?: ProbeOptions | undefined;
   /** Carries grace observations across cycles of a periodic drain, instead of sleeping. */
   tracker?: DrainTracker | undefined;
+  /**
+   * After the undeploys, ask Tomcat's `findleaks` which class loaders stayed behind (a full GC on
+   * the server; only when something was undeployed). @defaultValue false
+   */
+  checkLeaks?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
@@ -41,6 +48,7 @@ export const DEFAULT_GRACE_MS = 10_000;
 const DRAIN_DEFAULTS = {
   graceMs: DEFAULT_GRACE_MS,
   dryRun: false,
+  checkLeaks: false,
   logger: silentLogger,
 } satisfies DrainOptions;
 
@@ -66,6 +74,8 @@ export interface DrainReport {
   failed: number;
   /** What the probes after the drain answered (empty without a probe). */
   probes: ProbeResult[];
+  /** With `checkLeaks`, when the drain undeployed something: what `findleaks` said. */
+  leaks?: LeakCheck | undefined;
 }
 
 /** One version on its way through a drain: its decision so far and its latest step. */
@@ -111,7 +121,19 @@ export async function drain(client: ManagerClient, drainOptions: DrainOptions = 
     undeployed: count('undeployed'),
     failed: count('failed'),
     probes: options.dryRun ? [] : await probeChanged(client, plans, items, options, path),
+    leaks: options.checkLeaks
+      ? await checkLeaksAfter(client, undeployedVersions(apps), options.signal)
+      : undefined,
   };
+}
+
+/** The versions a drain's apps undeployed, for the leak check. */
+export function undeployedVersions(apps: DrainReport['apps']): UndeployedVersion[] {
+  return apps.flatMap((app) =>
+    app.versions
+      .filter((entry) => entry.outcome === 'undeployed')
+      .map(({ version }) => ({ path: app.path, version })),
+  );
 }
 
 /** Probes the apps the drain changed (or the one named), where a version is live. */

@@ -7,6 +7,7 @@ import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../pr
 import { ErrorCode, TomcatPdError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
+import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
 import { validateVersion } from '../../versions/version-rules.js';
 import { planRollback, type RollbackPlan, type RollbackPlanOptions } from './plan-rollback.js';
 
@@ -16,12 +17,21 @@ export interface RollbackOptions extends RollbackPlanOptions {
   stop?: boolean | undefined;
   /** Probe the version that is live afterwards; the result says how it answered (nothing is redeployed). */
   probe?: ProbeOptions | undefined;
+  /**
+   * Afterwards, ask Tomcat's `findleaks` whether the class loaders of the versions removed (or
+   * stopped) stayed behind (a full GC on the server). @defaultValue false
+   */
+  checkLeaks?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
 }
 
-const ROLLBACK_DEFAULTS = { stop: false, logger: silentLogger } satisfies Partial<RollbackOptions>;
+const ROLLBACK_DEFAULTS = {
+  stop: false,
+  checkLeaks: false,
+  logger: silentLogger,
+} satisfies Partial<RollbackOptions>;
 
 export interface RollbackResult {
   target: string;
@@ -37,6 +47,8 @@ export interface RollbackResult {
   warnings: string[];
   /** What the probe of the live version answered (empty without one). */
   probes: ProbeResult[];
+  /** With `checkLeaks`: what `findleaks` said afterwards. */
+  leaks?: LeakCheck | undefined;
 }
 
 /**
@@ -90,6 +102,13 @@ export async function executeRollback(
         ]
       : [],
     probes,
+    leaks: options.checkLeaks
+      ? await checkLeaksAfter(
+          client,
+          versions.map((version) => ({ path, version })),
+          options.signal,
+        )
+      : undefined,
   };
 }
 

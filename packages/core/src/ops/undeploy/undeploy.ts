@@ -8,6 +8,7 @@ import { UnsafeOperationError, notFoundError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import { validateVersion } from '../../versions/version-rules.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
+import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
 
 export interface UndeployOptions {
   path: string;
@@ -16,12 +17,18 @@ export interface UndeployOptions {
   force?: boolean | undefined;
   /** Probe the version that is live afterwards; the result says how it answered (nothing is redeployed). */
   probe?: ProbeOptions | undefined;
+  /** Afterwards, ask Tomcat's `findleaks` whether its class loader stayed behind (a full GC on the server). @defaultValue false */
+  checkLeaks?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
 }
 
-const UNDEPLOY_DEFAULTS = { force: false, logger: silentLogger } satisfies Partial<UndeployOptions>;
+const UNDEPLOY_DEFAULTS = {
+  force: false,
+  checkLeaks: false,
+  logger: silentLogger,
+} satisfies Partial<UndeployOptions>;
 
 export interface UndeployResult {
   target: string;
@@ -32,6 +39,8 @@ export interface UndeployResult {
   sessionsLost: number;
   /** What the probe of the live version answered (empty without one). */
   probes: ProbeResult[];
+  /** With `checkLeaks`: what `findleaks` said afterwards. */
+  leaks?: LeakCheck | undefined;
 }
 
 /** Undeploys one version; refuses the live one unless forced. */
@@ -77,6 +86,9 @@ export async function undeployVersion(
       wasLive: entry.role === 'live',
       sessionsLost: entry.sessions,
       probes,
+      leaks: options.checkLeaks
+        ? await checkLeaksAfter(client, [{ path, version: entry.version }], options.signal)
+        : undefined,
     };
   });
 }
