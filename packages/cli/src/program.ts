@@ -157,6 +157,32 @@ export function buildProgram(signal: AbortSignal): Command {
     .action(lazy(() => import('./commands/status.js'), signal));
 
   program
+    .command('serve')
+    .description(
+      'a read-only web page of every target: versions and roles, sessions, metrics; live, with /metrics for Prometheus',
+    )
+    .option(
+      '--listen <host:port>',
+      'where to listen (default 127.0.0.1:9440; 0.0.0.0:9440 for every interface)',
+    )
+    .option(
+      '--interval <duration>',
+      "how often each target is read (default 10s, at least 1s; Tomcat's status page at most every 5s)",
+    )
+    .addHelpText(
+      'after',
+      '\nServes / (the page), /events (its live updates), /api/status (JSON, as status --metrics --json),\n' +
+        '/metrics (Prometheus) and /healthz. Only GET and HEAD: nothing on it changes Tomcat, and no\n' +
+        'password is shown. Runs until SIGINT or SIGTERM (exit 0).\n' +
+        examples(
+          'tomcat-pd serve',
+          'tomcat-pd serve --listen 0.0.0.0:9440 --interval 30s',
+          'tomcat-pd --config /etc/tomcat-pd/tomcat-pd.json serve --parallel 8',
+        ),
+    )
+    .action(lazy(() => import('./commands/serve.js'), signal));
+
+  program
     .command('history')
     .description('every resident version of an app, newest first: build id, deployed at, what it served')
     .option('--path <path>', 'the app (default: the config default)')
@@ -208,6 +234,7 @@ export function buildProgram(signal: AbortSignal): Command {
         'tomcat-pd drain --path /shop --keep 1',
         'tomcat-pd drain --wait --wait-timeout 1h',
         'tomcat-pd drain --every 5m --json',
+        'tomcat-pd drain --path /shop --check-leaks',
       ),
     )
     .action(lazy(() => import('./commands/drain.js'), signal));
@@ -224,8 +251,14 @@ export function buildProgram(signal: AbortSignal): Command {
   for (const command of program.commands) {
     const name = command.name();
     if (name === 'deploy') addProbeOptions(command, { smoke: true });
-    if (name === 'rollback' || name === 'undeploy' || name === 'drain')
+    if (name === 'rollback' || name === 'undeploy' || name === 'drain') {
       addProbeOptions(command, { smoke: false });
+      command.option(
+        '--check-leaks',
+        "afterwards, ask Tomcat's findleaks which class loaders stayed behind (only a restart frees them); " +
+          `it forces a full GC on the server${name === 'drain' ? ', so --every runs it at most once an hour' : ''}`,
+      );
+    }
   }
   addGlobalOptions(program, { withEnv: true });
   for (const command of program.commands) {

@@ -35,6 +35,7 @@ interface DrainCliOptions extends ProbeFlags {
   wait?: boolean;
   waitTimeout?: string;
   every?: string;
+  checkLeaks?: boolean;
   /** Set by adoptLegacyWaitTimeout: the wait time-out was given as `--timeout`. */
   legacyWaitTimeout?: boolean;
 }
@@ -47,7 +48,7 @@ type DrainMode =
 
 interface DrainInput {
   mode: DrainMode;
-  options: Pick<DrainOptions, 'path' | 'keep' | 'expireIdleMinutes' | 'graceMs' | 'probe'>;
+  options: Pick<DrainOptions, 'path' | 'keep' | 'expireIdleMinutes' | 'graceMs' | 'probe' | 'checkLeaks'>;
 }
 
 const DEFAULT_WAIT_TIMEOUT = '30m';
@@ -63,6 +64,7 @@ export function parse({ options }: CommandLine<DrainCliOptions>): DrainInput {
         options.expireIdle === undefined ? undefined : parseWholeNumber(options.expireIdle, '--expire-idle'),
       graceMs: options.grace === undefined ? undefined : parseDuration(options.grace, '--grace'),
       probe: parseProbeFlags(options, {}, { smoke: false }).probe,
+      checkLeaks: options.checkLeaks === true,
     },
   };
 }

@@ -9,6 +9,7 @@ interface RollbackCliOptions extends ProbeFlags {
   path?: string;
   to?: string;
   stop?: boolean;
+  checkLeaks?: boolean;
 }
 
 interface RollbackInput {
@@ -16,6 +17,7 @@ interface RollbackInput {
   to: string | undefined;
   stop: boolean;
   probe: ProbeOptions | undefined;
+  checkLeaks: boolean;
 }
 
 export function parse({ options, defaults }: CommandLine<RollbackCliOptions>): RollbackInput {
@@ -23,11 +25,17 @@ export function parse({ options, defaults }: CommandLine<RollbackCliOptions>): R
   if (options.to !== undefined && options.to !== '') validateVersion(options.to);
   // The config's defaults.probe is for deploys; after a rollback only --probe asks for one.
   const { probe } = parseProbeFlags(options, {}, { smoke: false });
-  return { path, to: options.to, stop: options.stop ?? false, probe };
+  return {
+    path,
+    to: options.to,
+    stop: options.stop ?? false,
+    probe,
+    checkLeaks: options.checkLeaks === true,
+  };
 }
 
 /**
- * `tomcat-pd rollback --path P [--to V] [--stop]` on every selected target. If any target would
+ * `tomcat-pd rollback --path P [--to V] [--stop] [--check-leaks]` on every selected target. If any target would
  * be left without an older running version, the core refuses and nothing changes anywhere.
  */
 export async function run(context: CliContext, input: RollbackInput): Promise<void> {

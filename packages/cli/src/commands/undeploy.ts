@@ -18,6 +18,7 @@ interface UndeployCliOptions extends ProbeFlags {
   /** Required by commander (`requiredOption`). */
   version?: string;
   force?: boolean;
+  checkLeaks?: boolean;
 }
 
 interface UndeployInput {
@@ -25,6 +26,7 @@ interface UndeployInput {
   version: string;
   force: boolean;
   probe: ProbeOptions | undefined;
+  checkLeaks: boolean;
 }
 
 /** Checked once before any request, so that a bad input is one usage error, not one per target. */
@@ -34,16 +36,16 @@ export function parse({ options, defaults }: CommandLine<UndeployCliOptions>): U
   const path = validateContextPath(requirePath(options.path, defaults));
   if (version !== '') validateVersion(version);
   const { probe } = parseProbeFlags(options, {}, { smoke: false });
-  return { path, version, force: options.force ?? false, probe };
+  return { path, version, force: options.force ?? false, probe, checkLeaks: options.checkLeaks === true };
 }
 
 /**
- * `tomcat-pd undeploy --path P --version V [--force]` on every selected target, each on its
+ * `tomcat-pd undeploy --path P --version V [--force] [--check-leaks]` on every selected target, each on its
  * own: the targets that answered are reported, then the first failed one decides the exit code.
  */
 export async function run(
   context: CliContext,
-  { path, version, force, probe }: UndeployInput,
+  { path, version, force, probe, checkLeaks }: UndeployInput,
 ): Promise<void> {
   const clients = await context.clients();
   const outcomes = await onEachTarget(
@@ -54,6 +56,7 @@ export async function run(
         version,
         force,
         probe,
+        checkLeaks,
         signal: context.signal,
         logger: context.output.logger,
       }),

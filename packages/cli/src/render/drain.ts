@@ -15,6 +15,7 @@ import { emptyBy } from './metrics.js';
 import { paintRole, showVersion } from './role.js';
 import { renderTable } from './table.js';
 import { nothingDeployed } from './nothing-deployed.js';
+import { leaksDocument, renderLeaks, summarizeLeaks } from './leaks.js';
 
 type Colors = Output['colors'];
 
@@ -47,6 +48,7 @@ export function drainDocument(reports: DrainReport[], dryRun: boolean, errors?: 
     failed: sum(reports, (report) => report.failed),
     probes: probesDocument(reports.flatMap((report) => report.probes)),
     ...(errors === undefined ? {} : { errors: errorsDocument(errors) }),
+    ...(reports.some((report) => report.leaks !== undefined) ? { leaks: leaksDocument(reports) } : {}),
   };
 }
 
@@ -111,6 +113,7 @@ export function renderDrainReport(
         return [
           `${report.target}\n${renderTable(head, rows)}\n\n${summarizeDrain([report])}`,
           ...renderProbes(report.probes),
+          ...nonEmpty(renderLeaks([report])),
         ].join('\n');
       })
       .join('\n\n');
@@ -120,12 +123,18 @@ export function renderDrainReport(
   const notes = reports
     .filter((report) => report.apps.length === 0)
     .map((report) => nothingDeployed(report.target, path, true));
-  const summary = [summarizeDrain(reports), ...renderProbes(reports.flatMap((report) => report.probes))].join(
-    '\n',
-  );
+  const summary = [
+    summarizeDrain(reports),
+    ...renderProbes(reports.flatMap((report) => report.probes)),
+    ...nonEmpty(renderLeaks(reports)),
+  ].join('\n');
   return [...(rows.length === 0 ? [] : [renderTable(head, rows)]), notes.join('\n'), summary]
     .filter((block) => block !== '')
     .join('\n\n');
+}
+
+function nonEmpty(text: string): string[] {
+  return text === '' ? [] : [text];
 }
 
 /** `Dry run: 2 versions would be undeployed.` or `Undeployed 2 versions; 1 failed.`, over all targets. */
@@ -168,6 +177,8 @@ export function summarizeCycle(cycle: DrainCycle): string {
   if (waiting > 0) parts.push(`${waiting} waiting (grace)`);
   const skipped = count(labelled, 'skipped');
   if (skipped > 0) parts.push(`${skipped} skipped (re-check)`);
+  const { leaks } = cycle.report;
+  if (leaks !== undefined) parts.push(summarizeLeaks(leaks));
   const readAt = Date.parse(cycle.startedAt);
   for (const { path, version, eta } of cycle.etas ?? []) {
     const name = `${path}##${showVersion(version)}`;

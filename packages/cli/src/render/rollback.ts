@@ -1,4 +1,5 @@
 import type { RollbackResult } from '@tomcat-pd/core';
+import { leaksDocument, renderLeaks } from './leaks.js';
 import { probesDocument, renderProbes } from './probes.js';
 import { showVersion } from './role.js';
 
@@ -16,6 +17,9 @@ export function rollbackDocument(result: { path: string; targets: RollbackResult
       warnings,
     })),
     probes: probesDocument(result.targets.flatMap((target) => target.probes)),
+    ...(result.targets.some((target) => target.leaks !== undefined)
+      ? { leaks: leaksDocument(result.targets) }
+      : {}),
   };
 }
 
@@ -28,5 +32,10 @@ export function renderRollback(targets: RollbackResult[]): string {
     }
     return `${result.target}: ${showVersion(result.live)} is live again (${details.join('; ')})`;
   });
-  return [...lines, ...renderProbes(targets.flatMap((target) => target.probes))].join('\n');
+  const leaks = renderLeaks(targets);
+  return [
+    ...lines,
+    ...renderProbes(targets.flatMap((target) => target.probes)),
+    ...(leaks === '' ? [] : [leaks]),
+  ].join('\n');
 }

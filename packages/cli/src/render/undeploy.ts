@@ -1,5 +1,6 @@
 import { displayName, type UndeployResult } from '@tomcat-pd/core';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
+import { leaksDocument, renderLeaks } from './leaks.js';
 import { probesDocument, renderProbes } from './probes.js';
 
 /** The JSON document (documented in the README): one entry per target that undeployed, and the errors. */
@@ -15,6 +16,7 @@ export function undeployDocument(
     targets: results.map(({ target, wasLive, sessionsLost }) => ({ target, wasLive, sessionsLost })),
     errors: errorsDocument(errors),
     probes: probesDocument(results.flatMap((result) => result.probes)),
+    ...(results.some((result) => result.leaks !== undefined) ? { leaks: leaksDocument(results) } : {}),
   };
 }
 
@@ -30,5 +32,10 @@ export function renderUndeploy(results: UndeployResult[]): string {
     else if (result.sessionsLost > 0) note = ` (${lost})`;
     return `Undeployed ${displayName(result.path, result.version)} from ${result.target}${note}.`;
   });
-  return [...done, ...renderProbes(results.flatMap((result) => result.probes))].join('\n');
+  const leaks = renderLeaks(results);
+  return [
+    ...done,
+    ...renderProbes(results.flatMap((result) => result.probes)),
+    ...(leaks === '' ? [] : [leaks]),
+  ].join('\n');
 }
