@@ -19,7 +19,8 @@ const integration = {
  * command (deploy, status, sessions, rollback, drain with --wait and --every, undeploy), the
  * parallel-deployment walkthrough, TLS, and the failure paths (a context that fails to start,
  * 401/403, network faults, crashes and restarts), the smoke test, the probes of a fleet
- * and probes cut short by a signal or a restart (javax health WARs; ~17 s, ~14 s and ~18 s). About 95 s alone, ~60-70 s more for the whole
+ * and probes cut short by a signal or a restart (javax health WARs; ~17 s, ~14 s and ~18 s),
+ * findleaks with a WAR that leaks its class loader (~9 s). About 95 s alone, ~60-70 s more for the whole
  * integration group on 2 cores. The other files pass on 9.0 too
  * (`TOMCAT_PD_TEST_LINE=9.0 vitest run --project integration`, ~175 s) but test the CLI and
  * fleets rather than Tomcat, or take too long (probe.test.ts, ~35 s).
@@ -42,6 +43,7 @@ const ON_TOMCAT9 = [
   'smoke.test.ts',
   'probe-fleet.test.ts',
   'probe-interrupted.test.ts',
+  'find-leaks.test.ts',
 ];
 
 export default defineConfig({
