@@ -13,6 +13,7 @@ const FLAGS: Readonly<Record<HintOption, string>> = {
   user: '--user',
   password: '$TOMCAT_PD_PASSWORD or --password-stdin',
   appUrl: '--app-url',
+  skipCheck: '--no-check',
 };
 
 /** The core's hints in the CLI's words: flags for options, `tomcat-pd` commands for operations. */

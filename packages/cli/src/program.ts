@@ -83,6 +83,10 @@ export function buildProgram(signal: AbortSignal): Command {
     )
     .option('--update', 'replace an existing version (its sessions are lost)')
     .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
+    .option(
+      '--no-check',
+      'skip the parallel-deployment check of the WAR (tomcat-pd check), whose errors refuse the deploy',
+    )
     .addOption(
       new Option(
         '--canary <n>',
@@ -124,6 +128,19 @@ export function buildProgram(signal: AbortSignal): Command {
       ),
     )
     .action(lazy(() => import('./commands/deploy.js'), signal));
+
+  program
+    .command('check')
+    .description("the parallel-deployment checklist of a WAR: can two versions of it run side by side?")
+    .argument('<war>', 'the WAR file (read in place, not unpacked)')
+    .option('--path <path>', 'the context path it will have (default: from the file name, as Tomcat does)')
+    .addHelpText(
+      'after',
+      '\nEach finding is an error (a second version cannot work: exit 3, and deploy refuses the WAR),\n' +
+        'a warning (exit 0; deploy prints it and goes on) or advice. No Tomcat is needed.\n' +
+        examples('tomcat-pd check target/shop.war', 'tomcat-pd check target/shop.war --path /shop --json'),
+    )
+    .action(lazy(() => import('./commands/check.js'), signal));
 
   program
     .command('status')

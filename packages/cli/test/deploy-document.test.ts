@@ -38,6 +38,7 @@ describe('deployDocument', () => {
       ],
       probes: [],
       analysis: [],
+      check: null,
     });
   });
 
@@ -71,6 +72,7 @@ describe('deployDocument', () => {
       ],
       probes: [],
       analysis: [],
+      check: null,
     });
   });
 
@@ -82,6 +84,7 @@ describe('deployDocument', () => {
       targets: [],
       probes: [],
       analysis: [],
+      check: null,
     });
   });
 });

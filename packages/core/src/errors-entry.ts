@@ -14,6 +14,7 @@ export {
   TomcatPdError,
   UnsafeOperationError,
   UsageError,
+  WarCheckError,
   errorData,
   isTomcatPdError,
   redactSecrets,

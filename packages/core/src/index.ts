@@ -119,9 +119,26 @@ export { fleetDrainPeriodically } from './ops/drain/fleet-drain.js';
 export { findLeaksAfter } from './ops/leaks/find-leaks.js';
 export { LEAK_CHECK_EVERY_MS } from './ops/leaks/leak-check.js';
 export type { LeakCheck } from './ops/leaks/leak-check.js';
-export type { FindLeaksAfterOptions, LeakedApp, LeakReport, UndeployedVersion } from './ops/leaks/find-leaks.js';
+export type {
+  FindLeaksAfterOptions,
+  LeakedApp,
+  LeakReport,
+  UndeployedVersion,
+} from './ops/leaks/find-leaks.js';
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
+export { checkWar } from './check/check-war.js';
+export type {
+  CheckFinding,
+  CheckWarOptions,
+  FindingId,
+  FindingLocation,
+  FindingSeverity,
+  UnreadableEntry,
+  UnreadableKind,
+  WarCheckReport,
+} from './common/check-report.js';
+export { describeFinding } from './ops/deploy/war-gate.js';
 export {
   DEFAULT_MAX_RESIDENT,
   METASPACE_WARNING_SHARE,

@@ -24,6 +24,8 @@ interface DeployCliOptions extends ProbeFlags, AnalysisFlags {
   tag?: string;
   canary?: string;
   steps?: string;
+  /** `false` with `--no-check`. */
+  check?: boolean;
 }
 
 type DeployInput = Omit<FleetDeployOptions, 'parallel' | 'signal' | 'logger' | 'onProgress'>;
@@ -47,6 +49,7 @@ export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>
     steps: options.steps === undefined ? undefined : parseRolloutSteps(options.steps),
     ...parseProbeFlags(options, defaults, { smoke: true }),
     analysis: parseAnalysisFlags(options),
+    skipCheck: options.check === false,
   };
   validateDeployOptions(input);
   return input;

@@ -27,6 +27,7 @@ export function deployDocument(result: FleetDeployResult) {
     })),
     probes: probesDocument(result.targets.flatMap((target) => target.probes)),
     analysis: result.targets.flatMap((target) => (target.analysis === undefined ? [] : [target.analysis])),
+    check: result.check === undefined ? null : { findings: result.check.findings },
   };
 }
 

@@ -8,6 +8,7 @@
 import type { ProbeResult } from '../common/probe-result.js';
 import type { AnalysisReport } from '../common/analysis-report.js';
 import { libraryWords, renderHint, type HintPart, type HintWords } from './hints.js';
+import type { CheckFinding } from '../common/check-report.js';
 
 /** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
 export const ErrorCode = {
@@ -280,7 +281,9 @@ export type SafetyRule =
   /** Rollback: the version to go back to is stopped. */
   | 'rollback-target-stopped'
   /** Undeploy: the version is live and the undeploy was not forced. */
-  | 'live-version';
+  | 'live-version'
+  /** Deploy: the WAR fails the parallel-deployment check: a second version could not work (docs/war-check.md). */
+  | 'war-check';
 
 /** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
 export class UnsafeOperationError extends TomcatPdError {
@@ -294,6 +297,24 @@ export class UnsafeOperationError extends TomcatPdError {
 
   protected override details(): Record<string, unknown> {
     return { rule: this.rule };
+  }
+}
+
+/**
+ * The WAR has findings of severity `error` (`E_UNSAFE`, rule `war-check`): two versions of it
+ * cannot run side by side, so it is not deployed; nothing was sent. `findings` are the errors.
+ */
+export class WarCheckError extends UnsafeOperationError {
+  readonly findings: readonly CheckFinding[];
+
+  constructor(message: string, findings: readonly CheckFinding[], options: TomcatPdErrorOptions = {}) {
+    super('war-check', message, options);
+    this.name = 'WarCheckError';
+    this.findings = findings;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { ...super.details(), findings: this.findings };
   }
 }
 

@@ -17,7 +17,8 @@ export type HintOption =
   | 'tls.key'
   | 'user'
   | 'password'
-  | 'appUrl';
+  | 'appUrl'
+  | 'skipCheck';
 
 /** `version` with a value to set it to: `{ option: 'version', value: 'r0001' }`. */
 export interface OptionHint {

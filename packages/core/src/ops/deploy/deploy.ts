@@ -8,7 +8,7 @@ import type { ManagerClient } from '../../manager/manager-client.js';
 import { planDeploy, validateDeployOptions, type DeployPlan, type DeployPlanOptions } from './plan-deploy.js';
 import { reconcileFailedDeploy } from './reconcile-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
-import { checkWarFile } from './war-file.js';
+import { admitWar } from './war-gate.js';
 import { proveLive } from './live-probe.js';
 import { proveByAnalysis } from './live-analysis.js';
 import { validateAnalysisOptions, type AnalysisOptions } from '../analyze/analysis-options.js';
@@ -38,12 +38,17 @@ export interface DeployOptions extends DeployPlanOptions {
    * JSON (Tomcat 8.5.96+, 9.0.83+, 10.1.16+): without it the deploy is refused before any upload.
    */
   analysis?: AnalysisOptions | undefined;
+  /**
+   * Deploy without the parallel-deployment check (docs/war-check.md), whose errors otherwise
+   * refuse the WAR before any request and whose warnings go to the logger. @defaultValue false
+   */
+  skipCheck?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** @defaultValue a logger that drops everything */
   logger?: Logger | undefined;
 }
 
-const DEPLOY_DEFAULTS = { logger: silentLogger } satisfies Partial<DeployOptions>;
+const DEPLOY_DEFAULTS = { logger: silentLogger, skipCheck: false } satisfies Partial<DeployOptions>;
 
 type Options = WithDefaults<DeployOptions, typeof DEPLOY_DEFAULTS>;
 
@@ -80,7 +85,7 @@ export async function deploy(client: ManagerClient, options: DeployOptions): Pro
   const path = validateContextPath(options.path);
   validateDeployOptions(options);
   validateProbing(options);
-  const { size } = await checkWarFile(options.warFile);
+  const { size } = await admitWar({ ...withDefaults(options, DEPLOY_DEFAULTS), path });
   if (options.analysis !== undefined) await client.serverMetrics({ signal: options.signal });
   return withAppLock(client.managerUrl, path, async () => {
     // The list is also the small authenticated read before a large upload.

@@ -27,7 +27,8 @@ import { silentLogger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { chooseVersion, planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
 import type { UploadProgress } from '../../manager/upload.js';
-import { checkWarFile } from './war-file.js';
+import { admitWar } from './war-gate.js';
+import type { WarCheckReport } from '../../common/check-report.js';
 import { rolloutWaves, type RolloutStep } from './rollout-steps.js';
 
 export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
@@ -49,6 +50,7 @@ export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
 const FLEET_DEPLOY_DEFAULTS = {
   parallel: DEFAULT_PARALLEL,
   canary: 0,
+  skipCheck: false,
   logger: silentLogger,
 } satisfies Partial<FleetDeployOptions>;
 
@@ -59,6 +61,8 @@ export interface FleetDeployResult {
   version: string;
   /** One result per target, in the targets' order. */
   targets: DeployResult[];
+  /** The parallel-deployment check of the WAR (its warnings; no errors, or it was refused); `undefined` with `skipCheck`. */
+  check?: WarCheckReport | undefined;
 }
 
 /** One target with the plan made for it. */
@@ -100,7 +104,7 @@ export async function fleetDeploy(
   }
   // Steps that cannot work with these targets are refused before any request.
   rolloutWaves(clients, options);
-  const { size } = await checkWarFile(options.warFile);
+  const { size, check } = await admitWar(options);
   if (options.analysis !== undefined) await requireStatusJson(clients, options);
   const planned = await planEverywhere(clients, options);
   const { version } = planned;
@@ -139,6 +143,7 @@ export async function fleetDeploy(
     path: options.path,
     version,
     targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
+    check,
   };
 }
 

@@ -1,0 +1,68 @@
+import { checkWar } from '../../check/check-war.js';
+import type { CheckFinding, FindingLocation, WarCheckReport } from '../../common/check-report.js';
+import type { Logger } from '../../common/logger.js';
+import { WarCheckError } from '../../errors/errors.js';
+import { checkWarFile } from './war-file.js';
+
+export interface WarGateOptions {
+  warFile: string;
+  /** Where it goes: the session cookie rules compare against it. */
+  path: string;
+  /** Skip the parallel-deployment check (the WAR is still checked to be a readable web application). */
+  skipCheck: boolean;
+  logger: Logger;
+  signal?: AbortSignal | undefined;
+}
+
+/** The WAR's size, and its check report unless the check was skipped. */
+export interface AdmittedWar {
+  size: number;
+  check: WarCheckReport | undefined;
+}
+
+/**
+ * What every deploy does before its first request: the WAR must be a readable web application
+ * (a usage error otherwise), and must pass the parallel-deployment check (docs/war-check.md).
+ * Errors refuse the deploy with a {@link WarCheckError}, nothing sent; each warning goes to the
+ * logger once, whatever the number of targets, and the deploy goes on.
+ */
+export async function admitWar(options: WarGateOptions): Promise<AdmittedWar> {
+  const { size } = await checkWarFile(options.warFile);
+  if (options.skipCheck) return { size, check: undefined };
+  const report = await checkWar({
+    warFile: options.warFile,
+    contextPath: options.path,
+    signal: options.signal,
+  });
+  const errors = report.findings.filter((finding) => finding.severity === 'error');
+  if (errors.length > 0) {
+    throw new WarCheckError(
+      `The WAR ${options.warFile} cannot run as a second version beside another: ` +
+        `${errors.map(describeFinding).join('; ')}.`,
+      errors,
+      {
+        hint: [
+          `Fix ${errors.length === 1 ? 'it' : 'them'} (docs/war-check.md), or deploy with `,
+          { option: 'skipCheck', value: true },
+          ' if you know better.',
+        ],
+      },
+    );
+  }
+  for (const warning of report.findings.filter((finding) => finding.severity === 'warning')) {
+    options.logger.warn?.(`${describeFinding(warning)}. ${warning.fix}`);
+  }
+  return { size, check: report };
+}
+
+/** `<message> (WEB-INF/lib/acme.jar: com.acme.Listener)`: what was found, and where. */
+export function describeFinding(finding: CheckFinding): string {
+  const where = finding.locations.map(describeLocation);
+  return where.length === 0 ? finding.message : `${finding.message} (${where.join(', ')})`;
+}
+
+function describeLocation(location: FindingLocation): string {
+  const file =
+    location.className ?? `${location.file}${location.line === undefined ? '' : `:${location.line}`}`;
+  return location.jar === undefined ? file : `${location.jar}: ${file}`;
+}
