@@ -15,7 +15,9 @@ import type { MachineCpuTimes } from './lib/proc-stat.js';
 import type { Variant } from './lib/interleave.js';
 import type { Section } from './lib/results.js';
 import { waitForQuiet } from './lib/settle.js';
-import { caseName, scaleSection } from './lib/scale-report.js';
+import { bareName, caseName, scaleSection } from './lib/scale-report.js';
+import { runBareClient } from './lib/bare-client.js';
+import type { SeenRun } from './lib/stand-in-manager-requests.js';
 import type { ScaleCase, ScaleCommand, ScaleSample } from './lib/scale-report.js';
 import { seenRun } from './lib/stand-in-manager-requests.js';
 import { startStandIns } from './lib/stand-in-manager.js';
@@ -109,6 +111,20 @@ function checkDocument(stdout: string, targets: number, what: string): void {
   }
 }
 
+/** The bare client on the targets and parallelism of each `status` case. */
+function bareVariants(setup: Setup, measured: readonly ScaleCase[]): Variant<SeenRun>[] {
+  return measured
+    .filter((each) => each.command.name === 'status')
+    .map(({ targets, parallel }) => ({
+      name: bareName(targets, parallel),
+      measure: async () => {
+        for (const target of setup.fleet.targets) target.reset();
+        await waitForQuiet(cpus().length);
+        return runBareClient(setup.fleet.targets.slice(0, targets), parallel);
+      },
+    }));
+}
+
 const variantOf = (setup: Setup, scaleCase: ScaleCase): Variant<ScaleSample> => ({
   name: caseName(scaleCase),
   measure: () => runCase(setup, scaleCase),
@@ -170,7 +186,9 @@ export async function benchScale(options: ScaleBenchOptions): Promise<Section> {
         measured.map((each) => variantOf(setup, each)),
         { runs, warmUp: true, log },
       );
-      return scaleSection({ ...options, calibrationRuns, calibration, measured, zero, slow });
+      log(`  ${latencyMs} ms latency: the bare node:http client`);
+      const bare = await runInterleaved(bareVariants(setup, measured), { runs, warmUp: true, log });
+      return scaleSection({ ...options, calibrationRuns, calibration, measured, zero, slow, bare });
     } finally {
       await fleet.close();
     }

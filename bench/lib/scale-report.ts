@@ -51,7 +51,13 @@ export interface ScaleResults {
   measured: readonly ScaleCase[];
   zero: Map<string, ScaleSample[]>;
   slow: Map<string, ScaleSample[]>;
+  /** The bare node:http client at `latencyMs`, by {@link bareName}. */
+  bare: Map<string, SeenRun[]>;
 }
+
+/** The bare client's runs against `targets` with `parallel` at once (lib/bare-client.ts). */
+export const bareName = (targets: number, parallel: number): string =>
+  `bare node:http, ${targets} targets, ${parallel} at once`;
 
 /** The issue's target: at most 10% over the floor (plus the start-up allowance). */
 const FLOOR_MARGIN = 1.1;
@@ -211,6 +217,7 @@ export function scaleSection(results: ScaleResults): Section {
     timeTable(judged),
     '',
     ...perRound(judged, results.targetCounts),
+    ...bareClient(judged, results.bare),
     ...perTargetCosts(judged, zeroRows, results.targetCounts, latencyMs),
     '### Zero latency',
     '',
@@ -382,6 +389,46 @@ function perRound(judged: readonly Judged[], targetCounts: readonly number[]): s
       ['command', '--parallel', 'rounds', 'measured per round', 'floor per round', 'ratio'],
       rows,
     ),
+    '',
+  ];
+}
+
+/**
+ * `status` against the bare node:http client on the same stand-ins: the request phase of each,
+ * as the stand-ins saw it. What the CLI adds to Node's own cost of the requests, and how far even
+ * the bare client is from the latency floor on this machine.
+ */
+function bareClient(judged: readonly Judged[], bare: Map<string, SeenRun[]>): string[] {
+  const rows: Cell[][] = [];
+  let within = 0;
+  for (const row of judged) {
+    const { command, targets, parallel } = row.scaleCase;
+    const samples = bare.get(bareName(targets, parallel));
+    if (command.name !== 'status' || samples === undefined) continue;
+    const bareMs = medianOf(samples.map((sample) => sample.requestsMs))!;
+    if (row.requestsMs <= FLOOR_MARGIN * bareMs) within++;
+    rows.push([
+      targets,
+      parallel,
+      ms(row.floorMs),
+      ms(bareMs),
+      overFloor(bareMs, row.floorMs),
+      ms(row.requestsMs),
+      overFloor(row.requestsMs, bareMs),
+    ]);
+  }
+  if (rows.length === 0) return [];
+  return [
+    '### The same requests from a bare node:http client',
+    '',
+    "A child process that only GETs `list` from each target with bare `node:http`, as many at once, and does nothing else (lib/bare-client.ts), interleaved runs at the same latency: the least any Node.js client can do here. Its request phase (1st request → last answer, as the stand-ins saw it) against the latency floor, and `status`'s against it.",
+    '',
+    markdownTable(
+      ['targets', '--parallel', 'floor', 'bare client', 'bare / floor', '`status`', '`status` / bare'],
+      rows,
+    ),
+    '',
+    `\`status\`'s request phase at most 10% over the bare client's: ${within} of ${rows.length} cases, **${verdict(within === rows.length)}**.`,
     '',
   ];
 }
