@@ -1,8 +1,8 @@
 /**
- * The benchmark suite of issues 6, 11 and 12: `pnpm bench
- * [--only deploy,memory,requests,fleet,startup,probe,scale,soak] [--runs N] [--size-mb MB]
+ * The benchmark suite of issues 6, 11, 12, 13 and 14: `pnpm bench
+ * [--only deploy,memory,requests,fleet,startup,probe,scale,check,serve,soak] [--runs N] [--size-mb MB]
  * [--fleet-size-mb MB] [--scale-targets LIST] [--scale-latency-ms MS] [--scale-size-mb MB]
- * [--soak-minutes M]`. Everything runs against local Tomcats started here (test/harness), the
+ * [--serve-minutes M] [--soak-minutes M]`. Everything runs against local Tomcats started here (test/harness), the
  * scale benchmark against stand-in Managers (lib/stand-in-manager.ts); each table is printed when
  * its benchmark ends, and bench/RESULTS.md is written at the end (see lib/results.ts for how
  * --only keeps the others).
@@ -18,9 +18,22 @@ import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchProbe } from './probe.js';
 import { benchScale } from './scale.js';
+import { benchCheck } from './check.js';
+import { benchServe } from './serve.js';
 
 /** In the order they run; the soak last, as it takes longest and ends the run. */
-const BENCHMARKS = ['deploy', 'memory', 'requests', 'fleet', 'startup', 'probe', 'scale', 'soak'] as const;
+const BENCHMARKS = [
+  'deploy',
+  'memory',
+  'requests',
+  'fleet',
+  'startup',
+  'probe',
+  'scale',
+  'check',
+  'serve',
+  'soak',
+] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after pnpm build)
@@ -31,6 +44,7 @@ const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after
   --scale-targets LIST    stand-in Managers of the scale benchmark, comma-separated counts (default 10,50,200)
   --scale-latency-ms MS   how long each stand-in takes to answer (default 20)
   --scale-size-mb MB      the WAR the scale benchmark deploys to every target (default 10)
+  --serve-minutes M       how long serve runs over 20 stand-ins for its RSS (default 2; 60 for the hour); then half as long (at least 5) with a forced GC
   --soak-minutes M        how long drain --every runs (default 10); then half as long (at least 1) with a forced GC
 Prints each table when its benchmark ends and writes bench/RESULTS.md.`;
 
@@ -42,6 +56,7 @@ interface Settings {
   scaleTargets: number[];
   scaleLatencyMs: number;
   scaleSizeMb: number;
+  serveMinutes: number;
   soakMinutes: number;
 }
 
@@ -56,6 +71,7 @@ function parseSettings(argv: string[]): Settings {
       'scale-targets': { type: 'string', default: '10,50,200' },
       'scale-latency-ms': { type: 'string', default: '20' },
       'scale-size-mb': { type: 'string', default: '10' },
+      'serve-minutes': { type: 'string', default: '2' },
       'soak-minutes': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -81,6 +97,7 @@ function parseSettings(argv: string[]): Settings {
     scaleTargets: targetCounts(values['scale-targets']),
     scaleLatencyMs: nonNegative(values['scale-latency-ms'], '--scale-latency-ms'),
     scaleSizeMb: positive(values['scale-size-mb'], '--scale-size-mb'),
+    serveMinutes: positive(values['serve-minutes'], '--serve-minutes'),
     soakMinutes: positive(values['soak-minutes'], '--soak-minutes'),
   };
 }
@@ -150,6 +167,8 @@ function jobs(settings: Settings, log: (line: string) => void): Job[] {
           }),
         ),
     },
+    { names: ['check'], run: () => one(benchCheck({ runs, log })) },
+    { names: ['serve'], run: () => benchServe({ runs, log, minutes: settings.serveMinutes }) },
     { names: ['soak'], run: () => one(benchSoak({ minutes: settings.soakMinutes, log })) },
   ];
 }

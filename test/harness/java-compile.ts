@@ -44,7 +44,10 @@ export async function compileJava(options: CompileOptions): Promise<ClassFile[]>
   try {
     const sourceRoot = join(work, 'src');
     const classRoot = join(work, 'classes');
-    const files = Object.entries(options.sources).map(([name, text]) => ({ path: join(sourceRoot, name), text }));
+    const files = Object.entries(options.sources).map(([name, text]) => ({
+      path: join(sourceRoot, name),
+      text,
+    }));
     for (const file of files) {
       await mkdir(dirname(file.path), { recursive: true });
       await writeFile(file.path, file.text);
@@ -61,7 +64,9 @@ export async function compileJava(options: CompileOptions): Promise<ClassFile[]>
     ];
     await run('javac', args).catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
       if (error.code === 'ENOENT') {
-        throw new Error('javac not found: install a JDK (apt-get install -y default-jdk-headless), as .ci/run does.');
+        throw new Error(
+          'javac not found: install a JDK (apt-get install -y default-jdk-headless), as .ci/run does.',
+        );
       }
       throw new Error(`javac failed: ${error.stderr ?? error.message}`);
     });

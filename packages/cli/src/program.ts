@@ -131,7 +131,7 @@ export function buildProgram(signal: AbortSignal): Command {
 
   program
     .command('check')
-    .description("the parallel-deployment checklist of a WAR: can two versions of it run side by side?")
+    .description('the parallel-deployment checklist of a WAR: can two versions of it run side by side?')
     .argument('<war>', 'the WAR file (read in place, not unpacked)')
     .option('--path <path>', 'the context path it will have (default: from the file name, as Tomcat does)')
     .addHelpText(

@@ -1,4 +1,9 @@
-import { describeFinding, type CheckFinding, type FindingSeverity, type WarCheckReport } from '@tomcat-pd/core';
+import {
+  describeFinding,
+  type CheckFinding,
+  type FindingSeverity,
+  type WarCheckReport,
+} from '@tomcat-pd/core';
 import type { Output } from '../output.js';
 
 /**
@@ -14,9 +19,10 @@ import type { Output } from '../output.js';
 export function renderCheck(report: WarCheckReport, colors: Output['colors']): string {
   const blocks = [summary(report), ...report.findings.map((finding) => findingBlock(finding, colors))];
   blocks.push(
-    ['Cannot be checked, mind it yourself:', ...report.advice.map((advice) => `  - ${advice.message} ${advice.fix}`)].join(
-      '\n',
-    ),
+    [
+      'Cannot be checked, mind it yourself:',
+      ...report.advice.map((advice) => `  - ${advice.message} ${advice.fix}`),
+    ].join('\n'),
   );
   if (report.unreadable.length > 0) {
     blocks.push(
@@ -35,7 +41,9 @@ function summary({ warFile, contextPath, counts }: WarCheckReport): string {
   const found =
     counts.error + counts.warning === 0
       ? 'no errors, no warnings'
-      : [plural(counts.error, 'error'), plural(counts.warning, 'warning')].filter((part) => part !== '').join(', ');
+      : [plural(counts.error, 'error'), plural(counts.warning, 'warning')]
+          .filter((part) => part !== '')
+          .join(', ');
   return `${warFile} as ${contextPath}: ${found}`;
 }
 

@@ -1,0 +1,70 @@
+import { DEFAULT_MAX_RESIDENT, type MetricsReport } from '@tomcat-pd/core';
+import { metricsDocument } from '../render/metrics.js';
+import { statusWarnings } from '../render/status-warnings.js';
+import type { TargetError } from '../target-outcomes.js';
+import type { Snapshot, TargetSnapshot } from './snapshot.js';
+
+/** The reports of the targets that answered, and the errors of those that did not. */
+export function snapshotParts(snapshot: Snapshot): { reports: MetricsReport[]; errors: TargetError[] } {
+  const reports: MetricsReport[] = [];
+  const errors: TargetError[] = [];
+  for (const entry of snapshot.targets) {
+    if (entry.state === 'up') reports.push(entry.report);
+    if (entry.state === 'down') errors.push({ target: entry.target, error: entry.error });
+  }
+  return { reports, errors };
+}
+
+/**
+ * `/api/status`: the document of `status --metrics --json` (each version with its `metrics`,
+ * `null` where the target has no status page), with `warnings` as `status` gives them, and
+ * `targets` listing every target, read or not, with when and how it was read.
+ */
+export function serveDocument(snapshot: Snapshot) {
+  const { reports, errors } = snapshotParts(snapshot);
+  const document = metricsDocument(reports, errors);
+  const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));
+  return {
+    apps: document.apps,
+    targets: snapshot.targets.map((entry) => targetDocument(entry, metaspace.get(entry.target) ?? null)),
+    errors: document.errors,
+    warnings: statusWarnings(reports, DEFAULT_MAX_RESIDENT),
+  };
+}
+
+/** One target: `state` is `pending` (not read yet), `up` or `down` (its error is in `errors`). */
+function targetDocument<M>(entry: TargetSnapshot, metaspace: M | null) {
+  const iso = (epochMs: number) => new Date(epochMs).toISOString();
+  switch (entry.state) {
+    case 'pending':
+      return {
+        target: entry.target,
+        state: entry.state,
+        readAt: null,
+        durationMs: null,
+        metricsReadAt: null,
+        metaspace: null,
+        readAgain: true,
+      };
+    case 'up':
+      return {
+        target: entry.target,
+        state: entry.state,
+        readAt: iso(entry.readAt),
+        durationMs: Math.round(entry.durationMs),
+        metricsReadAt: entry.metrics.kind === 'status-page' ? iso(entry.metrics.readAt) : null,
+        metaspace,
+        readAgain: true,
+      };
+    case 'down':
+      return {
+        target: entry.target,
+        state: entry.state,
+        readAt: iso(entry.readAt),
+        durationMs: Math.round(entry.durationMs),
+        metricsReadAt: null,
+        metaspace: null,
+        readAgain: entry.readAgain,
+      };
+  }
+}

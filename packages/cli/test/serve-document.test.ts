@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
+import { serveDocument } from '../src/serve/document.js';
+import { joinLastMetrics, type Snapshot } from '../src/serve/snapshot.js';
+import { metricsDocument } from '../src/render/metrics.js';
+import { statusDocument } from '../src/render/status.js';
+import { authError, statusWeb1, statusWeb2 } from './helpers/reports.js';
+
+const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
+
+function snapshot(): Snapshot {
+  const web1 = joinLastMetrics(statusWeb1(), undefined, READ_AT - 2_000);
+  web1.metaspace = { name: 'Metaspace', type: 'Non-heap memory', usedBytes: 100, maxBytes: 1000 };
+  web1.apps[0]!.versions[0]!.metrics = {
+    deployedAt: READ_AT - 60_000,
+    startTime: 'x',
+    sessionsCreated: 1,
+    requests: 10,
+    errors: 1,
+    errorRate: 0.1,
+    averageSessionSeconds: 0,
+  };
+  return {
+    sequence: 5,
+    intervalMs: 10_000,
+    targets: [
+      {
+        state: 'up',
+        target: 'web1',
+        managerUrl: web1.managerUrl,
+        readAt: READ_AT,
+        durationMs: 20.4,
+        report: web1,
+        metrics: { kind: 'status-page', readAt: READ_AT - 2_000 },
+      },
+      {
+        state: 'up',
+        target: 'web2',
+        managerUrl: 'http://web2:8080/manager',
+        readAt: READ_AT,
+        durationMs: 5,
+        report: joinLastMetrics(statusWeb2(), undefined, READ_AT),
+        metrics: { kind: 'none', reason: new TomcatPdError(ErrorCode.usage, 'no JSON') },
+      },
+      {
+        state: 'down',
+        target: 'web3',
+        managerUrl: 'http://web3:8080/manager',
+        readAt: READ_AT,
+        durationMs: 1,
+        error: authError('web3'),
+        readAgain: false,
+      },
+      { state: 'pending', target: 'web4', managerUrl: 'http://web4:8080/manager' },
+    ],
+  };
+}
+
+describe('/api/status', () => {
+  const document = serveDocument(snapshot());
+
+  it("is status --metrics --json's document: apps with metrics, targets, errors, warnings", () => {
+    expect(Object.keys(document)).toEqual(['apps', 'targets', 'errors', 'warnings']);
+    const s = snapshot();
+    const reports = s.targets.flatMap((t) => (t.state === 'up' ? [t.report] : []));
+    const expected = metricsDocument(reports, [{ target: 'web3', error: authError('web3') }]);
+    expect(document.apps).toEqual(expected.apps);
+    expect(document.errors).toEqual(expected.errors);
+    // And what status --json shows of each version, where the metrics are set aside.
+    const plain = statusDocument(reports, []);
+    expect(
+      document.apps.map(({ versions, ...app }) => ({
+        ...app,
+        versions: versions.map(({ metrics: _m, ...v }) => v),
+      })),
+    ).toEqual(plain.apps);
+    expect(document.apps[0]?.versions[0]?.metrics).toMatchObject({
+      requests: 10,
+      errorRate: 0.1,
+      ageSeconds: 58,
+    });
+    expect(document.apps.find((app) => app.target === 'web2')?.versions[0]?.metrics).toBeNull();
+  });
+
+  it('targets: every target, read or not, with when, how long, and whether the status page was read', () => {
+    expect(document.targets).toEqual([
+      {
+        target: 'web1',
+        state: 'up',
+        readAt: '2026-12-02T10:00:00.000Z',
+        durationMs: 20,
+        metricsReadAt: '2026-12-02T09:59:58.000Z',
+        metaspace: { usedBytes: 100, maxBytes: 1000, share: 0.1 },
+        readAgain: true,
+      },
+      {
+        target: 'web2',
+        state: 'up',
+        readAt: '2026-12-02T10:00:00.000Z',
+        durationMs: 5,
+        metricsReadAt: null,
+        metaspace: null,
+        readAgain: true,
+      },
+      {
+        target: 'web3',
+        state: 'down',
+        readAt: '2026-12-02T10:00:00.000Z',
+        durationMs: 1,
+        metricsReadAt: null,
+        metaspace: null,
+        readAgain: false,
+      },
+      {
+        target: 'web4',
+        state: 'pending',
+        readAt: null,
+        durationMs: null,
+        metricsReadAt: null,
+        metaspace: null,
+        readAgain: true,
+      },
+    ]);
+  });
+
+  it('errors: the down targets with their message and hint in the CLI words', () => {
+    expect(document.errors).toEqual([
+      {
+        target: 'web3',
+        error: {
+          code: 'E_AUTH',
+          message:
+            "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web3:8080/manager.",
+          hint: 'Check the user and password.',
+        },
+      },
+    ]);
+  });
+});
