@@ -97,6 +97,7 @@ describe('deploy to several Tomcats: one version everywhere, all or nothing', ()
     const document = jsonOf<DeployDocument>(result);
     expect(Object.keys(document).sort()).toEqual([
       'analysis',
+      'check',
       'displayName',
       'path',
       'probes',

@@ -17,7 +17,7 @@ function keys(value: unknown): string[] {
 
 const sorted = (...names: string[]) => names.sort();
 
-const DEPLOY_KEYS = sorted('path', 'version', 'displayName', 'targets', 'probes', 'analysis');
+const DEPLOY_KEYS = sorted('path', 'version', 'displayName', 'targets', 'probes', 'analysis', 'check');
 const DEPLOY_TARGET_KEYS = sorted('target', 'live', 'previousLive', 'olderVersions', 'bytes', 'durationMs');
 
 /** The one entry of a document's `targets` (a `--url` is a set of one target), with its documented fields. */
@@ -33,7 +33,7 @@ async function war(label: string): Promise<string> {
 }
 
 describe('--json documents (the documented fields)', () => {
-  it('deploy: { path, version, displayName, targets: [ { target, live, previousLive, olderVersions, bytes, durationMs } ], probes, analysis }', async () => {
+  it('deploy: { path, version, displayName, targets: [ { target, live, previousLive, olderVersions, bytes, durationMs } ], probes, analysis, check }', async () => {
     const first = jsonOf<Json>(await cli(['deploy', await war('j1'), '--path', '/j', '--json']));
     expect(keys(first)).toEqual(DEPLOY_KEYS);
     expect(first).toMatchObject({ path: '/j', version: '001', displayName: '/j##001' });
