@@ -25,7 +25,9 @@ export interface CheckBenchOptions {
 
 const MB = 1024 * 1024;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CHECK_WAR_SOURCE = fileURLToPath(new URL('../packages/core/src/check/check-war.ts', import.meta.url));
+const CHECK_WAR_SOURCE = fileURLToPath(
+  new URL('../packages/core/src/check/lazy-check-war.ts', import.meta.url),
+);
 
 /**
  * The child: the library's source through tsx (as the tests use it), so that the figure holds

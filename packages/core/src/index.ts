@@ -127,7 +127,7 @@ export type {
 } from './ops/leaks/find-leaks.js';
 export { getSessions, getStatus } from './ops/status/status.js';
 export type { SessionsOptions, SessionsReport, StatusOptions, StatusReport } from './ops/status/status.js';
-export { checkWar } from './check/check-war.js';
+export { checkWar } from './check/lazy-check-war.js';
 export type {
   CheckFinding,
   CheckWarOptions,

@@ -31,7 +31,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, advice: 2 } as const;
  *   application (no WEB-INF/), as for a deploy; or when `contextPath` is invalid.
  * @throws TomcatPdError `E_ABORTED` when `signal` fires.
  */
-export async function checkWar(options: CheckWarOptions): Promise<WarCheckReport> {
+export async function checkWarNow(options: CheckWarOptions): Promise<WarCheckReport> {
   const settings = withDefaults(options, { contextPath: contextPathOfWar(options.warFile) });
   const { warFile, signal } = settings;
   // A path the caller gives is checked as every path is; the WAR's own name is what Tomcat would use as it is.

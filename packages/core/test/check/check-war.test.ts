@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { checkWar } from '../../src/check/check-war.js';
+import { checkWar } from '../../src/check/lazy-check-war.js';
 import { MAX_ENTRY_BYTES } from '../../src/check/war-facts.js';
 import { ErrorCode, isTomcatPdError } from '../../src/errors/errors.js';
 

@@ -1,4 +1,4 @@
-import { checkWar } from '../../check/check-war.js';
+import { checkWar } from '../../check/lazy-check-war.js';
 import type { CheckFinding, FindingLocation, WarCheckReport } from '../../common/check-report.js';
 import type { Logger } from '../../common/logger.js';
 import { WarCheckError } from '../../errors/errors.js';
