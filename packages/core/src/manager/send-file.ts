@@ -2,8 +2,12 @@ import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { usageError, type TomcatPdError } from '../errors/errors.js';
 
-/** Bytes read and written at a time; two such buffers are all the memory an upload needs. */
-export const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes read and written at a time; two such buffers are all the memory an upload needs. 256 KB
+ * keeps pace with curl on one upload and holds a fleet deploy with --parallel 16 to 8 MB of
+ * buffers (bench/RESULTS.md: deploy, scale).
+ */
+export const CHUNK_BYTES = 256 * 1024;
 
 type BufferPair = readonly [Buffer, Buffer];
 

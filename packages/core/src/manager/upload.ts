@@ -38,7 +38,7 @@ export const STALLED = 'ERR_STALLED';
 
 /**
  * Streams a file as the body of a PUT and resolves with the raw answer. The file is never held
- * in memory (two reused 1 MB buffers, see send-file.ts); an HTTP library that follows redirects
+ * in memory (two reused 256 KB buffers, see send-file.ts); an HTTP library that follows redirects
  * buffers every chunk for a possible replay (measured with axios: 359 MB of RSS for a 300 MB WAR).
  */
 export async function putFile(
