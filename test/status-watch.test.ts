@@ -129,6 +129,17 @@ describe('status --watch', () => {
     expect(result.stdout).not.toMatch(new RegExp(`${esc}\\[7m/watch\\s+002`));
   });
 
+  it('a wrong password ends the watch at once with exit 4, rather than asking again until Tomcat locks the user out', async () => {
+    const { tomcat } = fixture;
+    const child = spawnCli(['status', '--watch', '--interval', '1s', ...connection(tomcat)], {
+      env: { TOMCAT_PD_PASSWORD: 'not-the-password' },
+    });
+    const result = await collect(child, 15_000);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^error: .*401|^error: .*(user|password)/im);
+    expect(result.stderr).not.toContain('not-the-password');
+  });
+
   it('--interval without --watch, or under 5s with --metrics, is a usage error', async () => {
     const { tomcat } = fixture;
     const env = { TOMCAT_PD_PASSWORD: tomcat.password };

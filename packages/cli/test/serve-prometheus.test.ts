@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsReport, VersionMetrics } from '@tomcat-pd/core';
 import { createServeMetrics } from '../src/serve/prometheus.js';
 import { joinLastMetrics, type Snapshot, type TargetSnapshot } from '../src/serve/snapshot.js';
-import { connectError, statusWeb1, statusWeb2 } from './helpers/reports.js';
+import { downTarget, statusWeb1, statusWeb2 } from './helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -100,18 +100,11 @@ describe('/metrics', () => {
 
   it('a target down: up 0 and no version; one not read yet: nothing', async () => {
     const text = await createServeMetrics().text(
-      snapshot(
-        {
-          state: 'down',
-          target: 'web3',
-          managerUrl: 'http://web3:8080/manager',
-          readAt: READ_AT,
-          durationMs: 3,
-          error: connectError('web3'),
-          readAgain: true,
-        },
-        { state: 'pending', target: 'web4', managerUrl: 'http://web4:8080/manager' },
-      ),
+      snapshot(downTarget(READ_AT), {
+        state: 'pending',
+        target: 'web4',
+        managerUrl: 'http://web4:8080/manager',
+      }),
     );
     expect(samples(text)).toEqual([
       'tomcat_pd_target_up{target="web3"} 0',

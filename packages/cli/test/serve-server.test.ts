@@ -10,7 +10,7 @@ import {
   type ServeServer,
 } from '../src/serve/server.js';
 import { joinLastMetrics, type Snapshot, type TargetSnapshot } from '../src/serve/snapshot.js';
-import { connectError, statusWeb1 } from './helpers/reports.js';
+import { downTarget, statusWeb1 } from './helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -28,15 +28,7 @@ function web1(): TargetSnapshot {
 }
 
 function web3(): TargetSnapshot {
-  return {
-    state: 'down',
-    target: 'web3',
-    managerUrl: 'http://web3:8080/manager',
-    readAt: READ_AT,
-    durationMs: 3,
-    error: connectError('web3'),
-    readAgain: true,
-  };
+  return downTarget(READ_AT);
 }
 
 let snapshot: Snapshot = { sequence: 1, intervalMs: 10_000, targets: [web1(), web3()] };

@@ -16,6 +16,7 @@ export {
   UsageError,
   WarCheckError,
   errorData,
+  failsEveryTime,
   isTomcatPdError,
   redactSecrets,
   toTomcatPdError,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TargetOutcome } from '@tomcat-pd/core';
+import { failsEveryTime, type TargetOutcome } from '@tomcat-pd/core';
 import type { CliContext } from '../context.js';
 import { warningText, type StatusWarning } from '../render/status-warnings.js';
 import { highlightChanges, watchHeading } from '../render/watch.js';
@@ -23,7 +23,8 @@ export interface WatchOptions {
  * terminal the screen is redrawn in place, the lines that changed since the last read
  * highlighted; through a pipe the text is printed again only when it changed (a log shows each
  * change once), and with `--json` one line per change. A target that cannot be read is shown in
- * place and the watch goes on: it may be back at the next read.
+ * place and the watch goes on: it may be back at the next read; one that would fail the same way
+ * every time (a 401, a 403) ends it with that error, before Tomcat locks the user out.
  */
 export async function watchStatus<T>(
   context: CliContext,
@@ -35,6 +36,9 @@ export async function watchStatus<T>(
   while (!signal.aborted) {
     const merged = mergeOutcomes(await view.read(), view.report);
     if (signal.aborted) break;
+    // A 401 asked again every interval gets the user locked out: such an error ends the watch.
+    const lasting = merged.errors.find(({ error }) => failsEveryTime(error));
+    if (lasting !== undefined) throw lasting.error;
     const readAt = new Date();
     if (output.json) {
       const line = JSON.stringify(merged.document);

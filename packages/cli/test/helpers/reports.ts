@@ -16,6 +16,7 @@ import {
   type UndeployResult,
 } from '@tomcat-pd/core';
 import type { TargetError } from '../../src/target-outcomes.js';
+import type { TargetSnapshot } from '../../src/serve/snapshot.js';
 
 // Errors of targets that failed
 
@@ -26,6 +27,19 @@ export function connectError(target = 'web3'): TomcatPdError {
     `Cannot reach the Manager at http://${target}:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).`,
     { url: `http://${target}:8080/manager` },
   );
+}
+
+/** serve's snapshot of a target that could not be read at `readAt` (3 ms, connection refused). */
+export function downTarget(readAt: number, target = 'web3'): TargetSnapshot {
+  return {
+    state: 'down',
+    target,
+    managerUrl: `http://${target}:8080/manager`,
+    readAt,
+    durationMs: 3,
+    error: connectError(target),
+    readAgain: true,
+  };
 }
 
 /** A target that rejects the credentials (E_AUTH), with a hint, a status and a URL. */

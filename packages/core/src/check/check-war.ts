@@ -38,7 +38,7 @@ export async function checkWarNow(options: CheckWarOptions): Promise<WarCheckRep
   const contextPath =
     options.contextPath === undefined ? settings.contextPath : validateContextPath(settings.contextPath);
   throwIfAborted(signal, warFile);
-  await checkWarFile(warFile);
+  const { size } = await checkWarFile(warFile);
   const facts = new WarFacts();
   const items = walkWar(warFile, { signal });
   try {
@@ -70,10 +70,10 @@ export async function checkWarNow(options: CheckWarOptions): Promise<WarCheckRep
     await items.return(undefined);
   }
   throwIfAborted(signal, warFile);
-  return report(warFile, contextPath, facts);
+  return { ...report(warFile, contextPath, facts), bytes: size };
 }
 
-function report(warFile: string, contextPath: string, facts: WarFacts): WarCheckReport {
+function report(warFile: string, contextPath: string, facts: WarFacts): Omit<WarCheckReport, 'bytes'> {
   const found: CheckFinding[] = [
     ...sessionFindings({
       contextPath,

@@ -70,6 +70,8 @@ export interface UnreadableEntry {
 
 export interface WarCheckReport {
   warFile: string;
+  /** The WAR's size in bytes. */
+  bytes: number;
   /** The context path the cookie rules compared against. */
   contextPath: string;
   /** What was found (errors first, then warnings), each id once per jar/file group (e.g. one server-socket finding per jar listing its classes). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,11 @@ describe('checkWar', () => {
     expect((await checkWar({ warFile: path })).contextPath).toBe('/shop');
     expect((await checkWar({ warFile: path, contextPath: '/store' })).contextPath).toBe('/store');
     expect((await checkWar({ warFile: path, contextPath: undefined })).contextPath).toBe('/shop');
+  });
+
+  it("says the WAR's size, so that a deploy needs no second look at the file", async () => {
+    const path = await war('sized.war', { 'WEB-INF/web.xml': WEB_XML });
+    expect((await checkWar({ warFile: path })).bytes).toBe((await stat(path)).size);
   });
 
   it('skips broken and oversized entries, lists them as unreadable, and goes on', async () => {

@@ -1,6 +1,6 @@
 import type { AnalysisReport, AnalysisVerdict } from '../../common/analysis-report.js';
 import type { Logger } from '../../common/logger.js';
-import { ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
+import { ErrorCode, TomcatPdError, failsEveryTime, toTomcatPdError } from '../../errors/errors.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import type { ContextMetrics } from '../../manager/types.js';
 import { contextsOfManagerHost } from '../metrics/metrics.js';
@@ -28,13 +28,6 @@ export interface AnalyzeVersionOptions {
   stop?: AbortSignal | undefined;
   logger: Logger;
 }
-
-const LASTING_FAILURES: ReadonlySet<ErrorCode> = new Set([
-  ErrorCode.protocol,
-  ErrorCode.usage,
-  ErrorCode.auth,
-  ErrorCode.forbidden,
-]);
 
 /** One reading: the counters of the new version and of the baseline, or why there are none. */
 type Reading =
@@ -121,9 +114,9 @@ async function read(client: ManagerClient, options: AnalyzeVersionOptions, final
   } catch (error) {
     if (options.signal?.aborted) throw new TomcatPdError(ErrorCode.aborted, 'The analysis was aborted.');
     const failure = toTomcatPdError(error);
-    // These will not read better at the next interval: an answer that cannot be read, no JSON, and
-    // a 401/403, whose repetition every interval would get the user locked out (LockOutRealm, 5 failures).
-    const lasting = LASTING_FAILURES.has(failure.code);
+    // These will not read better at the next interval: an answer that cannot be read, and what
+    // fails every time (no JSON, a 401/403, whose repetition would get the user locked out).
+    const lasting = failure.code === ErrorCode.protocol || failsEveryTime(failure);
     return {
       kind: 'unread',
       why: `the status page could not be read (${failure.message})`,

@@ -27,8 +27,8 @@ export interface AdmittedWar {
  * logger once, whatever the number of targets, and the deploy goes on.
  */
 export async function admitWar(options: WarGateOptions): Promise<AdmittedWar> {
-  const { size } = await checkWarFile(options.warFile);
-  if (options.skipCheck) return { size, check: undefined };
+  if (options.skipCheck) return { size: (await checkWarFile(options.warFile)).size, check: undefined };
+  // checkWar checks the file first as checkWarFile does: the same usage errors, read once.
   const report = await checkWar({
     warFile: options.warFile,
     contextPath: options.path,
@@ -52,7 +52,7 @@ export async function admitWar(options: WarGateOptions): Promise<AdmittedWar> {
   for (const warning of report.findings.filter((finding) => finding.severity === 'warning')) {
     options.logger.warn?.(`${describeFinding(warning)}. ${warning.fix}`);
   }
-  return { size, check: report };
+  return { size: report.bytes, check: report };
 }
 
 /** `<message> (WEB-INF/lib/acme.jar: com.acme.Listener)`: what was found, and where. */

@@ -8,7 +8,13 @@ import {
   type DrainVersionReport,
 } from './drain.js';
 import { DrainTracker } from './drain-tracker.js';
-import { ErrorCode, TomcatPdError, toTomcatPdError, usageError } from '../../errors/errors.js';
+import {
+  ErrorCode,
+  TomcatPdError,
+  failsEveryTime,
+  toTomcatPdError,
+  usageError,
+} from '../../errors/errors.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { compareVersions } from '../../versions/version-order.js';
 import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
@@ -59,15 +65,6 @@ export interface DrainUntilDoneResult extends DrainReport {
   /** No old version is left to go (see {@link pendingVersions}). */
   complete: boolean;
   waitedMs: number;
-}
-
-// Errors that the next cycle would meet again: a 401 repeated every cycle would even get the
-// user locked out by Tomcat's LockOutRealm (5 failures), so these end a loop instead.
-const FATAL_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.usage, ErrorCode.auth, ErrorCode.forbidden]);
-
-/** Whether every later cycle would fail the same way: such an error ends a loop. */
-export function endsDrainLoop(error: TomcatPdError): boolean {
-  return FATAL_CODES.has(error.code);
 }
 
 /**
@@ -232,7 +229,7 @@ async function runCycle(
   } catch (error) {
     if (options.signal?.aborted) return undefined;
     const failure = toTomcatPdError(error);
-    if (endsDrainLoop(failure)) throw failure;
+    if (failsEveryTime(failure)) throw failure;
     return { target, cycle, startedAt, error: failure };
   }
 }
