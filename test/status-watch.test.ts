@@ -54,8 +54,11 @@ describe('status --watch', () => {
     // Three more reads with nothing changed print nothing more.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     expect(blocksOf(stdout)).toHaveLength(1);
+    // Listening before the deploy: the watch may print the change before the deploy exits, and
+    // through a pipe it is printed only once.
+    const twoLive = waitForOutput(child, /\/watch\s+002\s+running\s+0\s+live/, 70_000);
     await deploy('two');
-    await waitForOutput(child, /\/watch\s+002\s+running\s+0\s+live/, 10_000);
+    await twoLive;
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(0);
@@ -75,8 +78,9 @@ describe('status --watch', () => {
     await waitForOutput(child, /"version":"002"/);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(stdout.trim().split('\n')).toHaveLength(1);
+    const threeLive = waitForOutput(child, /"live":"003"/, 70_000);
     await deploy('three');
-    await waitForOutput(child, /"live":"003"/, 10_000);
+    await threeLive;
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(0);
@@ -119,9 +123,11 @@ describe('status --watch', () => {
       child,
       /Every 1s: tomcat-pd status --path \/watch {4}read \d\d:\d\d:\d\dZ; Ctrl-C to stop/,
     );
-    await deploy('four');
     const esc = String.fromCharCode(27);
-    await waitForOutput(child, new RegExp(`${esc}\\[7m/watch\\s+004`), 10_000);
+    // Only the frame where 004 first appears highlights it, and it may come before the deploy exits.
+    const fourHighlighted = waitForOutput(child, new RegExp(`${esc}\\[7m/watch\\s+004`), 70_000);
+    await deploy('four');
+    await fourHighlighted;
     child.kill('SIGTERM');
     const result = await done;
     expect(result.stdout).toContain(`${esc}[H${esc}[2J`);
