@@ -1,8 +1,9 @@
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
+import { createManagerClient, deploy, getStatus, onEachTarget } from '@tomcat-pd/core';
 import {
   collect,
   expectExit,
@@ -182,6 +183,31 @@ describe('status on several targets', () => {
     const document = jsonOf<StatusDocument>(result);
     expect(new Set(document.apps.map((app) => app.target)).size).toBe(16);
     expect(result.stderr).toBe('');
+  });
+
+  it("the library, parallel 16 over 16 clients with the caller's own signal: every one read, no listener-leak warning", async () => {
+    const clients = Array.from({ length: 16 }, (_, i) => {
+      const tomcat = tomcats[WEB[i % WEB.length] ?? 'web1'];
+      const { managerUrl: url, user, password } = tomcat;
+      return createManagerClient({ name: `t${i + 1}`, url, user, password });
+    });
+    const controller = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const outcomes = await onEachTarget(clients, (client, signal) => getStatus(client, { signal }), {
+        parallel: 16,
+        signal: controller.signal,
+      });
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(16);
+      // Node emits the warning on a later tick.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('--target web1,web2: only those two, exit 0', async () => {

@@ -11,8 +11,9 @@ import { buildProgram } from './program.js';
  */
 async function main(): Promise<number> {
   const controller = new AbortController();
-  // Every request in flight listens to this one signal: --parallel 16 means dozens of listeners,
-  // each removed when its request ends, and Node's leak warning at 11 would be noise on stderr.
+  // The library's fleet calls give their requests a signal of their own, but serve listens to this
+  // one once per target (a read loop and its pause each), and Node's leak warning from the 11th
+  // listener would be noise on stderr.
   setMaxListeners(0, controller.signal);
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);

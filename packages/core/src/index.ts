@@ -180,4 +180,4 @@ export type { ProbeOptions, ProbePhase, ProbeResult, StatusRange } from './ops/p
 
 // Any operation on every target, each on its own
 export { onEachTarget } from './ops/fleet.js';
-export type { TargetOutcome } from './ops/fleet.js';
+export type { OnEachTargetOptions, TargetOutcome } from './ops/fleet.js';

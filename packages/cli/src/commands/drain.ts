@@ -124,8 +124,9 @@ async function drainOnce(
   options: DrainOptions,
 ): Promise<void> {
   const dryRun = options.dryRun ?? false;
-  const outcomes = await onEachTarget(clients, (client) => drain(client, options), {
+  const outcomes = await onEachTarget(clients, (client, signal) => drain(client, { ...options, signal }), {
     parallel: context.parallel,
+    signal: options.signal,
   });
   // A target that could not be reached says why (exit 4, say); else a failed undeploy, exit 1.
   const reports = reportOutcomes(context, outcomes, {
@@ -182,15 +183,16 @@ async function drainAndWait(
   const started = Date.now();
   const outcomes = await onEachTarget(
     clients,
-    (client) =>
+    (client, signal) =>
       drainUntilDone(client, {
         ...options,
+        signal,
         timeoutMs,
         eta: true,
         onCycle: (cycle) => context.output.info(summarizeCycle(cycle)),
       }),
     // Each target waits on its own sessions: none should wait for another's turn.
-    { parallel: Math.max(clients.length, 1) },
+    { parallel: Math.max(clients.length, 1), signal: options.signal },
   );
   const results = reportOutcomes(context, outcomes, {
     document: (values, errors) => drainWaitDocument(values, errors, Date.now() - started),

@@ -18,13 +18,10 @@ export function parse({ options, defaults }: CommandLine<{ path?: string }>): Hi
  */
 export async function run(context: CliContext, { path }: HistoryInput): Promise<void> {
   const clients = await context.clients();
-  const outcomes = await onEachTarget(
-    clients,
-    (client) => getHistory(client, { path, signal: context.signal }),
-    {
-      parallel: context.parallel,
-    },
-  );
+  const outcomes = await onEachTarget(clients, (client, signal) => getHistory(client, { path, signal }), {
+    parallel: context.parallel,
+    signal: context.signal,
+  });
   reportOutcomes(context, outcomes, {
     document: historyDocument,
     render: (reports) => renderHistory(reports, context.output.colors),

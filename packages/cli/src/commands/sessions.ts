@@ -26,8 +26,8 @@ export async function run(context: CliContext, { path, version }: SessionsInput)
   const clients = await context.clients();
   const outcomes = await onEachTarget(
     clients,
-    (client) => getSessions(client, { path, version, signal: context.signal }),
-    { parallel: context.parallel },
+    (client, signal) => getSessions(client, { path, version, signal }),
+    { parallel: context.parallel, signal: context.signal },
   );
   reportOutcomes(context, outcomes, {
     document: sessionsDocument,

@@ -78,19 +78,18 @@ function watchInterval(text: string | undefined, metrics: boolean): number {
 export async function run(context: CliContext, input: StatusInput): Promise<void> {
   const clients = await context.clients();
   const { path } = input;
-  const read = { path, signal: context.signal };
-  const each = <T>(work: (client: ManagerClient) => Promise<T>) =>
-    onEachTarget(clients, work, { parallel: context.parallel });
+  const each = <T>(work: (client: ManagerClient, signal: AbortSignal) => Promise<T>) =>
+    onEachTarget(clients, work, { parallel: context.parallel, signal: context.signal });
   const { colors } = context.output;
   if (input.metrics) {
     await show(context, input, {
-      read: () => each((client) => getMetrics(client, read)),
+      read: () => each((client, signal) => getMetrics(client, { path, signal })),
       document: metricsDocument,
       render: (reports, several) => renderMetrics(reports, several, colors, path),
     });
   } else {
     await show(context, input, {
-      read: () => each((client) => getStatus(client, read)),
+      read: () => each((client, signal) => getStatus(client, { path, signal })),
       document: statusDocument,
       render: (reports, several) => renderStatus(reports, several, colors, path),
     });

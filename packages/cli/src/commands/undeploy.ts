@@ -50,17 +50,17 @@ export async function run(
   const clients = await context.clients();
   const outcomes = await onEachTarget(
     clients,
-    (client) =>
+    (client, signal) =>
       undeployVersion(client, {
         path,
         version,
         force,
         probe,
         checkLeaks,
-        signal: context.signal,
+        signal,
         logger: context.output.logger,
       }),
-    { parallel: context.parallel },
+    { parallel: context.parallel, signal: context.signal },
   );
   const results = reportOutcomes(context, outcomes, {
     document: (values, errors) => undeployDocument(path, version, values, errors),

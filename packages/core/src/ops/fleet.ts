@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { toTomcatPdError, usageError, type TomcatPdError } from '../errors/errors.js';
 import type { ManagerClient } from '../manager/manager-client.js';
 
@@ -53,15 +54,54 @@ export async function mapLimited<I, T>(
 }
 
 /**
+ * Runs `work` with an AbortController of its own that aborts when the caller's signal does (with
+ * its reason), and that `work` may also abort itself. The requests of a fleet call listen to it,
+ * and the caller's signal gets one listener, removed at the end: each request in flight adds one,
+ * and with `parallel` above about 4 Node would warn of a listener leak on the caller's signal.
+ */
+export async function withFleetSignal<T>(
+  signal: AbortSignal | undefined,
+  work: (fleet: AbortController) => Promise<T>,
+): Promise<T> {
+  const fleet = new AbortController();
+  setMaxListeners(0, fleet.signal);
+  const follow = () => fleet.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  try {
+    return await work(fleet);
+  } finally {
+    signal?.removeEventListener('abort', follow);
+  }
+}
+
+export interface OnEachTargetOptions {
+  /** How many targets are worked on at once. @defaultValue 4 */
+  parallel?: number | undefined;
+  /** Aborts the work on every target; `work` gets a signal that follows it. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
  * Runs one operation on every target, at most `parallel` at once, and reports each outcome in
  * the targets' order. A target that cannot be reached is reported as such; the others go on.
+ * Pass `work` the signal it is given, not `options.signal`: the one it gets takes any number
+ * of listeners (see {@link withFleetSignal}).
+ *
+ * @example
+ * const outcomes = await onEachTarget(clients, (client, signal) => getStatus(client, { signal }), {
+ *   parallel: 16,
+ *   signal: controller.signal,
+ * });
  */
 export async function onEachTarget<T>(
   clients: readonly ManagerClient[],
-  work: (client: ManagerClient) => Promise<T>,
-  options: { parallel?: number | undefined } = {},
+  work: (client: ManagerClient, signal: AbortSignal) => Promise<T>,
+  options: OnEachTargetOptions = {},
 ): Promise<TargetOutcome<T>[]> {
-  const settled = await mapLimited(clients, options.parallel ?? DEFAULT_PARALLEL, work);
+  const settled = await withFleetSignal(options.signal, ({ signal }) =>
+    mapLimited(clients, options.parallel ?? DEFAULT_PARALLEL, (client) => work(client, signal)),
+  );
   return settled.map((result) =>
     result.ok
       ? { target: result.item.name, ok: true, value: result.value }

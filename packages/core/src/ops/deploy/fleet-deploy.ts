@@ -22,7 +22,7 @@ import {
   usageError,
   type FleetTargetReport,
 } from '../../errors/errors.js';
-import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fleet.js';
+import { DEFAULT_PARALLEL, firstFailure, mapLimited, withFleetSignal, type Settled } from '../fleet.js';
 import { silentLogger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { chooseVersion, planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
@@ -89,7 +89,16 @@ type Deployed = Planned &
  * an optional canary. If any target fails, the new version is undeployed from the targets that
  * took it, and a {@link FleetOperationError} reports each target.
  */
-export async function fleetDeploy(
+export function fleetDeploy(
+  clients: readonly ManagerClient[],
+  fleetOptions: FleetDeployOptions,
+): Promise<FleetDeployResult> {
+  return withFleetSignal(fleetOptions.signal, ({ signal }) =>
+    deployEverywhere(clients, { ...fleetOptions, signal }),
+  );
+}
+
+async function deployEverywhere(
   clients: readonly ManagerClient[],
   fleetOptions: FleetDeployOptions,
 ): Promise<FleetDeployResult> {

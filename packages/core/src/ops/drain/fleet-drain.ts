@@ -2,6 +2,7 @@ import { withDefaults } from '../../common/defaults.js';
 import { drainPeriodically, type DrainLoopOptions } from './drain-loop.js';
 import { toTomcatPdError, type TomcatPdError } from '../../errors/errors.js';
 import { silentLogger } from '../../common/logger.js';
+import { withFleetSignal } from '../fleet.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 
 /**
@@ -27,13 +28,9 @@ export async function fleetDrainPeriodically(
 ): Promise<void> {
   const options = withDefaults(loopOptions, { logger: silentLogger });
   const { logger } = options;
-  const everyLoop = new AbortController();
-  const stop = () => everyLoop.abort();
-  options.signal?.addEventListener('abort', stop, { once: true });
-  if (options.signal?.aborted) stop();
   let fatal: TomcatPdError | undefined;
-  try {
-    await Promise.all(
+  await withFleetSignal(options.signal, (everyLoop) =>
+    Promise.all(
       clients.map(async (client) => {
         try {
           await drainPeriodically(client, { ...options, signal: everyLoop.signal });
@@ -46,9 +43,7 @@ export async function fleetDrainPeriodically(
           everyLoop.abort();
         }
       }),
-    );
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-  }
+    ),
+  );
   if (fatal !== undefined) throw fatal;
 }

@@ -3,7 +3,7 @@ import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
 import { FleetOperationError, type FleetTargetReport } from '../../errors/errors.js';
-import { DEFAULT_PARALLEL, firstFailure, mapLimited, type Settled } from '../fleet.js';
+import { DEFAULT_PARALLEL, firstFailure, mapLimited, withFleetSignal, type Settled } from '../fleet.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { planRollback } from './plan-rollback.js';
 import { validateVersion } from '../../versions/version-rules.js';
@@ -19,7 +19,16 @@ export interface FleetRollbackOptions extends RollbackOptions {
  * Rolls back one app on every target. Every target is read and planned first: if any cannot be
  * read, or would be left without an older running version, nothing is changed anywhere.
  */
-export async function fleetRollback(
+export function fleetRollback(
+  clients: readonly ManagerClient[],
+  fleetOptions: FleetRollbackOptions,
+): Promise<{ path: string; targets: RollbackResult[] }> {
+  return withFleetSignal(fleetOptions.signal, ({ signal }) =>
+    rollbackEverywhere(clients, { ...fleetOptions, signal }),
+  );
+}
+
+async function rollbackEverywhere(
   clients: readonly ManagerClient[],
   fleetOptions: FleetRollbackOptions,
 ): Promise<{ path: string; targets: RollbackResult[] }> {
