@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { inflateRawSync } from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import type { UnreadableKind } from '../common/check-report.js';
+import { openWindowed } from './windowed-file-reader.js';
 
 /**
  * A nested jar is a compressed entry, so it has no random access: up to this size it is read
@@ -90,7 +91,7 @@ export function isLibJar(file: string): boolean {
  */
 export async function* walkWar(warFile: string, options: WalkOptions = {}): AsyncGenerator<ZipItem> {
   const yauzl = await loadYauzl();
-  const war = await yauzl.openPromise(warFile, zipOptions);
+  const war = await openWindowed(yauzl, warFile, zipOptions);
   try {
     for await (const entry of war.eachEntry()) {
       options.signal?.throwIfAborted();
@@ -106,7 +107,12 @@ export async function* walkWar(warFile: string, options: WalkOptions = {}): Asyn
 
 // Names are decoded here rather than by yauzl, whose validation ends the whole walk at one odd
 // name (`../x`, `C:/x`); nothing is written under an entry's name, so any name is harmless.
-const zipOptions = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+const zipOptions = {
+  lazyEntries: true,
+  autoClose: false,
+  decodeStrings: false,
+  validateEntrySizes: true,
+} as const;
 
 function entryName(yauzl: Yauzl, entry: Entry): string {
   const raw = entry.fileName as unknown as Buffer;
@@ -179,7 +185,7 @@ async function openNestedJar(
     const stream = await openStream(war, entry);
     await pipeline(stream, createWriteStream(path), { signal: options.signal });
     options.onNestedJar?.(jar, 'temp-file');
-    return { zip: await yauzl.openPromise(path, zipOptions), dispose };
+    return { zip: await openWindowed(yauzl, path, zipOptions), dispose };
   } catch (error) {
     await dispose();
     throw error;
@@ -233,7 +239,7 @@ function collect(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     stream.on('error', (error) => reject(new EntryReadError('read-failed', reasonOf(error))));
   });
 }
