@@ -101,7 +101,7 @@ function windowedReader(Base: typeof RandomAccessReader) {
 
     async #load(position: number, end: number): Promise<Window> {
       const length = Math.min(Math.max(WINDOW_BYTES, end - position), this.size - position);
-      // Nothing to read past the end (and fs.read refuses a read of 0 bytes at the end of a file).
+      // Nothing to read past the end (and fs.read throws on a read of 0 bytes from an empty file).
       if (length <= 0) return { start: position, data: Buffer.alloc(0) };
       const data = Buffer.allocUnsafe(length);
       const { bytesRead } = await promisify(read)(this.file, data, 0, length, position);
