@@ -18,7 +18,10 @@ const WINDOWS = 4;
 
 interface Window {
   start: number;
-  data: Buffer;
+  /** How much of `buffer` holds the file from `start` on (less at the end of the file). */
+  length: number;
+  /** WINDOW_BYTES, reused for another part of the file when this window is the oldest. */
+  buffer: Buffer;
 }
 
 type Yauzl = typeof yauzl;
@@ -44,6 +47,8 @@ export async function openWindowed(
 function windowedReader(Base: typeof RandomAccessReader) {
   return class WindowedFileReader extends Base {
     readonly #windows: Window[] = [];
+    /** The reads in turn: a window may be refilled only once the bytes taken from it were copied. */
+    #queue: Promise<unknown> = Promise.resolve();
 
     constructor(
       private readonly file: number,
@@ -52,13 +57,13 @@ function windowedReader(Base: typeof RandomAccessReader) {
       super();
     }
 
-    /** An entry's bytes: from a window, or for a large one straight from the file. */
+    /** An entry's bytes: copied out of a window, or for a large one straight from the file. */
     override _readStreamForRange(start: number, end: number): Readable {
       if (end - start > WINDOW_BYTES) {
         return rangeStream(this.file, start, end);
       }
       const stream = new Readable({ read: () => undefined });
-      this.#bytes(start, end - start).then(
+      this.#withBytes(start, end - start, (bytes) => Buffer.from(bytes)).then(
         (bytes) => {
           stream.push(bytes);
           stream.push(null);
@@ -77,8 +82,8 @@ function windowedReader(Base: typeof RandomAccessReader) {
       position: number,
       callback: (error: Error | null, bytesRead?: number) => void,
     ): void {
-      this.#bytes(position, length).then(
-        (bytes) => callback(null, bytes.copy(buffer, offset)),
+      this.#withBytes(position, length, (bytes) => bytes.copy(buffer, offset)).then(
+        (bytesRead) => callback(null, bytesRead),
         (error: unknown) => callback(error as Error),
       );
     }
@@ -87,25 +92,44 @@ function windowedReader(Base: typeof RandomAccessReader) {
       close(this.file, callback);
     }
 
-    /** The bytes at `position`, fewer only at the end of the file (yauzl then says "unexpected EOF"). */
-    async #bytes(position: number, length: number): Promise<Buffer> {
-      const end = Math.min(position + length, this.size);
-      const at = this.#windows.findIndex(
-        (window) => position >= window.start && end <= window.start + window.data.length,
-      );
-      const window = at >= 0 ? this.#windows.splice(at, 1)[0]! : await this.#load(position, end);
-      this.#windows.unshift(window);
-      this.#windows.length = Math.min(this.#windows.length, WINDOWS);
-      return window.data.subarray(position - window.start, end - window.start);
+    /**
+     * Hands `use` the bytes at `position` (fewer only at the end of the file: yauzl then says
+     * "unexpected EOF"), one read at a time. The windows are reused buffers rather than new ones:
+     * new ones would be garbage the collector frees late, and the walk's peak RSS rose by 36 MB.
+     */
+    #withBytes<T>(position: number, length: number, use: (bytes: Buffer) => T): Promise<T> {
+      const result = this.#queue.then(async () => use(await this.#bytes(position, length)));
+      this.#queue = result.catch(() => undefined);
+      return result;
     }
 
-    async #load(position: number, end: number): Promise<Window> {
-      const length = Math.min(Math.max(WINDOW_BYTES, end - position), this.size - position);
+    async #bytes(position: number, length: number): Promise<Buffer> {
+      const end = Math.min(position + length, this.size);
+      if (end - position > WINDOW_BYTES) return this.#readOnce(position, end);
+      const at = this.#windows.findIndex(
+        (window) => position >= window.start && end <= window.start + window.length,
+      );
+      const window = at >= 0 ? this.#windows.splice(at, 1)[0]! : await this.#refill(position);
+      this.#windows.unshift(window);
+      return window.buffer.subarray(position - window.start, end - window.start);
+    }
+
+    /** The oldest window (or a new one while there are fewer than WINDOWS), filled from `position`. */
+    async #refill(position: number): Promise<Window> {
+      const buffer =
+        this.#windows.length < WINDOWS ? Buffer.allocUnsafe(WINDOW_BYTES) : this.#windows.pop()!.buffer;
+      const length = Math.min(WINDOW_BYTES, this.size - position);
       // Nothing to read past the end (and fs.read throws on a read of 0 bytes from an empty file).
-      if (length <= 0) return { start: position, data: Buffer.alloc(0) };
-      const data = Buffer.allocUnsafe(length);
-      const { bytesRead } = await promisify(read)(this.file, data, 0, length, position);
-      return { start: position, data: data.subarray(0, bytesRead) };
+      const { bytesRead } =
+        length <= 0 ? { bytesRead: 0 } : await promisify(read)(this.file, buffer, 0, length, position);
+      return { start: position, length: bytesRead, buffer };
+    }
+
+    /** A header larger than a window (a zip allows 64 KB names and extra fields, so not in practice). */
+    async #readOnce(position: number, end: number): Promise<Buffer> {
+      const buffer = Buffer.allocUnsafe(end - position);
+      const { bytesRead } = await promisify(read)(this.file, buffer, 0, buffer.length, position);
+      return buffer.subarray(0, bytesRead);
     }
   };
 }
