@@ -64,6 +64,12 @@ describe('checkWarFile refuses with E_USAGE, naming the file', () => {
       'not a zip archive',
     );
   });
+
+  it('a zip without its end (its central directory is gone): damaged, in one sentence', async () => {
+    const whole = zip({ 'WEB-INF/web.xml': WEB_XML, 'index.html': 'x'.repeat(5_000) });
+    const message = (await refusal(await file('cut.war', whole.subarray(0, 4_000)))).message;
+    expect(message).toMatch(/^The WAR .*cut\.war is a damaged zip archive: \S.*[^.]\.$/);
+  });
 });
 
 describe('checkWarFile accepts a zip and returns its size', () => {

@@ -3,8 +3,8 @@
  * it, for what goes wrong when two versions of one app run side by side in one Tomcat.
  */
 import { withDefaults } from '../common/defaults.js';
-import { ErrorCode, TomcatPdError, usageError } from '../errors/errors.js';
-import { checkWarFile } from '../ops/deploy/war-file.js';
+import { ErrorCode, TomcatPdError } from '../errors/errors.js';
+import { checkWarFile, damagedWarError } from '../ops/deploy/war-file.js';
 import type { CheckFinding, CheckWarOptions, WarCheckReport } from '../common/check-report.js';
 import { validateContextPath } from '../versions/context-name.js';
 import { contextPathOfWar } from './context-path.js';
@@ -48,10 +48,7 @@ export async function checkWarNow(options: CheckWarOptions): Promise<WarCheckRep
         next = await items.next();
       } catch (error) {
         throwIfAborted(signal, warFile);
-        throw usageError(
-          `The WAR ${warFile} is a damaged zip archive: ${messageOf(error)}.`,
-          'Build the WAR again.',
-        );
+        throw damagedWarError(warFile, error);
       }
       if (next.done === true) break;
       const item = next.value;
@@ -105,8 +102,4 @@ function report(warFile: string, contextPath: string, facts: WarFacts): Omit<War
 
 function throwIfAborted(signal: AbortSignal | undefined, warFile: string): void {
   if (signal?.aborted) throw new TomcatPdError(ErrorCode.aborted, `The check of ${warFile} was aborted.`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

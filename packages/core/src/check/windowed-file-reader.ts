@@ -5,9 +5,8 @@
  * than it worked. The walk goes forward through two regions at once (the central directory at
  * the end, the entries from the start), so a couple of windows serve almost every read.
  */
-import { close, fstat, open, read } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import type yauzl from 'yauzl';
 import type { RandomAccessReader, ZipFile } from 'yauzl';
 
@@ -32,14 +31,14 @@ export async function openWindowed(
   path: string,
   options: { lazyEntries: true; autoClose: false; decodeStrings: false; validateEntrySizes: boolean },
 ): Promise<ZipFile> {
-  const file = await promisify(open)(path, 'r');
+  const file = await open(path, 'r');
   try {
-    const { size } = await promisify(fstat)(file);
+    const { size } = await file.stat();
     // A subclass of yauzl's own reader, which keeps the reference count of the streams it made.
     const Reader = windowedReader(library.RandomAccessReader);
     return await library.fromRandomAccessReaderPromise(new Reader(file, size), size, options);
   } catch (error) {
-    await promisify(close)(file);
+    await file.close();
     throw error;
   }
 }
@@ -51,7 +50,7 @@ function windowedReader(Base: typeof RandomAccessReader) {
     #queue: Promise<unknown> = Promise.resolve();
 
     constructor(
-      private readonly file: number,
+      private readonly file: FileHandle,
       private readonly size: number,
     ) {
       super();
@@ -89,7 +88,7 @@ function windowedReader(Base: typeof RandomAccessReader) {
     }
 
     override close(callback: (error: Error | null) => void): void {
-      close(this.file, callback);
+      this.file.close().then(() => callback(null), callback);
     }
 
     /**
@@ -121,25 +120,25 @@ function windowedReader(Base: typeof RandomAccessReader) {
       const length = Math.min(WINDOW_BYTES, this.size - position);
       // Nothing to read past the end (and fs.read throws on a read of 0 bytes from an empty file).
       const { bytesRead } =
-        length <= 0 ? { bytesRead: 0 } : await promisify(read)(this.file, buffer, 0, length, position);
+        length <= 0 ? { bytesRead: 0 } : await this.file.read(buffer, 0, length, position);
       return { start: position, length: bytesRead, buffer };
     }
 
     /** A header larger than a window (a zip allows 64 KB names and extra fields, so not in practice). */
     async #readOnce(position: number, end: number): Promise<Buffer> {
       const buffer = Buffer.allocUnsafe(end - position);
-      const { bytesRead } = await promisify(read)(this.file, buffer, 0, buffer.length, position);
+      const { bytesRead } = await this.file.read(buffer, 0, buffer.length, position);
       return buffer.subarray(0, bytesRead);
     }
   };
 }
 
 /**
- * The bytes from `start` to `end` of the file, a window at a time. Not fs.createReadStream: its
- * destroy() closes the descriptor whatever `autoClose` says, and yauzl destroys every entry's
+ * The bytes from `start` to `end` of the file, a window at a time. Not Node's read stream of the
+ * file: destroying it closes the file whatever `autoClose` says, and yauzl destroys every entry's
  * stream, so the next entry would find the file closed.
  */
-function rangeStream(fd: number, start: number, end: number): Readable {
+function rangeStream(file: FileHandle, start: number, end: number): Readable {
   let position = start;
   return new Readable({
     read() {
@@ -148,12 +147,14 @@ function rangeStream(fd: number, start: number, end: number): Readable {
         this.push(null);
         return;
       }
-      read(fd, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, chunk) => {
-        if (error !== null) return this.destroy(error);
-        position += bytesRead;
-        // At the end of the file: yauzl's byte count then says what was missing.
-        this.push(bytesRead === 0 ? null : chunk.subarray(0, bytesRead));
-      });
+      file.read(Buffer.allocUnsafe(length), 0, length, position).then(
+        ({ bytesRead, buffer }) => {
+          position += bytesRead;
+          // At the end of the file: yauzl's byte count then says what was missing.
+          this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+        },
+        (error: unknown) => this.destroy(error as Error),
+      );
     },
   });
 }

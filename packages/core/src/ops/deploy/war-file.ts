@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Entry } from 'yauzl';
-import { usageError } from '../../errors/errors.js';
+import { usageError, type TomcatPdError } from '../../errors/errors.js';
 import { cannotReadWar, uploadableFileSize } from '../../manager/upload.js';
 
 // A zip starts with a local file header (PK\3\4); an empty zip is only an end record (PK\5\6).
@@ -36,10 +36,7 @@ async function requireWebInf(warFile: string): Promise<void> {
   try {
     found = await hasEntryUnder(warFile, 'WEB-INF/');
   } catch (error) {
-    throw usageError(
-      `The WAR ${warFile} is a damaged zip archive: ${(error as Error).message}.`,
-      'Build the WAR again.',
-    );
+    throw damagedWarError(warFile, error);
   }
   if (!found) {
     throw usageError(
@@ -65,4 +62,10 @@ async function hasEntryUnder(zipFile: string, prefix: string): Promise<boolean> 
       zip.readEntry();
     });
   });
+}
+
+/** A WAR whose zip structure cannot be read, in the zip reader's words (which end in a period or not). */
+export function damagedWarError(warFile: string, error: unknown): TomcatPdError {
+  const why = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
+  return usageError(`The WAR ${warFile} is a damaged zip archive: ${why}.`, 'Build the WAR again.');
 }
