@@ -2,23 +2,18 @@
  * @tomcat-pd/core/errors: the errors alone, a light entry (no HTTP, no zip reader), for a caller
  * that only classifies errors, such as the CLI's exit-code mapping.
  */
+export { ErrorCode } from './errors/error-codes.js';
+export { TomcatPdError, isTomcatPdError } from './errors/tomcat-pd-error.js';
 export {
+  AbortedError,
   AnalysisError,
   ConnectionError,
-  ErrorCode,
   FleetOperationError,
-  InternalError,
   NoStatusJsonError,
   ProbeError,
-  TomcatFailError,
-  TomcatPdError,
   UnsafeOperationError,
   UsageError,
   WarCheckError,
-  errorData,
-  failsEveryTime,
-  isTomcatPdError,
-  redactSecrets,
-  toTomcatPdError,
-} from './errors/errors.js';
-export type { ErrorData, ErrorDocument, FailKind, FleetTargetReport, SafetyRule } from './errors/errors.js';
+} from './errors/error-classes.js';
+export { InternalError } from './errors/internal-error.js';
+export { TomcatFailError } from './manager/parse/tomcat-fail.js';

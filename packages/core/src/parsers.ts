@@ -3,13 +3,9 @@
  * read Tomcat's texts themselves. No I/O. The formats, with the texts of each Tomcat line, are in
  * the project's docs/tomcat-manager.md.
  */
-export {
-  classifyFailure,
-  decodeHtmlEntities,
-  expectOk,
-  parseAnswer,
-} from './manager/parse/parse-response.js';
+export { decodeHtmlEntities, expectOk, parseAnswer } from './manager/parse/parse-response.js';
 export type { ManagerAnswer } from './manager/parse/parse-response.js';
+export { classifyFailure } from './manager/parse/tomcat-fail.js';
 export { parseList, parseListLine } from './manager/parse/parse-list.js';
 export { parseSessions } from './manager/parse/parse-sessions.js';
 export { parseServerInfo, tomcatMajorVersion } from './manager/parse/parse-serverinfo.js';
@@ -30,4 +26,4 @@ export type {
   ServletMetrics,
   SessionBucket,
   SessionInfo,
-} from './manager/types.js';
+} from './manager/parse/types.js';

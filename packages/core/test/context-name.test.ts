@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import {
   baseName,
   displayName,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../src/ops/deploy/deploy.js';
-import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 import { minimalWar } from './helpers/zip.js';
 

@@ -13,7 +13,8 @@ import {
   pendingVersions,
   type DrainCycle,
 } from '../src/ops/drain/drain-loop.js';
-import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 /** Aborts after `cycles` cycles were reported (or at once when reached by a later call). */

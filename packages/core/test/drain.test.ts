@@ -1,13 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import { drain } from '../src/ops/drain/drain.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../src/common/logger.js';
+import { drain, runDrain } from '../src/ops/drain/drain.js';
+import { parseDrainOptions } from '../src/ops/drain/drain-options.js';
 import { DrainTracker } from '../src/ops/drain/drain-tracker.js';
-import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 const outcomes = (report: Awaited<ReturnType<typeof drain>>) =>
   Object.fromEntries(
     report.apps.flatMap((app) => app.versions.map((v) => [`${app.path}##${v.version}`, v.outcome])),
   );
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('drain', () => {
   it('undeploys drained versions with one list, then one re-check per undeploy', async () => {
@@ -50,25 +57,35 @@ describe('drain', () => {
   });
 
   it('waits out the grace period once per cycle', async () => {
+    vi.useFakeTimers();
     const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002')]);
-    const started = Date.now();
-    await drain(tomcat, { graceMs: 200 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    const drained = drain(tomcat, { graceMs: 200 });
+    await vi.advanceTimersByTimeAsync(199);
+    expect(tomcat.changes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await drained;
     expect(tomcat.changes).toEqual(['undeploy /a##001']);
   });
 
   it('with a tracker, undeploys only once a version was seen drained for the grace period', async () => {
+    vi.useFakeTimers();
     const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002')]);
-    const tracker = new DrainTracker();
-    const first = await drain(tomcat, { graceMs: 150, tracker });
-    expect(first.apps[0]!.versions[0]).toMatchObject({ outcome: 'waiting' });
+    const spec = parseDrainOptions({ graceMs: 150 });
+    const context = { signal: undefined, logger: silentLogger, tracker: new DrainTracker() };
+    const first = await runDrain(tomcat, spec, context);
+    expect(first.apps[0]!.versions[0]).toMatchObject({ outcome: 'waiting', graceLeftMs: 150 });
     expect(tomcat.changes).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 160));
-    const second = await drain(tomcat, { graceMs: 150, tracker });
-    expect(second.undeployed).toBe(1);
-    expect(tracker.size).toBe(1);
-    await drain(tomcat, { graceMs: 150, tracker });
-    expect(tracker.size).toBe(0);
+    vi.advanceTimersByTime(149);
+    expect((await runDrain(tomcat, spec, context)).apps[0]!.versions[0]).toMatchObject({
+      outcome: 'waiting',
+      graceLeftMs: 1,
+    });
+    vi.advanceTimersByTime(1);
+    const third = await runDrain(tomcat, spec, context);
+    expect(third.undeployed).toBe(1);
+    expect(context.tracker.size).toBe(1);
+    await runDrain(tomcat, spec, context);
+    expect(context.tracker.size).toBe(0);
   });
 
   it('expires idle sessions first when asked, then undeploys', async () => {
@@ -94,13 +111,15 @@ describe('drain', () => {
     expect(report.failed).toBe(1);
   });
 
-  it('stops at an abort', async () => {
+  it('stops at an abort during the grace period', async () => {
+    vi.useFakeTimers();
     const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002')]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    await expect(drain(tomcat, { graceMs: 5_000, signal: controller.signal })).rejects.toMatchObject({
-      code: ErrorCode.aborted,
-    });
+    const drained = drain(tomcat, { graceMs: 5_000, signal: controller.signal });
+    const outcome = expect(drained).rejects.toMatchObject({ code: ErrorCode.aborted });
+    await vi.advanceTimersByTimeAsync(20);
+    controller.abort();
+    await outcome;
     expect(tomcat.changes).toEqual([]);
   });
 });

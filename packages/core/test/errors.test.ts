@@ -1,14 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  ErrorCode,
-  TomcatFailError,
-  TomcatPdError,
-  UnsafeOperationError,
-  isTomcatPdError,
-  redactSecrets,
-  usageError,
-} from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError, isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { ConnectionError, UnsafeOperationError, usageError } from '../src/errors/error-classes.js';
+import { redactSecrets } from '../src/errors/redact-secrets.js';
 
 const PASSWORD = 'S3cret:p@ss';
 const BASIC = Buffer.from(`deployer:${PASSWORD}`).toString('base64');
@@ -192,24 +188,44 @@ describe('isTomcatPdError', () => {
   });
 });
 
-describe('prependHint', () => {
-  it('sets the note as the hint when there is none', () => {
+describe('withNote', () => {
+  it('makes a new error with the note as the hint when there is none, and leaves the error as it was', () => {
     const error = new TomcatPdError(ErrorCode.operation, 'x');
-    expect(error.prependHint('The server keeps /app##004.')).toBe(error);
-    expect(error.hint).toBe('The server keeps /app##004.');
+    const noted = error.withNote('The server keeps /app##004.');
+    expect(noted).not.toBe(error);
+    expect(noted.hint).toBe('The server keeps /app##004.');
+    expect(error.hint).toBeUndefined();
   });
 
   it('puts the note before an existing hint', () => {
     const error = new TomcatPdError(ErrorCode.connect, 'x', { hint: 'Is Tomcat running?' });
-    error.prependHint('Nothing was deployed.');
-    expect(error.hint).toBe('Nothing was deployed. Is Tomcat running?');
-    expect(error.toJSON().hint).toBe('Nothing was deployed. Is Tomcat running?');
+    const noted = error.withNote('Nothing was deployed.');
+    expect(noted.hint).toBe('Nothing was deployed. Is Tomcat running?');
+    expect(noted.toJSON().hint).toBe('Nothing was deployed. Is Tomcat running?');
+    expect(error.hint).toBe('Is Tomcat running?');
+  });
+
+  it('keeps the class, the typed fields, the message and the stack', () => {
+    const error = new ConnectionError('gone', {
+      transient: true,
+      networkCode: 'ECONNRESET',
+      afterFullUpload: true,
+    });
+    const noted = error.withNote('Nothing was left behind.');
+    expect(noted).toBeInstanceOf(ConnectionError);
+    expect(isTomcatPdError(noted)).toBe(true);
+    expect(noted).toMatchObject({
+      code: ErrorCode.connect,
+      message: 'gone',
+      transient: true,
+      afterFullUpload: true,
+    });
+    expect(noted.networkCode).toBe('ECONNRESET');
+    expect(noted.stack).toBe(error.stack);
   });
 
   it('redacts the note', () => {
-    const error = new TomcatPdError(ErrorCode.connect, 'x').prependHint(
-      'at http://deployer:S3cret@h/manager',
-    );
+    const error = new TomcatPdError(ErrorCode.connect, 'x').withNote('at http://deployer:S3cret@h/manager');
     expect(error.hint).toBe('at http://[redacted]@h/manager');
   });
 });

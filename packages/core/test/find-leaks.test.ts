@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { createManagerClient, type ManagerClient } from '../src/manager/manager-client.js';
 import { findLeaksAfter } from '../src/ops/leaks/find-leaks.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';

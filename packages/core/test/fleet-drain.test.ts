@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import type { DrainCycle } from '../src/ops/drain/drain-loop.js';
 import { fleetDrainPeriodically } from '../src/ops/drain/fleet-drain.js';
 import { FakeManager, entry } from './helpers/fake-client.js';

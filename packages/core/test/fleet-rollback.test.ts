@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatPdError, type FleetOperationError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import type { FleetOperationError } from '../src/errors/error-classes.js';
 import { onEachTarget } from '../src/ops/fleet.js';
 import { fleetRollback } from '../src/ops/rollback/fleet-rollback.js';
 import { entry, fakeFleet as fleet } from './helpers/fake-client.js';

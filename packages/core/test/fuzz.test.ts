@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseName, validateContextPath } from '../src/versions/context-name.js';
-import { ErrorCode, isTomcatPdError, TomcatFailError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
 import { buildCommandUrl, contextParams, type ManagerCommand } from '../src/manager/manager-request.js';
 import { normalizeManagerUrl } from '../src/manager/manager-url.js';
 import { parseList } from '../src/manager/parse/parse-list.js';
@@ -15,7 +17,7 @@ import { expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
 import { parseServerInfo } from '../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import { encodeSemver } from '../src/versions/semver-version.js';
-import type { ContextEntry } from '../src/manager/types.js';
+import type { ContextEntry } from '../src/manager/parse/types.js';
 import { compareVersions } from '../src/versions/version-order.js';
 import {
   checkOrdering,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoStatusJsonError } from '../src/errors/errors.js';
+import { NoStatusJsonError } from '../src/errors/error-classes.js';
 import { getHistory } from '../src/ops/history/history.js';
 import { contextMetrics, entry, FakeManager } from './helpers/fake-client.js';
 

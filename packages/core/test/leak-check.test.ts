@@ -4,7 +4,7 @@ import { drainPeriodically, drainUntilDone, type DrainCycle } from '../src/ops/d
 import { LEAK_CHECK_EVERY_MS } from '../src/ops/leaks/leak-check.js';
 import { rollback } from '../src/ops/rollback/rollback.js';
 import { undeployVersion } from '../src/ops/undeploy/undeploy.js';
-import { ConnectionError } from '../src/errors/errors.js';
+import { ConnectionError } from '../src/errors/error-classes.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 
 afterEach(() => {

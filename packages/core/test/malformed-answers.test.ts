@@ -5,7 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, isTomcatPdError, type TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { isTomcatPdError, type TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { createManagerClient, type ManagerClient } from '../src/manager/manager-client.js';
 import { parseList } from '../src/manager/parse/parse-list.js';
 import { expectOk } from '../src/manager/parse/parse-response.js';

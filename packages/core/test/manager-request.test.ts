@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/errors.js';
+import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { buildCommandUrl, contextParams } from '../src/manager/manager-request.js';
 import { normalizeManagerUrl } from '../src/manager/manager-url.js';
 

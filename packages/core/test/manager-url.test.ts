@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/errors.js';
+import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { displayManagerUrl, normalizeManagerUrl } from '../src/manager/manager-url.js';
 
 function usageErrorOf(base: string) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { parseFindLeaks } from '../src/manager/parse/parse-findleaks.js';
 import { fixture } from './helpers/recorded.js';
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
 import { parseList, parseListLine } from '../src/manager/parse/parse-list.js';
 import { fixture, mixedList } from './helpers/recorded.js';
 

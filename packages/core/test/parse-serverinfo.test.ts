@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 
 const fixture = (name: string): string =>

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import type { SessionInfo } from '../src/manager/types.js';
+import type { SessionInfo } from '../src/manager/parse/types.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

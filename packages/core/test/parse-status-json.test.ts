@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
 import { parseJavaDate } from '../src/manager/parse/java-date.js';
 import {
   parseStatusJson,

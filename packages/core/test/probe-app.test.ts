@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, ErrorCode } from '../src/errors/errors.js';
+import { ConnectionError } from '../src/errors/error-classes.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
 import { probeApp } from '../src/ops/probe/probe-app.js';
 import { FakeManager, entry } from './helpers/fake-client.js';
 

@@ -2,42 +2,62 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, FleetOperationError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { FleetOperationError } from '../src/errors/error-classes.js';
 import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
-import { parseRolloutSteps, rolloutWaves } from '../src/ops/deploy/rollout-steps.js';
+import { parseRolloutOptions, rolloutWaves, type RolloutStep } from '../src/ops/deploy/rollout-steps.js';
 import { entry, fakeFleet } from './helpers/fake-client.js';
 import { minimalWar } from './helpers/zip.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `web${i + 1}`);
 
+const steps = (...list: RolloutStep[]) => list;
+
 describe('rollout steps', () => {
-  it('reads counts and shares', () => {
-    expect(parseRolloutSteps('1, 25%,100%')).toEqual([{ count: 1 }, { percent: 25 }, { percent: 100 }]);
-    for (const bad of ['0', '1,,100%', '150%', 'all', '-1', '1.5']) {
-      expect(() => parseRolloutSteps(bad), bad).toThrowError(
+  it('takes the steps as given, a canary of N as N then 100%, neither as one step', () => {
+    expect(parseRolloutOptions({ steps: steps({ count: 1 }, { percent: 100 }) })).toEqual([
+      { count: 1 },
+      { percent: 100 },
+    ]);
+    expect(parseRolloutOptions({ canary: 2 })).toEqual([{ count: 2 }, { percent: 100 }]);
+    expect(parseRolloutOptions({ canary: 0 })).toEqual([{ percent: 100 }]);
+    expect(parseRolloutOptions({})).toEqual([{ percent: 100 }]);
+  });
+
+  it('refuses steps that are no count or share, none at all, and a canary with steps', () => {
+    for (const bad of [
+      { steps: steps({ count: 0 }) },
+      { steps: steps({ count: 1.5 }) },
+      { steps: steps({ percent: 150 }) },
+      { steps: steps({ percent: 0 }) },
+      { steps: steps() },
+      { canary: -1 },
+      { canary: 1, steps: steps({ percent: 100 }) },
+    ]) {
+      expect(() => parseRolloutOptions(bad), JSON.stringify(bad)).toThrowError(
         expect.objectContaining({ code: ErrorCode.usage }),
       );
     }
   });
 
   it('cuts the targets into waves in their order, shares rounded up, empty steps left out', () => {
-    const steps = parseRolloutSteps('1,25%,100%');
-    expect(rolloutWaves(names(8), { steps })).toEqual([
+    const quarter = steps({ count: 1 }, { percent: 25 }, { percent: 100 });
+    expect(rolloutWaves(names(8), quarter)).toEqual([
       ['web1'],
       ['web2'],
       ['web3', 'web4', 'web5', 'web6', 'web7', 'web8'],
     ]);
     // 25 % of three is one target: the step before already had it.
-    expect(rolloutWaves(names(3), { steps })).toEqual([['web1'], ['web2', 'web3']]);
-    expect(rolloutWaves(names(3), { canary: 1 })).toEqual([['web1'], ['web2', 'web3']]);
-    expect(rolloutWaves(names(3), {})).toEqual([names(3)]);
+    expect(rolloutWaves(names(3), quarter)).toEqual([['web1'], ['web2', 'web3']]);
+    expect(rolloutWaves(names(3), parseRolloutOptions({ canary: 1 }))).toEqual([['web1'], ['web2', 'web3']]);
+    expect(rolloutWaves(names(3), parseRolloutOptions({}))).toEqual([names(3)]);
   });
 
   it('refuses steps that go back or do not reach every target', () => {
-    expect(() => rolloutWaves(names(4), { steps: parseRolloutSteps('50%,1,100%') })).toThrow(
+    expect(() => rolloutWaves(names(4), steps({ percent: 50 }, { count: 1 }, { percent: 100 }))).toThrow(
       /may not go back/,
     );
-    expect(() => rolloutWaves(names(4), { steps: parseRolloutSteps('1,2') })).toThrow(
+    expect(() => rolloutWaves(names(4), steps({ count: 1 }, { count: 2 }))).toThrow(
       /must reach every target \(4\), not 2/,
     );
   });
@@ -53,7 +73,7 @@ describe('fleetDeploy with steps', () => {
     const error = await fleetDeploy(fleet, {
       path: '/shop',
       warFile: war,
-      steps: parseRolloutSteps('1,50%,100%'),
+      steps: steps({ count: 1 }, { percent: 50 }, { percent: 100 }),
     }).catch((e: unknown) => e as FleetOperationError);
     expect(error).toBeInstanceOf(FleetOperationError);
     expect((error as FleetOperationError).message).toMatch(/failed on web2 \(step 2 of 3\)/);
@@ -70,7 +90,12 @@ describe('fleetDeploy with steps', () => {
   it('canary and steps together are a usage error before anything is read', async () => {
     const fleet = fakeFleet([entry('/shop', '001')]);
     await expect(
-      fleetDeploy(fleet, { path: '/shop', warFile: 'x.war', canary: 1, steps: parseRolloutSteps('1,100%') }),
+      fleetDeploy(fleet, {
+        path: '/shop',
+        warFile: 'x.war',
+        canary: 1,
+        steps: steps({ count: 1 }, { percent: 100 }),
+      }),
     ).rejects.toMatchObject({ code: ErrorCode.usage });
     expect(fleet[0]!.calls).toEqual([]);
   });

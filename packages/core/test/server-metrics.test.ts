@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
 import { createManagerClient } from '../src/manager/manager-client.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';
 import { fixture } from './helpers/recorded.js';

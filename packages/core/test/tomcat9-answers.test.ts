@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
 import { parseList } from '../src/manager/parse/parse-list.js';
-import { classifyFailure, expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
+import { expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
+import { classifyFailure } from '../src/manager/parse/tomcat-fail.js';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import { fixture as recorded, mixedList } from './helpers/recorded.js';

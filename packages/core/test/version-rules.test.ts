@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/errors.js';
+import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { renderHint } from '../src/errors/hints.js';
 import { compareVersions } from '../src/versions/version-order.js';
 import {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionError, ErrorCode } from '../src/errors/errors.js';
+import { ConnectionError } from '../src/errors/error-classes.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
 import { ManagerTransport } from '../src/manager/transport.js';
 import { closedPort, startMockManager, type MockManager } from './helpers/mock-manager.js';
 

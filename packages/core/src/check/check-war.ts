@@ -2,12 +2,10 @@
  * The WAR checklist of parallel deployment (docs/war-check.md): reads a WAR, without unpacking
  * it, for what goes wrong when two versions of one app run side by side in one Tomcat.
  */
-import { withDefaults } from '../common/defaults.js';
-import { ErrorCode, TomcatPdError } from '../errors/errors.js';
-import { checkWarFile, damagedWarError } from '../ops/deploy/war-file.js';
-import type { CheckFinding, CheckWarOptions, WarCheckReport } from '../common/check-report.js';
-import { validateContextPath } from '../versions/context-name.js';
-import { contextPathOfWar } from './context-path.js';
+import { AbortedError } from '../errors/error-classes.js';
+import { checkWarFile, damagedWarError } from '../war/war-file.js';
+import type { CheckFinding, WarCheckReport } from '../common/check-report.js';
+import type { WarCheckSpec } from './check-options.js';
 import { ADVICE } from './rules/advice.js';
 import { contextXmlFindings } from './rules/context-xml.js';
 import { jdbcDriverFindings, leakProneFindings } from './rules/leak-prone.js';
@@ -31,12 +29,10 @@ const SEVERITY_ORDER = { error: 0, warning: 1, advice: 2 } as const;
  *   application (no WEB-INF/), as for a deploy; or when `contextPath` is invalid.
  * @throws TomcatPdError `E_ABORTED` when `signal` fires.
  */
-export async function checkWarNow(options: CheckWarOptions): Promise<WarCheckReport> {
-  const settings = withDefaults(options, { contextPath: contextPathOfWar(options.warFile) });
-  const { warFile, signal } = settings;
-  // A path the caller gives is checked as every path is; the WAR's own name is what Tomcat would use as it is.
-  const contextPath =
-    options.contextPath === undefined ? settings.contextPath : validateContextPath(settings.contextPath);
+export async function runWarCheck(
+  { warFile, contextPath }: WarCheckSpec,
+  signal: AbortSignal | undefined,
+): Promise<WarCheckReport> {
   throwIfAborted(signal, warFile);
   const { size } = await checkWarFile(warFile);
   const facts = new WarFacts();
@@ -101,5 +97,5 @@ function report(warFile: string, contextPath: string, facts: WarFacts): Omit<War
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, warFile: string): void {
-  if (signal?.aborted) throw new TomcatPdError(ErrorCode.aborted, `The check of ${warFile} was aborted.`);
+  if (signal?.aborted) throw new AbortedError(`The check of ${warFile} was aborted.`);
 }

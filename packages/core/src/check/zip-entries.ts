@@ -3,6 +3,7 @@
  * nested jar too big to hold: memory stays bounded by the largest entry read plus one nested
  * jar of at most {@link NESTED_JAR_MEMORY_LIMIT}, whatever the WAR's size.
  */
+import { withDefaults } from '../common/defaults.js';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,7 +179,8 @@ async function openNestedJar(
     options.onNestedJar?.(jar, 'memory');
     return { zip: await yauzl.fromBufferPromise(data, zipOptions), dispose: async () => {} };
   }
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tomcat-pd-check-'));
+  const { tempDir } = withDefaults(options, { tempDir: tmpdir() });
+  const dir = await mkdtemp(join(tempDir, 'tomcat-pd-check-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const path = join(dir, 'nested.jar');

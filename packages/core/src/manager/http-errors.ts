@@ -1,4 +1,6 @@
-import { ConnectionError, ErrorCode, TomcatPdError, isTomcatPdError } from '../errors/errors.js';
+import { ConnectionError } from '../errors/error-classes.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { TomcatPdError, isTomcatPdError } from '../errors/tomcat-pd-error.js';
 import type { HintPart } from '../errors/hints.js';
 import { NO_ANSWER } from './http-get.js';
 import { STALLED } from './upload.js';

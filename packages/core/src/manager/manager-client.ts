@@ -5,14 +5,14 @@ import { expectOk } from './parse/parse-response.js';
 import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
 import { parseStatusPage } from './parse/parse-status-json.js';
-import { NoStatusJsonError } from '../errors/errors.js';
+import { NoStatusJsonError } from '../errors/error-classes.js';
 import {
   ManagerTransport,
   type ManagerTarget,
   type TransportOptions,
   type UploadRequestOptions,
 } from './transport.js';
-import type { ContextEntry, FindLeaksAnswer, ServerInfo, ServerMetrics, SessionInfo } from './types.js';
+import type { ContextEntry, FindLeaksAnswer, ServerInfo, ServerMetrics, SessionInfo } from './parse/types.js';
 
 /** One version of one app: `{ path: '/shop', version: '004' }`; `version: ''` is unversioned. */
 export interface ContextRef {

@@ -1,4 +1,4 @@
-import { usageError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
 
 /** The Manager text API commands this library uses. */
 export type ManagerCommand =

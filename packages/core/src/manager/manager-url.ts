@@ -1,4 +1,4 @@
-import { usageError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
 
 /**
  * Turns the Manager base a user gives (`http://host:8080/manager`, `.../manager/`,

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { usageError, type TomcatPdError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
+import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
 
 /**
  * Bytes read and written at a time; two such buffers are all the memory an upload needs. 256 KB

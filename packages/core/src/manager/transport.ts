@@ -1,7 +1,9 @@
 import https from 'node:https';
 import pRetry from 'p-retry';
 import { withDefaults, type WithDefaults } from '../common/defaults.js';
-import { ConnectionError, ErrorCode, isTomcatPdError, TomcatPdError } from '../errors/errors.js';
+import { AbortedError, ConnectionError } from '../errors/error-classes.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { isTomcatPdError, TomcatPdError } from '../errors/tomcat-pd-error.js';
 import {
   errorForAppFailure,
   errorForNetworkFailure,
@@ -15,7 +17,8 @@ import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './mana
 import { displayManagerUrl, normalizeAppUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
 import { getText } from './http-get.js';
-import { putFile, uploadableFileSize, type UploadOptions } from './upload.js';
+import { uploadableFileSize } from '../war/war-file.js';
+import { putFile, type UploadOptions } from './upload.js';
 
 /** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
 export interface ManagerTarget {
@@ -53,7 +56,7 @@ export interface TransportOptions {
   logger?: Logger | undefined;
 }
 
-const TRANSPORT_DEFAULTS = {
+export const TRANSPORT_DEFAULTS = {
   timeoutMs: 30_000,
   retries: 3,
   retryDelayMs: 250,
@@ -91,14 +94,15 @@ export class ManagerTransport {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #agent: https.Agent | undefined;
   readonly #appAgent: https.Agent | undefined;
-  readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS>;
+  readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS & { appUrl: string }>;
 
   constructor(target: ManagerTarget, options: TransportOptions = {}) {
     this.#textBase = normalizeManagerUrl(target.url);
     this.managerUrl = displayManagerUrl(this.#textBase);
-    this.name = target.name ?? this.managerUrl;
+    // Without a name of its own, a target is named by its URL; visitors reach its Tomcat at its origin.
+    this.name = withDefaults({ name: target.name }, { name: this.managerUrl }).name;
     this.user = target.user;
-    this.#options = withDefaults(options, TRANSPORT_DEFAULTS);
+    this.#options = withDefaults(options, { ...TRANSPORT_DEFAULTS, appUrl: this.#textBase.origin });
     this.#headers = {
       // Messages follow Accept-Language on a non-English server; parsers need English.
       'Accept-Language': 'en',
@@ -108,7 +112,7 @@ export class ManagerTransport {
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
     this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
-    const appUrl = normalizeAppUrl(options.appUrl ?? this.#textBase.origin);
+    const appUrl = normalizeAppUrl(this.#options.appUrl);
     this.appUrl = appUrl.origin + appUrl.pathname.replace(/\/+$/, '');
     this.#appAgent = appUrl.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
   }
@@ -134,7 +138,7 @@ export class ManagerTransport {
       });
     } catch (error) {
       if (options.signal?.aborted) {
-        throw new TomcatPdError(ErrorCode.aborted, `The probe of ${url.href} was aborted.`, {
+        throw new AbortedError(`The probe of ${url.href} was aborted.`, {
           url: url.href,
         });
       }
@@ -278,7 +282,7 @@ export class ManagerTransport {
   }
 
   #aborted(command: string): TomcatPdError {
-    return new TomcatPdError(ErrorCode.aborted, `${command} at ${this.managerUrl} was aborted.`, {
+    return new AbortedError(`${command} at ${this.managerUrl} was aborted.`, {
       url: this.managerUrl,
     });
   }

@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { withDefaults } from '../common/defaults.js';
-import { usageError, type UsageError } from '../errors/errors.js';
 import { readAnswer, type RawAnswer } from './http-answer.js';
 import { sendFile } from './send-file.js';
 import { startStallWatchdog } from './stall-watchdog.js';
@@ -31,7 +29,10 @@ export interface UploadOptions {
   agent?: http.Agent | undefined;
 }
 
-const UPLOAD_DEFAULTS = { stallTimeoutMs: 30_000, startTimeoutMs: 600_000 } satisfies Partial<UploadOptions>;
+export const UPLOAD_DEFAULTS = {
+  stallTimeoutMs: 30_000,
+  startTimeoutMs: 600_000,
+} satisfies Partial<UploadOptions>;
 
 /** Raised (as `code`) when the watchdog aborts a stalled upload. */
 export const STALLED = 'ERR_STALLED';
@@ -92,20 +93,4 @@ export async function putFile(
     watchdog.stop();
     options.signal?.removeEventListener('abort', abortFromCaller);
   }
-}
-
-/** The size of a file to upload (its Content-Length and progress total); a usage error if it is no file. */
-export async function uploadableFileSize(warFile: string): Promise<number> {
-  const info = await stat(warFile).catch((error: NodeJS.ErrnoException) => {
-    throw cannotReadWar(warFile, error);
-  });
-  if (!info.isFile()) throw usageError(`The WAR ${warFile} is not a file.`);
-  return info.size;
-}
-
-/** A WAR that cannot be read, with the reason in words. */
-export function cannotReadWar(warFile: string, error: NodeJS.ErrnoException): UsageError {
-  const reason =
-    error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : error.message;
-  return usageError(`Cannot read the WAR file ${warFile}: ${reason}.`);
 }

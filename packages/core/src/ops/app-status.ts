@@ -1,4 +1,4 @@
-import type { ContextEntry } from '../manager/types.js';
+import type { ContextEntry } from '../manager/parse/types.js';
 import { isSmokeContextPath, isSmokeContextPathOf } from './smoke-path.js';
 import { compareVersions } from '../versions/version-order.js';
 

@@ -1,13 +1,14 @@
 import { setMaxListeners } from 'node:events';
-import { toTomcatPdError, usageError, type TomcatPdError } from '../errors/errors.js';
+import pLimit from 'p-limit';
+import { fleetRunContextOf, type FleetRunOptions } from './run-context.js';
+import { toTomcatPdError } from '../errors/error-data.js';
+import type { FleetTargetReport } from '../errors/error-classes.js';
+import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../manager/manager-client.js';
 
 /** The outcome of one operation on one target: its value, or the error it ended with. */
 export type TargetOutcome<T> =
   { target: string; ok: true; value: T } | { target: string; ok: false; error: TomcatPdError };
-
-/** How many targets are worked on at once unless the caller says otherwise. */
-export const DEFAULT_PARALLEL = 4;
 
 /** An item of {@link mapLimited} whose work failed. */
 export interface Failed<I> {
@@ -25,32 +26,45 @@ export function firstFailure<I, T>(settled: readonly Settled<I, T>[]): Failed<I>
 }
 
 /**
- * Runs `work` for every item, at most `limit` at once, in the items' order of starting, and
- * gives each item back with its outcome, in the items' order. Never rejects: every item
- * settles, so one failing target does not hide what happened on the others.
+ * Each item's report as a fleet error gives it: `failed` with its error, else `succeeded`, what a
+ * step that went well means at that stage (`not-started` when only a read or a plan went well).
  */
-export async function mapLimited<I, T>(
+export function fleetReports<I, T>(
+  settled: readonly Settled<I, T>[],
+  targetOf: (item: I) => string,
+  succeeded: 'done' | 'not-started',
+  extra: (result: Settled<I, T>) => Partial<FleetTargetReport> = () => ({}),
+): FleetTargetReport[] {
+  return settled.map((result) => ({
+    target: targetOf(result.item),
+    ...(result.ok ? { outcome: succeeded } : { outcome: 'failed', error: result.error }),
+    ...extra(result),
+  }));
+}
+
+/**
+ * Runs `work` for every item, at most `limit` at once (a whole number of 1 or more: see
+ * `fleetRunContextOf`), in the items' order of starting, and gives each item back with its
+ * outcome, in the items' order. Never rejects: every item settles, so one failing target does not
+ * hide what happened on the others.
+ */
+export function mapLimited<I, T>(
   items: readonly I[],
   limit: number,
   work: (item: I) => Promise<T>,
 ): Promise<Settled<I, T>[]> {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw usageError(`The number of targets at once must be 1 or more, not ${limit}.`);
-  }
-  const results = new Map<number, Settled<I, T>>();
-  // One iterator shared by the workers: each takes the next item when it is free.
-  const queue = items.entries();
-  const worker = async () => {
-    for (const [index, item] of queue) {
-      try {
-        results.set(index, { item, ok: true, value: await work(item) });
-      } catch (error) {
-        results.set(index, { item, ok: false, error: toTomcatPdError(error) });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return [...results.entries()].sort(([a], [b]) => a - b).map(([, settled]) => settled);
+  const slot = pLimit(limit);
+  return Promise.all(
+    items.map((item) =>
+      slot(async (): Promise<Settled<I, T>> => {
+        try {
+          return { item, ok: true, value: await work(item) };
+        } catch (error) {
+          return { item, ok: false, error: toTomcatPdError(error) };
+        }
+      }),
+    ),
+  );
 }
 
 /**
@@ -75,12 +89,8 @@ export async function withFleetSignal<T>(
   }
 }
 
-export interface OnEachTargetOptions {
-  /** How many targets are worked on at once. @defaultValue 4 */
-  parallel?: number | undefined;
-  /** Aborts the work on every target; `work` gets a signal that follows it. */
-  signal?: AbortSignal | undefined;
-}
+/** How many targets at once (default 4), and a signal that aborts the work on every target. */
+export type OnEachTargetOptions = Omit<FleetRunOptions, 'logger'>;
 
 /**
  * Runs one operation on every target, at most `parallel` at once, and reports each outcome in
@@ -99,8 +109,9 @@ export async function onEachTarget<T>(
   work: (client: ManagerClient, signal: AbortSignal) => Promise<T>,
   options: OnEachTargetOptions = {},
 ): Promise<TargetOutcome<T>[]> {
+  const { parallel } = fleetRunContextOf(options);
   const settled = await withFleetSignal(options.signal, ({ signal }) =>
-    mapLimited(clients, options.parallel ?? DEFAULT_PARALLEL, (client) => work(client, signal)),
+    mapLimited(clients, parallel, (client) => work(client, signal)),
   );
   return settled.map((result) =>
     result.ok

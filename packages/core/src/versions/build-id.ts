@@ -4,7 +4,7 @@
  * digits can continue with), while the id says which build a version is: after a rollback the
  * counter 004 can come back, the id tells the two builds apart.
  */
-import { usageError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
 import { BUILD_ID_SOURCE, MAX_VERSION_LENGTH, parseCounter, validateVersion } from './version-rules.js';
 
 const BUILD_ID_PATTERN = new RegExp(`^${BUILD_ID_SOURCE}$`);

@@ -2,7 +2,7 @@
  * Context paths, versions and the names Tomcat derives from them, following Tomcat's
  * `java/org/apache/catalina/util/ContextName.java` (CN; docs/tomcat-manager.md#context-names). Pure functions.
  */
-import { usageError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
 
 /** CN.VERSION_MARKER: separates the path part of a name from the version. */
 const VERSION_MARKER = '##';

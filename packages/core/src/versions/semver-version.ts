@@ -5,7 +5,7 @@
  */
 // Only the parser: the whole package takes three times as long to load, on every command.
 import parseSemver from 'semver/functions/parse.js';
-import { usageError } from '../errors/errors.js';
+import { usageError } from '../errors/error-classes.js';
 import { MAX_VERSION_LENGTH } from './version-rules.js';
 
 /** Digits per core number: 5 covers every real-world major/minor/patch. */

@@ -4,7 +4,8 @@
  * in docs/architecture.md#safety-rules). Pure functions; the deploy operation turns a refusal
  * into an `UnsafeOperationError`.
  */
-import { usageError } from '../errors/errors.js';
+import { withDefaults } from '../common/defaults.js';
+import { usageError } from '../errors/error-classes.js';
 import type { HintPart } from '../errors/hints.js';
 import { compareVersions, greatestVersion } from './version-order.js';
 
@@ -20,7 +21,7 @@ const ALLOWED = 'A-Z a-z 0-9 . _ -';
 /** What a build id may be: a letter or digit, then letters, digits, `.`, `_` and `-`. */
 export const BUILD_ID_SOURCE = '[A-Za-z0-9][A-Za-z0-9._-]*';
 const COUNTER_PATTERN = new RegExp(`^([A-Za-z._-]*)(\\d+)(?:-(${BUILD_ID_SOURCE}))?$`);
-const DEFAULT_WIDTH = 3;
+export const DEFAULT_WIDTH = 3;
 
 /** True if `v` is non-empty, at most 100 characters long and uses only `A-Z a-z 0-9 . _ -`. */
 export function isValidVersion(v: string): boolean {
@@ -72,8 +73,11 @@ export function validateVersion(v: string): string {
  * Without a counter-shaped version the counter starts at 1 padded to `width` (default 3): `001`.
  * @throws TomcatPdError `E_USAGE` if `width` is not a whole number from 1 to 20.
  */
-export function nextCounterVersion(existing: readonly string[], options: { width?: number } = {}): string {
-  const width = options.width ?? DEFAULT_WIDTH;
+export function nextCounterVersion(
+  existing: readonly string[],
+  options: { width?: number | undefined } = {},
+): string {
+  const { width } = withDefaults(options, { width: DEFAULT_WIDTH });
   if (!Number.isInteger(width) || width < 1 || width > 20) {
     throw usageError(`The counter width must be a whole number from 1 to 20, not ${String(options.width)}.`);
   }

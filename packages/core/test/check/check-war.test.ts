@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { checkWar } from '../../src/check/lazy-check-war.js';
 import { MAX_ENTRY_BYTES } from '../../src/check/war-facts.js';
-import { ErrorCode, isTomcatPdError } from '../../src/errors/errors.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { TomcatFailError, type FailKind } from '../../src/errors/errors.js';
+import { TomcatFailError, type FailKind } from '../../src/manager/parse/tomcat-fail.js';
 import type {
   AppAnswer,
   ContextRef,
@@ -14,7 +14,7 @@ import type {
   ServerInfo,
   ServerMetrics,
   SessionInfo,
-} from '../../src/manager/types.js';
+} from '../../src/manager/parse/types.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
 export function entry(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ContextEntry } from '../../src/manager/types.js';
+import type { ContextEntry } from '../../src/manager/parse/types.js';
 
 /** A recorded answer of `fixtures/` (`tomcat9/...` for Tomcat 9.0.70), byte-exact. */
 export function fixture(name: string): string {

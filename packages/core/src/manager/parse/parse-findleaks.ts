@@ -3,7 +3,7 @@
  * ManagerServlet.findleaks, StandardHost.findReloadedContextMemoryLeaks). Pure functions.
  */
 import { expectOk, protocolError } from './parse-response.js';
-import type { FindLeaksAnswer } from '../types.js';
+import type { FindLeaksAnswer } from './types.js';
 
 /** Options of {@link parseFindLeaks}. */
 export interface FindLeaksParseOptions {

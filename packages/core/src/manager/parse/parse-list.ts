@@ -3,7 +3,7 @@
  */
 import { versionFromDocBase } from '../../versions/context-name.js';
 import { expectOk, protocolError } from './parse-response.js';
-import type { ContextEntry, ContextState } from '../types.js';
+import type { ContextEntry, ContextState } from './types.js';
 
 // One line per Host child, `path:state:sessions:docBase` joined with `:`. The docBase is last and may
 // itself contain `:` on Windows (`C:\...`), so state and sessions are found by their shape, not by

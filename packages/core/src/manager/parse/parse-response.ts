@@ -3,8 +3,9 @@
  * Pure functions, no I/O. Formats: docs/tomcat-manager.md#answers
  * (MS = Tomcat's `java/org/apache/catalina/manager/ManagerServlet.java`).
  */
-import { ErrorCode, TomcatFailError, TomcatPdError } from '../../errors/errors.js';
-import type { FailKind } from '../../errors/errors.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { TomcatFailError, classifyFailure } from './tomcat-fail.js';
 
 /** A Manager answer split into its parts. */
 export interface ManagerAnswer {
@@ -65,41 +66,6 @@ export function expectOk(text: string, command: string): ManagerAnswer {
   const answer = parseAnswer(text, command);
   if (!answer.ok) throw new TomcatFailError(command, answer.message, classifyFailure(answer.message));
   return answer;
-}
-
-// The English catalogue of ManagerServlet's LocalStrings.properties (docs/tomcat-manager.md#fail-answers). Each pattern matches both the
-// bracketed form (8.5.15+, 9.0.0.M21+, 7.0.93+) and the bracket-less older one, because only the
-// words around `{0}` are tested. The message must already be entity-decoded.
-const FAIL_PATTERNS: ReadonlyArray<readonly [RegExp, FailKind]> = [
-  // MS deploy(): `FAIL - Application already exists at path [{0}]`
-  [/^Application already exists at path /, 'already-exists'],
-  // MS writeDeployResult(): `FAIL - Deployed application at context path [{0}] but context failed to start`
-  [/^Deployed application at context path .* but context failed to start$/, 'failed-to-start'],
-  // MS writeDeployResult(): `FAIL - Failed to deploy application at context path [{0}]`
-  [/^Failed to deploy application at context path /, 'failed-to-deploy'],
-  // `FAIL - No context exists named [{0}]` ({0} HTML-escaped: `[&#47;app##999]`)
-  [/^No context exists named /, 'no-context'],
-  // `FAIL - The application [{0}] is already being serviced` (HostConfig servicedSet, docs/tomcat-manager.md#already-being-serviced)
-  [/^The application .* is already being serviced$/, 'busy'],
-  // `FAIL - Invalid context path [{0}] was specified` ({0} HTML-escaped)
-  [/^Invalid context path .* was specified$/, 'invalid-path'],
-  // MS undeploy(): `FAIL - Context [{0}] is defined in server.xml and may not be undeployed`
-  // (managerServlet.notDeployed); also the answer while HostConfig has not recorded a deploy yet.
-  [/^Context .* is defined in server\.xml and may not be undeployed$/, 'not-deployed'],
-];
-
-/**
- * Tells what a `FAIL - ...` message means. Accepts the message with or without the `FAIL - ` prefix;
- * pass it entity-decoded (as {@link ManagerAnswer.message} is).
- *
- * @example classifyFailure('No context exists named [/app##999]') // 'no-context'
- */
-export function classifyFailure(message: string): FailKind {
-  const text = message.startsWith(FAIL_PREFIX) ? message.slice(FAIL_PREFIX.length) : message;
-  for (const [pattern, kind] of FAIL_PATTERNS) {
-    if (pattern.test(text)) return kind;
-  }
-  return 'other';
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

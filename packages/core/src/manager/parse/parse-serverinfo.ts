@@ -3,7 +3,7 @@
  * Pure functions.
  */
 import { expectOk, protocolError } from './parse-response.js';
-import type { ServerInfo } from '../types.js';
+import type { ServerInfo } from './types.js';
 
 // `Tomcat Version: [Apache Tomcat/10.1.60 (Debian)]` since 8.5.15; `Tomcat Version: Apache Tomcat/7.0.90` before.
 const FIELD = /^([^:]+): (.*)$/;

@@ -3,7 +3,7 @@
  * ManagerServlet.sessions). Both the bracketed format (8.5.15+) and the older bracket-less one.
  */
 import { expectOk, protocolError } from './parse-response.js';
-import type { SessionBucket, SessionInfo } from '../types.js';
+import type { SessionBucket, SessionInfo } from './types.js';
 
 // Each kind of line as `[bracketed, bracket-less]` (LocalStrings; docs/tomcat-manager.md#brackets):
 // `Default maximum session inactive interval is [{0}] minutes` / `... interval {0} minutes`

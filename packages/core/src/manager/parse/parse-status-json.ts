@@ -3,7 +3,7 @@
  * (docs/tomcat-manager.md#status-json; `StatusTransformer`, Tomcat 8.5.96+, 9.0.83+, 10.1.16+,
  * 11.0.0+). Pure functions.
  */
-import type { ContextMetrics, MemoryPool, ServerMetrics, ServletMetrics } from '../types.js';
+import type { ContextMetrics, MemoryPool, ServerMetrics, ServletMetrics } from './types.js';
 import { parseJavaDate } from './java-date.js';
 import { protocolError } from './parse-response.js';
 

@@ -1,4 +1,4 @@
-import { usageError } from '../../errors/errors.js';
+import { usageError } from '../../errors/error-classes.js';
 import { withDefaults } from '../../common/defaults.js';
 
 /** How a new version is watched after it went live (issue 12's canary analysis). */
@@ -22,19 +22,22 @@ export interface AnalysisOptions {
  */
 export const MIN_ANALYSIS_INTERVAL_MS = 5_000;
 
-const ANALYSIS_DEFAULTS = {
+export const ANALYSIS_DEFAULTS = {
   maxErrorRate: 0.05,
   minRequests: 20,
   intervalMs: 10_000,
   onInconclusive: 'keep',
 } as const;
 
-export type CheckedAnalysisOptions = Required<{
-  [K in keyof AnalysisOptions]: Exclude<AnalysisOptions[K], undefined>;
-}>;
+/** The analysis options checked and with their defaults: what an analysis runs with. */
+export type AnalysisSpec = Readonly<
+  Required<{
+    [K in keyof AnalysisOptions]: Exclude<AnalysisOptions[K], undefined>;
+  }>
+>;
 
-/** The options with their defaults, checked. @throws TomcatPdError `E_USAGE` naming the option. */
-export function validateAnalysisOptions(options: AnalysisOptions): CheckedAnalysisOptions {
+/** The options with their defaults, checked. @throws UsageError naming the option. */
+export function parseAnalysisOptions(options: AnalysisOptions): AnalysisSpec {
   const checked = withDefaults(options, ANALYSIS_DEFAULTS);
   if (!Number.isFinite(checked.windowMs) || checked.windowMs <= 0) {
     throw usageError(`The analysis window must be longer than 0, not ${String(options.windowMs)} ms.`);
@@ -61,16 +64,4 @@ export function validateAnalysisOptions(options: AnalysisOptions): CheckedAnalys
     );
   }
   return checked;
-}
-
-/** `5`, `5%`, `0.5 %` → a fraction (`0.05`). @throws TomcatPdError `E_USAGE` for anything else, or beyond 100. */
-export function parseErrorRate(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  const percent = match === null ? Number.NaN : Number(match[1]);
-  if (!(percent >= 0 && percent <= 100)) {
-    throw usageError(
-      `An error rate is a percentage from 0 to 100, written 5 or 5%, not ${JSON.stringify(text)}.`,
-    );
-  }
-  return percent / 100;
 }

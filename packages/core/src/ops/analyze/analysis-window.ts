@@ -1,5 +1,5 @@
 import type { AnalysisVerdict, WindowFigures } from '../../common/analysis-report.js';
-import type { CheckedAnalysisOptions } from './analysis-options.js';
+import type { AnalysisSpec } from './analysis-options.js';
 
 /** A version's counters as one reading of the status page gives them. */
 export interface Counters {
@@ -44,7 +44,7 @@ export function windowFigures(state: WindowState): WindowFigures {
  */
 export function judgeWindow(
   figures: WindowFigures,
-  options: Pick<CheckedAnalysisOptions, 'maxErrorRate' | 'minRequests'>,
+  options: Pick<AnalysisSpec, 'maxErrorRate' | 'minRequests'>,
   final: boolean,
 ): AnalysisVerdict | undefined {
   const enough = figures.requests >= options.minRequests;

@@ -1,10 +1,14 @@
 import type { AnalysisReport, AnalysisVerdict } from '../../common/analysis-report.js';
-import type { Logger } from '../../common/logger.js';
-import { ErrorCode, TomcatPdError, failsEveryTime, toTomcatPdError } from '../../errors/errors.js';
+import type { RunContext } from '../run-context.js';
+import { sleep } from '../../common/sleep.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { AbortedError } from '../../errors/error-classes.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import { failsEveryTime } from '../lasting-failure.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import type { ContextMetrics } from '../../manager/types.js';
+import type { ContextMetrics } from '../../manager/parse/types.js';
 import { contextsOfManagerHost } from '../metrics/metrics.js';
-import { validateAnalysisOptions, type AnalysisOptions } from './analysis-options.js';
+import type { AnalysisSpec } from './analysis-options.js';
 import {
   advanceWindow,
   judgeWindow,
@@ -13,20 +17,22 @@ import {
   type WindowState,
 } from './analysis-window.js';
 
-export interface AnalyzeVersionOptions {
-  path: string;
+/** The version watched, and the one measured beside it. */
+export interface AnalysisSubject {
+  readonly path: string;
   /** The new version, watched. */
-  version: string;
+  readonly version: string;
   /** The version that was live before, measured over the same window as the baseline. */
-  baseline: string | undefined;
-  analysis: AnalysisOptions;
-  signal?: AbortSignal | undefined;
+  readonly baseline: string | undefined;
+}
+
+/** How an analysis runs: its context, and a signal that ends its window early. */
+export interface AnalysisContext extends RunContext {
   /**
    * Ends the window early, without a verdict of its own (another target of the same rollout step
    * failed, so this one is undone anyway): the report so far, `inconclusive`, with a note.
    */
-  stop?: AbortSignal | undefined;
-  logger: Logger;
+  readonly stop?: AbortSignal | undefined;
 }
 
 /** One reading: the counters of the new version and of the baseline, or why there are none. */
@@ -45,9 +51,10 @@ type Reading =
  */
 export async function analyzeVersion(
   client: ManagerClient,
-  options: AnalyzeVersionOptions,
+  subject: AnalysisSubject,
+  analysis: AnalysisSpec,
+  context: AnalysisContext,
 ): Promise<AnalysisReport> {
-  const analysis = validateAnalysisOptions(options.analysis);
   const started = Date.now();
   const deadline = started + analysis.windowMs;
   let fresh: WindowState | undefined;
@@ -55,14 +62,14 @@ export async function analyzeVersion(
   let samples = 0;
   const report = (verdict: AnalysisVerdict, note?: string): AnalysisReport => ({
     target: client.name,
-    path: options.path,
-    version: options.version,
+    path: subject.path,
+    version: subject.version,
     verdict,
     ...(fresh === undefined ? { requests: 0, errors: 0, errorRate: null } : windowFigures(fresh)),
     baseline:
-      base === undefined || options.baseline === undefined
+      base === undefined || subject.baseline === undefined
         ? null
-        : { version: options.baseline, ...windowFigures(base) },
+        : { version: subject.baseline, ...windowFigures(base) },
     windowMs: Date.now() - started,
     samples,
     restarts: fresh?.restarts ?? 0,
@@ -70,15 +77,15 @@ export async function analyzeVersion(
   });
   for (;;) {
     const final = Date.now() >= deadline;
-    const reading = await read(client, options, final);
+    const reading = await read(client, subject, context.signal, final);
     if (reading.kind === 'unread') {
       if (reading.final) return report('inconclusive', reading.why);
-      options.logger.warn?.(`${client.name}: ${reading.why}; the analysis goes on`);
+      context.logger.warn?.(`${client.name}: ${reading.why}; the analysis goes on`);
     } else {
       if (reading.version === undefined) {
         return report(
           'inconclusive',
-          `version ${options.version} of ${options.path} is no longer on the status page (undeployed or stopped meanwhile)`,
+          `version ${subject.version} of ${subject.path} is no longer on the status page (undeployed or stopped meanwhile)`,
         );
       }
       samples += 1;
@@ -89,30 +96,30 @@ export async function analyzeVersion(
       if (verdict !== undefined) return report(verdict);
     }
     if (final) return report('inconclusive', 'no second reading of the status page in the window');
-    await pause(
-      Math.min(analysis.intervalMs, Math.max(deadline - Date.now(), 0)),
-      options.signal,
-      options.stop,
-    );
-    if (options.stop?.aborted)
+    const wait = Math.min(analysis.intervalMs, Math.max(deadline - Date.now(), 0));
+    await sleep(wait, context.signal, context.stop);
+    if (context.signal?.aborted) throw new AbortedError('The analysis was aborted.');
+    if (context.stop?.aborted)
       return report('inconclusive', 'cut short: the deploy failed on another target');
   }
 }
 
-async function read(client: ManagerClient, options: AnalyzeVersionOptions, final: boolean): Promise<Reading> {
+async function read(
+  client: ManagerClient,
+  subject: AnalysisSubject,
+  signal: AbortSignal | undefined,
+  final: boolean,
+): Promise<Reading> {
   try {
-    const contexts = contextsOfManagerHost(
-      await client.serverMetrics({ signal: options.signal }),
-      client.managerUrl,
-    );
+    const contexts = contextsOfManagerHost(await client.serverMetrics({ signal }), client.managerUrl);
     return {
       kind: 'read',
-      version: contexts.get(`${options.path}##${options.version}`),
+      version: contexts.get(`${subject.path}##${subject.version}`),
       baseline:
-        options.baseline === undefined ? undefined : contexts.get(`${options.path}##${options.baseline}`),
+        subject.baseline === undefined ? undefined : contexts.get(`${subject.path}##${subject.baseline}`),
     };
   } catch (error) {
-    if (options.signal?.aborted) throw new TomcatPdError(ErrorCode.aborted, 'The analysis was aborted.');
+    if (signal?.aborted) throw new AbortedError('The analysis was aborted.');
     const failure = toTomcatPdError(error);
     // These will not read better at the next interval: an answer that cannot be read, and what
     // fails every time (no JSON, a 401/403, whose repetition would get the user locked out).
@@ -123,30 +130,4 @@ async function read(client: ManagerClient, options: AnalyzeVersionOptions, final
       final: final || lasting,
     };
   }
-}
-
-/**
- * Waits `ms` (the global timer, so that tests can run an analysis window on a fake clock);
- * rejects when `signal` aborts, resolves early when `stop` does.
- */
-function pause(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', aborted);
-      stop?.removeEventListener('abort', done);
-      resolve();
-    };
-    const aborted = () => {
-      done();
-      reject(new TomcatPdError(ErrorCode.aborted, 'The analysis was aborted.'));
-    };
-    const timer = setTimeout(done, ms);
-    if (signal?.aborted) aborted();
-    else if (stop?.aborted) done();
-    else {
-      signal?.addEventListener('abort', aborted, { once: true });
-      stop?.addEventListener('abort', done, { once: true });
-    }
-  });
 }

@@ -1,56 +1,25 @@
 import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
-import { validateContextPath } from '../../versions/context-name.js';
-import { withDefaults, type WithDefaults } from '../../common/defaults.js';
-import { ErrorCode, TomcatPdError } from '../../errors/errors.js';
-import { silentLogger, type Logger } from '../../common/logger.js';
+import { AbortedError, usageError } from '../../errors/error-classes.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { planDeploy, validateDeployOptions, type DeployPlan, type DeployPlanOptions } from './plan-deploy.js';
+import type { RunContext } from '../run-context.js';
+import type { AnalysisReport } from '../../common/analysis-report.js';
+import type { ProbeResult } from '../probe/probe-options.js';
+import { planDeployWith, type DeployPlan } from './plan-deploy.js';
 import { reconcileFailedDeploy } from './reconcile-deploy.js';
-import type { UploadProgress } from '../../manager/upload.js';
-import { admitWar } from './war-gate.js';
+import { admitWar, type AdmittedWar } from './war-gate.js';
 import { proveLive } from './live-probe.js';
 import { proveByAnalysis } from './live-analysis.js';
-import { validateAnalysisOptions, type AnalysisOptions } from '../analyze/analysis-options.js';
-import type { AnalysisReport } from '../../common/analysis-report.js';
 import { smokeTest } from './smoke-test.js';
-import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
-
-export interface DeployOptions extends DeployPlanOptions {
-  /** The context path, e.g. `/shop` or `/` for ROOT. */
-  path: string;
-  warFile: string;
-  /** Tomcat's tag: a copy of the WAR kept in the manager's work directory. */
-  tag?: string | undefined;
-  /** Called as bytes move, then once when Tomcat starts the context. */
-  onProgress?: ((progress: UploadProgress & { version: string; displayName: string }) => void) | undefined;
-  /** Abort an upload when no byte moved for this long. @defaultValue 30 000 (30 s) */
-  stallTimeoutMs?: number | undefined;
-  /** How long Tomcat may take to start the context after the upload. @defaultValue 600 000 (10 min) */
-  startTimeoutMs?: number | undefined;
-  /** Probe the new version right after it went live; undo it when it does not answer healthy. */
-  probe?: ProbeOptions | undefined;
-  /** Before the real deploy, try the WAR under a temporary context path and probe it there. */
-  smoke?: ProbeOptions | undefined;
-  /**
-   * Once live (and after the probe), watch the new version's error rate on Tomcat's status page
-   * for a window, and undo it when the rate is too high (see `AnalysisOptions`). Needs the status
-   * JSON (Tomcat 8.5.96+, 9.0.83+, 10.1.16+): without it the deploy is refused before any upload.
-   */
-  analysis?: AnalysisOptions | undefined;
-  /**
-   * Deploy without the parallel-deployment check (docs/war-check.md), whose errors otherwise
-   * refuse the WAR before any request and whose warnings go to the logger. @defaultValue false
-   */
-  skipCheck?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** @defaultValue a logger that drops everything */
-  logger?: Logger | undefined;
-}
-
-const DEPLOY_DEFAULTS = { logger: silentLogger, skipCheck: false } satisfies Partial<DeployOptions>;
-
-type Options = WithDefaults<DeployOptions, typeof DEPLOY_DEFAULTS>;
+import {
+  deployContextOf,
+  parseDeployOptions,
+  type DeployContext,
+  type DeployOptions,
+  type DeploySpec,
+} from './deploy-options.js';
 
 export interface DeployResult {
   target: string;
@@ -82,16 +51,18 @@ export interface DeployResult {
  * console.log(`${result.displayName} is live`);
  */
 export async function deploy(client: ManagerClient, options: DeployOptions): Promise<DeployResult> {
-  const path = validateContextPath(options.path);
-  validateDeployOptions(options);
-  validateProbing(options);
-  const { size } = await admitWar({ ...withDefaults(options, DEPLOY_DEFAULTS), path });
-  if (options.analysis !== undefined) await client.serverMetrics({ signal: options.signal });
-  return withAppLock(client.managerUrl, path, async () => {
+  const spec = parseDeployOptions(options);
+  const context = deployContextOf(options);
+  const war = await admitWar(spec, context);
+  if (spec.analysis !== undefined) await client.serverMetrics({ signal: context.signal });
+  return withAppLock(client.managerUrl, spec.path, async () => {
     // The list is also the small authenticated read before a large upload.
-    const plan = planDeploy(describeApp(await client.list({ signal: options.signal }), path), options);
-    const smoked = await smokeIfAsked(client, { ...options, path });
-    const result = await executeDeploy(client, plan, { ...options, size });
+    const plan = planDeployWith(
+      describeApp(await client.list({ signal: context.signal }), spec.path),
+      spec.plan,
+    );
+    const smoked = await smokeIfAsked(client, spec, context);
+    const result = await executeDeploy(client, plan, spec, war, context);
     return { ...result, probes: [...smoked, ...result.probes] };
   });
 }
@@ -99,53 +70,37 @@ export async function deploy(client: ManagerClient, options: DeployOptions): Pro
 /** The smoke test, when one is asked for (see smoke-test.ts); no probes otherwise. */
 export async function smokeIfAsked(
   client: ManagerClient,
-  options: Pick<
-    DeployOptions,
-    'path' | 'warFile' | 'smoke' | 'stallTimeoutMs' | 'startTimeoutMs' | 'signal' | 'logger'
-  >,
+  spec: DeploySpec,
+  context: RunContext,
 ): Promise<ProbeResult[]> {
-  if (options.smoke === undefined) return [];
-  return smokeTest(client, { ...options, smoke: options.smoke, logger: options.logger ?? silentLogger });
-}
-
-/** Checks the probe, smoke and analysis options before anything is sent. */
-export function validateProbing(options: Pick<DeployOptions, 'probe' | 'smoke' | 'analysis'>): void {
-  if (options.analysis !== undefined) validateAnalysisOptions(options.analysis);
-  if (options.probe !== undefined) validateProbeOptions(options.probe);
-  if (options.smoke !== undefined) validateProbeOptions(options.smoke);
+  return spec.smoke === undefined ? [] : smokeTest(client, spec, spec.smoke, context);
 }
 
 /**
  * Uploads a planned version and confirms from `list` that it runs and is live; cleans up after
- * a failure. For callers that planned on their own (a fleet plans on every target first).
- * The caller holds the app lock and has checked the WAR (`size` is its length).
+ * a failure; then the probe and the analysis, when asked for. For callers that planned on their
+ * own (a fleet plans on every target first). The caller holds the app lock and admitted the WAR.
  */
 export async function executeDeploy(
   client: ManagerClient,
   plan: DeployPlan,
-  deployOptions: DeployOptions & {
-    size: number;
+  spec: DeploySpec,
+  war: AdmittedWar,
+  context: DeployContext & {
     /** Ends the analysis window early (a fleet's step failed elsewhere); see `proveByAnalysis`. */
     analysisStop?: AbortSignal | undefined;
   },
 ): Promise<DeployResult> {
-  const options = withDefaults(deployOptions, DEPLOY_DEFAULTS);
   const started = Date.now();
-  await upload(client, plan, options);
-  const after = describeApp(await client.list({ signal: options.signal }), plan.path);
-  await confirmLive(client, plan, after, options.logger);
+  await upload(client, plan, spec, context);
+  const after = describeApp(await client.list({ signal: context.signal }), plan.path);
+  await confirmLive(client, plan, after, context);
   const probes =
-    options.probe === undefined
-      ? []
-      : await proveLive(client, plan, { ...options, probe: options.probe, liveSince: Date.now() });
+    spec.probe === undefined ? [] : await proveLive(client, plan, spec.probe, Date.now(), context);
   const analysis =
-    options.analysis === undefined
+    spec.analysis === undefined
       ? undefined
-      : await proveByAnalysis(client, plan, {
-          ...options,
-          analysis: options.analysis,
-          stop: deployOptions.analysisStop,
-        });
+      : await proveByAnalysis(client, plan, spec.analysis, { ...context, stop: context.analysisStop });
   return {
     target: client.name,
     path: plan.path,
@@ -156,31 +111,35 @@ export async function executeDeploy(
     olderVersions: after.versions
       .filter((entry) => entry.role !== 'live' && entry.state === 'running')
       .map(({ version, sessions }) => ({ version, sessions })),
-    bytes: options.size,
+    bytes: war.size,
     durationMs: Date.now() - started,
     probes,
     ...(analysis === undefined ? {} : { analysis }),
   };
 }
 
-async function upload(client: ManagerClient, plan: DeployPlan, options: Options): Promise<void> {
-  const { warFile, tag, stallTimeoutMs, startTimeoutMs, signal, logger } = options;
-  logger.info?.(`${client.name}: deploying ${plan.displayName}`);
+async function upload(
+  client: ManagerClient,
+  plan: DeployPlan,
+  spec: DeploySpec,
+  context: DeployContext,
+): Promise<void> {
+  context.logger.info?.(`${client.name}: deploying ${plan.displayName}`);
   try {
     await client.deploy({
       path: plan.path,
       version: plan.version,
-      warFile,
+      warFile: spec.warFile,
       update: plan.replacesExisting,
-      tag,
-      stallTimeoutMs,
-      startTimeoutMs,
-      signal,
+      tag: spec.tag,
+      stallTimeoutMs: spec.stallTimeoutMs,
+      startTimeoutMs: spec.startTimeoutMs,
+      signal: context.signal,
       onProgress: (progress) =>
-        options.onProgress?.({ ...progress, version: plan.version, displayName: plan.displayName }),
+        context.onProgress?.({ ...progress, version: plan.version, displayName: plan.displayName }),
     });
   } catch (error) {
-    throw await reconcileFailedDeploy(client, plan, error, logger);
+    throw await reconcileFailedDeploy(client, plan, error, context.logger);
   }
 }
 
@@ -189,7 +148,7 @@ async function confirmLive(
   client: ManagerClient,
   plan: DeployPlan,
   after: ReturnType<typeof describeApp>,
-  logger: Logger,
+  context: DeployContext,
 ): Promise<void> {
   const entry = after.versions.find((version) => version.version === plan.version);
   if (entry?.state !== 'running') {
@@ -197,7 +156,7 @@ async function confirmLive(
       ErrorCode.operation,
       `Tomcat reported ${plan.displayName} deployed, but list shows it ${entry ? entry.state : 'missing'}.`,
     );
-    throw await reconcileFailedDeploy(client, plan, failure, logger);
+    throw await reconcileFailedDeploy(client, plan, failure, context.logger);
   }
   if (after.live !== plan.version) {
     throw new TomcatPdError(

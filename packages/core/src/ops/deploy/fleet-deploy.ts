@@ -1,60 +1,50 @@
 import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
-import { validateContextPath } from '../../versions/context-name.js';
-import { withDefaults, type WithDefaults } from '../../common/defaults.js';
-import {
-  executeDeploy,
-  smokeIfAsked,
-  validateProbing,
-  type DeployOptions,
-  type DeployResult,
-} from './deploy.js';
+import { fleetRunContextOf, type FleetRunContext, type FleetRunOptions } from '../run-context.js';
+import { executeDeploy, smokeIfAsked, type DeployResult } from './deploy.js';
 import type { ProbeResult } from '../probe/probe-options.js';
 import type { AnalysisReport } from '../../common/analysis-report.js';
 import {
+  AbortedError,
   AnalysisError,
-  ErrorCode,
   FleetOperationError,
   NoStatusJsonError,
   ProbeError,
-  TomcatPdError,
-  toTomcatPdError,
-  usageError,
   type FleetTargetReport,
-} from '../../errors/errors.js';
-import { DEFAULT_PARALLEL, firstFailure, mapLimited, withFleetSignal, type Settled } from '../fleet.js';
-import { silentLogger } from '../../common/logger.js';
+} from '../../errors/error-classes.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import { firstFailure, fleetReports, mapLimited, withFleetSignal, type Settled } from '../fleet.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { chooseVersion, planDeploy, validateDeployOptions, type DeployPlan } from './plan-deploy.js';
-import type { UploadProgress } from '../../manager/upload.js';
-import { admitWar } from './war-gate.js';
+import { chooseVersion, planDeployWith, type DeployPlan } from './plan-deploy.js';
+import { admitWar, type AdmittedWar } from './war-gate.js';
 import type { WarCheckReport } from '../../common/check-report.js';
-import { rolloutWaves, type RolloutStep } from './rollout-steps.js';
+import { parseRolloutOptions, rolloutWaves, type RolloutOptions, type RolloutStep } from './rollout-steps.js';
+import {
+  parseDeployOptions,
+  type DeployContext,
+  type DeployOptions,
+  type DeployProgress,
+  type DeploySpec,
+} from './deploy-options.js';
 
-export interface FleetDeployOptions extends Omit<DeployOptions, 'onProgress'> {
-  /** How many targets upload at once. @defaultValue 4 */
-  parallel?: number | undefined;
-  /** Deploy to this many targets first, and to the rest only if it started there. @defaultValue 0 (all at once) */
-  canary?: number | undefined;
-  /**
-   * A progressive rollout, in the targets' order: each step deploys to its targets, runs their
-   * probes and analysis, and only then the next starts (`[{ count: 1 }, { percent: 25 }, { percent: 100 }]`).
-   * Not with `canary`, which is `[{ count: N }, { percent: 100 }]`.
-   */
-  steps?: readonly RolloutStep[] | undefined;
-  onProgress?:
-    | ((progress: UploadProgress & { version: string; displayName: string; target: string }) => void)
-    | undefined;
+export interface FleetDeployOptions
+  extends Omit<DeployOptions, 'onProgress'>, RolloutOptions, FleetRunOptions {
+  onProgress?: ((progress: FleetDeployProgress) => void) | undefined;
 }
 
-const FLEET_DEPLOY_DEFAULTS = {
-  parallel: DEFAULT_PARALLEL,
-  canary: 0,
-  skipCheck: false,
-  logger: silentLogger,
-} satisfies Partial<FleetDeployOptions>;
+/** An upload's progress on one target. */
+export type FleetDeployProgress = DeployProgress & { target: string };
 
-type Options = WithDefaults<FleetDeployOptions, typeof FLEET_DEPLOY_DEFAULTS> & { path: string };
+/** A fleet deploy's options, checked: the deploy's, and the steps of its rollout. */
+export interface FleetDeploySpec extends DeploySpec {
+  readonly rollout: readonly RolloutStep[];
+}
+
+/** How a fleet deploy runs. */
+export interface FleetDeployContext extends FleetRunContext {
+  readonly onProgress: ((progress: FleetDeployProgress) => void) | undefined;
+}
 
 export interface FleetDeployResult {
   path: string;
@@ -63,6 +53,150 @@ export interface FleetDeployResult {
   targets: DeployResult[];
   /** The parallel-deployment check of the WAR (its warnings; no errors, or it was refused); `undefined` with `skipCheck`. */
   check?: WarCheckReport | undefined;
+}
+
+/** Checks a fleet deploy's options before anything is read or sent. @throws UsageError naming what is wrong. */
+export function parseFleetDeployOptions(
+  options: Omit<FleetDeployOptions, keyof FleetRunOptions | 'onProgress'>,
+): FleetDeploySpec {
+  return { ...parseDeployOptions(options), rollout: parseRolloutOptions(options) };
+}
+
+/**
+ * Deploys one WAR to every target as one version, all or nothing (safety rule 5). Every target
+ * is read first; the version is the next counter above the greatest version on any of them, and
+ * the ordering invariant must hold on each. Uploads run in parallel (at most `parallel`), after
+ * an optional canary. If any target fails, the new version is undeployed from the targets that
+ * took it, and a {@link FleetOperationError} reports each target.
+ */
+export async function fleetDeploy(
+  clients: readonly ManagerClient[],
+  options: FleetDeployOptions,
+): Promise<FleetDeployResult> {
+  const spec = parseFleetDeployOptions(options);
+  return runFleetDeploy(clients, spec, { ...fleetRunContextOf(options), onProgress: options.onProgress });
+}
+
+/** {@link fleetDeploy} with its options checked. */
+export function runFleetDeploy(
+  clients: readonly ManagerClient[],
+  spec: FleetDeploySpec,
+  context: FleetDeployContext,
+): Promise<FleetDeployResult> {
+  return withFleetSignal(context.signal, ({ signal }) =>
+    deployEverywhere(clients, spec, { ...context, signal }),
+  );
+}
+
+async function deployEverywhere(
+  clients: readonly ManagerClient[],
+  spec: FleetDeploySpec,
+  context: FleetDeployContext,
+): Promise<FleetDeployResult> {
+  // Steps that cannot work with these targets are refused before any request.
+  rolloutWaves(clients, spec.rollout);
+  const war = await admitWar(spec, context);
+  if (spec.analysis !== undefined) await requireStatusJson(clients, context);
+  const planned = await planEverywhere(clients, spec, context);
+  const { version } = planned;
+  const targets = await smokeEverywhere(planned.targets, spec, context);
+  const waves = rolloutWaves(targets, spec.rollout);
+  const finished: Deployed[] = [];
+  for (const [wave, planned] of waves.entries()) {
+    if (waves.length > 1) {
+      context.logger.info?.(
+        `step ${wave + 1} of ${waves.length}: ${planned.map((target) => target.client.name).join(', ')}`,
+      );
+    }
+    // One target failing undoes the step: the analyses still watching the others end there.
+    const stop = new AbortController();
+    const settled = context.signal?.aborted
+      ? []
+      : await mapLimited(planned, context.parallel, (target) =>
+          deployOne(target, spec, war, { ...context, analysisStop: stop.signal }).catch((error: unknown) => {
+            stop.abort();
+            throw error;
+          }),
+        );
+    finished.push(...settled.map(deployedFrom));
+    const first = context.signal?.aborted ? abortedRollout(wave, waves.length) : firstFailure(settled)?.error;
+    if (first !== undefined) {
+      const untouched = waves.slice(wave + (settled.length === 0 ? 0 : 1)).flat();
+      throw await undoEverywhere(
+        [...finished, ...untouched.map((target): Deployed => ({ ...target, outcome: 'not-started' }))],
+        first,
+        spec,
+        context,
+        waves.length > 1 ? ` (step ${wave + 1} of ${waves.length})` : '',
+      );
+    }
+  }
+  return {
+    path: spec.path,
+    version,
+    targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
+    check: war.check,
+  };
+}
+
+/**
+ * An analysis reads the status JSON of every target: a target without it (or whose page cannot
+ * be read) refuses the deploy before anything is uploaded anywhere.
+ */
+async function requireStatusJson(clients: readonly ManagerClient[], context: FleetRunContext): Promise<void> {
+  const reads = await mapLimited(clients, context.parallel, (client) =>
+    client.serverMetrics({ signal: context.signal }),
+  );
+  const failed = firstFailure(reads);
+  if (failed === undefined) return;
+  if (failed.error instanceof NoStatusJsonError) throw failed.error;
+  throw new FleetOperationError(
+    failed.error,
+    `Cannot read the status page of target ${failed.item.name}, which the analysis needs: ${failed.error.message} Nothing was uploaded.`,
+    fleetReports(reads, (client) => client.name, 'not-started'),
+  );
+}
+
+/** Reads every target, then plans one version for all: nothing is uploaded unless all agree. */
+async function planEverywhere(
+  clients: readonly ManagerClient[],
+  spec: DeploySpec,
+  context: FleetRunContext,
+): Promise<{ version: string; targets: Planned[] }> {
+  const reads = await mapLimited(clients, context.parallel, (client) =>
+    client.list({ signal: context.signal }),
+  );
+  const read = reads.flatMap((result) => (result.ok ? [{ client: result.item, entries: result.value }] : []));
+  const unreadable = firstFailure(reads);
+  if (unreadable !== undefined) {
+    throw new FleetOperationError(
+      unreadable.error,
+      `Cannot read target ${unreadable.item.name}: ${unreadable.error.message} Nothing was uploaded.`,
+      fleetReports(reads, (client) => client.name, 'not-started'),
+    );
+  }
+  const apps = read.map(({ client, entries }) => ({ client, app: describeApp(entries, spec.path) }));
+  const version = chooseVersion(
+    apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
+    spec.plan.version,
+  );
+  const targets = apps.map(({ client, app }) => {
+    try {
+      return {
+        client,
+        plan: planDeployWith(app, { ...spec.plan, version: { kind: 'given', version } }),
+        smoked: [],
+      };
+    } catch (error) {
+      const failure = toTomcatPdError(error);
+      throw new FleetOperationError(
+        failure,
+        `Target ${client.name}: ${failure.message} Nothing was uploaded.`,
+        clients.map((each) => ({ target: each.name, outcome: 'not-started' })),
+      );
+    }
+  });
+  return { version, targets };
 }
 
 /** One target with the plan made for it. */
@@ -82,160 +216,18 @@ type Deployed = Planned &
     | { outcome: 'undone'; error?: TomcatPdError | undefined }
   );
 
-/**
- * Deploys one WAR to every target as one version, all or nothing (safety rule 5). Every target
- * is read first; the version is the next counter above the greatest version on any of them, and
- * the ordering invariant must hold on each. Uploads run in parallel (at most `parallel`), after
- * an optional canary. If any target fails, the new version is undeployed from the targets that
- * took it, and a {@link FleetOperationError} reports each target.
- */
-export function fleetDeploy(
-  clients: readonly ManagerClient[],
-  fleetOptions: FleetDeployOptions,
-): Promise<FleetDeployResult> {
-  return withFleetSignal(fleetOptions.signal, ({ signal }) =>
-    deployEverywhere(clients, { ...fleetOptions, signal }),
-  );
-}
-
-async function deployEverywhere(
-  clients: readonly ManagerClient[],
-  fleetOptions: FleetDeployOptions,
-): Promise<FleetDeployResult> {
-  const options = {
-    ...withDefaults(fleetOptions, FLEET_DEPLOY_DEFAULTS),
-    path: validateContextPath(fleetOptions.path),
-  };
-  validateDeployOptions(options);
-  validateProbing(options);
-  if (options.steps !== undefined && options.canary > 0) {
-    throw usageError('Give either canary or steps, not both: a canary of N is the steps N, 100%.');
-  }
-  // Steps that cannot work with these targets are refused before any request.
-  rolloutWaves(clients, options);
-  const { size, check } = await admitWar(options);
-  if (options.analysis !== undefined) await requireStatusJson(clients, options);
-  const planned = await planEverywhere(clients, options);
-  const { version } = planned;
-  const targets = await smokeEverywhere(planned.targets, options);
-  const waves = rolloutWaves(targets, options);
-  const finished: Deployed[] = [];
-  for (const [wave, planned] of waves.entries()) {
-    if (waves.length > 1) {
-      options.logger.info?.(
-        `step ${wave + 1} of ${waves.length}: ${planned.map((target) => target.client.name).join(', ')}`,
-      );
-    }
-    // One target failing undoes the step: the analyses still watching the others end there.
-    const stop = new AbortController();
-    const settled = options.signal?.aborted
-      ? []
-      : await mapLimited(planned, options.parallel, (target) =>
-          deployOne(target, options, size, stop.signal).catch((error: unknown) => {
-            stop.abort();
-            throw error;
-          }),
-        );
-    finished.push(...settled.map(deployedFrom));
-    const first = options.signal?.aborted ? abortedRollout(wave, waves.length) : firstFailure(settled)?.error;
-    if (first !== undefined) {
-      const untouched = waves.slice(wave + (settled.length === 0 ? 0 : 1)).flat();
-      throw await undoEverywhere(
-        [...finished, ...untouched.map((target): Deployed => ({ ...target, outcome: 'not-started' }))],
-        first,
-        options,
-        waves.length > 1 ? ` (step ${wave + 1} of ${waves.length})` : '',
-      );
-    }
-  }
-  return {
-    path: options.path,
-    version,
-    targets: finished.flatMap((target) => (target.outcome === 'done' ? [target.result] : [])),
-    check,
-  };
-}
-
-/**
- * An analysis reads the status JSON of every target: a target without it (or whose page cannot
- * be read) refuses the deploy before anything is uploaded anywhere.
- */
-async function requireStatusJson(clients: readonly ManagerClient[], options: Options): Promise<void> {
-  const reads = await mapLimited(clients, options.parallel, (client) =>
-    client.serverMetrics({ signal: options.signal }),
-  );
-  const failed = firstFailure(reads);
-  if (failed === undefined) return;
-  if (failed.error instanceof NoStatusJsonError) throw failed.error;
-  throw new FleetOperationError(
-    failed.error,
-    `Cannot read the status page of target ${failed.item.name}, which the analysis needs: ${failed.error.message} Nothing was uploaded.`,
-    reads.map((result): FleetTargetReport =>
-      result.ok
-        ? { target: result.item.name, outcome: 'not-started' }
-        : { target: result.item.name, outcome: 'failed', error: result.error },
-    ),
-  );
-}
-
-/** Reads every target, then plans one version for all: nothing is uploaded unless all agree. */
-async function planEverywhere(
-  clients: readonly ManagerClient[],
-  options: Options,
-): Promise<{ version: string; targets: Planned[] }> {
-  const reads = await mapLimited(clients, options.parallel, (client) =>
-    client.list({ signal: options.signal }),
-  );
-  const read = reads.flatMap((result) => (result.ok ? [{ client: result.item, entries: result.value }] : []));
-  const unreadable = firstFailure(reads);
-  if (unreadable !== undefined) {
-    throw new FleetOperationError(
-      unreadable.error,
-      `Cannot read target ${unreadable.item.name}: ${unreadable.error.message} Nothing was uploaded.`,
-      reads.map((result): FleetTargetReport =>
-        result.ok
-          ? { target: result.item.name, outcome: 'not-started' }
-          : { target: result.item.name, outcome: 'failed', error: result.error },
-      ),
-    );
-  }
-  const apps = read.map(({ client, entries }) => ({ client, app: describeApp(entries, options.path) }));
-  const version = chooseVersion(
-    apps.flatMap(({ app }) => app.versions.map((entry) => entry.version)),
-    options,
-  );
-  const targets = apps.map(({ client, app }) => {
-    try {
-      return {
-        client,
-        plan: planDeploy(app, { ...options, version, semver: undefined, buildId: undefined }),
-        smoked: [],
-      };
-    } catch (error) {
-      const failure = toTomcatPdError(error);
-      throw new FleetOperationError(
-        failure,
-        `Target ${client.name}: ${failure.message} Nothing was uploaded.`,
-        clients.map((each) => ({ target: each.name, outcome: 'not-started' })),
-      );
-    }
-  });
-  return { version, targets };
-}
-
 function deployOne(
   { client, plan, smoked }: Planned,
-  options: Options,
-  size: number,
-  analysisStop: AbortSignal,
+  spec: DeploySpec,
+  war: AdmittedWar,
+  context: FleetDeployContext & { analysisStop: AbortSignal },
 ): Promise<DeployResult> {
+  const targetContext: DeployContext & { analysisStop: AbortSignal } = {
+    ...context,
+    onProgress: (progress) => context.onProgress?.({ ...progress, target: client.name }),
+  };
   return withAppLock(client.managerUrl, plan.path, async () => {
-    const result = await executeDeploy(client, plan, {
-      ...options,
-      size,
-      analysisStop,
-      onProgress: (progress) => options.onProgress?.({ ...progress, target: client.name }),
-    });
+    const result = await executeDeploy(client, plan, spec, war, targetContext);
     return { ...result, probes: [...smoked, ...result.probes] };
   });
 }
@@ -244,25 +236,27 @@ function deployOne(
  * The smoke test on every target, when one is asked for, before anything is deployed anywhere:
  * one failing target means nothing is deployed.
  */
-async function smokeEverywhere(targets: Planned[], options: Options): Promise<Planned[]> {
-  if (options.smoke === undefined) return targets;
-  const settled = await mapLimited(targets, options.parallel, (target) =>
-    smokeIfAsked(target.client, options),
+async function smokeEverywhere(
+  targets: Planned[],
+  spec: DeploySpec,
+  context: FleetDeployContext,
+): Promise<Planned[]> {
+  if (spec.smoke === undefined) return targets;
+  const settled = await mapLimited(targets, context.parallel, (target) =>
+    smokeIfAsked(target.client, spec, context),
   );
   const refused = firstFailure(settled);
   if (refused !== undefined) {
     throw new FleetOperationError(
       refused.error,
       `The smoke test failed on ${refused.item.client.name}: ${refused.error.message} Nothing was deployed.`,
-      settled.map((result): FleetTargetReport =>
-        result.ok
-          ? { target: result.item.client.name, outcome: 'not-started', probes: result.value }
-          : {
-              target: result.item.client.name,
-              outcome: 'failed',
-              error: result.error,
-              probes: probesOfError(result.error),
-            },
+      fleetReports(
+        settled,
+        (target) => target.client.name,
+        'not-started',
+        (result) => ({
+          probes: result.ok ? result.value : probesOfError(result.error),
+        }),
       ),
     );
   }
@@ -282,10 +276,7 @@ function probesOf(target: Deployed): ProbeResult[] {
 
 /** A signal between two steps (or during one) stops the rollout, and undoes it. */
 function abortedRollout(wave: number, waves: number): TomcatPdError {
-  return new TomcatPdError(
-    ErrorCode.aborted,
-    `The rollout was stopped by a signal at step ${wave + 1} of ${waves}.`,
-  );
+  return new AbortedError(`The rollout was stopped by a signal at step ${wave + 1} of ${waves}.`);
 }
 
 /** What the canary analysis found on a target, if one ran to its end there. */
@@ -306,15 +297,16 @@ function deployedFrom(settled: Settled<Planned, DeployResult>): Deployed {
 async function undoEverywhere(
   targets: Deployed[],
   first: TomcatPdError,
-  options: Options,
+  spec: DeploySpec,
+  context: FleetRunContext,
   where = '',
 ): Promise<FleetOperationError> {
   const failed = targets.filter((target) => target.outcome === 'failed');
   // A failed target may have taken the version too: its answer was lost, but Tomcat started it
   // (reconcile-deploy leaves such a version running and says so). Safety rule 5: it goes as well.
-  const undone = await mapLimited(targets, options.parallel, (target) =>
+  const undone = await mapLimited(targets, context.parallel, (target) =>
     target.outcome === 'done' || target.outcome === 'failed'
-      ? undoOne(target, options)
+      ? undoOne(target, context)
       : Promise.resolve(target),
   );
   const stuck = undone.flatMap((result) => (result.ok ? [] : [result.item.client.name]));
@@ -336,8 +328,8 @@ async function undoEverywhere(
   return new FleetOperationError(
     first,
     failed.length === 0
-      ? `Deploy of ${targets[0]?.plan.displayName ?? options.path} stopped${where}: ${first.message}`
-      : `Deploy of ${targets[0]?.plan.displayName ?? options.path} failed on ${failed.map((target) => target.client.name).join(', ')}${where}: ${first.message}`,
+      ? `Deploy of ${targets[0]?.plan.displayName ?? spec.path} stopped${where}: ${first.message}`
+      : `Deploy of ${targets[0]?.plan.displayName ?? spec.path} failed on ${failed.map((target) => target.client.name).join(', ')}${where}: ${first.message}`,
     reports,
     stuck.length > 0
       ? `It may still be on ${stuck.join(', ')}, which could not be read or cleaned up: check status there ` +
@@ -347,19 +339,21 @@ async function undoEverywhere(
 }
 
 /** Undeploys the new version from one target if it is there; rejects if it may stay there. */
-async function undoOne(target: Deployed, options: Options): Promise<Deployed> {
+async function undoOne(target: Deployed, context: FleetRunContext): Promise<Deployed> {
   const { client, plan } = target;
   const { path, version } = plan;
   const present = await withAppLock(client.managerUrl, path, async () => {
     const listed = (await client.list()).some((entry) => entry.path === path && entry.version === version);
     if (!listed) return false;
-    options.logger.info?.(`${client.name}: undeploying ${plan.displayName}: the deploy failed`);
+    context.logger.info?.(`${client.name}: undeploying ${plan.displayName}: the deploy failed`);
     await client.undeploy({ path, version });
     return true;
   });
   if (!present) return target;
   // Its own deploy had failed, yet its version was there: the error says that it is gone again.
-  const error = target.outcome === 'failed' ? target.error : undefined;
-  error?.prependHint('It was undeployed again, as the deploy failed as a whole.');
+  const error =
+    target.outcome === 'failed'
+      ? target.error.withNote('It was undeployed again, as the deploy failed as a whole.')
+      : undefined;
   return { client, plan, smoked: target.smoked, outcome: 'undone', error };
 }

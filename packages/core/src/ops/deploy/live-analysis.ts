@@ -1,9 +1,10 @@
 import type { AnalysisReport, WindowFigures } from '../../common/analysis-report.js';
-import type { Logger } from '../../common/logger.js';
-import { AnalysisError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { AbortedError, AnalysisError } from '../../errors/error-classes.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { validateAnalysisOptions, type AnalysisOptions } from '../analyze/analysis-options.js';
-import { analyzeVersion } from '../analyze/analyze-version.js';
+import type { AnalysisSpec } from '../analyze/analysis-options.js';
+import { analyzeVersion, type AnalysisContext } from '../analyze/analyze-version.js';
 import type { DeployPlan } from './plan-deploy.js';
 import { undoVersion } from './undo-version.js';
 
@@ -17,39 +18,29 @@ import { undoVersion } from './undo-version.js';
 export async function proveByAnalysis(
   client: ManagerClient,
   plan: DeployPlan,
-  options: {
-    analysis: AnalysisOptions;
-    signal?: AbortSignal | undefined;
-    /** Another target of the step failed: end the window; the caller undoes this version. */
-    stop?: AbortSignal | undefined;
-    logger: Logger;
-  },
+  analysis: AnalysisSpec,
+  /** `stop`: another target of the step failed; the window ends, and the caller undoes this version. */
+  context: AnalysisContext,
 ): Promise<AnalysisReport> {
-  const analysis = validateAnalysisOptions(options.analysis);
-  const { logger } = options;
+  const { logger } = context;
   logger.info?.(
     `${client.name}: watching ${plan.displayName} for ${seconds(analysis.windowMs)} s (error rate at most ${percent(analysis.maxErrorRate)})`,
   );
   let report: AnalysisReport;
   try {
-    report = await analyzeVersion(client, {
-      path: plan.path,
-      version: plan.version,
-      baseline: plan.previousLive,
+    report = await analyzeVersion(
+      client,
+      { path: plan.path, version: plan.version, baseline: plan.previousLive },
       analysis,
-      signal: options.signal,
-      stop: options.stop,
-      logger,
-    });
+      context,
+    );
   } catch (error) {
     const failure = toTomcatPdError(error);
     if (failure.code !== ErrorCode.aborted) throw failure;
     const undone = await undoVersion(client, plan, logger, 'the analysis was aborted');
-    throw new TomcatPdError(ErrorCode.aborted, `The analysis of ${plan.displayName} was aborted. ${undone}`, {
-      cause: failure,
-    });
+    throw new AbortedError(`The analysis of ${plan.displayName} was aborted. ${undone}`, { cause: failure });
   }
-  if (options.stop?.aborted) return report;
+  if (context.stop?.aborted) return report;
   const what = describeAnalysis(report, analysis);
   if (report.verdict === 'pass') {
     logger.info?.(`${client.name}: ${plan.displayName} passed its analysis: ${what}`);

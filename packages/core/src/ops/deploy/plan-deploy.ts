@@ -1,9 +1,15 @@
 import type { AppStatus } from '../app-status.js';
+import { withDefaults } from '../../common/defaults.js';
 import { displayName } from '../../versions/context-name.js';
-import { UnsafeOperationError, usageError } from '../../errors/errors.js';
+import { UnsafeOperationError, usageError } from '../../errors/error-classes.js';
 import { encodeSemver } from '../../versions/semver-version.js';
 import { withBuildId } from '../../versions/build-id.js';
-import { checkOrdering, nextCounterVersion, validateVersion } from '../../versions/version-rules.js';
+import {
+  DEFAULT_WIDTH,
+  checkOrdering,
+  nextCounterVersion,
+  validateVersion,
+} from '../../versions/version-rules.js';
 
 export interface DeployPlanOptions {
   /** An explicit version; otherwise the next counter is used. */
@@ -21,6 +27,20 @@ export interface DeployPlanOptions {
   buildId?: string | undefined;
 }
 
+/**
+ * The version a deploy asks for, checked: one given (an explicit version, or a semver already
+ * encoded), or the next counter, with a build id appended where there is one.
+ */
+export type VersionRequest =
+  | { readonly kind: 'given'; readonly version: string }
+  | { readonly kind: 'counter'; readonly width: number; readonly buildId: string | undefined };
+
+/** The plan's options, checked: what {@link planDeployWith} decides with. */
+export interface DeployPlanSpec {
+  readonly version: VersionRequest;
+  readonly update: boolean;
+}
+
 export interface DeployPlan {
   path: string;
   version: string;
@@ -32,18 +52,51 @@ export interface DeployPlan {
   replacesExisting: boolean;
 }
 
+const PLAN_DEFAULTS = { width: DEFAULT_WIDTH, update: false } satisfies DeployPlanOptions;
+
+/**
+ * Checks the version options on their own (valid version or semver, not more than one of a
+ * version, a semver and a build id, a valid width and build id), so that bad input is refused
+ * before any request. @throws UsageError naming what is wrong.
+ */
+export function parseDeployPlanOptions(options: DeployPlanOptions): DeployPlanSpec {
+  const { version, semver, width, update, buildId } = withDefaults(options, PLAN_DEFAULTS);
+  const given = [
+    version === undefined ? [] : ['a version'],
+    semver === undefined ? [] : ['a semantic version'],
+    buildId === undefined ? [] : ['a build id'],
+  ].flat();
+  if (given.length > 1) {
+    throw usageError(
+      `Give one of a version, a semantic version or a build id, not ${given.join(' and ')}.`,
+      'A build id is appended to the next counter (004-3f9c2ab); an explicit version is taken as it is.',
+    );
+  }
+  if (version !== undefined) return { version: { kind: 'given', version: validateVersion(version) }, update };
+  if (semver !== undefined) return { version: { kind: 'given', version: encodeSemver(semver) }, update };
+  // The first counter of that width with the build id: refuses a bad width or id now.
+  const first = nextCounterVersion([], { width });
+  if (buildId !== undefined) withBuildId(first, buildId);
+  return { version: { kind: 'counter', width, buildId }, update };
+}
+
 /**
  * Decides the version of a deploy and checks the rules that must hold before any upload:
  * a valid version, no silent overwrite (safety rule 3), and the ordering invariant (the new
  * version must be the one Tomcat gives new visitors). Pure: throws instead of uploading.
  */
 export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): DeployPlan {
+  return planDeployWith(app, parseDeployPlanOptions(options));
+}
+
+/** {@link planDeploy} with its options checked. */
+export function planDeployWith(app: AppStatus, spec: DeployPlanSpec): DeployPlan {
   const version = chooseVersion(
     app.versions.map((entry) => entry.version),
-    options,
+    spec.version,
   );
   const existing = app.versions.find((entry) => entry.version === version);
-  if (existing && !options.update) {
+  if (existing && !spec.update) {
     throw new UnsafeOperationError(
       'no-overwrite',
       `Version ${version} of ${app.path} already exists (${existing.state}, ${existing.sessions} sessions); ` +
@@ -57,7 +110,7 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
       },
     );
   }
-  const verdict = checkOrdering(version, app.versions, { update: options.update ?? false, path: app.path });
+  const verdict = checkOrdering(version, app.versions, { update: spec.update, path: app.path });
   if (!verdict.ok) {
     throw new UnsafeOperationError(
       'ordering-invariant',
@@ -75,31 +128,11 @@ export function planDeploy(app: AppStatus, options: DeployPlanOptions = {}): Dep
 }
 
 /**
- * Checks the version options on their own (valid version or semver, not both, a valid width),
- * so that bad input is refused before any request: the same rules as {@link planDeploy}.
+ * The version a deploy gets: the one given, or the next counter above the `existing` versions
+ * (with the build id appended, where one is given).
  */
-export function validateDeployOptions(options: DeployPlanOptions): void {
-  chooseVersion([], options);
-}
-
-/**
- * The version a deploy gets: the one given, the encoded semver, or the next counter above the
- * `existing` versions (with the build id appended, where one is given).
- */
-export function chooseVersion(existing: readonly string[], options: DeployPlanOptions): string {
-  const given = [
-    options.version === undefined ? [] : ['a version'],
-    options.semver === undefined ? [] : ['a semantic version'],
-    options.buildId === undefined ? [] : ['a build id'],
-  ].flat();
-  if (given.length > 1) {
-    throw usageError(
-      `Give one of a version, a semantic version or a build id, not ${given.join(' and ')}.`,
-      'A build id is appended to the next counter (004-3f9c2ab); an explicit version is taken as it is.',
-    );
-  }
-  if (options.version !== undefined) return validateVersion(options.version);
-  if (options.semver !== undefined) return encodeSemver(options.semver);
-  const counter = nextCounterVersion(existing, { width: options.width });
-  return options.buildId === undefined ? counter : withBuildId(counter, options.buildId);
+export function chooseVersion(existing: readonly string[], request: VersionRequest): string {
+  if (request.kind === 'given') return request.version;
+  const counter = nextCounterVersion(existing, { width: request.width });
+  return request.buildId === undefined ? counter : withBuildId(counter, request.buildId);
 }

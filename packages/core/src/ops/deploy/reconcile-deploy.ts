@@ -1,12 +1,9 @@
 import { describeApp } from '../app-status.js';
 import { withDefaults } from '../../common/defaults.js';
-import {
-  ConnectionError,
-  TomcatFailError,
-  isTomcatPdError,
-  toTomcatPdError,
-  type TomcatPdError,
-} from '../../errors/errors.js';
+import { ConnectionError } from '../../errors/error-classes.js';
+import { TomcatFailError } from '../../manager/parse/tomcat-fail.js';
+import { isTomcatPdError, type TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import type { DeployPlan } from './plan-deploy.js';
@@ -53,7 +50,7 @@ export async function reconcileFailedDeploy(
   const failure = toTomcatPdError(error);
   if (failure instanceof TomcatFailError && (failure.kind === 'already-exists' || failure.kind === 'busy')) {
     // Another deploy owns that name right now: its context is not ours to remove.
-    return failure.prependHint(`Another deploy of ${plan.displayName} is under way or has just finished.`);
+    return failure.withNote(`Another deploy of ${plan.displayName} is under way or has just finished.`);
   }
   const { startingMs, appearMs, intervalMs } = withDefaults(settle, SETTLE_DEFAULTS);
   const started = Date.now();
@@ -94,16 +91,16 @@ async function reconcileOnce(
     app = describeApp(await client.list(), plan.path);
   } catch (listError) {
     const reason = isTomcatPdError(listError) ? listError.message : String(listError);
-    return failure.prependHint(`The server's state is unknown: reading it failed too (${reason}).`);
+    return failure.withNote(`The server's state is unknown: reading it failed too (${reason}).`);
   }
   const entry = app.versions.find((version) => version.version === plan.version);
   const fallback = `${app.live === undefined ? 'No version' : `Version ${app.live}`} of ${plan.path} is live.`;
   if (entry === undefined) {
     if (mayStillBeDeploying) return STILL_DEPLOYING;
-    return failure.prependHint(`Nothing of ${plan.displayName} was left on the server. ${fallback}`);
+    return failure.withNote(`Nothing of ${plan.displayName} was left on the server. ${fallback}`);
   }
   if (entry.state === 'running') {
-    return failure.prependHint(
+    return failure.withNote(
       `Tomcat did deploy and start ${plan.displayName}; it was left running. ` +
         `${app.live === plan.version ? 'It is live.' : fallback}`,
     );
@@ -126,7 +123,7 @@ async function removeDebris(
   } catch (undeployError) {
     if (isStillDeploying(undeployError)) return STILL_DEPLOYING;
     const reason = isTomcatPdError(undeployError) ? undeployError.message : String(undeployError);
-    return failure.prependHint(
+    return failure.withNote(
       `${plan.displayName} was left stopped and could not be undeployed (${reason}); ` +
         `undeploy it by hand.`,
     );
@@ -136,7 +133,7 @@ async function removeDebris(
     plan.previousLive === undefined || plan.previousLive === plan.version
       ? ''
       : ` Version ${plan.previousLive} keeps serving.`;
-  return failure.prependHint(`The stopped context ${plan.displayName} was undeployed.${previous}`);
+  return failure.withNote(`The stopped context ${plan.displayName} was undeployed.${previous}`);
 }
 
 /**
@@ -151,7 +148,7 @@ function isStillDeploying(error: unknown): boolean {
 }
 
 function stillDeploying(failure: TomcatPdError, plan: DeployPlan, elapsedMs: number): TomcatPdError {
-  return failure.prependHint(
+  return failure.withNote(
     `Tomcat was still deploying ${plan.displayName} ${Math.round(elapsedMs / 1000)} s after the ` +
       `connection broke (listed stopped; it may yet start and become live). Check it with status, ` +
       `and undeploy it if it does not start.`,

@@ -1,20 +1,13 @@
-import { ErrorCode, ProbeError, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
 import type { Logger } from '../../common/logger.js';
+import type { RunContext } from '../run-context.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { AbortedError, ProbeError } from '../../errors/error-classes.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { allHealthy, describeFailedProbe, probeApp } from '../probe/probe-app.js';
-import type { ProbeOptions, ProbeResult } from '../probe/probe-options.js';
+import { allHealthy, describeFailedProbe, runProbes } from '../probe/probe-app.js';
+import type { ProbeResult, ProbeSpec } from '../probe/probe-options.js';
 import { smokeContextPath } from '../smoke-path.js';
-
-export interface SmokeTestOptions {
-  /** The app's real path; the smoke test runs under a temporary path derived from it. */
-  path: string;
-  warFile: string;
-  smoke: ProbeOptions;
-  stallTimeoutMs?: number | undefined;
-  startTimeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-  logger: Logger;
-}
+import type { DeploySpec } from './deploy-options.js';
 
 /**
  * Deploys the WAR under a private temporary context path (`/shop-smoke-4f2a`), probes it there,
@@ -22,48 +15,45 @@ export interface SmokeTestOptions {
  * see it. Returns the probes when all passed; throws a `ProbeError` when one failed, or the
  * deploy's own error when the WAR did not even start there.
  */
-export async function smokeTest(client: ManagerClient, options: SmokeTestOptions): Promise<ProbeResult[]> {
-  const { logger } = options;
-  const taken = new Set((await client.list({ signal: options.signal })).map((entry) => entry.path));
-  const path = smokeContextPath(options.path, taken);
+export async function smokeTest(
+  client: ManagerClient,
+  spec: Pick<DeploySpec, 'path' | 'warFile' | 'stallTimeoutMs' | 'startTimeoutMs'>,
+  smoke: ProbeSpec,
+  context: RunContext,
+): Promise<ProbeResult[]> {
+  const { logger, signal } = context;
+  const taken = new Set((await client.list({ signal })).map((entry) => entry.path));
+  const path = smokeContextPath(spec.path, taken);
   let probes: ProbeResult[];
   try {
-    logger.info?.(`${client.name}: smoke test of ${options.warFile} under ${path}`);
+    logger.info?.(`${client.name}: smoke test of ${spec.warFile} under ${path}`);
     await client.deploy({
       path,
       version: '',
-      warFile: options.warFile,
-      stallTimeoutMs: options.stallTimeoutMs,
-      startTimeoutMs: options.startTimeoutMs,
-      signal: options.signal,
+      warFile: spec.warFile,
+      stallTimeoutMs: spec.stallTimeoutMs,
+      startTimeoutMs: spec.startTimeoutMs,
+      signal,
     });
-    probes = await probeApp(client, {
-      path,
-      probe: options.smoke,
-      phase: 'smoke',
-      signal: options.signal,
-      logger,
-    });
+    probes = await runProbes(client, { path, phase: 'smoke', version: undefined }, smoke, context);
   } catch (error) {
     const failure = toTomcatPdError(error);
     const stuck = await removeSmokeContext(client, path, logger);
     if (failure.code === ErrorCode.aborted) {
       const left = stuck ?? 'It was removed again; nothing changed for visitors.';
-      throw new TomcatPdError(
-        ErrorCode.aborted,
-        `The smoke test of ${options.path} under ${path} was aborted. ${left}`,
-        {
-          cause: failure,
-        },
-      );
+      throw new AbortedError(`The smoke test of ${spec.path} under ${path} was aborted. ${left}`, {
+        cause: failure,
+      });
     }
-    failure.prependHint(`The smoke test under ${path} did not complete; nothing changed for visitors.`);
-    throw stuck === undefined ? failure : failure.prependHint(stuck);
+    const noted = failure.withNote(
+      `The smoke test under ${path} did not complete; nothing changed for visitors.`,
+    );
+    throw stuck === undefined ? noted : noted.withNote(stuck);
   }
   const stuck = await removeSmokeContext(client, path, logger);
   if (!allHealthy(probes)) {
     throw new ProbeError(
-      `The smoke test of ${options.path} failed: ${describeFailedProbe(probes)}.`,
+      `The smoke test of ${spec.path} failed: ${describeFailedProbe(probes)}.`,
       probes,
       stuck ??
         `Nothing changed for visitors: the new build was tried under ${path} only, which was removed again.`,

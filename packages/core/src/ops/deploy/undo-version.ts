@@ -1,5 +1,5 @@
-import type { TomcatPdError } from '../../errors/errors.js';
-import { toTomcatPdError } from '../../errors/errors.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { Logger } from '../../common/logger.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { describeApp } from '../app-status.js';

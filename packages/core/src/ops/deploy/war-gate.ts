@@ -1,18 +1,9 @@
-import { checkWar } from '../../check/lazy-check-war.js';
+import { runLazyWarCheck } from '../../check/lazy-check-war.js';
 import type { CheckFinding, FindingLocation, WarCheckReport } from '../../common/check-report.js';
-import type { Logger } from '../../common/logger.js';
-import { WarCheckError } from '../../errors/errors.js';
-import { checkWarFile } from './war-file.js';
-
-export interface WarGateOptions {
-  warFile: string;
-  /** Where it goes: the session cookie rules compare against it. */
-  path: string;
-  /** Skip the parallel-deployment check (the WAR is still checked to be a readable web application). */
-  skipCheck: boolean;
-  logger: Logger;
-  signal?: AbortSignal | undefined;
-}
+import type { RunContext } from '../run-context.js';
+import { WarCheckError } from '../../errors/error-classes.js';
+import { checkWarFile } from '../../war/war-file.js';
+import type { DeploySpec } from './deploy-options.js';
 
 /** The WAR's size, and its check report unless the check was skipped. */
 export interface AdmittedWar {
@@ -26,18 +17,17 @@ export interface AdmittedWar {
  * Errors refuse the deploy with a {@link WarCheckError}, nothing sent; each warning goes to the
  * logger once, whatever the number of targets, and the deploy goes on.
  */
-export async function admitWar(options: WarGateOptions): Promise<AdmittedWar> {
-  if (options.skipCheck) return { size: (await checkWarFile(options.warFile)).size, check: undefined };
+export async function admitWar(
+  spec: Pick<DeploySpec, 'warFile' | 'path' | 'skipCheck'>,
+  { signal, logger }: RunContext,
+): Promise<AdmittedWar> {
+  if (spec.skipCheck) return { size: (await checkWarFile(spec.warFile)).size, check: undefined };
   // checkWar checks the file first as checkWarFile does: the same usage errors, read once.
-  const report = await checkWar({
-    warFile: options.warFile,
-    contextPath: options.path,
-    signal: options.signal,
-  });
+  const report = await runLazyWarCheck({ warFile: spec.warFile, contextPath: spec.path }, signal);
   const errors = report.findings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {
     throw new WarCheckError(
-      `The WAR ${options.warFile} cannot run as a second version beside another: ` +
+      `The WAR ${spec.warFile} cannot run as a second version beside another: ` +
         `${errors.map(describeFinding).join('; ')}.`,
       errors,
       {
@@ -50,7 +40,7 @@ export async function admitWar(options: WarGateOptions): Promise<AdmittedWar> {
     );
   }
   for (const warning of report.findings.filter((finding) => finding.severity === 'warning')) {
-    options.logger.warn?.(`${describeFinding(warning)}. ${warning.fix}`);
+    logger.warn?.(`${describeFinding(warning)}. ${warning.fix}`);
   }
   return { size: report.bytes, check: report };
 }

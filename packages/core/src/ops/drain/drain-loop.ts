@@ -1,20 +1,18 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { withDefaults } from '../../common/defaults.js';
+import { sleep } from '../../common/sleep.js';
+import { runDrain, undeployedVersions, type DrainReport, type DrainVersionReport } from './drain.js';
 import {
-  DEFAULT_GRACE_MS,
-  drain,
-  undeployedVersions,
+  drainContextOf,
+  parseDrainOptions,
+  type DrainContext,
   type DrainOptions,
-  type DrainReport,
-  type DrainVersionReport,
-} from './drain.js';
+  type DrainSpec,
+} from './drain-options.js';
 import { DrainTracker } from './drain-tracker.js';
-import {
-  ErrorCode,
-  TomcatPdError,
-  failsEveryTime,
-  toTomcatPdError,
-  usageError,
-} from '../../errors/errors.js';
+import { AbortedError, usageError } from '../../errors/error-classes.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import { failsEveryTime } from '../lasting-failure.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { compareVersions } from '../../versions/version-order.js';
 import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
@@ -48,6 +46,32 @@ export interface DrainLoopOptions extends DrainOptions {
   onCycle: (cycle: DrainCycle) => void;
 }
 
+/** A periodic drain's options, checked. */
+export interface DrainLoopSpec {
+  readonly drain: DrainSpec;
+  readonly intervalMs: number;
+}
+
+/** How a loop of drains runs: one tracker for all its cycles, and who hears of each cycle. */
+export interface DrainLoopContext extends DrainContext {
+  readonly tracker: DrainTracker;
+  readonly onCycle: ((cycle: DrainCycle) => void) | undefined;
+}
+
+/** Checks a periodic drain's options before any request. @throws UsageError naming what is wrong. */
+export function parseDrainLoopOptions(options: DrainLoopOptions): DrainLoopSpec {
+  if (!(options.intervalMs > 0))
+    throw usageError(`A drain's interval must be above 0, not ${options.intervalMs} ms.`);
+  return { drain: parseDrainOptions(options), intervalMs: options.intervalMs };
+}
+
+/** The run context of a loop's options, with a tracker of its own for its cycles. */
+export function drainLoopContextOf(
+  options: DrainOptions & { onCycle?: ((cycle: DrainCycle) => void) | undefined },
+): DrainLoopContext {
+  return { ...drainContextOf(options), tracker: new DrainTracker(), onCycle: options.onCycle };
+}
+
 export interface DrainUntilDoneOptions extends DrainOptions {
   /** Give up (with `complete: false`) after this long. */
   timeoutMs: number;
@@ -57,8 +81,31 @@ export interface DrainUntilDoneOptions extends DrainOptions {
    */
   pollMs?: number | undefined;
   onCycle?: ((cycle: DrainCycle) => void) | undefined;
-  /** Give each cycle the `etas` of the versions that wait for their sessions: one `sessions` read each. */
+  /** Give each cycle the `etas` of the versions that wait for their sessions: one `sessions` read each. @defaultValue false */
   eta?: boolean | undefined;
+}
+
+/** A drain-until-done's options, checked and with their defaults. */
+export interface DrainWaitSpec {
+  readonly drain: DrainSpec;
+  readonly timeoutMs: number;
+  readonly pollMs: number;
+  readonly eta: boolean;
+}
+
+/** Checks a drain-until-done's options before any request. @throws UsageError naming what is wrong. */
+export function parseDrainWaitOptions(options: DrainUntilDoneOptions): DrainWaitSpec {
+  const drain = parseDrainOptions(options);
+  if (drain.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
+  if (!(options.timeoutMs >= 0))
+    throw usageError(`A drain's wait must be 0 or more, not ${options.timeoutMs} ms.`);
+  // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
+  const { pollMs, eta } = withDefaults(options, {
+    pollMs: Math.min(5_000, Math.max(drain.graceMs, 1_000)),
+    eta: false,
+  });
+  if (!(pollMs > 0)) throw usageError(`A drain's poll interval must be above 0, not ${pollMs} ms.`);
+  return { drain, timeoutMs: options.timeoutMs, pollMs, eta };
 }
 
 export interface DrainUntilDoneResult extends DrainReport {
@@ -100,17 +147,24 @@ export function pendingVersions(report: DrainReport): (DrainVersionReport & { pa
  * });
  */
 export async function drainPeriodically(client: ManagerClient, options: DrainLoopOptions): Promise<void> {
-  const { intervalMs, onCycle, checkLeaks, ...drainOptions } = options;
-  const tracker = options.tracker ?? new DrainTracker();
+  return runDrainPeriodically(client, parseDrainLoopOptions(options), drainLoopContextOf(options));
+}
+
+/** {@link drainPeriodically} with its options checked. */
+export async function runDrainPeriodically(
+  client: ManagerClient,
+  spec: DrainLoopSpec,
+  context: DrainLoopContext,
+): Promise<void> {
   // findleaks forces a full GC on the server: at most once an hour, after a cycle that undeployed.
   let lastLeakCheck = Number.NEGATIVE_INFINITY;
-  for (let cycle = 1; !options.signal?.aborted; cycle++) {
-    const leakCheckDue = checkLeaks === true && Date.now() - lastLeakCheck >= LEAK_CHECK_EVERY_MS;
-    const result = await runCycle(client, { ...drainOptions, tracker, checkLeaks: leakCheckDue }, cycle);
+  for (let cycle = 1; !context.signal?.aborted; cycle++) {
+    const leakCheckDue = spec.drain.checkLeaks && Date.now() - lastLeakCheck >= LEAK_CHECK_EVERY_MS;
+    const result = await runCycle(client, { ...spec.drain, checkLeaks: leakCheckDue }, context, cycle);
     if (result === undefined) return;
     if (result.report?.leaks !== undefined) lastLeakCheck = Date.now();
-    onCycle(result);
-    if (!(await pause(intervalMs, options.signal))) return;
+    context.onCycle?.(result);
+    if (!(await sleep(spec.intervalMs, context.signal))) return;
   }
 }
 
@@ -126,21 +180,26 @@ export async function drainUntilDone(
   client: ManagerClient,
   options: DrainUntilDoneOptions,
 ): Promise<DrainUntilDoneResult> {
-  const { timeoutMs, pollMs, onCycle, eta, checkLeaks, ...drainOptions } = options;
-  if (options.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
+  return runDrainUntilDone(client, parseDrainWaitOptions(options), drainLoopContextOf(options));
+}
+
+/** {@link drainUntilDone} with its options checked. */
+export async function runDrainUntilDone(
+  client: ManagerClient,
+  spec: DrainWaitSpec,
+  context: DrainLoopContext,
+): Promise<DrainUntilDoneResult> {
+  const { timeoutMs, pollMs, eta } = spec;
+  const { signal } = context;
   const started = Date.now();
-  // A grace period shorter than the poll is waited out sooner; 1 s at least, to spare Tomcat.
-  const intervalMs = pollMs ?? Math.min(5_000, Math.max(options.graceMs ?? DEFAULT_GRACE_MS, 1_000));
-  const tracker = options.tracker ?? new DrainTracker();
   let last: DrainReport | undefined;
   // What the cycles before `last` undeployed: gone from the server, so from `last` too.
   const earlier: DrainReport['apps'] = [];
   for (let cycle = 1; ; cycle++) {
-    const ran = await runCycle(client, { ...drainOptions, tracker }, cycle);
+    const ran = await runCycle(client, { ...spec.drain, checkLeaks: false }, context, cycle);
     if (ran === undefined) throw abortedError();
-    const result =
-      eta && ran.report ? { ...ran, etas: await etasOf(client, ran.report, options.signal) } : ran;
-    onCycle?.(result);
+    const result = eta && ran.report ? { ...ran, etas: await etasOf(client, ran.report, signal) } : ran;
+    context.onCycle?.(result);
     const { report } = result;
     if (report) {
       if (last) earlier.push(...undeployedIn(last));
@@ -155,7 +214,7 @@ export async function drainUntilDone(
       // No cycle ever succeeded: this one failed too.
       if (result.report === undefined) throw result.error;
     }
-    if (!(await pause(Math.min(intervalMs, timeoutMs - waitedMs), options.signal))) throw abortedError();
+    if (!(await sleep(Math.min(pollMs, timeoutMs - waitedMs), signal))) throw abortedError();
   }
 
   /** The whole wait's report; with `checkLeaks`, one leak check after all of its undeploys. */
@@ -164,8 +223,8 @@ export async function drainUntilDone(
     complete: boolean,
     waitedMs: number,
   ): Promise<DrainUntilDoneResult> {
-    const leaks = checkLeaks
-      ? await checkLeaksAfter(client, undeployedVersions(report.apps), options.signal)
+    const leaks = spec.drain.checkLeaks
+      ? await checkLeaksAfter(client, undeployedVersions(report.apps), signal)
       : undefined;
     return { ...report, leaks, complete, waitedMs };
   }
@@ -219,32 +278,22 @@ function withEarlier(last: DrainReport, earlier: DrainReport['apps']): DrainRepo
  */
 async function runCycle(
   client: ManagerClient,
-  options: DrainOptions,
+  spec: DrainSpec,
+  context: DrainContext,
   cycle: number,
 ): Promise<DrainCycle | undefined> {
   const startedAt = new Date().toISOString();
   const target = client.name;
   try {
-    return { target, cycle, startedAt, report: await drain(client, options) };
+    return { target, cycle, startedAt, report: await runDrain(client, spec, context) };
   } catch (error) {
-    if (options.signal?.aborted) return undefined;
+    if (context.signal?.aborted) return undefined;
     const failure = toTomcatPdError(error);
     if (failsEveryTime(failure)) throw failure;
     return { target, cycle, startedAt, error: failure };
   }
 }
 
-/** Sleeps; false when the signal aborted, before or during the sleep. */
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return false;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function abortedError(): TomcatPdError {
-  return new TomcatPdError(ErrorCode.aborted, 'The drain was aborted before it was done.');
+  return new AbortedError('The drain was aborted before it was done.');
 }

@@ -1,4 +1,4 @@
-import type { TomcatPdError } from '../../errors/errors.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import { describeDrainCause, type DrainCause } from './plan-drain.js';
 
 /** What became of one version in a drain: the outcome, with what it depends on. */

@@ -1,58 +1,27 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { withAppLock } from '../app-lock.js';
 import { describeApp, describeAppAndSmoke, describeApps } from '../app-status.js';
-import { validateContextPath } from '../../versions/context-name.js';
-import { withDefaults, type WithDefaults } from '../../common/defaults.js';
-import type { DrainTracker, TrackedVersion } from './drain-tracker.js';
-import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
-import { silentLogger, type Logger } from '../../common/logger.js';
+import type { RunContext } from '../run-context.js';
+import { sleep } from '../../common/sleep.js';
+import type { TrackedVersion } from './drain-tracker.js';
+import { AbortedError, ConnectionError } from '../../errors/error-classes.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import { planDrain, type AppDrainPlan, type DrainDecision, type DrainPlanOptions } from './plan-drain.js';
+import { planDrainWith, type AppDrainPlan, type DrainDecision } from './plan-drain.js';
 import { probeAfter } from '../probe/probe-app.js';
-import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
+import type { ProbeResult } from '../probe/probe-options.js';
 import { isSmokeContextPath } from '../smoke-path.js';
 import { describeDrainStep, type DrainStep } from './drain-step.js';
 import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
 import type { UndeployedVersion } from '../leaks/find-leaks.js';
-
-export interface DrainOptions extends DrainPlanOptions {
-  /** Only this app; default: every app on the target. */
-  path?: string | undefined;
-  /**
-   * How long a version must stay drained before it is undeployed.
-   * @defaultValue 10 000 (10 s)
-   */
-  graceMs?: number | undefined;
-  /** Return the plan; change nothing. @defaultValue false */
-  dryRun?: boolean | undefined;
-  /**
-   * Probe afterwards the live version of every app the drain changed (with `path`: that app); the
-   * report's `probes` say what they answered. Not on a dry run.
-   */
-  probe?: ProbeOptions | undefined;
-  /** Carries grace observations across cycles of a periodic drain, instead of sleeping. */
-  tracker?: DrainTracker | undefined;
-  /**
-   * After the undeploys, ask Tomcat's `findleaks` which class loaders stayed behind (a full GC on
-   * the server; only when something was undeployed). @defaultValue false
-   */
-  checkLeaks?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** @defaultValue a logger that drops everything */
-  logger?: Logger | undefined;
-}
-
-/** How long a version must stay drained before it goes, unless the caller says otherwise. */
-export const DEFAULT_GRACE_MS = 10_000;
-
-const DRAIN_DEFAULTS = {
-  graceMs: DEFAULT_GRACE_MS,
-  dryRun: false,
-  checkLeaks: false,
-  logger: silentLogger,
-} satisfies DrainOptions;
-
-type Options = WithDefaults<DrainOptions, typeof DRAIN_DEFAULTS>;
+import {
+  drainContextOf,
+  parseDrainOptions,
+  type DrainContext,
+  type DrainOptions,
+  type DrainSpec,
+} from './drain-options.js';
 
 /** `planned`: dry run; `waiting`: drained, but not yet for the whole grace period. */
 export type DrainOutcome = DrainStep['outcome'];
@@ -91,14 +60,21 @@ interface Item {
  * its version. A failed undeploy is reported and the drain goes on with the others; a lost
  * connection to the Manager ends the drain with `E_CONNECT` (every later step would meet it too).
  */
-export async function drain(client: ManagerClient, drainOptions: DrainOptions = {}): Promise<DrainReport> {
-  const options = withDefaults(drainOptions, DRAIN_DEFAULTS);
-  const path = options.path === undefined ? undefined : validateContextPath(options.path);
-  if (options.probe !== undefined) validateProbeOptions(options.probe);
-  const entries = await client.list({ signal: options.signal });
-  const plans = planDrain(
+export async function drain(client: ManagerClient, options: DrainOptions = {}): Promise<DrainReport> {
+  return runDrain(client, parseDrainOptions(options), drainContextOf(options));
+}
+
+/** {@link drain} with its options checked. */
+export async function runDrain(
+  client: ManagerClient,
+  spec: DrainSpec,
+  context: DrainContext,
+): Promise<DrainReport> {
+  const { path } = spec;
+  const entries = await client.list({ signal: context.signal });
+  const plans = planDrainWith(
     path === undefined ? describeApps(entries) : describeAppAndSmoke(entries, path),
-    options,
+    spec.plan,
   );
   const planned: Item[] = plans.flatMap((plan) =>
     plan.decisions.map((decision) => ({
@@ -107,7 +83,7 @@ export async function drain(client: ManagerClient, drainOptions: DrainOptions = 
       step: decision.action === 'keep' ? { outcome: 'kept' } : { outcome: 'planned' },
     })),
   );
-  const items = options.dryRun ? planned : await execute(client, planned, options, path);
+  const items = spec.dryRun ? planned : await execute(client, planned, spec, context);
   const apps = plans.map((plan) => ({
     path: plan.path,
     live: plan.live,
@@ -116,13 +92,13 @@ export async function drain(client: ManagerClient, drainOptions: DrainOptions = 
   const count = (outcome: DrainOutcome) => items.filter((item) => item.step.outcome === outcome).length;
   return {
     target: client.name,
-    dryRun: options.dryRun,
+    dryRun: spec.dryRun,
     apps,
     undeployed: count('undeployed'),
     failed: count('failed'),
-    probes: options.dryRun ? [] : await probeChanged(client, plans, items, options, path),
-    leaks: options.checkLeaks
-      ? await checkLeaksAfter(client, undeployedVersions(apps), options.signal)
+    probes: spec.dryRun ? [] : await probeChanged(client, plans, items, spec, context),
+    leaks: spec.checkLeaks
+      ? await checkLeaksAfter(client, undeployedVersions(apps), context.signal)
       : undefined,
   };
 }
@@ -141,26 +117,18 @@ async function probeChanged(
   client: ManagerClient,
   plans: AppDrainPlan[],
   items: Item[],
-  options: Options,
-  path: string | undefined,
+  spec: DrainSpec,
+  context: RunContext,
 ): Promise<ProbeResult[]> {
-  const { probe } = options;
-  if (probe === undefined) return [];
+  if (spec.probe === undefined) return [];
   const changed = (app: AppDrainPlan) =>
-    app.path === path || items.some((item) => item.path === app.path && item.step.outcome === 'undeployed');
+    app.path === spec.path ||
+    items.some((item) => item.path === app.path && item.step.outcome === 'undeployed');
   const probed: ProbeResult[] = [];
   for (const app of plans.filter(
     (plan) => plan.live !== undefined && !isSmokeContextPath(plan.path) && changed(plan),
   )) {
-    probed.push(
-      ...(await probeAfter(client, {
-        path: app.path,
-        probe,
-        live: app.live,
-        signal: options.signal,
-        logger: options.logger,
-      })),
-    );
+    probed.push(...(await probeAfter(client, app.path, spec.probe, app.live, context)));
   }
   return probed;
 }
@@ -174,15 +142,15 @@ function toReport({ decision, step }: Item): DrainVersionReport {
 async function execute(
   client: ManagerClient,
   planned: Item[],
-  options: Options,
-  path: string | undefined,
+  spec: DrainSpec,
+  context: DrainContext,
 ): Promise<Item[]> {
-  const expired = await inTurn(client, planned, (item) =>
-    item.decision.action === 'expire-then-undeploy' ? expireIdle(client, item, options) : item,
-  );
-  const ready = await waitOutGrace(client, expired, options, path);
+  const expired = await inTurn(client, planned, (item) => expireIdle(client, item, context));
+  const ready = await waitOutGrace(client, expired, spec, context);
   return inTurn(client, ready, (item) =>
-    isPending(item) && item.decision.action !== 'keep' ? recheckAndUndeploy(client, item, options) : item,
+    isPending(item) && item.decision.action !== 'keep'
+      ? recheckAndUndeploy(client, item, spec, context)
+      : item,
   );
 }
 
@@ -243,13 +211,15 @@ function stoppedByConnectionLoss(
   );
 }
 
-async function expireIdle(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+/** Expires the idle sessions of a version whose plan says so; other versions pass as they are. */
+async function expireIdle(client: ManagerClient, item: Item, context: RunContext): Promise<Item> {
   const { path, decision } = item;
-  const idleMinutes = options.expireIdleMinutes ?? 0;
-  options.logger.info?.(
+  if (decision.cause.kind !== 'expire-idle') return item;
+  const { idleMinutes } = decision.cause;
+  context.logger.info?.(
     `${client.name}: expiring sessions of ${path}##${decision.version} idle for ${idleMinutes}+ minutes`,
   );
-  const info = await client.expire({ path, version: decision.version, idleMinutes, signal: options.signal });
+  const info = await client.expire({ path, version: decision.version, idleMinutes, signal: context.signal });
   return { ...item, decision: { ...decision, expiredSessions: info.expired ?? 0 } };
 }
 
@@ -260,13 +230,14 @@ async function expireIdle(client: ManagerClient, item: Item, options: Options): 
 async function waitOutGrace(
   client: ManagerClient,
   items: Item[],
-  options: Options,
-  path: string | undefined,
+  { path, graceMs }: DrainSpec,
+  { tracker, signal }: DrainContext,
 ): Promise<Item[]> {
   const pending = items.filter((item) => isPending(item) && item.decision.action !== 'keep');
-  const { tracker, graceMs } = options;
   if (tracker === undefined) {
-    if (pending.length > 0 && graceMs > 0) await pause(graceMs, options.signal);
+    if (pending.length > 0 && graceMs > 0 && !(await sleep(graceMs, signal))) {
+      throw new AbortedError('The drain was aborted during its grace period.');
+    }
     return items;
   }
   const tracked = (item: Item): TrackedVersion => ({
@@ -286,26 +257,23 @@ async function waitOutGrace(
   });
 }
 
-async function recheckAndUndeploy(client: ManagerClient, item: Item, options: Options): Promise<Item> {
+async function recheckAndUndeploy(
+  client: ManagerClient,
+  item: Item,
+  spec: DrainSpec,
+  { signal, logger }: RunContext,
+): Promise<Item> {
   const { path, decision } = item;
   return withAppLock(client.managerUrl, path, async () => {
-    // Safety rule 1: decide again on fresh counts right before the undeploy.
-    const fresh = describeApp(await client.list({ signal: options.signal }), path);
-    const [plan] = planDrain([fresh], { keep: options.keep });
+    // Safety rule 1: decide again on fresh counts right before the undeploy (no expiry this time).
+    const fresh = describeApp(await client.list({ signal }), path);
+    const [plan] = planDrainWith([fresh], { keep: spec.plan.keep, expireIdleMinutes: undefined });
     const recheck = plan?.decisions.find((candidate) => candidate.version === decision.version);
     if (recheck?.action !== 'undeploy') {
       return { ...item, step: { outcome: 'skipped', recheck: recheck?.cause } satisfies DrainStep };
     }
-    options.logger.info?.(`${client.name}: undeploying ${path}##${decision.version} (${recheck.reason})`);
-    await client.undeploy({ path, version: decision.version, signal: options.signal });
+    logger.info?.(`${client.name}: undeploying ${path}##${decision.version} (${recheck.reason})`);
+    await client.undeploy({ path, version: decision.version, signal });
     return { ...item, step: { outcome: 'undeployed' } };
   });
-}
-
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch {
-    throw new TomcatPdError(ErrorCode.aborted, 'The drain was aborted during its grace period.');
-  }
 }

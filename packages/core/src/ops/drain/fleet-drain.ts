@@ -1,7 +1,13 @@
-import { withDefaults } from '../../common/defaults.js';
-import { drainPeriodically, type DrainLoopOptions } from './drain-loop.js';
-import { toTomcatPdError, type TomcatPdError } from '../../errors/errors.js';
-import { silentLogger } from '../../common/logger.js';
+import {
+  drainLoopContextOf,
+  parseDrainLoopOptions,
+  runDrainPeriodically,
+  type DrainLoopContext,
+  type DrainLoopOptions,
+  type DrainLoopSpec,
+} from './drain-loop.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import { withFleetSignal } from '../fleet.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 
@@ -24,21 +30,28 @@ import type { ManagerClient } from '../../manager/manager-client.js';
  */
 export async function fleetDrainPeriodically(
   clients: readonly ManagerClient[],
-  loopOptions: DrainLoopOptions,
+  options: DrainLoopOptions,
 ): Promise<void> {
-  const options = withDefaults(loopOptions, { logger: silentLogger });
-  const { logger } = options;
+  return runFleetDrainPeriodically(clients, parseDrainLoopOptions(options), drainLoopContextOf(options));
+}
+
+/** {@link fleetDrainPeriodically} with its options checked. */
+export async function runFleetDrainPeriodically(
+  clients: readonly ManagerClient[],
+  spec: DrainLoopSpec,
+  context: DrainLoopContext,
+): Promise<void> {
   let fatal: TomcatPdError | undefined;
-  await withFleetSignal(options.signal, (everyLoop) =>
+  await withFleetSignal(context.signal, (everyLoop) =>
     Promise.all(
       clients.map(async (client) => {
         try {
-          await drainPeriodically(client, { ...options, signal: everyLoop.signal });
+          await runDrainPeriodically(client, spec, { ...context, signal: everyLoop.signal });
         } catch (error) {
           const failure = toTomcatPdError(error);
           fatal ??= failure;
           if (clients.length > 1 && !everyLoop.signal.aborted) {
-            logger.info?.(`${client.name}: ${failure.message} Stopping the other targets.`);
+            context.logger.info?.(`${client.name}: ${failure.message} Stopping the other targets.`);
           }
           everyLoop.abort();
         }

@@ -1,6 +1,6 @@
 import type { AppStatus, VersionStatus } from '../app-status.js';
 import { withDefaults } from '../../common/defaults.js';
-import { usageError } from '../../errors/errors.js';
+import { usageError } from '../../errors/error-classes.js';
 import { failedBeforeUnpacking } from './failed-start.js';
 import { compareVersions } from '../../versions/version-order.js';
 
@@ -68,6 +68,17 @@ export interface AppDrainPlan {
  * not. Pure.
  */
 export function planDrain(apps: readonly AppStatus[], options: DrainPlanOptions = {}): AppDrainPlan[] {
+  return planDrainWith(apps, parseDrainPlanOptions(options));
+}
+
+/** The plan's options, checked: what {@link planDrainWith} decides with. */
+export interface DrainPlanSpec {
+  readonly keep: number;
+  readonly expireIdleMinutes: number | undefined;
+}
+
+/** Checks the plan's options. @throws UsageError naming what is wrong. */
+export function parseDrainPlanOptions(options: DrainPlanOptions): DrainPlanSpec {
   const { keep, expireIdleMinutes } = withDefaults(options, PLAN_DEFAULTS);
   if (!Number.isInteger(keep) || keep < 0) throw usageError(`keep must be a whole number >= 0, not ${keep}.`);
   if (expireIdleMinutes !== undefined && (!Number.isInteger(expireIdleMinutes) || expireIdleMinutes < 0)) {
@@ -75,7 +86,12 @@ export function planDrain(apps: readonly AppStatus[], options: DrainPlanOptions 
       `The idle time for expiring sessions must be whole minutes >= 0, not ${expireIdleMinutes}.`,
     );
   }
-  return apps.map((app) => planApp(app, keep, expireIdleMinutes));
+  return { keep, expireIdleMinutes };
+}
+
+/** {@link planDrain} with its options checked. */
+export function planDrainWith(apps: readonly AppStatus[], spec: DrainPlanSpec): AppDrainPlan[] {
+  return apps.map((app) => planApp(app, spec.keep, spec.expireIdleMinutes));
 }
 
 function planApp(app: AppStatus, keep: number, idleMinutes: number | undefined): AppDrainPlan {

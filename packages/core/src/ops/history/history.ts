@@ -1,11 +1,11 @@
-import { NoStatusJsonError } from '../../errors/errors.js';
+import { NoStatusJsonError } from '../../errors/error-classes.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { buildIdOf } from '../../versions/build-id.js';
 import { compareVersions } from '../../versions/version-order.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import type { VersionRole } from '../app-status.js';
-import { getMetrics, type AppWithMetrics, type VersionMetrics } from '../metrics/metrics.js';
-import { getStatus } from '../status/status.js';
+import { readMetrics, type AppWithMetrics, type VersionMetrics } from '../metrics/metrics.js';
+import { readStatus } from '../status/status.js';
 
 /** One resident version of an app: which build it is, since when, and what it served. */
 export interface HistoryEntry {
@@ -42,17 +42,23 @@ export interface HistoryOptions {
  * without the status JSON still answers, with what `list` knows.
  */
 export async function getHistory(client: ManagerClient, options: HistoryOptions): Promise<HistoryReport> {
-  const path = validateContextPath(options.path);
+  return readHistory(client, validateContextPath(options.path), options.signal);
+}
+
+/** {@link getHistory} of a checked path. */
+export async function readHistory(
+  client: ManagerClient,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<HistoryReport> {
   // History shows no drain ETA: its sessions reads would be wasted.
-  const report = await getMetrics(client, { path, signal: options.signal, drainEta: false }).catch(
-    (error: unknown) => {
-      if (error instanceof NoStatusJsonError) return undefined;
-      throw error;
-    },
-  );
+  const report = await readMetrics(client, { path, drainEta: false }, signal).catch((error: unknown) => {
+    if (error instanceof NoStatusJsonError) return undefined;
+    throw error;
+  });
   const apps: AppWithMetrics[] =
     report?.apps ??
-    (await getStatus(client, { path, signal: options.signal })).apps.map((app) => ({
+    (await readStatus(client, { path }, signal)).apps.map((app) => ({
       ...app,
       versions: app.versions.map((version) => ({ ...version, metrics: undefined })),
     }));

@@ -1,4 +1,5 @@
-import { toTomcatPdError, type TomcatPdError } from '../../errors/errors.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { findLeaksAfter, type LeakReport, type UndeployedVersion } from './find-leaks.js';
 

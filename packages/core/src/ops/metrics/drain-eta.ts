@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../manager/types.js';
+import type { SessionInfo } from '../../manager/parse/types.js';
 
 /**
  * Tomcat sweeps expired sessions every `processExpiresFrequency` (6) ticks of the Engine's

@@ -1,7 +1,14 @@
 import type { AppStatus, VersionStatus } from '../app-status.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
-import type { ContextMetrics, MemoryPool, ServerMetrics } from '../../manager/types.js';
-import { getStatus, type StatusOptions, type StatusReport } from '../status/status.js';
+import type { ContextMetrics, MemoryPool, ServerMetrics } from '../../manager/parse/types.js';
+import { withDefaults } from '../../common/defaults.js';
+import {
+  parseStatusOptions,
+  readStatus,
+  type StatusOptions,
+  type StatusReport,
+  type StatusSpec,
+} from '../status/status.js';
 import { drainEta, type DrainEta } from './drain-eta.js';
 
 /** What Tomcat's status page says of one version, and when a draining one will be empty. */
@@ -37,6 +44,17 @@ export interface MetricsOptions extends StatusOptions {
   drainEta?: boolean | undefined;
 }
 
+/** What a metrics read covers, checked. */
+export interface MetricsSpec extends StatusSpec {
+  readonly drainEta: boolean;
+}
+
+/** Checks a metrics read's options before any request. @throws UsageError for an invalid path. */
+export function parseMetricsOptions(options: Omit<MetricsOptions, 'signal'>): MetricsSpec {
+  const { drainEta } = withDefaults(options, { drainEta: true });
+  return { ...parseStatusOptions(options), drainEta };
+}
+
 export interface MetricsReport extends Omit<StatusReport, 'apps'> {
   /** When the status page was read (epoch ms): the ETAs count from then. */
   readAt: number;
@@ -56,9 +74,18 @@ export async function getMetrics(
   client: ManagerClient,
   options: MetricsOptions = {},
 ): Promise<MetricsReport> {
-  const server = await client.serverMetrics({ signal: options.signal });
+  return readMetrics(client, parseMetricsOptions(options), options.signal);
+}
+
+/** {@link getMetrics} with its options checked. */
+export async function readMetrics(
+  client: ManagerClient,
+  spec: MetricsSpec,
+  signal: AbortSignal | undefined,
+): Promise<MetricsReport> {
+  const server = await client.serverMetrics({ signal });
   const readAt = Date.now();
-  const status = await getStatus(client, options);
+  const status = await readStatus(client, spec, signal);
   const byVersion = contextsOfManagerHost(server, client.managerUrl);
   const apps: AppWithMetrics[] = [];
   for (const app of status.apps) {
@@ -68,7 +95,9 @@ export async function getMetrics(
       versions.push({
         ...version,
         metrics:
-          context === undefined ? undefined : await metricsOf(client, app.path, version, context, options),
+          context === undefined
+            ? undefined
+            : await metricsOf(client, app.path, version, context, spec.drainEta, signal),
       });
     }
     apps.push({ ...app, versions });
@@ -87,7 +116,8 @@ async function metricsOf(
   path: string,
   version: VersionStatus,
   context: ContextMetrics,
-  { drainEta: withEta = true, signal }: MetricsOptions,
+  withEta: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<VersionMetrics> {
   const metrics: VersionMetrics = {
     deployedAt: context.startedAt,

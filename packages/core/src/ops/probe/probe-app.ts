@@ -1,19 +1,23 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectionError, ErrorCode, TomcatPdError, toTomcatPdError } from '../../errors/errors.js';
-import { silentLogger, type Logger } from '../../common/logger.js';
+import { withDefaults } from '../../common/defaults.js';
+import { runContextOf, type RunContext, type RunOptions } from '../run-context.js';
+import { sleep } from '../../common/sleep.js';
+import { AbortedError, ConnectionError } from '../../errors/error-classes.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
+import { validateContextPath } from '../../versions/context-name.js';
 import {
   PROBE_BODY_BYTES,
   judgeAnswer,
+  parseProbeOptions,
   probePath,
-  validateProbeOptions,
   type ProbeOptions,
   type ProbePhase,
   type ProbeResult,
+  type ProbeSpec,
   type ProbeVerdict,
 } from './probe-options.js';
 
-export interface ProbeAppOptions {
+export interface ProbeAppOptions extends RunOptions {
   /** The app's context path (`/shop`, `/` for ROOT): the probe paths are under it. */
   path: string;
   probe: ProbeOptions;
@@ -21,8 +25,13 @@ export interface ProbeAppOptions {
   phase?: ProbePhase | undefined;
   /** The version that should answer (the live one, or the one being smoke-tested), for the report. */
   version?: string | undefined;
-  signal?: AbortSignal | undefined;
-  logger?: Logger | undefined;
+}
+
+/** What is probed, for the report: the app, when, and which of its versions should answer. */
+export interface ProbeSubject {
+  readonly path: string;
+  readonly phase: ProbePhase;
+  readonly version: string | undefined;
 }
 
 /**
@@ -33,10 +42,23 @@ export interface ProbeAppOptions {
  * the results say; throws `E_ABORTED` when the signal fires, `E_USAGE` for bad options.
  */
 export async function probeApp(client: ManagerClient, options: ProbeAppOptions): Promise<ProbeResult[]> {
-  const probe = validateProbeOptions(options.probe);
+  const { path, phase, version, probe } = withDefaults(options, PROBE_APP_DEFAULTS);
+  const subject = { path: validateContextPath(path), phase, version };
+  return runProbes(client, subject, parseProbeOptions(probe), runContextOf(options));
+}
+
+const PROBE_APP_DEFAULTS = { phase: 'after' } as const satisfies Partial<ProbeAppOptions>;
+
+/** {@link probeApp} with its options checked. */
+export async function runProbes(
+  client: ManagerClient,
+  subject: ProbeSubject,
+  spec: ProbeSpec,
+  context: RunContext,
+): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
-  for (const path of probe.paths) {
-    const result = await probeOne(client, probePath(options.path, path), probe, options);
+  for (const path of spec.paths) {
+    const result = await probeOne(client, probePath(subject.path, path), subject, spec, context);
     results.push(result);
     if (!result.ok) break;
   }
@@ -51,24 +73,24 @@ export function allHealthy(results: readonly ProbeResult[]): boolean {
 async function probeOne(
   client: ManagerClient,
   path: string,
-  probe: ReturnType<typeof validateProbeOptions>,
-  options: ProbeAppOptions,
+  subject: ProbeSubject,
+  spec: ProbeSpec,
+  { signal, logger }: RunContext,
 ): Promise<ProbeResult> {
-  const logger = options.logger ?? silentLogger;
   const url = `${client.appUrl}${path}`;
   const started = Date.now();
-  const deadline = started + probe.timeoutMs;
+  const deadline = started + spec.timeoutMs;
   let said = false;
   // What the app last answered: when the last try only ran into the deadline, that is the news.
   let answered: { why: string; status: number } | undefined;
-  logger.info?.(`${client.name}: probing ${url} (up to ${seconds(probe.timeoutMs)} s)`);
+  logger.info?.(`${client.name}: probing ${url} (up to ${seconds(spec.timeoutMs)} s)`);
   for (;;) {
-    const verdict = await tryOnce(client, path, probe, deadline, options.signal);
+    const verdict = await tryOnce(client, path, spec, deadline, signal);
     const result = {
-      phase: options.phase ?? 'after',
+      phase: subject.phase,
       target: client.name,
-      path: options.path,
-      ...(options.version === undefined ? {} : { version: options.version }),
+      path: subject.path,
+      ...(subject.version === undefined ? {} : { version: subject.version }),
       url,
       ms: Date.now() - started,
     };
@@ -83,12 +105,13 @@ async function probeOne(
         ...result,
         status: last.status,
         ok: false,
-        detail: `${last.why}; still not up after ${seconds(probe.timeoutMs)} s`,
+        detail: `${last.why}; still not up after ${seconds(spec.timeoutMs)} s`,
       };
     }
     if (!said) logger.info?.(`${client.name}: ${url} ${verdict.why}; trying again until it is up`);
     said = true;
-    await pause(Math.min(probe.intervalMs, left), options.signal);
+    if (!(await sleep(Math.min(spec.intervalMs, left), signal)))
+      throw new AbortedError('The probe was aborted.');
   }
 }
 
@@ -96,7 +119,7 @@ async function probeOne(
 async function tryOnce(
   client: ManagerClient,
   path: string,
-  probe: ReturnType<typeof validateProbeOptions>,
+  spec: ProbeSpec,
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<ProbeVerdict & { status: number | null }> {
@@ -106,7 +129,7 @@ async function tryOnce(
       maxBodyBytes: PROBE_BODY_BYTES,
       signal,
     });
-    return { ...judgeAnswer(answer, probe), status: answer.status };
+    return { ...judgeAnswer(answer, spec), status: answer.status };
   } catch (error) {
     const failure = toTomcatPdError(error);
     if (!(failure instanceof ConnectionError)) throw failure;
@@ -120,14 +143,6 @@ function seconds(ms: number): number {
   return Number((ms / 1000).toFixed(1));
 }
 
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch {
-    throw new TomcatPdError(ErrorCode.aborted, 'The probe was aborted.');
-  }
-}
-
 /** `http://h/shop/health answered HTTP 500: "broken"`: the failed probe in words. */
 export function describeFailedProbe(results: readonly ProbeResult[]): string {
   const failed = results.find((result) => !result.ok);
@@ -138,27 +153,25 @@ export function describeFailedProbe(results: readonly ProbeResult[]): string {
  * Probes an app after an operation changed it (a rollback, an undeploy, a drain), in phase
  * `after`, as its `live` version. Nothing throws for an unhealthy app, since the change is done:
  * the probes say how it answered, and what to do is the caller's decision. With no live version
- * nothing can answer, so each path fails at once instead of waiting out the time-out.
+ * nothing can answer, so each path fails at once instead of waiting out the time-out. No probe
+ * asked for: no probes.
  */
 export async function probeAfter(
   client: ManagerClient,
-  options: Omit<ProbeAppOptions, 'phase' | 'version' | 'probe'> & {
-    /** No probe asked for: no probes. */
-    probe?: ProbeOptions | undefined;
-    /** The live version, or a function that reads it (called only when there is a probe). */
-    live: string | undefined | (() => Promise<string | undefined>);
-  },
+  path: string,
+  spec: ProbeSpec | undefined,
+  /** The live version, or a function that reads it (called only when there is a probe). */
+  live: string | undefined | (() => Promise<string | undefined>),
+  context: RunContext,
 ): Promise<ProbeResult[]> {
-  const { probe } = options;
-  if (probe === undefined) return [];
-  const live = typeof options.live === 'function' ? await options.live() : options.live;
-  if (live !== undefined) return probeApp(client, { ...options, probe, phase: 'after', version: live });
-  const { paths } = validateProbeOptions(probe);
-  return paths.map((path) => ({
+  if (spec === undefined) return [];
+  const version = typeof live === 'function' ? await live() : live;
+  if (version !== undefined) return runProbes(client, { path, phase: 'after', version }, spec, context);
+  return spec.paths.map((probe) => ({
     phase: 'after',
     target: client.name,
-    path: options.path,
-    url: `${client.appUrl}${probePath(options.path, path)}`,
+    path,
+    url: `${client.appUrl}${probePath(path, probe)}`,
     status: null,
     ms: 0,
     ok: false,

@@ -3,7 +3,7 @@
  * probe-app.ts.
  */
 import { withDefaults } from '../../common/defaults.js';
-import { usageError } from '../../errors/errors.js';
+import { usageError } from '../../errors/error-classes.js';
 
 export type { ProbePhase, ProbeResult } from '../../common/probe-result.js';
 
@@ -35,22 +35,20 @@ export const PROBE_DEFAULTS = {
 /** How much of a body is read: enough for a health page, bounded for one that never ends. */
 export const PROBE_BODY_BYTES = 64 * 1024;
 
-/** `200-399` or `200` as a range; a usage error names what is wrong. */
-export function parseStatusRange(text: string): StatusRange {
-  const match = /^\s*(\d{3})\s*(?:-\s*(\d{3}))?\s*$/.exec(text);
-  const min = Number(match?.[1]);
-  const max = match?.[2] === undefined ? min : Number(match[2]);
-  if (match === null || min < 100 || max > 599 || min > max) {
-    throw usageError(
-      `The expected status ${JSON.stringify(text)} is not a status or a range of statuses.`,
-      'Give it as 200 or 200-399.',
-    );
-  }
-  return { min, max };
+/** A probe's options, checked and with their defaults: what the probes run with. */
+export interface ProbeSpec {
+  readonly paths: readonly string[];
+  readonly expectStatus: StatusRange;
+  readonly expectText: string | undefined;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
 }
 
-/** Checks a probe's options before anything is deployed; returns them with the defaults. */
-export function validateProbeOptions(options: ProbeOptions) {
+/**
+ * Checks a probe's options before anything is deployed, into the spec the probes run with.
+ * @throws UsageError naming what is wrong.
+ */
+export function parseProbeOptions(options: ProbeOptions): ProbeSpec {
   const checked = withDefaults(options, PROBE_DEFAULTS);
   if (checked.paths.length === 0) throw usageError('A probe needs at least one path, such as /health.');
   for (const path of checked.paths) {
@@ -68,7 +66,18 @@ export function validateProbeOptions(options: ProbeOptions) {
   if (!(checked.timeoutMs > 0) || !(checked.intervalMs > 0)) {
     throw usageError('A probe needs a time-out and an interval above 0.');
   }
-  return checked;
+  return {
+    paths: [...checked.paths],
+    expectStatus: { min, max },
+    expectText: checked.expectText,
+    timeoutMs: checked.timeoutMs,
+    intervalMs: checked.intervalMs,
+  };
+}
+
+/** {@link parseProbeOptions} of options that may be absent: no probe asked for, no spec. */
+export function parseOptionalProbe(options: ProbeOptions | undefined): ProbeSpec | undefined {
+  return options === undefined ? undefined : parseProbeOptions(options);
 }
 
 /** The path a probe visits: the probe path under the app's context path (`/` is ROOT). */
@@ -86,7 +95,7 @@ export type ProbeVerdict =
  */
 export function judgeAnswer(
   answer: { status: number; body: string; location?: string | undefined },
-  options: Pick<ProbeOptions, 'expectText'> & { expectStatus: StatusRange },
+  options: Pick<ProbeSpec, 'expectText' | 'expectStatus'>,
 ): ProbeVerdict {
   const { status, body, location } = answer;
   const excerpt = excerptOf(body);

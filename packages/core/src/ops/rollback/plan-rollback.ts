@@ -1,5 +1,5 @@
 import type { AppStatus } from '../app-status.js';
-import { UnsafeOperationError, notFoundError } from '../../errors/errors.js';
+import { UnsafeOperationError, notFoundError } from '../../errors/error-classes.js';
 import { compareVersions } from '../../versions/version-order.js';
 
 export interface RollbackPlanOptions {

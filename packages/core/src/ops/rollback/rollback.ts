@@ -1,37 +1,14 @@
 import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
-import { validateContextPath } from '../../versions/context-name.js';
-import { withDefaults } from '../../common/defaults.js';
+import { runContextOf, type RunContext } from '../run-context.js';
 import { probeAfter } from '../probe/probe-app.js';
-import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
-import { ErrorCode, TomcatPdError } from '../../errors/errors.js';
-import { silentLogger, type Logger } from '../../common/logger.js';
+import type { ProbeResult } from '../probe/probe-options.js';
+import { ErrorCode } from '../../errors/error-codes.js';
+import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
-import { validateVersion } from '../../versions/version-rules.js';
-import { planRollback, type RollbackPlan, type RollbackPlanOptions } from './plan-rollback.js';
-
-export interface RollbackOptions extends RollbackPlanOptions {
-  path: string;
-  /** Stop the newer versions instead of undeploying them: quick roll-forward, but not durable. @defaultValue false */
-  stop?: boolean | undefined;
-  /** Probe the version that is live afterwards; the result says how it answered (nothing is redeployed). */
-  probe?: ProbeOptions | undefined;
-  /**
-   * Afterwards, ask Tomcat's `findleaks` whether the class loaders of the versions removed (or
-   * stopped) stayed behind (a full GC on the server). @defaultValue false
-   */
-  checkLeaks?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** @defaultValue a logger that drops everything */
-  logger?: Logger | undefined;
-}
-
-const ROLLBACK_DEFAULTS = {
-  stop: false,
-  checkLeaks: false,
-  logger: silentLogger,
-} satisfies Partial<RollbackOptions>;
+import { planRollback, type RollbackPlan } from './plan-rollback.js';
+import { parseRollbackOptions, type RollbackOptions, type RollbackSpec } from './rollback-options.js';
 
 export interface RollbackResult {
   target: string;
@@ -57,12 +34,11 @@ export interface RollbackResult {
  * running version would take the traffic.
  */
 export async function rollback(client: ManagerClient, options: RollbackOptions): Promise<RollbackResult> {
-  const path = validateContextPath(options.path);
-  if (options.probe !== undefined) validateProbeOptions(options.probe);
-  if (options.to !== undefined && options.to !== '') validateVersion(options.to);
-  return withAppLock(client.managerUrl, path, async () => {
-    const plan = planRollback(describeApp(await client.list({ signal: options.signal }), path), options);
-    return executeRollback(client, plan, options);
+  const spec = parseRollbackOptions(options);
+  const context = runContextOf(options);
+  return withAppLock(client.managerUrl, spec.path, async () => {
+    const app = describeApp(await client.list({ signal: context.signal }), spec.path);
+    return executeRollback(client, planRollback(app, spec.plan), spec, context);
   });
 }
 
@@ -73,40 +49,40 @@ export async function rollback(client: ManagerClient, options: RollbackOptions):
 export async function executeRollback(
   client: ManagerClient,
   plan: RollbackPlan,
-  rollbackOptions: Omit<RollbackOptions, 'path'>,
+  spec: RollbackSpec,
+  context: RunContext,
 ): Promise<RollbackResult> {
-  const options = withDefaults(rollbackOptions, ROLLBACK_DEFAULTS);
-  const { logger } = options;
-  const action = options.stop ? 'stop' : 'undeploy';
+  const { logger, signal } = context;
+  const action = spec.stop ? 'stop' : 'undeploy';
   const { path } = plan;
   for (const entry of plan.remove) {
     if (action === 'stop' && entry.state === 'stopped') continue;
     logger.info?.(`${client.name}: ${action} ${path}##${entry.version}`);
-    await client[action]({ path, version: entry.version, signal: options.signal });
+    await client[action]({ path, version: entry.version, signal });
   }
-  await confirmLive(client, plan, options.signal);
-  const probes = await probeAfter(client, { ...options, path, live: plan.to });
+  await confirmLive(client, plan, signal);
+  const probes = await probeAfter(client, path, spec.probe, plan.to, context);
   const versions = plan.remove.map((entry) => entry.version);
   return {
     target: client.name,
     path,
     from: plan.from,
     live: plan.to,
-    action: options.stop ? 'stopped' : 'undeployed',
+    action: spec.stop ? 'stopped' : 'undeployed',
     versions,
     sessionsLost: plan.remove.reduce((sum, entry) => sum + entry.sessions, 0),
-    warnings: options.stop
+    warnings: spec.stop
       ? [
           `Stopped versions start again when Tomcat restarts and then take new visitors; undeploy ` +
             `${versions.join(', ')} once the rollback is final.`,
         ]
       : [],
     probes,
-    leaks: options.checkLeaks
+    leaks: spec.checkLeaks
       ? await checkLeaksAfter(
           client,
           versions.map((version) => ({ path, version })),
-          options.signal,
+          signal,
         )
       : undefined,
   };

@@ -1,4 +1,4 @@
-import type { MemoryPool } from '../../manager/types.js';
+import type { MemoryPool } from '../../manager/parse/types.js';
 
 /** How many versions of one app may be resident on a target before `status` warns. */
 export const DEFAULT_MAX_RESIDENT = 5;

@@ -3,14 +3,19 @@ import { describeApp } from '../app-status.js';
 import { validateContextPath } from '../../versions/context-name.js';
 import { withDefaults } from '../../common/defaults.js';
 import { probeAfter } from '../probe/probe-app.js';
-import { validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe/probe-options.js';
-import { UnsafeOperationError, notFoundError } from '../../errors/errors.js';
-import { silentLogger, type Logger } from '../../common/logger.js';
+import {
+  parseOptionalProbe,
+  type ProbeOptions,
+  type ProbeResult,
+  type ProbeSpec,
+} from '../probe/probe-options.js';
+import { runContextOf, type RunContext, type RunOptions } from '../run-context.js';
+import { UnsafeOperationError, notFoundError } from '../../errors/error-classes.js';
 import { validateVersion } from '../../versions/version-rules.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { checkLeaksAfter, type LeakCheck } from '../leaks/leak-check.js';
 
-export interface UndeployOptions {
+export interface UndeployOptions extends RunOptions {
   path: string;
   version: string;
   /** Allow undeploying the live version (new visitors then go to the next running one). @defaultValue false */
@@ -19,16 +24,32 @@ export interface UndeployOptions {
   probe?: ProbeOptions | undefined;
   /** Afterwards, ask Tomcat's `findleaks` whether its class loader stayed behind (a full GC on the server). @defaultValue false */
   checkLeaks?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** @defaultValue a logger that drops everything */
-  logger?: Logger | undefined;
 }
 
-const UNDEPLOY_DEFAULTS = {
-  force: false,
-  checkLeaks: false,
-  logger: silentLogger,
-} satisfies Partial<UndeployOptions>;
+/** An undeploy's options, checked and with their defaults. */
+export interface UndeploySpec {
+  readonly path: string;
+  /** `''`: the unversioned context. */
+  readonly version: string;
+  readonly force: boolean;
+  readonly probe: ProbeSpec | undefined;
+  readonly checkLeaks: boolean;
+}
+
+const UNDEPLOY_DEFAULTS = { force: false, checkLeaks: false } satisfies Partial<UndeployOptions>;
+
+/** Checks an undeploy's options before any request. @throws UsageError naming what is wrong. */
+export function parseUndeployOptions(options: UndeployOptions): UndeploySpec {
+  const { path, version, force, probe, checkLeaks } = withDefaults(options, UNDEPLOY_DEFAULTS);
+  return {
+    path: validateContextPath(path),
+    // '' names the unversioned context; anything else must be a valid version.
+    version: version === '' ? version : validateVersion(version),
+    force,
+    probe: parseOptionalProbe(probe),
+    checkLeaks,
+  };
+}
 
 export interface UndeployResult {
   target: string;
@@ -46,20 +67,26 @@ export interface UndeployResult {
 /** Undeploys one version; refuses the live one unless forced. */
 export async function undeployVersion(
   client: ManagerClient,
-  undeployOptions: UndeployOptions,
+  options: UndeployOptions,
 ): Promise<UndeployResult> {
-  const options = withDefaults(undeployOptions, UNDEPLOY_DEFAULTS);
-  const path = validateContextPath(options.path);
-  // '' names the unversioned context; anything else must be a valid version: checked before any request.
-  if (options.version !== '') validateVersion(options.version);
-  if (options.probe !== undefined) validateProbeOptions(options.probe);
+  return runUndeploy(client, parseUndeployOptions(options), runContextOf(options));
+}
+
+/** {@link undeployVersion} with its options checked. */
+export function runUndeploy(
+  client: ManagerClient,
+  spec: UndeploySpec,
+  context: RunContext,
+): Promise<UndeployResult> {
+  const { path } = spec;
+  const { signal, logger } = context;
   return withAppLock(client.managerUrl, path, async () => {
-    const app = describeApp(await client.list({ signal: options.signal }), path);
-    const entry = app.versions.find((candidate) => candidate.version === options.version);
+    const app = describeApp(await client.list({ signal }), path);
+    const entry = app.versions.find((candidate) => candidate.version === spec.version);
     if (entry === undefined) {
-      throw notFoundError(`Version ${options.version} of ${path} is not deployed on ${client.name}.`);
+      throw notFoundError(`Version ${spec.version} of ${path} is not deployed on ${client.name}.`);
     }
-    if (entry.role === 'live' && !options.force) {
+    if (entry.role === 'live' && !spec.force) {
       throw new UnsafeOperationError(
         'live-version',
         `Version ${entry.version} is the live version of ${path}; refusing to undeploy it.`,
@@ -72,13 +99,15 @@ export async function undeployVersion(
         },
       );
     }
-    options.logger.info?.(`${client.name}: undeploying ${path}##${entry.version}`);
-    await client.undeploy({ path, version: entry.version, signal: options.signal });
-    const probes = await probeAfter(client, {
-      ...options,
+    logger.info?.(`${client.name}: undeploying ${path}##${entry.version}`);
+    await client.undeploy({ path, version: entry.version, signal });
+    const probes = await probeAfter(
+      client,
       path,
-      live: async () => describeApp(await client.list({ signal: options.signal }), path).live,
-    });
+      spec.probe,
+      async () => describeApp(await client.list({ signal }), path).live,
+      context,
+    );
     return {
       target: client.name,
       path,
@@ -86,8 +115,8 @@ export async function undeployVersion(
       wasLive: entry.role === 'live',
       sessionsLost: entry.sessions,
       probes,
-      leaks: options.checkLeaks
-        ? await checkLeaksAfter(client, [{ path, version: entry.version }], options.signal)
+      leaks: spec.checkLeaks
+        ? await checkLeaksAfter(client, [{ path, version: entry.version }], signal)
         : undefined,
     };
   });

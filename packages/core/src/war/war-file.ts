@@ -1,7 +1,11 @@
-import { open } from 'node:fs/promises';
+/**
+ * The WAR as a file: readable, a zip, a web application. What a deploy, an upload and the check
+ * all need before they read it their own way.
+ */
+import { open, stat } from 'node:fs/promises';
 import type { Entry } from 'yauzl';
-import { usageError, type TomcatPdError } from '../../errors/errors.js';
-import { cannotReadWar, uploadableFileSize } from '../../manager/upload.js';
+import { usageError, type UsageError } from '../errors/error-classes.js';
+import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
 
 // A zip starts with a local file header (PK\3\4); an empty zip is only an end record (PK\5\6).
 const ZIP_SIGNATURES = [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from([0x50, 0x4b, 0x05, 0x06])];
@@ -68,4 +72,20 @@ async function hasEntryUnder(zipFile: string, prefix: string): Promise<boolean> 
 export function damagedWarError(warFile: string, error: unknown): TomcatPdError {
   const why = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
   return usageError(`The WAR ${warFile} is a damaged zip archive: ${why}.`, 'Build the WAR again.');
+}
+
+/** The size of a file to upload (its Content-Length and progress total); a usage error if it is no file. */
+export async function uploadableFileSize(warFile: string): Promise<number> {
+  const info = await stat(warFile).catch((error: NodeJS.ErrnoException) => {
+    throw cannotReadWar(warFile, error);
+  });
+  if (!info.isFile()) throw usageError(`The WAR ${warFile} is not a file.`);
+  return info.size;
+}
+
+/** A WAR that cannot be read, with the reason in words. */
+function cannotReadWar(warFile: string, error: NodeJS.ErrnoException): UsageError {
+  const reason =
+    error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  return usageError(`Cannot read the WAR file ${warFile}: ${reason}.`);
 }

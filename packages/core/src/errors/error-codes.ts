@@ -1,0 +1,36 @@
+/** Stable error codes: scripts and the CLI's exit-code mapping rely on these strings. */
+export const ErrorCode = {
+  /** 401: wrong user or password, or the user is locked out by Tomcat's LockOutRealm. */
+  auth: 'E_AUTH',
+  /** 403: the user lacks the `manager-script` role, or the client address is not allowed. */
+  forbidden: 'E_FORBIDDEN',
+  /** The URL answers, but not as Tomcat's Manager text API (404, HTML, a redirect, ...). */
+  notManager: 'E_NOT_MANAGER',
+  /** No connection could be made, it broke, or the server stopped answering in time. */
+  connect: 'E_CONNECT',
+  /** The server (or a proxy in front of it) answered with a 5xx status. */
+  server: 'E_SERVER',
+  /** Tomcat answered `FAIL - ...`. */
+  tomcatFail: 'E_TOMCAT_FAIL',
+  /** The app or version named does not exist on the target (a read was sent to find out). */
+  notFound: 'E_NOT_FOUND',
+  /** Tomcat's answer could not be understood (an unexpected line in a `list`, say). */
+  protocol: 'E_PROTOCOL',
+  /** The caller's input is invalid; nothing was sent. */
+  usage: 'E_USAGE',
+  /** A safety rule refused the operation; nothing was changed. */
+  unsafe: 'E_UNSAFE',
+  /** A step of an operation failed after the server was changed and could not be undone. */
+  operation: 'E_OPERATION',
+  /** The caller's AbortSignal fired. */
+  aborted: 'E_ABORTED',
+  /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */
+  probe: 'E_PROBE',
+  /** A canary analysis found the new version's error rate too high (or had too few requests, when that counts): it was removed. */
+  analysis: 'E_ANALYSIS',
+  /** An exception the library did not expect: a bug, to be reported. */
+  internal: 'E_INTERNAL',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
