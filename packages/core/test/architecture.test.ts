@@ -36,7 +36,11 @@ function importsOf(module: string): string[] {
   return info.importedFiles
     .map((imported) => imported.fileName)
     .filter((name) => name.startsWith('.'))
-    .map((name) => relative(src, resolve(dirname(join(src, module)), name)).split('\\').join('/'))
+    .map((name) =>
+      relative(src, resolve(dirname(join(src, module)), name))
+        .split('\\')
+        .join('/'),
+    )
     .map((name) => name.replace(/\.js$/, '.ts'));
 }
 
