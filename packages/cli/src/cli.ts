@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { CommanderError } from 'commander';
-import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/errors';
+import { CommanderError } from '@commander-js/extra-typings';
+import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
 import { ReportedError, exitCodeFor } from './exit-codes.js';
 import { cliWords } from './hint-words.js';
 import { buildProgram } from './program.js';

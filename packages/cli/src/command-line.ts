@@ -1,24 +1,26 @@
-import { UsageError, isTomcatPdError, ErrorCode } from '@tomcat-pd/core';
+import { UsageError, isTomcatPdError, ErrorCode } from '@tomcat-pd/core/errors';
 import type { ConfigFile } from './config-file.js';
 import type { CliContext } from './context.js';
 
 /** What a command gets from its command line: its arguments, its own options, the config defaults. */
-export interface CommandLine<O> {
+export interface CommandLine<Flags> {
   /** The positional arguments (deploy's `<war>`). */
   args: readonly unknown[];
-  /** The command's own options as commander parsed them (strings and switches, not yet checked). */
-  options: O;
+  /** The command's options as commander parsed them (strings and switches, not yet checked). */
+  flags: Flags;
   /** The config file's `defaults` (empty without a config file). */
   defaults: ConfigFile['defaults'];
 }
 
 /**
- * One command: `parse` turns its command line into checked input, or throws a usage error for a
- * mistake on it (the usage line follows that message); `run` talks to Tomcat and renders.
+ * What a command does: `parse` turns its command line into checked input (the core's spec), or
+ * throws a usage error for a mistake on it (the usage line follows that message); `run` talks to
+ * Tomcat and renders. It lives in `actions/<name>.ts`, loaded only when the command runs; the
+ * command's options and help are in `commands/<name>.ts`.
  */
-export interface CommandModule<O, I> {
-  parse(line: CommandLine<O>): I;
-  run(context: CliContext, input: I): Promise<void>;
+export interface CommandModule<Flags, Input> {
+  parse(line: CommandLine<Flags>): Input;
+  run(context: CliContext, input: Input): Promise<void>;
 }
 
 /**
@@ -45,4 +47,9 @@ export function requirePath(path: string | undefined, defaults: ConfigFile['defa
   if (chosen === undefined)
     throw new UsageError('--path is required (or set defaults.path in tomcat-pd.json).');
   return chosen;
+}
+
+/** `Examples:` and one `$ line` each, for the end of a command's help. */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }

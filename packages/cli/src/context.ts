@@ -2,7 +2,7 @@ import { createManagerClient, UsageError, type ManagerClient, type TransportOpti
 import type { ConfigFile } from './config-file.js';
 import { resolveTargets, type ResolvedTarget } from './connection.js';
 import { connectionWarnings, loadTls } from './tls-setup.js';
-import { parseDuration, parseWholeNumber } from './durations.js';
+import { parseDuration, parseWholeNumber } from './flags/flag-values.js';
 import type { GlobalOptions } from './global-options.js';
 import type { Output } from './output.js';
 

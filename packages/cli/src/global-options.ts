@@ -1,86 +1,81 @@
-import { Option, type Command } from 'commander';
-
-/** The global options every command accepts, before or after its name. */
-export interface GlobalOptions {
-  url?: string;
-  user?: string;
-  target?: string;
-  passwordStdin?: boolean;
-  config?: string;
-  json?: boolean;
-  verbose?: boolean;
-  quiet?: boolean;
-  timeout?: string;
-  retries?: string;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  insecure?: boolean;
-  appUrl?: string;
-  parallel?: string;
-  color: boolean;
-  /** True when the URL came from TOMCAT_PD_URL rather than a flag: a --target flag then wins. */
-  urlFromEnv?: boolean;
-}
-
-interface GlobalOptionSpec {
-  flags: string;
-  description: string;
-  env?: string;
-}
-
-const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
-  {
-    flags: '--url <url>',
-    description: 'Manager base URL, e.g. http://host:8080/manager',
-    env: 'TOMCAT_PD_URL',
-  },
-  { flags: '--user <name>', description: 'a user with the manager-script role', env: 'TOMCAT_PD_USER' },
-  {
-    flags: '--password-stdin',
-    description: 'read the password from standard input (else $TOMCAT_PD_PASSWORD)',
-  },
-  { flags: '--config <file>', description: 'config file (default: ./tomcat-pd.json if present)' },
-  { flags: '--target <names>', description: 'config targets to use, comma-separated (default: all)' },
-  { flags: '--json', description: 'print one JSON document on stdout' },
-  { flags: '--verbose', description: 'log every request (never a secret)' },
-  { flags: '--quiet', description: 'print only errors' },
-  { flags: '--timeout <duration>', description: 'time-out of one Manager request (default 30s)' },
-  { flags: '--retries <n>', description: 'retries of a read after a transient failure (default 3)' },
-  { flags: '--ca-file <file>', description: 'trust the certificate authorities in this PEM file (https)' },
-  { flags: '--cert-file <file>', description: 'client certificate (PEM), if Tomcat asks for one' },
-  { flags: '--key-file <file>', description: "the client certificate's key (PEM)" },
-  { flags: '--insecure', description: 'accept any TLS certificate (dangerous: for tests only)' },
-  {
-    flags: '--app-url <url>',
-    description: "where visitors reach Tomcat, for probes (default: the Manager URL's scheme, host and port)",
-  },
-  { flags: '--parallel <n>', description: 'how many targets are worked on at once (default 4)' },
-  { flags: '--no-color', description: 'no colours (also with NO_COLOR)' },
-];
+import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_PARALLEL, REQUEST_DEFAULTS } from '@tomcat-pd/core/internal';
+import { DEFAULT_CONFIG_FILE } from './config-file.js';
+import { formatDuration } from './flags/flag-values.js';
 
 /**
- * Adds the global options to the program (with their environment variables) or to a command
- * (without: the environment is read once, at the program, so that a flag always beats it).
+ * The options every command accepts, before or after its name: on the program with their
+ * environment variables, on each command without them and hidden from its help (the environment
+ * is read once, at the program, so that a flag always beats it). Defaults shown are the core's.
  */
-export function addGlobalOptions(command: Command, { withEnv }: { withEnv: boolean }): Command {
-  for (const spec of GLOBAL_OPTIONS) {
-    const option = new Option(spec.flags, spec.description);
-    if (withEnv && spec.env) option.env(spec.env);
-    // Shown once, in the program's help, not in every command's.
-    if (!withEnv) option.hideHelp();
-    command.addOption(option);
-  }
-  return command;
+export function withGlobalOptions<Args extends unknown[], Opts extends OptionValues>(
+  command: Command<Args, Opts>,
+  { withEnv }: { withEnv: boolean },
+) {
+  const option = <Flags extends string>(flags: Flags, description: string, env?: string) => {
+    const made = new Option(flags, description);
+    if (withEnv && env !== undefined) made.env(env);
+    return withEnv ? made : made.hideHelp();
+  };
+  return command
+    .addOption(option('--url <url>', 'Manager base URL, e.g. http://host:8080/manager', 'TOMCAT_PD_URL'))
+    .addOption(option('--user <name>', 'a user with the manager-script role', 'TOMCAT_PD_USER'))
+    .addOption(option('--password-stdin', 'read the password from standard input (else $TOMCAT_PD_PASSWORD)'))
+    .addOption(
+      option('--config <file>', 'config file').default(undefined, `./${DEFAULT_CONFIG_FILE} if present`),
+    )
+    .addOption(option('--target <names>', 'config targets to use, comma-separated').default(undefined, 'all'))
+    .addOption(option('--json', 'print one JSON document on stdout'))
+    .addOption(option('--verbose', 'log every request (never a secret)'))
+    .addOption(option('--quiet', 'print only errors'))
+    .addOption(
+      option('--timeout <duration>', 'time-out of one Manager request').default(
+        undefined,
+        formatDuration(REQUEST_DEFAULTS.timeoutMs),
+      ),
+    )
+    .addOption(
+      option('--retries <n>', 'retries of a read after a transient failure').default(
+        undefined,
+        String(REQUEST_DEFAULTS.retries),
+      ),
+    )
+    .addOption(option('--ca-file <file>', 'trust the certificate authorities in this PEM file (https)'))
+    .addOption(option('--cert-file <file>', 'client certificate (PEM), if Tomcat asks for one'))
+    .addOption(option('--key-file <file>', "the client certificate's key (PEM)"))
+    .addOption(option('--insecure', 'accept any TLS certificate (dangerous: for tests only)'))
+    .addOption(
+      option('--app-url <url>', 'where visitors reach Tomcat, for probes').default(
+        undefined,
+        "the Manager URL's scheme, host and port",
+      ),
+    )
+    .addOption(
+      option('--parallel <n>', 'how many targets are worked on at once').default(
+        undefined,
+        String(DEFAULT_PARALLEL),
+      ),
+    )
+    .addOption(option('--no-color', 'no colours (also with NO_COLOR)'));
 }
 
-const GLOBAL_KEYS = GLOBAL_OPTIONS.map((spec) => new Option(spec.flags).attributeName());
+/** The global options' values, as commander gives them. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the options of a command with none of its own
+export type GlobalOptions = ReturnType<ReturnType<typeof withGlobalOptions<[], {}>>['opts']> & {
+  /** True when the URL came from TOMCAT_PD_URL rather than a flag: a --target flag then wins. */
+  urlFromEnv: boolean;
+};
+
+/** The attribute names of the global options (`passwordStdin`, ...). */
+const GLOBAL_KEYS = withGlobalOptions(new Command(), { withEnv: false }).options.map((option) =>
+  option.attributeName(),
+);
 
 /**
  * The global options as given: a flag after the command name, else the program's value (a flag
  * before the name, or its environment variable).
  */
-export function globalOptions(command: Command): GlobalOptions {
+export function globalOptions(command: Command<unknown[], OptionValues>): GlobalOptions {
   let root = command;
   while (root.parent) root = root.parent;
   const afterName = (key: string) => command !== root && command.getOptionValueSource(key) === 'cli';
@@ -90,5 +85,5 @@ export function globalOptions(command: Command): GlobalOptions {
   }
   const urlFromEnv =
     merged.url !== undefined && root.getOptionValueSource('url') === 'env' && !afterName('url');
-  return { ...(merged as unknown as GlobalOptions), urlFromEnv };
+  return { ...(merged as Omit<GlobalOptions, 'urlFromEnv'>), urlFromEnv };
 }

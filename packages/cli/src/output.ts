@@ -1,11 +1,6 @@
 import pc from 'picocolors';
-import {
-  FleetOperationError,
-  InternalError,
-  redactSecrets,
-  toTomcatPdError,
-  type Logger,
-} from '@tomcat-pd/core';
+import { FleetOperationError, InternalError, type Logger } from '@tomcat-pd/core';
+import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
 import { cliWords } from './hint-words.js';
 
 export interface OutputOptions {

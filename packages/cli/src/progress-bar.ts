@@ -1,5 +1,6 @@
 import type cliProgress from 'cli-progress';
-import { redactSecrets, type Logger, type UploadProgress } from '@tomcat-pd/core';
+import type { Logger, UploadProgress } from '@tomcat-pd/core';
+import { redactSecrets } from '@tomcat-pd/core/internal';
 import type { Output } from './output.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { loadConfigFile } from './config-file.js';
 import { CommandLineError, fromCommandLine, type CommandModule } from './command-line.js';
 import { createContext, parseGlobalValues } from './context.js';
@@ -10,24 +10,25 @@ import { Output } from './output.js';
  * Runs one command: checks its command line (a mistake there prints the usage line), reads the
  * config file, then runs it with its output and context, and reports its error in the right format.
  */
-export async function runCommand<O, I>(
-  command: Command,
+export async function runCommand<Flags, Input>(
+  command: Command<unknown[], OptionValues>,
   args: readonly unknown[],
   signal: AbortSignal,
-  module: CommandModule<O, I>,
+  module: CommandModule<Flags, Input>,
 ): Promise<void> {
   const options = globalOptions(command);
   const output = new Output({
-    json: options.json ?? false,
-    quiet: options.quiet ?? false,
-    verbose: options.verbose ?? false,
+    json: options.json === true,
+    quiet: options.quiet === true,
+    verbose: options.verbose === true,
     color: options.color,
   });
   try {
     const values = fromCommandLine(() => parseGlobalValues(options));
     const config = await loadConfigFile(options.config);
     const input = fromCommandLine(() =>
-      module.parse({ args, options: command.opts() as O, defaults: config?.defaults ?? {} }),
+      // The flags as the command's definition in commands/ types them: commander parsed them by it.
+      module.parse({ args, flags: command.opts() as Flags, defaults: config?.defaults ?? {} }),
     );
     await module.run(createContext(options, values, config, output, signal), input);
   } catch (error) {

@@ -1,10 +1,5 @@
-import {
-  ErrorCode,
-  errorData,
-  type ErrorData,
-  type TargetOutcome,
-  type TomcatPdError,
-} from '@tomcat-pd/core';
+import { ErrorCode, type ErrorData, type TargetOutcome, type TomcatPdError } from '@tomcat-pd/core';
+import { errorData } from '@tomcat-pd/core/internal';
 import type { CliContext } from './context.js';
 import { cliWords } from './hint-words.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TomcatPdError, validateContextPath, type UsageError } from '@tomcat-pd/core';
+import { ErrorCode, TomcatPdError, type UsageError } from '@tomcat-pd/core';
+import { validateContextPath } from '@tomcat-pd/core/internal';
 import { CommandLineError, fromCommandLine, requirePath } from '../src/command-line.js';
 
 function thrown(fn: () => unknown): unknown {

@@ -1,27 +1,38 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parse } from '../src/commands/deploy.js';
+import { parse } from '../src/actions/deploy.js';
+import { defineDeploy } from '../src/commands/deploy.js';
 
-const line = (options: Record<string, string>) => ({
-  args: ['shop.war'],
-  options: { path: '/shop', ...options },
-  defaults: {},
-});
+/** deploy's command line as commander parses it from the definition. */
+const line = (...argv: string[]) => {
+  const command = defineDeploy().exitOverride();
+  command.parse(['shop.war', '--path', '/shop', ...argv], { from: 'user' });
+  return { args: command.args, flags: command.opts(), defaults: {} };
+};
+const versionOf = (spec: ReturnType<typeof parse>) => spec.plan.version;
 
 describe('deploy --build-id', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('takes the flag, else $TOMCAT_PD_BUILD_ID', () => {
-    expect(parse(line({ buildId: '3f9c2ab' })).buildId).toBe('3f9c2ab');
+    expect(versionOf(parse(line('--build-id', '3f9c2ab')))).toEqual({
+      kind: 'counter',
+      width: 3,
+      buildId: '3f9c2ab',
+    });
     vi.stubEnv('TOMCAT_PD_BUILD_ID', 'ci-417');
-    expect(parse(line({})).buildId).toBe('ci-417');
-    expect(parse(line({ buildId: '3f9c2ab' })).buildId).toBe('3f9c2ab');
+    expect(versionOf(parse(line()))).toEqual({ kind: 'counter', width: 3, buildId: 'ci-417' });
+    expect(versionOf(parse(line('--build-id', '3f9c2ab')))).toEqual({
+      kind: 'counter',
+      width: 3,
+      buildId: '3f9c2ab',
+    });
   });
 
   it('the variable gives way to --version and --semver; the flag with them is a mistake', () => {
     vi.stubEnv('TOMCAT_PD_BUILD_ID', 'ci-417');
-    expect(parse(line({ version: '007' }))).toMatchObject({ version: '007', buildId: undefined });
-    expect(parse(line({ semver: '1.2.3' })).buildId).toBeUndefined();
-    expect(() => parse(line({ version: '007', buildId: 'x' }))).toThrowError(
+    expect(versionOf(parse(line('--version', '007')))).toEqual({ kind: 'given', version: '007' });
+    expect(versionOf(parse(line('--semver', '1.2.3')))).toMatchObject({ kind: 'given' });
+    expect(() => parse(line('--version', '007', '--build-id', 'x'))).toThrowError(
       expect.objectContaining({
         code: 'E_USAGE',
         message: expect.stringContaining('not a version and a build id'),
@@ -31,8 +42,8 @@ describe('deploy --build-id', () => {
 
   it('an empty variable is no build id; a forbidden character is refused before any request', () => {
     vi.stubEnv('TOMCAT_PD_BUILD_ID', '');
-    expect(parse(line({})).buildId).toBeUndefined();
-    expect(() => parse(line({ buildId: 'feature/login' }))).toThrowError(
+    expect(versionOf(parse(line()))).toEqual({ kind: 'counter', width: 3, buildId: undefined });
+    expect(() => parse(line('--build-id', 'feature/login'))).toThrowError(
       expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('"/"') }),
     );
   });

@@ -1,7 +1,6 @@
-import { Command } from 'commander';
+import { Command, type OptionValues } from '@commander-js/extra-typings';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addGlobalOptions, globalOptions, type GlobalOptions } from '../src/global-options.js';
-import { adoptLegacyWaitTimeout } from '../src/legacy-options.js';
+import { globalOptions, withGlobalOptions, type GlobalOptions } from '../src/global-options.js';
 
 /**
  * A program shaped like the real one (positional options, globals on the program with their
@@ -11,19 +10,13 @@ import { adoptLegacyWaitTimeout } from '../src/legacy-options.js';
 function parse(argv: string[]): GlobalOptions {
   let seen: GlobalOptions | undefined;
   const program = new Command('tomcat-pd').enablePositionalOptions().exitOverride();
-  const record = (_options: unknown, command: Command) => {
-    seen = globalOptions(command);
+  const record = (...args: unknown[]) => {
+    seen = globalOptions(args.at(-1) as Command<unknown[], OptionValues>);
   };
   program.command('status').option('--path <path>').action(record);
-  // drain's wait time-out is --wait-timeout; `drain --wait --timeout D` still means it (deprecated).
-  program
-    .command('drain')
-    .option('--wait')
-    .option('--wait-timeout <duration>')
-    .hook('preAction', adoptLegacyWaitTimeout)
-    .action(record);
-  addGlobalOptions(program, { withEnv: true });
-  for (const command of program.commands) addGlobalOptions(command, { withEnv: false });
+  program.command('drain').option('--wait').option('--wait-timeout <duration>').action(record);
+  withGlobalOptions(program, { withEnv: true });
+  for (const command of program.commands) withGlobalOptions(command, { withEnv: false });
   program.parse(['node', 'tomcat-pd', ...argv]);
   if (seen === undefined) throw new Error('no command ran');
   return seen;
@@ -101,17 +94,11 @@ describe('global options', () => {
     expect(options.color).toBe(true);
   });
 
-  // `drain --wait --timeout 30m` (the old spelling of --wait-timeout) sets how long drain waits;
-  // it must not also become the time-out of every Manager request (a hung Tomcat would then hang
-  // the tool for 30 minutes), and it must not replace a global `--timeout 5s` given before the
-  // command name.
-  it("drain's old spelling of its wait time-out is not the global --timeout", () => {
-    expect(parse(['drain', '--wait', '--timeout', '30m']).timeout).toBeUndefined();
-    expect(parse(['--timeout', '5s', 'drain', '--wait', '--timeout', '30m']).timeout).toBe('5s');
-  });
-
-  it('--timeout after drain without --wait, or beside --wait-timeout, is the request time-out', () => {
+  // drain's wait time-out is --wait-timeout; `drain --wait --timeout D` (its deprecated spelling, gone)
+  // is the time-out of each request, as for every other command (CHANGELOG.md).
+  it('--timeout after drain, with or without --wait, is the request time-out', () => {
     expect(parse(['drain', '--timeout', '5s']).timeout).toBe('5s');
+    expect(parse(['drain', '--wait', '--timeout', '30m']).timeout).toBe('30m');
     expect(parse(['drain', '--wait', '--wait-timeout', '1h', '--timeout', '5s']).timeout).toBe('5s');
   });
 });

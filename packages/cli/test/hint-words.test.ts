@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { TomcatPdError, ErrorCode, renderHint, type HintPart } from '@tomcat-pd/core';
+import { TomcatPdError, ErrorCode, type HintPart, type HintWords } from '@tomcat-pd/core';
 import { cliWords } from '../src/hint-words.js';
+
+/** A hint put into words, as an error carrying it words it. */
+const renderHint = (parts: HintPart[], words?: HintWords) => {
+  const error = new TomcatPdError(ErrorCode.usage, 'x', { hint: parts });
+  return words === undefined ? error.hint : error.hintIn(words);
+};
 
 describe('the core hints in the CLI words', () => {
   it('names flags for options, with their value, and a bare flag for a switch', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '@tomcat-pd/core';
-import { collectPaths } from '../src/option-values.js';
-import { parseProbeFlags } from '../src/probe-flags.js';
+import { parse as parseRollback } from '../src/actions/rollback.js';
+import { collectPaths } from '../src/flags/flag-values.js';
+import { probeOptionsOf } from '../src/flags/probe-flags.js';
 import { probesDocument, renderProbes } from '../src/render/probes.js';
 
 const usage = expect.objectContaining({ code: 'E_USAGE' });
@@ -13,10 +14,10 @@ describe('collectPaths', () => {
   });
 });
 
-describe('parseProbeFlags', () => {
+describe('probeOptionsOf', () => {
   it('gives probe and smoke the shared expectations', () => {
     expect(
-      parseProbeFlags(
+      probeOptionsOf(
         { probe: ['/health'], smoke: ['/up'], expect: 'ok', expectStatus: '200-399', probeTimeout: '5s' },
         {},
         { smoke: true },
@@ -28,31 +29,32 @@ describe('parseProbeFlags', () => {
   });
 
   it("takes the config's defaults.probe and defaults.smoke when no flag is given", () => {
-    const parsed = parseProbeFlags({}, { probe: ['/health'], smoke: ['/health'] }, { smoke: true });
+    const parsed = probeOptionsOf({}, { probe: ['/health'], smoke: ['/health'] }, { smoke: true });
     expect(parsed.probe?.paths).toEqual(['/health']);
     expect(parsed.smoke?.paths).toEqual(['/health']);
-    expect(parseProbeFlags({}, { smoke: ['/health'] }, { smoke: false }).smoke).toBeUndefined();
+    expect(probeOptionsOf({}, { smoke: ['/health'] }, { smoke: false }).smoke).toBeUndefined();
   });
 
   it('refuses --expect, --expect-status and --probe-timeout without a probe, naming the flag', () => {
-    expect(() => parseProbeFlags({ expect: 'ok' }, {}, { smoke: true })).toThrow(
+    expect(() => probeOptionsOf({ expect: 'ok' }, {}, { smoke: true })).toThrow(
       expect.objectContaining({
         message: '--expect applies to a probe, and none is asked for: give --probe or --smoke too.',
       }),
     );
-    expect(() => parseProbeFlags({ probeTimeout: '5s' }, {}, { smoke: false })).toThrow(
+    expect(() => probeOptionsOf({ probeTimeout: '5s' }, {}, { smoke: false })).toThrow(
       /^--probe-timeout applies to a probe, and none is asked for: give --probe too\.$/,
     );
   });
 
+  // The core checks the paths as it parses a command's options, before any request.
   it.each([['health'], ['http://shop.example/health'], ['//x']])('refuses the probe path %j', (path) => {
-    expect(() => parseProbeFlags({ probe: [path] }, {}, { smoke: false })).toThrow(usage);
+    expect(() => parseRollback({ args: [], flags: { path: '/shop', probe: [path] }, defaults: {} })).toThrow(
+      usage,
+    );
   });
 
   it('refuses a status range that is none', () => {
-    expect(() => parseProbeFlags({ probe: ['/h'], expectStatus: '2xx' }, {}, { smoke: false })).toThrow(
-      usage,
-    );
+    expect(() => probeOptionsOf({ probe: ['/h'], expectStatus: '2xx' }, {}, { smoke: false })).toThrow(usage);
   });
 });
 

@@ -1,15 +1,23 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, type ManagerClient } from '@tomcat-pd/core';
-import { parse, parseListen, run } from '../src/commands/serve.js';
+import { parse, parseListen, run } from '../src/actions/serve.js';
+import { defineServe } from '../src/commands/serve.js';
 import type { CliContext } from '../src/context.js';
 import { fakeContext } from './helpers/fake-context.js';
 
-const line = (options: { listen?: string; interval?: string }) => ({ args: [], options, defaults: {} });
+/** serve's command line as commander parses it from the definition. */
+const line = (options: { listen?: string; interval?: string }) => {
+  const argv = Object.entries(options).flatMap(([flag, value]) => [`--${flag}`, value]);
+  return { args: [], flags: defineServe().exitOverride().parse(argv, { from: 'user' }).opts(), defaults: {} };
+};
 
 describe('serve: parse', () => {
   it('defaults: 127.0.0.1:9440, every 10 s', () => {
-    expect(parse(line({}))).toEqual({ listen: { host: '127.0.0.1', port: 9440 }, intervalMs: 10_000 });
+    expect(parse(line({}))).toMatchObject({
+      listen: { host: '127.0.0.1', port: 9440 },
+      watch: { intervalMs: 10_000, metrics: true },
+    });
   });
 
   it('--listen HOST:PORT, [IPv6]:PORT, a port alone (loopback), port 0 (any free one)', () => {
@@ -40,8 +48,8 @@ describe('serve: parse', () => {
   });
 
   it('--interval: a duration of 1 s or more', () => {
-    expect(parse(line({ interval: '1s' })).intervalMs).toBe(1_000);
-    expect(parse(line({ interval: '2m' })).intervalMs).toBe(120_000);
+    expect(parse(line({ interval: '1s' })).watch.intervalMs).toBe(1_000);
+    expect(parse(line({ interval: '2m' })).watch.intervalMs).toBe(120_000);
     expect(() => parse(line({ interval: '500ms' }))).toThrow('--interval takes 1s or more, not "500ms".');
     expect(() => parse(line({ interval: 'often' }))).toThrow(/--interval takes a duration/);
   });

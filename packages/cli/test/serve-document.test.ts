@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
 import { serveDocument } from '../src/serve/document.js';
-import { joinLastMetrics, type Snapshot } from '../src/serve/snapshot.js';
+import { type FleetSnapshot } from '@tomcat-pd/core';
 import { metricsDocument } from '../src/render/metrics.js';
 import { statusDocument } from '../src/render/status.js';
-import { authError, statusWeb1, statusWeb2 } from './helpers/reports.js';
+import { authError, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
-function snapshot(): Snapshot {
-  const web1 = joinLastMetrics(statusWeb1(), undefined, READ_AT - 2_000);
+function snapshot(): FleetSnapshot {
+  const web1 = withoutMetrics(statusWeb1(), READ_AT - 2_000);
   web1.metaspace = { name: 'Metaspace', type: 'Non-heap memory', usedBytes: 100, maxBytes: 1000 };
   web1.apps[0]!.versions[0]!.metrics = {
     deployedAt: READ_AT - 60_000,
@@ -39,7 +39,7 @@ function snapshot(): Snapshot {
         managerUrl: 'http://web2:8080/manager',
         readAt: READ_AT,
         durationMs: 5,
-        report: joinLastMetrics(statusWeb2(), undefined, READ_AT),
+        report: withoutMetrics(statusWeb2(), READ_AT),
         metrics: { kind: 'none', reason: new TomcatPdError(ErrorCode.usage, 'no JSON') },
       },
       {

@@ -3,8 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TomcatPdError, type MetricsReport, type VersionMetrics } from '@tomcat-pd/core';
 import { escapeHtml, PAGE_CSP, renderPage, renderView, shortAge } from '../src/serve/page.js';
-import { joinLastMetrics, type Snapshot, type TargetSnapshot } from '../src/serve/snapshot.js';
-import { connectError, statusWeb1, statusWeb2 } from './helpers/reports.js';
+import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
+import { connectError, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
 
 const NOW = Date.UTC(2026, 11, 2, 10, 0, 0);
 const READ_AT = NOW - 3_000;
@@ -22,7 +22,7 @@ const metrics: VersionMetrics = {
 
 /** web1 of the shared reports, each running version with metrics; 003 draining with an ETA. */
 function web1Report(): MetricsReport {
-  const report = joinLastMetrics(statusWeb1(), undefined, PAGE_AT);
+  const report = withoutMetrics(statusWeb1(), PAGE_AT);
   for (const app of report.apps) {
     for (const v of app.versions) {
       if (v.state !== 'running') continue;
@@ -62,7 +62,7 @@ function down(error: TomcatPdError, target = 'web3', readAgain = true): TargetSn
   };
 }
 
-function snapshot(...targets: TargetSnapshot[]): Snapshot {
+function snapshot(...targets: TargetSnapshot[]): FleetSnapshot {
   return { sequence: 7, intervalMs: 10_000, targets };
 }
 
@@ -120,7 +120,7 @@ describe('the page', () => {
   });
 
   it('a target without the status page: the versions from list, "-" for the metrics, and why', () => {
-    const html = renderView(snapshot(up(joinLastMetrics(statusWeb2(), undefined, READ_AT), false)), {
+    const html = renderView(snapshot(up(withoutMetrics(statusWeb2(), READ_AT), false)), {
       now: NOW,
     });
     expect(rows(html)).toEqual([
@@ -180,7 +180,7 @@ describe('the page', () => {
   });
 
   it('escapes every text: target, app, error message and hint', () => {
-    const report = joinLastMetrics(
+    const report = withoutMetrics(
       {
         target: '<script>alert(1)</script>',
         managerUrl: 'http://x/"onmouseover="alert(1)',
@@ -194,7 +194,6 @@ describe('the page', () => {
           },
         ],
       },
-      undefined,
       READ_AT,
     );
     const error = new TomcatPdError(ErrorCode.protocol, 'Unexpected line <img src=x onerror=alert(1)>', {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsReport, VersionMetrics } from '@tomcat-pd/core';
 import { createServeMetrics } from '../src/serve/prometheus.js';
-import { joinLastMetrics, type Snapshot, type TargetSnapshot } from '../src/serve/snapshot.js';
-import { downTarget, statusWeb1, statusWeb2 } from './helpers/reports.js';
+import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
+import { downTarget, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -18,7 +18,7 @@ const metrics: VersionMetrics = {
 
 /** web1: ROOT live, /shop 002 stopped, 003 draining, 004 live; running versions with metrics. */
 function web1(): MetricsReport {
-  const report = joinLastMetrics(statusWeb1(), undefined, READ_AT);
+  const report = withoutMetrics(statusWeb1(), READ_AT);
   for (const app of report.apps)
     for (const v of app.versions)
       if (v.state === 'running') v.metrics = { ...metrics, requests: v.sessions * 10 };
@@ -40,7 +40,7 @@ function up(report: MetricsReport): TargetSnapshot {
   };
 }
 
-function snapshot(...targets: TargetSnapshot[]): Snapshot {
+function snapshot(...targets: TargetSnapshot[]): FleetSnapshot {
   return { sequence: 1, intervalMs: 10_000, targets };
 }
 
@@ -114,7 +114,7 @@ describe('/metrics', () => {
   });
 
   it('without the status page: sessions and live only; without a Metaspace limit: no max', async () => {
-    const report = joinLastMetrics(statusWeb2(), undefined, READ_AT);
+    const report = withoutMetrics(statusWeb2(), READ_AT);
     const text = await createServeMetrics().text(
       snapshot(up({ ...report, metaspace: { name: 'Metaspace', type: 'x', usedBytes: 5, maxBytes: null } })),
     );

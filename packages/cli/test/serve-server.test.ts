@@ -9,13 +9,13 @@ import {
   startServer,
   type ServeServer,
 } from '../src/serve/server.js';
-import { joinLastMetrics, type Snapshot, type TargetSnapshot } from '../src/serve/snapshot.js';
-import { downTarget, statusWeb1 } from './helpers/reports.js';
+import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
+import { downTarget, statusWeb1, withoutMetrics } from './helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
 function web1(): TargetSnapshot {
-  const report = joinLastMetrics(statusWeb1(), undefined, READ_AT - 1_000);
+  const report = withoutMetrics(statusWeb1(), READ_AT - 1_000);
   return {
     state: 'up',
     target: 'web1',
@@ -31,7 +31,7 @@ function web3(): TargetSnapshot {
   return downTarget(READ_AT);
 }
 
-let snapshot: Snapshot = { sequence: 1, intervalMs: 10_000, targets: [web1(), web3()] };
+let snapshot: FleetSnapshot = { sequence: 1, intervalMs: 10_000, targets: [web1(), web3()] };
 let server: ServeServer | undefined;
 
 async function serve(): Promise<ServeServer> {

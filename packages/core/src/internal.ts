@@ -16,13 +16,14 @@ export { failsEveryTime } from './ops/lasting-failure.js';
 // Defaults the command line names in its help
 export { DEFAULT_PARALLEL, fleetRunContextOf, runContextOf } from './ops/run-context.js';
 export type { FleetRunContext, RunContext } from './ops/run-context.js';
-export { TRANSPORT_DEFAULTS } from './manager/transport.js';
+export { REQUEST_DEFAULTS } from './manager/request-defaults.js';
 export { DEFAULT_WIDTH, validateVersion } from './versions/version-rules.js';
 export { displayName, validateContextPath } from './versions/context-name.js';
 export { PROBE_DEFAULTS } from './ops/probe/probe-options.js';
 export type { ProbeSpec } from './ops/probe/probe-options.js';
 export { ANALYSIS_DEFAULTS, MIN_ANALYSIS_INTERVAL_MS } from './ops/analyze/analysis-options.js';
 export { DEFAULT_GRACE_MS } from './ops/drain/drain-options.js';
+export { DRAIN_PLAN_DEFAULTS } from './ops/drain/plan-drain.js';
 export {
   DEFAULT_MAX_RESIDENT,
   METASPACE_WARNING_SHARE,
@@ -57,6 +58,7 @@ export { parseMetricsOptions, readMetrics } from './ops/metrics/metrics.js';
 export type { MetricsSpec } from './ops/metrics/metrics.js';
 export { readHistory } from './ops/history/history.js';
 export { parseWatchFleetOptions, runWatchFleet } from './ops/watch/watch-fleet.js';
+export { initialSnapshot } from './ops/watch/fleet-snapshot.js';
 export type { WatchSpec } from './ops/watch/watch-fleet.js';
 export { parseCheckWarOptions } from './check/check-options.js';
 export type { WarCheckSpec } from './check/check-options.js';

@@ -1,99 +1,67 @@
-import {
-  fleetDeploy,
-  parseRolloutSteps,
-  validateContextPath,
-  validateDeployOptions,
-  type FleetDeployOptions,
-  type FleetDeployResult,
-} from '@tomcat-pd/core';
-import { requirePath, type CommandLine } from '../command-line.js';
-import type { CliContext } from '../context.js';
-import { parseWholeNumber } from '../durations.js';
-import { parseAnalysisFlags, type AnalysisFlags } from '../analysis-flags.js';
-import { parseProbeFlags, type ProbeFlags } from '../probe-flags.js';
-import { createFleetProgress } from '../progress-bar.js';
-import { deployDocument, renderDeploy } from '../render/deploy.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { DEFAULT_WIDTH } from '@tomcat-pd/core/internal';
+import { examples } from '../command-line.js';
+import { withAnalysisOptions } from '../flags/analysis-flags.js';
+import { collectPaths } from '../flags/flag-values.js';
+import { withProbeOptions } from '../flags/probe-flags.js';
 
-interface DeployCliOptions extends ProbeFlags, AnalysisFlags {
-  path?: string;
-  version?: string;
-  semver?: string;
-  width?: string;
-  buildId?: string;
-  update?: boolean;
-  tag?: string;
-  canary?: string;
-  steps?: string;
-  /** `false` with `--no-check`. */
-  check?: boolean;
-}
-
-type DeployInput = Omit<FleetDeployOptions, 'parallel' | 'signal' | 'logger' | 'onProgress'>;
-
-/**
- * The WAR and the options, with the config defaults for the path and the counter width. A bad
- * path, version, semver or width is a mistake on the command line; the WAR is checked by the
- * deploy itself (it is input, not command line).
- */
-export function parse({ args, options, defaults }: CommandLine<DeployCliOptions>): DeployInput {
-  const input = {
-    path: validateContextPath(requirePath(options.path, defaults)),
-    warFile: String(args[0]),
-    version: options.version,
-    semver: options.semver,
-    width: options.width === undefined ? defaults.width : parseWholeNumber(options.width, '--width', 1),
-    buildId: chosenBuildId(options),
-    update: options.update,
-    tag: options.tag,
-    canary: options.canary === undefined ? undefined : parseWholeNumber(options.canary, '--canary'),
-    steps: options.steps === undefined ? undefined : parseRolloutSteps(options.steps),
-    ...parseProbeFlags(options, defaults, { smoke: true }),
-    analysis: parseAnalysisFlags(options),
-    skipCheck: options.check === false,
-  };
-  validateDeployOptions(input);
-  return input;
-}
-
-/**
- * `--build-id`, else `$TOMCAT_PD_BUILD_ID`. A CI job sets the variable for every step, so it
- * gives way to an explicit `--version` or `--semver` (two flags for the version are a mistake).
- */
-function chosenBuildId(options: DeployCliOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (options.buildId !== undefined) return options.buildId;
-  const fromEnv = env.TOMCAT_PD_BUILD_ID;
-  if (fromEnv === undefined || fromEnv === '') return undefined;
-  return options.version === undefined && options.semver === undefined ? fromEnv : undefined;
-}
-
-/**
- * `tomcat-pd deploy <war> --path P [--version V] [--semver S] [--width N] [--update] [--tag T]
- * [--canary N]`: one version on every selected target, all or nothing. A failure anywhere
- * throws the core's FleetOperationError (each target's outcome), after the new version was
- * removed from the targets that took it.
- */
-export async function run(context: CliContext, input: DeployInput): Promise<void> {
-  const clients = await context.clients();
-  const progress = await createFleetProgress(
-    context.output,
-    clients.map((client) => client.name),
+/** `tomcat-pd deploy <war>`: its options and help; what it does is in actions/deploy.ts. */
+export function defineDeploy() {
+  const command = new Command('deploy')
+    .description('upload a WAR as a new version; it goes live for new visitors, old sessions stay')
+    .argument('<war>', 'the WAR file')
+    .addOption(
+      new Option('--path <path>', 'context path, e.g. /shop or /').default(undefined, 'the config default'),
+    )
+    .addOption(
+      new Option('--version <version>', 'version to deploy').default(undefined, 'the next counter, e.g. 004'),
+    )
+    .option('--semver <version>', 'a semantic version (1.4.0), encoded so that it sorts right')
+    .addOption(new Option('--width <n>', 'digits of a new counter').default(undefined, String(DEFAULT_WIDTH)))
+    .addOption(
+      new Option(
+        '--build-id <id>',
+        'append the build (a commit hash, a CI build number) to the next counter: 004-3f9c2ab',
+      ).default(undefined, '$TOMCAT_PD_BUILD_ID, unless --version or --semver is given'),
+    )
+    .option('--update', 'replace an existing version (its sessions are lost)')
+    .option('--tag <tag>', "Tomcat's tag for the uploaded WAR")
+    .option(
+      '--no-check',
+      'skip the parallel-deployment check of the WAR (tomcat-pd check), whose errors refuse the deploy',
+    )
+    .addOption(
+      new Option(
+        '--canary <n>',
+        'deploy to the first N targets first, to the others once it started there',
+      ).conflicts('steps'),
+    )
+    .option(
+      '--steps <list>',
+      'a progressive rollout in config order, e.g. 1,25%,100%: each step deploys, probes and analyses its targets before the next',
+    );
+  return withAnalysisOptions(
+    withProbeOptions(command, {
+      probe:
+        'after live, request PATH (e.g. /health) under the app; undo the version unless it answers healthy (repeatable)',
+      what: 'probe or smoke test',
+    }).option(
+      '--smoke <path>',
+      'before traffic, try the WAR under a temporary path and request PATH there; deploy only if healthy (repeatable)',
+      collectPaths,
+    ),
+  ).addHelpText(
+    'after',
+    examples(
+      'tomcat-pd deploy target/shop.war --path /shop',
+      'tomcat-pd deploy app.war --path / --version 2026.11.25-1',
+      'tomcat-pd deploy target/shop.war --path /shop --build-id "$(git rev-parse --short HEAD)"',
+      'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
+      'tomcat-pd deploy target/shop.war --path /shop --probe /health --analyze 5m --max-error-rate 2',
+      'tomcat-pd deploy target/shop.war --path /shop --steps 1,25%,100% --probe /health --analyze 2m',
+    ),
   );
-  let result: FleetDeployResult;
-  try {
-    result = await fleetDeploy(clients, {
-      ...input,
-      parallel: context.parallel,
-      signal: context.signal,
-      logger: progress.logger(context.output.logger),
-      onProgress(event) {
-        if (event.phase === 'uploading') progress.update(event.target, event);
-        // The upload is done; Tomcat now unpacks and starts the context, which can take a while.
-        else progress.starting(event.target, event.displayName);
-      },
-    });
-  } finally {
-    // Also on an error, so that the message is not written over half-drawn bars.
-    progress.stop();
-  }
-  context.output.result(deployDocument(result), () => renderDeploy(result));
 }
+
+/** The values of deploy's options, as commander gives them. */
+export type DeployFlags = ReturnType<ReturnType<typeof defineDeploy>['opts']>;

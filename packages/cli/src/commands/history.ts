@@ -1,29 +1,16 @@
-import { getHistory, onEachTarget, validateContextPath } from '@tomcat-pd/core';
-import { requirePath, type CommandLine } from '../command-line.js';
-import type { CliContext } from '../context.js';
-import { historyDocument, renderHistory } from '../render/history.js';
-import { reportOutcomes } from '../target-outcomes.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { examples } from '../command-line.js';
 
-interface HistoryInput {
-  path: string;
+/** `tomcat-pd history`: its options and help; what it does is in actions/history.ts. */
+export function defineHistory() {
+  return new Command('history')
+    .description('every resident version of an app, newest first: build id, deployed at, what it served')
+    .addOption(new Option('--path <path>', 'the app').default(undefined, 'the config default'))
+    .addHelpText(
+      'after',
+      examples('tomcat-pd history --path /shop', 'tomcat-pd history --path /shop --json'),
+    );
 }
 
-export function parse({ options, defaults }: CommandLine<{ path?: string }>): HistoryInput {
-  return { path: validateContextPath(requirePath(options.path, defaults)) };
-}
-
-/**
- * `tomcat-pd history --path P`: every resident version on each target, newest first, with its build
- * id and, where the server has the status JSON, when it was deployed and what it served.
- */
-export async function run(context: CliContext, { path }: HistoryInput): Promise<void> {
-  const clients = await context.clients();
-  const outcomes = await onEachTarget(clients, (client, signal) => getHistory(client, { path, signal }), {
-    parallel: context.parallel,
-    signal: context.signal,
-  });
-  reportOutcomes(context, outcomes, {
-    document: historyDocument,
-    render: (reports) => renderHistory(reports, context.output.colors),
-  });
-}
+/** The values of history's options, as commander gives them. */
+export type HistoryFlags = ReturnType<ReturnType<typeof defineHistory>['opts']>;

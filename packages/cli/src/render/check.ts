@@ -1,9 +1,5 @@
-import {
-  describeFinding,
-  type CheckFinding,
-  type FindingSeverity,
-  type WarCheckReport,
-} from '@tomcat-pd/core';
+import type { CheckFinding, FindingSeverity, WarCheckReport } from '@tomcat-pd/core';
+import { describeFinding } from '@tomcat-pd/core/internal';
 import type { Output } from '../output.js';
 
 /**

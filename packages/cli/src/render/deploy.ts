@@ -1,10 +1,5 @@
-import {
-  displayName,
-  type AnalysisReport,
-  type DeployResult,
-  type FleetDeployResult,
-  type WindowFigures,
-} from '@tomcat-pd/core';
+import type { AnalysisReport, DeployResult, FleetDeployResult, WindowFigures } from '@tomcat-pd/core';
+import { displayName } from '@tomcat-pd/core/internal';
 import { probesDocument, renderProbes } from './probes.js';
 import { showVersion } from './role.js';
 

@@ -1,12 +1,11 @@
-import {
-  errorData,
-  pendingVersions,
-  type DrainCycle,
-  type DrainOutcome,
-  type DrainReport,
-  type DrainUntilDoneResult,
-  type DrainVersionReport,
+import type {
+  DrainCycle,
+  DrainOutcome,
+  DrainReport,
+  DrainUntilDoneResult,
+  DrainVersionReport,
 } from '@tomcat-pd/core';
+import { errorData, pendingVersions } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { probesDocument, renderProbes } from './probes.js';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';

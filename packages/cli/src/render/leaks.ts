@@ -1,4 +1,5 @@
-import { errorData, type ErrorData, type LeakCheck } from '@tomcat-pd/core';
+import type { ErrorData, LeakCheck } from '@tomcat-pd/core';
+import { errorData } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 
 /** A result that may carry a leak check: a drain report, an undeploy or a rollback. */

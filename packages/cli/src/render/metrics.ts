@@ -1,11 +1,6 @@
 import ms from 'ms';
-import {
-  metaspaceUse,
-  type DrainEta,
-  type MemoryPool,
-  type MetricsReport,
-  type VersionMetrics,
-} from '@tomcat-pd/core';
+import type { DrainEta, MemoryPool, MetricsReport, VersionMetrics } from '@tomcat-pd/core';
+import { metaspaceUse } from '@tomcat-pd/core/internal';
 import type { Output } from '../output.js';
 import { errorsDocument, joinBlocks, type TargetError } from '../target-outcomes.js';
 import { mebibytes } from './status-warnings.js';

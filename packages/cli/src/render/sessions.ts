@@ -1,4 +1,5 @@
-import { displayName, type SessionsReport } from '@tomcat-pd/core';
+import type { SessionsReport } from '@tomcat-pd/core';
+import { displayName } from '@tomcat-pd/core/internal';
 import type { Output } from '../output.js';
 import { paintRole } from './role.js';
 import { renderTable } from './table.js';

@@ -1,10 +1,5 @@
-import {
-  METASPACE_WARNING_SHARE,
-  metaspaceUse,
-  residentOverLimit,
-  type MetricsReport,
-  type StatusReport,
-} from '@tomcat-pd/core';
+import type { MetricsReport, StatusReport } from '@tomcat-pd/core';
+import { METASPACE_WARNING_SHARE, metaspaceUse, residentOverLimit } from '@tomcat-pd/core/internal';
 
 /** A finding of `status` about a target's health: in the JSON's `warnings`, and on stderr for people. */
 export type StatusWarning =

@@ -1,4 +1,5 @@
-import { displayName, type UndeployResult } from '@tomcat-pd/core';
+import type { UndeployResult } from '@tomcat-pd/core';
+import { displayName } from '@tomcat-pd/core/internal';
 import { errorsDocument, type TargetError } from '../target-outcomes.js';
 import { leaksDocument, renderLeaks } from './leaks.js';
 import { probesDocument, renderProbes } from './probes.js';

@@ -1,11 +1,12 @@
-import { DEFAULT_MAX_RESIDENT, type MetricsReport } from '@tomcat-pd/core';
+import type { MetricsReport } from '@tomcat-pd/core';
+import { DEFAULT_MAX_RESIDENT } from '@tomcat-pd/core/internal';
 import { metricsDocument } from '../render/metrics.js';
 import { statusWarnings } from '../render/status-warnings.js';
 import type { TargetError } from '../target-outcomes.js';
-import type { Snapshot, TargetSnapshot } from './snapshot.js';
+import type { FleetSnapshot, TargetSnapshot } from '@tomcat-pd/core';
 
 /** The reports of the targets that answered, and the errors of those that did not. */
-export function snapshotParts(snapshot: Snapshot): { reports: MetricsReport[]; errors: TargetError[] } {
+export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport[]; errors: TargetError[] } {
   const reports: MetricsReport[] = [];
   const errors: TargetError[] = [];
   for (const entry of snapshot.targets) {
@@ -20,7 +21,7 @@ export function snapshotParts(snapshot: Snapshot): { reports: MetricsReport[]; e
  * `null` where the target has no status page), with `warnings` as `status` gives them, and
  * `targets` listing every target, read or not, with when and how it was read.
  */
-export function serveDocument(snapshot: Snapshot) {
+export function serveDocument(snapshot: FleetSnapshot) {
   const { reports, errors } = snapshotParts(snapshot);
   const document = metricsDocument(reports, errors);
   const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));

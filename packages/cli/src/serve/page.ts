@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  DEFAULT_MAX_RESIDENT,
-  errorData,
-  metaspaceUse,
-  redactSecrets,
-  type VersionWithMetrics,
-} from '@tomcat-pd/core';
+import type { VersionWithMetrics } from '@tomcat-pd/core';
+import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse, redactSecrets } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { emptyBy, metricsCells } from '../render/metrics.js';
 import { showVersion } from '../render/role.js';
 import { mebibytes, statusWarnings, warningText } from '../render/status-warnings.js';
-import type { Snapshot, TargetDown, TargetSnapshot, TargetUp } from './snapshot.js';
+import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomcat-pd/core';
 
 /**
  * The page of `serve`, rendered on the server from a snapshot: a complete page without
@@ -153,7 +148,7 @@ export interface PageOptions {
 }
 
 /** The whole page. */
-export function renderPage(snapshot: Snapshot, { now }: PageOptions): string {
+export function renderPage(snapshot: FleetSnapshot, { now }: PageOptions): string {
   const refresh = Math.max(1, Math.round(snapshot.intervalMs / 1000));
   return [
     '<!doctype html>',
@@ -191,7 +186,7 @@ export function renderPage(snapshot: Snapshot, { now }: PageOptions): string {
 }
 
 /** What the page's `<main>` holds, and what each Server-Sent Event carries. */
-export function renderView(snapshot: Snapshot, { now }: PageOptions): string {
+export function renderView(snapshot: FleetSnapshot, { now }: PageOptions): string {
   const reports = snapshot.targets.flatMap((entry) => (entry.state === 'up' ? [entry.report] : []));
   const warnings = statusWarnings(reports, DEFAULT_MAX_RESIDENT);
   return [
@@ -206,7 +201,7 @@ export function renderView(snapshot: Snapshot, { now }: PageOptions): string {
 }
 
 /** `tomcat-pd: 2 up, 1 DOWN`: a tab that tells the state at a glance. */
-function pageTitle(snapshot: Snapshot): string {
+function pageTitle(snapshot: FleetSnapshot): string {
   const count = (state: TargetSnapshot['state']) => snapshot.targets.filter((t) => t.state === state).length;
   const parts = [`${count('up')} up`];
   if (count('down') > 0) parts.push(`${count('down')} DOWN`);
@@ -217,7 +212,7 @@ function pageTitle(snapshot: Snapshot): string {
 const ROLES = ['live', 'draining', 'drained', 'stopped', 'smoke'] as const;
 
 /** The targets by state and the versions by role, as coloured counts. */
-function summary(snapshot: Snapshot): string {
+function summary(snapshot: FleetSnapshot): string {
   const targets = (['up', 'down', 'pending'] as const)
     .map((state) => [state, snapshot.targets.filter((t) => t.state === state).length] as const)
     .filter(([, n]) => n > 0)
@@ -303,6 +298,8 @@ function metricsLine(entry: TargetUp, now: number): string {
     }
     case 'not-yet':
       return 'status page not read yet';
+    case 'not-asked':
+      return 'status page not asked for';
     case 'none':
       return 'no status page';
   }

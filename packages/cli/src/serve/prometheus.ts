@@ -1,18 +1,14 @@
-// prom-client's classes from their own files, not its index: the index also loads the default
-// process metrics (and with them @opentelemetry/api, which the bundler mis-links: "Cannot access
-// 'require_types' before initialization"), the cluster aggregator and the Pushgateway, none of
-// which serve uses.
-import Counter from 'prom-client/lib/counter.js';
-import Gauge from 'prom-client/lib/gauge.js';
-import Registry from 'prom-client/lib/registry.js';
-import { metaspaceUse } from '@tomcat-pd/core';
-import type { Snapshot } from './snapshot.js';
+// From prom-client's index: the CLI's bundle leaves prom-client out (tsdown.config.ts says why),
+// and Node loads it from node_modules when serve starts.
+import { Counter, Gauge, Registry } from 'prom-client';
+import { metaspaceUse } from '@tomcat-pd/core/internal';
+import type { FleetSnapshot } from '@tomcat-pd/core';
 
 /** What `/metrics` answers: a registry of its own, filled from the last snapshot. */
 export interface ServeMetrics {
   readonly contentType: string;
   /** The Prometheus text of `snapshot` (filled again only when the snapshot changed). */
-  text(snapshot: Snapshot): Promise<string>;
+  text(snapshot: FleetSnapshot): Promise<string>;
 }
 
 /**
@@ -85,7 +81,7 @@ export function createServeMetrics(): ServeMetrics {
     registers,
   });
 
-  const fill = (snapshot: Snapshot) => {
+  const fill = (snapshot: FleetSnapshot) => {
     registry.resetMetrics();
     for (const entry of snapshot.targets) {
       if (entry.state === 'pending') continue;
@@ -113,7 +109,7 @@ export function createServeMetrics(): ServeMetrics {
     }
   };
 
-  let filled: Snapshot | undefined;
+  let filled: FleetSnapshot | undefined;
   return {
     contentType: registry.contentType,
     text(snapshot) {

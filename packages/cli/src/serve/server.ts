@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { redactSecrets } from '@tomcat-pd/core';
+import { redactSecrets } from '@tomcat-pd/core/internal';
 import { serveDocument } from './document.js';
 import { PAGE_CSP, renderPage, renderView } from './page.js';
 import type { ServeMetrics } from './prometheus.js';
-import type { Snapshot } from './snapshot.js';
+import type { FleetSnapshot } from '@tomcat-pd/core';
 
 export interface ServeServerOptions {
   host: string;
   /** `0`: any free port (the URL says which). */
   port: number;
   /** The last snapshot: every answer is made from it at once, never waiting for a read. */
-  current: () => Snapshot;
+  current: () => FleetSnapshot;
   metrics: ServeMetrics;
   /** Open event streams at most; more get 503 (each holds a socket). @defaultValue 100 */
   maxEventClients?: number | undefined;
@@ -165,7 +165,7 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
 }
 
 /** One `snapshot` event: the view as the page shows it, one `data:` line per line of it. */
-function snapshotEvent(snapshot: Snapshot): string {
+function snapshotEvent(snapshot: FleetSnapshot): string {
   const html = renderView(snapshot, { now: Date.now() });
   const data = html
     .split(/\r\n|\r|\n/)

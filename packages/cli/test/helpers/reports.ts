@@ -16,7 +16,7 @@ import {
   type UndeployResult,
 } from '@tomcat-pd/core';
 import type { TargetError } from '../../src/target-outcomes.js';
-import type { TargetSnapshot } from '../../src/serve/snapshot.js';
+import type { MetricsReport, TargetSnapshot } from '@tomcat-pd/core';
 
 // Errors of targets that failed
 
@@ -73,6 +73,19 @@ export function targetErrors(): TargetError[] {
 // status
 
 /** ROOT (unversioned, live) and /shop with a stopped, a draining and the live version. */
+/** A status as a watch reads it before any status page: no metrics, and the list's time as readAt. */
+export function withoutMetrics(status: StatusReport, readAt: number): MetricsReport {
+  return {
+    ...status,
+    readAt,
+    metaspace: undefined,
+    apps: status.apps.map((app) => ({
+      ...app,
+      versions: app.versions.map((version) => ({ ...version, metrics: undefined })),
+    })),
+  };
+}
+
 export function statusWeb1(): StatusReport {
   return {
     target: 'web1',

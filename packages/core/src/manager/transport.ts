@@ -13,6 +13,7 @@ import {
   type NetworkFailureOptions,
 } from './http-errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
+import { REQUEST_DEFAULTS } from './request-defaults.js';
 import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './manager-request.js';
 import { displayManagerUrl, normalizeAppUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
@@ -56,10 +57,8 @@ export interface TransportOptions {
   logger?: Logger | undefined;
 }
 
-export const TRANSPORT_DEFAULTS = {
-  timeoutMs: 30_000,
-  retries: 3,
-  retryDelayMs: 250,
+const TRANSPORT_DEFAULTS = {
+  ...REQUEST_DEFAULTS,
   tls: {},
   logger: silentLogger,
 } satisfies TransportOptions;

@@ -1,6 +1,5 @@
 import { withAppLock } from '../app-lock.js';
 import { describeApp } from '../app-status.js';
-import { AbortedError, usageError } from '../../errors/error-classes.js';
 import { ErrorCode } from '../../errors/error-codes.js';
 import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';

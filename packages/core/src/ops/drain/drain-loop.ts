@@ -59,7 +59,7 @@ export interface DrainLoopContext extends DrainContext {
 }
 
 /** Checks a periodic drain's options before any request. @throws UsageError naming what is wrong. */
-export function parseDrainLoopOptions(options: DrainLoopOptions): DrainLoopSpec {
+export function parseDrainLoopOptions(options: Omit<DrainLoopOptions, 'onCycle'>): DrainLoopSpec {
   if (!(options.intervalMs > 0))
     throw usageError(`A drain's interval must be above 0, not ${options.intervalMs} ms.`);
   return { drain: parseDrainOptions(options), intervalMs: options.intervalMs };
@@ -94,7 +94,7 @@ export interface DrainWaitSpec {
 }
 
 /** Checks a drain-until-done's options before any request. @throws UsageError naming what is wrong. */
-export function parseDrainWaitOptions(options: DrainUntilDoneOptions): DrainWaitSpec {
+export function parseDrainWaitOptions(options: Omit<DrainUntilDoneOptions, 'onCycle'>): DrainWaitSpec {
   const drain = parseDrainOptions(options);
   if (drain.dryRun) throw usageError('Waiting for a drain to finish cannot be a dry run.');
   if (!(options.timeoutMs >= 0))

@@ -14,7 +14,7 @@ export interface DrainPlanOptions {
   expireIdleMinutes?: number | undefined;
 }
 
-const PLAN_DEFAULTS = { keep: 0 } satisfies DrainPlanOptions;
+export const DRAIN_PLAN_DEFAULTS = { keep: 0 } satisfies DrainPlanOptions;
 
 export type DrainAction = 'undeploy' | 'expire-then-undeploy' | 'keep';
 
@@ -79,7 +79,7 @@ export interface DrainPlanSpec {
 
 /** Checks the plan's options. @throws UsageError naming what is wrong. */
 export function parseDrainPlanOptions(options: DrainPlanOptions): DrainPlanSpec {
-  const { keep, expireIdleMinutes } = withDefaults(options, PLAN_DEFAULTS);
+  const { keep, expireIdleMinutes } = withDefaults(options, DRAIN_PLAN_DEFAULTS);
   if (!Number.isInteger(keep) || keep < 0) throw usageError(`keep must be a whole number >= 0, not ${keep}.`);
   if (expireIdleMinutes !== undefined && (!Number.isInteger(expireIdleMinutes) || expireIdleMinutes < 0)) {
     throw usageError(

@@ -1,23 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ConnectionError,
-  ErrorCode,
-  MIN_ANALYSIS_INTERVAL_MS,
-  NoStatusJsonError,
-  TomcatPdError,
-  type ContextEntry,
-  type ManagerClient,
-  type MetricsReport,
-  type ServerMetrics,
-} from '@tomcat-pd/core';
-import {
-  joinLastMetrics,
-  statusPageDue,
-  watchTargets,
-  type Snapshot,
-  type TargetSnapshot,
-} from '../src/serve/snapshot.js';
-import { statusWeb1 } from './helpers/reports.js';
+import { ConnectionError, NoStatusJsonError } from '../src/errors/error-classes.js';
+import { ErrorCode } from '../src/errors/error-codes.js';
+import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import type { ManagerClient } from '../src/manager/manager-client.js';
+import type { ContextEntry, ServerMetrics } from '../src/manager/parse/types.js';
+import { MIN_ANALYSIS_INTERVAL_MS } from '../src/ops/analyze/analysis-options.js';
+import type { MetricsReport } from '../src/ops/metrics/metrics.js';
+import type { StatusReport } from '../src/ops/status/status.js';
+import type { FleetSnapshot, TargetSnapshot } from '../src/ops/watch/fleet-snapshot.js';
+import { joinLastMetrics, statusPageDue } from '../src/ops/watch/status-page-pacing.js';
+import { watchFleet, type WatchFleetOptions } from '../src/ops/watch/watch-fleet.js';
 
 /** What a fake target does when asked: answer (with or without the status JSON), fail, or hang. */
 type Behaviour = 'json' | 'no-json' | 'page-refused' | 'refused' | 'unauthorized' | 'hang';
@@ -113,26 +105,72 @@ function fakeTarget(name: string, behaviour: Behaviour): FakeTarget {
   return fake;
 }
 
-/** Runs watchTargets for `ms` of fake time; the snapshots it published, then it is stopped. */
+/** Reads a target again after anything but a 401, as serve does. */
+const readAgainUnless401 = (error: TomcatPdError) =>
+  error.code === ErrorCode.auth ? ('stop-target' as const) : ('read-again' as const);
+
+/**
+ * Runs watchFleet with metrics for `ms` of fake time (a read every second, each target read again
+ * after anything but a 401, unless `options` say otherwise); the snapshots it published, then it
+ * is stopped.
+ */
 async function watchFor(
   targets: FakeTarget[],
   ms: number,
-  options: { intervalMs?: number; parallel?: number; readTimeoutMs?: number } = {},
-): Promise<{ snapshots: Snapshot[]; last: () => readonly TargetSnapshot[] }> {
+  options: Partial<Omit<WatchFleetOptions, 'signal' | 'onChange'>> = {},
+): Promise<{ snapshots: FleetSnapshot[]; last: () => readonly TargetSnapshot[]; ended: unknown }> {
   const controller = new AbortController();
-  const snapshots: Snapshot[] = [];
-  const done = watchTargets({
-    clients: targets.map((t) => t.client),
-    intervalMs: options.intervalMs ?? 1_000,
-    parallel: options.parallel,
-    readTimeoutMs: options.readTimeoutMs,
-    signal: controller.signal,
-    onChange: (snapshot) => snapshots.push(snapshot),
-  });
+  const snapshots: FleetSnapshot[] = [];
+  const done = watchFleet(
+    targets.map((t) => t.client),
+    {
+      intervalMs: 1_000,
+      metrics: true,
+      onFailure: readAgainUnless401,
+      ...options,
+      signal: controller.signal,
+      onChange: (snapshot) => snapshots.push(snapshot),
+    },
+  );
+  const ended = done.then(
+    () => 'ended',
+    (error: unknown) => error,
+  );
   await vi.advanceTimersByTimeAsync(ms);
   controller.abort();
-  await done;
-  return { snapshots, last: () => snapshots.at(-1)?.targets ?? [] };
+  // A read in flight at the abort ends on its own time (the fakes do not listen to the signal).
+  await vi.advanceTimersByTimeAsync(50);
+  return { snapshots, last: () => snapshots.at(-1)?.targets ?? [], ended: await ended };
+}
+
+/** A target's status as `list` makes it: ROOT, and /shop with a stopped, a draining and the live version. */
+function statusWeb1(): StatusReport {
+  const version = (
+    v: string,
+    state: 'running' | 'stopped',
+    sessions: number,
+    role: 'live' | 'draining' | 'stopped',
+  ) => ({ path: '/shop', version: v, state, sessions, name: `shop##${v}`, role }) as const;
+  return {
+    target: 'web1',
+    managerUrl: 'http://web1:8080/manager',
+    apps: [
+      {
+        path: '/',
+        live: '',
+        versions: [{ path: '/', version: '', state: 'running', sessions: 4, name: 'ROOT', role: 'live' }],
+      },
+      {
+        path: '/shop',
+        live: '004',
+        versions: [
+          version('002', 'stopped', 0, 'stopped'),
+          version('003', 'running', 2, 'draining'),
+          version('004', 'running', 12, 'live'),
+        ],
+      },
+    ],
+  };
 }
 
 const kinds = (target: FakeTarget, kind: string) =>
@@ -145,7 +183,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('watchTargets', () => {
+describe('watchFleet', () => {
   it('reads list every interval, and the status page at most every 5 s', async () => {
     const web1 = fakeTarget('web1', 'json');
     const { last } = await watchFor([web1], 12_500);
@@ -215,10 +253,10 @@ describe('watchTargets', () => {
   it('down while refused, up again when it answers; the snapshot says which at each moment', async () => {
     const web = fakeTarget('web', 'refused');
     const controller = new AbortController();
-    let current: Snapshot | undefined;
-    const done = watchTargets({
-      clients: [web.client],
+    let current: FleetSnapshot | undefined;
+    const done = watchFleet([web.client], {
       intervalMs: 1_000,
+      metrics: true,
       signal: controller.signal,
       onChange: (snapshot) => (current = snapshot),
     });
@@ -234,11 +272,33 @@ describe('watchTargets', () => {
     await done;
   });
 
-  it('after a 401 a target is not read again (each try would count towards the lock-out)', async () => {
+  it('stop-target: after a 401 a target is not read again (each try would count towards the lock-out), the others go on', async () => {
     const web = fakeTarget('web', 'unauthorized');
-    const { last } = await watchFor([web], 10_000);
+    const web2 = fakeTarget('web2', 'json');
+    const { last, ended } = await watchFor([web, web2], 10_000);
     expect(web.calls.map(([kind]) => kind)).toEqual(['status']);
     expect(last()[0]).toMatchObject({ state: 'down', readAgain: false, error: { code: 'E_AUTH' } });
+    expect(kinds(web2, 'list').length).toBe(11);
+    expect(ended).toBe('ended');
+  });
+
+  it('by default a failure that every read would meet (401, 403) ends the watch with its error', async () => {
+    const web = fakeTarget('web', 'unauthorized');
+    const web2 = fakeTarget('web2', 'json');
+    const { snapshots, ended } = await watchFor([web, web2], 10_000, { onFailure: undefined });
+    expect(ended).toMatchObject({ code: ErrorCode.auth });
+    expect(snapshots.at(-1)?.targets[0]).toMatchObject({ state: 'down', readAgain: false });
+    // web2 stopped too: not read every second for ten seconds.
+    expect(kinds(web2, 'list').length).toBeLessThan(3);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('without metrics: list alone, every interval', async () => {
+    const web = fakeTarget('web', 'json');
+    const { last } = await watchFor([web], 3_500, { metrics: false });
+    expect(kinds(web, 'status')).toEqual([]);
+    expect(kinds(web, 'list').length).toBe(4);
+    expect(last()[0]).toMatchObject({ state: 'up', metrics: { kind: 'not-asked' } });
   });
 
   it('at most --parallel reads at once, over all targets', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type TomcatPdError } from '@tomcat-pd/core';
-import { parseDuration, parseWholeNumber } from '../src/durations.js';
+import {
+  formatDuration,
+  parseDuration,
+  parseErrorRate,
+  parseRolloutSteps,
+  parseStatusRange,
+  parseWholeNumber,
+} from '../src/flags/flag-values.js';
 
 function thrown(fn: () => unknown): TomcatPdError {
   try {
@@ -59,5 +66,52 @@ describe('parseWholeNumber', () => {
     const error = thrown(() => parseWholeNumber('0', '--width', 1));
     expect(error.code).toBe(ErrorCode.usage);
     expect(error.message).toMatch(/at least 1/);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [30_000, '30s'],
+    [60_000, '1m'],
+    [600_000, '10m'],
+    [1_800_000, '30m'],
+    [3_600_000, '1h'],
+  ])('%i ms → %j, which parseDuration reads back', (milliseconds, text) => {
+    expect(formatDuration(milliseconds)).toBe(text);
+    expect(parseDuration(text, '--x')).toBe(milliseconds);
+  });
+});
+
+describe('parseStatusRange', () => {
+  it.each([
+    ['200', { min: 200, max: 200 }],
+    ['200-399', { min: 200, max: 399 }],
+    [' 204 - 204 ', { min: 204, max: 204 }],
+  ])('%j → %j', (text, range) => {
+    expect(parseStatusRange(text)).toEqual(range);
+  });
+
+  it.each(['', '2xx', '399-200', '99', '200-600', 'ok'])('refuses %j', (text) => {
+    expect(thrown(() => parseStatusRange(text)).code).toBe(ErrorCode.usage);
+  });
+});
+
+describe('parseErrorRate', () => {
+  it('reads an error rate written 5 or 5%, and refuses what is none', () => {
+    expect(parseErrorRate('5')).toBe(0.05);
+    expect(parseErrorRate('2.5%')).toBe(0.025);
+    expect(parseErrorRate(' 0 % ')).toBe(0);
+    for (const bad of ['abc', '150', '-1', '5%%', '']) {
+      expect(thrown(() => parseErrorRate(bad)).code, bad).toBe(ErrorCode.usage);
+    }
+  });
+});
+
+describe('parseRolloutSteps', () => {
+  it('reads counts and shares', () => {
+    expect(parseRolloutSteps('1, 25%,100%')).toEqual([{ count: 1 }, { percent: 25 }, { percent: 100 }]);
+    for (const bad of ['0', '1,,100%', '150%', 'all', '-1', '1.5']) {
+      expect(thrown(() => parseRolloutSteps(bad)).code, bad).toBe(ErrorCode.usage);
+    }
   });
 });

@@ -1,0 +1,136 @@
+import {
+  ErrorCode,
+  UsageError,
+  type FleetSnapshot,
+  type TomcatPdError,
+  type WatchFailure,
+} from '@tomcat-pd/core';
+import {
+  fleetRunContextOf,
+  initialSnapshot,
+  parseWatchFleetOptions,
+  runWatchFleet,
+  type WatchSpec,
+} from '@tomcat-pd/core/internal';
+import type { CommandLine } from '../command-line.js';
+import { DEFAULT_INTERVAL_MS, DEFAULT_LISTEN, MIN_INTERVAL_MS, type ServeFlags } from '../commands/serve.js';
+import type { CliContext } from '../context.js';
+import { formatDuration, parseDuration } from '../flags/flag-values.js';
+import { createServeMetrics } from '../serve/prometheus.js';
+import { startServer } from '../serve/server.js';
+
+export interface Listen {
+  host: string;
+  port: number;
+}
+
+interface ServeInput {
+  listen: Listen;
+  watch: WatchSpec;
+}
+
+/**
+ * A page that runs for days reads a target again after any failure (it may be back, or its role
+ * fixed), but not after a 401: each try would count towards Tomcat's lock-out (safety rule 7).
+ */
+function readAgainUnless401(error: TomcatPdError): WatchFailure {
+  return error.code === ErrorCode.auth ? 'stop-target' : 'read-again';
+}
+
+/** Both values checked before anything listens or connects. */
+export function parse({ flags }: CommandLine<ServeFlags>): ServeInput {
+  const intervalMs =
+    flags.interval === undefined ? DEFAULT_INTERVAL_MS : parseDuration(flags.interval, '--interval');
+  if (intervalMs < MIN_INTERVAL_MS) {
+    throw new UsageError(
+      `--interval takes ${formatDuration(MIN_INTERVAL_MS)} or more, not "${flags.interval}".`,
+    );
+  }
+  return {
+    listen: parseListen(flags.listen ?? DEFAULT_LISTEN),
+    watch: parseWatchFleetOptions({ intervalMs, metrics: true, onFailure: readAgainUnless401 }),
+  };
+}
+
+/** `HOST:PORT`, `[IPv6]:PORT`, or a port alone (on 127.0.0.1); port 0 takes any free one. */
+export function parseListen(text: string): Listen {
+  const trimmed = text.trim();
+  const [, host, digits] =
+    /^\[([^\]]+)\]:(\d+)$/.exec(trimmed) ?? // [::1]:9440
+    /^([^:[\]]*):(\d+)$/.exec(trimmed) ?? // 127.0.0.1:9440, localhost:9440, :9440
+    /^()(\d+)$/.exec(trimmed)?.map((part, i) => (i === 1 ? '127.0.0.1' : part)) ?? // 9440
+    [];
+  const port = Number(digits);
+  if (host === undefined || digits === undefined || port > 65_535) {
+    throw new UsageError(
+      `--listen takes HOST:PORT (127.0.0.1:9440, [::1]:9440, 0.0.0.0:9440 for every interface), not "${text}".`,
+    );
+  }
+  if (host === '') {
+    throw new UsageError(
+      `--listen needs a host before the port: 127.0.0.1:${port} for this machine, 0.0.0.0:${port} for every interface.`,
+    );
+  }
+  return { host, port };
+}
+
+/**
+ * `tomcat-pd serve [--listen HOST:PORT] [--interval D]`: a read-only web page, JSON and
+ * Prometheus metrics over every selected target, read every interval (`list`, and the status
+ * page at most every 5 s where the server has it), until SIGINT/SIGTERM; then exit 0. The URL
+ * is the one line on stdout (`{ "url": ... }` with --json), for scripts that listen on port 0.
+ */
+export async function run(context: CliContext, { listen, watch }: ServeInput): Promise<void> {
+  const clients = await context.clients();
+  let snapshot: FleetSnapshot = initialSnapshot(clients, watch.intervalMs);
+  const server = await listenOn(listen, () => snapshot);
+  try {
+    if (!server.loopback) {
+      context.output.warn(
+        `serve listens on ${server.url}, which other machines can reach: anyone who can open it sees every ` +
+          "target's apps, versions, sessions and errors (never a password). Put it behind a proxy that " +
+          'authenticates, or listen on 127.0.0.1.',
+      );
+    }
+    context.output.line({ url: server.url }, () => `Serving ${server.url}`);
+    const names = clients.map((client) => client.name).join(', ');
+    context.output.info(`Reading ${names} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
+    await runWatchFleet(clients, watch, {
+      ...fleetRunContextOf({
+        parallel: context.parallel,
+        signal: context.signal,
+        logger: context.output.logger,
+      }),
+      onChange: (next) => {
+        snapshot = next;
+        server.publish();
+      },
+    });
+  } finally {
+    await server.close();
+  }
+  context.output.info('Stopped.');
+}
+
+/** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
+async function listenOn(listen: Listen, current: Parameters<typeof startServer>[0]['current']) {
+  const where = listen.host.includes(':')
+    ? `[${listen.host}]:${listen.port}`
+    : `${listen.host}:${listen.port}`;
+  try {
+    return await startServer({ ...listen, current, metrics: createServeMetrics() });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EADDRINUSE'
+        ? 'the port is in use'
+        : code === 'EACCES'
+          ? 'not allowed (a port below 1024 needs privileges)'
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? 'no interface of this machine has that address'
+            : (error as Error).message;
+    throw new UsageError(`Cannot listen on ${where}: ${reason}.`, {
+      hint: 'Choose another address or port with --listen HOST:PORT.',
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Command, Option } from '@commander-js/extra-typings';
+import { describe, expect, it } from 'vitest';
+import {
+  ANALYSIS_DEFAULTS,
+  DEFAULT_GRACE_MS,
+  DEFAULT_MAX_RESIDENT,
+  DEFAULT_PARALLEL,
+  DEFAULT_WIDTH,
+  DRAIN_PLAN_DEFAULTS,
+  PROBE_DEFAULTS,
+  REQUEST_DEFAULTS,
+} from '@tomcat-pd/core/internal';
+import { DEFAULT_WAIT_TIMEOUT_MS } from '../src/commands/drain.js';
+import { DEFAULT_INTERVAL_MS, DEFAULT_LISTEN } from '../src/commands/serve.js';
+import { WATCH_INTERVAL_MS } from '../src/commands/status.js';
+import { formatDuration } from '../src/flags/flag-values.js';
+import { buildProgram } from '../src/program.js';
+
+// A default a help text names is the value the core (or the command) fills in when the option
+// is left out: each is read here from the constant that sets it, so that the help cannot drift
+// from what runs. Defaults in words (what the option falls back to) are listed as they read.
+const probe = {
+  '--expect-status': `${PROBE_DEFAULTS.expectStatus.min}-${PROBE_DEFAULTS.expectStatus.max}`,
+  '--probe-timeout': formatDuration(PROBE_DEFAULTS.timeoutMs),
+};
+const EXPECTED: Record<string, Record<string, string>> = {
+  'tomcat-pd': {
+    '--config': './tomcat-pd.json if present',
+    '--target': 'all',
+    '--timeout': formatDuration(REQUEST_DEFAULTS.timeoutMs),
+    '--retries': String(REQUEST_DEFAULTS.retries),
+    '--app-url': "the Manager URL's scheme, host and port",
+    '--parallel': String(DEFAULT_PARALLEL),
+  },
+  deploy: {
+    '--path': 'the config default',
+    '--version': 'the next counter, e.g. 004',
+    '--width': String(DEFAULT_WIDTH),
+    '--build-id': '$TOMCAT_PD_BUILD_ID, unless --version or --semver is given',
+    ...probe,
+    '--max-error-rate': String(ANALYSIS_DEFAULTS.maxErrorRate * 100),
+    '--min-requests': String(ANALYSIS_DEFAULTS.minRequests),
+    '--interval': formatDuration(ANALYSIS_DEFAULTS.intervalMs),
+    '--on-inconclusive': ANALYSIS_DEFAULTS.onInconclusive,
+  },
+  check: { '--path': 'from the file name, as Tomcat does' },
+  status: { '--max-resident': String(DEFAULT_MAX_RESIDENT), '--interval': formatDuration(WATCH_INTERVAL_MS) },
+  serve: { '--listen': DEFAULT_LISTEN, '--interval': formatDuration(DEFAULT_INTERVAL_MS) },
+  history: { '--path': 'the config default' },
+  sessions: { '--path': 'the config default' },
+  rollback: { '--path': 'the config default', '--to': 'the previous running one', ...probe },
+  drain: {
+    '--path': 'every app',
+    '--keep': String(DRAIN_PLAN_DEFAULTS.keep),
+    '--grace': formatDuration(DEFAULT_GRACE_MS),
+    '--wait-timeout': formatDuration(DEFAULT_WAIT_TIMEOUT_MS),
+    ...probe,
+  },
+  undeploy: { '--path': 'the config default', ...probe },
+};
+
+const program = buildProgram(new AbortController().signal);
+const commands: Command<unknown[], object>[] = [program, ...program.commands];
+/** The options a command's help shows (the global ones only once, in the program's). */
+const shown = (command: Command<unknown[], object>): readonly Option[] =>
+  command.options.filter((option) => !option.hidden);
+
+describe('the defaults the help names are the ones that run', () => {
+  it.each(commands.map((command) => [command.name(), command] as const))(
+    '%s: every default shown is its constant',
+    (name, command) => {
+      const defaults = Object.fromEntries(
+        shown(command)
+          .filter((option) => option.defaultValueDescription !== undefined)
+          .map((option) => [option.long ?? option.flags, option.defaultValueDescription]),
+      );
+      expect(defaults).toEqual(EXPECTED[name]);
+    },
+  );
+
+  it.each(commands.map((command) => [command.name(), command] as const))(
+    '%s: no option restates a default in its description, and the help shows each one',
+    (_name, command) => {
+      for (const option of shown(command)) expect(option.description, option.flags).not.toMatch(/default/i);
+      const help = command.helpInformation().replace(/\s+/g, ' ');
+      for (const option of shown(command)) {
+        if (option.defaultValueDescription === undefined) continue;
+        expect(help).toContain(`(default: ${option.defaultValueDescription})`);
+      }
+    },
+  );
+});
