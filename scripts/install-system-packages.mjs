@@ -28,6 +28,7 @@ const PACKAGES = [
   { name: 'libeclipse-jdt-core-java', neededBy: ['test'], file: '/usr/share/java/eclipse-jdt-core.jar' },
   { name: 'chromium', neededBy: ['test'], file: '/usr/bin/chromium' },
   { name: 'default-jdk-headless', neededBy: ['test'], command: 'javac' },
+  { name: 'openssl', neededBy: ['test'], command: 'openssl' },
 ];
 
 /** @type {Record<Purpose, string>} */
