@@ -5,6 +5,7 @@ import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../src/manager/manager-client.js';
 import type { ContextEntry, ServerMetrics } from '../src/manager/parse/types.js';
 import { MIN_ANALYSIS_INTERVAL_MS } from '../src/ops/analyze/analysis-options.js';
+import { describeApps } from '../src/ops/app-status.js';
 import type { MetricsReport } from '../src/ops/metrics/metrics.js';
 import type { StatusReport } from '../src/ops/status/status.js';
 import type { FleetSnapshot, TargetSnapshot } from '../src/ops/watch/fleet-snapshot.js';
@@ -145,31 +146,22 @@ async function watchFor(
 
 /** A target's status as `list` makes it: ROOT, and /shop with a stopped, a draining and the live version. */
 function statusWeb1(): StatusReport {
-  const version = (
-    v: string,
-    state: 'running' | 'stopped',
-    sessions: number,
-    role: 'live' | 'draining' | 'stopped',
-  ) => ({ path: '/shop', version: v, state, sessions, name: `shop##${v}`, role }) as const;
+  const entry = (path: string, version: string, state: 'running' | 'stopped', sessions: number) => ({
+    path,
+    version,
+    state,
+    sessions,
+    name: version === '' ? 'ROOT' : `shop##${version}`,
+  });
   return {
     target: 'web1',
     managerUrl: 'http://web1:8080/manager',
-    apps: [
-      {
-        path: '/',
-        live: '',
-        versions: [{ path: '/', version: '', state: 'running', sessions: 4, name: 'ROOT', role: 'live' }],
-      },
-      {
-        path: '/shop',
-        live: '004',
-        versions: [
-          version('002', 'stopped', 0, 'stopped'),
-          version('003', 'running', 2, 'draining'),
-          version('004', 'running', 12, 'live'),
-        ],
-      },
-    ],
+    apps: describeApps([
+      entry('/', '', 'running', 4),
+      entry('/shop', '002', 'stopped', 0),
+      entry('/shop', '003', 'running', 2),
+      entry('/shop', '004', 'running', 12),
+    ]),
   };
 }
 
