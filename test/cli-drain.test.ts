@@ -233,7 +233,7 @@ describe('drain through the built CLI', () => {
     await expectSessionsKept([onLive]);
   });
 
-  it('--wait gives up after --wait-timeout (or the old --timeout) with exit 1 while a session holds an old version', async () => {
+  it('--wait gives up after --wait-timeout with exit 1 while a session holds an old version', async () => {
     await deployAll('/wait', ['w1']);
     const holder = new Visitor(fixture.tomcat.baseUrl);
     const opened = await holder.get('/wait/');
@@ -241,12 +241,8 @@ describe('drain through the built CLI', () => {
     const onLive = await openSession(fixture.tomcat.baseUrl, '/wait', '002');
     const counted = await sessionsByVersion(fixture.client, '/wait');
     expect(counted).toEqual({ '001': 1, '002': 1 });
-    // The old spelling still works, with a warning.
-    const result = await cli(['drain', '--path', '/wait', '--wait', '--timeout', '1s', '--grace', '0']);
+    const result = await cli(['drain', '--path', '/wait', '--wait', '--wait-timeout', '1s', '--grace', '0']);
     expectExit(result, 1);
-    expect(result.stderr).toMatch(
-      /warning: drain --timeout as the wait time-out is deprecated: use --wait-timeout/,
-    );
     expect(result.stderr).toMatch(/Gave up waiting after 1s/);
     expect(result.stderr).toMatch(/\/wait##001/);
     // Each cycle's line says when 001 is empty if its visitor does not come back: its session is
@@ -267,7 +263,6 @@ describe('drain through the built CLI', () => {
       '0',
       '--json',
     ]);
-    expect(json.stderr).not.toMatch(/deprecated/);
     const document = jsonOf<{ complete: boolean; waitedMs: number; errors: unknown[]; apps: unknown[] }>(
       json,
       1,
