@@ -4,7 +4,7 @@
  * and the big WAR. Both come from the same tomcat-pd runs of the big WAR.
  */
 import { cpus } from 'node:os';
-import { buildLargeWar } from '../test/harness/test-war.js';
+import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
 import { assertSucceeded, runCli, runNode } from './lib/cli-process.js';
 import { curlDeploy } from './lib/curl.js';
 import { runInterleaved } from './lib/interleave.js';

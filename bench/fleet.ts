@@ -6,8 +6,8 @@
  * are the limit.
  */
 import { cpus } from 'node:os';
-import type { LocalTomcatInstance } from '../test/harness/local-tomcat.js';
-import { buildLargeWar } from '../test/harness/test-war.js';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
 import { curlDeploy } from './lib/curl.js';
 import { runInterleaved } from './lib/interleave.js';

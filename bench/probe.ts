@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { deploy } from '@tomcat-pd/core';
-import { buildTestWar } from '../test/harness/test-war.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
 import { runInterleaved } from './lib/interleave.js';
 import type { Variant } from './lib/interleave.js';

@@ -5,16 +5,16 @@
  * target" is visible per target.
  */
 import type { ManagerClient } from '@tomcat-pd/core';
-import { startFaultProxy } from '../test/harness/fault-proxy.js';
-import type { FaultProxy } from '../test/harness/fault-proxy.js';
-import type { LocalTomcatInstance } from '../test/harness/local-tomcat.js';
-import { buildTestWar } from '../test/harness/test-war.js';
-import { Visitor } from '../test/harness/visitor.js';
+import { startFaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import type { FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
 import { markdownTable, verdict } from './lib/markdown.js';
 import type { Cell } from './lib/markdown.js';
-import { requestsDuring, sameCounts, showCounts, totalRequests } from './lib/request-counts.js';
-import type { RequestCounts } from './lib/request-counts.js';
+import { requestsDuring, sameCounts, showCounts, totalRequests } from '@tomcat-pd/testkit/request-counts';
+import type { RequestCounts } from '@tomcat-pd/testkit/request-counts';
 import type { Section } from './lib/results.js';
 import { withTempDir } from './lib/temp-dir.js';
 import { clientOf, startTomcats, stopTomcats, writeTargetsConfig } from './lib/tomcats.js';

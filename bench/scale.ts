@@ -17,15 +17,15 @@ import type { Section } from './lib/results.js';
 import { waitForQuiet } from './lib/settle.js';
 import { bareName, caseName, scaleSection } from './lib/scale-report.js';
 import { runBareClient } from './lib/bare-client.js';
-import type { SeenRun } from './lib/stand-in-manager-requests.js';
+import type { SeenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
 import type { ScaleCase, ScaleCommand, ScaleSample } from './lib/scale-report.js';
-import { seenRun } from './lib/stand-in-manager-requests.js';
-import { startStandIns } from './lib/stand-in-manager.js';
-import type { StandInFleet } from './lib/stand-in-manager.js';
+import { seenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
+import { startStandIns } from '@tomcat-pd/testkit/stand-in-manager';
+import type { StandInFleet } from '@tomcat-pd/testkit/stand-in-manager';
 import { withTempDir } from './lib/temp-dir.js';
 import { cliEnv, writeTargetsConfig } from './lib/tomcats.js';
 import type { TargetsConfig } from './lib/tomcats.js';
-import { buildLargeWar } from '../test/harness/test-war.js';
+import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
 
 const PARALLELS = [4, 16] as const;
 /** Zero-latency cases run at least this often: the floor takes their fastest run. */

@@ -11,9 +11,9 @@
  */
 import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
-import type { LocalTomcatInstance } from '../test/harness/local-tomcat.js';
-import { buildTestWar } from '../test/harness/test-war.js';
-import { Visitor } from '../test/harness/visitor.js';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { extractHeapKb, gcHeapPreload, spawnCli } from './lib/cli-process.js';
 import { markdownTable, megabytes, verdict } from './lib/markdown.js';
 import type { Section } from './lib/results.js';

@@ -8,8 +8,8 @@
  *   pnpm run build && npx tsx bench/status-cost-probe.ts [versions]
  */
 import { readFile } from 'node:fs/promises';
-import { buildTestWar } from '../test/harness/test-war.js';
-import { basicAuth } from '../test/harness/tomcat-instance.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { basicAuth } from '@tomcat-pd/testkit/tomcat-instance';
 import { cpuSeconds } from './lib/proc-stat.js';
 import { withTempDir } from './lib/temp-dir.js';
 import { startTomcats, stopTomcats } from './lib/tomcats.js';

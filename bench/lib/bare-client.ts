@@ -5,8 +5,8 @@
  * CLI's own: both ends of every request, 2 processes on few cores, a new connection per target.
  */
 import { spawn } from 'node:child_process';
-import { seenRun, type SeenRun } from './stand-in-manager-requests.js';
-import type { StandInManager } from './stand-in-manager.js';
+import { seenRun, type SeenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
+import type { StandInManager } from '@tomcat-pd/testkit/stand-in-manager';
 
 // Read from the environment so that no URL or password is on a command line.
 const SCRIPT = `

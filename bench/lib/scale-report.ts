@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { SUMMARY_HEADERS, markdownTable, megabytes, ms, ratio, summaryCells, verdict } from './markdown.js';
 import type { Cell } from './markdown.js';
 import type { Section } from './results.js';
-import type { SeenRun } from './stand-in-manager-requests.js';
+import type { SeenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
 import { summarize } from './stats.js';
 import type { Summary } from './stats.js';
 

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createManagerClient } from '@tomcat-pd/core';
 import type { ManagerClient } from '@tomcat-pd/core';
-import { startLocalTomcat } from '../../test/harness/local-tomcat.js';
-import type { LocalTomcatInstance } from '../../test/harness/local-tomcat.js';
-import { startTogether } from '../../test/harness/start-tomcat.js';
+import { startLocalTomcat } from '@tomcat-pd/testkit/local-tomcat';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { startTogether } from '@tomcat-pd/testkit/start-tomcat';
 
 /** What a CLI run needs to reach one Manager: its URL (maybe a proxy's) and the user. */
 export interface ManagerTarget {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatPdError } from '../src/errors/errors.js';
 import {
   baseName,
@@ -7,9 +7,6 @@ import {
   validateContextPath,
   versionFromDocBase,
 } from '../src/versions/context-name.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('versionFromDocBase', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors/errors.js';
 import { parseFindLeaks } from '../src/manager/parse/parse-findleaks.js';
-import { fixture } from './helpers/recorded.js';
 
 /** The error `work` throws (the test fails when it throws none). */
 function thrown(work: () => unknown): unknown {

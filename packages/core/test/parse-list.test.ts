@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { parseList, parseListLine } from '../src/manager/parse/parse-list.js';
-import { fixture, mixedList } from './helpers/recorded.js';
+import { mixedList } from './helpers/recorded.js';
 
 // list-mixed.txt as recorded on Tomcat 10.1.60.
 const MIXED = mixedList('/usr/share/tomcat10-admin/manager');

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatFailError, TomcatPdError } from '../src/errors/errors.js';
 import type { FailKind } from '../src/errors/errors.js';
 import {
@@ -8,9 +8,6 @@ import {
   expectOk,
   parseAnswer,
 } from '../src/manager/parse/parse-response.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 /** Runs `fn` and returns what it threw (fails the test if it did not throw). */
 function thrown(fn: () => unknown): unknown {

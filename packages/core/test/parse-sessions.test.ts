@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import type { SessionInfo } from '../src/manager/types.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const STATUS = 'OK - Session information for application at context path [/app##001]';
 const HEADER = 'Default maximum session inactive interval is [30] minutes';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode } from '../src/errors/errors.js';
 import { parseJavaDate } from '../src/manager/parse/java-date.js';
 import {
@@ -6,7 +7,6 @@ import {
   parseStatusPage,
   splitContextName,
 } from '../src/manager/parse/parse-status-json.js';
-import { fixture } from './helpers/recorded.js';
 
 const json = 'application/json;charset=utf-8';
 const recorded = () => parseStatusJson(fixture('status/status-all-10.1.json'));

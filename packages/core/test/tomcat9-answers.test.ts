@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { fixture as recorded } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode, TomcatFailError } from '../src/errors/errors.js';
 import { parseList } from '../src/manager/parse/parse-list.js';
 import { classifyFailure, expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import { fixture as recorded, mixedList } from './helpers/recorded.js';
+import { mixedList } from './helpers/recorded.js';
 
 // Answers of Tomcat 9.0.70 (Debian's libtomcat9-java, assembled as the integration harness does),
 // recorded byte-exact: fixtures/README.md, "Recorded on Tomcat 9.0.70".

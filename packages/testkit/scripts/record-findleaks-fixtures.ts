@@ -1,11 +1,11 @@
 /**
  * Records real answers of the Manager's `findleaks` (ManagerServlet.findleaks, StandardHost's
  * findReloadedContextMemoryLeaks) as fixtures, byte for byte: Tomcat 10.1 (Debian's tomcat10)
- * into packages/core/test/fixtures/, then Tomcat 9.0.70 (assembled from libtomcat9-java) into
- * packages/core/test/fixtures/tomcat9/. Prints each answer's HTTP status, size and how long the
+ * into packages/testkit/fixtures/, then Tomcat 9.0.70 (assembled from libtomcat9-java) into
+ * packages/testkit/fixtures/tomcat9/. Prints each answer's HTTP status, size and how long the
  * call took (every call runs `System.gc()` on the server). Run from the repository root:
  *
- *   npx tsx test/record-findleaks-fixtures.ts
+ *   npx tsx packages/testkit/scripts/record-findleaks-fixtures.ts
  *
  * The steps, on a fresh Tomcat of each line (the leaks add up: a leaked class loader stays until
  * the JVM ends):
@@ -23,13 +23,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLeakyWar, buildTidyWar } from './harness/leak-wars.js';
-import { startLocalTomcat } from './harness/local-tomcat.js';
-import type { LocalTomcatInstance } from './harness/local-tomcat.js';
-import { basicAuth, LINE_ENV } from './harness/tomcat-instance.js';
-import type { TomcatLine } from './harness/tomcat-instance.js';
-
-const FIXTURES = join(import.meta.dirname, '../packages/core/test/fixtures');
+import { buildLeakyWar, buildTidyWar } from '../src/leak-wars.js';
+import { startLocalTomcat } from '../src/local-tomcat.js';
+import type { LocalTomcatInstance } from '../src/local-tomcat.js';
+import { RECORDED_DIR } from '../src/recorded.js';
+import { basicAuth, LINE_ENV } from '../src/tomcat-instance.js';
+import type { TomcatLine } from '../src/tomcat-instance.js';
 
 /** GETs a text API command as the script user, English answers; returns the raw body and the time taken. */
 async function get(
@@ -78,7 +77,7 @@ async function expectOk(tomcat: LocalTomcatInstance, command: string, path: stri
 async function phase(line: TomcatLine, wars: string): Promise<void> {
   // The WARs' web.xml and the listener's Servlet API follow the line (test-war.ts reads it).
   process.env[LINE_ENV] = line;
-  const out = line === '10.1' ? FIXTURES : join(FIXTURES, 'tomcat9');
+  const out = line === '10.1' ? RECORDED_DIR : join(RECORDED_DIR, 'tomcat9');
   const dir = await mkdtemp(join(wars, `${line}-`));
   const tomcat = await startLocalTomcat({ line });
   try {

@@ -1,9 +1,9 @@
 /**
  * Records real answers of the Manager's status page (StatusManagerServlet) as fixtures in
- * packages/core/test/fixtures/status/, byte for byte, and prints each answer's HTTP status and
+ * packages/testkit/fixtures/status/, byte for byte, and prints each answer's HTTP status and
  * Content-Type (copied into that folder's README.md by hand). Run from the repository root:
  *
- *   pnpm run build && npx tsx test/record-status-fixtures.ts
+ *   pnpm run build && npx tsx packages/testkit/scripts/record-status-fixtures.ts
  *
  * Phase 1: Debian's Tomcat 10.1 (local, not Docker), with `/shop` 001 (never requested), 002
  * (live: visitors, a 500 set by a JSP, 404s), 003 (stopped), `/plain` (unversioned: visits and a
@@ -17,13 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { startLocalTomcat } from './harness/local-tomcat.js';
-import type { LocalTomcatInstance } from './harness/local-tomcat.js';
-import { buildHealthWar, buildTestWar } from './harness/test-war.js';
-import { basicAuth, LINE_ENV } from './harness/tomcat-instance.js';
-import type { TomcatUser } from './harness/tomcat-instance.js';
+import { startLocalTomcat } from '../src/local-tomcat.js';
+import { RECORDED_DIR } from '../src/recorded.js';
+import type { LocalTomcatInstance } from '../src/local-tomcat.js';
+import { buildHealthWar, buildTestWar } from '../src/test-war.js';
+import { basicAuth, LINE_ENV } from '../src/tomcat-instance.js';
+import type { TomcatUser } from '../src/tomcat-instance.js';
 
-const OUT = join(import.meta.dirname, '../packages/core/test/fixtures/status');
+const OUT = join(RECORDED_DIR, 'status');
 
 /** A user without any manager role, added to tomcat-users.xml before a restart (for the 403). */
 const NO_ROLE: TomcatUser = { name: 'pd-norole', password: 'norole-pw' };

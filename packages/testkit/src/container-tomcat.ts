@@ -11,7 +11,7 @@ import { createUsers, httpsOptions, noTomcatError, serverXml, tomcatUsersXml } f
 import type { TomcatInstance, TomcatOptions, TomcatUser } from './tomcat-instance.js';
 
 /** The image definition (docker/Dockerfile) at the repository root. */
-const DOCKER_DIR = fileURLToPath(new URL('../../docker', import.meta.url));
+const DOCKER_DIR = fileURLToPath(new URL('../../../docker', import.meta.url));
 /** A fixed name, kept after the run, so the next run reuses the image instead of rebuilding it. */
 const IMAGE = 'tomcat-pd-test-tomcat:local';
 /** CATALINA_BASE inside the image (see docker/Dockerfile). */

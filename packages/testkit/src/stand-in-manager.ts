@@ -1,21 +1,17 @@
 /**
- * Stand-in Tomcat Managers for the scale benchmark: one node:http server per target, each on its
+ * Stand-in Tomcat Managers for the benchmarks: one node:http server per target, each on its
  * own port of 127.0.0.1 (a distinct origin, so that the CLI opens its own connections to each,
  * as to real hosts), answering every request after a fixed latency with texts recorded on
- * Tomcat 10.1.60 (packages/core/test/fixtures). `list` is `list-mixed.txt` (an app with four
+ * Tomcat 10.1.60 (fixtures/). `list` is `list-mixed.txt` (an app with four
  * versions, two of them draining, so a drain has work to plan) plus a line per version deployed
  * here since the last `reset()`; `deploy` reads the whole body, then answers `deploy-ok.txt`
  * with the deployed name in the brackets. Each server records its requests (kind, start, end),
  * so the benchmark can count what a command really sent and in what sequence.
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const FIXTURES = new URL('../../packages/core/test/fixtures/', import.meta.url);
-const fixture = (name: string) => readFileSync(fileURLToPath(new URL(name, FIXTURES)), 'utf8');
+import { fixture } from './recorded.js';
 
 /** The recorded answers, read once; `[...]` placeholders are filled per request. */
 const RECORDED = {

@@ -55,7 +55,7 @@ export interface TomcatInstance extends Partial<ClientAuthEndpoint> {
   readonly kind: 'local' | 'docker';
   /**
    * The Tomcat line, for tests that branch on a documented difference (recorded in
-   * packages/core/test/fixtures/README.md, "Recorded on Tomcat 9.0.70"): 9.0.70 answers
+   * packages/testkit/fixtures/README.md, "Recorded on Tomcat 9.0.70"): 9.0.70 answers
    * `/manager/status/all?JSON=true` with the HTML page; it keeps sessions over a reload or a
    * graceful restart (SESSIONS.ser, StandardManager's default in 7.0-9.0); it accepts a context
    * path with `/../`; and its manager here is a minimal one (text API and status only, Tomcat's
@@ -190,7 +190,7 @@ export function serverXml(options: {
     .map(([k, v]) => `${k}="${xmlAttr(v)}"`)
     .join(' ');
   return `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by the tomcat-pd test harness (test/harness/tomcat-instance.ts). -->
+<!-- Written by the tomcat-pd test harness (packages/testkit/src/tomcat-instance.ts). -->
 <Server port="-1" shutdown="SHUTDOWN">
   <Listener className="org.apache.catalina.startup.VersionLoggerListener" />
   <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener" />

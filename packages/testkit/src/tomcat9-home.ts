@@ -174,7 +174,7 @@ const WEB_APP_4_0 =
  * JMX proxy, no error pages (401 and 403 get Tomcat's default error page), no RemoteAddrValve.
  */
 const MANAGER_WEB_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by the tomcat-pd test harness (test/harness/tomcat9-home.ts). -->
+<!-- Written by the tomcat-pd test harness (packages/testkit/src/tomcat9-home.ts). -->
 ${WEB_APP_4_0}
   <display-name>Tomcat Manager Application</display-name>
   <servlet>
@@ -235,7 +235,7 @@ ${WEB_APP_4_0}
  * time-out (30 min), a few MIME types and the welcome files.
  */
 const DEFAULT_WEB_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by the tomcat-pd test harness (test/harness/tomcat9-home.ts). -->
+<!-- Written by the tomcat-pd test harness (packages/testkit/src/tomcat9-home.ts). -->
 ${WEB_APP_4_0}
   <servlet>
     <servlet-name>default</servlet-name>
@@ -311,7 +311,7 @@ ${WEB_APP_4_0}
 function catalinaProperties(): string {
   const skip = ['tomcat-juli.jar', 'ecj.jar', ...LIB_JARS.map(([name]) => name)];
   return [
-    '# Written by the tomcat-pd test harness (test/harness/tomcat9-home.ts).',
+    '# Written by the tomcat-pd test harness (packages/testkit/src/tomcat9-home.ts).',
     'common.loader=',
     'server.loader=',
     'shared.loader=',
@@ -326,7 +326,7 @@ function catalinaProperties(): string {
  * in 7.0-9.0; 10.1 has no default file), a documented difference the tests live with.
  */
 const CONTEXT_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by the tomcat-pd test harness (test/harness/tomcat9-home.ts), as upstream 9.0's. -->
+<!-- Written by the tomcat-pd test harness (packages/testkit/src/tomcat9-home.ts), as upstream 9.0's. -->
 <Context>
   <WatchedResource>WEB-INF/web.xml</WatchedResource>
   <WatchedResource>WEB-INF/tomcat-web.xml</WatchedResource>
@@ -339,7 +339,7 @@ const CONTEXT_XML = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 /** `conf/logging.properties`: everything on the console, i.e. into logs/catalina.out. */
-const LOGGING_PROPERTIES = `# Written by the tomcat-pd test harness (test/harness/tomcat9-home.ts).
+const LOGGING_PROPERTIES = `# Written by the tomcat-pd test harness (packages/testkit/src/tomcat9-home.ts).
 handlers = java.util.logging.ConsoleHandler
 .handlers = java.util.logging.ConsoleHandler
 java.util.logging.ConsoleHandler.level = FINE
