@@ -41,14 +41,13 @@ export async function undeployAll(client: ManagerClient, path: string): Promise<
 /**
  * The environment of a CLI child: ours without any TOMCAT_PD_* variable (the environment beats
  * the config file, so a variable left in the shell would redirect the benchmark), plus `extra`.
- * NO_COLOR keeps escape codes out of the captured output.
  */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('TOMCAT_PD_')) env[key] = value;
   }
-  return { ...env, NO_COLOR: '1', ...extra };
+  return { ...env, ...extra };
 }
 
 /** The environment that points the CLI at one Manager (the password never on a command line). */

@@ -29,14 +29,6 @@ export function showCounts(counts: RequestCounts): string {
     .join(', ');
 }
 
-export function sameCounts(a: RequestCounts, b: RequestCounts): boolean {
-  return showCounts(a) === showCounts(b);
-}
-
-export function totalRequests(counts: RequestCounts): number {
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
-}
-
 /**
  * What a `FaultProxy` logged during `work`: its `requests` array only grows, so the lines
  * after the length it had before are the requests `work` caused.
