@@ -15,7 +15,7 @@ const integration = {
 
 /**
  * The integration files that also run against Tomcat 9.0.70 (TOMCAT_PD_TEST_LINE=9.0, assembled
- * from Debian's libtomcat9-java by test/harness/tomcat9-home.ts): the harness itself, every
+ * from Debian's libtomcat9-java by packages/testkit/src/tomcat9-home.ts): the harness itself, every
  * command (deploy, status, sessions, rollback, drain with --wait and --every, undeploy), the
  * parallel-deployment walkthrough, TLS, and the failure paths (a context that fails to start,
  * 401/403, network faults, crashes and restarts), the smoke test, the probes of a fleet

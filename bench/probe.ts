@@ -1,46 +1,39 @@
 /**
- * Issue 11: the cost of a healthy `deploy --probe` against a plain deploy of the same small WAR
- * to the same Tomcat (interleaved), and the round trip of one probe request on its own. The
- * target: the probed deploy takes at most one probe round trip more (no fixed sleep).
+ * The cost of a healthy `deploy --probe /` against a plain deploy of the same small WAR to the
+ * same Tomcat (interleaved, every other default), and the round trip of one probe request on its
+ * own: the first `GET /` of a version that has just gone live, on a fresh connection (its JSP
+ * compiles then), as the probe makes it.
  */
 import { cpus } from 'node:os';
 import { deploy } from '@tomcat-pd/core';
-import { buildTestWar } from '../test/harness/test-war.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
-import { runInterleaved } from './lib/interleave.js';
-import type { Variant } from './lib/interleave.js';
-import { SUMMARY_HEADERS, markdownTable, ms, summaryCells, verdict } from './lib/markdown.js';
-import type { Section } from './lib/results.js';
+import { runInterleaved, type Variant } from './lib/interleave.js';
+import type { Benchmark } from './lib/record.js';
 import { waitForQuiet } from './lib/settle.js';
-import { summarize } from './lib/stats.js';
+import { round, spread, summarize } from './lib/stats.js';
 import { withTempDir } from './lib/temp-dir.js';
-import { clientOf, startTomcats, stopTomcats, targetEnv, undeployAll } from './lib/tomcats.js';
-import type { ManagerTarget } from './lib/tomcats.js';
+import {
+  clientOf,
+  startTomcats,
+  stopTomcats,
+  targetEnv,
+  undeployAll,
+  type ManagerTarget,
+} from './lib/tomcats.js';
 
 const PLAIN = 'deploy';
 const PROBED = 'deploy --probe /';
-/** Differences between interleaved deploys of a few hundred ms vary by this much on a quiet machine. */
-const NOISE_MS = 25;
 
-export interface ProbeBenchOptions {
-  runs: number;
-  log: (line: string) => void;
-}
-
-function deployVariant(
-  name: string,
-  target: ManagerTarget,
-  warFile: string,
-  cwd: string,
-  extra: string[],
-): Variant<number> {
+function deployVariant(name: string, target: ManagerTarget, war: string, dir: string): Variant<number> {
   const path = name === PLAIN ? '/plain' : '/probed';
+  const extra = name === PLAIN ? [] : ['--probe', '/'];
   return {
     name,
     measure: async () => {
-      const run = await runCli(['deploy', warFile, '--path', path, '--quiet', ...extra], {
+      const run = await runCli(['deploy', war, '--path', path, ...extra], {
         env: targetEnv(target),
-        cwd,
+        cwd: dir,
         measureRss: false,
       });
       assertSucceeded(run, `tomcat-pd ${name}`);
@@ -52,17 +45,13 @@ function deployVariant(
   };
 }
 
-/**
- * The first GET of the app's page right after a version went live, as the probe makes it (a
- * fresh connection, no cookie), timed; each on a version deployed untimed just before. The first
- * request to a fresh version is what a probe pays: its JSP is compiled then.
- */
-async function probeRoundTrips(target: ManagerTarget, warFile: string, runs: number): Promise<number[]> {
+/** The first GET of a version deployed (untimed) just before, with no cookie on a new connection. */
+async function probeRoundTrips(target: ManagerTarget, war: string, runs: number): Promise<number[]> {
   const client = clientOf(target);
   const url = `${new URL(target.managerUrl).origin}/trip/`;
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
-    await deploy(client, { path: '/trip', warFile });
+    await deploy(client, { path: '/trip', warFile: war });
     const started = performance.now();
     const answer = await fetch(url, { headers: { connection: 'close' } });
     await answer.arrayBuffer();
@@ -74,43 +63,30 @@ async function probeRoundTrips(target: ManagerTarget, warFile: string, runs: num
   return times;
 }
 
-export async function benchProbe(options: ProbeBenchOptions): Promise<Section> {
-  return withTempDir('probe', async (dir) => {
+export const benchProbe: Benchmark = (settings, log) =>
+  withTempDir('probe', async (dir) => {
     const tomcats = await startTomcats(1);
     try {
       const target = tomcats[0]!;
       const war = await buildTestWar(dir, { label: 'probe' });
-      const variants = [
-        deployVariant(PLAIN, target, war, dir, []),
-        deployVariant(PROBED, target, war, dir, ['--probe', '/']),
-      ];
-      const samples = await runInterleaved(variants, { runs: options.runs, warmUp: true, log: options.log });
-      const plain = summarize(samples.get(PLAIN)!);
-      const probed = summarize(samples.get(PROBED)!);
-      const trip = summarize(await probeRoundTrips(target, war, options.runs));
-      const extra = probed.median - plain.median;
-      const met = extra <= trip.median + NOISE_MS;
+      const deploys = await runInterleaved(
+        [PLAIN, PROBED].map((name) => deployVariant(name, target, war, dir)),
+        { runs: settings.runs, log },
+      );
+      const roundTrips = await probeRoundTrips(target, war, settings.runs);
+      const plain = summarize(deploys.runs[PLAIN]!).median;
       return {
-        name: 'probe',
-        title: '7. A healthy probe',
-        body: [
-          `Wall time of \`tomcat-pd deploy\` of a small WAR, plain and with \`--probe /\` (the app answers 200 at once), ${options.runs} interleaved runs each after a warm-up; and one probe request on its own: the first \`GET /\` of a version that has just gone live, on a fresh connection (its JSP compiles then), ${options.runs} runs.`,
-          '',
-          markdownTable(
-            ['what', ...SUMMARY_HEADERS],
-            [
-              [`\`${PLAIN}\``, ...summaryCells(plain, ms)],
-              [`\`${PROBED}\``, ...summaryCells(probed, ms)],
-              ['one probe request', ...summaryCells(trip, ms)],
-            ],
-          ),
-          '',
-          `Target: the probed deploy at most one probe round trip more (medians, with ${NOISE_MS} ms for the noise of interleaved deploys): ` +
-            `+${ms(extra)} against a round trip of ${ms(trip.median)}, **${verdict(met)}**.`,
-        ].join('\n'),
+        table: {
+          [PLAIN]: spread(deploys.runs[PLAIN]!, 'ms'),
+          [PROBED]: {
+            ...spread(deploys.runs[PROBED]!, 'ms'),
+            'over deploy ms (medians)': round(summarize(deploys.runs[PROBED]!).median - plain),
+          },
+          'one probe request': spread(roundTrips, 'ms'),
+        },
+        samples: { ...deploys, roundTrips },
       };
     } finally {
       await stopTomcats(tomcats);
     }
   });
-}

@@ -1,45 +1,37 @@
 /**
- * Item 3: how many Manager requests a decision costs, counted by a logging TCP proxy in front of
- * Tomcat (test/harness/fault-proxy.ts, in pass mode: it logs every request line). One Tomcat
- * with 5 apps x 20 versions, seen as two targets through two proxies so that "one list per
- * target" is visible per target.
+ * How many Manager requests a command sends, counted by a logging TCP proxy in front of Tomcat
+ * (testkit's fault proxy, which logs every request line). One Tomcat with 5 apps x 20 versions
+ * (versions 005, 010 and 015 of each hold a visitor's session, 020 is live); `status` and
+ * `drain --dry-run` see it as two targets through two proxies, the real drain as one. Counts,
+ * not times: one run of each.
  */
 import type { ManagerClient } from '@tomcat-pd/core';
-import { startFaultProxy } from '../test/harness/fault-proxy.js';
-import type { FaultProxy } from '../test/harness/fault-proxy.js';
-import type { LocalTomcatInstance } from '../test/harness/local-tomcat.js';
-import { buildTestWar } from '../test/harness/test-war.js';
-import { Visitor } from '../test/harness/visitor.js';
+import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { requestsDuring } from '@tomcat-pd/testkit/request-counts';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
-import { markdownTable, verdict } from './lib/markdown.js';
-import type { Cell } from './lib/markdown.js';
-import { requestsDuring, sameCounts, showCounts, totalRequests } from './lib/request-counts.js';
-import type { RequestCounts } from './lib/request-counts.js';
-import type { Section } from './lib/results.js';
+import type { Benchmark, Table } from './lib/record.js';
 import { withTempDir } from './lib/temp-dir.js';
-import { clientOf, startTomcats, stopTomcats, writeTargetsConfig } from './lib/tomcats.js';
-import type { TargetsConfig } from './lib/tomcats.js';
+import {
+  clientOf,
+  startTomcats,
+  stopTomcats,
+  writeTargetsConfig,
+  type TargetsConfig,
+} from './lib/tomcats.js';
 
 const APPS = ['/app1', '/app2', '/app3', '/app4', '/app5'];
 const VERSIONS = 20;
-/**
- * Versions that keep a visitor's session: drain must keep them, so the plan mixes "undeploy"
- * (no session, not live) with "keep" (sessions; the live one) in every app.
- */
+/** Versions that keep a visitor's session: the drain keeps them, and undeploys the others but the live one. */
 const HELD_VERSIONS = new Set([5, 10, 15]);
 
-const versionName = (n: number) => String(n).padStart(3, '0');
-
 /** Deploys versions 001..020 of one app in order, opening a session on each held version. */
-async function deployApp(
-  client: ManagerClient,
-  baseUrl: string,
-  path: string,
-  warFile: string,
-): Promise<void> {
+async function deployApp(client: ManagerClient, baseUrl: string, path: string, war: string): Promise<void> {
   for (let n = 1; n <= VERSIONS; n++) {
-    const version = versionName(n);
-    await client.deploy({ path, version, warFile });
+    const version = String(n).padStart(3, '0');
+    await client.deploy({ path, version, warFile: war });
     if (!HELD_VERSIONS.has(n)) continue;
     // The newest version takes new visitors, so this session lands on `version`.
     const visit = await new Visitor(baseUrl).get(`${path}/`);
@@ -49,51 +41,29 @@ async function deployApp(
   }
 }
 
-/** The five apps deployed side by side (each app's versions in order: the live one is the last). */
 async function deployApps(tomcat: LocalTomcatInstance, dir: string): Promise<void> {
-  const warFile = await buildTestWar(dir, { label: 'requests' });
-  const client = clientOf(tomcat);
-  await Promise.all(APPS.map((path) => deployApp(client, tomcat.baseUrl, path, warFile)));
+  const war = await buildTestWar(dir, { label: 'requests' });
+  await Promise.all(APPS.map((path) => deployApp(clientOf(tomcat), tomcat.baseUrl, path, war)));
 }
 
-interface Measured {
-  command: string;
-  counts: RequestCounts[];
-  expected: RequestCounts[];
+/** Runs `tomcat-pd --config FILE ARGS` through `proxies` and adds a row per target: the requests by kind. */
+async function count(
+  table: Table,
+  proxies: readonly FaultProxy[],
+  config: TargetsConfig,
+  args: string[],
+  dir: string,
+): Promise<void> {
+  const command = `tomcat-pd ${args.join(' ')}`;
+  const { result, counts } = await requestsDuring(proxies, () =>
+    runCli(['--config', config.configFile, ...args], { env: config.env, cwd: dir }),
+  );
+  assertSucceeded(result, command);
+  counts.forEach((kinds, i) => (table[`${command}, t${i + 1}`] = kinds));
 }
 
-/** A CLI run against the targets of a config file, its JSON answer parsed. */
-type RunJson = (config: TargetsConfig, args: string[]) => Promise<DrainDocument>;
-
-/**
- * `status` and the dry run through both proxies (two targets), then the real drain through the
- * first only; each with the requests every proxy logged meanwhile and what was expected.
- */
-async function measureCommands(
-  proxies: FaultProxy[],
-  configs: { two: TargetsConfig; one: TargetsConfig },
-  runJson: RunJson,
-): Promise<{ measured: Measured[]; drained: DrainDocument }> {
-  const measured: Measured[] = [];
-  const readOnly = { list: 1 };
-  for (const args of [
-    ['status', '--json'],
-    ['drain', '--dry-run', '--json'],
-  ]) {
-    const { counts } = await requestsDuring(proxies, () => runJson(configs.two, args));
-    measured.push({ command: `tomcat-pd ${args.join(' ')}`, counts, expected: [readOnly, readOnly] });
-  }
-  const drainArgs = ['drain', '--grace', '0s', '--json'];
-  const { result, counts } = await requestsDuring(proxies.slice(0, 1), () => runJson(configs.one, drainArgs));
-  // The expectation follows from what the drain says it did: one list, then a re-check per undeploy.
-  const undeployed = result.undeployed ?? Number.NaN;
-  const expected = { list: 1 + undeployed, undeploy: undeployed };
-  measured.push({ command: `tomcat-pd ${drainArgs.join(' ')}`, counts, expected: [expected] });
-  return { measured, drained: result };
-}
-
-export async function benchRequests(log: (line: string) => void): Promise<Section> {
-  return withTempDir('requests', async (dir) => {
+export const benchRequests: Benchmark = (_settings, log) =>
+  withTempDir('requests', async (dir) => {
     const tomcats = await startTomcats(1);
     const proxies: FaultProxy[] = [];
     try {
@@ -104,71 +74,16 @@ export async function benchRequests(log: (line: string) => void): Promise<Sectio
       proxies.push(await startFaultProxy(port), await startFaultProxy(port));
       const { user, password } = tomcat;
       const targets = proxies.map((proxy) => ({ managerUrl: proxy.managerUrl, user, password }));
-      const configs = {
-        two: await writeTargetsConfig(dir, 'two-targets.json', targets),
-        one: await writeTargetsConfig(dir, 'one-target.json', targets.slice(0, 1)),
-      };
-      const runJson: RunJson = async (config, args) => {
-        const run = await runCli(['--config', config.configFile, ...args], { env: config.env, cwd: dir });
-        return JSON.parse(assertSucceeded(run, `tomcat-pd ${args.join(' ')}`).stdout) as DrainDocument;
-      };
-      const { measured, drained } = await measureCommands(proxies, configs, runJson);
-      return requestsSection(measured, drained);
+      const two = await writeTargetsConfig(dir, 'two-targets.json', targets);
+      const one = await writeTargetsConfig(dir, 'one-target.json', targets.slice(0, 1));
+      const table: Table = {};
+      await count(table, proxies, two, ['status'], dir);
+      await count(table, proxies, two, ['drain', '--dry-run'], dir);
+      await count(table, proxies.slice(0, 1), one, ['drain', '--grace', '0s'], dir);
+      const left = (await clientOf(tomcat).list()).filter((entry) => APPS.includes(entry.path)).length;
+      return { table, samples: { versionsBefore: APPS.length * VERSIONS, versionsAfterDrain: left } };
     } finally {
       await Promise.allSettled(proxies.map((proxy) => proxy.close()));
       await stopTomcats(tomcats);
     }
   });
-}
-
-/** The part of the drain's JSON document read here (README, "JSON output"). */
-interface DrainDocument {
-  undeployed?: number;
-  failed?: number;
-  apps?: { path: string; versions: { action: string; outcome: string }[] }[];
-}
-
-/** `kept 20, undeployed 80` over the five apps of the real drain's report (not /manager). */
-function drainOutcome(document: DrainDocument): string {
-  const counts: RequestCounts = {};
-  const apps = (document.apps ?? []).filter((app) => APPS.includes(app.path));
-  for (const version of apps.flatMap((app) => app.versions)) {
-    counts[version.outcome] = (counts[version.outcome] ?? 0) + 1;
-  }
-  return showCounts(counts);
-}
-
-function requestsSection(measured: Measured[], drained: DrainDocument): Section {
-  const rows: Cell[][] = measured.flatMap((m) =>
-    m.counts.map((counts, i) => [
-      `\`${m.command}\``,
-      `t${i + 1}`,
-      totalRequests(counts),
-      showCounts(counts),
-      showCounts(m.expected[i]!),
-      verdict(sameCounts(counts, m.expected[i]!)),
-    ]),
-  );
-  const isMet = measured.every((m) => m.counts.every((counts, i) => sameCounts(counts, m.expected[i]!)));
-  return {
-    name: 'requests',
-    title: '3. Manager requests per decision',
-    body: [
-      `One local Tomcat with ${APPS.length} apps x ${VERSIONS} versions (deployed with the library; ` +
-        `versions ${[...HELD_VERSIONS].map(versionName).join(', ')} of each app hold a visitor's session, ` +
-        `${versionName(VERSIONS)} is live). Every request line was logged by a TCP proxy in front of it ` +
-        '(test/harness/fault-proxy.ts); `status` and the dry run see the Tomcat as two targets, t1 and t2, ' +
-        'through two proxies (config file with `passwordEnv`), the real drain as t1 only. ' +
-        'Counts are exact, not timed: one run of each.',
-      '',
-      markdownTable(['command', 'target', 'requests', 'by kind', 'expected', 'verdict'], rows),
-      '',
-      `The real drain's report: ${drainOutcome(drained)}; \`undeployed\` = ${drained.undeployed}, ` +
-        `\`failed\` = ${drained.failed}.`,
-      '',
-      'Target: `status` and `drain --dry-run` send one `list` per target and nothing else; a real drain ' +
-        'adds one re-check (`list`) per undeploy and nothing else: ' +
-        `**${verdict(isMet)}**.`,
-    ].join('\n'),
-  };
-}

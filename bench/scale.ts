@@ -1,196 +1,164 @@
 /**
- * Issue 12, item 6: scale. `status`, `status --metrics`, `drain --dry-run` and a 10 MB deploy
- * on 10, 50 and 200 targets with `--parallel` 4 and 16, every target a stand-in Manager on its
- * own port (lib/stand-in-manager.ts) that answers recorded Tomcat texts after a fixed latency
- * (20 ms). Wall time against the latency floor, the least time the requests allow: one latency
- * per request each target makes in sequence (counted by the stand-ins), once per round of
- * `parallel` targets; for the deploy also the uploads at the rate the loopback sustained at zero
- * latency. And the CLI's peak RSS. The report is in lib/scale-report.ts.
+ * Many targets: `tomcat-pd --config FILE --parallel P COMMAND` (status, status --metrics,
+ * drain --dry-run, and a deploy of a small WAR) against N stand-in Managers (node:http servers
+ * in this process, each on its own port, answering recorded Tomcat 10.1 texts after a fixed
+ * latency), every default on (human output, the deploy's WAR check), a new process each run.
+ * In the same interleaved series, for each `status` case, a bare node:http client that only GETs
+ * `list` from the same targets (lib/bare-client.ts). The stand-ins time every request, so the
+ * request phase of a run (first request to last answer) is known apart from start-up and output.
  */
 import { cpus } from 'node:os';
+import type { SeenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
+import { seenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
+import { startStandIns, type StandInFleet } from '@tomcat-pd/testkit/stand-in-manager';
+import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
+import { runBareClient } from './lib/bare-client.js';
 import { assertSucceeded, runCli } from './lib/cli-process.js';
 import { runInterleaved } from './lib/interleave.js';
-import { cpuTimesSince, machineCpuTimes, reapedChildrenCpuSeconds } from './lib/proc-stat.js';
-import type { MachineCpuTimes } from './lib/proc-stat.js';
-import type { Variant } from './lib/interleave.js';
-import type { Section } from './lib/results.js';
+import { reapedChildrenCpuSeconds } from './lib/proc-stat.js';
+import type { Benchmark } from './lib/record.js';
 import { waitForQuiet } from './lib/settle.js';
-import { bareName, caseName, scaleSection } from './lib/scale-report.js';
-import { runBareClient } from './lib/bare-client.js';
-import type { SeenRun } from './lib/stand-in-manager-requests.js';
-import type { ScaleCase, ScaleCommand, ScaleSample } from './lib/scale-report.js';
-import { seenRun } from './lib/stand-in-manager-requests.js';
-import { startStandIns } from './lib/stand-in-manager.js';
-import type { StandInFleet } from './lib/stand-in-manager.js';
+import { megabytes, round, spread, summarize } from './lib/stats.js';
 import { withTempDir } from './lib/temp-dir.js';
-import { cliEnv, writeTargetsConfig } from './lib/tomcats.js';
-import type { TargetsConfig } from './lib/tomcats.js';
-import { buildLargeWar } from '../test/harness/test-war.js';
+import { writeTargetsConfig, type TargetsConfig } from './lib/tomcats.js';
 
 const PARALLELS = [4, 16] as const;
-/** Zero-latency cases run at least this often: the floor takes their fastest run. */
-const CALIBRATION_RUNS = 5;
 
-/** Every command with `--json`: the document a script would read, rendered for all targets. */
-const COMMANDS: readonly ScaleCommand[] = [
-  { name: 'status', args: () => ['status', '--json'], uploads: false },
-  { name: 'status --metrics', args: () => ['status', '--metrics', '--json'], uploads: false },
-  { name: 'drain --dry-run', args: () => ['drain', '--dry-run', '--json'], uploads: false },
-  { name: 'deploy', args: (war) => ['deploy', war, '--path', '/scale', '--json'], uploads: true },
-];
+/** The commands, after `--config FILE --parallel P`; `war` is the WAR file. */
+const COMMANDS: Record<string, (war: string) => string[]> = {
+  status: () => ['status'],
+  'status --metrics': () => ['status', '--metrics'],
+  'drain --dry-run': () => ['drain', '--dry-run'],
+  deploy: (war) => ['deploy', war, '--path', '/scale'],
+};
 
-/** `tomcat-pd --version`: the start-up every run pays, against no target. */
-const VERSION: ScaleCommand = { name: '--version', args: () => ['--version'], uploads: false };
-
-export interface ScaleBenchOptions {
-  runs: number;
-  /** Numbers of targets, ascending (default 10, 50, 200). */
-  targetCounts: readonly number[];
-  latencyMs: number;
-  sizeMb: number;
-  log: (line: string) => void;
+interface ScaleSample extends SeenRun {
+  wallMs: number;
+  peakRssKb?: number;
+  /** user + system CPU of the CLI process (/proc, 10 ms ticks). */
+  cliCpuMs?: number;
 }
 
-interface Setup {
-  fleet: StandInFleet;
-  configs: Map<number, TargetsConfig>;
-  warFile: string;
-  dir: string;
+/** One variant of the series: a command of the CLI, or the bare client (no command). */
+interface ScaleCase {
+  name: string;
+  command: string | undefined;
+  targets: number;
+  parallel: number;
 }
 
-/** CPU seconds so far: of the machine (busy), of the reaped CLI runs, of this process (the stand-ins). */
-async function cpuNow(): Promise<{ machine: MachineCpuTimes; cli: number; self: number }> {
-  const [machine, cli] = await Promise.all([machineCpuTimes(), reapedChildrenCpuSeconds()]);
-  const { user, system } = process.cpuUsage();
-  return { machine, cli, self: (user + system) / 1e6 };
-}
+const bareName = (targets: number, parallel: number) =>
+  `bare node:http GETs, ${targets} targets, ${parallel} at once`;
 
-/**
- * One run of a case: every stand-in forgets its requests and deployed versions and the machine
- * is left to quieten (untimed: other work would be charged to the run), then the CLI runs with
- * the config of the first `targets` stand-ins; its answer must name each. The CPU the CLI, the
- * stand-ins (this process) and everything else used meanwhile are read from /proc.
- */
-async function runCase(setup: Setup, scaleCase: ScaleCase): Promise<ScaleSample> {
-  const { command, targets, parallel } = scaleCase;
-  for (const target of setup.fleet.targets) target.reset();
-  await waitForQuiet(cpus().length);
-  const config = setup.configs.get(targets);
-  const args =
-    config === undefined
-      ? command.args(setup.warFile)
-      : ['--config', config.configFile, '--parallel', String(parallel), ...command.args(setup.warFile)];
-  const before = await cpuNow();
-  const spawnedAt = performance.now();
-  const run = assertSucceeded(
-    await runCli(args, { env: config?.env ?? cliEnv(), cwd: setup.dir }),
-    `tomcat-pd ${caseName(scaleCase)}`,
-  );
-  const after = await cpuNow();
-  if (run.peakRssKb === undefined) throw new Error(`${caseName(scaleCase)}: no peak RSS reported`);
-  if (config !== undefined) checkDocument(run.stdout, targets, caseName(scaleCase));
-  const seen = seenRun(setup.fleet.targets.slice(0, targets), spawnedAt, run.wallMs);
-  const cliCpuMs = (after.cli - before.cli) * 1000;
-  const standInCpuMs = (after.self - before.self) * 1000;
-  const busyMs = cpuTimesSince(before.machine, after.machine).busy * 1000;
-  return {
-    ...seen,
-    wallMs: run.wallMs,
-    peakRssKb: run.peakRssKb,
-    cliCpuMs,
-    standInCpuMs,
-    otherShare: Math.max(0, busyMs - cliCpuMs - standInCpuMs) / (run.wallMs * cpus().length),
-  };
-}
-
-/** The JSON document must parse and name every target (a run that skipped some measures less). */
-function checkDocument(stdout: string, targets: number, what: string): void {
-  JSON.parse(stdout);
-  for (let i = 1; i <= targets; i++) {
-    if (!stdout.includes(`"t${i}"`)) throw new Error(`${what}: target t${i} is missing from the JSON`);
-  }
-}
-
-/** The bare client on the targets and parallelism of each `status` case. */
-function bareVariants(setup: Setup, measured: readonly ScaleCase[]): Variant<SeenRun>[] {
-  return measured
-    .filter((each) => each.command.name === 'status')
-    .map(({ targets, parallel }) => ({
-      name: bareName(targets, parallel),
-      measure: async () => {
-        for (const target of setup.fleet.targets) target.reset();
-        await waitForQuiet(cpus().length);
-        return runBareClient(setup.fleet.targets.slice(0, targets), parallel);
-      },
-    }));
-}
-
-const variantOf = (setup: Setup, scaleCase: ScaleCase): Variant<ScaleSample> => ({
-  name: caseName(scaleCase),
-  measure: () => runCase(setup, scaleCase),
-});
-
-/**
- * The zero-latency cases: start-up, each command on one target (its fixed cost; U(1) for the
- * deploy), the deploy to as many targets as `--parallel` uploads at once (one round, and the
- * memory of that many uploads), and each command on the most targets (the CLI's own work at
- * scale; for the deploy the sustained upload rate u of the floor). A case named twice runs once.
- */
-function calibrationCases(targetCounts: readonly number[]): ScaleCase[] {
-  const deploy = COMMANDS.find((command) => command.uploads)!;
-  const most = Math.max(...targetCounts);
-  const cases = [
-    { command: VERSION, targets: 0, parallel: 0 },
-    ...COMMANDS.map((command) => ({ command, targets: 1, parallel: 1 })),
-    ...PARALLELS.filter((parallel) => parallel <= most).map((parallel) => ({
-      command: deploy,
-      targets: parallel,
-      parallel,
-    })),
-    ...PARALLELS.flatMap((parallel) => COMMANDS.map((command) => ({ command, targets: most, parallel }))),
-  ];
-  return cases.filter((each, i) => cases.findIndex((other) => caseName(other) === caseName(each)) === i);
-}
-
-function measuredCases(targetCounts: readonly number[]): ScaleCase[] {
+function casesOf(targetCounts: readonly number[]): ScaleCase[] {
   return targetCounts.flatMap((targets) =>
-    PARALLELS.flatMap((parallel) => COMMANDS.map((command) => ({ command, targets, parallel }))),
+    PARALLELS.flatMap((parallel) => [
+      ...Object.keys(COMMANDS).map((command) => ({
+        name: `${command}, ${targets} targets, --parallel ${parallel}`,
+        command,
+        targets,
+        parallel,
+      })),
+      {
+        name: bareName(targets, parallel),
+        command: undefined,
+        targets,
+        parallel,
+      },
+    ]),
   );
 }
 
-export async function benchScale(options: ScaleBenchOptions): Promise<Section> {
-  const { targetCounts, latencyMs, runs, log } = options;
-  const most = Math.max(...targetCounts);
-  return withTempDir('scale', async (dir) => {
-    log(`  starting ${most} stand-in Managers ...`);
-    const fleet = await startStandIns(most, 0);
+/** Every stand-in forgets its requests and deployed versions; then the machine quietens (untimed). */
+async function resetAll(fleet: StandInFleet): Promise<void> {
+  for (const target of fleet.targets) target.reset();
+  await waitForQuiet(cpus().length);
+}
+
+/** A run that left a target unasked measured less than it claims. */
+function checkEveryTargetAsked(fleet: StandInFleet, { name, targets }: ScaleCase): void {
+  const unasked = fleet.targets.slice(0, targets).filter((target) => target.requests.length === 0).length;
+  if (unasked > 0) throw new Error(`${name}: ${unasked} of ${targets} stand-ins got no request`);
+}
+
+/** Runs one case: the CLI with the config of its first `targets` stand-ins, or the bare client. */
+async function runCase(
+  fleet: StandInFleet,
+  scaleCase: ScaleCase,
+  setup: { configs: Map<number, TargetsConfig>; war: string; dir: string },
+): Promise<ScaleSample> {
+  const { command, targets, parallel, name } = scaleCase;
+  await resetAll(fleet);
+  if (command === undefined) return runBareClient(fleet.targets.slice(0, targets), parallel);
+  const config = setup.configs.get(targets)!;
+  const args = [
+    '--config',
+    config.configFile,
+    '--parallel',
+    String(parallel),
+    ...COMMANDS[command]!(setup.war),
+  ];
+  const cpuBefore = await reapedChildrenCpuSeconds();
+  const spawnedAt = performance.now();
+  const run = assertSucceeded(await runCli(args, { env: config.env, cwd: setup.dir }), name);
+  const cliCpuMs = ((await reapedChildrenCpuSeconds()) - cpuBefore) * 1000;
+  checkEveryTargetAsked(fleet, scaleCase);
+  const seen = seenRun(fleet.targets.slice(0, targets), spawnedAt, run.wallMs);
+  return { ...seen, wallMs: run.wallMs, peakRssKb: run.peakRssKb, cliCpuMs };
+}
+
+const median = (series: readonly ScaleSample[], of: (sample: ScaleSample) => number) =>
+  summarize(series.map(of)).median;
+
+/** One row a case: wall time, the request phase, the latency floor, peak RSS; `status` against the bare client. */
+function rowOf(scaleCase: ScaleCase, samples: Record<string, ScaleSample[]>, latencyMs: number) {
+  const series = samples[scaleCase.name]!;
+  const depth = Math.max(...series.map((sample) => sample.depth));
+  const peaks = series.flatMap((sample) => sample.peakRssKb ?? []);
+  const row: Record<string, number | undefined> = {
+    ...spread(
+      series.map((sample) => sample.wallMs),
+      'ms',
+    ),
+    'requests ms (median)': round(median(series, (sample) => sample.requestsMs)),
+    'in sequence': depth,
+    'latency floor ms': Math.ceil(scaleCase.targets / scaleCase.parallel) * depth * latencyMs,
+    'peak RSS MB': peaks.length === 0 ? undefined : megabytes(Math.max(...peaks)),
+  };
+  const bare = samples[bareName(scaleCase.targets, scaleCase.parallel)];
+  if (scaleCase.command === 'status' && bare !== undefined) {
+    const ratio = (of: (sample: ScaleSample) => number) => round(median(series, of) / median(bare, of), 2);
+    row['x bare (wall)'] = ratio((sample) => sample.wallMs);
+    row['x bare (requests)'] = ratio((sample) => sample.requestsMs);
+  }
+  return row;
+}
+
+export const benchScale: Benchmark = (settings, log) =>
+  withTempDir('scale', async (dir) => {
+    const most = Math.max(...settings.scaleTargets);
+    log(`  starting ${most} stand-in Managers (${settings.scaleLatencyMs} ms) ...`);
+    const fleet = await startStandIns(most, settings.scaleLatencyMs);
     try {
-      const calibration = calibrationCases(targetCounts);
-      const measured = measuredCases(targetCounts);
-      const counts = new Set([...calibration, ...measured].map((each) => each.targets).filter((n) => n > 0));
+      const war = await buildLargeWar(dir, Math.round(settings.scaleSizeMb * 1024 * 1024), 'scale');
       const configs = new Map<number, TargetsConfig>();
-      for (const n of counts) {
-        configs.set(n, await writeTargetsConfig(dir, `scale-${n}.json`, fleet.targets.slice(0, n)));
-      }
-      const warFile = await buildLargeWar(dir, Math.round(options.sizeMb * 1024 * 1024), 'scale');
-      const setup: Setup = { fleet, configs, warFile, dir };
-      const calibrationRuns = Math.max(runs, CALIBRATION_RUNS);
-      log(`  zero latency: ${calibration.length} cases`);
-      const zero = await runInterleaved(
-        calibration.map((each) => variantOf(setup, each)),
-        { runs: calibrationRuns, warmUp: true, log },
+      for (const targets of settings.scaleTargets)
+        configs.set(
+          targets,
+          await writeTargetsConfig(dir, `scale-${targets}.json`, fleet.targets.slice(0, targets)),
+        );
+      const cases = casesOf(settings.scaleTargets);
+      log(`  ${cases.length} cases`);
+      const variants = cases.map((scaleCase) => ({
+        name: scaleCase.name,
+        measure: () => runCase(fleet, scaleCase, { configs, war, dir }),
+      }));
+      const samples = await runInterleaved(variants, { runs: settings.runs, log });
+      const table = Object.fromEntries(
+        cases.map((scaleCase) => [scaleCase.name, rowOf(scaleCase, samples.runs, settings.scaleLatencyMs)]),
       );
-      fleet.setLatency(latencyMs);
-      log(`  ${latencyMs} ms latency: ${measured.length} cases`);
-      const slow = await runInterleaved(
-        measured.map((each) => variantOf(setup, each)),
-        { runs, warmUp: true, log },
-      );
-      log(`  ${latencyMs} ms latency: the bare node:http client`);
-      const bare = await runInterleaved(bareVariants(setup, measured), { runs, warmUp: true, log });
-      return scaleSection({ ...options, calibrationRuns, calibration, measured, zero, slow, bare });
+      return { table, samples };
     } finally {
       await fleet.close();
     }
   });
-}

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTomcat } from '../test/harness/start-tomcat.js';
-import { buildHealthWar, type HealthMode } from '../test/harness/test-war.js';
-import { Visitor } from '../test/harness/visitor.js';
+import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildHealthWar, type HealthMode } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 
 const bin = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 const say = (text: string) => console.log(text);

@@ -2,7 +2,7 @@
  * Starts a throwaway local Tomcat for trying the CLI by hand, prints how to point tomcat-pd at
  * it, and stops it on Ctrl-C. Run with `pnpm dev:tomcat`.
  */
-import { startTomcat } from '../test/harness/start-tomcat.js';
+import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
 
 const tomcat = await startTomcat();
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;

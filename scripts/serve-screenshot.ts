@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createManagerClient, deploy, type ManagerClient } from '@tomcat-pd/core';
-import { launchBrowser } from '../test/harness/browser.js';
-import { freePort } from '../test/harness/free-port.js';
-import { startTogether, startTomcat } from '../test/harness/start-tomcat.js';
-import { buildTestWar } from '../test/harness/test-war.js';
-import type { TomcatInstance } from '../test/harness/tomcat-instance.js';
-import { Visitor } from '../test/harness/visitor.js';
+import { launchBrowser } from '@tomcat-pd/testkit/browser';
+import { freePort } from '@tomcat-pd/testkit/free-port';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 
 const CLI_BIN = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../docs/serve.png', import.meta.url));

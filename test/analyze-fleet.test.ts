@@ -13,8 +13,8 @@ import {
 } from './analyze-support.js';
 import { expectExit, jsonOf, type CliResult } from './cli-helpers.js';
 import { NAMES, useFleet, type Name } from './fleet-fixture.js';
-import { buildFlakyWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildFlakyWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import type { StatusDocument } from './probe-support.js';
 import {
   clientOf,

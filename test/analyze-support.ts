@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { Visitor } from './harness/visitor.js';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { jsonOf, type CliResult } from './cli-helpers.js';
 import {
   repeatUntilStopped,
@@ -10,7 +10,7 @@ import {
 import type { SessionHolder } from './session-counts.js';
 
 // What the canary-analysis suites (analyze, analyze-fleet) share: the documents of
-// `deploy --analyze`, and traffic to the flaky WAR's `/work` (test/harness/test-war.ts,
+// `deploy --analyze`, and traffic to the flaky WAR's `/work` (packages/testkit/src/test-war.ts,
 // `buildFlakyWar`) while a deploy runs: new visitors without cookies, who go to the newest
 // version, and the holders of sessions on the old one, who stay on theirs. An analysis judges
 // only requests; these loops make them.

@@ -13,9 +13,9 @@ import {
   type WorkAnswer,
 } from './analyze-support.js';
 import { cliAgainst, expectExit, jsonOf, type CliResult } from './cli-helpers.js';
-import { startLocalTomcat, type LocalTomcatInstance } from './harness/local-tomcat.js';
-import { buildFlakyWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildFlakyWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { errorOf, timed, type StatusDocument } from './probe-support.js';
 import {
   expectSessionsKept,

@@ -1,6 +1,6 @@
 /**
  * checkWar on WARs with real classes compiled by javac (no Tomcat): the clean WAR finds nothing,
- * each WAR of test/harness/check-wars.ts finds its one finding, where it is.
+ * each WAR of packages/testkit/src/check-wars.ts finds its one finding, where it is.
  */
 import { watch } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWar, type CheckFinding, type WarCheckReport } from '@tomcat-pd/core';
 import { NESTED_JAR_MEMORY_LIMIT } from '../packages/core/src/check/zip-entries.js';
-import { BIG_JAR_PADDING, buildCheckWar, FINDING_WARS, type FindingWar } from './harness/check-wars.js';
+import { BIG_JAR_PADDING, buildCheckWar, FINDING_WARS, type FindingWar } from '@tomcat-pd/testkit/check-wars';
 
 let dir: string;
 beforeAll(async () => {

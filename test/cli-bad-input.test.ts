@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import { CLOSED_URL, cliAgainst, expectExit, jsonOf, runCli, type CliResult } from './cli-helpers.js';
-import { buildCorruptWar, buildTestWar } from './harness/test-war.js';
+import { buildCorruptWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();

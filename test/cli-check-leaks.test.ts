@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cliAgainst, expectExit, jsonOf } from './cli-helpers.js';
-import { buildLeakyWar, buildTidyWar } from './harness/leak-wars.js';
+import { buildLeakyWar, buildTidyWar } from '@tomcat-pd/testkit/leak-wars';
 import { useTomcat } from './support.js';
 
 // Issue 13, item 2: --check-leaks on drain, undeploy and rollback, through the built CLI against

@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOSED_URL, cliAgainst, expectExit, jsonOf, runCli } from './cli-helpers.js';
-import { buildCheckWar, FINDING_WARS } from './harness/check-wars.js';
-import { buildCorruptWar } from './harness/test-war.js';
+import { buildCheckWar, FINDING_WARS } from '@tomcat-pd/testkit/check-wars';
+import { buildCorruptWar } from '@tomcat-pd/testkit/test-war';
 import { useTomcat } from './support.js';
 
 // Issue 13, item 1, through the built CLI: `check <war>` and the check every deploy runs first,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cliAgainst, expectExit, jsonOf } from './cli-helpers.js';
-import { buildFailingWar, buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildFailingWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   expectSessionsKept,
   expectSessionsLost,

@@ -11,8 +11,8 @@ import {
   spawnCli,
   waitForOutput,
 } from './cli-helpers.js';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   expectSessionsKept,
   openSession,

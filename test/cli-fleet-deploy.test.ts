@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLOSED_URL, collect, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
 import { NAMES, useFleet, type Name } from './fleet-fixture.js';
-import { buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildFailingWar, buildLargeWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   clientOf,
   expectSessionsKept,

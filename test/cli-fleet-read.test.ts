@@ -13,10 +13,10 @@ import {
   waitForOutput,
   type CliOptions,
 } from './cli-helpers.js';
-import { freePort } from './harness/free-port.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
-import { buildTestWar } from './harness/test-war.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
+import { freePort } from '@tomcat-pd/testkit/free-port';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 import {
   clientOf,
   expectSessionsKept,

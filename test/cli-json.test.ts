@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSED_URL, cliAgainst, jsonOf, runCli } from './cli-helpers.js';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();

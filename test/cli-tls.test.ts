@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExit, jsonOf, runCli, type CliOptions, type CliResult } from './cli-helpers.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
-import { buildHealthWar } from './harness/test-war.js';
-import type { ClientAuthTomcat, HttpsTomcat } from './harness/tomcat-instance.js';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildHealthWar } from '@tomcat-pd/testkit/test-war';
+import type { ClientAuthTomcat, HttpsTomcat } from '@tomcat-pd/testkit/tomcat-instance';
 
 // The built CLI (`pnpm run build`) against two Tomcats with an HTTPS connector each: a plain one,
 // and one that requires a client certificate. Only loopback addresses are ever contacted.

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploy, getStatus, type TomcatPdError } from '@tomcat-pd/core';
-import { buildCorruptWar, buildFailingWar, buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildCorruptWar, buildFailingWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   expectSessionsKept,
   expectSessionsLost,

@@ -33,10 +33,10 @@ import {
   spawnCli,
   type CliResult,
 } from './cli-helpers.js';
-import type { LocalTomcatInstance } from './harness/local-tomcat.js';
-import { buildLargeWar, buildTestWar } from './harness/test-war.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
-import { Visitor } from './harness/visitor.js';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildLargeWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();

@@ -1,5 +1,5 @@
 /**
- * Network faults between tomcat-pd and a real Tomcat, injected by a TCP proxy (harness/fault-proxy.ts)
+ * Network faults between tomcat-pd and a real Tomcat, injected by a TCP proxy (packages/testkit/src/fault-proxy.ts)
  * where Tomcat cannot produce them on demand. Each fault, and the promise it proves:
  *
  * Reads (list, serverinfo, sessions) — safety rule 7 (docs/architecture.md#safety-rules):
@@ -38,9 +38,9 @@ import {
   type TomcatPdError,
 } from '@tomcat-pd/core';
 import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
-import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
-import { buildLargeWar, buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import { buildLargeWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();

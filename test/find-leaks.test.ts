@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLeaksAfter } from '@tomcat-pd/core';
-import { buildLeakyWar, buildTidyWar } from './harness/leak-wars.js';
-import { Visitor } from './harness/visitor.js';
+import { buildLeakyWar, buildTidyWar } from '@tomcat-pd/testkit/leak-wars';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { useTomcat } from './support.js';
 
 // Tomcat's findleaks (docs/tomcat-manager.md#findleaks) on a real Tomcat: a WAR whose listener

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { runCli, type CliOptions, type CliResult } from './cli-helpers.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 
 // Three real Tomcats behind one config file, for the suites of fleet commands: each Tomcat has
 // its own password, which each target names as its own variable (`PW_WEB1`, ...).

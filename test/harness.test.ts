@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTomcat } from './harness/start-tomcat.js';
+import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
 import {
   buildCorruptWar,
   buildFailingWar,
@@ -11,11 +11,11 @@ import {
   buildHealthWar,
   buildLargeWar,
   buildTestWar,
-} from './harness/test-war.js';
-import { basicAuth } from './harness/tomcat-instance.js';
-import type { TomcatInstance, TomcatUser } from './harness/tomcat-instance.js';
-import type { LocalTomcatInstance } from './harness/local-tomcat.js';
-import { Visitor } from './harness/visitor.js';
+} from '@tomcat-pd/testkit/test-war';
+import { basicAuth } from '@tomcat-pd/testkit/tomcat-instance';
+import type { TomcatInstance, TomcatUser } from '@tomcat-pd/testkit/tomcat-instance';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 
 let tomcat: TomcatInstance;
 let wars: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectExit, jsonOf } from './cli-helpers.js';
 import { NAMES, useFleet, type Name } from './fleet-fixture.js';
-import { buildHealthWar, type HealthMode } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildHealthWar, type HealthMode } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   errorOf,
   smokeContexts,

@@ -2,7 +2,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { collect, connection, expectExit, jsonOf, spawnCli, type CliResult } from './cli-helpers.js';
 
-import { Visitor } from './harness/visitor.js';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { smokeContexts, type StatusDocument, probeSuite } from './probe-support.js';
 import { expectSessionsKept, sessionChanges, sessionsByVersion } from './session-counts.js';
 import { useTomcat } from './support.js';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { cliAgainst, expectExit, jsonOf, type CliResult } from './cli-helpers.js';
-import { buildHealthWar, type HealthMode } from './harness/test-war.js';
-import { Visitor, type Visit } from './harness/visitor.js';
+import { buildHealthWar, type HealthMode } from '@tomcat-pd/testkit/test-war';
+import { Visitor, type Visit } from '@tomcat-pd/testkit/visitor';
 import { openSessions, sessionsByVersion, type SessionHolder } from './session-counts.js';
 import type { TomcatFixture } from './support.js';
 

@@ -2,8 +2,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CLOSED_URL, expectExit, jsonOf, runCli } from './cli-helpers.js';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   errorOf,
   probesOfError,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deploy, getStatus, rollback } from '@tomcat-pd/core';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   expectSessionsKept,
   expectSessionsLost,

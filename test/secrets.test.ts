@@ -1,7 +1,7 @@
 /**
  * Secrets (safety rule 6, docs/architecture.md#safety-rules): the password and the Authorization value (base64 of
  * user:password) never appear in any output, on any error path, `--verbose` and `--json` included.
- * One real Tomcat (HTTP and HTTPS connectors), the fault proxy (harness/fault-proxy.ts) for the
+ * One real Tomcat (HTTP and HTTPS connectors), the fault proxy (packages/testkit/src/fault-proxy.ts) for the
  * network faults, and a tiny node:http server for a redirect. Each fault, and the promise it proves:
  *
  * Through the CLI (`--verbose --json`; stdout and stderr searched for the password, its URL and
@@ -32,10 +32,10 @@ import {
   type ManagerTarget,
 } from '@tomcat-pd/core';
 import { jsonOf, runCli, type CliResult } from './cli-helpers.js';
-import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
-import { startTomcat } from './harness/start-tomcat.js';
-import { buildFailingWar, buildLargeWar, buildTestWar } from './harness/test-war.js';
-import type { HttpsTomcat } from './harness/tomcat-instance.js';
+import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildFailingWar, buildLargeWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { HttpsTomcat } from '@tomcat-pd/testkit/tomcat-instance';
 
 const MB = 1024 * 1024;
 let tomcat: HttpsTomcat;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deploy, getSessions, getStatus } from '@tomcat-pd/core';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { sessionChanges, sessionsByVersion } from './session-counts.js';
 import { useTomcat } from './support.js';
 

@@ -15,12 +15,12 @@ import {
   waitForOutput,
   type CliResult,
 } from './cli-helpers.js';
-import { launchBrowser } from './harness/browser.js';
-import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
-import { startLocalTomcat } from './harness/local-tomcat.js';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
-import { buildTestWar } from './harness/test-war.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
+import { launchBrowser } from '@tomcat-pd/testkit/browser';
+import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
+import { startLocalTomcat } from '@tomcat-pd/testkit/local-tomcat';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 import { clientOf, openSession, type SessionHolder } from './session-counts.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createManagerClient, getStatus, type ManagerClient } from '@tomcat-pd/core';
-import { Visitor, type Visit } from './harness/visitor.js';
+import { Visitor, type Visit } from '@tomcat-pd/testkit/visitor';
 
 // Sessions are what parallel deployment is for: no operation may lose one unless the user asked
 // for it (--expire-idle, a rollback of the newest version, --update). These helpers count them

@@ -2,7 +2,7 @@ import { getStatus } from '@tomcat-pd/core';
 import { describe, expect, it } from 'vitest';
 import { collect, connection, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
 
-import { Visitor } from './harness/visitor.js';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import {
   errorOf,
   expectOnly,

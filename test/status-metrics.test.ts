@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getStatus } from '@tomcat-pd/core';
 import { cliAgainst, expectExit, jsonOf } from './cli-helpers.js';
-import { startLocalTomcat, type LocalTomcatInstance } from './harness/local-tomcat.js';
-import { buildTestWar } from './harness/test-war.js';
-import { Visitor } from './harness/visitor.js';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { openSessions } from './session-counts.js';
 import { useTomcat } from './support.js';
 

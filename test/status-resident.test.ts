@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAgainst, expectExit, jsonOf } from './cli-helpers.js';
-import { startLocalTomcat, type LocalTomcatInstance } from './harness/local-tomcat.js';
-import { buildTestWar } from './harness/test-war.js';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { useTomcat } from './support.js';
 
 // Issue 13, item 3: `status` warns over --max-resident versions of one app, and `status --metrics`

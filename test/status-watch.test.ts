@@ -9,7 +9,7 @@ import {
   spawnCli,
   waitForOutput,
 } from './cli-helpers.js';
-import { buildTestWar } from './harness/test-war.js';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { useTomcat } from './support.js';
 
 // Issue 14, item 2: `status --watch` against a real Tomcat 10.1: through a pipe the table comes

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createManagerClient, type ManagerClient } from '@tomcat-pd/core';
-import { startTomcat } from './harness/start-tomcat.js';
-import type { TomcatInstance } from './harness/tomcat-instance.js';
+import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 
 export interface TomcatFixture {
   readonly tomcat: TomcatInstance;

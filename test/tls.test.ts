@@ -12,10 +12,10 @@ import {
   type TlsOptions,
   type TomcatPdError,
 } from '@tomcat-pd/core';
-import { startTogether, startTomcat } from './harness/start-tomcat.js';
-import { buildTestWar } from './harness/test-war.js';
-import type { ClientAuthTomcat, HttpsTomcat } from './harness/tomcat-instance.js';
-import { Visitor } from './harness/visitor.js';
+import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
+import { buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { ClientAuthTomcat, HttpsTomcat } from '@tomcat-pd/testkit/tomcat-instance';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
 
 // Two Tomcats, started side by side: one with a plain HTTPS connector, one that also requires a
 // client certificate. Each has its own fresh self-signed certificate.

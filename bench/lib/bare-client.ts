@@ -5,8 +5,8 @@
  * CLI's own: both ends of every request, 2 processes on few cores, a new connection per target.
  */
 import { spawn } from 'node:child_process';
-import { seenRun, type SeenRun } from './stand-in-manager-requests.js';
-import type { StandInManager } from './stand-in-manager.js';
+import { seenRun, type SeenRun } from '@tomcat-pd/testkit/stand-in-manager-requests';
+import type { StandInManager } from '@tomcat-pd/testkit/stand-in-manager';
 
 // Read from the environment so that no URL or password is on a command line.
 const SCRIPT = `
@@ -24,8 +24,11 @@ Promise.all(Array.from({ length: Number(process.env.BARE_PARALLEL) }, worker)).c
 });
 `;
 
-/** One run of the bare client on `targets` (reset before), as the stand-ins saw it. */
-export async function runBareClient(targets: readonly StandInManager[], parallel: number): Promise<SeenRun> {
+/** One run of the bare client on `targets` (reset before), as the stand-ins saw it, and its wall time. */
+export async function runBareClient(
+  targets: readonly StandInManager[],
+  parallel: number,
+): Promise<SeenRun & { wallMs: number }> {
   const [first] = targets;
   if (first === undefined) throw new Error('the bare client needs a target');
   const env = {
@@ -41,5 +44,6 @@ export async function runBareClient(targets: readonly StandInManager[], parallel
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`the bare node:http client exited with ${code}`);
-  return seenRun(targets, spawnedAt, performance.now() - spawnedAt);
+  const wallMs = performance.now() - spawnedAt;
+  return { ...seenRun(targets, spawnedAt, wallMs), wallMs };
 }

@@ -49,14 +49,10 @@ export function gcHeapPreload(everyMs: number): string {
   );
 }
 
-/**
- * Splits a heap marker (of {@link gcHeapPreload}) off one line of the child's stderr: the live
- * heap in KB, and what is left of the line (empty when the line was the marker alone).
- */
-export function extractHeapKb(line: string): { text: string; heapKb: number | undefined } {
+/** The live heap in KB of a heap marker line (see {@link gcHeapPreload}), or undefined. */
+export function heapMarkerKb(line: string): number | undefined {
   const match = new RegExp(`${HEAP_MARKER}(\\d+)`).exec(line);
-  if (match === null) return { text: line, heapKb: undefined };
-  return { text: line.replace(match[0], '').trim(), heapKb: Number(match[1]) };
+  return match === null ? undefined : Number(match[1]);
 }
 
 export interface RunOptions {
@@ -64,9 +60,15 @@ export interface RunOptions {
   cwd?: string;
   /** Preload the peak-RSS reporter (default true); off for start-up timing, which it would tilt. */
   measureRss?: boolean;
+  /**
+   * Run in a pseudo-terminal, as from a user's shell: under `script`, which gives the command a
+   * terminal for stdin, stdout and stderr. The CLI draws its progress bar only on a terminal.
+   * Its stdout and stderr then arrive together, as `stdout`.
+   */
+  terminal?: boolean;
 }
 
-export interface NodeRun {
+export interface CommandRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -78,18 +80,23 @@ export interface NodeRun {
   peakRssKb: number | undefined;
 }
 
-/** Runs `node ARGS` (this very Node binary) to its end. */
-export async function runNode(args: readonly string[], options: RunOptions = {}): Promise<NodeRun> {
-  const measureRss = options.measureRss ?? true;
-  const nodeArgs = measureRss ? ['--import', RSS_PRELOAD, ...args] : [...args];
+/** `'a b'` for a POSIX shell. */
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/** Runs `file ARGS` to its end (in a terminal, with `terminal`); its output is collected. */
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CommandRun> {
+  const [program, programArgs] = options.terminal
+    ? ['script', ['-qec', [file, ...args].map(shellQuote).join(' '), '/dev/null']]
+    : [file, args];
+  const env = options.terminal ? { ...(options.env ?? process.env), SHELL: '/bin/sh' } : options.env;
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   const started = performance.now();
-  const child = spawn(process.execPath, nodeArgs, {
-    env: options.env ?? process.env,
-    cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(program, programArgs, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   let wallMs = 0;
@@ -98,39 +105,51 @@ export async function runNode(args: readonly string[], options: RunOptions = {})
     child.once('error', reject);
     child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   });
-  const { text, peakRssKb } = extractPeakRss(Buffer.concat(stderr).toString('utf8'));
-  return { code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: text, wallMs, peakRssKb };
+  const out = extractPeakRss(Buffer.concat(stdout).toString('utf8'));
+  const err = extractPeakRss(Buffer.concat(stderr).toString('utf8'));
+  return {
+    code,
+    signal,
+    stdout: out.text,
+    stderr: err.text,
+    wallMs,
+    peakRssKb: err.peakRssKb ?? out.peakRssKb,
+  };
 }
 
-/** Splits the marker line off the child's stderr. */
-function extractPeakRss(stderr: string): { text: string; peakRssKb: number | undefined } {
-  const at = stderr.lastIndexOf(`\n${RSS_MARKER}`);
-  if (at < 0) return { text: stderr, peakRssKb: undefined };
-  const value = Number(stderr.slice(at + 1 + RSS_MARKER.length).trim());
-  return { text: stderr.slice(0, at), peakRssKb: Number.isFinite(value) ? value : undefined };
+/** Splits the marker line off the child's output. */
+function extractPeakRss(output: string): { text: string; peakRssKb: number | undefined } {
+  const at = output.lastIndexOf(RSS_MARKER);
+  if (at < 0) return { text: output, peakRssKb: undefined };
+  const value = Number.parseInt(output.slice(at + RSS_MARKER.length), 10);
+  return { text: output.slice(0, at).trimEnd(), peakRssKb: Number.isFinite(value) ? value : undefined };
 }
 
-/** Runs `tomcat-pd ARGS` to its end. */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<NodeRun> {
+/** Runs `node ARGS` (this very Node binary), with the peak-RSS preload unless told otherwise. */
+export function runNode(args: readonly string[], options: RunOptions = {}): Promise<CommandRun> {
+  const preload = (options.measureRss ?? true) ? ['--import', RSS_PRELOAD] : [];
+  return runCommand(process.execPath, [...preload, ...args], options);
+}
+
+/** Runs `tomcat-pd ARGS` to its end, a new process as a user's every command is. */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CommandRun> {
   return runNode([CLI_BIN, ...args], options);
 }
 
-export interface SpawnOptions extends Omit<RunOptions, 'measureRss'> {
-  /** Node's own options, put before the CLI (e.g. `--expose-gc`, `--import PRELOAD`). */
-  nodeArgs?: readonly string[];
-}
-
-/** Starts `tomcat-pd ARGS` and leaves it running (the soak samples and stops it itself). */
-export function spawnCli(args: readonly string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
-    env: options.env ?? process.env,
+/** Starts `tomcat-pd ARGS` with Node's own `nodeArgs` and leaves it running (serve, the soak). */
+export function spawnCli(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; nodeArgs: readonly string[] },
+): ChildProcess {
+  return spawn(process.execPath, [...options.nodeArgs, CLI_BIN, ...args], {
+    env: options.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-/** Throws with the child's output when a run did not exit 0 (a failed deploy measures nothing). */
-export function assertSucceeded(run: NodeRun, what: string): NodeRun {
+/** Throws with the child's output when a run did not exit 0 (a failed run measures nothing). */
+export function assertSucceeded(run: CommandRun, what: string): CommandRun {
   if (run.code === 0) return run;
   const status = run.signal === null ? `exit code ${run.code}` : `signal ${run.signal}`;
   throw new Error(`${what} failed (${status}):\n${run.stderr.trim()}\n${run.stdout.trim()}`.trim());

@@ -1,12 +1,7 @@
-import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCommand, type CommandRun } from './cli-process.js';
 import type { ManagerTarget } from './tomcats.js';
-
-export interface CurlRun {
-  /** From just before spawn() to the 'exit' event, as for the CLI (cli-process.ts). */
-  wallMs: number;
-  /** Tomcat's answer, e.g. `OK - Deployed application at context path [/curl##001]`. */
-  answer: string;
-}
 
 /**
  * A value in double quotes for a curl config file: inside quotes curl unescapes `\\` and `\"`
@@ -18,52 +13,38 @@ export function curlQuote(value: string): string {
 }
 
 /**
- * What an operator does by hand: `curl -T WAR -u user:password MANAGER/text/deploy?...`. The
- * credentials go in a config read from stdin (`-K -`), never on the command line, where every
- * user of the machine could read them. Throws unless Tomcat answered `OK -`.
+ * Writes a curl config (`-K FILE`) with the target's user and password, readable by its owner
+ * only: the credentials are never on a command line, where every user of the machine reads them.
+ */
+export async function writeCurlConfig(
+  dir: string,
+  target: ManagerTarget,
+  name = 'curl.conf',
+): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, `user = ${curlQuote(`${target.user}:${target.password}`)}\n`, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * What an operator does by hand: `curl -T WAR MANAGER/text/deploy?...`, credentials from the
+ * config of {@link writeCurlConfig}. Throws unless Tomcat answered `OK -`.
  */
 export async function curlDeploy(
   target: ManagerTarget,
+  config: string,
   warFile: string,
-  context: { path: string; version: string },
-): Promise<CurlRun> {
-  const query = new URLSearchParams({ path: context.path, version: context.version });
+  options: { path: string; version: string; terminal?: boolean },
+): Promise<CommandRun> {
+  const query = new URLSearchParams({ path: options.path, version: options.version });
   const url = `${target.managerUrl}/text/deploy?${query.toString()}`;
-  const config = `user = ${curlQuote(`${target.user}:${target.password}`)}\n`;
-  const { stdout, stderr, code, wallMs } = await runCurl(['-sS', '-K', '-', '-T', warFile, url], config);
-  if (code !== 0 || !stdout.startsWith('OK -')) {
-    throw new Error(`curl deploy of ${context.path} failed (exit ${code}): ${stderr}${stdout}`.trim());
-  }
-  return { wallMs, answer: stdout.trim() };
-}
-
-/** The first line of `curl --version`, for the machine description. */
-export async function curlVersion(): Promise<string> {
-  const { stdout } = await runCurl(['--version'], '');
-  return stdout.split('\n', 1)[0] ?? 'unknown';
-}
-
-async function runCurl(
-  args: readonly string[],
-  stdin: string,
-): Promise<{ stdout: string; stderr: string; code: number | null; wallMs: number }> {
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  const started = performance.now();
-  const child = spawn('curl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.end(stdin);
-  let wallMs = 0;
-  child.once('exit', () => (wallMs = performance.now() - started));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
+  const run = await runCommand('curl', ['-sS', '-K', config, '-T', warFile, url], {
+    terminal: options.terminal,
   });
-  return {
-    stdout: Buffer.concat(stdout).toString('utf8'),
-    stderr: Buffer.concat(stderr).toString('utf8'),
-    code,
-    wallMs,
-  };
+  if (run.code !== 0 || !run.stdout.includes('OK - Deployed')) {
+    throw new Error(
+      `curl deploy of ${options.path} failed (exit ${run.code}): ${run.stderr}${run.stdout}`.trim(),
+    );
+  }
+  return run;
 }

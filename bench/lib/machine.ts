@@ -1,53 +1,39 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
-import { curlVersion } from './curl.js';
-import { clientOf, startTomcats, stopTomcats } from './tomcats.js';
+import { promisify } from 'node:util';
+import { CATALINA_HOME } from '@tomcat-pd/testkit/local-tomcat';
 
-/** The first `model name` of /proc/cpuinfo (os.cpus() reports the same, but may be empty in VMs). */
-async function cpuModel(): Promise<string> {
-  const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
-  return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
-}
+const run = promisify(execFile);
 
-/** `PRETTY_NAME` of /etc/os-release, e.g. `Debian GNU/Linux 12 (bookworm)`. */
-async function osName(): Promise<string> {
-  const text = await readFile('/etc/os-release', 'utf8').catch(() => '');
-  return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(text)?.[1] ?? 'unknown';
-}
+/** What a command prints on stdout; empty when it cannot run. */
+const output = (file: string, args: readonly string[]) =>
+  run(file, args).then(
+    ({ stdout }) => stdout,
+    () => '',
+  );
+
+/** The value of the first line of `text` that `line` matches (its group 1), or 'unknown'. */
+const field = (text: string, line: RegExp) => line.exec(text)?.[1]?.trim() ?? 'unknown';
 
 /**
- * Tomcat's and the JVM's versions as the Manager reports them (`serverinfo`), from a Tomcat
- * started the way every benchmark starts its own, so they are the versions measured.
+ * The machine the figures come from: CPU, memory, system, Node, and the Tomcat, JVM and curl
+ * the benchmarks run (Tomcat's own ServerInfo, from the catalina.jar the harness starts).
  */
-async function serverVersions(): Promise<{ tomcat: string; jvm: string }> {
-  const [tomcat] = await startTomcats(1);
-  try {
-    const { tomcatVersion, fields } = await clientOf(tomcat!).serverInfo();
-    const vendor = fields['JVM Vendor'];
-    const jvm = `${fields['JVM Version'] ?? 'unknown'}${vendor === undefined ? '' : ` (${vendor})`}`;
-    return { tomcat: tomcatVersion, jvm };
-  } finally {
-    await stopTomcats([tomcat!]);
-  }
-}
-
-/** The machine the figures come from, as markdown list items. */
-export async function describeMachine(): Promise<string[]> {
-  const [model, os, curl, server] = await Promise.all([
-    cpuModel(),
-    osName(),
-    curlVersion(),
-    serverVersions(),
+export async function describeMachine(): Promise<Record<string, string>> {
+  const [cpuinfo, osRelease, serverInfo, curl] = await Promise.all([
+    readFile('/proc/cpuinfo', 'utf8').catch(() => ''),
+    readFile('/etc/os-release', 'utf8').catch(() => ''),
+    output('java', ['-cp', `${CATALINA_HOME}/lib/catalina.jar`, 'org.apache.catalina.util.ServerInfo']),
+    output('curl', ['--version']),
   ]);
-  const ramGb = totalmem() / 1024 ** 3;
-  return [
-    `CPU: ${model}, ${cpus().length} logical cores`,
-    `RAM: ${ramGb.toFixed(1)} GB`,
-    `OS: ${os}, Linux kernel ${release()}`,
-    `Node: ${process.version}`,
-    `Tomcat: ${server.tomcat}; JVM: ${server.jvm} (local instances from test/harness, -Xmx256m, SerialGC)`,
-    // `curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19`, then libraries that
-    // plain HTTP does not use.
-    `curl: ${curl.split(' ').slice(0, 4).join(' ')}`,
-  ];
+  return {
+    cpu: `${field(cpuinfo, /^model name\s*:(.+)$/m)}, ${cpus().length} logical cores`,
+    memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GB`,
+    os: `${field(osRelease, /^PRETTY_NAME="?([^"\n]*)"?$/m)}, Linux ${release()}`,
+    node: process.version,
+    tomcat: field(serverInfo, /^Server version:(.+)$/m),
+    jvm: field(serverInfo, /^JVM Version:(.+)$/m),
+    curl: field(curl, /^curl (\S+)/),
+  };
 }

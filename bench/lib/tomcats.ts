@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createManagerClient } from '@tomcat-pd/core';
 import type { ManagerClient } from '@tomcat-pd/core';
-import { startLocalTomcat } from '../../test/harness/local-tomcat.js';
-import type { LocalTomcatInstance } from '../../test/harness/local-tomcat.js';
-import { startTogether } from '../../test/harness/start-tomcat.js';
+import { startLocalTomcat } from '@tomcat-pd/testkit/local-tomcat';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { startTogether } from '@tomcat-pd/testkit/start-tomcat';
 
 /** What a CLI run needs to reach one Manager: its URL (maybe a proxy's) and the user. */
 export interface ManagerTarget {
@@ -41,14 +41,13 @@ export async function undeployAll(client: ManagerClient, path: string): Promise<
 /**
  * The environment of a CLI child: ours without any TOMCAT_PD_* variable (the environment beats
  * the config file, so a variable left in the shell would redirect the benchmark), plus `extra`.
- * NO_COLOR keeps escape codes out of the captured output.
  */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('TOMCAT_PD_')) env[key] = value;
   }
-  return { ...env, NO_COLOR: '1', ...extra };
+  return { ...env, ...extra };
 }
 
 /** The environment that points the CLI at one Manager (the password never on a command line). */

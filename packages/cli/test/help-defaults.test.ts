@@ -1,4 +1,4 @@
-import type { Command, Option } from '@commander-js/extra-typings';
+import type { Command, Option, OptionValues } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import {
   ANALYSIS_DEFAULTS,
@@ -60,9 +60,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
 };
 
 const program = buildProgram(new AbortController().signal);
-const commands: Command<unknown[], object>[] = [program, ...program.commands];
+const commands: Command<unknown[], OptionValues>[] = [program, ...program.commands];
 /** The options a command's help shows (the global ones only once, in the program's). */
-const shown = (command: Command<unknown[], object>): readonly Option[] =>
+const shown = (command: Command<unknown[], OptionValues>): readonly Option[] =>
   command.options.filter((option) => !option.hidden);
 
 describe('the defaults the help names are the ones that run', () => {

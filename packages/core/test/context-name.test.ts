@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
 import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import {
   baseName,
   displayName,
   validateContextPath,
   versionFromDocBase,
 } from '../src/versions/context-name.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('versionFromDocBase', () => {
   it.each([

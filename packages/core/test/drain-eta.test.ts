@@ -1,19 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { fixture as recorded } from '@tomcat-pd/testkit/recorded';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import { drainEta, SESSION_SWEEP_LAG_MS } from '../src/ops/metrics/drain-eta.js';
 
-const fixture = async (name: string) =>
-  parseSessions(await readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) => parseSessions(recorded(name));
 
 describe('drainEta', () => {
-  it('a version without sessions is empty now', async () => {
-    expect(drainEta(await fixture('sessions-none.txt'))).toEqual({ kind: 'empty' });
+  it('a version without sessions is empty now', () => {
+    expect(drainEta(fixture('sessions-none.txt'))).toEqual({ kind: 'empty' });
   });
 
-  it('the freshest session decides: timeout minus its idle time, plus the sweep', async () => {
+  it('the freshest session decides: timeout minus its idle time, plus the sweep', () => {
     // Timeout 2 minutes; sessions idle <1, 1 - <2 and >=2 minutes: the <1 one lasts up to 2 minutes.
-    expect(drainEta(await fixture('sessions-several-buckets.txt'))).toEqual({
+    expect(drainEta(fixture('sessions-several-buckets.txt'))).toEqual({
       kind: 'by',
       inMs: 2 * 60_000 + SESSION_SWEEP_LAG_MS,
     });

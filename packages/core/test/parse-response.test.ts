@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
 import { TomcatFailError, classifyFailure, type FailKind } from '../src/manager/parse/tomcat-fail.js';
 import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
 import { decodeHtmlEntities, expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+import { fixture } from '@tomcat-pd/testkit/recorded';
 
 /** Runs `fn` and returns what it threw (fails the test if it did not throw). */
 function thrown(fn: () => unknown): unknown {

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('parseServerInfo', () => {
   it('parses the recorded answer of Tomcat 10.1.60', () => {

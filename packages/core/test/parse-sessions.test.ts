@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
 import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
 import type { SessionInfo } from '../src/manager/parse/types.js';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const STATUS = 'OK - Session information for application at context path [/app##001]';
 const HEADER = 'Default maximum session inactive interval is [30] minutes';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { createManagerClient } from '../src/manager/manager-client.js';
 import { startMockManager, type MockManager } from './helpers/mock-manager.js';
-import { fixture } from './helpers/recorded.js';
 
 // The status page through the client, against a stand-in Manager that answers recorded texts
 // (fixtures/status/): a real 9.0.70 and 10.1.60 answer it in the integration tests.

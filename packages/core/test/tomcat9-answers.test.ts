@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../src/errors/error-codes.js';
 import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { fixture as recorded } from '@tomcat-pd/testkit/recorded';
 import { parseList } from '../src/manager/parse/parse-list.js';
 import { expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
 import { classifyFailure } from '../src/manager/parse/tomcat-fail.js';
 import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import { fixture as recorded, mixedList } from './helpers/recorded.js';
+import { mixedList } from './helpers/recorded.js';
 
 // Answers of Tomcat 9.0.70 (Debian's libtomcat9-java, assembled as the integration harness does),
 // recorded byte-exact: fixtures/README.md, "Recorded on Tomcat 9.0.70".

@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readClassFile } from '@tomcat-pd/testkit/class-files';
 import {
   readClassConstants,
   type ClassConstants,
   type ClassReadResult,
 } from '../../src/check/class-constants.js';
-import { javac, SERVLET_API } from './javac.js';
 
 const u1 = (value: number) => Buffer.from([value]);
 const u2 = (value: number) => {
@@ -47,48 +42,10 @@ function constantsOf(result: ClassReadResult): ClassConstants {
 }
 
 describe('readClassConstants on classes compiled by javac', () => {
-  let classes: Map<string, Buffer>;
-  beforeAll(async () => {
-    classes = await javac(
-      {
-        'demo/Listener.java': `package demo;
-import java.net.ServerSocket;
-import java.util.function.Supplier;
-public class Listener {
-  static final long BIG = 1234567890123L;
-  static final double PI = 3.14159;
-  public static String open(int port, String name) throws Exception {
-    try (ServerSocket socket = new ServerSocket(port)) {
-      Supplier<String> later = () -> name + ":" + socket.getLocalPort() + ":" + BIG + ":" + PI;
-      return later.get();
-    }
-  }
-  public static class Inner {
-    java.nio.channels.ServerSocketChannel channel() throws Exception {
-      return java.nio.channels.ServerSocketChannel.open();
-    }
-  }
-}`,
-        'demo/Links.java': `package demo;
-import jakarta.servlet.http.HttpServletResponse;
-public class Links {
-  public static String link(HttpServletResponse response) {
-    return response.encodeURL("/shop/cart") + response.encodeRedirectURL("/shop/");
-  }
-}`,
-      },
-      { classpath: [SERVLET_API] },
-    );
-    // A module of its own: a named module cannot read the Servlet API jar on the class path.
-    const moduleClasses = await javac({
-      'module-info.java': 'module demo.app { requires java.sql; exports demo.api; }',
-      'demo/api/Api.java': 'package demo.api; public interface Api {}',
-    });
-    classes.set('module-info.class', moduleClasses.get('module-info.class')!);
-  }, 60_000);
-
+  // Committed javac output (packages/testkit/class-files/README.md): test/class-files.test.ts
+  // compiles them again and compares every Class constant the reader finds with javap's.
   it('names the class and every class it refers to (longs, doubles, lambdas and indy string concatenation read past)', () => {
-    const constants = constantsOf(readClassConstants(classes.get('demo/Listener.class')!));
+    const constants = constantsOf(readClassConstants(readClassFile('demo/Listener.class')));
     expect(constants.className).toBe('demo.Listener');
     expect(constants.classNames).toContain('java/net/ServerSocket');
     expect(constants.classNames).toContain('java/util/function/Supplier');
@@ -96,46 +53,26 @@ public class Links {
     expect(constants.methodRefs).toContainEqual({ owner: 'java/net/ServerSocket', name: 'getLocalPort' });
   });
 
-  it('finds the same Class constants as javap, in pool order, for every compiled class', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-javap-'));
-    try {
-      for (const [name, data] of classes) {
-        const file = join(dir, name.replaceAll('/', '_'));
-        await writeFile(file, data);
-        const { stdout } = await promisify(execFile)('javap', ['-v', file]);
-        // `#7 = Class              #8             // java/net/ServerSocket`
-        const expected = [...stdout.matchAll(/^\s+#\d+ = Class\s+#\d+\s+\/\/ (.+)$/gm)].map((match) =>
-          match[1]!.replace(/^"(.*)"$/, '$1'),
-        );
-        expect(expected.length, name).toBeGreaterThan(0);
-        expect(constantsOf(readClassConstants(data)).classNames, name).toEqual(expected);
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-    // A JVM per javap.
-  }, 60_000);
-
   it('reads an inner class under its binary name', () => {
-    const constants = constantsOf(readClassConstants(classes.get('demo/Listener$Inner.class')!));
+    const constants = constantsOf(readClassConstants(readClassFile('demo/Listener$Inner.class')));
     expect(constants.className).toBe('demo.Listener$Inner');
     expect(constants.classNames).toContain('java/nio/channels/ServerSocketChannel');
   });
 
   it('lists interface method references by name', () => {
-    const constants = constantsOf(readClassConstants(classes.get('demo/Links.class')!));
+    const constants = constantsOf(readClassConstants(readClassFile('demo/Links.class')));
     const names = constants.methodRefs.map((ref) => `${ref.owner}.${ref.name}`);
     expect(names).toContain('jakarta/servlet/http/HttpServletResponse.encodeURL');
     expect(names).toContain('jakarta/servlet/http/HttpServletResponse.encodeRedirectURL');
   });
 
   it('reads module-info.class (Module and Package constants)', () => {
-    const constants = constantsOf(readClassConstants(classes.get('module-info.class')!));
+    const constants = constantsOf(readClassConstants(readClassFile('module-info.class')));
     expect(constants.className).toBe('module-info');
   });
 
   it('reports every cut of a real class as truncated, never throwing', () => {
-    const data = classes.get('demo/Listener.class')!;
+    const data = readClassFile('demo/Listener.class');
     // The constant pool, access flags and this_class end well before the methods' code.
     const problems = new Set<string>();
     for (let length = 0; length < data.length; length++) {

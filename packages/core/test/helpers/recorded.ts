@@ -1,10 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { ContextEntry } from '../../src/manager/parse/types.js';
-
-/** A recorded answer of `fixtures/` (`tomcat9/...` for Tomcat 9.0.70), byte-exact. */
-export function fixture(name: string): string {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-}
 
 /**
  * `list-mixed.txt` parsed, in Tomcat's (arbitrary) order: the state both Tomcat lines were

@@ -1,0 +1,112 @@
+/**
+ * A big deploy as a user runs it, against `curl -T` of the same file in the same run:
+ * `tomcat-pd deploy WAR --path /tpd` with every default (the WAR check on), in a terminal (the
+ * progress bar is drawn), a new process each run; `curl -T WAR`, in a terminal too. The WAR is
+ * one large stored entry of random bytes beside a web.xml and a JSP. One local Tomcat,
+ * interleaved runs after a warm-up round (its figures in the record, and as the first run's
+ * column); each app is undeployed after its run, untimed, and the next run waits for a quiet
+ * machine. Wall time from spawn to exit (Tomcat unpacking and starting the app included), the
+ * client's CPU, tomcat-pd's peak RSS.
+ */
+import { cpus } from 'node:os';
+import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
+import { assertSucceeded, runCli, type CommandRun } from './lib/cli-process.js';
+import { curlDeploy, writeCurlConfig } from './lib/curl.js';
+import { runInterleaved, type Variant } from './lib/interleave.js';
+import { reapedChildrenCpuSeconds } from './lib/proc-stat.js';
+import type { Benchmark } from './lib/record.js';
+import { waitForQuiet } from './lib/settle.js';
+import { megabytes, pairedRatios, round, spread, summarize } from './lib/stats.js';
+import { withTempDir } from './lib/temp-dir.js';
+import {
+  clientOf,
+  startTomcats,
+  stopTomcats,
+  targetEnv,
+  undeployAll,
+  type ManagerTarget,
+} from './lib/tomcats.js';
+
+const CURL = 'curl -T';
+const TOMCAT_PD = 'tomcat-pd deploy';
+
+interface DeploySample {
+  wallMs: number;
+  /** CPU seconds of the client process (curl or node), from this process's reaped children. */
+  clientCpuSeconds: number;
+  peakRssKb: number | undefined;
+}
+
+/** One client's deploy to `path`; the app is undeployed afterwards and the machine left to quieten. */
+function deployVariant(
+  name: string,
+  target: ManagerTarget,
+  path: string,
+  deploy: () => Promise<CommandRun>,
+): Variant<DeploySample> {
+  return {
+    name,
+    measure: async () => {
+      const cpuBefore = await reapedChildrenCpuSeconds();
+      const run = await deploy();
+      const clientCpuSeconds = (await reapedChildrenCpuSeconds()) - cpuBefore;
+      await undeployAll(clientOf(target), path);
+      await waitForQuiet(cpus().length);
+      return { wallMs: run.wallMs, clientCpuSeconds, peakRssKb: run.peakRssKb };
+    },
+  };
+}
+
+export const benchDeploy: Benchmark = (settings, log) =>
+  withTempDir('deploy', async (dir) => {
+    const tomcats = await startTomcats(1);
+    try {
+      const target = tomcats[0]!;
+      log(`  building a ${settings.sizeMb} MB WAR ...`);
+      const war = await buildLargeWar(dir, Math.round(settings.sizeMb * 1024 * 1024), 'big');
+      const curlConfig = await writeCurlConfig(dir, target);
+      const variants = [
+        deployVariant(CURL, target, '/curl', () =>
+          curlDeploy(target, curlConfig, war, { path: '/curl', version: '001', terminal: true }),
+        ),
+        deployVariant(TOMCAT_PD, target, '/tpd', async () =>
+          assertSucceeded(
+            await runCli(['deploy', war, '--path', '/tpd'], {
+              env: targetEnv(target),
+              cwd: dir,
+              terminal: true,
+            }),
+            TOMCAT_PD,
+          ),
+        ),
+      ];
+      const samples = await runInterleaved(variants, { runs: settings.runs, log });
+      const wall = (name: string) => samples.runs[name]!.map((sample) => sample.wallMs);
+      const row = (name: string) => {
+        const series = samples.runs[name]!;
+        const peaks = series.flatMap((sample) => sample.peakRssKb ?? []);
+        return {
+          ...spread(wall(name), 'ms'),
+          'warm-up ms': round(samples.warmUp[name]![0]!.wallMs),
+          'MB/s (median)': round(settings.sizeMb / (summarize(wall(name)).median / 1000)),
+          'CPU s': round(summarize(series.map((s) => s.clientCpuSeconds)).median, 2),
+          'peak RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).median),
+          'max RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).max),
+        };
+      };
+      const [tomcatPd, curl] = [summarize(wall(TOMCAT_PD)), summarize(wall(CURL))];
+      return {
+        table: {
+          [CURL]: row(CURL),
+          [TOMCAT_PD]: {
+            ...row(TOMCAT_PD),
+            'x curl': round(tomcatPd.median / curl.median, 2),
+            'x curl (fastest)': round(tomcatPd.min / curl.min, 2),
+          },
+        },
+        samples: { ...samples, pairedRatios: pairedRatios(wall(TOMCAT_PD), wall(CURL)) },
+      };
+    } finally {
+      await stopTomcats(tomcats);
+    }
+  });

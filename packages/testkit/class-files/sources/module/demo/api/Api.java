@@ -1,0 +1,1 @@
+package demo.api; public interface Api {}

@@ -1,0 +1,1 @@
+module demo.app { requires java.sql; exports demo.api; }
