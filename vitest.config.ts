@@ -54,6 +54,19 @@ export default defineConfig({
           name: 'core',
           root: 'packages/core',
           include: ['test/**/*.test.ts'],
+          // The unit projects run with Node alone: a test of the core that needs the JDK is
+          // named x.jdk.test.ts and runs with the integration suites.
+          exclude: ['**/node_modules/**', 'test/**/*.jdk.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'core-jdk',
+          root: 'packages/core',
+          include: ['test/**/*.jdk.test.ts'],
+          testTimeout: 60_000,
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
         },
       },
       {

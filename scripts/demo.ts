@@ -9,12 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTomcat } from '@tomcat-pd/testkit/start-tomcat';
 import { buildHealthWar, type HealthMode } from '@tomcat-pd/testkit/test-war';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 
-const bin = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 const say = (text: string) => console.log(text);
 
 /** Where and as whom `tomcat-pd` runs: in the folder of the WARs, with the Manager in its env. */
@@ -26,7 +25,7 @@ interface Shell {
 /** Runs `tomcat-pd ARGS` as shown, and stops the demo if it does not exit with `expectedExit`. */
 function tomcatPd(shell: Shell, args: string[], expectedExit = 0): void {
   say(`\n$ tomcat-pd ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, [bin, ...args], { ...shell, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [CLI_BIN, ...args], { ...shell, stdio: 'inherit' });
   if (result.status !== expectedExit)
     throw new Error(`tomcat-pd ${args[0]} exited with ${result.status}, not ${expectedExit}`);
 }

@@ -17,8 +17,8 @@ import { startTogether, startTomcat } from '@tomcat-pd/testkit/start-tomcat';
 import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 
-const CLI_BIN = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../docs/serve.png', import.meta.url));
 
 /** Deploys `labels` in order (001, 002, ...); `visitors[i]` new sessions on each as it is live. */

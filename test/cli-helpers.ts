@@ -1,8 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 
 /** The built CLI's bin shim, as `npm i -g tomcat-pd` would run it (needs `pnpm run build`). */
-export const CLI_BIN = fileURLToPath(new URL('../packages/cli/bin/tomcat-pd.js', import.meta.url));
 
 /** What a finished CLI run gave. */
 export interface CliResult {

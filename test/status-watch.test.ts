@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 import {
-  CLI_BIN,
   cleanEnv,
   collect,
   connection,

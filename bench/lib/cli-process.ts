@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 
 /** The checked-in bin shim, run the way an installed `tomcat-pd` runs: `node bin/tomcat-pd.js`. */
-export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/bin/tomcat-pd.js', import.meta.url));
 
 const RSS_MARKER = '@@bench-peak-rss-kb=';
 

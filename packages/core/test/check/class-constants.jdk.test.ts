@@ -14,7 +14,7 @@ import {
   compileClassFiles,
   readClassFile,
 } from '@tomcat-pd/testkit/class-files';
-import { readClassConstants } from '../packages/core/src/check/class-constants.js';
+import { readClassConstants } from '../../src/check/class-constants.js';
 
 const run = promisify(execFile);
 

@@ -7,8 +7,9 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWar, type CheckFinding, type WarCheckReport } from '@tomcat-pd/core';
-import { NESTED_JAR_MEMORY_LIMIT } from '../packages/core/src/check/zip-entries.js';
+import type { CheckFinding, WarCheckReport } from '../../src/common/check-report.js';
+import { checkWar } from '../../src/check/lazy-check-war.js';
+import { NESTED_JAR_MEMORY_LIMIT } from '../../src/check/zip-entries.js';
 import { BIG_JAR_PADDING, buildCheckWar, FINDING_WARS, type FindingWar } from '@tomcat-pd/testkit/check-wars';
 
 let dir: string;
