@@ -1,14 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
-import {
-  cleanEnv,
-  collect,
-  connection,
-  expectExit,
-  spawnCli,
-  waitForOutput,
-} from './cli-helpers.js';
+import { cleanEnv, collect, connection, expectExit, spawnCli, waitForOutput } from './cli-helpers.js';
 import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { useTomcat } from './support.js';
 
