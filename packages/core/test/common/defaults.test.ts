@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDefaults } from '../src/common/defaults.js';
+import { withDefaults } from '../../src/common/defaults.js';
 
 interface Options {
   graceMs?: number | undefined;

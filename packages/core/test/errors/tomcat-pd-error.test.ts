@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
-import { TomcatPdError, isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { ConnectionError, UnsafeOperationError, usageError } from '../src/errors/error-classes.js';
-import { redactSecrets } from '../src/errors/redact-secrets.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError, isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { ConnectionError, UnsafeOperationError, usageError } from '../../src/errors/error-classes.js';
+import { redactSecrets } from '../../src/errors/redact-secrets.js';
 
 const PASSWORD = 'S3cret:p@ss';
 const BASIC = Buffer.from(`deployer:${PASSWORD}`).toString('base64');

@@ -5,14 +5,14 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { isTomcatPdError, type TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { createManagerClient, type ManagerClient } from '../src/manager/manager-client.js';
-import { parseList } from '../src/manager/parse/parse-list.js';
-import { expectOk } from '../src/manager/parse/parse-response.js';
-import { parseServerInfo } from '../src/manager/parse/parse-serverinfo.js';
-import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import { startMockManager, type MockManager } from './helpers/mock-manager.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { isTomcatPdError, type TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { createManagerClient, type ManagerClient } from '../../src/manager/manager-client.js';
+import { parseList } from '../../src/manager/parse/parse-list.js';
+import { expectOk } from '../../src/manager/parse/parse-response.js';
+import { parseServerInfo } from '../../src/manager/parse/parse-serverinfo.js';
+import { parseSessions } from '../../src/manager/parse/parse-sessions.js';
+import { startMockManager, type MockManager } from '../helpers/mock-manager.js';
 
 const { notManager, protocol, server, usage } = ErrorCode;
 const LIST_STATUS = 'OK - Listed applications for virtual host [localhost]\n';

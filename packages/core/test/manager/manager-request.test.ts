@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { buildCommandUrl, contextParams } from '../src/manager/manager-request.js';
-import { normalizeManagerUrl } from '../src/manager/manager-url.js';
+import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { buildCommandUrl, contextParams } from '../../src/manager/manager-request.js';
+import { normalizeManagerUrl } from '../../src/manager/manager-url.js';
 
 const base = normalizeManagerUrl('http://localhost:8080/manager');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { displayManagerUrl, normalizeManagerUrl } from '../src/manager/manager-url.js';
+import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { displayManagerUrl, normalizeManagerUrl } from '../../src/manager/manager-url.js';
 
 function usageErrorOf(base: string) {
   try {

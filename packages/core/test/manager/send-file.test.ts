@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, sendFile } from '../src/manager/send-file.js';
+import { CHUNK_BYTES, sendFile } from '../../src/manager/send-file.js';
 
 let directory: string;
 let file: string;

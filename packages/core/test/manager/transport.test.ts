@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTomcatPdError, type TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { ManagerTransport, type TransportOptions } from '../src/manager/transport.js';
-import type { UploadProgress } from '../src/manager/upload.js';
-import { closedPort, startMockManager, type MockManager } from './helpers/mock-manager.js';
+import { isTomcatPdError, type TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { ManagerTransport, type TransportOptions } from '../../src/manager/transport.js';
+import type { UploadProgress } from '../../src/manager/upload.js';
+import { closedPort, startMockManager, type MockManager } from '../helpers/mock-manager.js';
 
 const USER = 'deployer';
 const PASSWORD = 'S3cret:p@ss';

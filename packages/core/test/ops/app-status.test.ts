@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp, describeApps } from '../src/ops/app-status.js';
-import { entry } from './helpers/fake-client.js';
+import { describeApp, describeApps } from '../../src/ops/app-status.js';
+import { entry } from '../helpers/fake-client.js';
 
 describe('describeApp', () => {
   it('makes the greatest running version live, in string order', () => {

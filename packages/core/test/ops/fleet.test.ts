@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
-import { fleetDrainPeriodically } from '../src/ops/drain/fleet-drain.js';
-import { onEachTarget, withFleetSignal } from '../src/ops/fleet.js';
-import { fleetRollback } from '../src/ops/rollback/fleet-rollback.js';
-import { entry, fakeFleet, type FakeManager } from './helpers/fake-client.js';
-import { minimalWar } from './helpers/zip.js';
+import { fleetDeploy } from '../../src/ops/deploy/fleet-deploy.js';
+import { fleetDrainPeriodically } from '../../src/ops/drain/fleet-drain.js';
+import { onEachTarget, withFleetSignal } from '../../src/ops/fleet.js';
+import { fleetRollback } from '../../src/ops/rollback/fleet-rollback.js';
+import { entry, fakeFleet, type FakeManager } from '../helpers/fake-client.js';
+import { minimalWar } from '../helpers/zip.js';
 
 // A fleet call's requests listen to a signal of the call's own, not to the caller's: each request
 // in flight adds an abort listener, and from the 11th on one signal Node prints a listener-leak

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildIdOf, withBuildId } from '../src/versions/build-id.js';
-import { compareVersions } from '../src/versions/version-order.js';
-import { nextCounterVersion } from '../src/versions/version-rules.js';
+import { buildIdOf, withBuildId } from '../../src/versions/build-id.js';
+import { compareVersions } from '../../src/versions/version-order.js';
+import { nextCounterVersion } from '../../src/versions/version-rules.js';
 
 describe('build ids in versions', () => {
   it('reads the id back from a counter version, and nothing from other versions', () => {

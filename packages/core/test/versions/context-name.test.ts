@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 import {
   baseName,
   displayName,
   validateContextPath,
   versionFromDocBase,
-} from '../src/versions/context-name.js';
+} from '../../src/versions/context-name.js';
 
 describe('versionFromDocBase', () => {
   it.each([

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { encodeSemver } from '../src/versions/semver-version.js';
-import { compareVersions } from '../src/versions/version-order.js';
-import { isValidVersion } from '../src/versions/version-rules.js';
+import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { encodeSemver } from '../../src/versions/semver-version.js';
+import { compareVersions } from '../../src/versions/version-order.js';
+import { isValidVersion } from '../../src/versions/version-rules.js';
 
 function expectUsageError(fn: () => unknown, message: RegExp): void {
   try {

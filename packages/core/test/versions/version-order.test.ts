@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, greatestVersion, sortVersions } from '../src/versions/version-order.js';
+import { compareVersions, greatestVersion, sortVersions } from '../../src/versions/version-order.js';
 
 /** Java's String.compareTo, written out independently: UTF-16 code units, then length. */
 function javaCompareTo(a: string, b: string): number {

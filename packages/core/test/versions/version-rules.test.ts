@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { renderHint } from '../src/errors/hints.js';
-import { compareVersions } from '../src/versions/version-order.js';
+import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { renderHint } from '../../src/errors/hints.js';
+import { compareVersions } from '../../src/versions/version-order.js';
 import {
   checkOrdering,
   isValidVersion,
@@ -10,7 +10,7 @@ import {
   nextCounterVersion,
   validateVersion,
   VERSION_PATTERN,
-} from '../src/versions/version-rules.js';
+} from '../../src/versions/version-rules.js';
 
 type State = 'running' | 'stopped';
 type Entry = { version: string; state: State };

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { isTomcatPdError, type TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { checkWarFile } from '../src/war/war-file.js';
-import { WEB_XML, zip } from './helpers/zip.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { isTomcatPdError, type TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
+import { checkWarFile } from '../../src/war/war-file.js';
+import { WEB_XML, zip } from '../helpers/zip.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contextXmlFindings } from '../../src/check/rules/context-xml.js';
-import { parseXml, type XmlElement } from '../../src/check/xml.js';
+import { contextXmlFindings } from '../../../src/check/rules/context-xml.js';
+import { parseXml, type XmlElement } from '../../../src/check/xml.js';
 
 function context(text: string): XmlElement {
   const result = parseXml(text);

@@ -6,8 +6,8 @@ import {
   leakProneLibraryOf,
   serviceClasses,
   type LeakProneLibrary,
-} from '../../src/check/rules/leak-prone.js';
-import { serverSocketFindings, serverSocketUses } from '../../src/check/rules/listeners.js';
+} from '../../../src/check/rules/leak-prone.js';
+import { serverSocketFindings, serverSocketUses } from '../../../src/check/rules/listeners.js';
 
 describe('server-socket', () => {
   it('names the listening-socket classes a constant pool refers to, and nothing for a Socket client', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFileName, type LookupDialect } from '../../src/check/rules/log-file-name.js';
+import { classifyFileName, type LookupDialect } from '../../../src/check/rules/log-file-name.js';
 
 const shared = (value: string, dialect: LookupDialect, properties?: Record<string, string>) =>
   classifyFileName(value, dialect, new Map(Object.entries(properties ?? {}))).shared;

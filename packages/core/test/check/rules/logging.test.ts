@@ -4,8 +4,8 @@ import {
   readLoggingConfig,
   type LoggingConfig,
   type LoggingFormat,
-} from '../../src/check/rules/log-configs.js';
-import { sharedLogFileFindings, sharedTargets } from '../../src/check/rules/logging.js';
+} from '../../../src/check/rules/log-configs.js';
+import { sharedLogFileFindings, sharedTargets } from '../../../src/check/rules/logging.js';
 
 function config(format: LoggingFormat, text: string): LoggingConfig {
   const result = readLoggingConfig(format, Buffer.from(text));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cookieReach, sessionFindings, type SessionFacts } from '../../src/check/rules/sessions.js';
-import { parseXml, type XmlElement } from '../../src/check/xml.js';
+import { cookieReach, sessionFindings, type SessionFacts } from '../../../src/check/rules/sessions.js';
+import { parseXml, type XmlElement } from '../../../src/check/xml.js';
 
 function xml(text: string): XmlElement {
   const result = parseXml(text);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { parseFindLeaks } from '../src/manager/parse/parse-findleaks.js';
+import { parseFindLeaks } from '../../../src/manager/parse/parse-findleaks.js';
 
 /** The error `work` throws (the test fails when it throws none). */
 function thrown(work: () => unknown): unknown {

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { parseList, parseListLine } from '../src/manager/parse/parse-list.js';
-import { mixedList } from './helpers/recorded.js';
+import { parseList, parseListLine } from '../../../src/manager/parse/parse-list.js';
+import { mixedList } from '../../helpers/recorded.js';
 
 // list-mixed.txt as recorded on Tomcat 10.1.60.
 const MIXED = mixedList('/usr/share/tomcat10-admin/manager');

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError, classifyFailure, type FailKind } from '../src/manager/parse/tomcat-fail.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { decodeHtmlEntities, expectOk, parseAnswer } from '../src/manager/parse/parse-response.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError, classifyFailure, type FailKind } from '../../../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { decodeHtmlEntities, expectOk, parseAnswer } from '../../../src/manager/parse/parse-response.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 
 /** Runs `fn` and returns what it threw (fails the test if it did not throw). */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { parseServerInfo, tomcatMajorVersion } from '../src/manager/parse/parse-serverinfo.js';
+import { parseServerInfo, tomcatMajorVersion } from '../../../src/manager/parse/parse-serverinfo.js';
 
 describe('parseServerInfo', () => {
   it('parses the recorded answer of Tomcat 10.1.60', () => {

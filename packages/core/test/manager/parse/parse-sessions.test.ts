@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import type { SessionInfo } from '../src/manager/parse/types.js';
+import { parseSessions } from '../../../src/manager/parse/parse-sessions.js';
+import type { SessionInfo } from '../../../src/manager/parse/types.js';
 
 const STATUS = 'OK - Session information for application at context path [/app##001]';
 const HEADER = 'Default maximum session inactive interval is [30] minutes';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { parseJavaDate } from '../src/manager/parse/java-date.js';
+import { parseJavaDate } from '../../../src/manager/parse/java-date.js';
 import {
   parseStatusJson,
   parseStatusPage,
   splitContextName,
-} from '../src/manager/parse/parse-status-json.js';
+} from '../../../src/manager/parse/parse-status-json.js';
 
 const json = 'application/json;charset=utf-8';
 const recorded = () => parseStatusJson(fixture('status/status-all-10.1.json'));

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError } from '../src/errors/error-classes.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { protocolError } from '../src/manager/parse/parse-response.js';
-import { parseAnalysisOptions } from '../src/ops/analyze/analysis-options.js';
-import { advanceWindow, judgeWindow, openWindow, windowFigures } from '../src/ops/analyze/analysis-window.js';
-import { analyzeVersion } from '../src/ops/analyze/analyze-version.js';
-import { silentLogger } from '../src/common/logger.js';
-import { contextMetrics, entry, FakeManager } from './helpers/fake-client.js';
+import { ConnectionError } from '../../../src/errors/error-classes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { protocolError } from '../../../src/manager/parse/parse-response.js';
+import { parseAnalysisOptions } from '../../../src/ops/analyze/analysis-options.js';
+import { advanceWindow, judgeWindow, openWindow, windowFigures } from '../../../src/ops/analyze/analysis-window.js';
+import { analyzeVersion } from '../../../src/ops/analyze/analyze-version.js';
+import { silentLogger } from '../../../src/common/logger.js';
+import { contextMetrics, entry, FakeManager } from '../../helpers/fake-client.js';
 
 describe('the analysis options', () => {
   it('takes the defaults, and refuses an interval under 5 s', () => {

@@ -2,11 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deploy } from '../src/ops/deploy/deploy.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
-import { minimalWar } from './helpers/zip.js';
+import { deploy } from '../../../src/ops/deploy/deploy.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
 let notZip: string;

@@ -2,12 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { FleetOperationError } from '../src/errors/error-classes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
-import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
-import { minimalWar } from './helpers/zip.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { FleetOperationError } from '../../../src/errors/error-classes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
+import { entry, fakeFleet as fleet } from '../../helpers/fake-client.js';
+import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
 

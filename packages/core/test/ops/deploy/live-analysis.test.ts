@@ -2,12 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AnalysisError } from '../src/errors/error-classes.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { FleetOperationError, NoStatusJsonError } from '../src/errors/error-classes.js';
-import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
-import { contextMetrics, entry, fakeFleet, type FakeManager } from './helpers/fake-client.js';
-import { minimalWar } from './helpers/zip.js';
+import type { AnalysisError } from '../../../src/errors/error-classes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { FleetOperationError, NoStatusJsonError } from '../../../src/errors/error-classes.js';
+import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
+import { contextMetrics, entry, fakeFleet, type FakeManager } from '../../helpers/fake-client.js';
+import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
 beforeAll(async () => {

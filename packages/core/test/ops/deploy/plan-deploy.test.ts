@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/ops/app-status.js';
-import { planDeploy } from '../src/ops/deploy/plan-deploy.js';
-import { entry } from './helpers/fake-client.js';
+import { describeApp } from '../../../src/ops/app-status.js';
+import { planDeploy } from '../../../src/ops/deploy/plan-deploy.js';
+import { entry } from '../../helpers/fake-client.js';
 
 const app = (...entries: ReturnType<typeof entry>[]) => describeApp(entries, '/shop');
 

@@ -2,15 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionError } from '../src/errors/error-classes.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import type { DeployPlan } from '../src/ops/deploy/plan-deploy.js';
-import { reconcileFailedDeploy } from '../src/ops/deploy/reconcile-deploy.js';
-import { ManagerTransport } from '../src/manager/transport.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
-import { startMockManager, type MockManager } from './helpers/mock-manager.js';
+import { ConnectionError } from '../../../src/errors/error-classes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import type { DeployPlan } from '../../../src/ops/deploy/plan-deploy.js';
+import { reconcileFailedDeploy } from '../../../src/ops/deploy/reconcile-deploy.js';
+import { ManagerTransport } from '../../../src/manager/transport.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { startMockManager, type MockManager } from '../../helpers/mock-manager.js';
 
 const plan: DeployPlan = {
   path: '/shop',

@@ -2,12 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { FleetOperationError } from '../src/errors/error-classes.js';
-import { fleetDeploy } from '../src/ops/deploy/fleet-deploy.js';
-import { parseRolloutOptions, rolloutWaves, type RolloutStep } from '../src/ops/deploy/rollout-steps.js';
-import { entry, fakeFleet } from './helpers/fake-client.js';
-import { minimalWar } from './helpers/zip.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { FleetOperationError } from '../../../src/errors/error-classes.js';
+import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
+import { parseRolloutOptions, rolloutWaves, type RolloutStep } from '../../../src/ops/deploy/rollout-steps.js';
+import { entry, fakeFleet } from '../../helpers/fake-client.js';
+import { minimalWar } from '../../helpers/zip.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `web${i + 1}`);
 

@@ -1,21 +1,21 @@
-import { SESSION_SWEEP_LAG_MS } from '../src/ops/metrics/drain-eta.js';
+import { SESSION_SWEEP_LAG_MS } from '../../../src/ops/metrics/drain-eta.js';
 import { describe, expect, it } from 'vitest';
 import {
   drain,
   type DrainOutcome,
   type DrainReport,
   type DrainVersionReport,
-} from '../src/ops/drain/drain.js';
-import type { DrainAction } from '../src/ops/drain/plan-drain.js';
+} from '../../../src/ops/drain/drain.js';
+import type { DrainAction } from '../../../src/ops/drain/plan-drain.js';
 import {
   drainPeriodically,
   drainUntilDone,
   pendingVersions,
   type DrainCycle,
-} from '../src/ops/drain/drain-loop.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+} from '../../../src/ops/drain/drain-loop.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 /** Aborts after `cycles` cycles were reported (or at once when reached by a later call). */
 function recorder(controller: AbortController, cycles: number) {

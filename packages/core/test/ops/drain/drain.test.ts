@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../src/common/logger.js';
-import { drain, runDrain } from '../src/ops/drain/drain.js';
-import { parseDrainOptions } from '../src/ops/drain/drain-options.js';
-import { DrainTracker } from '../src/ops/drain/drain-tracker.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatFailError } from '../src/manager/parse/tomcat-fail.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { silentLogger } from '../../../src/common/logger.js';
+import { drain, runDrain } from '../../../src/ops/drain/drain.js';
+import { parseDrainOptions } from '../../../src/ops/drain/drain-options.js';
+import { DrainTracker } from '../../../src/ops/drain/drain-tracker.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 const outcomes = (report: Awaited<ReturnType<typeof drain>>) =>
   Object.fromEntries(

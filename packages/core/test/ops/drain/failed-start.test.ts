@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/ops/app-status.js';
-import { drain } from '../src/ops/drain/drain.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import { failedBeforeUnpacking } from '../src/ops/drain/failed-start.js';
-import { planDrain } from '../src/ops/drain/plan-drain.js';
-import type { ContextEntry } from '../src/manager/parse/types.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { describeApp } from '../../../src/ops/app-status.js';
+import { drain } from '../../../src/ops/drain/drain.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import { failedBeforeUnpacking } from '../../../src/ops/drain/failed-start.js';
+import { planDrain } from '../../../src/ops/drain/plan-drain.js';
+import type { ContextEntry } from '../../../src/manager/parse/types.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 /** A stopped context still listed with its WAR: it failed before Tomcat could unpack it. */
 const unpackedNever = (path: string, version: string): ContextEntry => ({

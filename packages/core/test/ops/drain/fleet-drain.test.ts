@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import type { DrainCycle } from '../src/ops/drain/drain-loop.js';
-import { fleetDrainPeriodically } from '../src/ops/drain/fleet-drain.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import type { DrainCycle } from '../../../src/ops/drain/drain-loop.js';
+import { fleetDrainPeriodically } from '../../../src/ops/drain/fleet-drain.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 function target(name: string, contexts = [entry('/a', '001'), entry('/a', '002')]): FakeManager {
   const tomcat = new FakeManager(contexts);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/ops/app-status.js';
-import { planDrain } from '../src/ops/drain/plan-drain.js';
-import { entry } from './helpers/fake-client.js';
+import { describeApp } from '../../../src/ops/app-status.js';
+import { planDrain } from '../../../src/ops/drain/plan-drain.js';
+import { entry } from '../../helpers/fake-client.js';
 
 const shop = describeApp(
   [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NoStatusJsonError } from '../src/errors/error-classes.js';
-import { getHistory } from '../src/ops/history/history.js';
-import { contextMetrics, entry, FakeManager } from './helpers/fake-client.js';
+import { NoStatusJsonError } from '../../../src/errors/error-classes.js';
+import { getHistory } from '../../../src/ops/history/history.js';
+import { contextMetrics, entry, FakeManager } from '../../helpers/fake-client.js';
 
 const versions = () => [
   entry('/shop', '002-aaa1111', 'stopped'),

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import { createManagerClient, type ManagerClient } from '../src/manager/manager-client.js';
-import { findLeaksAfter } from '../src/ops/leaks/find-leaks.js';
-import { startMockManager, type MockManager } from './helpers/mock-manager.js';
+import { createManagerClient, type ManagerClient } from '../../../src/manager/manager-client.js';
+import { findLeaksAfter } from '../../../src/ops/leaks/find-leaks.js';
+import { startMockManager, type MockManager } from '../../helpers/mock-manager.js';
 
 // The real client against a stand-in Manager that answers recorded findleaks texts
 // (fixtures/README.md): the request, the parsing and the report in one go.

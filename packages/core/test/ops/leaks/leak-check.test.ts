@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { drain } from '../src/ops/drain/drain.js';
-import { drainPeriodically, drainUntilDone, type DrainCycle } from '../src/ops/drain/drain-loop.js';
-import { LEAK_CHECK_EVERY_MS } from '../src/ops/leaks/leak-check.js';
-import { rollback } from '../src/ops/rollback/rollback.js';
-import { undeployVersion } from '../src/ops/undeploy/undeploy.js';
-import { ConnectionError } from '../src/errors/error-classes.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { drain } from '../../../src/ops/drain/drain.js';
+import { drainPeriodically, drainUntilDone, type DrainCycle } from '../../../src/ops/drain/drain-loop.js';
+import { LEAK_CHECK_EVERY_MS } from '../../../src/ops/leaks/leak-check.js';
+import { rollback } from '../../../src/ops/rollback/rollback.js';
+import { undeployVersion } from '../../../src/ops/undeploy/undeploy.js';
+import { ConnectionError } from '../../../src/errors/error-classes.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

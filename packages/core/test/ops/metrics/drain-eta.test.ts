@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture as recorded } from '@tomcat-pd/testkit/recorded';
-import { parseSessions } from '../src/manager/parse/parse-sessions.js';
-import { drainEta, SESSION_SWEEP_LAG_MS } from '../src/ops/metrics/drain-eta.js';
+import { parseSessions } from '../../../src/manager/parse/parse-sessions.js';
+import { drainEta, SESSION_SWEEP_LAG_MS } from '../../../src/ops/metrics/drain-eta.js';
 
 const fixture = (name: string) => parseSessions(recorded(name));
 

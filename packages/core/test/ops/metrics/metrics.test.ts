@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getMetrics } from '../src/ops/metrics/metrics.js';
-import { SESSION_SWEEP_LAG_MS } from '../src/ops/metrics/drain-eta.js';
-import { contextMetrics, entry, FakeManager } from './helpers/fake-client.js';
+import { getMetrics } from '../../../src/ops/metrics/metrics.js';
+import { SESSION_SWEEP_LAG_MS } from '../../../src/ops/metrics/drain-eta.js';
+import { contextMetrics, entry, FakeManager } from '../../helpers/fake-client.js';
 
 describe('getMetrics', () => {
   it('joins list and the status page per version, with a drain ETA for draining versions only', async () => {

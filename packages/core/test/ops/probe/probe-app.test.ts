@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError } from '../src/errors/error-classes.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { probeApp } from '../src/ops/probe/probe-app.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { ConnectionError } from '../../../src/errors/error-classes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { probeApp } from '../../../src/ops/probe/probe-app.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 const fast = { timeoutMs: 400, intervalMs: 20 };
 const refused = () => new ConnectionError('No answer from x: connection refused.', { transient: true });

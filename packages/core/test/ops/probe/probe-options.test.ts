@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { judgeAnswer, parseProbeOptions, probePath } from '../src/ops/probe/probe-options.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { judgeAnswer, parseProbeOptions, probePath } from '../../../src/ops/probe/probe-options.js';
 
 const usage = expect.objectContaining({ code: ErrorCode.usage });
 const ok = { expectStatus: { min: 200, max: 299 }, expectText: undefined };

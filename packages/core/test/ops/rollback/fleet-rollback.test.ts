@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import type { FleetOperationError } from '../src/errors/error-classes.js';
-import { onEachTarget } from '../src/ops/fleet.js';
-import { fleetRollback } from '../src/ops/rollback/fleet-rollback.js';
-import { entry, fakeFleet as fleet } from './helpers/fake-client.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import type { FleetOperationError } from '../../../src/errors/error-classes.js';
+import { onEachTarget } from '../../../src/ops/fleet.js';
+import { fleetRollback } from '../../../src/ops/rollback/fleet-rollback.js';
+import { entry, fakeFleet as fleet } from '../../helpers/fake-client.js';
 
 describe('fleetRollback', () => {
   it('rolls back every target', async () => {

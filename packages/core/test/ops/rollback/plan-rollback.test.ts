@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeApp } from '../src/ops/app-status.js';
-import { planRollback } from '../src/ops/rollback/plan-rollback.js';
-import { entry } from './helpers/fake-client.js';
+import { describeApp } from '../../../src/ops/app-status.js';
+import { planRollback } from '../../../src/ops/rollback/plan-rollback.js';
+import { entry } from '../../helpers/fake-client.js';
 
 const app = (...entries: ReturnType<typeof entry>[]) => describeApp(entries, '/shop');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rollback } from '../src/ops/rollback/rollback.js';
-import { undeployVersion } from '../src/ops/undeploy/undeploy.js';
-import { FakeManager, entry } from './helpers/fake-client.js';
+import { rollback } from '../../../src/ops/rollback/rollback.js';
+import { undeployVersion } from '../../../src/ops/undeploy/undeploy.js';
+import { FakeManager, entry } from '../../helpers/fake-client.js';
 
 describe('rollback', () => {
   it('undeploys the versions above the target, the live one last, and reports lost sessions', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metaspaceUse, residentOverLimit } from '../src/ops/status/resident.js';
+import { metaspaceUse, residentOverLimit } from '../../../src/ops/status/resident.js';
 
 describe('resident versions', () => {
   const report = {

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, NoStatusJsonError } from '../src/errors/error-classes.js';
-import { ErrorCode } from '../src/errors/error-codes.js';
-import { TomcatPdError } from '../src/errors/tomcat-pd-error.js';
-import type { ManagerClient } from '../src/manager/manager-client.js';
-import type { ContextEntry, ServerMetrics } from '../src/manager/parse/types.js';
-import { MIN_ANALYSIS_INTERVAL_MS } from '../src/ops/analyze/analysis-options.js';
-import { describeApps } from '../src/ops/app-status.js';
-import type { MetricsReport } from '../src/ops/metrics/metrics.js';
-import type { StatusReport } from '../src/ops/status/status.js';
-import type { FleetSnapshot, TargetSnapshot } from '../src/ops/watch/fleet-snapshot.js';
-import { joinLastMetrics, statusPageDue } from '../src/ops/watch/status-page-pacing.js';
-import { watchFleet, type WatchFleetOptions } from '../src/ops/watch/watch-fleet.js';
+import { ConnectionError, NoStatusJsonError } from '../../../src/errors/error-classes.js';
+import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
+import type { ManagerClient } from '../../../src/manager/manager-client.js';
+import type { ContextEntry, ServerMetrics } from '../../../src/manager/parse/types.js';
+import { MIN_ANALYSIS_INTERVAL_MS } from '../../../src/ops/analyze/analysis-options.js';
+import { describeApps } from '../../../src/ops/app-status.js';
+import type { MetricsReport } from '../../../src/ops/metrics/metrics.js';
+import type { StatusReport } from '../../../src/ops/status/status.js';
+import type { FleetSnapshot, TargetSnapshot } from '../../../src/ops/watch/fleet-snapshot.js';
+import { joinLastMetrics, statusPageDue } from '../../../src/ops/watch/status-page-pacing.js';
+import { watchFleet, type WatchFleetOptions } from '../../../src/ops/watch/watch-fleet.js';
 
 /** What a fake target does when asked: answer (with or without the status JSON), fail, or hang. */
 type Behaviour = 'json' | 'no-json' | 'page-refused' | 'refused' | 'unauthorized' | 'hang';
