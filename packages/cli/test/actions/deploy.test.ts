@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parse } from '../src/actions/deploy.js';
-import { defineDeploy } from '../src/commands/deploy.js';
+import { parse } from '../../src/actions/deploy.js';
+import { defineDeploy } from '../../src/commands/deploy.js';
 
 /** deploy's command line as commander parses it from the definition. */
 const line = (...argv: string[]) => {

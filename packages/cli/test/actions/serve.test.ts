@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, type ManagerClient } from '@tomcat-pd/core';
-import { parse, parseListen, run } from '../src/actions/serve.js';
-import { defineServe } from '../src/commands/serve.js';
-import type { CliContext } from '../src/context.js';
-import { fakeContext } from './helpers/fake-context.js';
+import { parse, parseListen, run } from '../../src/actions/serve.js';
+import { defineServe } from '../../src/commands/serve.js';
+import type { CliContext } from '../../src/context.js';
+import { fakeContext } from '../helpers/fake-context.js';
 
 /** serve's command line as commander parses it from the definition. */
 const line = (options: { listen?: string; interval?: string }) => {

@@ -7,7 +7,7 @@ import {
   parseRolloutSteps,
   parseStatusRange,
   parseWholeNumber,
-} from '../src/flags/flag-values.js';
+} from '../../src/flags/flag-values.js';
 
 function thrown(fn: () => unknown): TomcatPdError {
   try {

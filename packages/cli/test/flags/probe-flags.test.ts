@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '@tomcat-pd/core';
-import { parse as parseRollback } from '../src/actions/rollback.js';
-import { collectPaths } from '../src/flags/flag-values.js';
-import { probeOptionsOf } from '../src/flags/probe-flags.js';
-import { probesDocument, renderProbes } from '../src/render/probes.js';
+import { parse as parseRollback } from '../../src/actions/rollback.js';
+import { collectPaths } from '../../src/flags/flag-values.js';
+import { probeOptionsOf } from '../../src/flags/probe-flags.js';
+import { probesDocument, renderProbes } from '../../src/render/probes.js';
 
 const usage = expect.objectContaining({ code: 'E_USAGE' });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetDeployResult } from '@tomcat-pd/core';
-import { deployDocument, renderDeploy } from '../src/render/deploy.js';
-import { deployTarget } from './helpers/reports.js';
+import { deployDocument, renderDeploy } from '../../src/render/deploy.js';
+import { deployTarget } from '../helpers/reports.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 
@@ -168,7 +168,7 @@ describe('renderDeploy', () => {
 
 describe('the analysis in the deploy document and text', () => {
   it('one entry per target that was analysed, figures as fractions, null without requests', async () => {
-    const { deployDocument, renderDeploy } = await import('../src/render/deploy.js');
+    const { deployDocument, renderDeploy } = await import('../../src/render/deploy.js');
     const analysis = {
       target: 'web1',
       path: '/shop',

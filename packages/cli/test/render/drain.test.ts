@@ -9,9 +9,9 @@ import {
   renderDrainReport,
   summarizeCycle,
   summarizeDrain,
-} from '../src/render/drain.js';
-import { sgr } from './helpers/fake-context.js';
-import { drainDryRun, drainEmpty, drainWeb1, drainWeb2, targetErrors } from './helpers/reports.js';
+} from '../../src/render/drain.js';
+import { sgr } from '../helpers/fake-context.js';
+import { drainDryRun, drainEmpty, drainWeb1, drainWeb2, targetErrors } from '../helpers/reports.js';
 
 const plain = pc.createColors(false);
 const lines = (...rows: string[]) => rows.join('\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '@tomcat-pd/core';
-import { leaksDocument, renderLeaks, summarizeLeaks } from '../src/render/leaks.js';
+import { leaksDocument, renderLeaks, summarizeLeaks } from '../../src/render/leaks.js';
 
 const checked = (target: string, leaks: { path: string; undeployedNow: string[] }[]) => ({
   target,

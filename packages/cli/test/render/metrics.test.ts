@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsReport, VersionMetrics } from '@tomcat-pd/core';
-import { metricsDocument, renderMetrics } from '../src/render/metrics.js';
-import { fakeContext } from './helpers/fake-context.js';
+import { metricsDocument, renderMetrics } from '../../src/render/metrics.js';
+import { fakeContext } from '../helpers/fake-context.js';
 
 const readAt = Date.UTC(2026, 11, 2, 10, 0, 0);
 const base: VersionMetrics = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nothingDeployed } from '../src/render/nothing-deployed.js';
+import { nothingDeployed } from '../../src/render/nothing-deployed.js';
 
 describe('nothingDeployed', () => {
   it('names the path asked for, not "no application" (there may be others)', () => {

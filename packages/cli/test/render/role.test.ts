@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
 import type { VersionRole } from '@tomcat-pd/core';
-import { paintRole, showVersion } from '../src/render/role.js';
-import { ANSI, sgr } from './helpers/fake-context.js';
+import { paintRole, showVersion } from '../../src/render/role.js';
+import { ANSI, sgr } from '../helpers/fake-context.js';
 
 const ROLES: VersionRole[] = ['live', 'draining', 'drained', 'stopped'];
 

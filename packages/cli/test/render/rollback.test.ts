@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderRollback, rollbackDocument } from '../src/render/rollback.js';
-import { rollbackTargets } from './helpers/reports.js';
+import { renderRollback, rollbackDocument } from '../../src/render/rollback.js';
+import { rollbackTargets } from '../helpers/reports.js';
 
 describe('rollbackDocument', () => {
   it('is the path and, per target, the RollbackResult without its path (warnings as data)', () => {

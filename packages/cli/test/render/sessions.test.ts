@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionsReport } from '@tomcat-pd/core';
-import { renderSessions, sessionsDocument } from '../src/render/sessions.js';
-import { fakeContext, sgr } from './helpers/fake-context.js';
-import { connectError, sessionsWeb1, sessionsWeb2, targetErrors } from './helpers/reports.js';
+import { renderSessions, sessionsDocument } from '../../src/render/sessions.js';
+import { fakeContext, sgr } from '../helpers/fake-context.js';
+import { connectError, sessionsWeb1, sessionsWeb2, targetErrors } from '../helpers/reports.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsReport, StatusReport } from '@tomcat-pd/core';
-import { statusWarnings, warningText } from '../src/render/status-warnings.js';
+import { statusWarnings, warningText } from '../../src/render/status-warnings.js';
 
 const versions = (n: number) =>
   Array.from({ length: n }, (_, i) => ({

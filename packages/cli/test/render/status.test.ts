@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { statusDocument, renderStatus } from '../src/render/status.js';
-import { fakeContext, sgr } from './helpers/fake-context.js';
-import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from './helpers/reports.js';
+import { statusDocument, renderStatus } from '../../src/render/status.js';
+import { fakeContext, sgr } from '../helpers/fake-context.js';
+import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from '../helpers/reports.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 

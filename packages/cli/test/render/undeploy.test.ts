@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderUndeploy, undeployDocument } from '../src/render/undeploy.js';
-import { targetErrors, tomcatFailError, undeployResult } from './helpers/reports.js';
+import { renderUndeploy, undeployDocument } from '../../src/render/undeploy.js';
+import { targetErrors, tomcatFailError, undeployResult } from '../helpers/reports.js';
 
 describe('undeployDocument', () => {
   it('is the path and version asked for, one entry per target that undeployed, and the errors', () => {

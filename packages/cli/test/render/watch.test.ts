@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { highlightChanges, watchHeading } from '../src/render/watch.js';
-import { fakeContext, sgr } from './helpers/fake-context.js';
+import { highlightChanges, watchHeading } from '../../src/render/watch.js';
+import { fakeContext, sgr } from '../helpers/fake-context.js';
 
 describe('status --watch rendering', () => {
   const { context } = fakeContext({}, true);

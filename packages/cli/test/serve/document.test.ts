@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
-import { serveDocument } from '../src/serve/document.js';
+import { serveDocument } from '../../src/serve/document.js';
 import { type FleetSnapshot } from '@tomcat-pd/core';
-import { metricsDocument } from '../src/render/metrics.js';
-import { statusDocument } from '../src/render/status.js';
-import { authError, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
+import { metricsDocument } from '../../src/render/metrics.js';
+import { statusDocument } from '../../src/render/status.js';
+import { authError, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TomcatPdError, type MetricsReport, type VersionMetrics } from '@tomcat-pd/core';
-import { escapeHtml, PAGE_CSP, renderPage, renderView, shortAge } from '../src/serve/page.js';
+import { escapeHtml, PAGE_CSP, renderPage, renderView, shortAge } from '../../src/serve/page.js';
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
-import { connectError, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
+import { connectError, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
 
 const NOW = Date.UTC(2026, 11, 2, 10, 0, 0);
 const READ_AT = NOW - 3_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsReport, VersionMetrics } from '@tomcat-pd/core';
-import { createServeMetrics } from '../src/serve/prometheus.js';
+import { createServeMetrics } from '../../src/serve/prometheus.js';
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
-import { downTarget, statusWeb1, statusWeb2, withoutMetrics } from './helpers/reports.js';
+import { downTarget, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 

@@ -1,16 +1,16 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveDocument } from '../src/serve/document.js';
-import { PAGE_CSP } from '../src/serve/page.js';
-import { createServeMetrics } from '../src/serve/prometheus.js';
+import { serveDocument } from '../../src/serve/document.js';
+import { PAGE_CSP } from '../../src/serve/page.js';
+import { createServeMetrics } from '../../src/serve/prometheus.js';
 import {
   isLoopbackAddress,
   isLoopbackHostHeader,
   startServer,
   type ServeServer,
-} from '../src/serve/server.js';
+} from '../../src/serve/server.js';
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
-import { downTarget, statusWeb1, withoutMetrics } from './helpers/reports.js';
+import { downTarget, statusWeb1, withoutMetrics } from '../helpers/reports.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
