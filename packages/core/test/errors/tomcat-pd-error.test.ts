@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { TomcatFailError } from '../../src/manager/parse/tomcat-fail.js';
 import { TomcatPdError, isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
-import { ConnectionError, UnsafeOperationError, usageError } from '../../src/errors/error-classes.js';
-import { redactSecrets } from '../../src/errors/redact-secrets.js';
+import { ConnectionError, UnsafeOperationError } from '../../src/errors/error-classes.js';
 
 const PASSWORD = 'S3cret:p@ss';
 const BASIC = Buffer.from(`deployer:${PASSWORD}`).toString('base64');
@@ -36,39 +35,6 @@ function httpLibraryError(): Error {
     },
   );
 }
-
-describe('redactSecrets', () => {
-  it('removes credentials from URLs', () => {
-    expect(redactSecrets('GET http://deployer:S3cret@localhost:8080/manager/text/list')).toBe(
-      'GET http://[redacted]@localhost:8080/manager/text/list',
-    );
-    expect(redactSecrets('a https://u:p@h1/x and https://v:q@h2/y')).toBe(
-      'a https://[redacted]@h1/x and https://[redacted]@h2/y',
-    );
-  });
-
-  it.each([
-    [`Authorization: Basic ${BASIC}`, 'Authorization: [redacted]'],
-    [`authorization: 'Basic ${BASIC}'`, "authorization: '[redacted]'"],
-    [`{"Authorization":"Basic ${BASIC}","x":1}`, '{"Authorization":"[redacted]","x":1}'],
-    ['AUTHORIZATION=Bearer abc.def.ghi', 'AUTHORIZATION=[redacted]'],
-  ])('removes the Authorization value of %j', (text, redacted) => {
-    expect(redactSecrets(text)).toBe(redacted);
-  });
-
-  it('leaves secret-free text alone', () => {
-    const text = 'FAIL - No context exists named [&#47;a:b@c] at http://localhost:8080/manager?x=a:b@c';
-    expect(redactSecrets(text)).toBe(text);
-  });
-
-  // WHATWG URLs put the user info up to the LAST '@' of the authority: stopping at the first one
-  // would leak the tail of a password like `S3cret:p@ss`.
-  it('removes the whole password when it contains an @', () => {
-    expect(redactSecrets(`http://deployer:${PASSWORD}@localhost:8080/manager`)).toBe(
-      'http://[redacted]@localhost:8080/manager',
-    );
-  });
-});
 
 describe('TomcatPdError', () => {
   it('carries code, url, status and hint, and prints them in toJSON', () => {
@@ -130,37 +96,6 @@ describe('TomcatPdError', () => {
 
   it('has no cause property when none was given', () => {
     expect('cause' in new TomcatPdError(ErrorCode.usage, 'x')).toBe(false);
-  });
-});
-
-describe('subclasses', () => {
-  it('TomcatFailError adds command, kind and Tomcat message', () => {
-    const error = new TomcatFailError(
-      'deploy',
-      'Application already exists at path [/app##002]',
-      'already-exists',
-    );
-    expect(error.code).toBe('E_TOMCAT_FAIL');
-    expect(error.name).toBe('TomcatFailError');
-    expect(error.message).toBe('Tomcat refused deploy: Application already exists at path [/app##002]');
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
-      code: 'E_TOMCAT_FAIL',
-      command: 'deploy',
-      kind: 'already-exists',
-      tomcatMessage: 'Application already exists at path [/app##002]',
-    });
-  });
-
-  it('UnsafeOperationError adds the rule', () => {
-    const error = new UnsafeOperationError('ordering-invariant', '1000 sorts below 999');
-    expect(error.code).toBe('E_UNSAFE');
-    expect(error.toJSON()).toMatchObject({ name: 'UnsafeOperationError', rule: 'ordering-invariant' });
-  });
-
-  it('usageError makes an E_USAGE with an optional hint', () => {
-    // One name per kind: every E_USAGE is a UsageError, as the CLI's own command-line errors are.
-    expect(usageError('bad').toJSON()).toEqual({ name: 'UsageError', code: 'E_USAGE', message: 'bad' });
-    expect(usageError('bad', 'do this').hint).toBe('do this');
   });
 });
 

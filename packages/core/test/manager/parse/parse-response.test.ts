@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
-import { TomcatFailError, classifyFailure, type FailKind } from '../../../src/manager/parse/tomcat-fail.js';
+import { TomcatFailError, type FailKind } from '../../../src/manager/parse/tomcat-fail.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { decodeHtmlEntities, expectOk, parseAnswer } from '../../../src/manager/parse/parse-response.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
@@ -170,22 +170,6 @@ describe('expectOk', () => {
       `Tomcat refused bogus in another language than English: ${JSON.stringify(first)}`,
     );
     expect(error.hint).toMatch(/Accept-Language: en.*-Duser\.language=en/);
-  });
-});
-
-describe('classifyFailure', () => {
-  it.each<[string, FailKind]>([
-    ['Failed to deploy application at context path [/app##003]', 'failed-to-deploy'],
-    ['Failed to deploy application at context path /app##003', 'failed-to-deploy'],
-    ['Deployed application at context path /app##003 but context failed to start', 'failed-to-start'],
-    ['The application /app##3 is already being serviced', 'busy'],
-    ['Invalid context path /x/../y was specified', 'invalid-path'],
-    ['FAIL - No context exists named [/app]', 'no-context'],
-    ['Deployed application at context path [/app##003]', 'other'],
-    ['Unable to delete [/w/tg##1.war]. The continued presence of this file may cause problems.', 'other'],
-    ['', 'other'],
-  ])('%j → %s', (message, kind) => {
-    expect(classifyFailure(message)).toBe(kind);
   });
 });
 
