@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { advanceWindow, judgeWindow, openWindow, windowFigures } from '../../../src/ops/analyze/analysis-window.js';
+import {
+  advanceWindow,
+  judgeWindow,
+  openWindow,
+  windowFigures,
+} from '../../../src/ops/analyze/analysis-window.js';
 
 describe('the analysis window', () => {
   it('judges the growth since the start: fail as soon as enough requests show too many errors', () => {

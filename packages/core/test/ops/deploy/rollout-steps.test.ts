@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { FleetOperationError } from '../../../src/errors/error-classes.js';
 import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
-import { parseRolloutOptions, rolloutWaves, type RolloutStep } from '../../../src/ops/deploy/rollout-steps.js';
+import {
+  parseRolloutOptions,
+  rolloutWaves,
+  type RolloutStep,
+} from '../../../src/ops/deploy/rollout-steps.js';
 import { entry, fakeFleet } from '../../helpers/fake-client.js';
 import { minimalWar } from '../../helpers/zip.js';
 
