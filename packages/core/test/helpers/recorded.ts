@@ -1,4 +1,11 @@
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import type { ContextEntry } from '../../src/manager/parse/types.js';
+
+/**
+ * An answer of Tomcat 9.0.70 (Debian's libtomcat9-java, assembled as the integration harness does),
+ * recorded byte-exact: fixtures/README.md, "Recorded on Tomcat 9.0.70".
+ */
+export const tomcat9 = (name: string): string => fixture(`tomcat9/${name}`);
 
 /**
  * `list-mixed.txt` parsed, in Tomcat's (arbitrary) order: the state both Tomcat lines were

@@ -1,157 +1,165 @@
 /**
- * Answers that are not what the Manager text API writes: each becomes a typed error with the
- * code the CLI maps to an exit code, first through the parsers, then end to end through
- * createManagerClient against a node:http server on port 0.
+ * The client against a stand-in Manager (a node:http server on port 0) that answers recorded
+ * texts (fixtures/README.md) or what a real Tomcat cannot be made to answer: the requests it
+ * sends, and the typed error, with the code the CLI maps to an exit code, of every answer that is
+ * not what the Manager text API writes.
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture } from '@tomcat-pd/testkit/recorded';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { isTomcatPdError, type TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
-import { createManagerClient, type ManagerClient } from '../../src/manager/manager-client.js';
-import { parseList } from '../../src/manager/parse/parse-list.js';
-import { expectOk } from '../../src/manager/parse/parse-response.js';
-import { parseServerInfo } from '../../src/manager/parse/parse-serverinfo.js';
-import { parseSessions } from '../../src/manager/parse/parse-sessions.js';
+import {
+  createManagerClient,
+  type ClientOptions,
+  type ManagerClient,
+} from '../../src/manager/manager-client.js';
+import { GARBAGE, LIST_STATUS, LOGIN_PAGE, STACK_TRACE } from '../helpers/malformed-answers.js';
 import { startMockManager, type MockManager } from '../helpers/mock-manager.js';
 
 const { notManager, protocol, server, usage } = ErrorCode;
-const LIST_STATUS = 'OK - Listed applications for virtual host [localhost]\n';
-const SESSIONS_STATUS = 'OK - Session information for application at context path [/shop##001]\n';
-const HEADER = 'Default maximum session inactive interval is [30] minutes\n';
 
-const LOGIN_PAGE = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in - Company SSO</title></head>
-<body><form method="post" action="j_security_check">
-<input name="j_username"><input name="j_password" type="password"><button>Sign in</button>
-</form></body></html>
-`;
+let mock: MockManager;
+beforeEach(async () => {
+  mock = await startMockManager();
+});
+afterEach(() => mock.close());
 
-const STACK_TRACE = `<!doctype html><html lang="en"><head><title>HTTP Status 500 – Internal Server Error</title></head><body>
-<h1>HTTP Status 500 – Internal Server Error</h1><p><b>Type</b> Exception Report</p>
-<pre>java.lang.NullPointerException: Cannot invoke "org.apache.catalina.Context.getManager()" because "context" is null
-\tat org.apache.catalina.manager.ManagerServlet.sessions(ManagerServlet.java:1160)
-\tat org.apache.catalina.manager.ManagerServlet.doGet(ManagerServlet.java:374)
-\tat jakarta.servlet.http.HttpServlet.service(HttpServlet.java:564)
-\tat org.apache.catalina.core.ApplicationFilterChain.internalDoFilter(ApplicationFilterChain.java:205)
-</pre><hr class="line" /><h3>Apache Tomcat/10.1.60 (Debian)</h3></body></html>
-`;
+const PASSWORD = 'S3cret:p@ss';
 
-/** 3 MB of bytes from a fixed xorshift sequence, read as Latin-1: `\n`, `\r`, NUL and all. */
-function garbage(bytes = 3 * 1024 * 1024): string {
-  const buffer = Buffer.alloc(bytes);
-  let state = 0x2545f491;
-  for (let i = 0; i < bytes; i += 1) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    buffer[i] = state & 0xff;
-  }
-  return buffer.toString('latin1');
-}
-const GARBAGE = garbage();
+/**
+ * A client of the stand-in, named web1. Its sockets are real, so the back-off between retries
+ * (`retryDelayMs`) is a real wait: a few milliseconds.
+ */
+const clientOf = (options: ClientOptions) =>
+  createManagerClient(
+    { name: 'web1', url: `${mock.origin}/manager`, user: 'deployer', password: PASSWORD },
+    options,
+  );
 
-/** The error `fn` throws: a TomcatPdError with `code` whose message is short (no body is echoed). */
-function errorOf(fn: () => unknown, code: ErrorCode): TomcatPdError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(isTomcatPdError(error), inspect(error)).toBe(true);
-  const typed = error as TomcatPdError;
-  expect(typed.code).toBe(code);
-  // At most an excerpt of the answer (80 characters, JSON-escaped), never the whole body.
-  expect(typed.message.length).toBeLessThan(1_000);
-  return typed;
-}
+describe('serverMetrics', () => {
+  // The status page: a real 9.0.70 and 10.1.60 answer it in the integration tests.
+  const client = () => clientOf({ retries: 1, retryDelayMs: 10 });
 
-const PARSERS: Array<[string, (text: string) => unknown]> = [
-  ['expectOk', (text) => expectOk(text, 'stop')],
-  ['parseList', parseList],
-  ['parseSessions', (text) => parseSessions(text)],
-  ['parseServerInfo', parseServerInfo],
-];
-
-describe('answers that are not from the Manager text API → E_NOT_MANAGER, from every parser', () => {
-  const cases: Array<[string, string, string]> = [
-    ['an empty body', '', 'an empty answer'],
-    ['only \\r\\n', '\r\n', 'an empty answer'],
-    ['only line ends and blanks', '\r\n\n  \r\n', 'an empty answer'],
-    ['an HTML login page', LOGIN_PAGE, '"Sign in - Company SSO"'],
-    ['a 500 page with a Java stack trace', STACK_TRACE, 'HTTP Status 500'],
-    ['"OK -" without a space', 'OK -Listed applications for virtual host [localhost]\n', '"OK -Listed'],
-    ['"OK -" alone', 'OK -\n/shop:running:0:shop##001\n', '"OK -"'],
-    ['"ok - " in lower case', 'ok - Listed applications for virtual host [localhost]\n', '"ok - Listed'],
-    ['a leading byte order mark', `\uFEFF${LIST_STATUS}/shop:running:0:shop##001\n`, '\uFEFFOK - Listed'],
-    ['3 MB of garbage', GARBAGE, 'a first line'],
-  ];
-  for (const [parser, parse] of PARSERS) {
-    it.each(cases)(`${parser}: %s`, (_name, text, shown) => {
-      expect(errorOf(() => parse(text), notManager).message).toContain(shown);
+  function answerPages(pages: Record<string, { status?: number; type: string; body: string }>) {
+    mock.handle((req, res) => {
+      const page = Object.entries(pages).find(([prefix]) => req.url?.startsWith(prefix))?.[1];
+      res.writeHead(page === undefined ? 404 : (page.status ?? 200), {
+        'Content-Type': page?.type ?? 'text/plain',
+      });
+      res.end(page?.body ?? '');
     });
   }
+
+  it('GETs /manager/status/all?JSON=true with the credentials and parses it', async () => {
+    answerPages({
+      '/manager/status/all': {
+        type: 'application/json;charset=utf-8',
+        body: fixture('status/status-all-10.1.json'),
+      },
+    });
+    const metrics = await client().serverMetrics();
+    expect(metrics.contexts).toHaveLength(6);
+    expect(mock.requests.map((request) => request.url)).toEqual(['/manager/status/all?JSON=true']);
+    expect(mock.requests[0]?.headers.authorization).toMatch(/^Basic /);
+  });
+
+  it('a Tomcat without the JSON is a usage error naming its version and those that have it, asked once', async () => {
+    answerPages({
+      '/manager/status/all': {
+        type: 'text/html;charset=utf-8',
+        body: fixture('status/status-all-9.0.70.html'),
+      },
+      '/manager/text/serverinfo': {
+        type: 'text/plain;charset=utf-8',
+        body: fixture('status/serverinfo-9.0.70.txt'),
+      },
+    });
+    const web1 = client();
+    const failure = await web1.serverMetrics().catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      name: 'UsageError',
+      code: ErrorCode.usage,
+      message:
+        'web1 has no status page in JSON (it runs Apache Tomcat/9.0.70 (Debian)): per-version metrics need Tomcat 8.5.96, 9.0.83, 10.1.16 or 11.0.0 or later.',
+    });
+    await expect(web1.serverMetrics()).rejects.toBe(failure);
+    expect(mock.requests.map((request) => request.url)).toEqual([
+      '/manager/status/all?JSON=true',
+      '/manager/text/serverinfo',
+    ]);
+  });
+
+  it('a 403 on the status page (a proxy that lets /text through) names that URL', async () => {
+    answerPages({
+      '/manager/status/all': {
+        status: 403,
+        type: 'text/html',
+        body: fixture('status/status-all-10.1-no-role-403.html'),
+      },
+    });
+    await expect(client().serverMetrics()).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+      url: `${mock.origin}/manager/status/all`,
+      message: expect.stringContaining(`status page ${mock.origin}/manager/status/all (HTTP 403)`),
+    });
+  });
+
+  it('truncated JSON is E_PROTOCOL', async () => {
+    answerPages({
+      '/manager/status/all': {
+        type: 'application/json',
+        body: fixture('status/status-all-10.1.json').slice(0, 900),
+      },
+    });
+    await expect(client().serverMetrics()).rejects.toMatchObject({ code: ErrorCode.protocol });
+  });
 });
 
-describe('a list answer with a bad line → E_PROTOCOL quoting the line', () => {
-  it.each([
-    ['a truncated line', '/shop:runn'],
-    ['an unknown state word', '/shop:paused:0:shop##001'],
-    ['a state word in capitals', '/shop:RUNNING:0:shop##001'],
-    ['a negative session count', '/shop:running:-1:shop##001'],
-    ['a session count above 2^53', '/shop:running:9007199254740993:shop##001'],
-    ['a 20-digit session count', '/shop:running:99999999999999999999:shop##001'],
-    ['a fractional session count', '/shop:running:1.5:shop##001'],
-    ['no docBase', '/shop:running:0:'],
-    ['a path without /', 'shop:running:0:shop##001'],
-    ['a line cut before the docBase', '/shop:running:0'],
-    ['a lone \\r inside a line', '/shop:running:0:shop\r##001'],
-  ])('%s: %j', (_name, line) => {
-    const text = `${LIST_STATUS}/ok:running:0:ok##001\n${line}\n`;
-    expect(errorOf(() => parseList(text), protocol).message).toContain(JSON.stringify(line).slice(1, -1));
+describe('findLeaks', () => {
+  let client: ManagerClient;
+  beforeEach(() => {
+    client = clientOf({ retries: 2, retryDelayMs: 10, timeoutMs: 2_000 });
   });
 
-  it('3 MB of garbage after a good status line', () => {
-    expect(errorOf(() => parseList(LIST_STATUS + GARBAGE), protocol).message).toContain('Unexpected');
-  });
-});
+  /** The stand-in answers every request with the recorded `file`. */
+  const answerRecorded = (file: string) => mock.handle((_req, res) => res.end(fixture(file)));
 
-describe('a sessions or serverinfo answer with a bad line → E_PROTOCOL', () => {
-  it.each([
-    ['no header line', `${SESSIONS_STATUS}Inactive for [<1] minutes: [1] sessions\n`],
-    ['a negative bucket count', `${SESSIONS_STATUS}${HEADER}Inactive for [<1] minutes: [-1] sessions\n`],
-    ['an unknown bucket label', `${SESSIONS_STATUS}${HEADER}Inactive for [soon] minutes: [1] sessions\n`],
-    ['a truncated bucket line', `${SESSIONS_STATUS}${HEADER}Inactive for [<1] minu`],
-    ['a truncated header', `${SESSIONS_STATUS}Default maximum session inac`],
-    ['3 MB of garbage', `${SESSIONS_STATUS}${HEADER}${GARBAGE}`],
-  ])('sessions: %s', (_name, text) => {
-    errorOf(() => parseSessions(text), protocol);
+  it('asks with statusLine=true, a GET, and returns the paths once each', async () => {
+    answerRecorded('findleaks-two-versions.txt');
+    expect(await client.findLeaks()).toEqual({ leakedPaths: ['/leaky', '/other'] });
+    expect(mock.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /manager/text/findleaks?statusLine=true',
+    ]);
   });
 
-  it.each([
-    ['no Tomcat Version line', 'OK - Server info\nOS Name: [Linux]\n'],
-    ['a line without ": "', 'OK - Server info\nTomcat Version: [Apache Tomcat/10.1.60]\nJVM Version\n'],
-    ['3 MB of garbage', `OK - Server info\n${GARBAGE}`],
-  ])('serverinfo: %s', (_name, text) => {
-    errorOf(() => parseServerInfo(text), protocol);
+  it('no leaks (recorded on both lines)', async () => {
+    for (const file of ['findleaks-statusline.txt', 'tomcat9/findleaks-tidy-undeployed.txt']) {
+      answerRecorded(file);
+      expect(await client.findLeaks()).toEqual({ leakedPaths: [] });
+    }
+  });
+
+  it('an empty 200 answer is not read as "no leaks": it asked for the status line', async () => {
+    answerRecorded('findleaks-empty.txt');
+    await expect(client.findLeaks()).rejects.toMatchObject({ code: ErrorCode.notManager });
+  });
+
+  it('is a read: a 503 is retried', async () => {
+    mock.handle((_req, res, index) => {
+      res.statusCode = index === 0 ? 503 : 200;
+      res.end(index === 0 ? 'Service Unavailable' : fixture('findleaks-one-leak.txt'));
+    });
+    expect(await client.findLeaks()).toEqual({ leakedPaths: ['/leaky'] });
+    expect(mock.requests).toHaveLength(2);
   });
 });
 
-describe('through createManagerClient against a mock server', () => {
-  const PASSWORD = 'S3cret:p@ss';
-  let mock: MockManager;
+describe('answers that are not what the Manager text API writes', () => {
   let client: ManagerClient;
 
-  beforeEach(async () => {
-    mock = await startMockManager();
-    client = createManagerClient(
-      { url: `${mock.origin}/manager`, user: 'deployer', password: PASSWORD },
-      { retries: 2, retryDelayMs: 5, timeoutMs: 2_000 },
-    );
-  });
-
-  afterEach(async () => {
-    await mock.close();
+  beforeEach(() => {
+    client = clientOf({ retries: 2, retryDelayMs: 5, timeoutMs: 2_000 });
   });
 
   /** The rejection of `promise`: a secret-free TomcatPdError with `code`. */
@@ -250,7 +258,7 @@ describe('through createManagerClient against a mock server', () => {
     ]);
   });
 
-  // Regression (found by fuzz.test.ts): a lone surrogate made buildCommandUrl throw a URIError.
+  // Regression (found by the property tests of manager-request.test.ts): a lone surrogate made buildCommandUrl throw a URIError.
   it('a path with an unpaired surrogate → E_USAGE, nothing sent', async () => {
     await failureOf(client.stop({ path: '/shop\uD800', version: '001' }), usage);
     await failureOf(client.sessions({ path: '/\uDC00', version: '' }), usage);

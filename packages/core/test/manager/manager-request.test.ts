@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
-import { buildCommandUrl, contextParams } from '../../src/manager/manager-request.js';
+import { buildCommandUrl, contextParams, type ManagerCommand } from '../../src/manager/manager-request.js';
 import { normalizeManagerUrl } from '../../src/manager/manager-url.js';
+import fc from 'fast-check';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { validateContextPath } from '../../src/versions/context-name.js';
+import { validateVersion } from '../../src/versions/version-rules.js';
+import { pathish, pathLike, validVersion, versionish } from '../helpers/name-arbitraries.js';
+import { assertReaching, RUNS, usageErrorOf, valueOrTypedError } from '../helpers/properties.js';
 
 const base = normalizeManagerUrl('http://localhost:8080/manager');
 
@@ -94,4 +100,64 @@ describe('contextParams', () => {
       '?path=%2Fx&version=007',
     );
   });
+});
+
+const TEXT_BASE = normalizeManagerUrl('http://localhost:8080/manager');
+// prettier-ignore
+const COMMANDS: ManagerCommand[] = ['deploy', 'undeploy', 'start', 'stop', 'reload', 'sessions', 'expire', 'list'];
+
+describe('buildCommandUrl on arbitrary paths, versions and parameters', () => {
+  it('sends a validated path and version so that the query decodes back to exactly them', () => {
+    let sent = 0;
+    const version = fc.oneof(fc.constant(''), validVersion, versionish);
+    const property = fc.property(pathLike, version, fc.constantFrom(...COMMANDS), (p, v, command) => {
+      const path = valueOrTypedError(() => validateContextPath(p), [ErrorCode.usage]);
+      const checked = v === '' ? '' : valueOrTypedError(() => validateVersion(v), [ErrorCode.usage]);
+      if (path === undefined || checked === undefined) return;
+      const url = new URL(buildCommandUrl(TEXT_BASE, command, contextParams(path, checked)).href);
+      expect([...url.searchParams]).toEqual([
+        ['path', path],
+        ...(checked === '' ? [] : [['version', checked]]),
+      ]);
+      expect(url.pathname).toBe(`/manager/text/${command}`);
+      expect(url.hash).toBe('');
+      sent += 1;
+    });
+    assertReaching(property, () => sent);
+  });
+
+  it('with any parameters, sends exactly them (never idle for sessions) or refuses with E_USAGE', () => {
+    const key = fc.oneof(fc.constantFrom('path', 'version', 'idle', 'update', 'tag'), fc.string(), pathish);
+    const value = fc.option(fc.oneof(pathish, fc.string({ unit: 'binary' })), { nil: undefined });
+    const params = fc
+      .array(fc.tuple(key, value), { maxLength: 4 })
+      .map((entries) => Object.fromEntries(entries));
+    fc.assert(
+      fc.property(params, fc.constantFrom(...COMMANDS), (given, command) => {
+        const url = valueOrTypedError(() => buildCommandUrl(TEXT_BASE, command, given), [ErrorCode.usage]);
+        if (url === undefined) return;
+        const sent = Object.entries(given).filter((entry) => entry[1] !== undefined);
+        expect([...new URL(url.href).searchParams]).toEqual(sent);
+        if (command === 'sessions') expect(url.searchParams.has('idle')).toBe(false);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('regressions found by the properties', () => {
+  it('keeps a surrogate pair (an emoji) in a path', () => {
+    expect(validateContextPath('/😀')).toBe('/😀');
+    expect(buildCommandUrl(TEXT_BASE, 'stop', { path: '/😀' }).searchParams.get('path')).toBe('/😀');
+  });
+
+  // Was: buildCommandUrl(base, 'deploy', { '': '\udc00' }) threw `URIError: URI malformed`.
+  it.each([[{ '': '\udc00' }], [{ path: '/shop', tag: 'build\ud800' }], [{ path: '/shop', '\udc00': '1' }]])(
+    'refuses to send %j, which cannot be percent-encoded',
+    (params) => {
+      expect(usageErrorOf(() => buildCommandUrl(TEXT_BASE, 'deploy', params)).message).toContain(
+        'not valid Unicode',
+      );
+    },
+  );
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { displayManagerUrl, normalizeManagerUrl } from '../../src/manager/manager-url.js';
+import fc from 'fast-check';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { joined } from '../helpers/manager-arbitraries.js';
+import { RUNS, valueOrTypedError } from '../helpers/properties.js';
 
 function usageErrorOf(base: string) {
   try {
@@ -108,5 +112,64 @@ describe('a URL inside the Manager', () => {
 
   it('a Manager deployed at /status (one segment) is still a base', () => {
     expect(normalizeManagerUrl('http://h:8080/status').href).toBe('http://h:8080/status/text/');
+  });
+});
+
+// prettier-ignore
+const URL_PARTS = [
+  'http://', 'https://', 'ftp://', 'HTTP://', 'http:', '//', 'user', ':', 'pw', '@', '%40', 'localhost',
+  '127.0.0.1', '[::1]', ':8080', ':99999', '/manager', '/text', '/', '?', '#', '\\', ' ', '\t', 'é',
+  '\uD800', '%', '%2e%2e', '/..', 'xn--', 'javascript:',
+];
+
+describe('normalizeManagerUrl on arbitrary text', () => {
+  it('returns a credential-free http(s) URL ending in /text/, or throws E_USAGE', () => {
+    const urlish = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      joined(
+        fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...URL_PARTS) }, fc.string({ maxLength: 3 })),
+        10,
+      ),
+    );
+    fc.assert(
+      fc.property(urlish, (base) => {
+        const url = valueOrTypedError(() => normalizeManagerUrl(base), [ErrorCode.usage]);
+        if (url === undefined) return;
+        const reparsed = new URL(url.href);
+        expect(['http:', 'https:']).toContain(reparsed.protocol);
+        expect(reparsed.username + reparsed.password).toBe('');
+        expect(reparsed.search + reparsed.hash).toBe('');
+        expect(reparsed.pathname.endsWith('/text/')).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuses a URL with a password without repeating the password', () => {
+    // Without `/ ? #`: they end the authority, so `http://u:a/b@h` is refused as an invalid URL and echoed whole.
+    const secret = fc.string({ unit: fc.constantFrom(...'s3cret:@!$&*é'), minLength: 1, maxLength: 8 });
+    const rest = fc.constantFrom(
+      'localhost:8080/manager',
+      'exa mple.com',
+      'h:99999',
+      'h/m?x=1',
+      'h/m#f',
+      '[::1',
+    );
+    fc.assert(
+      fc.property(secret, rest, (password, host) => {
+        let error: unknown;
+        try {
+          normalizeManagerUrl(`http://deployer:S3CRET${password}@${host}`);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(isTomcatPdError(error) && error.code === ErrorCode.usage).toBe(true);
+        expect(JSON.stringify(error)).not.toContain(`S3CRET${password}`);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -8,6 +8,9 @@ import {
   validateContextPath,
   versionFromDocBase,
 } from '../../src/versions/context-name.js';
+import fc from 'fast-check';
+import { pathish, pathLike } from '../helpers/name-arbitraries.js';
+import { RUNS, usageErrorOf, valueOrTypedError } from '../helpers/properties.js';
 
 describe('versionFromDocBase', () => {
   it.each([
@@ -126,5 +129,27 @@ describe('baseName', () => {
 
   it('round-trips through versionFromDocBase', () => {
     expect(versionFromDocBase(`${baseName('/a/b', 'x#y')}.war`)).toBe('x#y');
+  });
+});
+
+describe('validateContextPath on arbitrary text', () => {
+  it('a path either passes with the documented invariants or is refused with E_USAGE', () => {
+    fc.assert(
+      fc.property(fc.oneof(pathish, pathLike, fc.string(), fc.string({ unit: 'binary' })), (candidate) => {
+        const path = valueOrTypedError(() => validateContextPath(candidate), [ErrorCode.usage]);
+        if (path === undefined) return;
+        expect(path === candidate || (candidate === '/ROOT' && path === '/')).toBe(true);
+        expect(path.startsWith('/')).toBe(true);
+        expect(path).not.toContain('#');
+        expect(path).not.toContain('//');
+        expect(path.split('/')).not.toContain('..');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // Was: validateContextPath('/\udc00') passed, then buildCommandUrl threw `URIError: URI malformed`.
+  it.each(['/\udc00', '/shop\ud800', '/a/\ud83d'])('refuses the path %j (an unpaired surrogate)', (path) => {
+    expect(usageErrorOf(() => validateContextPath(path)).message).toContain('unpaired UTF-16 surrogate');
   });
 });

@@ -5,6 +5,8 @@ import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { encodeSemver } from '../../src/versions/semver-version.js';
 import { compareVersions } from '../../src/versions/version-order.js';
 import { isValidVersion } from '../../src/versions/version-rules.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { RUNS, valueOrTypedError } from '../helpers/properties.js';
 
 function expectUsageError(fn: () => unknown, message: RegExp): void {
   try {
@@ -133,6 +135,50 @@ describe('encodeSemver', () => {
         expect(compareVersions(encodeSemver(`${release}-0`), encoded)).toBeLessThan(0);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('encodeSemver on arbitrary text', () => {
+  it('encodeSemver returns a valid version or throws E_USAGE', () => {
+    const core = fc.constantFrom(
+      '0',
+      '1',
+      '01',
+      '99999',
+      '100000',
+      '9007199254740991',
+      '9007199254740992',
+      '',
+      'x',
+    );
+    const id = fc.oneof(
+      core,
+      fc.string({ unit: fc.constantFrom('a', 'Z', '-', '0', '9', '.', '+', '_'), maxLength: 8 }),
+    );
+    const semverish = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc
+        .tuple(
+          fc.constantFrom('', 'v', '=', ' ', 'V'),
+          core,
+          core,
+          core,
+          fc.array(id, { maxLength: 30 }),
+          fc.option(id),
+        )
+        .map(([lead, major, minor, patch, pre, build]) => {
+          const release = pre.length > 0 ? `-${pre.join('.')}` : '';
+          return `${lead}${major}.${minor}.${patch}${release}${build === null ? '' : `+${build}`}`;
+        }),
+    );
+    fc.assert(
+      fc.property(semverish, (candidate) => {
+        const encoded = valueOrTypedError(() => encodeSemver(candidate), [ErrorCode.usage]);
+        if (encoded !== undefined) expect(isValidVersion(encoded)).toBe(true);
+      }),
+      { numRuns: RUNS },
     );
   });
 });

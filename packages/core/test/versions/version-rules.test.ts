@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { renderHint } from '../../src/errors/hints.js';
 import { compareVersions } from '../../src/versions/version-order.js';
 import {
@@ -11,6 +10,9 @@ import {
   validateVersion,
   VERSION_PATTERN,
 } from '../../src/versions/version-rules.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { versionish } from '../helpers/name-arbitraries.js';
+import { RUNS, usageErrorOf, valueOrTypedError } from '../helpers/properties.js';
 
 type State = 'running' | 'stopped';
 type Entry = { version: string; state: State };
@@ -18,17 +20,6 @@ const running = (...versions: string[]): Entry[] =>
   versions.map((version) => ({ version, state: 'running' }));
 const stopped = (...versions: string[]): Entry[] =>
   versions.map((version) => ({ version, state: 'stopped' }));
-
-/** The usage error `fn` throws (fails the test if it throws anything else or nothing). */
-function usageErrorOf(fn: () => unknown): { message: string; hint?: string } {
-  try {
-    fn();
-  } catch (error) {
-    expect(isTomcatPdError(error) && error.code === 'E_USAGE').toBe(true);
-    return error as { message: string; hint?: string };
-  }
-  throw new Error('expected a usage error');
-}
 
 const allowedChar = fc.constantFrom(...'AZaz09._-'.split(''), 'm', '5', 'Q');
 const refusedChar = fc.constantFrom('/', '\\', '#', ' ', '+', ':', '~', 'é', '😀', '\u0000', '\n');
@@ -266,6 +257,95 @@ describe('checkOrdering', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('validateVersion on arbitrary text', () => {
+  it('a version either passes (A-Z a-z 0-9 . _ -, at most 100) or is refused with E_USAGE', () => {
+    fc.assert(
+      fc.property(versionish, (candidate) => {
+        const version = valueOrTypedError(() => validateVersion(candidate), [ErrorCode.usage]);
+        expect(version !== undefined).toBe(isValidVersion(candidate));
+        if (version === undefined) return;
+        expect(version).toBe(candidate);
+        expect(version).toMatch(/^[A-Za-z0-9._-]+$/);
+        expect(version.length).toBeLessThanOrEqual(MAX_VERSION_LENGTH);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+const counter = fc
+  .tuple(
+    fc.constantFrom('', 'r', 'build-', 'a.b_', 'z'),
+    fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 100 }),
+  )
+  .map(([prefix, digits]) => prefix + digits)
+  .filter(isValidVersion);
+const existingVersion = fc.oneof(
+  validVersion,
+  counter,
+  fc.constantFrom('9'.repeat(100), `r${'9'.repeat(99)}`, '999'),
+);
+
+describe('nextCounterVersion and checkOrdering on arbitrary versions', () => {
+  it('nextCounterVersion on valid versions returns a valid version, or one checkOrdering refuses', () => {
+    const width = fc.option(fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer(), fc.double()), {
+      nil: undefined,
+    });
+    fc.assert(
+      fc.property(fc.array(existingVersion, { maxLength: 8 }), width, (existing, w) => {
+        const options = w === undefined ? {} : { width: w };
+        const next = valueOrTypedError(() => nextCounterVersion(existing, options), [ErrorCode.usage]);
+        if (next === undefined) return;
+        expect(next).toMatch(VERSION_PATTERN);
+        // `9` x 100 → `1` + `0` x 100: one character too long, but it sorts below, so it is never deployed.
+        if (next.length > MAX_VERSION_LENGTH) {
+          expect(
+            checkOrdering(
+              next,
+              existing.map((version) => ({ version, state: 'running' })),
+            ).ok,
+          ).toBe(false);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('checkOrdering never throws on a valid version, and goes ahead exactly when it sorts highest', () => {
+    const existing = fc.array(
+      fc.record({
+        // Versions read from `list` may be anything a docBase holds (`x#y`, `1##2`, `''`).
+        version: fc.oneof(
+          existingVersion,
+          fc.constantFrom('', 'x#y', '1##2', 'é'),
+          fc.string({ maxLength: 4 }),
+        ),
+        state: fc.constantFrom('running' as const, 'stopped' as const),
+      }),
+      { maxLength: 6 },
+    );
+    const options = fc.record(
+      { update: fc.boolean(), path: fc.string({ maxLength: 6 }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(existingVersion, existing, options, (version, entries, opts) => {
+        const verdict = checkOrdering(version, entries, opts);
+        const allowed = entries.every((e) => {
+          const order = compareVersions(e.version, version);
+          return order < 0 || (order === 0 && opts.update === true);
+        });
+        expect(verdict.ok).toBe(allowed);
+        if (!verdict.ok) {
+          expect(entries.map((e) => e.version)).toContain(verdict.blocker.version);
+          expect(verdict.reason.length > 0 && verdict.hint.length > 0).toBe(true);
+        }
+      }),
+      { numRuns: RUNS },
     );
   });
 });

@@ -2,6 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseServerInfo, tomcatMajorVersion } from '../../../src/manager/parse/parse-serverinfo.js';
+import fc from 'fast-check';
+import { errorOf, GARBAGE, itRefusesNonManagerAnswers } from '../../helpers/malformed-answers.js';
+import { anyAnswer, serverInfoAnswer } from '../../helpers/manager-arbitraries.js';
+import { assertReaching, PARSER_CODES, valueOrTypedError } from '../../helpers/properties.js';
+import { tomcat9 } from '../../helpers/recorded.js';
 
 describe('parseServerInfo', () => {
   it('parses the recorded answer of Tomcat 10.1.60', () => {
@@ -68,5 +73,51 @@ describe('tomcatMajorVersion', () => {
 
   it('reads the recorded fixture as Tomcat 10', () => {
     expect(tomcatMajorVersion(parseServerInfo(fixture('serverinfo.txt')))).toBe(10);
+  });
+});
+
+describe('answers that are not from the Manager text API → E_NOT_MANAGER', () => {
+  itRefusesNonManagerAnswers('parseServerInfo', parseServerInfo);
+});
+
+describe('a serverinfo answer with a bad line → E_PROTOCOL', () => {
+  it.each([
+    ['no Tomcat Version line', 'OK - Server info\nOS Name: [Linux]\n'],
+    ['a line without ": "', 'OK - Server info\nTomcat Version: [Apache Tomcat/10.1.60]\nJVM Version\n'],
+    ['3 MB of garbage', `OK - Server info\n${GARBAGE}`],
+  ])('serverinfo: %s', (_name, text) => {
+    errorOf(() => parseServerInfo(text), ErrorCode.protocol);
+  });
+});
+
+describe('parseServerInfo on arbitrary text', () => {
+  it('parseServerInfo returns string fields with the Tomcat version or a typed error', () => {
+    let parsed = 0;
+    const property = fc.property(fc.oneof(anyAnswer, { weight: 3, arbitrary: serverInfoAnswer }), (text) => {
+      const info = valueOrTypedError(() => parseServerInfo(text), PARSER_CODES);
+      if (info === undefined) return;
+      parsed += 1;
+      expect(info.fields['Tomcat Version']).toBe(info.tomcatVersion);
+      for (const value of Object.values(info.fields)) expect(typeof value).toBe('string');
+    });
+    assertReaching(property, () => parsed);
+  });
+});
+
+describe('Tomcat 9.0.70: serverinfo', () => {
+  it('parses the recorded answer; the major version is 9', () => {
+    const info = parseServerInfo(tomcat9('serverinfo.txt'));
+    expect(info).toEqual({
+      tomcatVersion: 'Apache Tomcat/9.0.70 (Debian)',
+      fields: {
+        'Tomcat Version': 'Apache Tomcat/9.0.70 (Debian)',
+        'OS Name': 'Linux',
+        'OS Version': '6.18.44-fc-v1045',
+        'OS Architecture': 'amd64',
+        'JVM Version': '17.0.15+6-Debian-1deb12u1',
+        'JVM Vendor': 'Debian',
+      },
+    });
+    expect(tomcatMajorVersion(info)).toBe(9);
   });
 });

@@ -29,37 +29,6 @@ function answer(file: string): void {
   mock.handle((_req, res) => res.end(fixture(file)));
 }
 
-describe('ManagerClient.findLeaks', () => {
-  it('asks with statusLine=true, a GET, and returns the paths once each', async () => {
-    answer('findleaks-two-versions.txt');
-    expect(await client.findLeaks()).toEqual({ leakedPaths: ['/leaky', '/other'] });
-    expect(mock.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      'GET /manager/text/findleaks?statusLine=true',
-    ]);
-  });
-
-  it('no leaks (recorded on both lines)', async () => {
-    for (const file of ['findleaks-statusline.txt', 'tomcat9/findleaks-tidy-undeployed.txt']) {
-      answer(file);
-      expect(await client.findLeaks()).toEqual({ leakedPaths: [] });
-    }
-  });
-
-  it('an empty 200 answer is not read as "no leaks": it asked for the status line', async () => {
-    answer('findleaks-empty.txt');
-    await expect(client.findLeaks()).rejects.toMatchObject({ code: ErrorCode.notManager });
-  });
-
-  it('is a read: a 503 is retried', async () => {
-    mock.handle((_req, res, index) => {
-      res.statusCode = index === 0 ? 503 : 200;
-      res.end(index === 0 ? 'Service Unavailable' : fixture('findleaks-one-leak.txt'));
-    });
-    expect(await client.findLeaks()).toEqual({ leakedPaths: ['/leaky'] });
-    expect(mock.requests).toHaveLength(2);
-  });
-});
-
 describe('findLeaksAfter', () => {
   it('ties each named path to the versions this operation undeployed of it', async () => {
     answer('findleaks-two-versions.txt');
