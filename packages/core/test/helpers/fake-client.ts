@@ -244,3 +244,17 @@ export function contextMetrics(
     servlets: [{ name: 'jsp', requests, errors, processingTimeMs: 0 }],
   };
 }
+
+/** A probe of /health: the fake's apps answer at once; one that is not up yet is given 300 ms. */
+export const health = { paths: ['/health'], timeoutMs: 300, intervalMs: 10 };
+
+/** A Tomcat whose apps answer every visit (a probe's, a smoke copy's too) with `status` and `body`. */
+export function tomcatAnswering(
+  status: number,
+  body: string,
+  contexts = [entry('/shop', '001', 'running', 3)],
+): FakeManager {
+  const tomcat = new FakeManager(contexts);
+  tomcat.answerVisit = () => ({ status, body });
+  return tomcat;
+}

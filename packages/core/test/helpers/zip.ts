@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /** A zip archive of `files`, stored without compression (what `jar --no-compress` writes). */
@@ -40,4 +43,11 @@ export const WEB_XML = '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" ver
 /** The smallest archive that is a web application: `WEB-INF/web.xml`. */
 export function minimalWar(): Buffer {
   return zip({ 'WEB-INF/web.xml': WEB_XML });
+}
+
+/** {@link minimalWar} written as `shop.war` in a new temporary folder: its path. */
+export async function minimalWarFile(): Promise<string> {
+  const war = join(await mkdtemp(join(tmpdir(), 'tomcat-pd-war-')), 'shop.war');
+  await writeFile(war, minimalWar());
+  return war;
 }

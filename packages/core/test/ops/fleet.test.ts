@@ -10,6 +10,8 @@ import { onEachTarget, withFleetSignal } from '../../src/ops/fleet.js';
 import { fleetRollback } from '../../src/ops/rollback/fleet-rollback.js';
 import { entry, fakeFleet, type FakeManager } from '../helpers/fake-client.js';
 import { minimalWar } from '../helpers/zip.js';
+import { ErrorCode } from '../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 
 // A fleet call's requests listen to a signal of the call's own, not to the caller's: each request
 // in flight adds an abort listener, and from the 11th on one signal Node prints a listener-leak
@@ -160,5 +162,17 @@ describe(`the fleet operations with parallel ${TARGETS}: one listener on the cal
     expect(warnings).toEqual([]);
     expect(peak()).toBe(1);
     expect(abortListeners(caller.signal)).toBe(0);
+  });
+});
+
+describe('onEachTarget', () => {
+  it('reports every target, the unreachable one as an error', async () => {
+    const targets = fakeFleet([entry('/a', '001')], [entry('/a', '001')]);
+    targets[0]!.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'refused'));
+    const outcomes = await onEachTarget(targets, (client) => client.list());
+    expect(outcomes.map((o) => [o.target, o.ok])).toEqual([
+      ['web1', false],
+      ['web2', true],
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { FleetOperationError } from '../../../src/errors/error-classes.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
-import { entry, fakeFleet as fleet } from '../../helpers/fake-client.js';
+import { entry, fakeFleet as fleet, health } from '../../helpers/fake-client.js';
 import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
@@ -121,5 +121,79 @@ describe('fleetDeploy', () => {
     }
     await fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 2 });
     expect(most).toBe(2);
+  });
+});
+
+describe('fleets with probes', () => {
+  it('one target that fails its probe undoes the version everywhere; the report says what each answered', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[1]!.answerVisit = () => ({ status: 500, body: 'broken' });
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, probe: health }));
+    expect(error).toBeInstanceOf(FleetOperationError);
+    expect(error?.code).toBe(ErrorCode.probe);
+    const outcomes = error?.targets ?? [];
+    expect(outcomes.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'undone'],
+      ['web2', 'failed'],
+      ['web3', 'undone'],
+    ]);
+    expect(outcomes[1]?.probes).toEqual([
+      expect.objectContaining({ target: 'web2', ok: false, status: 500 }),
+    ]);
+    expect(outcomes[0]?.probes).toEqual([expect.objectContaining({ target: 'web1', ok: true })]);
+    for (const tomcat of targets) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('with a canary, the others start only once its probe passed', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[0]!.answerVisit = () => ({ status: 500, body: 'broken' });
+    expect(
+      await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, probe: health, canary: 1 })),
+    ).toBeInstanceOf(FleetOperationError);
+    expect(targets[1]!.changes).toEqual([]);
+  });
+
+  it('a failed smoke test on one target deploys nothing anywhere', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    targets[1]!.answerVisit = () => ({ status: 500, body: 'broken' });
+    const error = await failureOf(fleetDeploy(targets, { path: '/shop', warFile: war, smoke: health }));
+    expect(error?.message).toMatch(/^The smoke test failed on web2: .* Nothing was deployed\.$/);
+    for (const tomcat of targets)
+      expect(tomcat.contexts.map((c) => c.path + c.version)).toEqual(['/shop001']);
+  });
+});
+
+describe('fleetDeploy with steps', () => {
+  it('a failure at the second step undoes the version on every target, and says where it stopped', async () => {
+    const targets = fleet(...Array.from({ length: 4 }, () => [entry('/shop', '001')]));
+    targets[1]!.failToStart.add('002');
+    const error = await fleetDeploy(targets, {
+      path: '/shop',
+      warFile: war,
+      steps: [{ count: 1 }, { percent: 50 }, { percent: 100 }],
+    }).catch((e: unknown) => e as FleetOperationError);
+    expect(error).toBeInstanceOf(FleetOperationError);
+    expect((error as FleetOperationError).message).toMatch(/failed on web2 \(step 2 of 3\)/);
+    expect((error as FleetOperationError).targets.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'undone'],
+      ['web2', 'failed'],
+      ['web3', 'not-started'],
+      ['web4', 'not-started'],
+    ]);
+    for (const untouched of targets.slice(2)) expect(untouched.changes).toEqual([]);
+    for (const tomcat of targets) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('canary and steps together are a usage error before anything is read', async () => {
+    const targets = fleet([entry('/shop', '001')]);
+    await expect(
+      fleetDeploy(targets, {
+        path: '/shop',
+        warFile: 'x.war',
+        canary: 1,
+        steps: [{ count: 1 }, { percent: 100 }],
+      }),
+    ).rejects.toMatchObject({ code: ErrorCode.usage });
+    expect(targets[0]!.calls).toEqual([]);
   });
 });

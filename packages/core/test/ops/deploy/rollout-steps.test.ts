@@ -1,17 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
-import { FleetOperationError } from '../../../src/errors/error-classes.js';
-import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
 import {
   parseRolloutOptions,
   rolloutWaves,
   type RolloutStep,
 } from '../../../src/ops/deploy/rollout-steps.js';
-import { entry, fakeFleet } from '../../helpers/fake-client.js';
-import { minimalWar } from '../../helpers/zip.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `web${i + 1}`);
 
@@ -64,43 +57,5 @@ describe('rollout steps', () => {
     expect(() => rolloutWaves(names(4), steps({ count: 1 }, { count: 2 }))).toThrow(
       /must reach every target \(4\), not 2/,
     );
-  });
-});
-
-describe('fleetDeploy with steps', () => {
-  it('a failure at the second step undoes the version on every target, and says where it stopped', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-steps-'));
-    const war = join(dir, 'shop.war');
-    await writeFile(war, minimalWar());
-    const fleet = fakeFleet(...names(4).map(() => [entry('/shop', '001')]));
-    fleet[1]!.failToStart.add('002');
-    const error = await fleetDeploy(fleet, {
-      path: '/shop',
-      warFile: war,
-      steps: steps({ count: 1 }, { percent: 50 }, { percent: 100 }),
-    }).catch((e: unknown) => e as FleetOperationError);
-    expect(error).toBeInstanceOf(FleetOperationError);
-    expect((error as FleetOperationError).message).toMatch(/failed on web2 \(step 2 of 3\)/);
-    expect((error as FleetOperationError).targets.map((t) => [t.target, t.outcome])).toEqual([
-      ['web1', 'undone'],
-      ['web2', 'failed'],
-      ['web3', 'not-started'],
-      ['web4', 'not-started'],
-    ]);
-    for (const untouched of fleet.slice(2)) expect(untouched.changes).toEqual([]);
-    for (const tomcat of fleet) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
-  });
-
-  it('canary and steps together are a usage error before anything is read', async () => {
-    const fleet = fakeFleet([entry('/shop', '001')]);
-    await expect(
-      fleetDeploy(fleet, {
-        path: '/shop',
-        warFile: 'x.war',
-        canary: 1,
-        steps: steps({ count: 1 }, { percent: 100 }),
-      }),
-    ).rejects.toMatchObject({ code: ErrorCode.usage });
-    expect(fleet[0]!.calls).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import { parseDrainOptions } from '../../../src/ops/drain/drain-options.js';
 import { DrainTracker } from '../../../src/ops/drain/drain-tracker.js';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
-import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { describeApp } from '../../../src/ops/app-status.js';
+import { FakeManager, entry, health } from '../../helpers/fake-client.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 
 const outcomes = (report: Awaited<ReturnType<typeof drain>>) =>
   Object.fromEntries(
@@ -121,5 +123,47 @@ describe('drain', () => {
     controller.abort();
     await outcome;
     expect(tomcat.changes).toEqual([]);
+  });
+});
+
+describe('drain with a probe', () => {
+  it('a drain probes the apps it changed, and removes a leftover smoke context', async () => {
+    const tomcat = new FakeManager([
+      entry('/shop', '001'),
+      entry('/shop', '002'),
+      entry('/shop-smoke-4f2a', ''),
+      entry('/other', '001'),
+    ]);
+    expect(describeApp(tomcat.contexts, '/shop-smoke-4f2a').versions[0]?.role).toBe('smoke');
+    const report = await drain(tomcat, { graceMs: 0, probe: health });
+    expect(tomcat.changes).toEqual(['undeploy /shop##001', 'undeploy /shop-smoke-4f2a##']);
+    expect(report.probes.map((probe) => probe.url)).toEqual(['http://fake.test/shop/health']);
+  });
+});
+
+describe('a drain that loses the Manager', () => {
+  it('stops with E_CONNECT (every later step would fail too), saying what it had undeployed', async () => {
+    const tomcat = new FakeManager([
+      entry('/a', '001'),
+      entry('/a', '002'),
+      entry('/b', '1'),
+      entry('/b', '2'),
+      entry('/c', '1'),
+      entry('/c', '2'),
+    ]);
+    let lists = 0;
+    // The initial list, the re-check of /a##001; the re-check of /b##1 finds Tomcat gone.
+    tomcat.beforeList = () => {
+      lists += 1;
+      if (lists === 2)
+        tomcat.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'connection refused'));
+    };
+    const error = (await drain(tomcat, { graceMs: 0 }).catch((e: unknown) => e)) as TomcatPdError;
+    expect(error).toBeInstanceOf(TomcatPdError);
+    expect(error.code).toBe('E_CONNECT');
+    expect(error.message).toMatch(/connection refused.*stopped there; it had undeployed \/a##001\./);
+    expect(error.hint).toMatch(/Run drain again/);
+    // Nothing after the loss was tried (a refusal by Tomcat, above, does not stop it).
+    expect(tomcat.changes).toEqual(['undeploy /a##001']);
   });
 });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeApp } from '../../../src/ops/app-status.js';
-import { drain } from '../../../src/ops/drain/drain.js';
-import { ErrorCode } from '../../../src/errors/error-codes.js';
-import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { failedBeforeUnpacking } from '../../../src/ops/drain/failed-start.js';
 import { planDrain } from '../../../src/ops/drain/plan-drain.js';
 import type { ContextEntry } from '../../../src/manager/parse/types.js';
-import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { entry } from '../../helpers/fake-client.js';
 
 /** A stopped context still listed with its WAR: it failed before Tomcat could unpack it. */
 const unpackedNever = (path: string, version: string): ContextEntry => ({
@@ -46,32 +43,5 @@ describe('failedBeforeUnpacking and the drain of what a crash left', () => {
       '/shop',
     );
     expect(failedBeforeUnpacking(running, running.versions[1]!)).toBe(false);
-  });
-});
-
-describe('a drain that loses the Manager', () => {
-  it('stops with E_CONNECT (every later step would fail too), saying what it had undeployed', async () => {
-    const tomcat = new FakeManager([
-      entry('/a', '001'),
-      entry('/a', '002'),
-      entry('/b', '1'),
-      entry('/b', '2'),
-      entry('/c', '1'),
-      entry('/c', '2'),
-    ]);
-    let lists = 0;
-    // The initial list, the re-check of /a##001; the re-check of /b##1 finds Tomcat gone.
-    tomcat.beforeList = () => {
-      lists += 1;
-      if (lists === 2)
-        tomcat.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'connection refused'));
-    };
-    const error = (await drain(tomcat, { graceMs: 0 }).catch((e: unknown) => e)) as TomcatPdError;
-    expect(error).toBeInstanceOf(TomcatPdError);
-    expect(error.code).toBe('E_CONNECT');
-    expect(error.message).toMatch(/connection refused.*stopped there; it had undeployed \/a##001\./);
-    expect(error.hint).toMatch(/Run drain again/);
-    // Nothing after the loss was tried (a refusal by Tomcat, in drain.test.ts, does not stop it).
-    expect(tomcat.changes).toEqual(['undeploy /a##001']);
   });
 });

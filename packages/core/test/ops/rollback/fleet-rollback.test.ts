@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
-import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import type { FleetOperationError } from '../../../src/errors/error-classes.js';
-import { onEachTarget } from '../../../src/ops/fleet.js';
 import { fleetRollback } from '../../../src/ops/rollback/fleet-rollback.js';
 import { entry, fakeFleet as fleet } from '../../helpers/fake-client.js';
 
@@ -27,17 +25,5 @@ describe('fleetRollback', () => {
     });
     expect(error.targets.map((t) => t.outcome)).toEqual(['not-started', 'failed']);
     expect(targets.flatMap((t) => t.changes)).toEqual([]);
-  });
-});
-
-describe('onEachTarget', () => {
-  it('reports every target, the unreachable one as an error', async () => {
-    const targets = fleet([entry('/a', '001')], [entry('/a', '001')]);
-    targets[0]!.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'refused'));
-    const outcomes = await onEachTarget(targets, (client) => client.list());
-    expect(outcomes.map((o) => [o.target, o.ok])).toEqual([
-      ['web1', false],
-      ['web2', true],
-    ]);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rollback } from '../../../src/ops/rollback/rollback.js';
-import { undeployVersion } from '../../../src/ops/undeploy/undeploy.js';
-import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { FakeManager, entry, health } from '../../helpers/fake-client.js';
 
 describe('rollback', () => {
   it('undeploys the versions above the target, the live one last, and reports lost sessions', async () => {
@@ -35,21 +34,14 @@ describe('rollback', () => {
   });
 });
 
-describe('undeployVersion', () => {
-  it('refuses the live version unless forced', async () => {
-    const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002', 'running', 1)]);
-    await expect(undeployVersion(tomcat, { path: '/a', version: '002' })).rejects.toMatchObject({
-      rule: 'live-version',
-    });
-    expect(tomcat.changes).toEqual([]);
-    const result = await undeployVersion(tomcat, { path: '/a', version: '002', force: true });
-    expect(result).toMatchObject({ wasLive: true, sessionsLost: 1 });
-  });
-
-  it('says when the version is not deployed', async () => {
-    const tomcat = new FakeManager([entry('/a', '001')]);
-    await expect(undeployVersion(tomcat, { path: '/a', version: '009' })).rejects.toMatchObject({
-      code: 'E_NOT_FOUND',
-    });
+describe('rollback with a probe', () => {
+  it('a rollback whose restored version answers 500 says so in its probes, and stays done', async () => {
+    const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002')]);
+    tomcat.answerVisit = () => ({ status: 500, body: 'still broken' });
+    const result = await rollback(tomcat, { path: '/shop', probe: health });
+    expect(result.probes).toEqual([
+      expect.objectContaining({ phase: 'after', version: '001', ok: false, status: 500 }),
+    ]);
+    expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
   });
 });
