@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type TomcatPdError } from '@tomcat-pd/core';
 import {
+  collectPaths,
   formatDuration,
   parseDuration,
   parseErrorRate,
@@ -113,5 +114,12 @@ describe('parseRolloutSteps', () => {
     for (const bad of ['0', '1,,100%', '150%', 'all', '-1', '1.5']) {
       expect(thrown(() => parseRolloutSteps(bad)).code, bad).toBe(ErrorCode.usage);
     }
+  });
+});
+
+describe('collectPaths', () => {
+  it('takes repeated and comma-separated values', () => {
+    expect(collectPaths('/ready', collectPaths('/health'))).toEqual(['/health', '/ready']);
+    expect(collectPaths('/health, /ready')).toEqual(['/health', '/ready']);
   });
 });
