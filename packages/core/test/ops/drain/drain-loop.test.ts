@@ -1,5 +1,5 @@
 import { SESSION_SWEEP_LAG_MS } from '../../../src/ops/metrics/drain-eta.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   drain,
   type DrainOutcome,
@@ -16,6 +16,15 @@ import {
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
+
+// The loops wait with the global timer (common/sleep.ts): on the fake clock, an interval takes no time.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** Aborts after `cycles` cycles were reported (or at once when reached by a later call). */
 function recorder(controller: AbortController, cycles: number) {
@@ -94,22 +103,30 @@ describe('drainPeriodically', () => {
     const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002')]);
     const controller = new AbortController();
     const { seen, onCycle } = recorder(controller, 3);
-    await drainPeriodically(tomcat, { intervalMs: 20, graceMs: 0, signal: controller.signal, onCycle });
+    await onFakeClock(
+      drainPeriodically(tomcat, { intervalMs: 20, graceMs: 0, signal: controller.signal, onCycle }),
+    );
     expect(seen.map((c) => c.cycle)).toEqual([1, 2, 3]);
     expect(seen[0]!.report?.undeployed).toBe(1);
     expect(seen[1]!.report?.undeployed).toBe(0);
     expect(tomcat.changes).toEqual(['undeploy /a##001']);
     const starts = seen.map((c) => Date.parse(c.startedAt));
-    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(15);
+    expect(starts[2]! - starts[1]!).toBe(20);
   });
 
   it('stops within the interval when aborted while waiting', async () => {
     const tomcat = new FakeManager([entry('/a', '001')]);
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 50);
-    await drainPeriodically(tomcat, { intervalMs: 60_000, signal: controller.signal, onCycle: () => {} });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const loop = drainPeriodically(tomcat, {
+      intervalMs: 60_000,
+      signal: controller.signal,
+      onCycle: () => {},
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    controller.abort();
+    // Resolved with no more time passing, and the wait's timer is gone.
+    await loop;
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('reports a failed cycle and goes on', async () => {
@@ -117,7 +134,9 @@ describe('drainPeriodically', () => {
     tomcat.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'refused'));
     const controller = new AbortController();
     const { seen, onCycle } = recorder(controller, 2);
-    await drainPeriodically(tomcat, { intervalMs: 10, graceMs: 0, signal: controller.signal, onCycle });
+    await onFakeClock(
+      drainPeriodically(tomcat, { intervalMs: 10, graceMs: 0, signal: controller.signal, onCycle }),
+    );
     expect(seen[0]).toMatchObject({ cycle: 1, error: { code: 'E_CONNECT', message: 'refused' } });
     expect(seen[0]!.report).toBeUndefined();
     expect(seen[1]!.report?.undeployed).toBe(1);
@@ -128,7 +147,7 @@ describe('drainPeriodically', () => {
     tomcat.failNext.set('list', new TomcatPdError(ErrorCode.auth, 'wrong password'));
     const cycles: DrainCycle[] = [];
     const loop = drainPeriodically(tomcat, { intervalMs: 10, onCycle: (c) => cycles.push(c) });
-    await expect(loop).rejects.toMatchObject({ code: 'E_AUTH' });
+    await expect(onFakeClock(loop)).rejects.toMatchObject({ code: 'E_AUTH' });
     expect(cycles).toEqual([]);
   });
 
@@ -140,12 +159,15 @@ describe('drainPeriodically', () => {
       seen.push(cycle);
       if (cycle.report?.undeployed) controller.abort();
     };
-    await drainPeriodically(tomcat, { intervalMs: 20, graceMs: 120, signal: controller.signal, onCycle });
+    await onFakeClock(
+      drainPeriodically(tomcat, { intervalMs: 20, graceMs: 120, signal: controller.signal, onCycle }),
+    );
     const first = seen[0]!.report!.apps[0]!.versions[0]!;
     expect(first.outcome).toBe('waiting');
     const undeployedAt = Date.parse(seen.at(-1)!.startedAt);
-    expect(undeployedAt - Date.parse(seen[0]!.startedAt)).toBeGreaterThanOrEqual(100);
-    expect(seen.length).toBeGreaterThan(2);
+    // Seen drained at 0 ms, undeployed by the first cycle a grace period (120 ms) later: the 7th.
+    expect(undeployedAt - Date.parse(seen[0]!.startedAt)).toBe(120);
+    expect(seen.length).toBe(7);
     expect(tomcat.changes).toEqual(['undeploy /a##001']);
   });
 });
@@ -163,12 +185,14 @@ describe('drainUntilDone', () => {
       if (++lists === 4) contexts.find((c) => c.version === '001')!.sessions = 0;
     };
     const cycles: DrainCycle[] = [];
-    const result = await drainUntilDone(tomcat, {
-      timeoutMs: 2_000,
-      pollMs: 10,
-      graceMs: 0,
-      onCycle: (c) => cycles.push(c),
-    });
+    const result = await onFakeClock(
+      drainUntilDone(tomcat, {
+        timeoutMs: 2_000,
+        pollMs: 10,
+        graceMs: 0,
+        onCycle: (c) => cycles.push(c),
+      }),
+    );
     expect(tomcat.changes).toEqual(['undeploy /a##000', 'undeploy /a##001']);
     expect(cycles.length).toBe(3);
     expect(result).toMatchObject({ complete: true, undeployed: 2, failed: 0 });
@@ -182,37 +206,42 @@ describe('drainUntilDone', () => {
   it('with eta, each cycle says when a version that waits for its sessions is empty', async () => {
     const tomcat = new FakeManager([entry('/a', '001', 'running', 2), entry('/a', '002')]);
     const cycles: DrainCycle[] = [];
-    await drainUntilDone(tomcat, {
-      timeoutMs: 30,
-      pollMs: 10,
-      graceMs: 0,
-      eta: true,
-      onCycle: (c) => cycles.push(c),
-    });
+    await onFakeClock(
+      drainUntilDone(tomcat, {
+        timeoutMs: 30,
+        pollMs: 10,
+        graceMs: 0,
+        eta: true,
+        onCycle: (c) => cycles.push(c),
+      }),
+    );
     // The fake's sessions are all idle under a minute, with a 30-minute timeout.
     expect(cycles[0]?.etas).toEqual([
       { path: '/a', version: '001', eta: { kind: 'by', inMs: 30 * 60_000 + SESSION_SWEEP_LAG_MS } },
     ]);
     expect(tomcat.calls.filter((call) => call.startsWith('sessions'))).toHaveLength(cycles.length);
     const quiet: DrainCycle[] = [];
-    await drainUntilDone(tomcat, { timeoutMs: 30, pollMs: 10, graceMs: 0, onCycle: (c) => quiet.push(c) });
+    await onFakeClock(
+      drainUntilDone(tomcat, { timeoutMs: 30, pollMs: 10, graceMs: 0, onCycle: (c) => quiet.push(c) }),
+    );
     expect(quiet[0]).not.toHaveProperty('etas');
   });
 
   it('returns complete:false at the time-out, with the last report', async () => {
     const tomcat = new FakeManager([entry('/a', '001', 'running', 1), entry('/a', '002')]);
     const started = Date.now();
-    const result = await drainUntilDone(tomcat, { timeoutMs: 80, pollMs: 20 });
+    const result = await onFakeClock(drainUntilDone(tomcat, { timeoutMs: 80, pollMs: 20 }));
     expect(result.complete).toBe(false);
-    expect(result.waitedMs).toBeGreaterThanOrEqual(80);
-    expect(Date.now() - started).toBeLessThan(500);
+    // It stops at the time-out, not a poll later.
+    expect(result.waitedMs).toBe(80);
+    expect(Date.now() - started).toBe(80);
     expect(pendingVersions(result).map((v) => v.reason)).toEqual(['draining: 1 session']);
   });
 
   it('retries a failed cycle, and throws it when no cycle succeeded', async () => {
     const tomcat = new FakeManager([entry('/a', '001'), entry('/a', '002')]);
     tomcat.failNext.set('list', new TomcatPdError(ErrorCode.server, 'HTTP 503'));
-    const result = await drainUntilDone(tomcat, { timeoutMs: 1_000, pollMs: 10, graceMs: 0 });
+    const result = await onFakeClock(drainUntilDone(tomcat, { timeoutMs: 1_000, pollMs: 10, graceMs: 0 }));
     expect(result.complete).toBe(true);
     tomcat.failNext.set('list', new TomcatPdError(ErrorCode.server, 'HTTP 503'));
     await expect(drainUntilDone(tomcat, { timeoutMs: 0 })).rejects.toMatchObject({ code: 'E_SERVER' });
@@ -221,9 +250,12 @@ describe('drainUntilDone', () => {
   it('throws E_ABORTED when aborted while waiting', async () => {
     const tomcat = new FakeManager([entry('/a', '001', 'running', 1), entry('/a', '002')]);
     const controller = new AbortController();
+    const started = Date.now();
     setTimeout(() => controller.abort(), 30);
     const waiting = drainUntilDone(tomcat, { timeoutMs: 60_000, pollMs: 10_000, signal: controller.signal });
-    await expect(waiting).rejects.toMatchObject({ code: 'E_ABORTED' });
+    await expect(onFakeClock(waiting)).rejects.toMatchObject({ code: 'E_ABORTED' });
+    // Aborted at 30 ms, in the first wait of 10 s.
+    expect(Date.now() - started).toBe(30);
   });
 
   it('refuses a dry run, which could never finish', async () => {
