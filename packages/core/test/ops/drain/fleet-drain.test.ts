@@ -1,9 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import type { DrainCycle } from '../../../src/ops/drain/drain-loop.js';
 import { fleetDrainPeriodically } from '../../../src/ops/drain/fleet-drain.js';
 import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
+
+// Each loop waits its interval with the global timer (common/sleep.ts): on the fake clock, none.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function target(name: string, contexts = [entry('/a', '001'), entry('/a', '002')]): FakeManager {
   const tomcat = new FakeManager(contexts);
@@ -17,15 +26,17 @@ describe('fleetDrainPeriodically', () => {
     const [web1, web2] = [target('web1'), target('web2')];
     const controller = new AbortController();
     const cycles: DrainCycle[] = [];
-    await fleetDrainPeriodically([web1, web2], {
-      intervalMs: 10,
-      graceMs: 0,
-      signal: controller.signal,
-      onCycle: (cycle) => {
-        cycles.push(cycle);
-        if (cycles.length >= 4) controller.abort();
-      },
-    });
+    await onFakeClock(
+      fleetDrainPeriodically([web1, web2], {
+        intervalMs: 10,
+        graceMs: 0,
+        signal: controller.signal,
+        onCycle: (cycle) => {
+          cycles.push(cycle);
+          if (cycles.length >= 4) controller.abort();
+        },
+      }),
+    );
     expect(new Set(cycles.map((cycle) => cycle.target))).toEqual(new Set(['web1', 'web2']));
     expect(web1.changes).toEqual(['undeploy /a##001']);
     expect(web2.changes).toEqual(['undeploy /a##001']);
@@ -46,7 +57,7 @@ describe('fleetDrainPeriodically', () => {
       logger: { info: (message) => said.push(message) },
       onCycle: (cycle) => cycles.push(cycle),
     });
-    await expect(loops).rejects.toBe(refused);
+    await expect(onFakeClock(loops)).rejects.toBe(refused);
     expect(said).toContain('web2: Tomcat rejected the credentials (HTTP 401). Stopping the other targets.');
     expect(cycles.find((cycle) => cycle.target === 'web3' && cycle.error !== undefined)?.error).toBe(reset);
     // web1 and web3 drained on until the refusal stopped them.

@@ -6,9 +6,10 @@ import { rollback } from '../../../src/ops/rollback/rollback.js';
 import { undeployVersion } from '../../../src/ops/undeploy/undeploy.js';
 import { ConnectionError } from '../../../src/errors/error-classes.js';
 import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
 
 afterEach(() => {
-  vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 const findleaksCalls = (tomcat: FakeManager) => tomcat.calls.filter((call) => call === 'findleaks').length;
@@ -79,12 +80,15 @@ describe('checkLeaks', () => {
     tomcat.beforeList = (contexts) => {
       if (++lists === 3) for (const context of contexts) context.sessions = 0;
     };
-    const result = await drainUntilDone(tomcat, {
-      timeoutMs: 10_000,
-      pollMs: 1,
-      graceMs: 0,
-      checkLeaks: true,
-    });
+    vi.useFakeTimers();
+    const result = await onFakeClock(
+      drainUntilDone(tomcat, {
+        timeoutMs: 10_000,
+        pollMs: 1,
+        graceMs: 0,
+        checkLeaks: true,
+      }),
+    );
     expect(result.complete).toBe(true);
     expect(findleaksCalls(tomcat)).toBe(1);
     expect(result.leaks).toEqual({
@@ -94,25 +98,25 @@ describe('checkLeaks', () => {
   });
 
   it('drain --every: at most once an hour, and only after a cycle that undeployed', async () => {
+    vi.useFakeTimers();
     const tomcat = new FakeManager([entry('/shop', '001'), entry('/shop', '002')]);
-    let now = 1_000_000;
-    vi.spyOn(Date, 'now').mockImplementation(() => now);
     const controller = new AbortController();
     const cycles: DrainCycle[] = [];
     let deployed = 2;
-    await drainPeriodically(tomcat, {
-      intervalMs: 1,
-      graceMs: 0,
-      checkLeaks: true,
-      signal: controller.signal,
-      onCycle: (cycle) => {
-        cycles.push(cycle);
-        // A new version every cycle leaves one drained version for the next; 10 minutes pass.
-        tomcat.contexts.push(entry('/shop', String(++deployed).padStart(3, '0')));
-        now += 10 * 60_000;
-        if (cycles.length === 8) controller.abort();
-      },
-    });
+    await onFakeClock(
+      drainPeriodically(tomcat, {
+        intervalMs: 10 * 60_000,
+        graceMs: 0,
+        checkLeaks: true,
+        signal: controller.signal,
+        onCycle: (cycle) => {
+          cycles.push(cycle);
+          // A new version every cycle leaves one drained version for the next, 10 minutes later.
+          tomcat.contexts.push(entry('/shop', String(++deployed).padStart(3, '0')));
+          if (cycles.length === 8) controller.abort();
+        },
+      }),
+    );
     const checkedIn = cycles.flatMap((cycle) => (cycle.report?.leaks === undefined ? [] : [cycle.cycle]));
     // Cycle 1 checks; the next hour is 60 minutes later: cycle 7 (6 x 10 minutes).
     expect(checkedIn).toEqual([1, 7]);
