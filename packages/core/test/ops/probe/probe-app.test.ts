@@ -1,8 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '../../../src/errors/error-classes.js';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { probeApp } from '../../../src/ops/probe/probe-app.js';
 import { FakeManager, entry } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
+
+// A probe waits between its tries with the global timer (common/sleep.ts): on the fake clock, a
+// time-out runs out at once, and exactly when it should.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const fast = { timeoutMs: 400, intervalMs: 20 };
 const refused = () => new ConnectionError('No answer from x: connection refused.', { transient: true });
@@ -41,7 +51,9 @@ describe('probeApp', () => {
       if (next instanceof Error) throw next;
       return next ?? { status: 200, body: 'ok' };
     };
-    const [probe] = await probeApp(tomcat, { path: '/shop', probe: { paths: ['/health'], ...fast } });
+    const [probe] = await onFakeClock(
+      probeApp(tomcat, { path: '/shop', probe: { paths: ['/health'], ...fast } }),
+    );
     expect(probe).toMatchObject({ ok: true, status: 200 });
     expect(tomcat.calls.filter((call) => call.startsWith('visit'))).toHaveLength(4);
   });
@@ -67,8 +79,11 @@ describe('probeApp', () => {
     const tomcat = new FakeManager([entry('/shop', '002')]);
     tomcat.answerVisit = () => ({ status: 503, body: 'still starting' });
     const started = Date.now();
-    const [probe] = await probeApp(tomcat, { path: '/', probe: { paths: ['/health'], ...fast } });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(fast.timeoutMs - 5);
+    const [probe] = await onFakeClock(
+      probeApp(tomcat, { path: '/', probe: { paths: ['/health'], ...fast } }),
+    );
+    // At the time-out: not before, and not a try later.
+    expect(Date.now() - started).toBe(fast.timeoutMs);
     expect(probe).toMatchObject({
       ok: false,
       status: 503,
@@ -85,10 +100,12 @@ describe('probeApp', () => {
       if (visits === 1) return { status: 404, body: '' };
       throw new ConnectionError('No answer from x: timed out.', { transient: true });
     };
-    const [probe] = await probeApp(tomcat, {
-      path: '/shop',
-      probe: { paths: ['/health'], timeoutMs: 100, intervalMs: 10 },
-    });
+    const [probe] = await onFakeClock(
+      probeApp(tomcat, {
+        path: '/shop',
+        probe: { paths: ['/health'], timeoutMs: 100, intervalMs: 10 },
+      }),
+    );
     expect(probe).toMatchObject({
       ok: false,
       status: 404,
@@ -119,13 +136,18 @@ describe('probeApp', () => {
     const tomcat = new FakeManager([entry('/shop', '002')]);
     tomcat.answerVisit = () => ({ status: 503, body: '' });
     const controller = new AbortController();
+    const started = Date.now();
     setTimeout(() => controller.abort(), 50);
     await expect(
-      probeApp(tomcat, {
-        path: '/shop',
-        probe: { paths: ['/health'], timeoutMs: 10_000, intervalMs: 20 },
-        signal: controller.signal,
-      }),
+      onFakeClock(
+        probeApp(tomcat, {
+          path: '/shop',
+          probe: { paths: ['/health'], timeoutMs: 10_000, intervalMs: 20 },
+          signal: controller.signal,
+        }),
+      ),
     ).rejects.toMatchObject({ code: ErrorCode.aborted });
+    // Ended by the abort at 50 ms, not by the time-out of 10 s.
+    expect(Date.now() - started).toBe(50);
   });
 });
