@@ -2,11 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AnalysisError } from '../../../src/errors/error-classes.js';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { FleetOperationError, NoStatusJsonError } from '../../../src/errors/error-classes.js';
 import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
 import { contextMetrics, entry, fakeFleet, type FakeManager } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
+import { failureOf } from '../../helpers/failure.js';
 import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
@@ -35,25 +36,8 @@ function serving(tomcat: FakeManager, errors: number) {
   };
 }
 
-/**
- * Runs `promise` on a fake clock until it settles: the clock moves a second at a time, and real
- * I/O (the WAR is read from disk) gets its turn in between.
- */
-async function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
-  let done = false;
-  const outcome = Promise.allSettled([promise]).then(([result]) => {
-    done = true;
-    return result;
-  });
-  for (let second = 0; second < 120 && !done; second += 1) {
-    await vi.advanceTimersByTimeAsync(1_000);
-    await new Promise((resolve) => realSetTimeout(resolve, 5));
-  }
-  return outcome;
-}
-
-// Taken before any test fakes the clock: the real one, for the I/O between two fake seconds.
-const realSetTimeout = globalThis.setTimeout;
+// The analysis waits between its readings with the global timer; the deploy reads the WAR from
+// disk in between, which onFakeClock lets finish.
 const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 
 describe('deploy --analyze', () => {
@@ -61,9 +45,8 @@ describe('deploy --analyze', () => {
     fakeClock();
     const [web1] = fakeFleet([entry('/shop', '001', 'running', 2)]);
     serving(web1!, 0);
-    const result = await settled(fleetDeploy([web1!], { path: '/shop', warFile: war, analysis }));
-    expect(result.status).toBe('fulfilled');
-    expect(result.status === 'fulfilled' && result.value.targets[0]?.analysis).toMatchObject({
+    const result = await onFakeClock(fleetDeploy([web1!], { path: '/shop', warFile: war, analysis }));
+    expect(result.targets[0]?.analysis).toMatchObject({
       verdict: 'pass',
       requests: 60,
     });
@@ -75,20 +58,19 @@ describe('deploy --analyze', () => {
     const fleet = fakeFleet([entry('/shop', '001', 'running', 2)], [entry('/shop', '001', 'running', 1)]);
     serving(fleet[0]!, 0);
     serving(fleet[1]!, 15);
-    const result = await settled(fleetDeploy(fleet, { path: '/shop', warFile: war, analysis }));
-    expect(result.status).toBe('rejected');
-    const error = (result as PromiseRejectedResult).reason as FleetOperationError;
+    const error = await failureOf(onFakeClock(fleetDeploy(fleet, { path: '/shop', warFile: war, analysis })));
     expect(error).toBeInstanceOf(FleetOperationError);
     expect(error.code).toBe(ErrorCode.analysis);
     expect(error.message).toMatch(
       /failed on web2: The new version \/shop##002 failed its canary analysis: 50% errors \(15 of 30 requests\) in \d+ s \(limit 5%; version 001: no requests\)\. It was undeployed; version 001 is live again\./,
     );
     // web1's window was cut short when web2 failed: it did not keep the bad build live until its end.
-    expect(error.targets.find((t) => t.target === 'web1')).toMatchObject({
+    const targets = (error as FleetOperationError).targets;
+    expect(targets.find((t) => t.target === 'web1')).toMatchObject({
       outcome: 'undone',
       analysis: { verdict: 'inconclusive', note: 'cut short: the deploy failed on another target' },
     });
-    expect(error.targets.find((t) => t.target === 'web2')?.analysis).toMatchObject({
+    expect(targets.find((t) => t.target === 'web2')?.analysis).toMatchObject({
       verdict: 'fail',
       errorRate: 0.5,
     });
@@ -100,21 +82,22 @@ describe('deploy --analyze', () => {
     const [kept] = fakeFleet([entry('/shop', '001')]);
     serving(kept!, 0);
     const quiet = { ...analysis, minRequests: 1_000 };
-    const keptResult = await settled(fleetDeploy([kept!], { path: '/shop', warFile: war, analysis: quiet }));
-    expect(keptResult.status === 'fulfilled' && keptResult.value.targets[0]?.analysis?.verdict).toBe(
-      'inconclusive',
+    const keptResult = await onFakeClock(
+      fleetDeploy([kept!], { path: '/shop', warFile: war, analysis: quiet }),
     );
+    expect(keptResult.targets[0]?.analysis?.verdict).toBe('inconclusive');
     const [strict] = fakeFleet([entry('/shop', '001')]);
     serving(strict!, 0);
-    const strictResult = await settled(
-      fleetDeploy([strict!], {
-        path: '/shop',
-        warFile: war,
-        analysis: { ...quiet, onInconclusive: 'rollback' },
-      }),
+    const strictError = await failureOf(
+      onFakeClock(
+        fleetDeploy([strict!], {
+          path: '/shop',
+          warFile: war,
+          analysis: { ...quiet, onInconclusive: 'rollback' },
+        }),
+      ),
     );
-    expect(strictResult.status).toBe('rejected');
-    expect(((strictResult as PromiseRejectedResult).reason as AnalysisError).code).toBe(ErrorCode.analysis);
+    expect(strictError.code).toBe(ErrorCode.analysis);
     expect(strict!.contexts.map((c) => c.version)).toEqual(['001']);
   });
 
