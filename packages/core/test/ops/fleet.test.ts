@@ -2,13 +2,13 @@ import { getEventListeners } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fleetDeploy } from '../../src/ops/deploy/fleet-deploy.js';
 import { fleetDrainPeriodically } from '../../src/ops/drain/fleet-drain.js';
 import { onEachTarget, withFleetSignal } from '../../src/ops/fleet.js';
 import { fleetRollback } from '../../src/ops/rollback/fleet-rollback.js';
 import { entry, fakeFleet, type FakeManager } from '../helpers/fake-client.js';
+import { onFakeClock } from '../helpers/fake-clock.js';
 import { minimalWar } from '../helpers/zip.js';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
@@ -30,32 +30,37 @@ const abortListeners = (signal: AbortSignal) => getEventListeners(signal, 'abort
 
 /**
  * Fakes whose `list` behaves like a request in flight: it listens to the signal it was given
- * for a few milliseconds. `peak` is the most listeners the caller's signal had meanwhile.
+ * for 5 ms of the fake clock. `peak` is the most listeners the caller's signal had meanwhile,
+ * `overlap` the most lists in flight at once (the premise of a peak of 1: they did overlap).
  */
-function inFlight(caller: AbortSignal, fakes: FakeManager[]): { fakes: FakeManager[]; peak: () => number } {
+function inFlight(caller: AbortSignal, fakes: FakeManager[]) {
   let peak = 0;
+  let now = 0;
+  let overlap = 0;
   for (const fake of fakes) {
     const list = fake.list.bind(fake);
     fake.list = async (options?: { signal?: AbortSignal }) => {
       const listening = () => undefined;
       options?.signal?.addEventListener('abort', listening);
-      await sleep(5);
+      overlap = Math.max(overlap, ++now);
+      await new Promise((resolve) => setTimeout(resolve, 5));
       peak = Math.max(peak, abortListeners(caller));
+      now -= 1;
       options?.signal?.removeEventListener('abort', listening);
       return list();
     };
   }
-  return { fakes, peak: () => peak };
+  return { fakes, peak: () => peak, overlap: () => overlap };
 }
 
-/** The names of the process warnings emitted while `work` ran (Node emits them on a later tick). */
+/** The names of the process warnings emitted while `work` ran (Node emits them on process.nextTick). */
 async function warningsDuring(work: () => Promise<unknown>): Promise<string[]> {
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.name);
   process.on('warning', onWarning);
   try {
     await work();
-    await sleep(10);
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off('warning', onWarning);
   }
@@ -110,56 +115,76 @@ describe('withFleetSignal', () => {
 });
 
 describe(`the fleet operations with parallel ${TARGETS}: one listener on the caller's signal`, () => {
+  // setImmediate stays real: warningsDuring waits for a turn of the event loop.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('onEachTarget, when the work uses the signal it is given', async () => {
     const caller = new AbortController();
-    const { fakes, peak } = inFlight(caller.signal, fakeFleet(...shops(['001'])));
-    const outcomes = await onEachTarget(fakes, (client, signal) => client.list({ signal }), {
-      parallel: TARGETS,
-      signal: caller.signal,
-    });
+    const { fakes, peak, overlap } = inFlight(caller.signal, fakeFleet(...shops(['001'])));
+    const outcomes = await onFakeClock(
+      onEachTarget(fakes, (client, signal) => client.list({ signal }), {
+        parallel: TARGETS,
+        signal: caller.signal,
+      }),
+    );
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(TARGETS);
+    expect(overlap()).toBe(TARGETS);
     expect(peak()).toBe(1);
     expect(abortListeners(caller.signal)).toBe(0);
   });
 
   it('fleetDeploy', async () => {
     const caller = new AbortController();
-    const { fakes, peak } = inFlight(caller.signal, fakeFleet(...shops(['001'])));
-    const result = await fleetDeploy(fakes, {
-      path: '/shop',
-      warFile: war,
-      parallel: TARGETS,
-      signal: caller.signal,
-    });
+    const { fakes, peak, overlap } = inFlight(caller.signal, fakeFleet(...shops(['001'])));
+    const result = await onFakeClock(
+      fleetDeploy(fakes, {
+        path: '/shop',
+        warFile: war,
+        parallel: TARGETS,
+        signal: caller.signal,
+      }),
+    );
     expect(result.targets.map((target) => target.version)).toEqual(Array(TARGETS).fill('002'));
+    expect(overlap()).toBe(TARGETS);
     expect(peak()).toBe(1);
   });
 
   it('fleetRollback', async () => {
     const caller = new AbortController();
-    const { fakes, peak } = inFlight(caller.signal, fakeFleet(...shops(['001', '002'])));
-    const result = await fleetRollback(fakes, { path: '/shop', parallel: TARGETS, signal: caller.signal });
+    const { fakes, peak, overlap } = inFlight(caller.signal, fakeFleet(...shops(['001', '002'])));
+    const result = await onFakeClock(
+      fleetRollback(fakes, { path: '/shop', parallel: TARGETS, signal: caller.signal }),
+    );
     expect(result.targets).toHaveLength(TARGETS);
+    expect(overlap()).toBe(TARGETS);
     expect(peak()).toBe(1);
   });
 
   it('fleetDrainPeriodically, one loop per target: no warning on the signal they share either', async () => {
     const caller = new AbortController();
-    const { fakes, peak } = inFlight(caller.signal, fakeFleet(...shops(['001', '002'])));
+    const { fakes, peak, overlap } = inFlight(caller.signal, fakeFleet(...shops(['001', '002'])));
     let cycles = 0;
     const warnings = await warningsDuring(() =>
-      fleetDrainPeriodically(fakes, {
-        path: '/shop',
-        intervalMs: 1_000,
-        signal: caller.signal,
-        onCycle: () => {
-          cycles += 1;
-          if (cycles === TARGETS) caller.abort();
-        },
-      }),
+      onFakeClock(
+        fleetDrainPeriodically(fakes, {
+          path: '/shop',
+          intervalMs: 1_000,
+          signal: caller.signal,
+          onCycle: () => {
+            cycles += 1;
+            if (cycles === TARGETS) caller.abort();
+          },
+        }),
+      ),
     );
     expect(cycles).toBe(TARGETS);
     expect(warnings).toEqual([]);
+    expect(overlap()).toBe(TARGETS);
     expect(peak()).toBe(1);
     expect(abortListeners(caller.signal)).toBe(0);
   });

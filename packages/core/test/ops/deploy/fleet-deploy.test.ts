@@ -1,12 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { FleetOperationError } from '../../../src/errors/error-classes.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
 import { entry, fakeFleet as fleet, health } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
 import { minimalWar } from '../../helpers/zip.js';
 
 let war: string;
@@ -21,6 +22,10 @@ const failureOf = (promise: Promise<unknown>) =>
     () => undefined,
     (error: unknown) => error as FleetOperationError,
   );
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('fleetDeploy', () => {
   it('deploys one version everywhere: the next above the greatest on any target', async () => {
@@ -107,6 +112,8 @@ describe('fleetDeploy', () => {
   });
 
   it('keeps at most `parallel` uploads in flight', async () => {
+    // Each upload takes 10 ms of the fake clock: long enough for the others to start meanwhile.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const targets = fleet(...Array.from({ length: 5 }, () => [entry('/shop', '001')]));
     let inFlight = 0;
     let most = 0;
@@ -119,7 +126,7 @@ describe('fleetDeploy', () => {
         return original(request);
       };
     }
-    await fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 2 });
+    await onFakeClock(fleetDeploy(targets, { path: '/shop', warFile: war, parallel: 2 }));
     expect(most).toBe(2);
   });
 });
