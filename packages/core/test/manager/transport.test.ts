@@ -21,6 +21,9 @@ let mock: MockManager;
 let transport: ManagerTransport;
 let logged: string[];
 
+// The stand-in's sockets are real, and so is the clock here: a time-out, a stall or an abort races
+// real I/O (an answer held back by the stand-in, a body it stops reading), so the waits are real
+// and short (50 ms to 3 s), and a test bounds how long a failure took rather than its exact time.
 function makeTransport(origin: string, options: TransportOptions = {}): ManagerTransport {
   return new ManagerTransport(
     { url: `${origin}/manager`, user: USER, password: PASSWORD },
@@ -527,8 +530,12 @@ describe('ManagerTransport.visit', () => {
     mock.handle((_req, res) => {
       res.writeHead(200);
       const chunk = Buffer.alloc(16 * 1024, 'a');
-      const timer = setInterval(() => res.write(chunk), 1);
-      res.on('close', () => clearInterval(timer));
+      // No end: a chunk whenever the socket takes one, until the visitor hangs up.
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', more);
+      more();
     });
     const answer = await visitor().visit('/shop/stream', { timeoutMs: 5_000, maxBodyBytes: 40_000 });
     expect(answer.status).toBe(200);
