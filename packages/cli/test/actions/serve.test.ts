@@ -77,8 +77,10 @@ async function serveOnce(listen: string, json = false) {
     signal: controller.signal,
     clients: () => Promise.resolve([downClient('web1')]),
   };
+  const printed = stdout.nextWrite();
   const running = run(served, parse(line({ listen, interval: '1s' })));
-  for (let i = 0; i < 200 && stdout.text === ''; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The URL once it listens; should serve fail instead, its error.
+  await Promise.race([printed, running]);
   const url = /(http:\/\/\S+\/)/.exec(stdout.text)?.[1] ?? '';
   const page = await fetch(`${url}api/status`).then((answer) => answer.json());
   controller.abort();

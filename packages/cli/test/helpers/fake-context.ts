@@ -5,10 +5,16 @@ import type { CliContext } from '../../src/context.js';
 /** A stand-in for process.stdout/stderr: records what is written; `isTTY` as given. */
 export class FakeStream {
   readonly chunks: string[] = [];
+  private readonly waiting: (() => void)[] = [];
   constructor(readonly isTTY: boolean) {}
   write(chunk: string | Uint8Array): boolean {
     this.chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    for (const wake of this.waiting.splice(0)) wake();
     return true;
+  }
+  /** Resolves at the next write: what a command prints once something happened (serve, listening). */
+  nextWrite(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
   get text(): string {
     return this.chunks.join('');
