@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
 import type { Output, OutputOptions } from '../src/output.js';
 import { ANSI, fakeContext } from './helpers/fake-context.js';
+import { pretty } from './helpers/documents.js';
 
 function setup(options: Partial<OutputOptions> = {}, tty = false) {
   const { context, stdout, stderr } = fakeContext(options, tty);
@@ -28,11 +29,12 @@ describe('Output in JSON mode', () => {
     expect(stderr.text).not.toContain('uploading');
   });
 
-  it('writes an error as the one document { error: {...} } and a line on stderr', () => {
+  it('writes an error as the one document { error: {...} } and a line on stderr', async () => {
     const { output, stdout, stderr } = setup({ json: true });
     output.error(
       new TomcatPdError(ErrorCode.auth, 'Wrong user or password.', { hint: 'Check it.', status: 401 }),
     );
+    await expect(pretty(JSON.parse(stdout.text))).toMatchFileSnapshot('__snapshots__/output.error.json');
     expect(JSON.parse(stdout.text)).toEqual({
       error: {
         name: 'TomcatPdError',

@@ -169,7 +169,7 @@ describe('reportOutcomes in text mode', () => {
 });
 
 describe('reportOutcomes in JSON mode', () => {
-  it('one document with the errors of the failed targets, no text rendered, then the first error thrown', () => {
+  it('one document with the errors of the failed targets, no text rendered, then the first error thrown', async () => {
     const { context, stdout, stderr } = fakeContext({ json: true });
     const render = vi.fn(() => 'text for people');
     const { outcomes, first } = threeTargets();
@@ -185,6 +185,7 @@ describe('reportOutcomes in JSON mode', () => {
       ],
     );
     expect(stdout.text).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    await expect(stdout.text).toMatchFileSnapshot('__snapshots__/target-outcomes.status-two-failed.json');
     expect(JSON.parse(stdout.text)).toEqual({
       apps: [
         {
@@ -230,7 +231,7 @@ describe('reportOutcomes in JSON mode', () => {
     });
   });
 
-  it('every target answered: `errors: []`, the values returned', () => {
+  it('every target answered: `errors: []`, the values returned', async () => {
     const { context, stdout } = fakeContext({ json: true });
     const { values, thrown } = settle(
       context,
@@ -245,6 +246,7 @@ describe('reportOutcomes in JSON mode', () => {
     );
     expect(thrown).toBeUndefined();
     expect(values).toHaveLength(2);
+    await expect(stdout.text).toMatchFileSnapshot('__snapshots__/target-outcomes.undeploy-all-answered.json');
     expect(JSON.parse(stdout.text)).toEqual({
       path: '/shop',
       version: '003',

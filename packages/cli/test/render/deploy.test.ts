@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetDeployResult } from '@tomcat-pd/core';
 import { deployDocument, renderDeploy } from '../../src/render/deploy.js';
 import { deployTarget } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 
@@ -10,7 +11,7 @@ function fleet(...targets: FleetDeployResult['targets']): FleetDeployResult {
 }
 
 describe('deployDocument', () => {
-  it('per target: live, previous live (null on a first deploy), older versions, bytes, duration', () => {
+  it('per target: live, previous live (null on a first deploy), older versions, bytes, duration', async () => {
     const result = fleet(
       deployTarget('web1', '003', [
         { version: '002', sessions: 0 },
@@ -18,7 +19,9 @@ describe('deployDocument', () => {
       ]),
       deployTarget('web2', undefined, [], { bytes: 0, durationMs: 15 }),
     );
-    expect(deployDocument(result)).toEqual({
+    const document = deployDocument(result);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.fleet.json');
+    expect(document).toEqual({
       path: '/shop',
       version: '004',
       displayName: '/shop##004',
@@ -48,7 +51,7 @@ describe('deployDocument', () => {
     );
   });
 
-  it('an unversioned previous version stays "", not null; the ROOT app is `/##004`', () => {
+  it('an unversioned previous version stays "", not null; the ROOT app is `/##004`', async () => {
     const result: FleetDeployResult = {
       path: '/',
       version: '004',
@@ -56,7 +59,9 @@ describe('deployDocument', () => {
         deployTarget('web1', '', [{ version: '', sessions: 1 }], { path: '/', displayName: '/##004' }),
       ],
     };
-    expect(deployDocument(result)).toEqual({
+    const document = deployDocument(result);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.root-unversioned-before.json');
+    expect(document).toEqual({
       path: '/',
       version: '004',
       displayName: '/##004',
@@ -76,8 +81,10 @@ describe('deployDocument', () => {
     });
   });
 
-  it('computes displayName from path and version (not from a target)', () => {
-    expect(deployDocument({ path: '/a/b', version: '010', targets: [] })).toEqual({
+  it('computes displayName from path and version (not from a target)', async () => {
+    const document = deployDocument({ path: '/a/b', version: '010', targets: [] });
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.no-targets.json');
+    expect(document).toEqual({
       path: '/a/b',
       version: '010',
       displayName: '/a/b##010',

@@ -12,6 +12,7 @@ import {
 } from '../../src/render/drain.js';
 import { sgr } from '../helpers/fake-context.js';
 import { drainDryRun, drainEmpty, drainWeb1, drainWeb2, targetErrors } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 const plain = pc.createColors(false);
 const lines = (...rows: string[]) => rows.join('\n');
@@ -188,8 +189,10 @@ const errorEntries = [
 ];
 
 describe('drainDocument', () => {
-  it("a one-shot drain's document lists the targets that could not be drained in `errors`", () => {
-    expect(drainDocument([drainWeb1()], false, targetErrors())).toEqual({
+  it("a one-shot drain's document lists the targets that could not be drained in `errors`", async () => {
+    const document = drainDocument([drainWeb1()], false, targetErrors());
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.web1-with-errors.json');
+    expect(document).toEqual({
       dryRun: false,
       apps: web1Apps,
       undeployed: 1,
@@ -201,8 +204,10 @@ describe('drainDocument', () => {
     expect(Object.keys(drainDocument([drainWeb1()], false))).not.toContain('errors');
   });
 
-  it('is one entry per app and target, `detail` only where there is one, the counts summed', () => {
-    expect(drainDocument([drainWeb1(), drainWeb2(), drainEmpty()], false)).toEqual({
+  it('is one entry per app and target, `detail` only where there is one, the counts summed', async () => {
+    const document = drainDocument([drainWeb1(), drainWeb2(), drainEmpty()], false);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.fleet.json');
+    expect(document).toEqual({
       dryRun: false,
       apps: [...web1Apps, ...web2Apps],
       undeployed: 2,
@@ -226,8 +231,10 @@ describe('drainDocument', () => {
     ]);
   });
 
-  it('a dry run: the flag as given, `planned` outcomes, nothing undeployed', () => {
-    expect(drainDocument([drainDryRun()], true)).toEqual({
+  it('a dry run: the flag as given, `planned` outcomes, nothing undeployed', async () => {
+    const document = drainDocument([drainDryRun()], true);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.dry-run.json');
+    expect(document).toEqual({
       dryRun: true,
       apps: [
         {
@@ -301,8 +308,10 @@ describe('drainDocument', () => {
 describe('drainWaitDocument', () => {
   const done = (report: DrainReport, complete: boolean) => ({ ...report, complete, waitedMs: 1 });
 
-  it('is complete only when every target is and none failed; waitedMs is the whole wait', () => {
-    expect(drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), true)], [], 4_321)).toEqual({
+  it('is complete only when every target is and none failed; waitedMs is the whole wait', async () => {
+    const document = drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), true)], [], 4_321);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.wait.json');
+    expect(document).toEqual({
       dryRun: false,
       apps: [...web1Apps, ...web2Apps],
       undeployed: 2,
@@ -323,13 +332,14 @@ describe('drainWaitDocument', () => {
 });
 
 describe('cycleDocument', () => {
-  it('a cycle with a report: the target, the cycle, when it started, and the report as a drain document', () => {
+  it('a cycle with a report: the target, the cycle, when it started, and the report as a drain document', async () => {
     const cycle: DrainCycle = {
       target: 'web2',
       cycle: 2,
       startedAt: '2026-03-14T12:00:05.000Z',
       report: drainWeb2(),
     };
+    await expect(pretty(cycleDocument(cycle))).toMatchFileSnapshot('__snapshots__/drain.cycle.json');
     expect(cycleDocument(cycle)).toEqual({
       target: 'web2',
       cycle: 2,

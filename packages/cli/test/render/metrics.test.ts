@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsReport, VersionMetrics } from '@tomcat-pd/core';
 import { metricsDocument, renderMetrics } from '../../src/render/metrics.js';
 import { fakeContext } from '../helpers/fake-context.js';
+import { pretty } from '../helpers/documents.js';
 
 const readAt = Date.UTC(2026, 11, 2, 10, 0, 0);
 const base: VersionMetrics = {
@@ -66,8 +67,9 @@ function report(): MetricsReport {
 }
 
 describe('status --metrics', () => {
-  it('the document: metrics per version (null when Tomcat has none), ISO times, the ETA in seconds and as a time', () => {
+  it('the document: metrics per version (null when Tomcat has none), ISO times, the ETA in seconds and as a time', async () => {
     const document = metricsDocument([report()], []);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/metrics.document.json');
     const [stopped, draining, live] = document.apps[0]?.versions ?? [];
     expect(stopped).toEqual({
       version: '002',

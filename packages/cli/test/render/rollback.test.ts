@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderRollback, rollbackDocument } from '../../src/render/rollback.js';
 import { rollbackTargets } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 describe('rollbackDocument', () => {
-  it('is the path and, per target, the RollbackResult without its path (warnings as data)', () => {
-    expect(rollbackDocument({ path: '/shop', targets: rollbackTargets() })).toEqual({
+  it('is the path and, per target, the RollbackResult without its path (warnings as data)', async () => {
+    const document = rollbackDocument({ path: '/shop', targets: rollbackTargets() });
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/rollback.fleet.json');
+    expect(document).toEqual({
       path: '/shop',
       targets: [
         {

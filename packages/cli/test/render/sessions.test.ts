@@ -3,6 +3,7 @@ import type { SessionsReport } from '@tomcat-pd/core';
 import { renderSessions, sessionsDocument } from '../../src/render/sessions.js';
 import { fakeContext, sgr } from '../helpers/fake-context.js';
 import { connectError, sessionsWeb1, sessionsWeb2, targetErrors } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 
@@ -11,8 +12,10 @@ afterEach(() => {
 });
 
 describe('sessionsDocument', () => {
-  it('is one flat entry per version and target, every bucket (also empty ones), and the errors', () => {
-    expect(sessionsDocument([sessionsWeb1(), sessionsWeb2()], targetErrors())).toEqual({
+  it('is one flat entry per version and target, every bucket (also empty ones), and the errors', async () => {
+    const document = sessionsDocument([sessionsWeb1(), sessionsWeb2()], targetErrors());
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/sessions.fleet.json');
+    expect(document).toEqual({
       versions: [
         {
           target: 'web1',
@@ -88,8 +91,10 @@ describe('sessionsDocument', () => {
     expect(JSON.stringify(sessionsDocument([sessionsWeb2()], []))).toContain('"toMinutes":null');
   });
 
-  it('has no versions when the one target failed', () => {
-    expect(sessionsDocument([], [{ target: 'web1', error: connectError('web1') }])).toEqual({
+  it('has no versions when the one target failed', async () => {
+    const document = sessionsDocument([], [{ target: 'web1', error: connectError('web1') }]);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/sessions.target-failed.json');
+    expect(document).toEqual({
       versions: [],
       errors: [
         {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { statusDocument, renderStatus } from '../../src/render/status.js';
 import { fakeContext, sgr } from '../helpers/fake-context.js';
 import { statusEmpty, statusWeb1, statusWeb2, targetErrors, tomcatFailError } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 const lines = (...rows: string[]) => rows.join('\n');
 
@@ -10,8 +11,10 @@ afterEach(() => {
 });
 
 describe('statusDocument', () => {
-  it('is one entry per app and target, versions without their path, live null when nothing runs', () => {
-    expect(statusDocument([statusWeb1(), statusWeb2(), statusEmpty()], targetErrors())).toEqual({
+  it('is one entry per app and target, versions without their path, live null when nothing runs', async () => {
+    const document = statusDocument([statusWeb1(), statusWeb2(), statusEmpty()], targetErrors());
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/status.fleet.json');
+    expect(document).toEqual({
       apps: [
         {
           target: 'web1',
@@ -84,8 +87,10 @@ describe('statusDocument', () => {
     expect(statusDocument([statusEmpty('web1')], [])).toEqual({ apps: [], errors: [] });
   });
 
-  it('has no apps when every target failed', () => {
-    expect(statusDocument([], [{ target: 'web4', error: tomcatFailError() }])).toEqual({
+  it('has no apps when every target failed', async () => {
+    const document = statusDocument([], [{ target: 'web4', error: tomcatFailError() }]);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/status.every-target-failed.json');
+    expect(document).toEqual({
       apps: [],
       errors: [
         {

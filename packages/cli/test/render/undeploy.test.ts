@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderUndeploy, undeployDocument } from '../../src/render/undeploy.js';
 import { targetErrors, tomcatFailError, undeployResult } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 describe('undeployDocument', () => {
-  it('is the path and version asked for, one entry per target that undeployed, and the errors', () => {
+  it('is the path and version asked for, one entry per target that undeployed, and the errors', async () => {
     const results = [undeployResult('web1', true, 2), undeployResult('web4', false, 0)];
-    expect(undeployDocument('/shop', '003', results, targetErrors())).toEqual({
+    const document = undeployDocument('/shop', '003', results, targetErrors());
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/undeploy.fleet.json');
+    expect(document).toEqual({
       path: '/shop',
       version: '003',
       targets: [
@@ -35,8 +38,10 @@ describe('undeployDocument', () => {
     });
   });
 
-  it('an unversioned context: `version: ""`; no target undeployed it: `targets: []`', () => {
-    expect(undeployDocument('/', '', [], [{ target: 'web4', error: tomcatFailError() }])).toEqual({
+  it('an unversioned context: `version: ""`; no target undeployed it: `targets: []`', async () => {
+    const document = undeployDocument('/', '', [], [{ target: 'web4', error: tomcatFailError() }]);
+    await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/undeploy.root-none-undeployed.json');
+    expect(document).toEqual({
       path: '/',
       version: '',
       targets: [],

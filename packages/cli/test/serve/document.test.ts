@@ -5,6 +5,7 @@ import { type FleetSnapshot } from '@tomcat-pd/core';
 import { metricsDocument } from '../../src/render/metrics.js';
 import { statusDocument } from '../../src/render/status.js';
 import { authError, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
+import { pretty } from '../helpers/documents.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -82,7 +83,8 @@ describe('/api/status', () => {
     expect(document.apps.find((app) => app.target === 'web2')?.versions[0]?.metrics).toBeNull();
   });
 
-  it('targets: every target, read or not, with when, how long, and whether the status page was read', () => {
+  it('targets: every target, read or not, with when, how long, and whether the status page was read', async () => {
+    await expect(pretty(document.targets)).toMatchFileSnapshot('__snapshots__/document.targets.json');
     expect(document.targets).toEqual([
       {
         target: 'web1',
