@@ -186,33 +186,6 @@ describe('reportOutcomes in JSON mode', () => {
     );
     expect(stdout.text).toBe(`${JSON.stringify(document, null, 2)}\n`);
     await expect(stdout.text).toMatchFileSnapshot('__snapshots__/target-outcomes.status-two-failed.json');
-    expect(JSON.parse(stdout.text)).toEqual({
-      apps: [
-        {
-          target: 'web1',
-          path: '/',
-          live: '',
-          versions: [{ version: '', state: 'running', sessions: 4, role: 'live', name: 'ROOT' }],
-        },
-        {
-          target: 'web1',
-          path: '/shop',
-          live: '004',
-          versions: [
-            { version: '002', state: 'stopped', sessions: 0, role: 'stopped', name: 'shop##002' },
-            { version: '003', state: 'running', sessions: 2, role: 'draining', name: 'shop##003' },
-            { version: '004', state: 'running', sessions: 12, role: 'live', name: 'shop##004' },
-          ],
-        },
-      ],
-      errors: [
-        {
-          target: 'web2',
-          error: { code: 'E_AUTH', message: AUTH_MESSAGE, hint: 'Check the user and password.' },
-        },
-        { target: 'web3', error: { code: 'E_CONNECT', message: CONNECT_MESSAGE } },
-      ],
-    });
     expect(stderr.text).toBe('');
   });
 
@@ -247,16 +220,7 @@ describe('reportOutcomes in JSON mode', () => {
     expect(thrown).toBeUndefined();
     expect(values).toHaveLength(2);
     await expect(stdout.text).toMatchFileSnapshot('__snapshots__/target-outcomes.undeploy-all-answered.json');
-    expect(JSON.parse(stdout.text)).toEqual({
-      path: '/shop',
-      version: '003',
-      targets: [
-        { target: 'web1', wasLive: false, sessionsLost: 0 },
-        { target: 'web2', wasLive: false, sessionsLost: 1 },
-      ],
-      errors: [],
-      probes: [],
-    });
+    expect(JSON.parse(stdout.text)).toMatchObject({ errors: [] });
   });
 });
 

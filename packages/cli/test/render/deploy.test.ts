@@ -21,28 +21,6 @@ describe('deployDocument', () => {
     );
     const document = deployDocument(result);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.fleet.json');
-    expect(document).toEqual({
-      path: '/shop',
-      version: '004',
-      displayName: '/shop##004',
-      targets: [
-        {
-          target: 'web1',
-          live: '004',
-          previousLive: '003',
-          olderVersions: [
-            { version: '002', sessions: 0 },
-            { version: '003', sessions: 2 },
-          ],
-          bytes: 52_428_800,
-          durationMs: 8_342,
-        },
-        { target: 'web2', live: '004', previousLive: null, olderVersions: [], bytes: 0, durationMs: 15 },
-      ],
-      probes: [],
-      analysis: [],
-      check: null,
-    });
   });
 
   it('keeps `previousLive: null` in the JSON text', () => {
@@ -61,38 +39,14 @@ describe('deployDocument', () => {
     };
     const document = deployDocument(result);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.root-unversioned-before.json');
-    expect(document).toEqual({
-      path: '/',
-      version: '004',
-      displayName: '/##004',
-      targets: [
-        {
-          target: 'web1',
-          live: '004',
-          previousLive: '',
-          olderVersions: [{ version: '', sessions: 1 }],
-          bytes: 52_428_800,
-          durationMs: 8_342,
-        },
-      ],
-      probes: [],
-      analysis: [],
-      check: null,
-    });
+    expect(document.displayName).toBe('/##004');
+    expect(document.targets[0]?.previousLive).toBe('');
   });
 
   it('computes displayName from path and version (not from a target)', async () => {
     const document = deployDocument({ path: '/a/b', version: '010', targets: [] });
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/deploy.no-targets.json');
-    expect(document).toEqual({
-      path: '/a/b',
-      version: '010',
-      displayName: '/a/b##010',
-      targets: [],
-      probes: [],
-      analysis: [],
-      check: null,
-    });
+    expect(document.displayName).toBe('/a/b##010');
   });
 });
 

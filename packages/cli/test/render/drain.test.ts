@@ -21,185 +21,10 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-// The documents' entries of drainWeb1() and drainWeb2(), as drainDocument writes them.
-const web1Apps = [
-  {
-    target: 'web1',
-    path: '/',
-    live: '',
-    versions: [
-      {
-        version: '',
-        state: 'running',
-        role: 'live',
-        sessions: 4,
-        action: 'keep',
-        reason: 'live',
-        outcome: 'kept',
-      },
-    ],
-  },
-  {
-    target: 'web1',
-    path: '/shop',
-    live: '005',
-    versions: [
-      {
-        version: '001',
-        state: 'stopped',
-        role: 'stopped',
-        sessions: 0,
-        action: 'undeploy',
-        reason: 'stopped, older than the live version',
-        outcome: 'undeployed',
-      },
-      {
-        version: '002',
-        state: 'running',
-        role: 'drained',
-        sessions: 0,
-        action: 'undeploy',
-        reason: 'drained: no sessions',
-        outcome: 'failed',
-        detail: 'Tomcat refused undeploy: Unable to delete [/opt/tomcat/webapps/shop##002]',
-      },
-      {
-        version: '003',
-        state: 'running',
-        role: 'drained',
-        sessions: 0,
-        action: 'undeploy',
-        reason: 'drained: no sessions',
-        outcome: 'waiting',
-        detail: 'drained; waiting 7 s more of the grace period',
-      },
-      {
-        version: '004',
-        state: 'running',
-        role: 'draining',
-        sessions: 3,
-        action: 'keep',
-        reason: 'draining: 3 sessions',
-        outcome: 'kept',
-      },
-      {
-        version: '005',
-        state: 'running',
-        role: 'live',
-        sessions: 9,
-        action: 'keep',
-        reason: 'live',
-        outcome: 'kept',
-      },
-      {
-        version: '006',
-        state: 'stopped',
-        role: 'stopped',
-        sessions: 0,
-        action: 'keep',
-        reason: 'stopped and newer than the live version: kept for a roll-forward (undeploy it explicitly)',
-        outcome: 'kept',
-      },
-    ],
-  },
-];
-
-const web2Apps = [
-  {
-    target: 'web2',
-    path: '/legacy',
-    live: null,
-    versions: [
-      {
-        version: '001',
-        state: 'stopped',
-        role: 'stopped',
-        sessions: 0,
-        action: 'keep',
-        reason: 'no version of this app runs, so none is drained',
-        outcome: 'kept',
-      },
-    ],
-  },
-  {
-    target: 'web2',
-    path: '/shop',
-    live: '005',
-    versions: [
-      {
-        version: '002',
-        state: 'running',
-        role: 'draining',
-        sessions: 2,
-        action: 'expire-then-undeploy',
-        reason: '2 sessions: expire those idle for 30+ minutes, then undeploy if none is left',
-        outcome: 'undeployed',
-        detail: '2 idle sessions expired',
-      },
-      {
-        version: '003',
-        state: 'running',
-        role: 'drained',
-        sessions: 0,
-        action: 'undeploy',
-        reason: 'drained: no sessions',
-        outcome: 'skipped',
-        detail: 'on re-check: draining: 1 session',
-      },
-      {
-        version: '004',
-        state: 'running',
-        role: 'drained',
-        sessions: 0,
-        action: 'keep',
-        reason: 'kept for rollback (keep 1)',
-        outcome: 'kept',
-      },
-      {
-        version: '005',
-        state: 'running',
-        role: 'live',
-        sessions: 2,
-        action: 'keep',
-        reason: 'live',
-        outcome: 'kept',
-      },
-    ],
-  },
-];
-
-/** The `errors` of the documents: web2 refused the credentials, web3 cannot be reached. */
-const errorEntries = [
-  {
-    target: 'web2',
-    error: {
-      code: 'E_AUTH',
-      message: "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
-      hint: 'Check the user and password.',
-    },
-  },
-  {
-    target: 'web3',
-    error: {
-      code: 'E_CONNECT',
-      message:
-        'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
-    },
-  },
-];
-
 describe('drainDocument', () => {
   it("a one-shot drain's document lists the targets that could not be drained in `errors`", async () => {
     const document = drainDocument([drainWeb1()], false, targetErrors());
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.web1-with-errors.json');
-    expect(document).toEqual({
-      dryRun: false,
-      apps: web1Apps,
-      undeployed: 1,
-      failed: 1,
-      probes: [],
-      errors: errorEntries,
-    });
     expect(drainDocument([drainWeb1()], false, [])).toMatchObject({ errors: [] });
     expect(Object.keys(drainDocument([drainWeb1()], false))).not.toContain('errors');
   });
@@ -207,13 +32,6 @@ describe('drainDocument', () => {
   it('is one entry per app and target, `detail` only where there is one, the counts summed', async () => {
     const document = drainDocument([drainWeb1(), drainWeb2(), drainEmpty()], false);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.fleet.json');
-    expect(document).toEqual({
-      dryRun: false,
-      apps: [...web1Apps, ...web2Apps],
-      undeployed: 2,
-      failed: 1,
-      probes: [],
-    });
   });
 
   it('writes `live: null` for an app where nothing runs, and no `detail` key where there is none', () => {
@@ -234,57 +52,13 @@ describe('drainDocument', () => {
   it('a dry run: the flag as given, `planned` outcomes, nothing undeployed', async () => {
     const document = drainDocument([drainDryRun()], true);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.dry-run.json');
-    expect(document).toEqual({
-      dryRun: true,
-      apps: [
-        {
-          target: 'web1',
-          path: '/shop',
-          live: '005',
-          versions: [
-            {
-              version: '001',
-              state: 'stopped',
-              role: 'stopped',
-              sessions: 0,
-              action: 'undeploy',
-              reason: 'stopped, older than the live version',
-              outcome: 'planned',
-            },
-            {
-              version: '003',
-              state: 'running',
-              role: 'drained',
-              sessions: 0,
-              action: 'undeploy',
-              reason: 'drained: no sessions',
-              outcome: 'planned',
-            },
-            {
-              version: '004',
-              state: 'running',
-              role: 'draining',
-              sessions: 3,
-              action: 'keep',
-              reason: 'draining: 3 sessions',
-              outcome: 'kept',
-            },
-            {
-              version: '005',
-              state: 'running',
-              role: 'live',
-              sessions: 9,
-              action: 'keep',
-              reason: 'live',
-              outcome: 'kept',
-            },
-          ],
-        },
-      ],
-      undeployed: 0,
-      failed: 0,
-      probes: [],
-    });
+    expect(document).toMatchObject({ dryRun: true, undeployed: 0, failed: 0 });
+    expect(document.apps[0]?.versions.map((version) => version.outcome)).toEqual([
+      'planned',
+      'planned',
+      'kept',
+      'kept',
+    ]);
   });
 
   it('takes dryRun from its argument, not from the reports; no report: empty and zero', () => {
@@ -301,7 +75,9 @@ describe('drainDocument', () => {
   it('leaves out what a version report has besides (only the documented fields)', () => {
     const report = drainWeb1();
     Object.assign(report.apps[0]!.versions[0]!, { path: '/', extra: 1 });
-    expect(drainDocument([report], false).apps[0]!.versions[0]).toEqual(web1Apps[0]!.versions[0]);
+    expect(drainDocument([report], false).apps[0]!.versions[0]).toEqual(
+      drainDocument([drainWeb1()], false).apps[0]!.versions[0],
+    );
   });
 });
 
@@ -311,22 +87,12 @@ describe('drainWaitDocument', () => {
   it('is complete only when every target is and none failed; waitedMs is the whole wait', async () => {
     const document = drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), true)], [], 4_321);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/drain.wait.json');
-    expect(document).toEqual({
-      dryRun: false,
-      apps: [...web1Apps, ...web2Apps],
-      undeployed: 2,
-      failed: 1,
-      probes: [],
-      errors: [],
-      complete: true,
-      waitedMs: 4_321,
-    });
     expect(drainWaitDocument([done(drainWeb1(), true), done(drainWeb2(), false)], [], 5)).toMatchObject({
       complete: false,
     });
     expect(drainWaitDocument([done(drainWeb1(), true)], targetErrors(), 5)).toMatchObject({
       complete: false,
-      errors: errorEntries,
+      errors: drainDocument([drainWeb1()], false, targetErrors()).errors,
     });
   });
 });
@@ -340,12 +106,7 @@ describe('cycleDocument', () => {
       report: drainWeb2(),
     };
     await expect(pretty(cycleDocument(cycle))).toMatchFileSnapshot('__snapshots__/drain.cycle.json');
-    expect(cycleDocument(cycle)).toEqual({
-      target: 'web2',
-      cycle: 2,
-      startedAt: '2026-03-14T12:00:05.000Z',
-      report: { dryRun: false, apps: web2Apps, undeployed: 1, failed: 0, probes: [] },
-    });
+    expect(cycleDocument(cycle).report).toEqual(drainDocument([drainWeb2()], false));
   });
 
   it("the report's dryRun comes from the cycle's report", () => {

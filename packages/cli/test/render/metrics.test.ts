@@ -71,34 +71,14 @@ describe('status --metrics', () => {
     const document = metricsDocument([report()], []);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/metrics.document.json');
     const [stopped, draining, live] = document.apps[0]?.versions ?? [];
-    expect(stopped).toEqual({
-      version: '002',
-      state: 'stopped',
-      sessions: 0,
-      role: 'stopped',
-      name: 'shop##002',
-      metrics: null,
-    });
-    expect(draining?.metrics).toEqual({
-      deployedAt: '2026-12-01T10:00:00.000Z',
-      startTime: 'Tue Dec 01 10:00:00 UTC 2026',
-      ageSeconds: 86_400,
-      sessionsCreated: 40,
-      requests: 200,
-      errors: 3,
-      errorRate: 0.015,
-      averageSessionSeconds: 240,
-      drainEta: { kind: 'by', inSeconds: 1860, at: '2026-12-02T10:31:00.000Z' },
+    expect(stopped?.metrics).toBeNull();
+    expect(draining?.metrics?.drainEta).toEqual({
+      kind: 'by',
+      inSeconds: 1860,
+      at: '2026-12-02T10:31:00.000Z',
     });
     expect(live?.metrics).toMatchObject({ deployedAt: null, ageSeconds: null, errorRate: null });
     expect(live?.metrics).not.toHaveProperty('drainEta');
-    expect(document.targets).toEqual([
-      {
-        target: 'web1',
-        readAt: '2026-12-02T10:00:00.000Z',
-        metaspace: { usedBytes: 80_000_000, maxBytes: null, share: null },
-      },
-    ]);
     expect(document.errors).toEqual([]);
   });
 

@@ -7,41 +7,7 @@ describe('rollbackDocument', () => {
   it('is the path and, per target, the RollbackResult without its path (warnings as data)', async () => {
     const document = rollbackDocument({ path: '/shop', targets: rollbackTargets() });
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/rollback.fleet.json');
-    expect(document).toEqual({
-      path: '/shop',
-      targets: [
-        {
-          target: 'web1',
-          from: '005',
-          live: '003',
-          action: 'undeployed',
-          versions: ['005', '004'],
-          sessionsLost: 3,
-          warnings: [],
-        },
-        {
-          target: 'web2',
-          from: '005',
-          live: '004',
-          action: 'stopped',
-          versions: ['005'],
-          sessionsLost: 1,
-          warnings: [
-            'Stopped versions start again when Tomcat restarts and then take new visitors; undeploy 005 once the rollback is final.',
-          ],
-        },
-        {
-          target: 'web3',
-          from: '001',
-          live: '',
-          action: 'undeployed',
-          versions: ['001'],
-          sessionsLost: 0,
-          warnings: [],
-        },
-      ],
-      probes: [],
-    });
+    for (const target of document.targets) expect(target).not.toHaveProperty('path');
   });
 
   it('takes the path of the fleet result, not of a target', () => {

@@ -15,70 +15,8 @@ describe('sessionsDocument', () => {
   it('is one flat entry per version and target, every bucket (also empty ones), and the errors', async () => {
     const document = sessionsDocument([sessionsWeb1(), sessionsWeb2()], targetErrors());
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/sessions.fleet.json');
-    expect(document).toEqual({
-      versions: [
-        {
-          target: 'web1',
-          path: '/shop',
-          version: '002',
-          role: 'drained',
-          defaultMaxInactiveMinutes: 30,
-          total: 0,
-          buckets: [],
-        },
-        {
-          target: 'web1',
-          path: '/shop',
-          version: '003',
-          role: 'draining',
-          defaultMaxInactiveMinutes: 30,
-          total: 7,
-          buckets: [
-            { label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 },
-            { label: '1 - <2', fromMinutes: 1, toMinutes: 2, count: 0 },
-            { label: '2 - <3', fromMinutes: 2, toMinutes: 3, count: 2 },
-            { label: '>=30', fromMinutes: 30, toMinutes: null, count: 4 },
-          ],
-        },
-        {
-          target: 'web1',
-          path: '/shop',
-          version: '004',
-          role: 'live',
-          defaultMaxInactiveMinutes: 30,
-          total: 1,
-          buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
-        },
-        {
-          target: 'web2',
-          path: '/shop',
-          version: '',
-          role: 'live',
-          defaultMaxInactiveMinutes: -1,
-          total: 3,
-          buckets: [{ label: 'unlimited', fromMinutes: 0, toMinutes: null, count: 3 }],
-        },
-      ],
-      errors: [
-        {
-          target: 'web2',
-          error: {
-            code: 'E_AUTH',
-            message:
-              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
-            hint: 'Check the user and password.',
-          },
-        },
-        {
-          target: 'web3',
-          error: {
-            code: 'E_CONNECT',
-            message:
-              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
-          },
-        },
-      ],
-    });
+    // An empty bucket between two full ones is kept.
+    expect(document.versions[1]?.buckets.map((bucket) => bucket.count)).toEqual([1, 0, 2, 4]);
   });
 
   it('leaves out what a session answer has besides (the `expired` count of an expire)', () => {
@@ -94,19 +32,7 @@ describe('sessionsDocument', () => {
   it('has no versions when the one target failed', async () => {
     const document = sessionsDocument([], [{ target: 'web1', error: connectError('web1') }]);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/sessions.target-failed.json');
-    expect(document).toEqual({
-      versions: [],
-      errors: [
-        {
-          target: 'web1',
-          error: {
-            code: 'E_CONNECT',
-            message:
-              'Cannot reach the Manager at http://web1:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
-          },
-        },
-      ],
-    });
+    expect(document.versions).toEqual([]);
   });
 });
 

@@ -14,68 +14,9 @@ describe('statusDocument', () => {
   it('is one entry per app and target, versions without their path, live null when nothing runs', async () => {
     const document = statusDocument([statusWeb1(), statusWeb2(), statusEmpty()], targetErrors());
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/status.fleet.json');
-    expect(document).toEqual({
-      apps: [
-        {
-          target: 'web1',
-          path: '/',
-          live: '',
-          versions: [{ version: '', state: 'running', sessions: 4, role: 'live', name: 'ROOT' }],
-        },
-        {
-          target: 'web1',
-          path: '/shop',
-          live: '004',
-          versions: [
-            { version: '002', state: 'stopped', sessions: 0, role: 'stopped', name: 'shop##002' },
-            { version: '003', state: 'running', sessions: 2, role: 'draining', name: 'shop##003' },
-            { version: '004', state: 'running', sessions: 12, role: 'live', name: 'shop##004' },
-          ],
-        },
-        {
-          target: 'web2',
-          path: '/api',
-          live: '002',
-          versions: [
-            { version: '', state: 'running', sessions: 0, role: 'drained', name: 'api' },
-            { version: '002', state: 'running', sessions: 1, role: 'live', name: 'api##002' },
-          ],
-        },
-        {
-          target: 'web2',
-          path: '/shop',
-          live: null,
-          versions: [
-            {
-              version: '004',
-              state: 'stopped',
-              sessions: 0,
-              role: 'stopped',
-              name: '/opt/tomcat/webapps/shop##004.war',
-            },
-          ],
-        },
-      ],
-      errors: [
-        {
-          target: 'web2',
-          error: {
-            code: 'E_AUTH',
-            message:
-              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
-            hint: 'Check the user and password.',
-          },
-        },
-        {
-          target: 'web3',
-          error: {
-            code: 'E_CONNECT',
-            message:
-              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
-          },
-        },
-      ],
-    });
+    // Beside the snapshot, what the title says: no version repeats its path; nothing runs, live null.
+    expect(document.apps.flatMap((app) => app.versions).some((version) => 'path' in version)).toBe(false);
+    expect(document.apps.find((app) => app.target === 'web2' && app.path === '/shop')?.live).toBeNull();
   });
 
   it('keeps `live: null` in the JSON text (not dropped as undefined)', () => {
@@ -90,18 +31,7 @@ describe('statusDocument', () => {
   it('has no apps when every target failed', async () => {
     const document = statusDocument([], [{ target: 'web4', error: tomcatFailError() }]);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/status.every-target-failed.json');
-    expect(document).toEqual({
-      apps: [],
-      errors: [
-        {
-          target: 'web4',
-          error: {
-            code: 'E_TOMCAT_FAIL',
-            message: 'Tomcat refused undeploy: No context exists named [&#47;shop##003]',
-          },
-        },
-      ],
-    });
+    expect(document.apps).toEqual([]);
   });
 });
 

@@ -8,54 +8,12 @@ describe('undeployDocument', () => {
     const results = [undeployResult('web1', true, 2), undeployResult('web4', false, 0)];
     const document = undeployDocument('/shop', '003', results, targetErrors());
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/undeploy.fleet.json');
-    expect(document).toEqual({
-      path: '/shop',
-      version: '003',
-      targets: [
-        { target: 'web1', wasLive: true, sessionsLost: 2 },
-        { target: 'web4', wasLive: false, sessionsLost: 0 },
-      ],
-      errors: [
-        {
-          target: 'web2',
-          error: {
-            code: 'E_AUTH',
-            message:
-              "Tomcat rejected the credentials of user 'deployer' (HTTP 401) at http://web2:8080/manager.",
-            hint: 'Check the user and password.',
-          },
-        },
-        {
-          target: 'web3',
-          error: {
-            code: 'E_CONNECT',
-            message:
-              'Cannot reach the Manager at http://web3:8080/manager (list): connection refused (is Tomcat running, and is the host and port right?).',
-          },
-        },
-      ],
-      probes: [],
-    });
   });
 
   it('an unversioned context: `version: ""`; no target undeployed it: `targets: []`', async () => {
     const document = undeployDocument('/', '', [], [{ target: 'web4', error: tomcatFailError() }]);
     await expect(pretty(document)).toMatchFileSnapshot('__snapshots__/undeploy.root-none-undeployed.json');
-    expect(document).toEqual({
-      path: '/',
-      version: '',
-      targets: [],
-      errors: [
-        {
-          target: 'web4',
-          error: {
-            code: 'E_TOMCAT_FAIL',
-            message: 'Tomcat refused undeploy: No context exists named [&#47;shop##003]',
-          },
-        },
-      ],
-      probes: [],
-    });
+    expect(document).toMatchObject({ version: '', targets: [] });
   });
 });
 
