@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type TomcatPdError } from '@tomcat-pd/core';
 import type { ResolvedTarget } from '../src/connection.js';
@@ -72,32 +72,20 @@ describe('connectionWarnings', () => {
 });
 
 describe('loadTls', () => {
-  let dir: string;
-  const files = { ca: '', cert: '', key: '' };
+  // Real material, committed (fixtures/tls/README.md): loadTls checks that the certificate and key
+  // fit together. The self-signed certificate is the CA file too.
+  const tlsFixture = (name: string) => fileURLToPath(new URL(`fixtures/tls/${name}`, import.meta.url));
+  const files = {
+    ca: tlsFixture('client-cert.pem'),
+    cert: tlsFixture('client-cert.pem'),
+    key: tlsFixture('client-key.pem'),
+  };
   const PEM = { ca: '', cert: '', key: '' };
+  // Where the files that are missing or unreadable are.
+  let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-tls-setup-'));
-    for (const name of ['ca', 'cert', 'key'] as const) files[name] = join(dir, `${name}.pem`);
-    // Real material: loadTls checks that the certificate and key fit together.
-    execFileSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=tomcat-pd test client',
-      '-keyout',
-      files.key,
-      '-out',
-      files.cert,
-    ]);
-    await writeFile(files.ca, await readFile(files.cert));
     for (const name of ['ca', 'cert', 'key'] as const) PEM[name] = await readFile(files[name], 'utf8');
   });
   afterAll(async () => {
