@@ -258,3 +258,17 @@ export function tomcatAnswering(
   tomcat.answerVisit = () => ({ status, body });
   return tomcat;
 }
+
+/**
+ * A Tomcat whose apps are not up yet (503), and the signal of a caller that aborts at their first
+ * answer: an abort while a probe waits for the app, whatever the machine's speed.
+ */
+export function abortedWhileStarting(): { tomcat: FakeManager; signal: AbortSignal } {
+  const tomcat = new FakeManager([entry('/shop', '001', 'running', 3)]);
+  const controller = new AbortController();
+  tomcat.answerVisit = () => {
+    controller.abort();
+    return { status: 503, body: 'starting' };
+  };
+  return { tomcat, signal: controller.signal };
+}

@@ -13,7 +13,16 @@ import { tomcat9 } from '../../helpers/recorded.js';
 const STATUS = 'OK - Session information for application at context path [/app##001]';
 const HEADER = 'Default maximum session inactive interval is [30] minutes';
 
-// sessions-several-buckets.txt: a web app with session-timeout 2, sessions made 0, ~65 and ~130 s earlier.
+// sessions-none.txt and sessions-one.txt (on both lines): an app with the default timeout of 30
+// minutes, without a session and with one.
+const NONE: SessionInfo = { defaultMaxInactiveMinutes: 30, buckets: [], total: 0 };
+const ONE: SessionInfo = {
+  defaultMaxInactiveMinutes: 30,
+  buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
+  total: 1,
+};
+
+// sessions-several-buckets.txt (on both lines): a web app with session-timeout 2, sessions made 0, ~65 and ~130 s earlier.
 const SEVERAL: SessionInfo = {
   defaultMaxInactiveMinutes: 2,
   buckets: [
@@ -26,19 +35,11 @@ const SEVERAL: SessionInfo = {
 
 describe('parseSessions', () => {
   it('parses an app without sessions (only the header lines)', () => {
-    expect(parseSessions(fixture('sessions-none.txt'))).toEqual({
-      defaultMaxInactiveMinutes: 30,
-      buckets: [],
-      total: 0,
-    });
+    expect(parseSessions(fixture('sessions-none.txt'))).toEqual(NONE);
   });
 
   it('parses one session', () => {
-    expect(parseSessions(fixture('sessions-one.txt'))).toEqual({
-      defaultMaxInactiveMinutes: 30,
-      buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
-      total: 1,
-    });
+    expect(parseSessions(fixture('sessions-one.txt'))).toEqual(ONE);
   });
 
   it('parses CRLF answers', () => {
@@ -166,16 +167,8 @@ describe('parseSessions on arbitrary text', () => {
 
 describe('Tomcat 9.0.70: sessions and expire', () => {
   it('parses no sessions, one, and two in one bucket', () => {
-    expect(parseSessions(tomcat9('sessions-none.txt'))).toEqual({
-      defaultMaxInactiveMinutes: 30,
-      buckets: [],
-      total: 0,
-    });
-    expect(parseSessions(tomcat9('sessions-one.txt'))).toEqual({
-      defaultMaxInactiveMinutes: 30,
-      buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 }],
-      total: 1,
-    });
+    expect(parseSessions(tomcat9('sessions-none.txt'))).toEqual(NONE);
+    expect(parseSessions(tomcat9('sessions-one.txt'))).toEqual(ONE);
     expect(parseSessions(tomcat9('sessions-two.txt'))).toEqual({
       defaultMaxInactiveMinutes: 30,
       buckets: [{ label: '<1', fromMinutes: 0, toMinutes: 1, count: 2 }],
@@ -184,17 +177,8 @@ describe('Tomcat 9.0.70: sessions and expire', () => {
   });
 
   it('parses several buckets, and the expired count of expire?idle=0', () => {
-    const several = {
-      defaultMaxInactiveMinutes: 2,
-      buckets: [
-        { label: '<1', fromMinutes: 0, toMinutes: 1, count: 1 },
-        { label: '1 - <2', fromMinutes: 1, toMinutes: 2, count: 2 },
-        { label: '>=2', fromMinutes: 2, toMinutes: null, count: 3 },
-      ],
-      total: 6,
-    };
-    expect(parseSessions(tomcat9('sessions-several-buckets.txt'))).toEqual(several);
-    expect(parseSessions(tomcat9('expire-idle0.txt'), 'expire')).toEqual({ ...several, expired: 6 });
+    expect(parseSessions(tomcat9('sessions-several-buckets.txt'))).toEqual(SEVERAL);
+    expect(parseSessions(tomcat9('expire-idle0.txt'), 'expire')).toEqual({ ...SEVERAL, expired: 6 });
   });
 
   it.each(['sessions-after-reload.txt', 'sessions-after-restart.txt'])(

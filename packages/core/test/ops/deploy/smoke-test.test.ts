@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { ProbeError } from '../../../src/errors/error-classes.js';
 import { deploy } from '../../../src/ops/deploy/deploy.js';
-import { FakeManager, entry, health, tomcatAnswering } from '../../helpers/fake-client.js';
+import { abortedWhileStarting, entry, health, tomcatAnswering } from '../../helpers/fake-client.js';
 import { failureOf } from '../../helpers/failure.js';
 import { minimalWarFile } from '../../helpers/zip.js';
 
@@ -39,19 +39,13 @@ describe('deploy with a smoke test', () => {
   });
 
   it('removes the temporary context after an abort too', async () => {
-    const tomcat = new FakeManager([entry('/shop', '001', 'running', 3)]);
-    const controller = new AbortController();
-    // The caller aborts while the probe waits for the app to come up: right after its first answer.
-    tomcat.answerVisit = () => {
-      controller.abort();
-      return { status: 503, body: 'starting' };
-    };
+    const { tomcat, signal } = abortedWhileStarting();
     const error = await failureOf(
       deploy(tomcat, {
         path: '/shop',
         warFile: war,
         smoke: { ...health, timeoutMs: 10_000 },
-        signal: controller.signal,
+        signal,
       }),
     );
     expect(error.code).toBe(ErrorCode.aborted);
