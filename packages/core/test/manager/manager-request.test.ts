@@ -1,8 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { buildCommandUrl, contextParams, type ManagerCommand } from '../../src/manager/manager-request.js';
 import { normalizeManagerUrl } from '../../src/manager/manager-url.js';
-import fc from 'fast-check';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { validateContextPath } from '../../src/versions/context-name.js';
 import { validateVersion } from '../../src/versions/version-rules.js';

@@ -1,7 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTomcatPdError } from '../../src/errors/tomcat-pd-error.js';
 import { displayManagerUrl, normalizeManagerUrl } from '../../src/manager/manager-url.js';
-import fc from 'fast-check';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { joined } from '../helpers/manager-arbitraries.js';
 import { RUNS, valueOrTypedError } from '../helpers/properties.js';

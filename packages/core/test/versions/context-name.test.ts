@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../src/errors/error-codes.js';
 import { TomcatPdError } from '../../src/errors/tomcat-pd-error.js';
@@ -8,7 +9,6 @@ import {
   validateContextPath,
   versionFromDocBase,
 } from '../../src/versions/context-name.js';
-import fc from 'fast-check';
 import { pathish, pathLike } from '../helpers/name-arbitraries.js';
 import { RUNS, usageErrorOf, valueOrTypedError } from '../helpers/properties.js';
 

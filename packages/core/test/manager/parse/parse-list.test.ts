@@ -1,10 +1,10 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseList, parseListLine } from '../../../src/manager/parse/parse-list.js';
 import { mixedList, tomcat9 } from '../../helpers/recorded.js';
-import fc from 'fast-check';
 import type { ContextEntry } from '../../../src/manager/parse/types.js';
 import { baseName } from '../../../src/versions/context-name.js';
 import {

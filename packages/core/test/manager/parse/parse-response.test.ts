@@ -1,10 +1,10 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatFailError, classifyFailure, type FailKind } from '../../../src/manager/parse/tomcat-fail.js';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { decodeHtmlEntities, expectOk, parseAnswer } from '../../../src/manager/parse/parse-response.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
-import fc from 'fast-check';
 import { parseList } from '../../../src/manager/parse/parse-list.js';
 import { parseServerInfo } from '../../../src/manager/parse/parse-serverinfo.js';
 import { parseSessions } from '../../../src/manager/parse/parse-sessions.js';

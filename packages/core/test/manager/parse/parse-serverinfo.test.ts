@@ -1,8 +1,8 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseServerInfo, tomcatMajorVersion } from '../../../src/manager/parse/parse-serverinfo.js';
-import fc from 'fast-check';
 import { errorOf, GARBAGE, itRefusesNonManagerAnswers } from '../../helpers/malformed-answers.js';
 import { anyAnswer, serverInfoAnswer } from '../../helpers/manager-arbitraries.js';
 import { assertReaching, PARSER_CODES, valueOrTypedError } from '../../helpers/properties.js';

@@ -1,10 +1,10 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import { TomcatFailError } from '../../../src/manager/parse/tomcat-fail.js';
 import { fixture } from '@tomcat-pd/testkit/recorded';
 import { parseSessions } from '../../../src/manager/parse/parse-sessions.js';
 import type { SessionInfo } from '../../../src/manager/parse/types.js';
-import fc from 'fast-check';
 import { errorOf, GARBAGE, itRefusesNonManagerAnswers } from '../../helpers/malformed-answers.js';
 import { anyAnswer, sessionsAnswer } from '../../helpers/manager-arbitraries.js';
 import { assertReaching, PARSER_CODES, valueOrTypedError } from '../../helpers/properties.js';
