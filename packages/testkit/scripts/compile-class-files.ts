@@ -1,7 +1,7 @@
 /**
  * Compiles class-files/sources/ with the JDK's javac and writes the class files the core's unit
  * tests read into class-files/ (class-files/README.md). Run from the repository root after a
- * change to the sources, or when test/class-files.test.ts finds that javac now makes other bytes:
+ * change to the sources, or when packages/core/test/check/class-constants.jdk.test.ts finds that javac now makes other bytes:
  *
  *   npx tsx packages/testkit/scripts/compile-class-files.ts
  */
