@@ -347,8 +347,9 @@ export async function buildCheckWar(dir: string, fileName: string, spec: CheckWa
 
 /**
  * The padding that makes the server-socket case's jar larger than the check holds in memory:
- * 1 MB over the core's NESTED_JAR_MEMORY_LIMIT (16 MB), which packages/core/test/check/check-war.jdk.test.ts compares it
- * with. A number here rather than an import, as the limit is not part of the core's public API.
+ * 1 MB over the core's NESTED_JAR_MEMORY_LIMIT (16 MB), which the core's
+ * test/check/check-war.jdk.test.ts compares it with. A number here rather than an import, as the
+ * limit is not part of the core's public API.
  */
 export const BIG_JAR_PADDING = 17 * 1024 * 1024;
 
