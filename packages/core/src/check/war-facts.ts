@@ -118,7 +118,7 @@ export class WarFacts {
     if (format === undefined) return;
     const data = await this.read(item);
     if (data === undefined) return;
-    const result = readLoggingConfig(format, data);
+    const result = await readLoggingConfig(format, data);
     if (!result.ok) {
       this.unreadableItem(item, result.kind, result.reason);
       return;

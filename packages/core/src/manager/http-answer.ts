@@ -34,7 +34,7 @@ export function readAnswer(request: http.ClientRequest, options: ReadOptions = {
         const { location, 'content-type': contentType } = response.headers;
         resolve({
           status: response.statusCode ?? 0,
-          body: new TextDecoder('utf-8').decode(Buffer.concat(chunks)),
+          body: decodeUtf8(chunks),
           ...(location ? { location } : {}),
           ...(contentType ? { contentType } : {}),
         });
@@ -54,4 +54,10 @@ export function readAnswer(request: http.ClientRequest, options: ReadOptions = {
       response.on('end', finish);
     });
   });
+}
+
+/** The chunks as UTF-8 text without a leading byte order mark, as `TextDecoder` gives it, without one decoder per answer. */
+function decodeUtf8(chunks: Buffer[]): string {
+  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

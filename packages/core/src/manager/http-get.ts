@@ -21,7 +21,14 @@ export interface GetOptions {
  */
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
   const { headers, signal, agent } = options;
-  const request = (url.protocol === 'https:' ? https : http).get(url, { headers, signal, agent });
+  signal?.throwIfAborted();
+  const request = (url.protocol === 'https:' ? https : http).get(url, { headers, agent });
+  // The signal is followed by a listener of our own rather than node:http's `signal` option,
+  // which also watches the request's end with stream.finished (five more listeners and their
+  // closures per request): at --parallel 16 the answers of a round are handled one after the
+  // other on this thread, and each one's work delays the next request (bench/RESULTS.md: scale).
+  const onAbort = () => request.destroy(abortError(signal!.reason));
+  signal?.addEventListener('abort', onAbort, { once: true });
   // A plain timer, not AbortSignal.timeout/any: a drain loop's signal lives for days, and every
   // request would otherwise hang one more combined signal on it.
   const timer = setTimeout(() => {
@@ -32,5 +39,14 @@ export async function getText(url: URL, options: GetOptions): Promise<RawAnswer>
     return await readAnswer(request, { maxBodyBytes: options.maxBodyBytes });
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** What node:http's `signal` option destroys a request with; callers check `signal.aborted` first. */
+function abortError(reason: unknown): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { usageError } from '../errors/error-classes.js';
@@ -42,38 +43,78 @@ export async function sendFile(
   target: Writable,
   onChunk: (bytes: number) => void,
 ): Promise<void> {
-  const closed = new Promise<never>((_, reject) => {
-    target.once('close', () => reject(closedEarly()));
-  });
-  closed.catch(() => undefined); // observed through unlessClosed; it may also fire between steps
-  const unlessClosed = <T>(step: Promise<T>): Promise<T> => Promise.race([step, closed]);
   const file = await open(path, 'r');
   try {
-    const buffers = takePair();
-    const writes: [Promise<void>, Promise<void>] = [Promise.resolve(), Promise.resolve()];
-    let sent = 0;
-    for (let slot: 0 | 1 = 0; sent < size; slot = slot === 0 ? 1 : 0) {
-      await unlessClosed(writes[slot]);
-      const buffer = buffers[slot];
-      const { bytesRead } = await file.read(buffer, 0, Math.min(CHUNK_BYTES, size - sent), sent);
-      if (bytesRead === 0) throw shrunk(path, size, sent);
-      sent += bytesRead;
-      writes[slot] = flushed(target, buffer.subarray(0, bytesRead));
-      // Awaited (through unlessClosed) before the buffer is reused; an error surfaces there.
-      writes[slot].catch(() => undefined);
-      onChunk(bytesRead);
-    }
-    await unlessClosed(Promise.all(writes));
-    returnPair(buffers);
-    await unlessClosed(new Promise<void>((resolve) => target.end(resolve)));
+    await pump(file.fd, path, size, target, onChunk);
   } finally {
     await file.close();
   }
 }
 
-function flushed(target: Writable, chunk: Buffer): Promise<void> {
+/**
+ * The loop of {@link sendFile}, driven by the write callbacks: a chunk is read and written
+ * whenever a buffer is free, with no promise per chunk (a 300 MB upload has 1 200 chunks, and
+ * their promises, races and closures were garbage enough to grow the young heap, the largest
+ * part of the peak RSS that grew with the WAR's size).
+ *
+ * Each chunk is read on this thread, as curl does: a WAR just built is in the page cache, where
+ * a 256 KB read takes tens of microseconds, and handing every read to the thread pool and back
+ * cost more CPU than the read itself: 320-440 ms of CPU for a 300 MB upload through
+ * `FileHandle.read`, 130-210 ms this way. On two cores shared with Tomcat that CPU is wall time.
+ */
+function pump(
+  fd: number,
+  path: string,
+  size: number,
+  target: Writable,
+  onChunk: (bytes: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    target.write(chunk, (error) => (error ? reject(error) : resolve()));
+    const buffers = takePair();
+    const free: (0 | 1)[] = [0, 1];
+    let sent = 0;
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      target.off('close', onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onClose = () => settle(closedEarly());
+    const next = () => {
+      if (settled) return;
+      try {
+        while (free.length > 0 && sent < size) {
+          const slot = free.pop()!;
+          const buffer = buffers[slot];
+          const bytesRead = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - sent), sent);
+          if (bytesRead === 0) throw shrunk(path, size, sent);
+          sent += bytesRead;
+          target.write(buffer.subarray(0, bytesRead), flushed[slot]);
+          onChunk(bytesRead);
+        }
+      } catch (error) {
+        // A read error, the file shrinking, or a throw from onChunk (the caller's progress).
+        settle(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (sent < size || free.length < 2) return;
+      // Every write flushed: the buffers may serve the next upload.
+      returnPair(buffers);
+      target.end(() => settle());
+    };
+    // One callback per buffer, made once: a buffer is free again when its write was flushed.
+    const flushed = ([0, 1] as const).map((slot) => (error?: Error | null) => {
+      if (error) {
+        settle(error);
+        return;
+      }
+      free.push(slot);
+      next();
+    });
+    target.once('close', onClose);
+    next();
   });
 }
 

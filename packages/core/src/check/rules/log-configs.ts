@@ -3,8 +3,6 @@
  * Log4j 2 (XML, properties, JSON, YAML), Logback (XML) and JULI's logging.properties. Pure.
  * Console appenders write to no file and are never listed.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { UnreadableKind } from '../../common/check-report.js';
 import { parseProperties, propertyMap } from '../java-properties.js';
 import {
   attributeIgnoringCase,
@@ -14,30 +12,14 @@ import {
   parseXml,
   type XmlElement,
 } from '../xml.js';
-import type { LookupDialect } from './log-file-name.js';
-
-export type LoggingFormat =
-  'log4j2-xml' | 'log4j2-properties' | 'log4j2-json' | 'log4j2-yaml' | 'logback-xml' | 'juli';
-
-/** One file name an appender or handler writes to. */
-export interface LogFileTarget {
-  /** The appender's or handler's name (`RollingFile` `app`, `1app.org.apache.juli.FileHandler`). */
-  appender: string;
-  /** The name as written, or as the handler composes it (JULI: directory/prefix). */
-  fileName: string;
-  line?: number;
-}
-
-export interface LoggingConfig {
-  format: LoggingFormat;
-  dialect: LookupDialect;
-  targets: LogFileTarget[];
-  /** The configuration's own properties, which its `${name}` lookups read. */
-  properties: Map<string, string>;
-}
-
-export type LoggingConfigResult =
-  { ok: true; config: LoggingConfig } | { ok: false; kind: UnreadableKind; reason: string };
+import {
+  LOG4J2_FILE_APPENDERS,
+  LOG4J2_FILE_ATTRIBUTES,
+  type LogFileTarget,
+  type LoggingConfig,
+  type LoggingConfigResult,
+  type LoggingFormat,
+} from './logging-config.js';
 
 /**
  * The format of a configuration file, by its name at the root of the class path (a file
@@ -58,17 +40,12 @@ export function loggingFormatOf(name: string): LoggingFormat | undefined {
   return undefined;
 }
 
-/** Log4j 2 appenders that write to a file (plugin names are case-insensitive). */
-const LOG4J2_FILE_APPENDERS = new Set([
-  'file',
-  'rollingfile',
-  'randomaccessfile',
-  'rollingrandomaccessfile',
-  'memorymappedfile',
-]);
-const LOG4J2_FILE_ATTRIBUTES = ['fileName', 'filePattern'];
-
-export function readLoggingConfig(format: LoggingFormat, data: Buffer): LoggingConfigResult {
+/**
+ * Reads a configuration of `format`. Asynchronous because the JSON and YAML reader and its
+ * parser (the yaml package, half of the check's code) are loaded only for such a file: most
+ * WARs have none, and every deploy runs the check (bench/RESULTS.md: start-up of a deploy).
+ */
+export async function readLoggingConfig(format: LoggingFormat, data: Buffer): Promise<LoggingConfigResult> {
   switch (format) {
     case 'log4j2-xml':
       return fromXml(data, log4j2Xml);
@@ -80,7 +57,7 @@ export function readLoggingConfig(format: LoggingFormat, data: Buffer): LoggingC
       return fromProperties(data, juliProperties);
     case 'log4j2-json':
     case 'log4j2-yaml':
-      return log4j2Tree(format, data);
+      return (await import('./log4j2-tree.js')).log4j2Tree(format, data);
   }
 }
 
@@ -206,70 +183,4 @@ function juliProperties(entries: ReturnType<typeof propertyMap>): LoggingConfig 
     }
   }
   return { format: 'juli', dialect: 'juli', targets, properties: new Map() };
-}
-
-/**
- * Log4j 2's JSON and YAML configurations: one tree, read with the yaml package (JSON is YAML
- * 1.2), which keeps the lines. `Configuration.Properties.Property` holds the properties;
- * under `Appenders`, a key names a plugin (`RollingFile: {...}` or a list of them), or a map
- * has a `type`.
- */
-function log4j2Tree(format: 'log4j2-json' | 'log4j2-yaml', data: Buffer): LoggingConfigResult {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(data.toString('utf8'), {
-    lineCounter,
-    uniqueKeys: false,
-    prettyErrors: false,
-  });
-  const error = document.errors[0];
-  if (error !== undefined) return { ok: false, kind: 'bad-yaml', reason: error.message };
-  const lineOf = (node: YamlNode) =>
-    node.range == null ? undefined : lineCounter.linePos(node.range[0]).line;
-  const configuration = entryIgnoringCase(document.contents, 'configuration') ?? document.contents;
-  const properties = new Map<string, string>();
-  const listed = entryIgnoringCase(entryIgnoringCase(configuration, 'properties'), 'property');
-  for (const property of isSeq(listed) ? listed.items : [listed]) {
-    const name = scalarText(entryIgnoringCase(property, 'name'));
-    const value = scalarText(entryIgnoringCase(property, 'value'));
-    if (name !== undefined && value !== undefined) properties.set(name, value);
-  }
-  const targets: LogFileTarget[] = [];
-  const visit = (node: unknown, key: string | undefined) => {
-    if (isSeq(node)) {
-      for (const item of node.items) visit(item, key);
-      return;
-    }
-    if (!isMap(node)) return;
-    const type =
-      key === undefined || ignoringCase(key, 'appender') ? scalarText(entryIgnoringCase(node, 'type')) : key;
-    if (type !== undefined && LOG4J2_FILE_APPENDERS.has(type.toLowerCase())) {
-      const appender = `${type} ${scalarText(entryIgnoringCase(node, 'name')) ?? ''}`.trim();
-      for (const pair of node.items) {
-        const attribute = scalarText(pair.key);
-        const value = pair.value;
-        if (attribute === undefined || !isScalar(value) || typeof value.value !== 'string') continue;
-        if (LOG4J2_FILE_ATTRIBUTES.some((name) => ignoringCase(name, attribute)))
-          targets.push({ appender, fileName: value.value, line: lineOf(value) });
-      }
-    }
-    for (const pair of node.items) {
-      const childKey = scalarText(pair.key);
-      if (childKey !== undefined) visit(pair.value, childKey);
-    }
-  };
-  visit(entryIgnoringCase(configuration, 'appenders'), undefined);
-  return { ok: true, config: { format, dialect: 'log4j2', targets, properties } };
-}
-
-function entryIgnoringCase(node: unknown, key: string): unknown {
-  if (!isMap(node)) return undefined;
-  return node.items.find((pair) => {
-    const name = scalarText(pair.key);
-    return name !== undefined && ignoringCase(name, key);
-  })?.value;
-}
-
-function scalarText(node: unknown): string | undefined {
-  if (!isScalar(node)) return undefined;
-  return typeof node.value === 'string' || typeof node.value === 'number' ? String(node.value) : undefined;
 }

@@ -3,7 +3,7 @@
  * Pure.
  */
 import type { CheckFinding, FindingLocation } from '../../common/check-report.js';
-import type { LoggingConfig, LogFileTarget } from './log-configs.js';
+import type { LoggingConfig, LogFileTarget } from './logging-config.js';
 import { classifyFileName, PER_VERSION_LOOKUP } from './log-file-name.js';
 
 /** Where a configuration was found: an entry of the WAR, or of a jar in it. */

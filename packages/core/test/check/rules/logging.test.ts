@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  loggingFormatOf,
-  readLoggingConfig,
-  type LoggingConfig,
-  type LoggingFormat,
-} from '../../../src/check/rules/log-configs.js';
+import { loggingFormatOf, readLoggingConfig } from '../../../src/check/rules/log-configs.js';
+import type { LoggingConfig, LoggingFormat } from '../../../src/check/rules/logging-config.js';
 import { sharedLogFileFindings, sharedTargets } from '../../../src/check/rules/logging.js';
 
-function config(format: LoggingFormat, text: string): LoggingConfig {
-  const result = readLoggingConfig(format, Buffer.from(text));
+async function config(format: LoggingFormat, text: string): Promise<LoggingConfig> {
+  const result = await readLoggingConfig(format, Buffer.from(text));
   if (!result.ok) throw new Error(`${result.kind}: ${result.reason}`);
   return result.config;
 }
 
-const sharedNames = (format: LoggingFormat, text: string) =>
-  sharedTargets(config(format, text)).map((target) => target.fileName);
+const sharedNames = async (format: LoggingFormat, text: string) =>
+  sharedTargets(await config(format, text)).map((target) => target.fileName);
 
 describe('loggingFormatOf', () => {
   it.each([
@@ -56,8 +52,8 @@ const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </Configuration>`;
 
 describe('readLoggingConfig and sharedTargets', () => {
-  it('log4j2 XML: file appenders of any case and the strict form, through the Properties', () => {
-    const read = config('log4j2-xml', LOG4J2_XML);
+  it('log4j2 XML: file appenders of any case and the strict form, through the Properties', async () => {
+    const read = await config('log4j2-xml', LOG4J2_XML);
     expect(read.targets.map((target) => [target.appender, target.line])).toEqual([
       ['RollingFile shared', 9],
       ['RollingFile shared', 9],
@@ -65,14 +61,14 @@ describe('readLoggingConfig and sharedTargets', () => {
       ['RandomAccessFile strict', 11],
       ['rollingFile r', 12],
     ]);
-    expect(sharedNames('log4j2-xml', LOG4J2_XML)).toEqual([
+    expect(await sharedNames('log4j2-xml', LOG4J2_XML)).toEqual([
       '${dir}/app.log',
       '${dir}/app-%d.log.gz',
       'logs/strict.log',
     ]);
   });
 
-  it('log4j2 properties: appender.<id>.type with fileName/filePattern, and property.<name>', () => {
+  it('log4j2 properties: appender.<id>.type with fileName/filePattern, and property.<name>', async () => {
     const text = [
       'property.dir = ${sys:catalina.base}/logs',
       'appender.console.type = Console',
@@ -84,17 +80,17 @@ describe('readLoggingConfig and sharedTargets', () => {
       'appender.mine.type = File',
       'appender.mine.FILENAME = ${dir}/app-${web:attr.org.apache.catalina.webappVersion}.log',
     ].join('\n');
-    expect(config('log4j2-properties', text).targets.map((target) => [target.appender, target.line])).toEqual(
-      [
-        ['RollingFile file', 6],
-        ['RollingFile file', 7],
-        ['File mine', 9],
-      ],
-    );
-    expect(sharedNames('log4j2-properties', text)).toEqual(['${dir}/app.log', '${dir}/app-%d.log']);
+    expect(
+      (await config('log4j2-properties', text)).targets.map((target) => [target.appender, target.line]),
+    ).toEqual([
+      ['RollingFile file', 6],
+      ['RollingFile file', 7],
+      ['File mine', 9],
+    ]);
+    expect(await sharedNames('log4j2-properties', text)).toEqual(['${dir}/app.log', '${dir}/app-%d.log']);
   });
 
-  it('log4j2 JSON: a plugin key, a list of them, and typed appenders, with lines', () => {
+  it('log4j2 JSON: a plugin key, a list of them, and typed appenders, with lines', async () => {
     const text = `{
   "configuration": {
     "properties": { "property": [ { "name": "dir", "value": "logs" } ] },
@@ -108,17 +104,17 @@ describe('readLoggingConfig and sharedTargets', () => {
     }
   }
 }`;
-    const read = config('log4j2-json', text);
+    const read = await config('log4j2-json', text);
     expect(read.targets.map((target) => [target.appender, target.fileName, target.line])).toEqual([
       ['RollingFile a', '${dir}/a.log', 7],
       ['RollingFile a', '${dir}/a-%i.log', 7],
       ['RollingFile b', '${dir}/b-${web:attr.org.apache.catalina.webappVersion}.log', 8],
       ['File c', 'c.log', 10],
     ]);
-    expect(sharedNames('log4j2-json', text)).toEqual(['${dir}/a.log', '${dir}/a-%i.log', 'c.log']);
+    expect(await sharedNames('log4j2-json', text)).toEqual(['${dir}/a.log', '${dir}/a-%i.log', 'c.log']);
   });
 
-  it('log4j2 YAML', () => {
+  it('log4j2 YAML', async () => {
     const text = `Configuration:
   Properties:
     Property:
@@ -132,14 +128,16 @@ describe('readLoggingConfig and sharedTargets', () => {
       fileName: \${dir}/app.log
       filePattern: \${dir}/app-\${web:attr.org.apache.catalina.webappVersion}-%d.log
 `;
-    expect(config('log4j2-yaml', text).targets.map((target) => [target.fileName, target.line])).toEqual([
+    expect(
+      (await config('log4j2-yaml', text)).targets.map((target) => [target.fileName, target.line]),
+    ).toEqual([
       ['${dir}/app.log', 11],
       ['${dir}/app-${web:attr.org.apache.catalina.webappVersion}-%d.log', 12],
     ]);
-    expect(sharedNames('log4j2-yaml', text)).toEqual(['${dir}/app.log']);
+    expect(await sharedNames('log4j2-yaml', text)).toEqual(['${dir}/app.log']);
   });
 
-  it('logback: <file> and <fileNamePattern> of appenders, through <property>', () => {
+  it('logback: <file> and <fileNamePattern> of appenders, through <property>', async () => {
     const text = `<configuration>
   <property name="DIR" value="\${catalina.base}/logs"/>
   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%msg</pattern></encoder></appender>
@@ -151,15 +149,17 @@ describe('readLoggingConfig and sharedTargets', () => {
   </appender>
   <appender name="MINE" class="ch.qos.logback.core.FileAppender"><file>\${DIR}/\${WEBAPP_VERSION}.log</file></appender>
 </configuration>`;
-    expect(config('logback-xml', text).targets.map((target) => [target.fileName, target.line])).toEqual([
+    expect(
+      (await config('logback-xml', text)).targets.map((target) => [target.fileName, target.line]),
+    ).toEqual([
       ['${DIR}/app.log', 5],
       ['${DIR}/app.%d.log', 7],
       ['${DIR}/${WEBAPP_VERSION}.log', 10],
     ]);
-    expect(sharedNames('logback-xml', text)).toEqual(['${DIR}/app.log', '${DIR}/app.%d.log']);
+    expect(await sharedNames('logback-xml', text)).toEqual(['${DIR}/app.log', '${DIR}/app.%d.log']);
   });
 
-  it('JULI: only the handlers listed, with their prefixes, defaults and the JDK FileHandler', () => {
+  it('JULI: only the handlers listed, with their prefixes, defaults and the JDK FileHandler', async () => {
     const text = [
       'handlers = 1shop.org.apache.juli.FileHandler, 2mine.org.apache.juli.AsyncFileHandler, \\',
       '    java.util.logging.FileHandler, java.util.logging.ConsoleHandler',
@@ -169,35 +169,38 @@ describe('readLoggingConfig and sharedTargets', () => {
       '2mine.org.apache.juli.AsyncFileHandler.rotatable = false',
       '3unused.org.apache.juli.FileHandler.prefix = unused.',
     ].join('\n');
-    const read = config('juli', text);
+    const read = await config('juli', text);
     expect(read.targets.map((target) => [target.appender, target.fileName, target.line])).toEqual([
       ['1shop.org.apache.juli.FileHandler', '${catalina.base}/logs/shop.yyyy-MM-dd.log', 4],
       ['2mine.org.apache.juli.AsyncFileHandler', 'logs/shop-${classloader.webappName}..log', 5],
       ['java.util.logging.FileHandler', '%h/java%u.log', 1],
     ]);
-    expect(sharedNames('juli', text)).toEqual(['${catalina.base}/logs/shop.yyyy-MM-dd.log', '%h/java%u.log']);
+    expect(await sharedNames('juli', text)).toEqual([
+      '${catalina.base}/logs/shop.yyyy-MM-dd.log',
+      '%h/java%u.log',
+    ]);
   });
 
-  it('JULI: no handlers, no files', () => {
-    expect(config('juli', 'org.apache.juli.FileHandler.prefix = x.\n').targets).toEqual([]);
+  it('JULI: no handlers, no files', async () => {
+    expect((await config('juli', 'org.apache.juli.FileHandler.prefix = x.\n')).targets).toEqual([]);
   });
 
-  it('fails with a typed kind on a broken file', () => {
+  it('fails with a typed kind on a broken file', async () => {
     expect(
-      readLoggingConfig('log4j2-xml', Buffer.from('<Configuration><Appenders></Configuration>')),
+      await readLoggingConfig('log4j2-xml', Buffer.from('<Configuration><Appenders></Configuration>')),
     ).toMatchObject({
       ok: false,
       kind: 'bad-xml',
     });
-    expect(readLoggingConfig('juli', Buffer.from('handlers = \\u00zz'))).toMatchObject({
+    expect(await readLoggingConfig('juli', Buffer.from('handlers = \\u00zz'))).toMatchObject({
       ok: false,
       kind: 'bad-properties',
     });
-    expect(readLoggingConfig('log4j2-yaml', Buffer.from('a: [1, 2\nb: {'))).toMatchObject({
+    expect(await readLoggingConfig('log4j2-yaml', Buffer.from('a: [1, 2\nb: {'))).toMatchObject({
       ok: false,
       kind: 'bad-yaml',
     });
-    expect(readLoggingConfig('log4j2-json', Buffer.from('{"configuration": '))).toMatchObject({
+    expect(await readLoggingConfig('log4j2-json', Buffer.from('{"configuration": '))).toMatchObject({
       ok: false,
       kind: 'bad-yaml',
     });
@@ -205,10 +208,10 @@ describe('readLoggingConfig and sharedTargets', () => {
 });
 
 describe('sharedLogFileFindings', () => {
-  it('makes one warning per file, a location per appender line, and names the per-version lookup', () => {
+  it('makes one warning per file, a location per appender line, and names the per-version lookup', async () => {
     const findings = sharedLogFileFindings(
       { file: 'log4j2.xml', jar: 'WEB-INF/lib/acme.jar' },
-      config('log4j2-xml', LOG4J2_XML),
+      await config('log4j2-xml', LOG4J2_XML),
     );
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -223,11 +226,11 @@ describe('sharedLogFileFindings', () => {
     expect(findings[0]!.fix).toContain('${web:attr.org.apache.catalina.webappVersion}');
   });
 
-  it('makes none when every file is per version', () => {
+  it('makes none when every file is per version', async () => {
     const text =
       '<Configuration><Appenders><File name="f" fileName="logs/${web:attr.org.apache.catalina.webappVersion}.log"/></Appenders></Configuration>';
-    expect(sharedLogFileFindings({ file: 'WEB-INF/classes/log4j2.xml' }, config('log4j2-xml', text))).toEqual(
-      [],
-    );
+    expect(
+      sharedLogFileFindings({ file: 'WEB-INF/classes/log4j2.xml' }, await config('log4j2-xml', text)),
+    ).toEqual([]);
   });
 });
