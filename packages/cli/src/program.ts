@@ -63,8 +63,10 @@ export function buildProgram(signal: AbortSignal) {
     .description('Zero-downtime parallel deployment for Apache Tomcat, through its Manager text API.')
     .version(version, '-V, --version')
     // Options are read where they stand, so that `deploy --version 004` is deploy's own option;
-    // the global ones are added to every command as well, so they work after its name too.
+    // the global ones are added to the command that runs as well, so they work after its name
+    // too (only to that one, as it is about to parse: the others cost start-up time for nothing).
     .enablePositionalOptions()
+    .hook('preSubcommand', (_program, command) => void withGlobalOptions(command, { withEnv: false }))
     // Parse errors throw (commands created below inherit this): cli.ts maps them to exit code 2.
     .exitOverride()
     .showHelpAfterError("Usage: tomcat-pd [options] [command]\n(run 'tomcat-pd --help' for more)")
@@ -80,9 +82,7 @@ export function buildProgram(signal: AbortSignal) {
         ),
     );
   for (const { define, load } of COMMANDS) {
-    const command = withGlobalOptions(define(), { withEnv: false })
-      .copyInheritedSettings(program)
-      .action(actionOf(load, signal));
+    const command = define().copyInheritedSettings(program).action(actionOf(load, signal));
     program.addCommand(
       command.showHelpAfterError(
         `Usage: tomcat-pd ${command.name()} ${command.usage()}\n(run 'tomcat-pd ${command.name()} --help' for more)`,

@@ -1,35 +1,24 @@
-import Table from 'cli-table3';
+import { stripVTControlCharacters } from 'node:util';
 
-// No borders: aligned columns read well in a terminal and in a CI log alike.
-const PLAIN = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '  ',
-};
+/** Between two columns. */
+const GAP = '  ';
 
-/** An aligned table with a header row. */
+/**
+ * An aligned table with a header row, no borders: aligned columns read well in a terminal and in
+ * a CI log alike. A cell's width is its text without colour codes. Written here rather than with
+ * a table library: cli-table3 and its string-width were a sixth of the start-up of `status`
+ * (bench/RESULTS.md: start-up), for columns of ASCII names, versions and numbers.
+ */
 export function renderTable(head: string[], rows: string[][]): string {
-  const table = new Table({
-    head,
-    chars: PLAIN,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  table.push(...rows);
-  return table
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
+  const lines = [head, ...rows];
+  const width = (cell: string) => stripVTControlCharacters(cell).length;
+  const widths = head.map((_, column) => Math.max(...lines.map((line) => width(line[column] ?? ''))));
+  return lines
+    .map((line) =>
+      line
+        .map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - width(cell)))
+        .join(GAP)
+        .trimEnd(),
+    )
     .join('\n');
 }
