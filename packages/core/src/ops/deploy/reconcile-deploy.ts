@@ -1,5 +1,6 @@
 import { describeApp } from '../app-status.js';
 import { withDefaults } from '../../common/defaults.js';
+import { sleep } from '../../common/sleep.js';
 import { ConnectionError } from '../../errors/error-classes.js';
 import { TomcatFailError } from '../../manager/parse/tomcat-fail.js';
 import { isTomcatPdError, type TomcatPdError } from '../../errors/tomcat-pd-error.js';
@@ -62,7 +63,8 @@ export async function reconcileFailedDeploy(
     if (outcome !== STILL_DEPLOYING) return outcome;
     if (elapsed >= startingMs) return stillDeploying(failure, plan, elapsed);
     log.info?.(`${client.name}: Tomcat may still be deploying ${plan.displayName}; waiting`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    // Not with the caller's signal: an abort must not leave a half-deployed version behind.
+    await sleep(intervalMs);
   }
 }
 
