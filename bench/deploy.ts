@@ -6,11 +6,12 @@
  * interleaved runs after a warm-up round (its figures in the record, and as the first run's
  * column); each app is undeployed after its run, untimed, and the next run waits for a quiet
  * machine. Wall time from spawn to exit (Tomcat unpacking and starting the app included), the
- * client's CPU, tomcat-pd's peak RSS.
+ * client's CPU, tomcat-pd's peak RSS, beside the peak of `node -e 0` (what any Node process pays
+ * on this machine: NODE_EXTRA_CA_CERTS, for one, adds its certificates to every process).
  */
 import { cpus } from 'node:os';
 import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
-import { assertSucceeded, runCli, type CommandRun } from './lib/cli-process.js';
+import { assertSucceeded, runCli, runNode, type CommandRun } from './lib/cli-process.js';
 import { curlDeploy, writeCurlConfig } from './lib/curl.js';
 import { runInterleaved, type Variant } from './lib/interleave.js';
 import { reapedChildrenCpuSeconds } from './lib/proc-stat.js';
@@ -29,6 +30,8 @@ import {
 
 const CURL = 'curl -T';
 const TOMCAT_PD = 'tomcat-pd deploy';
+/** Runs of `node -e 0` for the floor of the peak RSS: it hardly varies. */
+const FLOOR_RUNS = 3;
 
 interface DeploySample {
   wallMs: number;
@@ -81,6 +84,10 @@ export const benchDeploy: Benchmark = (settings, log) =>
         ),
       ];
       const samples = await runInterleaved(variants, { runs: settings.runs, log });
+      const floorPeaks: number[] = [];
+      for (let run = 0; run < FLOOR_RUNS; run++) {
+        floorPeaks.push(assertSucceeded(await runNode(['-e', '0'], { cwd: dir }), 'node -e 0').peakRssKb!);
+      }
       const wall = (name: string) => samples.runs[name]!.map((sample) => sample.wallMs);
       const row = (name: string) => {
         const series = samples.runs[name]!;
@@ -102,9 +109,14 @@ export const benchDeploy: Benchmark = (settings, log) =>
             ...row(TOMCAT_PD),
             'x curl': round(tomcatPd.median / curl.median, 2),
             'x curl (fastest)': round(tomcatPd.min / curl.min, 2),
+            'node -e 0 peak RSS MB': megabytes(summarize(floorPeaks).median),
           },
         },
-        samples: { ...samples, pairedRatios: pairedRatios(wall(TOMCAT_PD), wall(CURL)) },
+        samples: {
+          ...samples,
+          pairedRatios: pairedRatios(wall(TOMCAT_PD), wall(CURL)),
+          floorPeakRssKb: floorPeaks,
+        },
       };
     } finally {
       await stopTomcats(tomcats);
