@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { httpModuleFor } from './http-module.js';
 import { readAnswer, type RawAnswer } from './http-answer.js';
 
 /** The code of a request that got no (complete) answer within its time-out. */
@@ -22,7 +22,7 @@ export interface GetOptions {
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
   const { headers, signal, agent } = options;
   signal?.throwIfAborted();
-  const request = (url.protocol === 'https:' ? https : http).get(url, { headers, agent });
+  const request = httpModuleFor(url).get(url, { headers, agent });
   // The signal is followed by a listener of our own rather than node:http's `signal` option,
   // which also watches the request's end with stream.finished (five more listeners and their
   // closures per request): at --parallel 16 the answers of a round are handled one after the

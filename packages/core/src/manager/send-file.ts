@@ -1,4 +1,3 @@
-import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { usageError } from '../errors/error-classes.js';
@@ -69,6 +68,8 @@ function pump(
   target: Writable,
   onChunk: (bytes: number) => void,
 ): Promise<void> {
+  // Not imported: as an ES module, node:fs loads its streams too, on every start of the CLI.
+  const { readSync } = process.getBuiltinModule('node:fs');
   return new Promise((resolve, reject) => {
     const buffers = takePair();
     const free: (0 | 1)[] = [0, 1];

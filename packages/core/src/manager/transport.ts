@@ -1,4 +1,4 @@
-import https from 'node:https';
+import type https from 'node:https';
 import pRetry from 'p-retry';
 import { withDefaults, type WithDefaults } from '../common/defaults.js';
 import { AbortedError, ConnectionError } from '../errors/error-classes.js';
@@ -18,6 +18,7 @@ import { buildCommandUrl, type ManagerCommand, type ManagerParams } from './mana
 import { displayManagerUrl, normalizeAppUrl, normalizeManagerUrl } from './manager-url.js';
 import type { RawAnswer } from './http-answer.js';
 import { getText } from './http-get.js';
+import { nodeHttps } from './http-module.js';
 import { uploadableFileSize } from '../war/war-file.js';
 import { putFile, type UploadOptions } from './upload.js';
 
@@ -293,7 +294,7 @@ export class ManagerTransport {
 }
 
 function createTlsAgent(tls: TlsOptions): https.Agent {
-  return new https.Agent({
+  return new (nodeHttps().Agent)({
     ca: tls.ca,
     cert: tls.cert,
     key: tls.key,

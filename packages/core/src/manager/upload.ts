@@ -1,7 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { withDefaults } from '../common/defaults.js';
 import { readAnswer, type RawAnswer } from './http-answer.js';
+import { httpModuleFor } from './http-module.js';
 import { sendFile } from './send-file.js';
 import { startStallWatchdog } from './stall-watchdog.js';
 
@@ -54,7 +54,7 @@ export async function putFile(
   options.signal?.addEventListener('abort', abortFromCaller, { once: true });
   const stallError = Object.assign(new Error('no progress within the stall time-out'), { code: STALLED });
   const watchdog = startStallWatchdog(options.stallTimeoutMs, () => controller.abort(stallError));
-  const request = (url.protocol === 'https:' ? https : http).request(url, {
+  const request = httpModuleFor(url).request(url, {
     method: 'PUT',
     headers: {
       ...options.headers,

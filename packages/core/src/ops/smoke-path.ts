@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import type crypto from 'node:crypto';
 
 // `/shop-smoke-4f2a`, `/ROOT-smoke-4f2a`, `/a/b-smoke-4f2a`: a name no one gives an app.
 const SMOKE_SUFFIX = /-smoke-[0-9a-f]{4}$/;
@@ -10,7 +10,7 @@ const SMOKE_SUFFIX = /-smoke-[0-9a-f]{4}$/;
 export function smokeContextPath(path: string, taken: ReadonlySet<string>): string {
   const base = path === '/' ? '/ROOT' : path;
   for (;;) {
-    const candidate = `${base}-smoke-${randomBytes(2).toString('hex')}`;
+    const candidate = `${base}-smoke-${nodeCrypto().randomBytes(2).toString('hex')}`;
     if (!taken.has(candidate)) return candidate;
   }
 }
@@ -28,4 +28,12 @@ export function isSmokeContextPathOf(path: string, candidate: string): boolean {
 /** Whether a context path is a smoke test's (a leftover when no deploy runs it). */
 export function isSmokeContextPath(path: string): boolean {
   return SMOKE_SUFFIX.test(path);
+}
+
+/**
+ * node:crypto when first needed: imported as an ES module it loads all its parts at once, ~2.5 ms
+ * of every start of the CLI (bench/RESULTS.md: start-up), and only a deploy with --smoke uses it.
+ */
+function nodeCrypto(): typeof crypto {
+  return process.getBuiltinModule('node:crypto');
 }
