@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'tsdown';
+import { build, defineConfig, type UserConfig } from 'tsdown';
+import { chunkGroups } from './build/chunk-groups.js';
 
-export default defineConfig({
+const config = {
   entry: ['src/cli.ts'],
   format: ['esm'],
   dts: false,
@@ -17,6 +18,8 @@ export default defineConfig({
   // @opentelemetry/api was mis-linked ("Cannot access 'require_types' before initialization").
   deps: { alwaysBundle: [/^(?!prom-client(?:\/|$))/] },
   inputOptions: {
+    // The entry exports nothing; rolldown may add exports to it, as the grouping below needs.
+    preserveEntrySignatures: 'allow-extension',
     resolve: {
       // jsonc-parser's `main` is a UMD build whose inner require()s a bundler cannot follow.
       mainFields: ['module', 'main'],
@@ -29,4 +32,36 @@ export default defineConfig({
       },
     },
   },
+} satisfies UserConfig;
+
+/**
+ * What a command that only reads loads when it runs: its action and the runner (loaded beside
+ * every action). What they need is a chunk apart from what only the changing commands need.
+ */
+const LOADED_TO_READ =
+  /[/\\]src[/\\](actions[/\\](status|status-watch|sessions|history|serve)|run-command)\.ts$/;
+
+// Two passes: the default splitting, then its chunks grouped (build/chunk-groups.ts).
+export default defineConfig(async () => {
+  const [firstPass] = await build({
+    ...config,
+    config: false,
+    write: false,
+    clean: false,
+    logLevel: 'error',
+  });
+  const groups = chunkGroups(
+    firstPass!.chunks.flatMap((chunk) => (chunk.type === 'chunk' ? [chunk] : [])),
+    (id) => LOADED_TO_READ.test(id),
+  );
+  return {
+    ...config,
+    outputOptions: {
+      codeSplitting: {
+        // Each module to its group alone: by default a group takes its modules' imports with it.
+        includeDependenciesRecursively: false,
+        groups: [{ name: (id: string) => groups.get(id) ?? null }],
+      },
+    },
+  };
 });

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import packageJson from '../package.json' with { type: 'json' };
 import { Command, Help, type Option, type OptionValues } from '@commander-js/extra-typings';
 import type { CommandModule } from './command-line.js';
 import { defineCheck } from './commands/check.js';
@@ -12,8 +12,6 @@ import { defineStatus } from './commands/status.js';
 import { defineUndeploy } from './commands/undeploy.js';
 import { examples } from './command-line.js';
 import { withGlobalOptions } from './global-options.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** A command: its options and help (`commands/`), and what it does (`actions/`, loaded when it runs). */
 interface CommandEntry {
@@ -61,7 +59,7 @@ function describeOption(option: Option): string {
 export function buildProgram(signal: AbortSignal) {
   const program = new Command('tomcat-pd')
     .description('Zero-downtime parallel deployment for Apache Tomcat, through its Manager text API.')
-    .version(version, '-V, --version')
+    .version(packageJson.version, '-V, --version')
     // Options are read where they stand, so that `deploy --version 004` is deploy's own option;
     // the global ones are added to the command that runs as well, so they work after its name
     // too (only to that one, as it is about to parse: the others cost start-up time for nothing).

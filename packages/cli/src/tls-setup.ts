@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createSecureContext } from 'node:tls';
 import { UsageError, type TlsOptions } from '@tomcat-pd/core';
 import type { ResolvedTarget } from './connection.js';
 
@@ -44,7 +43,8 @@ export async function loadTls(target: ResolvedTarget, insecure: boolean): Promis
 
 function checkClientPair(cert: Buffer, key: Buffer, certFile: string, keyFile: string): void {
   try {
-    createSecureContext({ cert, key });
+    // Loaded here: node:tls and node:crypto are ~3 ms of every start, needed only with a client pair.
+    process.getBuiltinModule('node:tls').createSecureContext({ cert, key });
   } catch (error) {
     throw new UsageError(
       `The client certificate ${certFile} and key ${keyFile} cannot be used: ${(error as Error).message}`,

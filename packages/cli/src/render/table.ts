@@ -1,5 +1,3 @@
-import { stripVTControlCharacters } from 'node:util';
-
 /** Between two columns. */
 const GAP = '  ';
 
@@ -11,6 +9,8 @@ const GAP = '  ';
  */
 export function renderTable(head: string[], rows: string[][]): string {
   const lines = [head, ...rows];
+  // Not imported: as an ES module, node:util loads parts of its own that every start would pay.
+  const { stripVTControlCharacters } = process.getBuiltinModule('node:util');
   const width = (cell: string) => stripVTControlCharacters(cell).length;
   const widths = head.map((_, column) => Math.max(...lines.map((line) => width(line[column] ?? ''))));
   return lines
