@@ -29,6 +29,11 @@ const PACKAGES = [
   { name: 'chromium', neededBy: ['test'], file: '/usr/bin/chromium' },
   { name: 'default-jdk-headless', neededBy: ['test'], command: 'javac' },
   { name: 'openssl', neededBy: ['test'], command: 'openssl' },
+  // The balancers the lb commands drive, each started by the tests in the foreground (never as a service).
+  { name: 'haproxy', neededBy: ['test'], file: '/usr/sbin/haproxy' },
+  { name: 'apache2-bin', neededBy: ['test'], file: '/usr/sbin/apache2' },
+  { name: 'libapache2-mod-jk', neededBy: ['test'], file: '/usr/lib/apache2/modules/mod_jk.so' },
+  { name: 'nginx', neededBy: ['test'], file: '/usr/sbin/nginx' },
 ];
 
 /** @type {Record<Purpose, string>} */

@@ -63,6 +63,7 @@ export async function startContainerTomcat(options: TomcatOptions = {}): Promise
           port: 8080,
           address: '0.0.0.0',
           hostAttributes: options.hostAttributes,
+          jvmRoute: options.jvmRoute,
           https: tls === undefined ? undefined : httpsConnector(tls, 8443),
         }),
         target: `${CONTAINER_BASE}/conf/server.xml`,

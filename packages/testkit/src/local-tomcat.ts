@@ -225,6 +225,7 @@ async function prepareBase(
     port,
     address: '127.0.0.1',
     hostAttributes: options.hostAttributes,
+    jvmRoute: options.jvmRoute,
     https: tls === undefined || httpsPort === undefined ? undefined : httpsConnector(tls, httpsPort),
   });
   await writeFile(join(base, 'conf/server.xml'), xml);

@@ -89,6 +89,11 @@ export interface TomcatOptions {
    * connector stays (start-up is probed over it).
    */
   https?: true | HttpsOptions;
+  /**
+   * The Engine's `jvmRoute`: Tomcat appends `.ROUTE` to every session id it makes, which is what a
+   * balancer's stickiness follows (a test of a balancer names one per Tomcat).
+   */
+  jvmRoute?: string;
 }
 
 /** The `https` option in its long form. */
@@ -178,6 +183,7 @@ export function serverXml(options: {
   address: string;
   hostAttributes?: Record<string, string> | undefined;
   https?: HttpsConnector | undefined;
+  jvmRoute?: string | undefined;
 }): string {
   const host: Record<string, string> = {
     name: 'localhost',
@@ -204,7 +210,7 @@ export function serverXml(options: {
   <Service name="Catalina">
     <Connector address="${xmlAttr(options.address)}" port="${options.port}" protocol="HTTP/1.1"
                connectionTimeout="20000" maxParameterCount="1000" />
-${options.https === undefined ? '' : httpsConnectorXml(options.address, options.https)}    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
+${options.https === undefined ? '' : httpsConnectorXml(options.address, options.https)}    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1"${options.jvmRoute === undefined ? '' : ` jvmRoute="${xmlAttr(options.jvmRoute)}"`}>
       <Realm className="org.apache.catalina.realm.LockOutRealm">
         <Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/>
       </Realm>

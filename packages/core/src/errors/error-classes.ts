@@ -219,3 +219,40 @@ export class AnalysisError extends TomcatPdError {
     return { analysis: this.analysis };
   }
 }
+
+/** What a balancer answered, for a {@link BalancerError}. */
+export interface BalancerFailure {
+  /** The balancer's name in the config. */
+  balancer: string;
+  /** The member the change or read was about, if one. */
+  member?: string | undefined;
+  /** What it answered (its error text, `type=ERROR`, the state read back), shortened; never a secret. */
+  answer?: string | undefined;
+}
+
+/**
+ * A load balancer answered with an error or with what is not its protocol, or a change it was
+ * sent did not take when read back (`E_BALANCER`). Every balancer answers some mistakes with a
+ * text or an HTTP 200 page: this is how they are told apart from a success.
+ */
+export class BalancerError extends TomcatPdError {
+  readonly balancer: string;
+  readonly member: string | undefined;
+  readonly answer: string | undefined;
+
+  constructor(message: string, failure: BalancerFailure, options: Omit<TomcatPdErrorOptions, 'status'> = {}) {
+    super(ErrorCode.balancer, message, options);
+    this.name = 'BalancerError';
+    this.balancer = failure.balancer;
+    this.member = failure.member;
+    this.answer = failure.answer;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return {
+      balancer: this.balancer,
+      ...(this.member === undefined ? {} : { member: this.member }),
+      ...(this.answer === undefined ? {} : { answer: this.answer }),
+    };
+  }
+}

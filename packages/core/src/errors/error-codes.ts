@@ -22,6 +22,8 @@ export const ErrorCode = {
   unsafe: 'E_UNSAFE',
   /** A step of an operation failed after the server was changed and could not be undone. */
   operation: 'E_OPERATION',
+  /** A load balancer answered with an error or with what is not its protocol, or a change it was sent did not take (read back). */
+  balancer: 'E_BALANCER',
   /** The caller's AbortSignal fired. */
   aborted: 'E_ABORTED',
   /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */
