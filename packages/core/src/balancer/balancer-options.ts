@@ -134,7 +134,7 @@ export function parseBalancerOptions(options: BalancerOptions): BalancerSpec {
       }
       break;
   }
-  return { ...options, name, timeoutMs, members } as BalancerSpec;
+  return { ...options, name, timeoutMs, members };
 }
 
 /** The member name of a target on a balancer: its mapping, or the target's own name. */

@@ -11,14 +11,20 @@ function memoryBalancer(members: Record<string, AdminState>, options: { ignoreSe
     name: 'lb1',
     type: 'haproxy',
     address: '/run/haproxy/admin.sock',
-    read: async () => ({
-      balancer: 'lb1',
-      type: 'haproxy',
-      members: Object.entries(members).map(([name, admin]): MemberReading => ({ name, admin, health: 'up' })),
-    }),
-    send: async (member, state) => {
+    read: () =>
+      Promise.resolve({
+        balancer: 'lb1',
+        type: 'haproxy',
+        members: Object.entries(members).map(([name, admin]): MemberReading => ({
+          name,
+          admin,
+          health: 'up',
+        })),
+      }),
+    send: (member, state) => {
       sent.push(`${member}:${state}`);
       if (options.ignoreSends !== true) members[member] = state;
+      return Promise.resolve();
     },
   };
   return { driver, sent };
