@@ -43,8 +43,17 @@ export async function changeMemberState(
 export function memberOf(reading: BalancerReading, driver: BalancerDriver, member: string): MemberReading {
   const found = reading.members.find((candidate) => candidate.name === member);
   if (found !== undefined) return found;
+  throw missingMemberError(reading, driver, member);
+}
+
+/** The usage error of a member the balancer lacks: it lists the members it has. */
+export function missingMemberError(
+  reading: BalancerReading,
+  driver: BalancerDriver,
+  member: string,
+): UsageError {
   const known = reading.members.map((candidate) => candidate.name).join(', ') || 'none';
-  throw new UsageError(
+  return new UsageError(
     `Balancer ${driver.name} (${driver.address}) has no member ${member}; its members: ${known}.`,
     { hint: 'Map the target to its member name in the balancer\'s "members" in the config file.' },
   );

@@ -98,7 +98,11 @@ export type SafetyRule =
   /** Undeploy: the version is live and the undeploy was not forced. */
   | 'live-version'
   /** Deploy: the WAR fails the parallel-deployment check: a second version could not work (docs/war-check.md). */
-  | 'war-check';
+  | 'war-check'
+  /** lb drain, lb maint: no other member of the balancer would take new visitors afterwards. */
+  | 'last-ready-member'
+  /** lb ready: an app on the target does not answer (a 5xx, no answer, or its probe fails). */
+  | 'not-serving';
 
 /** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
 export class UnsafeOperationError extends TomcatPdError {
@@ -253,6 +257,45 @@ export class BalancerError extends TomcatPdError {
       balancer: this.balancer,
       ...(this.member === undefined ? {} : { member: this.member }),
       ...(this.answer === undefined ? {} : { answer: this.answer }),
+    };
+  }
+}
+
+/** What happened on one balancer of a change that failed. */
+export interface BalancerChangeReport {
+  balancer: string;
+  /** The target's member name there. */
+  member: string;
+  /**
+   * - `done`: changed (or had the state already) and kept;
+   * - `undone`: changed, then put back to the state it had because another balancer failed;
+   * - `failed`: the change failed there (or putting it back did: see `error`);
+   * - `not-started`: nothing was sent there.
+   */
+  outcome: 'done' | 'undone' | 'failed' | 'not-started';
+  error?: TomcatPdError | undefined;
+}
+
+/**
+ * A change of a target's state on several balancers failed on one (all or nothing: the balancers
+ * already changed were put back, or `balancers` says where that failed too). `code` is the
+ * first failure's, so that the exit code says why.
+ */
+export class BalancerChangeError extends TomcatPdError {
+  readonly balancers: readonly BalancerChangeReport[];
+
+  constructor(first: TomcatPdError, message: string, balancers: readonly BalancerChangeReport[]) {
+    super(first.code, message, { hint: first.hintParts });
+    this.name = 'BalancerChangeError';
+    this.balancers = balancers;
+  }
+
+  protected override details(words: HintWords): Record<string, unknown> {
+    return {
+      balancers: this.balancers.map(({ error, ...report }) => ({
+        ...report,
+        ...(error === undefined ? {} : { error: errorData(error, words) }),
+      })),
     };
   }
 }

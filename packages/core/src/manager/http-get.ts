@@ -13,16 +13,19 @@ export interface GetOptions {
   agent?: http.Agent | undefined;
   /** Keep at most this many bytes of the body (see `readAnswer`). */
   maxBodyBytes?: number | undefined;
+  /** `OPTIONS` asks an app whether it serves without running a page (see ManagerClient.visit). @defaultValue 'GET' */
+  method?: 'GET' | 'OPTIONS' | undefined;
 }
 
 /**
- * One GET with node:http. Redirects are not followed: a Manager URL should not redirect, and
+ * One GET (or OPTIONS) with node:http. Redirects are not followed: a Manager URL should not redirect, and
  * the caller names the new URL instead. A time-out fails with code `ERR_NO_ANSWER`.
  */
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
   const { headers, signal, agent } = options;
   signal?.throwIfAborted();
-  const request = httpModuleFor(url).get(url, { headers, agent });
+  const request = httpModuleFor(url).request(url, { method: options.method ?? 'GET', headers, agent });
+  request.end();
   // The signal is followed by a listener of our own rather than node:http's `signal` option,
   // which also watches the request's end with stream.finished (five more listeners and their
   // closures per request): at --parallel 16 the answers of a round are handled one after the

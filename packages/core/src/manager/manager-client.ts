@@ -83,6 +83,12 @@ export interface VisitOptions {
   /** The whole exchange, from connecting to the last byte read. */
   timeoutMs: number;
   maxBodyBytes: number;
+  /**
+   * `OPTIONS` proves the app serves without running its pages: Jasper answers a JSP's OPTIONS
+   * with 405 and makes no session, where a GET of a JSP at the root makes one that a drain would
+   * then wait for (docs/balancers/README.md). @defaultValue 'GET'
+   */
+  method?: 'GET' | 'OPTIONS' | undefined;
   signal?: AbortSignal | undefined;
 }
 

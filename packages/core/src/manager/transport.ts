@@ -124,15 +124,21 @@ export class ManagerTransport {
    */
   async visit(
     path: string,
-    options: { timeoutMs: number; maxBodyBytes: number; signal?: AbortSignal | undefined },
+    options: {
+      timeoutMs: number;
+      maxBodyBytes: number;
+      method?: 'GET' | 'OPTIONS' | undefined;
+      signal?: AbortSignal | undefined;
+    },
   ): Promise<RawAnswer> {
     const url = new URL(`${this.appUrl}${path}`);
-    this.#options.logger.debug?.(`${this.name}: GET ${url.href} (probe)`);
+    this.#options.logger.debug?.(`${this.name}: ${options.method ?? 'GET'} ${url.href} (probe)`);
     try {
       return await getText(url, {
         headers: { 'User-Agent': 'tomcat-pd probe' },
         timeoutMs: options.timeoutMs,
         maxBodyBytes: options.maxBodyBytes,
+        method: options.method,
         signal: options.signal,
         agent: this.#appAgent,
       });

@@ -159,7 +159,7 @@ export class FakeManager implements ManagerClient {
   }
 
   async visit(path: string, options: VisitOptions): Promise<AppAnswer> {
-    this.calls.push(`visit ${path}`);
+    this.calls.push(options.method === 'OPTIONS' ? `visit OPTIONS ${path}` : `visit ${path}`);
     const answer = await this.answerVisit(path, this.contexts);
     return { ...answer, body: answer.body.slice(0, options.maxBodyBytes) };
   }

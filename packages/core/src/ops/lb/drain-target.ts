@@ -1,0 +1,73 @@
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { usageError } from '../../errors/error-classes.js';
+import { withDefaults } from '../../common/defaults.js';
+import { runContextOf } from '../run-context.js';
+import {
+  parseTargetStateOptions,
+  runTargetState,
+  type TargetStateOptions,
+  type TargetStateReport,
+} from './set-target-state.js';
+import { DRAIN_WAIT_INTERVAL_MS, waitDrained, type DrainProgress } from './wait-drained.js';
+
+export interface DrainTargetOptions extends Omit<TargetStateOptions, 'state'> {
+  /** The target's Tomcat, read for its sessions while the drain is waited for. */
+  client: ManagerClient;
+  /** Wait until no visitor is left (see `waitDrained`). @defaultValue false */
+  wait?: boolean | undefined;
+  /** How long to wait at most. @defaultValue 3 600 000 (1 h) */
+  maxWaitMs?: number | undefined;
+  /** Expire the sessions idle at least this long, on each read (shortens the drain; those visitors log in again). */
+  expireIdleMinutes?: number | undefined;
+  /** Between two reads of the target. @defaultValue 2 000 */
+  intervalMs?: number | undefined;
+  onProgress?: ((progress: DrainProgress) => void) | undefined;
+}
+
+export const DRAIN_TARGET_DEFAULTS = {
+  wait: false,
+  maxWaitMs: 3_600_000,
+  intervalMs: DRAIN_WAIT_INTERVAL_MS,
+} satisfies Partial<DrainTargetOptions>;
+
+export interface DrainTargetReport extends TargetStateReport {
+  /** The last look at the target, when the drain was waited for. */
+  readonly drained: DrainProgress | undefined;
+}
+
+/**
+ * Drains a target on every balancer that has it (all or nothing, refused for the last member
+ * that takes new visitors unless forced: see `setTargetState`), then, with `wait`, waits until
+ * its Tomcat holds no visitor's session.
+ */
+export async function drainTarget(options: DrainTargetOptions): Promise<DrainTargetReport> {
+  const spec = parseTargetStateOptions({ ...options, state: 'drain' });
+  const { wait, maxWaitMs, intervalMs, expireIdleMinutes } = withDefaults(options, DRAIN_TARGET_DEFAULTS);
+  if (!(maxWaitMs > 0)) throw usageError(`The longest wait must be more than 0, not ${maxWaitMs} ms.`);
+  if (expireIdleMinutes !== undefined && !(Number.isInteger(expireIdleMinutes) && expireIdleMinutes >= 1)) {
+    throw usageError(`Expiring idle sessions takes whole minutes, 1 or more, not ${expireIdleMinutes}.`);
+  }
+  const context = runContextOf(options);
+  const change = await runTargetState(spec, context);
+  if (!wait) return { ...change, drained: undefined };
+  const drainedOn = await Promise.all(
+    change.balancers.map(async ({ balancer: name, member }) => {
+      const balancer = spec.balancers.find((candidate) => candidate.name === name)!;
+      const reading = await balancer.read({ signal: context.signal });
+      return { balancer, member, generation: reading.generation };
+    }),
+  );
+  const drained = await waitDrained(
+    {
+      target: spec.target,
+      client: options.client,
+      balancers: drainedOn,
+      maxWaitMs,
+      expireIdleMinutes,
+      intervalMs,
+      onProgress: options.onProgress,
+    },
+    context,
+  );
+  return { ...change, drained };
+}

@@ -1,0 +1,88 @@
+import type { Balancer } from '../../balancer/balancer.js';
+import type { BalancerType, MemberReading } from '../../balancer/member-state.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
+import { mapLimited } from '../fleet.js';
+import { DEFAULT_PARALLEL, runContextOf, type RunOptions } from '../run-context.js';
+import { visitorSessions } from './visitor-sessions.js';
+
+export interface LbStatusOptions extends Pick<RunOptions, 'signal'> {
+  balancers: readonly Balancer[];
+  /** The Tomcats of the config: each is read once (`list`) for its visitors' sessions. */
+  clients: readonly ManagerClient[];
+  /** How many Tomcats are read at once. @defaultValue 4 */
+  parallel?: number | undefined;
+}
+
+/** A member, the target it is, and the sessions Tomcat holds there. */
+export interface LbMemberStatus extends MemberReading {
+  /** The target of the config this member is (none when no target maps to it). */
+  readonly target: string | undefined;
+  /** Active sessions on that Tomcat, over its apps (the Manager's own aside); undefined when it could not be read. */
+  readonly sessions: number | undefined;
+}
+
+export type LbBalancerStatus =
+  | {
+      readonly balancer: string;
+      readonly type: BalancerType;
+      readonly address: string;
+      readonly ok: true;
+      readonly members: readonly LbMemberStatus[];
+    }
+  | {
+      readonly balancer: string;
+      readonly type: BalancerType;
+      readonly address: string;
+      readonly ok: false;
+      readonly error: TomcatPdError;
+    };
+
+/** A target's sessions, or why they could not be read. */
+export type LbTargetStatus =
+  | { readonly target: string; readonly ok: true; readonly sessions: number }
+  | { readonly target: string; readonly ok: false; readonly error: TomcatPdError };
+
+export interface LbStatusReport {
+  readonly balancers: readonly LbBalancerStatus[];
+  readonly targets: readonly LbTargetStatus[];
+}
+
+/**
+ * Every balancer's members beside the sessions Tomcat holds on each: who still has visitors, at a
+ * glance. One read of each balancer and one `list` of each target, all at once; a balancer or a
+ * target that cannot be read is reported as such, the others still are.
+ */
+export async function lbStatus(options: LbStatusOptions): Promise<LbStatusReport> {
+  const { signal } = runContextOf(options);
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  const [readings, lists] = await Promise.all([
+    Promise.allSettled(options.balancers.map((balancer) => balancer.read({ signal }))),
+    mapLimited(options.clients, parallel, async (client) =>
+      visitorSessions(await client.list({ signal }), client),
+    ),
+  ]);
+  const targets: LbTargetStatus[] = lists.map((result) =>
+    result.ok
+      ? { target: result.item.name, ok: true, sessions: result.value }
+      : { target: result.item.name, ok: false, error: result.error },
+  );
+  const sessionsOf = new Map(
+    targets.flatMap((target) => (target.ok ? [[target.target, target.sessions]] : [])),
+  );
+  const balancers = options.balancers.map((balancer, index): LbBalancerStatus => {
+    const result = readings[index]!;
+    const about = { balancer: balancer.name, type: balancer.type, address: balancer.address };
+    if (result.status === 'rejected') return { ...about, ok: false, error: toTomcatPdError(result.reason) };
+    const targetOf = new Map(
+      options.clients.map((client) => [balancer.memberName(client.name), client.name]),
+    );
+    const members = result.value.members.map((member): LbMemberStatus => {
+      const target = targetOf.get(member.name);
+      return { ...member, target, sessions: target === undefined ? undefined : sessionsOf.get(target) };
+    });
+    return { ...about, ok: true, members };
+  });
+  return { balancers, targets };
+}

@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { drainTarget } from '../../../src/ops/lb/drain-target.js';
+import type { DrainProgress } from '../../../src/ops/lb/wait-drained.js';
+import { FakeBalancer } from '../../helpers/fake-balancer.js';
+import { entry, FakeManager } from '../../helpers/fake-client.js';
+import { onFakeClock } from '../../helpers/fake-clock.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+function setUp(sessions: number) {
+  const lb = new FakeBalancer('lb1', { web1: 'ready', web2: 'ready' });
+  const client = new FakeManager([entry('/shop', '002', 'running', sessions)]);
+  client.name = 'web1';
+  return { lb, client };
+}
+
+describe('drainTarget', () => {
+  it('without wait, drains and returns at once', async () => {
+    const { lb, client } = setUp(2);
+    const report = await drainTarget({ balancers: [lb], target: 'web1', client });
+    expect(report.drained).toBeUndefined();
+    expect(client.calls).toEqual([]);
+  });
+
+  it('waits until Tomcat holds no session there, not until the balancer counts no request', async () => {
+    const { lb, client } = setUp(2);
+    let reads = 0;
+    client.beforeList = (contexts) => {
+      reads += 1;
+      if (reads === 3) contexts[0]!.sessions = 0;
+    };
+    const seen: DrainProgress[] = [];
+    const report = await onFakeClock(
+      drainTarget({
+        balancers: [lb],
+        target: 'web1',
+        client,
+        wait: true,
+        onProgress: (progress) => seen.push(progress),
+      }),
+    );
+    expect(seen.map(({ sessions, inFlight }) => [sessions, inFlight])).toEqual([
+      [2, undefined],
+      [2, undefined],
+      [0, undefined],
+    ]);
+    expect(seen[0]!.eta).toEqual({ kind: 'by', inMs: 31 * 60_000 });
+    expect(report.drained).toMatchObject({ sessions: 0, elapsedMs: 4_000 });
+  });
+
+  it('waits for the requests in flight where the balancer counts them', async () => {
+    const { lb, client } = setUp(0);
+    lb.members.set('web1', { name: 'web1', admin: 'ready', health: 'up', inFlight: 1 });
+    client.beforeList = () => lb.members.set('web1', { ...lb.members.get('web1')!, inFlight: 0 });
+    const report = await onFakeClock(drainTarget({ balancers: [lb], target: 'web1', client, wait: true }));
+    expect(report.drained).toMatchObject({ sessions: 0, inFlight: 0 });
+  });
+
+  it('at --max-wait fails (exit 1) saying what is left; the target stays drained, nothing forced', async () => {
+    const { lb, client } = setUp(3);
+    const error = await onFakeClock(
+      drainTarget({ balancers: [lb], target: 'web1', client, wait: true, maxWaitMs: 10_000 }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'E_OPERATION',
+      message: 'web1 still has 3 sessions after 10 s; it stays drained, nothing was forced.',
+    });
+    expect(lb.admin('web1')).toBe('drain');
+    expect(client.changes).toEqual([]);
+  });
+
+  it('with --expire-idle, expires idle sessions on each read', async () => {
+    const { lb, client } = setUp(2);
+    await onFakeClock(
+      drainTarget({ balancers: [lb], target: 'web1', client, wait: true, expireIdleMinutes: 5 }),
+    );
+    expect(client.changes).toEqual(['expire /shop##002 idle=5']);
+  });
+
+  it('stops when the balancer reloaded meanwhile: the drain was lost', async () => {
+    const { lb, client } = setUp(1);
+    client.beforeList = () => (lb.generation = 'g2');
+    const error = await onFakeClock(
+      drainTarget({ balancers: [lb], target: 'web1', client, wait: true }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'E_BALANCER', balancer: 'lb1', member: 'web1' });
+    expect((error as Error).message).toContain('restarted or reloaded while web1 drained');
+  });
+});
