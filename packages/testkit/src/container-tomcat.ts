@@ -41,6 +41,9 @@ async function image(): Promise<string> {
  * same way); its certificates are made on the host (in a temp dir removed by `stop()`) and copied in.
  */
 export async function startContainerTomcat(options: TomcatOptions = {}): Promise<TomcatInstance> {
+  // The balancers' tests run httpd on this host, in front of local Tomcats only.
+  if (options.ajp !== undefined)
+    throw new Error('The ajp option is for local Tomcats only (startLocalTomcat).');
   const users = createUsers();
   const hostPort = await freePort();
   const https = httpsOptions(options);

@@ -158,7 +158,8 @@ async function launcher(line: TomcatLine): Promise<Launcher> {
  * CATALINA_BASE (mkdtemp `tomcat-pd-`) and a free port on 127.0.0.1, and resolves once the
  * manager's text API answers. A port taken by someone else between choosing and binding it is
  * retried with a new one. With `https`, also an HTTPS connector on a second free port, with
- * certificates made for this instance (tls-certificate.ts).
+ * certificates made for this instance (tls-certificate.ts); with `ajp`, an AJP connector on
+ * another (`ajpPort`).
  */
 export async function startLocalTomcat(
   options: LocalTomcatOptions & { https: { clientAuth: true } },
@@ -176,7 +177,8 @@ export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promis
     const users = createUsers();
     const port = await freePort();
     const httpsPort = options.https === undefined ? undefined : await otherFreePort(port);
-    const { base, tls } = await prepareBase(spawner, port, httpsPort, users, options);
+    const ajpPort = options.ajp === undefined ? undefined : await otherFreePort(port, httpsPort);
+    const { base, tls } = await prepareBase(spawner, { port, httpsPort, ajpPort }, users, options);
     const tomcat = new LocalTomcat(
       spawner,
       base,
@@ -184,6 +186,7 @@ export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promis
       users,
       tls && httpsPort ? { port: httpsPort, files: tls } : undefined,
       [...JAVA_OPTS, ...(options.javaOptions ?? [])],
+      ajpPort,
     );
     try {
       await tomcat.start();
@@ -196,18 +199,17 @@ export async function startLocalTomcat(options: LocalTomcatOptions = {}): Promis
   }
 }
 
-/** A free port other than `taken` (the kernel may hand out a port just closed again). */
-async function otherFreePort(taken: number): Promise<number> {
+/** A free port other than those `taken` (the kernel may hand out a port just closed again). */
+async function otherFreePort(...taken: (number | undefined)[]): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port !== taken) return port;
+    if (!taken.includes(port)) return port;
   }
 }
 
 async function prepareBase(
   spawner: Launcher,
-  port: number,
-  httpsPort: number | undefined,
+  { port, httpsPort, ajpPort }: { port: number; httpsPort: number | undefined; ajpPort: number | undefined },
   users: Record<'script' | 'guiOnly', TomcatUser>,
   options: TomcatOptions,
 ): Promise<{ base: string; tls: TlsFiles | undefined }> {
@@ -226,6 +228,7 @@ async function prepareBase(
     address: '127.0.0.1',
     hostAttributes: options.hostAttributes,
     jvmRoute: options.jvmRoute,
+    ajpPort,
     https: tls === undefined || httpsPort === undefined ? undefined : httpsConnector(tls, httpsPort),
   });
   await writeFile(join(base, 'conf/server.xml'), xml);
@@ -269,6 +272,7 @@ class LocalTomcat implements LocalTomcatInstance {
     readonly users: Record<'script' | 'guiOnly', TomcatUser>,
     https: { port: number; files: TlsFiles } | undefined,
     private readonly javaOptions: readonly string[],
+    readonly ajpPort?: number,
   ) {
     this.line = spawner.line;
     this.baseUrl = `http://127.0.0.1:${port}`;

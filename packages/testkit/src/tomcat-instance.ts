@@ -71,6 +71,8 @@ export interface TomcatInstance extends Partial<ClientAuthEndpoint> {
   readonly password: string;
   /** `script` has only `manager-script`; `guiOnly` has only `manager-gui` (gets 403 on the text API). */
   readonly users: Record<'script' | 'guiOnly', TomcatUser>;
+  /** The AJP connector's port, when started with `ajp` (local only). */
+  readonly ajpPort?: number;
   /** Graceful stop (SIGTERM, SIGKILL after 10 s), then removes everything it created. */
   stop(): Promise<void>;
   /** SIGKILL, for crash tests; `restart()` can bring it back, `stop()` still cleans up. */
@@ -94,6 +96,11 @@ export interface TomcatOptions {
    * balancer's stickiness follows (a test of a balancer names one per Tomcat).
    */
   jvmRoute?: string;
+  /**
+   * Also an AJP/1.3 connector on 127.0.0.1 and a second free port (`ajpPort`), without a secret
+   * (`secretRequired="false"`), for mod_jk in front (a test of a balancer).
+   */
+  ajp?: true;
 }
 
 /** The `https` option in its long form. */
@@ -167,8 +174,8 @@ export function tomcatUsersXml(users: Record<'script' | 'guiOnly', TomcatUser>):
 }
 
 /**
- * `conf/server.xml`, after Debian's, reduced to what the tests need: one HTTP connector (no AJP;
- * an HTTPS connector only with `https`), `<Server port="-1">` (no shutdown port; Tomcat is
+ * `conf/server.xml`, after Debian's, reduced to what the tests need: one HTTP connector (AJP only
+ * with `ajpPort`; an HTTPS connector only with `https`), `<Server port="-1">` (no shutdown port; Tomcat is
  * stopped by signal), the default LockOutRealm + UserDatabaseRealm (so lock-out behaves as in
  * production), autoDeploy off as in hardened production setups, WARs unpacked.
  *
@@ -184,6 +191,7 @@ export function serverXml(options: {
   hostAttributes?: Record<string, string> | undefined;
   https?: HttpsConnector | undefined;
   jvmRoute?: string | undefined;
+  ajpPort?: number | undefined;
 }): string {
   const host: Record<string, string> = {
     name: 'localhost',
@@ -210,7 +218,7 @@ export function serverXml(options: {
   <Service name="Catalina">
     <Connector address="${xmlAttr(options.address)}" port="${options.port}" protocol="HTTP/1.1"
                connectionTimeout="20000" maxParameterCount="1000" />
-${options.https === undefined ? '' : httpsConnectorXml(options.address, options.https)}    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1"${options.jvmRoute === undefined ? '' : ` jvmRoute="${xmlAttr(options.jvmRoute)}"`}>
+${options.https === undefined ? '' : httpsConnectorXml(options.address, options.https)}${options.ajpPort === undefined ? '' : ajpConnectorXml(options.address, options.ajpPort)}    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1"${options.jvmRoute === undefined ? '' : ` jvmRoute="${xmlAttr(options.jvmRoute)}"`}>
       <Realm className="org.apache.catalina.realm.LockOutRealm">
         <Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/>
       </Realm>
@@ -221,6 +229,12 @@ ${options.https === undefined ? '' : httpsConnectorXml(options.address, options.
     </Engine>
   </Service>
 </Server>
+`;
+}
+
+/** The AJP `<Connector>` for mod_jk: no secret, as on a trusted loopback (Tomcat 9.0.31+ requires one by default). */
+function ajpConnectorXml(address: string, port: number): string {
+  return `    <Connector protocol="AJP/1.3" address="${xmlAttr(address)}" port="${port}" secretRequired="false" />
 `;
 }
 
