@@ -59,6 +59,14 @@ export function refusalOf(text: string): HaproxyRefusal {
   return knownRefusal(text) ?? { kind: 'unexpected', text: shortenAnswer(text) || '(an empty answer)' };
 }
 
+/**
+ * Whether a dump (`show ...`) arrived whole: HAProxy ends every dump with an empty line, so an
+ * answer cut short by a closed connection lacks it (and may still look like valid rows).
+ */
+export function isWholeDump(text: string): boolean {
+  return text.endsWith('\n\n');
+}
+
 /** A failed parse, as an answer. */
 export function refused<T>(text: string): HaproxyAnswer<T> {
   return { ok: false, refusal: refusalOf(text) };

@@ -1,4 +1,4 @@
-import { refused, type HaproxyAnswer } from './haproxy-answer.js';
+import { isWholeDump, refused, type HaproxyAnswer } from './haproxy-answer.js';
 
 /** What `show info` tells the driver. */
 export interface HaproxyInfo {
@@ -15,6 +15,7 @@ export interface HaproxyInfo {
 
 /** Parses `show info`: lines `Name: value`; a `Pid` is required. Anything else is a refusal. */
 export function parseInfo(text: string): HaproxyAnswer<HaproxyInfo> {
+  if (!isWholeDump(text)) return refused(text);
   const fields = new Map<string, string>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(': ');

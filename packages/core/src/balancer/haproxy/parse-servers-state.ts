@@ -1,5 +1,5 @@
 import type { AdminState } from '../member-state.js';
-import { refused, type HaproxyAnswer } from './haproxy-answer.js';
+import { isWholeDump, refused, type HaproxyAnswer } from './haproxy-answer.js';
 
 /** One server of `show servers state`, as the driver uses it. */
 export interface ServerStateRow {
@@ -36,12 +36,13 @@ const COLUMNS = ['be_name', 'srv_name', 'srv_op_state', 'srv_admin_state'] as co
 /**
  * Parses `show servers state <backend>`: a line `1` (the format's version), a header `# be_id
  * be_name ...`, then one line of space-separated fields per server, then an empty line.
- * Anything else (an error text, another format version) is a refusal.
+ * Anything else (an error text, another format version, an answer cut short) is a refusal.
  */
 export function parseServersState(text: string): HaproxyAnswer<ServerStateRow[]> {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const [version, header, ...rows] = lines;
-  if (version?.trim() !== '1' || header?.startsWith('# ') !== true) return refused(text);
+  if (!isWholeDump(text) || version?.trim() !== '1' || header?.startsWith('# ') !== true)
+    return refused(text);
   const names = header.slice(2).trim().split(/\s+/);
   const index = COLUMNS.map((column) => names.indexOf(column));
   if (index.some((at) => at < 0)) return refused(text);
@@ -49,6 +50,7 @@ export function parseServersState(text: string): HaproxyAnswer<ServerStateRow[]>
   const parsed: ServerStateRow[] = [];
   for (const row of rows) {
     const fields = row.trim().split(/\s+/);
+    if (fields.length !== names.length) return refused(text);
     const opState = wholeNumber(fields[opAt]);
     const adminBits = wholeNumber(fields[adminAt]);
     const backend = fields[backendAt];

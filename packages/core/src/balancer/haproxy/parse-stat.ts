@@ -1,4 +1,4 @@
-import { refused, type HaproxyAnswer } from './haproxy-answer.js';
+import { isWholeDump, refused, type HaproxyAnswer } from './haproxy-answer.js';
 
 /** One server's line of `show stat`, the fields the driver uses. */
 export interface StatRow {
@@ -19,12 +19,12 @@ export interface StatRow {
 /**
  * Parses `show stat` CSV: a header `# pxname,svname,...` (every line ends with a comma), then one
  * line per proxy or server. Columns are found by their names in the header, not by position.
- * Only servers are returned (not the `FRONTEND` and `BACKEND` lines). Anything else is a refusal.
+ * Only servers are returned (not the `FRONTEND` and `BACKEND` lines). Anything else (an error text, a line cut short) is a refusal.
  */
 export function parseStat(text: string): HaproxyAnswer<StatRow[]> {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const [header, ...rows] = lines;
-  if (header?.startsWith('# ') !== true) return refused(text);
+  if (!isWholeDump(text) || header?.startsWith('# ') !== true) return refused(text);
   const names = splitCsv(header.slice(2));
   const at = (row: readonly string[], name: string): string | undefined => {
     const index = names.indexOf(name);
@@ -33,6 +33,7 @@ export function parseStat(text: string): HaproxyAnswer<StatRow[]> {
   const parsed: StatRow[] = [];
   for (const line of rows) {
     const row = splitCsv(line);
+    if (row.length !== names.length) return refused(text);
     const proxy = at(row, 'pxname');
     const server = at(row, 'svname');
     if (!proxy || !server) return refused(text);

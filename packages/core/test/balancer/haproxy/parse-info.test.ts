@@ -42,6 +42,8 @@ describe('parseInfo (show info, HAProxy 2.6.12)', () => {
       ok: false,
       refusal: { kind: 'permission-denied' },
     });
-    expect(parseInfo('Name: HAProxy\n')).toMatchObject({ ok: false, refusal: { kind: 'unexpected' } });
+    expect(parseInfo('Name: HAProxy\n\n')).toMatchObject({ ok: false, refusal: { kind: 'unexpected' } });
+    // Cut before its final empty line, though the Pid came.
+    expect(parseInfo(haproxyAnswer('info.txt').slice(0, -1)).ok).toBe(false);
   });
 });

@@ -51,6 +51,13 @@ describe('parseServersState (show servers state, HAProxy 2.6.12)', () => {
     expect(parseServersState(cut)).toMatchObject({ ok: false, refusal: { kind: 'unexpected' } });
   });
 
+  it('is a refusal for an answer cut short: without its final empty line, or a row with fields missing', () => {
+    const whole = haproxyAnswer('servers-state-ready.txt');
+    expect(parseServersState(whole.slice(0, -1)).ok).toBe(false);
+    // Cut in the last row: enough fields for the states, but fewer than the header names.
+    expect(parseServersState(`${whole.slice(0, -40)}\n\n`).ok).toBe(false);
+  });
+
   it('reads a backend without servers as no rows', () => {
     const header = haproxyAnswer('servers-state-ready.txt').split('\n').slice(0, 2).join('\n');
     expect(parseServersState(`${header}\n\n`)).toEqual({ ok: true, value: [] });

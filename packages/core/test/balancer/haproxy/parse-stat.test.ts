@@ -96,12 +96,18 @@ describe('parseStat (show stat CSV, HAProxy 2.6.12)', () => {
     ]);
   });
 
+  it('is a refusal for an answer cut short: without its final empty line, or a line with fields missing', () => {
+    const whole = haproxyAnswer('stat-in-flight.txt');
+    expect(parseStat(whole.slice(0, -1)).ok).toBe(false);
+    expect(parseStat(`${whole.slice(0, -60)}\n\n`).ok).toBe(false);
+  });
+
   it('is a refusal for an error text, or a counter that is not a number', () => {
     expect(parseStat(haproxyAnswer('no-such-proxy.txt'))).toEqual({
       ok: false,
       refusal: { kind: 'no-such-backend', text: 'No such proxy.' },
     });
-    expect(parseStat('# pxname,svname,qcur,scur,lastsess,\nbe,web1,0,many,1,\n')).toMatchObject({
+    expect(parseStat('# pxname,svname,qcur,scur,lastsess,\nbe,web1,0,many,1,\n\n')).toMatchObject({
       ok: false,
       refusal: { kind: 'unexpected' },
     });
