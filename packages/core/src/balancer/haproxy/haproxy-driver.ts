@@ -53,16 +53,13 @@ export function createHaproxyDriver(spec: SpecOf<'haproxy'>): BalancerDriver {
   ): Promise<T> => {
     const answer = parse(await runCommand(endpoint, command, options.signal));
     if (answer.ok) return answer.value;
+    // A missing backend or server is told with what HAProxy has instead (one more command).
     const { kind } = answer.refusal;
     const known =
       kind === 'no-such-backend'
-        ? await listed(SHOW_BACKEND, (text) => mapAnswer(parseBackends(text), (names) => names), options)
+        ? await listed(SHOW_BACKEND, parseBackends, options)
         : kind === 'no-such-server'
-          ? await listed(
-              showServersState(spec.backend),
-              (text) => mapAnswer(parseServersState(text), (rows) => rows.map((row) => row.server)),
-              options,
-            )
+          ? await listed(showServersState(spec.backend), serverNames, options)
           : undefined;
     throw refusalError(answer.refusal, {
       balancer: spec.name,
@@ -110,8 +107,10 @@ export function createHaproxyDriver(spec: SpecOf<'haproxy'>): BalancerDriver {
   };
 }
 
-function mapAnswer<T, U>(answer: HaproxyAnswer<T>, map: (value: T) => U): HaproxyAnswer<U> {
-  return answer.ok ? { ok: true, value: map(answer.value) } : answer;
+/** The names of the servers in a `show servers state` answer. */
+function serverNames(text: string): HaproxyAnswer<string[]> {
+  const answer = parseServersState(text);
+  return answer.ok ? { ok: true, value: answer.value.map((row) => row.server) } : answer;
 }
 
 /** A backend or member name HAProxy cannot have is bad input, refused before anything is sent. */
