@@ -27,6 +27,9 @@ const config = {
       // the help's defaults, read at every start, would load all of `internal` with them.
       alias: {
         '@tomcat-pd/core/errors': fileURLToPath(new URL('../core/src/errors-entry.ts', import.meta.url)),
+        '@tomcat-pd/core/balancers': fileURLToPath(
+          new URL('../core/src/balancers-entry.ts', import.meta.url),
+        ),
         '@tomcat-pd/core/internal': fileURLToPath(new URL('../core/src/internal.ts', import.meta.url)),
         '@tomcat-pd/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
       },

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { UsageError } from '@tomcat-pd/core';
+import { validateBalancers, type BalancerConfig } from './balancer-config.js';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
 export interface TargetConfig {
@@ -25,6 +26,8 @@ export interface ConfigFile {
   /** Where it was read from, for messages. */
   source: string;
   targets: TargetConfig[];
+  /** The load balancers in front of the targets (the lb commands). */
+  balancers: BalancerConfig[];
   /** `probe` and `smoke`: the paths every deploy probes, for teams that always probe. */
   defaults: { path?: string; width?: number; probe?: string[]; smoke?: string[] };
 }
@@ -88,7 +91,7 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
-const TOP_KEYS = new Set(['targets', 'defaults']);
+const TOP_KEYS = new Set(['targets', 'balancers', 'defaults']);
 const TARGET_KEYS = new Set([
   'name',
   'url',
@@ -126,7 +129,8 @@ function validateConfig(value: unknown, file: string): ConfigFile {
   const names = checked.map((target) => target.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
-  return { source: file, targets: checked, defaults };
+  const balancers = validateBalancers(value.balancers, dirname(file), fail);
+  return { source: file, targets: checked, balancers, defaults };
 }
 
 function validateTarget(target: unknown, index: number, fail: (problem: string) => Error): TargetConfig {

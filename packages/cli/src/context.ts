@@ -1,4 +1,6 @@
 import { createManagerClient, UsageError, type ManagerClient, type TransportOptions } from '@tomcat-pd/core';
+import type { Balancer } from '@tomcat-pd/core/balancers';
+import { balancerOptions } from './balancer-config.js';
 import type { ConfigFile } from './config-file.js';
 import { resolveTargets, type ResolvedTarget } from './connection.js';
 import { connectionWarnings, loadTls } from './tls-setup.js';
@@ -15,6 +17,10 @@ export interface CliContext {
   clients(): Promise<ManagerClient[]>;
   /** How many targets are worked on at once (`--parallel`); the core's default when not given. */
   parallel: number | undefined;
+  /** The config file's balancers (`--timeout` for each exchange), their credentials read from the environment. */
+  balancers(): Promise<Balancer[]>;
+  /** The config file's defaults (empty without a config file). */
+  defaults: ConfigFile['defaults'];
 }
 
 /** The global options that are values to check: part of the command line. */
@@ -59,6 +65,27 @@ export function createContext(
     parallel: values.parallel,
     async clients() {
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
+    },
+    defaults: config?.defaults ?? {},
+    async balancers() {
+      const configured = config?.balancers ?? [];
+      if (configured.length === 0) {
+        throw new UsageError(
+          'No balancer is configured: add "balancers" to the config file (tomcat-pd.json).',
+          {
+            hint: 'README: "Behind a load balancer" shows one for each kind.',
+          },
+        );
+      }
+      // Loaded here: only the lb commands need the balancers' layer.
+      const { createBalancer } = await import('@tomcat-pd/core/balancers');
+      const timeoutMs = values.transport.timeoutMs;
+      return configured.map((balancer) =>
+        createBalancer({
+          ...balancerOptions(balancer, process.env),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        }),
+      );
     },
   };
 }

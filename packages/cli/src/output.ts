@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { FleetOperationError, InternalError, type Logger } from '@tomcat-pd/core';
+import { BalancerChangeError } from '@tomcat-pd/core/internal';
 import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
 import { cliWords } from './hint-words.js';
 
@@ -107,6 +108,10 @@ export class Output {
     if (hint) lines.push(`${this.stderrColors.dim('hint:')} ${hint}`);
     for (const target of typed instanceof FleetOperationError ? typed.targets : []) {
       lines.push(`  ${target.target}: ${target.outcome}${target.error ? ` (${target.error.message})` : ''}`);
+    }
+    for (const report of typed instanceof BalancerChangeError ? typed.balancers : []) {
+      const error = report.error ? ` (${report.error.message})` : '';
+      lines.push(`  ${report.balancer} (${report.member}): ${report.outcome}${error}`);
     }
     if (this.verbose && typed instanceof InternalError && typed.stack !== undefined) lines.push(typed.stack);
     if (usage) lines.push(usage);

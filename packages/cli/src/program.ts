@@ -5,6 +5,7 @@ import { defineCheck } from './commands/check.js';
 import { defineDeploy } from './commands/deploy.js';
 import { defineDrain } from './commands/drain.js';
 import { defineHistory } from './commands/history.js';
+import { defineLb, defineLbDrain, defineLbMaint, defineLbReady, defineLbStatus } from './commands/lb.js';
 import { defineRollback } from './commands/rollback.js';
 import { defineServe } from './commands/serve.js';
 import { defineSessions } from './commands/sessions.js';
@@ -20,8 +21,14 @@ interface CommandEntry {
   load: () => Promise<CommandModule<never, unknown>>;
 }
 
+/** A command made of subcommands (`lb status`, `lb drain`, ...). */
+interface CommandGroup {
+  define: () => Command<unknown[], OptionValues>;
+  subcommands: readonly CommandEntry[];
+}
+
 /** Every command, in the order of the help. */
-const COMMANDS: readonly CommandEntry[] = [
+const COMMANDS: readonly (CommandEntry | CommandGroup)[] = [
   { define: defineDeploy, load: () => import('./actions/deploy.js') },
   { define: defineCheck, load: () => import('./actions/check.js') },
   { define: defineStatus, load: () => import('./actions/status.js') },
@@ -31,6 +38,15 @@ const COMMANDS: readonly CommandEntry[] = [
   { define: defineRollback, load: () => import('./actions/rollback.js') },
   { define: defineDrain, load: () => import('./actions/drain.js') },
   { define: defineUndeploy, load: () => import('./actions/undeploy.js') },
+  {
+    define: defineLb,
+    subcommands: [
+      { define: defineLbStatus, load: () => import('./actions/lb-status.js') },
+      { define: defineLbDrain, load: () => import('./actions/lb-drain.js') },
+      { define: defineLbMaint, load: () => import('./actions/lb-maint.js') },
+      { define: defineLbReady, load: () => import('./actions/lb-ready.js') },
+    ],
+  },
 ];
 
 /**
@@ -79,13 +95,29 @@ export function buildProgram(signal: AbortSignal) {
           'tomcat-pd deploy target/shop.war --path /shop',
         ),
     );
-  for (const { define, load } of COMMANDS) {
-    const command = define().copyInheritedSettings(program).action(actionOf(load, signal));
-    program.addCommand(
-      command.showHelpAfterError(
-        `Usage: tomcat-pd ${command.name()} ${command.usage()}\n(run 'tomcat-pd ${command.name()} --help' for more)`,
-      ),
-    );
-  }
+  for (const entry of COMMANDS) program.addCommand(commandOf(entry, program, signal));
   return withGlobalOptions(program, { withEnv: true });
+}
+
+/** A command of the program (or of a group), with its action, or its subcommands. */
+function commandOf(
+  entry: CommandEntry | CommandGroup,
+  parent: Command<unknown[], OptionValues>,
+  signal: AbortSignal,
+) {
+  const command = entry.define().copyInheritedSettings(parent);
+  const name = parent.parent === null ? command.name() : `${parent.name()} ${command.name()}`;
+  if ('subcommands' in entry) {
+    // The global options go to the subcommand that runs too, as the program's hook does for a command.
+    command.hook(
+      'preSubcommand',
+      (_group, subcommand) => void withGlobalOptions(subcommand, { withEnv: false }),
+    );
+    for (const subcommand of entry.subcommands) command.addCommand(commandOf(subcommand, command, signal));
+  } else {
+    command.action(actionOf(entry.load, signal));
+  }
+  return command.showHelpAfterError(
+    `Usage: tomcat-pd ${name} ${command.usage()}\n(run 'tomcat-pd ${name} --help' for more)`,
+  );
 }

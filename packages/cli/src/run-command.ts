@@ -33,8 +33,23 @@ export async function runCommand<Flags, Input>(
     await module.run(createContext(options, values, config, output, signal), input);
   } catch (error) {
     const usage =
-      error instanceof CommandLineError ? `Usage: tomcat-pd ${command.name()} ${command.usage()}` : undefined;
+      error instanceof CommandLineError
+        ? `Usage: tomcat-pd ${commandPath(command)} ${command.usage()}`
+        : undefined;
     output.error(error, usage);
     throw new ReportedError(error);
   }
+}
+
+/** `lb drain`: the command's name after its groups', without the program's. */
+function commandPath(command: Command<unknown[], OptionValues>): string {
+  const names: string[] = [];
+  for (
+    let current: Command<unknown[], OptionValues> | null = command;
+    current?.parent;
+    current = current.parent
+  ) {
+    names.unshift(current.name());
+  }
+  return names.join(' ');
 }

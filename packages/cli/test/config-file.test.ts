@@ -49,6 +49,7 @@ describe('loadConfigFile', () => {
         { name: 'web1', url: 'http://web1:8080/manager', user: 'deployer', passwordEnv: 'WEB1_PW' },
         { name: 'web2', url: 'http://web2:8080/manager', passwordFile: '/run/secrets/web2' },
       ],
+      balancers: [],
       defaults: { path: '/shop', width: 4 },
     });
   });

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 function config(targets: ConfigFile['targets']): ConfigFile {
-  return { source: '/etc/tomcat-pd.json', targets, defaults: {} };
+  return { source: '/etc/tomcat-pd.json', targets, balancers: [], defaults: {} };
 }
 
 const TWO = config([

@@ -13,6 +13,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_CONNECT: 4,
   E_SERVER: 1,
   E_TOMCAT_FAIL: 1,
+  E_BALANCER: 1,
   // A read found that the app or version named does not exist: the operation failed.
   E_NOT_FOUND: 1,
   E_PROTOCOL: 1,

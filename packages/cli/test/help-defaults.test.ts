@@ -7,6 +7,7 @@ import {
   DEFAULT_PARALLEL,
   DEFAULT_WIDTH,
   DRAIN_PLAN_DEFAULTS,
+  DRAIN_TARGET_DEFAULTS,
   PROBE_DEFAULTS,
   REQUEST_DEFAULTS,
 } from '@tomcat-pd/core/internal';
@@ -57,28 +58,42 @@ const EXPECTED: Record<string, Record<string, string>> = {
     ...probe,
   },
   undeploy: { '--path': 'the config default', ...probe },
+  lb: {},
+  'lb status': {},
+  'lb drain': { '--max-wait': formatDuration(DRAIN_TARGET_DEFAULTS.maxWaitMs) },
+  'lb maint': {},
+  'lb ready': { '--probe': "the config's defaults.probe, else OPTIONS at each app's root (no session made)" },
 };
 
 const program = buildProgram(new AbortController().signal);
-const commands: Command<unknown[], OptionValues>[] = [program, ...program.commands];
+/** Every command, subcommands too (`lb drain`), by the name a user types after `tomcat-pd`. */
+const everyCommand = (
+  command: Command<unknown[], OptionValues>,
+  prefix: string,
+): [string, Command<unknown[], OptionValues>][] =>
+  command.commands.flatMap((sub) => {
+    const name = `${prefix}${sub.name()}`;
+    return [[name, sub] as [string, Command<unknown[], OptionValues>], ...everyCommand(sub, `${name} `)];
+  });
+const commands: [string, Command<unknown[], OptionValues>][] = [
+  ['tomcat-pd', program],
+  ...everyCommand(program, ''),
+];
 /** The options a command's help shows (the global ones only once, in the program's). */
 const shown = (command: Command<unknown[], OptionValues>): readonly Option[] =>
   command.options.filter((option) => !option.hidden);
 
 describe('the defaults the help names are the ones that run', () => {
-  it.each(commands.map((command) => [command.name(), command] as const))(
-    '%s: every default shown is its constant',
-    (name, command) => {
-      const defaults = Object.fromEntries(
-        shown(command)
-          .filter((option) => option.defaultValueDescription !== undefined)
-          .map((option) => [option.long ?? option.flags, option.defaultValueDescription]),
-      );
-      expect(defaults).toEqual(EXPECTED[name]);
-    },
-  );
+  it.each(commands)('%s: every default shown is its constant', (name, command) => {
+    const defaults = Object.fromEntries(
+      shown(command)
+        .filter((option) => option.defaultValueDescription !== undefined)
+        .map((option) => [option.long ?? option.flags, option.defaultValueDescription]),
+    );
+    expect(defaults).toEqual(EXPECTED[name]);
+  });
 
-  it.each(commands.map((command) => [command.name(), command] as const))(
+  it.each(commands)(
     '%s: no option restates a default in its description, and the help shows each one',
     (_name, command) => {
       for (const option of shown(command)) expect(option.description, option.flags).not.toMatch(/default/i);

@@ -11,6 +11,7 @@
 // Errors as data and words
 export { redactSecrets } from './errors/redact-secrets.js';
 export { errorData, toTomcatPdError } from './errors/error-data.js';
+export { BalancerChangeError } from './errors/error-classes.js';
 export { failsEveryTime } from './ops/lasting-failure.js';
 
 // Defaults the command line names in its help
@@ -23,6 +24,7 @@ export { PROBE_DEFAULTS } from './ops/probe/probe-options.js';
 export type { ProbeSpec } from './ops/probe/probe-options.js';
 export { ANALYSIS_DEFAULTS, MIN_ANALYSIS_INTERVAL_MS } from './ops/analyze/analysis-options.js';
 export { DEFAULT_GRACE_MS } from './ops/drain/drain-options.js';
+export { DRAIN_TARGET_DEFAULTS } from './ops/lb/drain-defaults.js';
 export { DRAIN_PLAN_DEFAULTS } from './ops/drain/plan-drain.js';
 export {
   DEFAULT_MAX_RESIDENT,

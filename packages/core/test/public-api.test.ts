@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../src/errors-entry.js';
 import * as api from '../src/index.js';
+import * as balancers from '../src/balancers-entry.js';
 import * as internal from '../src/internal.js';
 import * as parsers from '../src/parsers.js';
 
@@ -100,11 +101,13 @@ describe('the public API', () => {
   it('@tomcat-pd/core/internal exports exactly these values, none of them public', () => {
     expect(Object.keys(internal).sort()).toEqual([
       'ANALYSIS_DEFAULTS',
+      'BalancerChangeError',
       'DEFAULT_GRACE_MS',
       'DEFAULT_MAX_RESIDENT',
       'DEFAULT_PARALLEL',
       'DEFAULT_WIDTH',
       'DRAIN_PLAN_DEFAULTS',
+      'DRAIN_TARGET_DEFAULTS',
       'METASPACE_WARNING_SHARE',
       'MIN_ANALYSIS_INTERVAL_MS',
       'PROBE_DEFAULTS',
@@ -150,5 +153,22 @@ describe('the public API', () => {
       'validateVersion',
     ]);
     for (const name of Object.keys(internal)) expect(Object.keys(api)).not.toContain(name);
+  });
+
+  it("@tomcat-pd/core/balancers exports the load balancers' layer, none of it in the main entry", () => {
+    expect(Object.keys(balancers).sort()).toEqual([
+      'ADMIN_STATES',
+      'BALANCER_TYPES',
+      'BalancerChangeError',
+      'BalancerError',
+      'DRAIN_TARGET_DEFAULTS',
+      'changeMemberState',
+      'createBalancer',
+      'drainTarget',
+      'lbStatus',
+      'readyTarget',
+      'setTargetState',
+    ]);
+    for (const name of Object.keys(balancers)) expect(Object.keys(api)).not.toContain(name);
   });
 });

@@ -23,7 +23,7 @@ export class FakeStream {
 
 /**
  * A context whose output goes to two FakeStreams. Colours need `tty` (and `NO_COLOR` unset or
- * empty); `clients()` rejects: a unit test never connects.
+ * empty); `clients()` and `balancers()` reject: a unit test never connects.
  */
 export function fakeContext(options: Partial<OutputOptions> = {}, tty = false) {
   const stdout = new FakeStream(tty);
@@ -37,6 +37,8 @@ export function fakeContext(options: Partial<OutputOptions> = {}, tty = false) {
     output,
     signal: new AbortController().signal,
     clients: () => Promise.reject(new Error('a unit test does not connect')),
+    balancers: () => Promise.reject(new Error('a unit test does not connect')),
+    defaults: {},
     parallel: 4,
   };
   return { context, stdout, stderr };

@@ -8,11 +8,12 @@ import {
   type TargetStateOptions,
   type TargetStateReport,
 } from './set-target-state.js';
-import { DRAIN_WAIT_INTERVAL_MS, waitDrained, type DrainProgress } from './wait-drained.js';
+import { DRAIN_TARGET_DEFAULTS } from './drain-defaults.js';
+import { waitDrained, type DrainProgress } from './wait-drained.js';
 
 export interface DrainTargetOptions extends Omit<TargetStateOptions, 'state'> {
-  /** The target's Tomcat, read for its sessions while the drain is waited for. */
-  client: ManagerClient;
+  /** The target's Tomcat, read for its sessions while the drain is waited for (needed with `wait`). */
+  client?: ManagerClient | undefined;
   /** Wait until no visitor is left (see `waitDrained`). @defaultValue false */
   wait?: boolean | undefined;
   /** How long to wait at most. @defaultValue 3 600 000 (1 h) */
@@ -24,11 +25,8 @@ export interface DrainTargetOptions extends Omit<TargetStateOptions, 'state'> {
   onProgress?: ((progress: DrainProgress) => void) | undefined;
 }
 
-export const DRAIN_TARGET_DEFAULTS = {
-  wait: false,
-  maxWaitMs: 3_600_000,
-  intervalMs: DRAIN_WAIT_INTERVAL_MS,
-} satisfies Partial<DrainTargetOptions>;
+// Checked here, as the defaults live apart (drain-defaults.ts).
+DRAIN_TARGET_DEFAULTS satisfies Partial<DrainTargetOptions>;
 
 export interface DrainTargetReport extends TargetStateReport {
   /** The last look at the target, when the drain was waited for. */
@@ -47,9 +45,12 @@ export async function drainTarget(options: DrainTargetOptions): Promise<DrainTar
   if (expireIdleMinutes !== undefined && !(Number.isInteger(expireIdleMinutes) && expireIdleMinutes >= 1)) {
     throw usageError(`Expiring idle sessions takes whole minutes, 1 or more, not ${expireIdleMinutes}.`);
   }
+  const { client } = options;
+  if (wait && client === undefined)
+    throw usageError(`Waiting for ${spec.target} to drain needs its Tomcat (a client).`);
   const context = runContextOf(options);
   const change = await runTargetState(spec, context);
-  if (!wait) return { ...change, drained: undefined };
+  if (!wait || client === undefined) return { ...change, drained: undefined };
   const drainedOn = await Promise.all(
     change.balancers.map(async ({ balancer: name, member }) => {
       const balancer = spec.balancers.find((candidate) => candidate.name === name)!;
@@ -60,7 +61,7 @@ export async function drainTarget(options: DrainTargetOptions): Promise<DrainTar
   const drained = await waitDrained(
     {
       target: spec.target,
-      client: options.client,
+      client,
       balancers: drainedOn,
       maxWaitMs,
       expireIdleMinutes,

@@ -8,9 +8,6 @@ import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
 import type { RunContext } from '../run-context.js';
 import { visitorSessionContexts } from './visitor-sessions.js';
 
-/** How long a drain waits between two reads of the target. */
-export const DRAIN_WAIT_INTERVAL_MS = 2_000;
-
 /** One look at a draining target. */
 export interface DrainProgress {
   readonly target: string;

@@ -1,0 +1,29 @@
+import { setTargetState, type TargetStateReport } from '@tomcat-pd/core/balancers';
+import type { CommandLine } from '../command-line.js';
+import type { LbMaintFlags } from '../commands/lb.js';
+import type { CliContext } from '../context.js';
+import { renderTargetState } from '../render/lb.js';
+
+interface LbMaintInput {
+  target: string;
+  balancer: string | undefined;
+  force: boolean;
+}
+
+export function parse({ args, flags }: CommandLine<LbMaintFlags>): LbMaintInput {
+  return { target: String(args[0]), balancer: flags.balancer, force: flags.force === true };
+}
+
+/** `tomcat-pd lb maint <target>`: no visitors at all there, on every balancer that has it. */
+export async function run(context: CliContext, input: LbMaintInput): Promise<void> {
+  const report: TargetStateReport = await setTargetState({
+    balancers: await context.balancers(),
+    target: input.target,
+    state: 'maint',
+    balancer: input.balancer,
+    force: input.force,
+    signal: context.signal,
+    logger: context.output.logger,
+  });
+  context.output.result(report, () => renderTargetState(report));
+}

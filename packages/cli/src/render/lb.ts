@@ -1,0 +1,73 @@
+import type {
+  DrainProgress,
+  DrainTargetReport,
+  LbStatusReport,
+  TargetStateReport,
+} from '@tomcat-pd/core/balancers';
+import { errorData } from '@tomcat-pd/core/internal';
+import { cliWords } from '../hint-words.js';
+import { formatDuration } from '../flags/flag-values.js';
+import { renderTable } from './table.js';
+
+/** `lb status --json`: every balancer with its members (or its error), every target's sessions. */
+export function lbStatusDocument(report: LbStatusReport) {
+  return {
+    balancers: report.balancers.map((balancer) =>
+      balancer.ok ? balancer : { ...balancer, error: errorData(balancer.error, cliWords) },
+    ),
+    targets: report.targets.map((target) =>
+      target.ok ? target : { ...target, error: errorData(target.error, cliWords) },
+    ),
+  };
+}
+
+/** `lb status`: one row per member; a balancer that could not be read says why. */
+export function renderLbStatus(report: LbStatusReport): string {
+  const rows = report.balancers.flatMap((balancer) =>
+    balancer.ok
+      ? balancer.members.map((member) => [
+          balancer.balancer,
+          member.name,
+          member.target ?? '-',
+          member.admin,
+          member.health,
+          member.inFlight === undefined ? '-' : String(member.inFlight),
+          member.idleSeconds === undefined ? '-' : formatDuration(member.idleSeconds * 1000),
+          member.sessions === undefined ? '-' : String(member.sessions),
+        ])
+      : [[balancer.balancer, '-', '-', 'unreadable', '-', '-', '-', '-']],
+  );
+  return renderTable(
+    ['BALANCER', 'MEMBER', 'TARGET', 'STATE', 'HEALTH', 'IN FLIGHT', 'IDLE', 'SESSIONS'],
+    rows,
+  );
+}
+
+/** `lb drain|maint|ready`: what changed on each balancer. */
+export function renderTargetState(report: TargetStateReport): string {
+  return report.balancers
+    .map(({ balancer, member, before, after, changed }) =>
+      changed ? `${balancer}: ${member} ${before} -> ${after}` : `${balancer}: ${member} already ${after}`,
+    )
+    .join('\n');
+}
+
+export function renderDrainTarget(report: DrainTargetReport): string {
+  const drained =
+    report.drained === undefined
+      ? ''
+      : `\n${report.target} is drained: no session left (${formatDuration(report.drained.elapsedMs)}).`;
+  return `${renderTargetState(report)}${drained}`;
+}
+
+/** One line of progress while a drain is waited for. */
+export function renderDrainProgress(progress: DrainProgress): string {
+  const inFlight = progress.inFlight === undefined ? '' : `, ${progress.inFlight} requests in flight`;
+  const eta =
+    progress.eta.kind === 'by'
+      ? `, empty in ${formatDuration(progress.eta.inMs)} if no visitor comes back`
+      : progress.eta.kind === 'never'
+        ? ', no session timeout: expire them (--expire-idle)'
+        : '';
+  return `${progress.target}: ${progress.sessions} sessions left${inFlight}${eta} (waited ${formatDuration(progress.elapsedMs)})`;
+}

@@ -1,0 +1,56 @@
+/**
+ * @tomcat-pd/core/balancers: the load balancers in front of the Tomcats (HAProxy, mod_jk,
+ * mod_proxy_balancer, nginx). A balancer from its options (`createBalancer`), each member's state
+ * beside its Tomcat's sessions (`lbStatus`), a target drained, put in maintenance or made ready on
+ * every balancer that has it, all or nothing (`drainTarget`, `setTargetState`, `readyTarget`).
+ * An entry of its own, so that a build script that only deploys loads none of it.
+ *
+ * @example
+ * ```ts
+ * import { createBalancer, drainTarget } from '@tomcat-pd/core/balancers';
+ * const lb = createBalancer({ name: 'lb1', type: 'haproxy', socket: '/run/haproxy/admin.sock', backend: 'shop' });
+ * await drainTarget({ balancers: [lb], target: 'web1', client: web1, wait: true });
+ * ```
+ */
+export { createBalancer } from './balancer/create-balancer.js';
+export type { Balancer } from './balancer/balancer.js';
+export type { BalancerDriver, DriverCallOptions } from './balancer/balancer-driver.js';
+export type {
+  BalancerOptions,
+  HaproxyBalancerOptions,
+  ModJkBalancerOptions,
+  ModProxyBalancerOptions,
+  NginxBalancerOptions,
+} from './balancer/balancer-options.js';
+export { ADMIN_STATES, BALANCER_TYPES } from './balancer/member-state.js';
+export type {
+  AdminState,
+  BalancerReading,
+  BalancerType,
+  Health,
+  MemberReading,
+} from './balancer/member-state.js';
+export { changeMemberState } from './balancer/change-member-state.js';
+export type { MemberChange } from './balancer/change-member-state.js';
+export { lbStatus } from './ops/lb/lb-status.js';
+export type {
+  LbBalancerStatus,
+  LbMemberStatus,
+  LbStatusOptions,
+  LbStatusReport,
+  LbTargetStatus,
+} from './ops/lb/lb-status.js';
+export { setTargetState } from './ops/lb/set-target-state.js';
+export type {
+  BalancerStateChange,
+  TargetStateOptions,
+  TargetStateReport,
+} from './ops/lb/set-target-state.js';
+export { drainTarget } from './ops/lb/drain-target.js';
+export { DRAIN_TARGET_DEFAULTS } from './ops/lb/drain-defaults.js';
+export type { DrainTargetOptions, DrainTargetReport } from './ops/lb/drain-target.js';
+export type { DrainProgress } from './ops/lb/wait-drained.js';
+export { readyTarget } from './ops/lb/ready-target.js';
+export type { ReadyTargetOptions } from './ops/lb/ready-target.js';
+export { BalancerChangeError, BalancerError } from './errors/error-classes.js';
+export type { BalancerChangeReport, BalancerFailure } from './errors/error-classes.js';

@@ -1,0 +1,175 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManagerClient, deploy } from '@tomcat-pd/core';
+import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
+import { expectExit, jsonOf, runCli } from './cli-helpers.js';
+
+// `tomcat-pd lb status|drain|maint|ready` as a user runs them: the built CLI, a config file with
+// two targets and one balancer, a real haproxy 2.6 in front of two Tomcat 10.1 (jvmRoute web1, web2).
+
+let tomcats: LocalTomcatInstance[] = [];
+let haproxy: HaproxyInstance;
+let dir: string;
+
+/** Runs the CLI in the folder of the config file (its tomcat-pd.json), the passwords in the env. */
+const lb = (args: readonly string[]) =>
+  runCli(['lb', ...args], {
+    cwd: dir,
+    env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },
+  });
+
+async function writeConfig(balancers: unknown[]): Promise<void> {
+  await writeFile(
+    join(dir, 'tomcat-pd.json'),
+    JSON.stringify({
+      targets: tomcats.map((tomcat, index) => ({
+        name: `web${index + 1}`,
+        url: tomcat.managerUrl,
+        user: tomcat.user,
+        passwordEnv: `WEB${index + 1}_PW`,
+      })),
+      balancers,
+    }),
+  );
+}
+
+const clientOf = (tomcat: LocalTomcatInstance) =>
+  createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password });
+
+/** A new visitor whose session HAProxy placed on `route` (round robin: a few tries at most). */
+async function visitorOn(route: string): Promise<{ visitor: Visitor; sessionId: string }> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const visitor = new Visitor(haproxy.url);
+    const { sessionId } = await visitor.get('/lb/');
+    if (sessionId?.endsWith(`.${route}`) === true) return { visitor, sessionId };
+  }
+  throw new Error(`no new visitor reached ${route}`);
+}
+
+const haproxyEntry = () => ({
+  name: 'lb1',
+  type: 'haproxy',
+  socket: haproxy.adminSocket,
+  backend: 'tomcats',
+});
+
+interface StatusDocument {
+  balancers: {
+    balancer: string;
+    ok: boolean;
+    members: { name: string; admin: string; target: string; sessions: number }[];
+  }[];
+}
+
+async function states(): Promise<Record<string, string>> {
+  const document = jsonOf<StatusDocument>(await lb(['status', '--json']));
+  return Object.fromEntries(document.balancers[0]!.members.map((member) => [member.name, member.admin]));
+}
+
+beforeAll(async () => {
+  tomcats = await Promise.all([
+    startLocalTomcat({ jvmRoute: 'web1' }),
+    startLocalTomcat({ jvmRoute: 'web2' }),
+  ]);
+  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-cli-lb-'));
+  const warFile = await buildBalancedWar(dir, 'lb');
+  for (const tomcat of tomcats) {
+    await deploy(clientOf(tomcat), { path: '/lb', warFile });
+  }
+  haproxy = await startHaproxy({
+    backend: 'tomcats',
+    checkPath: '/lb/health.txt',
+    servers: tomcats.map((tomcat, index) => ({
+      name: `web${index + 1}`,
+      port: Number(new URL(tomcat.baseUrl).port),
+    })),
+  });
+  await writeConfig([haproxyEntry()]);
+});
+
+afterAll(async () => {
+  await haproxy?.stop();
+  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
+  it('lb status: each member with its target, state, health and the sessions Tomcat holds there', async () => {
+    const visitor = new Visitor(haproxy.url);
+    const session = (await visitor.get('/lb/')).sessionId;
+    const route = session?.split('.').pop();
+    const document = jsonOf<StatusDocument>(await lb(['status', '--json']));
+    const members = document.balancers[0]!.members;
+    expect(members.map(({ name, admin, target }) => [name, admin, target])).toEqual([
+      ['web1', 'ready', 'web1'],
+      ['web2', 'ready', 'web2'],
+    ]);
+    expect(members.find((member) => member.name === route)?.sessions).toBeGreaterThanOrEqual(1);
+    const text = expectExit(await lb(['status']), 0).stdout;
+    expect(text.split('\n')[0]).toMatch(
+      /^BALANCER\s+MEMBER\s+TARGET\s+STATE\s+HEALTH\s+IN FLIGHT\s+IDLE\s+SESSIONS$/,
+    );
+  });
+
+  it('lb drain: the member drains, a sticky visitor stays, a new one goes to the other; the last ready is refused (exit 3)', async () => {
+    const { visitor: sticky, sessionId } = await visitorOn('web1');
+    const drained = expectExit(await lb(['drain', 'web1']), 0);
+    expect(drained.stdout).toBe('lb1: web1 ready -> drain\n');
+    expect(await states()).toEqual({ web1: 'drain', web2: 'ready' });
+    expect((await sticky.get('/lb/')).sessionId).toBe(sessionId);
+    for (let i = 0; i < 4; i++)
+      expect((await new Visitor(haproxy.url).get('/lb/')).sessionId).toMatch(/\.web2$/);
+
+    const refused = expectExit(await lb(['maint', 'web2']), 3);
+    expect(refused.stderr).toContain(
+      'Refusing to maint web2 on lb1: no other member there would take new visitors',
+    );
+    expect(await states()).toEqual({ web1: 'drain', web2: 'ready' });
+  });
+
+  it('lb drain --wait ends at --max-wait (exit 1) while a session is left, and once it is expired, drained', async () => {
+    const waited = expectExit(await lb(['drain', 'web1', '--wait', '--max-wait', '3s']), 1);
+    expect(waited.stderr).toMatch(/web1: \d+ sessions left/);
+    expect(waited.stderr).toMatch(
+      /error: web1 still has \d+ sessions after 3 s; it stays drained, nothing was forced\./,
+    );
+    // The sessions are minutes from their time-out: an operator expires them (idle 0: all of them).
+    const web1 = clientOf(tomcats[0]!);
+    const { version } = (await web1.list()).find((entry) => entry.path === '/lb')!;
+    await web1.expire({ path: '/lb', version, idleMinutes: 0 });
+    const done = jsonOf<{ drained: { sessions: number } }>(
+      await lb(['drain', 'web1', '--wait', '--max-wait', '20s', '--json']),
+    );
+    expect(done.drained.sessions).toBe(0);
+  });
+
+  it('lb ready: the Tomcat and its app answer first (OPTIONS, no session made), then new visitors come back', async () => {
+    const sessions = async () =>
+      (await clientOf(tomcats[0]!).list()).find((entry) => entry.path === '/lb')!.sessions;
+    const before = await sessions();
+    expectExit(await lb(['ready', 'web1']), 0);
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+    expect(await sessions()).toBe(before);
+  });
+
+  it('bad input exits 2 and an unreachable balancer 4, nothing changed', async () => {
+    expect(expectExit(await lb(['drain', 'web9']), 2).stderr).toContain(
+      'Balancer lb1 (' + haproxy.adminSocket + ') has no member web9; its members: web1, web2.',
+    );
+    expect(expectExit(await lb(['drain', 'web1', '--balancer', 'lb7']), 2).stderr).toContain(
+      'No balancer is named lb7',
+    );
+    await writeConfig([{ ...haproxyEntry(), socket: join(dir, 'nothing.sock') }]);
+    try {
+      expectExit(await lb(['status']), 4);
+      expectExit(await lb(['drain', 'web1']), 4);
+    } finally {
+      await writeConfig([haproxyEntry()]);
+    }
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+  });
+});
