@@ -10,8 +10,12 @@ export const NGINX_NAMES = {
   upstreamVariable: 'tomcat_pd_upstream',
   /** The variable that holds the file's generation. */
   generationVariable: 'tomcat_pd_generation',
-  /** The upstream of new visitors: the ready members, the others `down`. */
-  pool: 'tomcat_pd_pool',
+  /**
+   * The upstream of new visitors: the ready members, the others `down`. Upstream names are
+   * written with `-`: nginx sends an upstream's name as the Host header unless told otherwise,
+   * and Tomcat answers 400 to a host name with `_` (measured with Tomcat 10.1 behind nginx 1.22).
+   */
+  pool: 'tomcat-pd-pool',
   /** The path, under the balancer's `url`, where the user's server block returns the generation. */
   markerPath: '/tomcat-pd/generation',
 } as const;
@@ -38,7 +42,7 @@ export interface NginxFileState {
 
 /** The upstream of one member, reached by its sticky visitors. */
 export function memberUpstream(member: string): string {
-  return `tomcat_pd_node_${member}`;
+  return `tomcat-pd-node-${member}`;
 }
 
 /**
