@@ -12,7 +12,10 @@ import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { parseBalancerOptions, type SpecOf } from '../packages/core/src/balancer/balancer-options.js';
 import { changeMemberState } from '../packages/core/src/balancer/change-member-state.js';
 import type { BalancerDriver } from '../packages/core/src/balancer/balancer-driver.js';
-import { createNginxDriver, writeInitialNginxFile } from '../packages/core/src/balancer/nginx/nginx-driver.js';
+import {
+  createNginxDriver,
+  writeInitialNginxFile,
+} from '../packages/core/src/balancer/nginx/nginx-driver.js';
 import { sendNginx } from '../packages/core/src/balancer/nginx/nginx-send.js';
 import { readMarker } from '../packages/core/src/balancer/nginx/nginx-marker.js';
 
@@ -29,15 +32,27 @@ beforeAll(async () => {
   tomcats = await Promise.all(ROUTES.map((jvmRoute) => startLocalTomcat({ jvmRoute })));
   await Promise.all(
     tomcats.map(async (tomcat, i) => {
-      const client = createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password });
+      const client = createManagerClient({
+        url: tomcat.managerUrl,
+        user: tomcat.user,
+        password: tomcat.password,
+      });
       const label = ROUTES[i] ?? 'none';
       await deploy(client, { path: '/app', warFile: await buildTestWar(warDir, { label }) });
     }),
   );
   const servers = Object.fromEntries(tomcats.map((tomcat, i) => [ROUTES[i], new URL(tomcat.baseUrl).host]));
-  const options = { name: 'front', type: 'nginx', servers, test: ['-'], reload: ['-'], url: 'http://-' } as const;
+  const options = {
+    name: 'front',
+    type: 'nginx',
+    servers,
+    test: ['-'],
+    reload: ['-'],
+    url: 'http://-',
+  } as const;
   nginx = await startNginx({
-    writeManagedFile: (file) => writeInitialNginxFile(parseBalancerOptions({ ...options, file }) as SpecOf<'nginx'>),
+    writeManagedFile: (file) =>
+      writeInitialNginxFile(parseBalancerOptions({ ...options, file }) as SpecOf<'nginx'>),
   });
   const { file, url, test, reload } = nginx;
   spec = parseBalancerOptions({ ...options, file, url, test, reload }) as SpecOf<'nginx'>;
@@ -59,7 +74,8 @@ async function stickyVisitorOf(route: string): Promise<{ visitor: Visitor; sessi
   for (let i = 0; i < 20; i++) {
     const visitor = new Visitor(nginx.url);
     const visit = await visitor.get('/app/');
-    if (visit.label === route && visit.sessionId !== undefined) return { visitor, sessionId: visit.sessionId };
+    if (visit.label === route && visit.sessionId !== undefined)
+      return { visitor, sessionId: visit.sessionId };
   }
   throw new Error(`no new visitor reached ${route} in 20 tries`);
 }
@@ -112,12 +128,16 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
     expect(await newVisitorLabels(10)).toContain('web1');
   });
 
-  it('proves the reload by the old workers, which /proc shows here', async () => {
-    expect(await sendNginx(spec, 'web2', 'drain')).toBe('old-workers-stopped');
-    const { generation } = await driver.read();
-    // Every fresh connection right after gets the new file.
-    const served = await Promise.all(Array.from({ length: 30 }, () => readMarker(spec)));
-    expect(new Set(served.map((answer) => answer.generation))).toEqual(new Set([generation]));
+  it('returns only once no old worker takes new connections, which /proc shows here', async () => {
+    for (let round = 0; round < 10; round++) {
+      const state = round % 2 === 0 ? 'drain' : 'ready';
+      expect(await sendNginx(spec, 'web2', state)).toBe('old-workers-stopped');
+      // Read at once, before the file: nginx's old workers answer most new connections for the
+      // ~100 ms after the new ones start, so one new answer would not have been enough.
+      const served = await Promise.all(Array.from({ length: 20 }, () => readMarker(spec)));
+      const { generation } = await driver.read();
+      expect(new Set(served.map((answer) => answer.generation))).toEqual(new Set([generation]));
+    }
   });
 
   it("changes nothing when nginx's test fails, and says why", async () => {
@@ -144,6 +164,36 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
     expect(await newVisitorLabels(6)).toContain('web1');
   });
 
+  it('puts the old file back when the reload refuses the file a passing test let through', async () => {
+    const fileBefore = await readFile(nginx.file, 'utf8');
+    const served = (await readMarker(spec)).generation;
+    const bad = {
+      ...spec,
+      timeoutMs: 1_000,
+      test: ['/bin/true'],
+      servers: { ...spec.servers, web2: '127.0.0.1:99999' },
+    };
+    // `nginx -s reload` reads the whole configuration before it signals the master, and refuses.
+    await expect(changeMemberState(createNginxDriver(bad), 'web1', 'drain')).rejects.toMatchObject({
+      code: 'E_BALANCER',
+      answer: expect.stringContaining('invalid port in upstream "127.0.0.1:99999"'),
+    });
+    expect(await readFile(nginx.file, 'utf8')).toBe(fileBefore);
+    // A bare SIGHUP reaches the master, which keeps its configuration and only logs why.
+    const hangUp = ['/bin/sh', '-c', `kill -HUP "$(cat '${nginx.dir}/nginx.pid')"`];
+    await expect(
+      changeMemberState(createNginxDriver({ ...bad, reload: hangUp }), 'web1', 'drain'),
+    ).rejects.toMatchObject({
+      code: 'E_BALANCER',
+      newGenerationSeen: false,
+      answer: 'old generation served',
+    });
+    expect(await nginx.logTail()).toMatch(/\[emerg\] .*invalid port in upstream "127.0.0.1:99999"/);
+    expect(await readFile(nginx.file, 'utf8')).toBe(fileBefore);
+    expect((await readMarker(spec)).generation).toBe(served);
+    expect(await newVisitorLabels(6)).toContain('web1');
+  });
+
   it('names a missing file, and refuses a file that is not its own', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-nginx-file-'));
     try {
@@ -155,7 +205,10 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
       const foreign = join(dir, 'upstreams.conf');
       await writeFile(foreign, 'upstream app { server 127.0.0.1:8080; }\n');
       const other = createNginxDriver({ ...spec, file: foreign });
-      await expect(other.read()).rejects.toMatchObject({ code: 'E_BALANCER', answer: 'it has no "# tomcat-pd-state" line' });
+      await expect(other.read()).rejects.toMatchObject({
+        code: 'E_BALANCER',
+        answer: 'it has no "# tomcat-pd-state" line',
+      });
       await expect(other.send('web1', 'drain')).rejects.toMatchObject({ code: 'E_BALANCER' });
       expect(await readFile(foreign, 'utf8')).toBe('upstream app { server 127.0.0.1:8080; }\n');
       expect(await writeInitialNginxFile({ ...spec, file: missing })).toBe('written');
@@ -171,34 +224,44 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
     let retried = 0;
     let done = false;
     const sticky = await stickyVisitorOf('web1');
-    const load = async (visit: () => Promise<{ status: number; label?: string | undefined }>) => {
+    /** Visits until the changes are done; a sticky visitor must reach `stayOn` every time. */
+    const load = async (
+      visit: () => Promise<{ status: number; label?: string | undefined }>,
+      stayOn?: string,
+    ) => {
       while (!done && requests < 2_000) {
         requests++;
         try {
           const answer = await visit();
           if (answer.status !== 200 || answer.label === undefined) failures.push(`HTTP ${answer.status}`);
+          else if (stayOn !== undefined && answer.label !== stayOn)
+            failures.push(`sticky visitor on ${answer.label}`);
         } catch (error) {
           failures.push(String((error as Error).cause ?? error));
         }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     };
-    // A kept-alive connection that an old worker closes as the reload ends it fails the request
-    // sent on it at that moment, before any answer: browsers send such a request again, and so do
-    // these visitors (once). Fresh connections need no retry.
+    // nginx's old workers close their idle kept-alive connections when the reload ends them: a
+    // request sent on one at that moment fails before any answer (`other side closed`, or a
+    // reset when it was already on the wire). Browsers send such a request again on another
+    // connection, and so do these visitors (fetch's pool may hold more than one such
+    // connection). Fresh connections are never refused: those loops do not retry.
     const again = async <T>(visit: () => Promise<T>): Promise<T> => {
-      try {
-        return await visit();
-      } catch (error) {
-        if (((error as Error).cause as { code?: string } | undefined)?.code !== 'UND_ERR_SOCKET') throw error;
-        retried++;
-        return visit();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await visit();
+        } catch (error) {
+          const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+          if (attempt >= 3 || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) throw error;
+          retried++;
+        }
       }
     };
     const loops = [
-      load(() => again(() => sticky.visitor.get('/app/'))),
+      load(() => again(() => sticky.visitor.get('/app/')), 'web1'),
       load(() => again(() => new Visitor(nginx.url).get('/app/'))),
-      load(() => freshGet('/app/', `JSESSIONID=${sticky.sessionId}`)),
+      load(() => freshGet('/app/', `JSESSIONID=${sticky.sessionId}`), 'web1'),
       load(() => freshGet('/app/')),
     ];
     for (const state of ['drain', 'ready', 'drain', 'ready'] as const) {
@@ -221,7 +284,9 @@ function freshGet(path: string, cookie?: string): Promise<{ status: number; labe
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, label: /^label=(\S+)/m.exec(body)?.[1] }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, label: /^label=(\S+)/m.exec(body)?.[1] }),
+        );
       })
       .on('error', reject);
   });

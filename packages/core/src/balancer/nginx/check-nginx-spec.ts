@@ -24,5 +24,6 @@ export function checkNginxSpec(spec: SpecOf<'nginx'>): void {
       throw fail(`the server of ${member} must be host:port, not ${JSON.stringify(server)}.`);
     }
   }
-  if (!/^https?:\/\//.test(spec.url)) throw fail(`"url" must be an http:// or https:// URL, not ${spec.url}.`);
+  if (!/^https?:\/\//.test(spec.url))
+    throw fail(`"url" must be an http:// or https:// URL, not ${spec.url}.`);
 }

@@ -39,7 +39,9 @@ async function readNginx(spec: SpecOf<'nginx'>, options?: DriverCallOptions): Pr
     throw new BalancerError(
       `Balancer ${spec.name}: the file tomcat-pd owns, ${spec.file}, is missing.`,
       { balancer: spec.name, answer: 'no file' },
-      { hint: `Write it (all members ready) with writeInitialNginxFile, and include it in nginx's http block.` },
+      {
+        hint: `Write it (all members ready) with writeInitialNginxFile, and include it in nginx's http block.`,
+      },
     );
   }
   return {

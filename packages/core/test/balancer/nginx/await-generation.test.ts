@@ -8,7 +8,9 @@ let server: http.Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** A stand-in for nginx's marker: `answer(n)` is the n-th answer's status and body. */
-async function marker(answer: (n: number) => [number, string]): Promise<{ spec: SpecOf<'nginx'>; asked: () => number }> {
+async function marker(
+  answer: (n: number) => [number, string],
+): Promise<{ spec: SpecOf<'nginx'>; asked: () => number }> {
   let asked = 0;
   server = http.createServer((request, response) => {
     expect(request.url).toBe('/tomcat-pd/generation');
@@ -43,9 +45,15 @@ describe('awaitGeneration without /proc', () => {
 
   it('says when nginx never served the new generation', async () => {
     const { spec } = await marker(() => [200, 'g1 11\n']);
-    const error = await awaitGeneration({ ...spec, timeoutMs: 200 }, 'g2', undefined).catch((e: unknown) => e);
+    const error = await awaitGeneration({ ...spec, timeoutMs: 200 }, 'g2', undefined).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GenerationNotServedError);
-    expect(error).toMatchObject({ code: 'E_BALANCER', newGenerationSeen: false, answer: 'old generation served' });
+    expect(error).toMatchObject({
+      code: 'E_BALANCER',
+      newGenerationSeen: false,
+      answer: 'old generation served',
+    });
   });
 
   it('says when old answers keep coming after new ones', async () => {

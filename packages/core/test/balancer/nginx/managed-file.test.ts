@@ -34,7 +34,9 @@ describe('the managed file on disk', () => {
   });
 
   it('fails a write into a directory that does not exist, leaving nothing', async () => {
-    await expect(writeFileAtomically(join(dir, 'no', 'f.conf'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFileAtomically(join(dir, 'no', 'f.conf'), 'x')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ describe('createNginxDriver', () => {
     expect(() => createNginxDriver({ ...spec, servers: { 'a b': '10.0.0.1:8080' } })).toThrow(/jvmRoute/);
   });
 
-  it('reads the initial file: every member ready and unchecked, the file\'s generation', async () => {
+  it("reads the initial file: every member ready and unchecked, the file's generation", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-driver-'));
     try {
       const file = join(dir, 'tomcat-pd.conf');

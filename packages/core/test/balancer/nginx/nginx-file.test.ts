@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { memberUpstream, renderNginxFile, type NginxFileState } from '../../../src/balancer/nginx/nginx-file.js';
+import {
+  memberUpstream,
+  renderNginxFile,
+  type NginxFileState,
+} from '../../../src/balancer/nginx/nginx-file.js';
 
 const state: NginxFileState = {
   balancer: 'front',

@@ -3,7 +3,9 @@ import { markerUrl, readMarker } from '../../../src/balancer/nginx/nginx-marker.
 
 describe('markerUrl', () => {
   it('is the marker path under the url, with or without a slash, keeping a prefix', () => {
-    expect(markerUrl({ url: 'http://127.0.0.1:8080' }).href).toBe('http://127.0.0.1:8080/tomcat-pd/generation');
+    expect(markerUrl({ url: 'http://127.0.0.1:8080' }).href).toBe(
+      'http://127.0.0.1:8080/tomcat-pd/generation',
+    );
     expect(markerUrl({ url: 'http://lb.example/' }).href).toBe('http://lb.example/tomcat-pd/generation');
   });
 });
@@ -25,7 +27,9 @@ describe('readMarker', () => {
     await expect(readMarker(spec)).rejects.toMatchObject({
       code: 'E_CONNECT',
       networkCode: 'ECONNREFUSED',
-      message: expect.stringContaining('Balancer front: nginx does not answer at http://127.0.0.1:1/tomcat-pd/generation'),
+      message: expect.stringContaining(
+        'Balancer front: nginx does not answer at http://127.0.0.1:1/tomcat-pd/generation',
+      ),
     });
   });
 });

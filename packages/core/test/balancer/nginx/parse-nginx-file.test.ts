@@ -20,7 +20,11 @@ describe('parseNginxFile', () => {
   });
 
   it.each([
-    ['a file without the state line', 'upstream app { server 127.0.0.1:8080; }\n', 'it has no "# tomcat-pd-state" line'],
+    [
+      'a file without the state line',
+      'upstream app { server 127.0.0.1:8080; }\n',
+      'it has no "# tomcat-pd-state" line',
+    ],
     ['a state line that is not JSON', '# tomcat-pd-state {web1: ready}\n', 'its state line is not JSON'],
     [
       'an unknown admin state',

@@ -13,7 +13,9 @@ describe('runCommand', () => {
       stderr: 'no; good\n',
     });
     // One word, not a command line: the `;` reaches `echo` as text.
-    expect(await runCommand(['/bin/false', ';', 'true'], { timeoutMs: 5_000 })).toMatchObject({ exitCode: 1 });
+    expect(await runCommand(['/bin/false', ';', 'true'], { timeoutMs: 5_000 })).toMatchObject({
+      exitCode: 1,
+    });
   });
 
   it('tells a missing program, a time-out and an abort apart', async () => {
