@@ -140,6 +140,14 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
     }
   });
 
+  it('keeps both of two changes sent at once', async () => {
+    await Promise.all([
+      changeMemberState(driver, 'web1', 'drain'),
+      changeMemberState(driver, 'web2', 'maint'),
+    ]);
+    expect((await driver.read()).members.map((member) => member.admin)).toEqual(['drain', 'maint']);
+  });
+
   it("changes nothing when nginx's test fails, and says why", async () => {
     const fileBefore = await readFile(nginx.file, 'utf8');
     const served = (await readMarker(spec)).generation;

@@ -4,9 +4,10 @@ import type { BalancerDriver, DriverCallOptions } from '../balancer-driver.js';
 import type { BalancerReading } from '../member-state.js';
 import { checkNginxSpec } from './check-nginx-spec.js';
 import { renderNginxFile } from './nginx-file.js';
-import { findManagedFile, nextState } from './nginx-state.js';
+import { fileError, findManagedFile, nextState } from './nginx-state.js';
 import { sendNginx } from './nginx-send.js';
 import { writeFileAtomically } from './managed-file.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 export { NGINX_NAMES, renderNginxFile, type NginxFileState, type NginxFileMember } from './nginx-file.js';
 export { parseNginxFile, type ParsedNginxFile } from './parse-nginx-file.js';
@@ -26,7 +27,7 @@ export function createNginxDriver(spec: SpecOf<'nginx'>): BalancerDriver {
     address: spec.file,
     read: (options?: DriverCallOptions) => readNginx(spec, options),
     send: async (member, state, options) => {
-      await sendNginx(spec, member, state, options?.signal);
+      await oneAtATime(spec.file, () => sendNginx(spec, member, state, options?.signal));
     },
   };
 }
@@ -63,6 +64,10 @@ export async function writeInitialNginxFile(spec: SpecOf<'nginx'>): Promise<'wri
   checkNginxSpec(spec);
   const found = await findManagedFile(spec);
   if (found.text !== undefined) return 'kept';
-  await writeFileAtomically(spec.file, renderNginxFile(nextState(spec, undefined)));
+  await writeFileAtomically(spec.file, renderNginxFile(nextState(spec, undefined))).catch(
+    (error: unknown) => {
+      throw fileError(spec, 'write', error);
+    },
+  );
   return 'written';
 }

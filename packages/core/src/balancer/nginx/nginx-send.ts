@@ -5,7 +5,7 @@ import type { AdminState } from '../member-state.js';
 import { awaitGeneration, GenerationNotServedError, type GenerationProof } from './await-generation.js';
 import { renderNginxFile } from './nginx-file.js';
 import { readMarker } from './nginx-marker.js';
-import { findManagedFile, nextState } from './nginx-state.js';
+import { fileError, findManagedFile, nextState } from './nginx-state.js';
 import { acceptingWorkersBeside } from './nginx-workers.js';
 import { restoreManagedFile, writeFileAtomically } from './managed-file.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
@@ -31,7 +31,9 @@ export async function sendNginx(
   const served = await readMarker(spec, signal);
   const before = served.pid === undefined ? undefined : await acceptingWorkersBeside(served.pid);
   const next = nextState(spec, found.state, { member, admin });
-  await writeFileAtomically(spec.file, renderNginxFile(next));
+  await writeFileAtomically(spec.file, renderNginxFile(next)).catch((error: unknown) => {
+    throw fileError(spec, 'write', error);
+  });
   const putBack = async (error: TomcatPdError): Promise<never> => {
     await restoreManagedFile(spec.file, found.text);
     throw error.withNote(`The old file is back in ${spec.file}; nginx still runs it.`);

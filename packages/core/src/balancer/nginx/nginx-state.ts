@@ -18,7 +18,9 @@ export interface FoundFile {
  * overwritten. @throws BalancerError naming the file.
  */
 export async function findManagedFile(spec: SpecOf<'nginx'>): Promise<FoundFile> {
-  const text = await readManagedFile(spec.file);
+  const text = await readManagedFile(spec.file).catch((error: unknown) => {
+    throw fileError(spec, 'read', error);
+  });
   if (text === undefined) return { text, state: undefined };
   const parsed = parseNginxFile(text);
   const notOurs = (reason: string) =>
@@ -57,4 +59,14 @@ export function nextState(
       admin: name === change?.member ? change.admin : (admins.get(name) ?? 'ready'),
     })),
   };
+}
+
+/** A file system failure on the managed file (`EACCES`, a missing directory), as a driver's error. */
+export function fileError(spec: SpecOf<'nginx'>, doing: 'read' | 'write', error: unknown): BalancerError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+  return new BalancerError(
+    `Balancer ${spec.name}: tomcat-pd could not ${doing} ${spec.file}: ${code}.`,
+    { balancer: spec.name, answer: code },
+    { cause: error },
+  );
 }

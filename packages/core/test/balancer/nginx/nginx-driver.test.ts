@@ -44,6 +44,13 @@ describe('createNginxDriver', () => {
     }
   });
 
+  it('says what the file system refused, as a balancer error', async () => {
+    await expect(writeInitialNginxFile(spec)).rejects.toMatchObject({
+      code: 'E_BALANCER',
+      message: 'Balancer front: tomcat-pd could not write /nowhere/tomcat-pd.conf: ENOENT.',
+    });
+  });
+
   it('refuses to send to a member it has no server for, before anything is read', async () => {
     await expect(createNginxDriver(spec).send('web9', 'drain')).rejects.toMatchObject({
       code: 'E_USAGE',
