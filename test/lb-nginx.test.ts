@@ -281,6 +281,17 @@ describe('the nginx driver against a real nginx 1.22 and two Tomcats', () => {
     expect(failures).toEqual([]);
     expect(retried).toBeLessThan(requests / 4);
   });
+
+  // Last: it stops web2's Tomcat.
+  it("sends a stopped member's sticky visitors to a ready member rather than answering 502", async () => {
+    const { visitor, sessionId } = await stickyVisitorOf('web2');
+    await changeMemberState(driver, 'web2', 'drain');
+    await tomcats[1]?.stop();
+    const moved = await visitor.get('/app/');
+    expect(moved).toMatchObject({ status: 200, label: 'web1' });
+    expect(moved.sessionId).not.toBe(sessionId);
+    expect(await newVisitorLabels(4)).toEqual(Array(4).fill('web1'));
+  });
 });
 
 /** A GET on a connection of its own (no keep-alive), parsed like a Visitor's. */

@@ -68,7 +68,7 @@ export function renderNginxFile(state: NginxFileState): string {
     ...members.map((member) => `    server ${member.server}${member.admin === 'ready' ? '' : ' down'};`),
     '}',
     '',
-    ...members.map((member) => `upstream ${memberUpstream(member.name)} { server ${member.server}; }`),
+    ...members.map((member) => memberBlock(member, members)),
     '',
     // Tomcat takes the cookie over the path parameter, so the cookie's map is asked first and
     // falls back to the path's.
@@ -85,6 +85,18 @@ export function renderNginxFile(state: NginxFileState): string {
     `map "" $${generationVariable} { default "${state.generation}"; }`,
     '',
   ].join('\n');
+}
+
+/**
+ * A member's own upstream: its server, then the ready members as `backup`, so that when the
+ * member stops answering (a crash, a stop before maint), nginx sends its sticky visitors to a
+ * ready member (`proxy_next_upstream`'s default: on a connection error or time-out) instead of
+ * answering 502: the session is lost either way, the visitor is not.
+ */
+function memberBlock(member: NginxFileMember, members: readonly NginxFileMember[]): string {
+  const backups = members.filter((other) => other.name !== member.name && other.admin === 'ready');
+  const servers = [`server ${member.server};`, ...backups.map((other) => `server ${other.server} backup;`)];
+  return `upstream ${memberUpstream(member.name)} { ${servers.join(' ')} }`;
 }
 
 /** A session id that ends with `.<route>` (Tomcat's jvmRoute). */

@@ -27,9 +27,14 @@ describe('renderNginxFile', () => {
     );
   });
 
-  it('gives every member an upstream of its own', () => {
-    expect(text).toContain('upstream tomcat-pd-node-web1 { server 127.0.0.1:8081; }');
-    expect(text).toContain('upstream tomcat-pd-node-web.3 { server tc3.example:8080; }');
+  it('gives every member an upstream of its own, the ready members as backups', () => {
+    expect(text).toContain(
+      'upstream tomcat-pd-node-web1 { server 127.0.0.1:8081; server 127.0.0.1:8082 backup; }',
+    );
+    expect(text).toContain('upstream tomcat-pd-node-web2 { server 127.0.0.1:8082; }');
+    expect(text).toContain(
+      'upstream tomcat-pd-node-web.3 { server tc3.example:8080; server 127.0.0.1:8082 backup; }',
+    );
     expect(memberUpstream('web2')).toBe('tomcat-pd-node-web2');
   });
 
