@@ -37,8 +37,10 @@ export interface NginxInstance {
 
 /**
  * The configuration a user writes (docs/balancers/nginx.md): the managed file included in the
- * http block; a server block that proxies through the file's map and answers the marker. Every
- * path nginx writes lies inside `dir`; `user root` because a master run as root would otherwise
+ * http block; a server block that proxies through the file's map and answers the marker. It
+ * leaves out the `proxy_set_header Host $host` the page recommends, so that the tests prove
+ * the upstream names Tomcat gets as the Host header by default. `X-Upstream` says which Tomcat
+ * answered, for a person debugging a test. Every path nginx writes lies inside `dir`; `user root` because a master run as root would otherwise
  * switch its workers to `nobody`, who cannot read the temporary directory.
  */
 export function nginxConf(dir: string, port: number, workers: number): string {
