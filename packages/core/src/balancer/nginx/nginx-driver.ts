@@ -1,4 +1,4 @@
-import { BalancerError } from '../../errors/error-classes.js';
+import { AbortedError, BalancerError } from '../../errors/error-classes.js';
 import type { SpecOf } from '../balancer-options.js';
 import type { BalancerDriver, DriverCallOptions } from '../balancer-driver.js';
 import type { BalancerReading } from '../member-state.js';
@@ -34,7 +34,8 @@ export function createNginxDriver(spec: SpecOf<'nginx'>): BalancerDriver {
 
 /** The file's members and generation. @throws BalancerError when the file is missing or not ours. */
 async function readNginx(spec: SpecOf<'nginx'>, options?: DriverCallOptions): Promise<BalancerReading> {
-  options?.signal?.throwIfAborted();
+  if (options?.signal?.aborted)
+    throw new AbortedError(`Balancer ${spec.name}: stopped before reading ${spec.file}.`);
   const { state } = await findManagedFile(spec);
   if (state === undefined) {
     throw new BalancerError(

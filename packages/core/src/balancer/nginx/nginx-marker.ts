@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { BalancerError, ConnectionError } from '../../errors/error-classes.js';
+import { AbortedError, BalancerError, ConnectionError } from '../../errors/error-classes.js';
 import { getText } from '../../manager/http-get.js';
 import type { SpecOf } from '../balancer-options.js';
 import { NGINX_NAMES } from './nginx-file.js';
@@ -39,6 +39,7 @@ export async function readMarker(spec: SpecOf<'nginx'>, signal?: AbortSignal): P
       maxBodyBytes: 1_024,
     });
   } catch (error) {
+    if (signal?.aborted) throw new AbortedError(`Balancer ${spec.name}: stopped while asking ${url.href}.`);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConnectionError(
       `Balancer ${spec.name}: nginx does not answer at ${url.href}: ${(error as Error).message}.`,

@@ -11,6 +11,21 @@ describe('markerUrl', () => {
 });
 
 describe('readMarker', () => {
+  it('is an AbortedError when the signal aborted', async () => {
+    const spec = {
+      type: 'nginx',
+      name: 'front',
+      timeoutMs: 1_000,
+      members: {},
+      file: '/f',
+      test: ['t'],
+      reload: ['r'],
+      servers: { web1: 'h:1' },
+      url: 'http://127.0.0.1:1',
+    } as const;
+    await expect(readMarker(spec, AbortSignal.abort())).rejects.toMatchObject({ code: 'E_ABORTED' });
+  });
+
   it('is a ConnectionError naming the balancer when nginx does not answer', async () => {
     const spec = {
       type: 'nginx',
