@@ -82,8 +82,26 @@ export function parseListen(text: string): Listen {
  */
 export async function run(context: CliContext, { listen, watch }: ServeInput): Promise<void> {
   const clients = await context.clients();
+  // Only with balancers in the config: their code is loaded then, and not otherwise.
+  const lb = context.hasBalancers
+    ? await (
+        await import('../serve/lb-watch.js')
+      ).createLbWatch(
+        context,
+        clients.map((client) => client.name),
+        watch.intervalMs,
+      )
+    : undefined;
   let snapshot: FleetSnapshot = initialSnapshot(clients, watch.intervalMs);
-  const server = await listenOn(listen, () => snapshot);
+  // The balancers beside the fleet's last reads: joined again when either changes, so that each
+  // answer is made from one view and /metrics fills its registry only after a change.
+  let balancers = lb?.view(snapshot);
+  const server = await listenOn(listen, {
+    current: () => snapshot,
+    balancers: () => balancers,
+    metrics: createServeMetrics(lb === undefined ? {} : { balancers: { adminStates: lb.adminStates } }),
+  });
+  const stopBalancers = new AbortController();
   try {
     if (!server.loopback) {
       context.output.warn(
@@ -94,18 +112,32 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     }
     context.output.line({ url: server.url }, () => `Serving ${server.url}`);
     const names = clients.map((client) => client.name).join(', ');
-    context.output.info(`Reading ${names} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
-    await runWatchFleet(clients, watch, {
-      ...fleetRunContextOf({
-        parallel: context.parallel,
-        signal: context.signal,
-        logger: context.output.logger,
-      }),
-      onChange: (next) => {
-        snapshot = next;
-        server.publish();
-      },
+    const alsoBalancers =
+      lb === undefined ? '' : ` and balancer${lb.names.length === 1 ? '' : 's'} ${lb.names.join(', ')}`;
+    context.output.info(`Reading ${names}${alsoBalancers} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
+    // The balancers' watch never ends with an error of its own (a balancer that cannot be read
+    // is shown so); it ends when the fleet's does, however that ends.
+    const balancersRead = lb?.run(stopBalancers.signal, () => {
+      balancers = lb.view(snapshot);
+      server.publish();
     });
+    try {
+      await runWatchFleet(clients, watch, {
+        ...fleetRunContextOf({
+          parallel: context.parallel,
+          signal: context.signal,
+          logger: context.output.logger,
+        }),
+        onChange: (next) => {
+          snapshot = next;
+          balancers = lb?.view(next);
+          server.publish();
+        },
+      });
+    } finally {
+      stopBalancers.abort();
+      await balancersRead;
+    }
   } finally {
     await server.close();
   }
@@ -113,12 +145,15 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
 }
 
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
-async function listenOn(listen: Listen, current: Parameters<typeof startServer>[0]['current']) {
+async function listenOn(
+  listen: Listen,
+  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'metrics'>,
+) {
   const where = listen.host.includes(':')
     ? `[${listen.host}]:${listen.port}`
     : `${listen.host}:${listen.port}`;
   try {
-    return await startServer({ ...listen, current, metrics: createServeMetrics() });
+    return await startServer({ ...listen, ...serving });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
