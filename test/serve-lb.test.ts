@@ -1,12 +1,13 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagerClient, deploy } from '@tomcat-pd/core';
 import { launchBrowser } from '@tomcat-pd/testkit/browser';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
@@ -221,5 +222,31 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     serve.kill('SIGTERM');
     const result = await served;
     expect(result.code).toBe(0);
+  });
+
+  it('serve without balancers loads none of their code: the built serve chunk reaches it only through import()', async () => {
+    const dist = join(dirname(dirname(CLI_BIN)), 'dist');
+    const chunks = (await readdir(dist)).filter((name) => name.endsWith('.mjs'));
+    const text = new Map(
+      await Promise.all(
+        chunks.map(async (name) => [name, await readFile(join(dist, name), 'utf8')] as const),
+      ),
+    );
+    const serveChunk = chunks.find((name) => /^serve-.*\.mjs$/.test(name))!;
+    // What loading the serve action loads: its static imports, and theirs.
+    const loaded = new Set<string>();
+    for (const pending = [serveChunk]; pending.length > 0;) {
+      const name = pending.pop()!;
+      if (loaded.has(name)) continue;
+      loaded.add(name);
+      for (const [, imported] of (text.get(name) ?? '').matchAll(/^import .* from "\.\/([^"]+)";$/gm))
+        pending.push(imported!);
+    }
+    const holders = chunks.filter((name) =>
+      /function (watchBalancers|createBalancer)\(/.test(text.get(name)!),
+    );
+    expect(holders.length).toBeGreaterThan(0);
+    expect(holders.filter((name) => loaded.has(name))).toEqual([]);
+    expect(text.get(serveChunk)).toMatch(/import\("\.\/lb-watch-[^"]+\.mjs"\)/);
   });
 });
