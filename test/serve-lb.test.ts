@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagerClient, deploy } from '@tomcat-pd/core';
 import { launchBrowser } from '@tomcat-pd/testkit/browser';
+import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
 import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
@@ -39,6 +40,8 @@ let serve: ChildProcessWithoutNullStreams;
 let served: Promise<CliResult>;
 let url: string;
 let browser: Browser;
+/** In front of web1's Manager: what serve asks of it is counted there. */
+let proxy: FaultProxy;
 
 const passwords = () => ({ WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password });
 
@@ -65,12 +68,13 @@ beforeAll(async () => {
       port: Number(new URL(tomcat.baseUrl).port),
     })),
   });
+  proxy = await startFaultProxy(Number(new URL(tomcats[0]!.baseUrl).port));
   await writeFile(
     join(dir, 'tomcat-pd.json'),
     JSON.stringify({
       targets: tomcats.map((tomcat, index) => ({
         name: `web${index + 1}`,
-        url: tomcat.managerUrl,
+        url: index === 0 ? proxy.managerUrl : tomcat.managerUrl,
         user: tomcat.user,
         passwordEnv: `WEB${index + 1}_PW`,
       })),
@@ -88,6 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (serve !== undefined && serve.exitCode === null) serve.kill('SIGKILL');
   await browser?.close();
+  await proxy?.close();
   await haproxy?.stop();
   await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -172,8 +177,24 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     });
   });
 
+  it("reads each target's list once per interval: the members' sessions are joined, not read again", async () => {
+    const from = proxy.requests.length;
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 4_200));
+    const seconds = (Date.now() - started) / 1000;
+    const lists = proxy.requests.slice(from).filter((line) => line.startsWith('GET /manager/text/list '));
+    expect(lists.length).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+    expect(lists.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+  });
+
   it('lb drain web1 run meanwhile: drain on /api/status, /metrics and the page (no reload) within an interval or two', async () => {
     const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/favicon/.test(message.location().url))
+        problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(url);
     const row = 'section[data-balancer="lb1"] tr[data-member="web1"]';
     await page.waitForSelector(`${row}.admin-ready`);
@@ -208,6 +229,8 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     expect(await background('web2')).toBe('rgb(26, 127, 55)');
     expect(await page.textContent('h2.balancers')).toBe('Load balancers');
     expect(Date.now() - started).toBeLessThan(15_000);
+    // The section's own style runs under the page's Content-Security-Policy: no violation.
+    expect(problems).toEqual([]);
     await page.close();
 
     expectExit(await runCli(['lb', 'ready', 'web1'], { cwd: dir, env: passwords() }), 0);
