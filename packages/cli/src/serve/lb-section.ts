@@ -77,7 +77,7 @@ function downPart(entry: BalancerDown): string {
   return (
     `<p class="error"><code>${escapeHtml(code)}</code> ${escapeHtml(message)}</p>` +
     (hint === undefined ? '' : `<p class="hint">hint: ${escapeHtml(hint)}</p>`) +
-    '<p class="note">Read again at the next interval; the members below it are not known meanwhile.</p>'
+    '<p class="note">Read again at the next interval; its members are not known until it answers.</p>'
   );
 }
 
