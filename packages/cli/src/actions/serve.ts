@@ -2,6 +2,7 @@ import {
   ErrorCode,
   UsageError,
   type FleetSnapshot,
+  type ManagerClient,
   type TomcatPdError,
   type WatchFailure,
 } from '@tomcat-pd/core';
@@ -82,16 +83,7 @@ export function parseListen(text: string): Listen {
  */
 export async function run(context: CliContext, { listen, watch }: ServeInput): Promise<void> {
   const clients = await context.clients();
-  // Only with balancers in the config: their code is loaded then, and not otherwise.
-  const lb = context.hasBalancers
-    ? await (
-        await import('../serve/lb-watch.js')
-      ).createLbWatch(
-        context,
-        clients.map((client) => client.name),
-        watch.intervalMs,
-      )
-    : undefined;
+  const lb = await balancerWatch(context, clients, watch.intervalMs);
   let snapshot: FleetSnapshot = initialSnapshot(clients, watch.intervalMs);
   // The balancers beside the fleet's last reads: joined again when either changes, so that each
   // answer is made from one view and /metrics fills its registry only after a change.
@@ -142,6 +134,20 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     await server.close();
   }
   context.output.info('Stopped.');
+}
+
+/**
+ * The watch of the config's balancers, or `undefined` without any: their code (serve/lb-watch.ts
+ * and the balancers' layer) is loaded only then, so that serve without balancers starts as before.
+ */
+async function balancerWatch(context: CliContext, clients: readonly ManagerClient[], intervalMs: number) {
+  if (!context.hasBalancers) return undefined;
+  const { createLbWatch } = await import('../serve/lb-watch.js');
+  return createLbWatch(
+    context,
+    clients.map((client) => client.name),
+    intervalMs,
+  );
 }
 
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
