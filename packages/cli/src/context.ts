@@ -19,6 +19,8 @@ export interface CliContext {
   parallel: number | undefined;
   /** The config file's balancers (`--timeout` for each exchange), their credentials read from the environment. */
   balancers(): Promise<Balancer[]>;
+  /** Whether the config file has balancers: known without loading the balancers' code. */
+  hasBalancers: boolean;
   /** The config file's defaults (empty without a config file). */
   defaults: ConfigFile['defaults'];
 }
@@ -67,6 +69,7 @@ export function createContext(
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },
     defaults: config?.defaults ?? {},
+    hasBalancers: (config?.balancers ?? []).length > 0,
     async balancers() {
       const configured = config?.balancers ?? [];
       if (configured.length === 0) {
@@ -77,7 +80,7 @@ export function createContext(
           },
         );
       }
-      // Loaded here: only the lb commands need the balancers' layer.
+      // Loaded here: only the lb commands, and serve with balancers, need the balancers' layer.
       const { createBalancer } = await import('@tomcat-pd/core/balancers');
       const timeoutMs = values.transport.timeoutMs;
       return configured.map((balancer) =>

@@ -2,7 +2,9 @@
  * @tomcat-pd/core/balancers: the load balancers in front of the Tomcats (HAProxy, mod_jk,
  * mod_proxy_balancer, nginx). A balancer from its options (`createBalancer`), each member's state
  * beside its Tomcat's sessions (`lbStatus`), a target drained, put in maintenance or made ready on
- * every balancer that has it, all or nothing (`drainTarget`, `setTargetState`, `readyTarget`).
+ * every balancer that has it, all or nothing (`drainTarget`, `setTargetState`, `readyTarget`),
+ * every balancer read on an interval (`watchBalancers`) and shown beside a fleet's snapshot
+ * (`balancersView`).
  * An entry of its own, so that a build script that only deploys loads none of it.
  *
  * @example
@@ -35,6 +37,7 @@ export type { MemberChange } from './balancer/change-member-state.js';
 export { lbStatus } from './ops/lb/lb-status.js';
 export type {
   LbBalancerStatus,
+  LbMemberOfTarget,
   LbMemberStatus,
   LbStatusOptions,
   LbStatusReport,
@@ -54,3 +57,15 @@ export { readyTarget } from './ops/lb/ready-target.js';
 export type { ReadyTargetOptions } from './ops/lb/ready-target.js';
 export { BalancerChangeError, BalancerError } from './errors/error-classes.js';
 export type { BalancerChangeReport, BalancerFailure } from './errors/error-classes.js';
+export { watchBalancers } from './ops/watch/watch-balancers.js';
+export type { WatchBalancersOptions } from './ops/watch/watch-balancers.js';
+export { balancersView, initialBalancersSnapshot } from './ops/watch/balancer-snapshot.js';
+export type {
+  BalancerDown,
+  BalancerSnapshot,
+  BalancersSnapshot,
+  BalancerUp,
+  BalancerView,
+  BalancerViewUp,
+  PendingBalancer,
+} from './ops/watch/balancer-snapshot.js';

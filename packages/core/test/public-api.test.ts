@@ -162,12 +162,15 @@ describe('the public API', () => {
       'BalancerChangeError',
       'BalancerError',
       'DRAIN_TARGET_DEFAULTS',
+      'balancersView',
       'changeMemberState',
       'createBalancer',
       'drainTarget',
+      'initialBalancersSnapshot',
       'lbStatus',
       'readyTarget',
       'setTargetState',
+      'watchBalancers',
     ]);
     for (const name of Object.keys(balancers)) expect(Object.keys(api)).not.toContain(name);
   });

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   UsageError,
   type FleetSnapshot,
+  type ManagerClient,
   type TomcatPdError,
   type WatchFailure,
 } from '@tomcat-pd/core';
@@ -82,8 +83,17 @@ export function parseListen(text: string): Listen {
  */
 export async function run(context: CliContext, { listen, watch }: ServeInput): Promise<void> {
   const clients = await context.clients();
+  const lb = await balancerWatch(context, clients, watch.intervalMs);
   let snapshot: FleetSnapshot = initialSnapshot(clients, watch.intervalMs);
-  const server = await listenOn(listen, () => snapshot);
+  // The balancers beside the fleet's last reads: joined again when either changes, so that each
+  // answer is made from one view and /metrics fills its registry only after a change.
+  let balancers = lb?.view(snapshot);
+  const server = await listenOn(listen, {
+    current: () => snapshot,
+    balancers: () => balancers,
+    metrics: createServeMetrics(lb === undefined ? {} : { balancers: { adminStates: lb.adminStates } }),
+  });
+  const stopBalancers = new AbortController();
   try {
     if (!server.loopback) {
       context.output.warn(
@@ -94,31 +104,62 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     }
     context.output.line({ url: server.url }, () => `Serving ${server.url}`);
     const names = clients.map((client) => client.name).join(', ');
-    context.output.info(`Reading ${names} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
-    await runWatchFleet(clients, watch, {
-      ...fleetRunContextOf({
-        parallel: context.parallel,
-        signal: context.signal,
-        logger: context.output.logger,
-      }),
-      onChange: (next) => {
-        snapshot = next;
-        server.publish();
-      },
+    const alsoBalancers =
+      lb === undefined ? '' : ` and balancer${lb.names.length === 1 ? '' : 's'} ${lb.names.join(', ')}`;
+    context.output.info(`Reading ${names}${alsoBalancers} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
+    // The balancers' watch never ends with an error of its own (a balancer that cannot be read
+    // is shown so); it ends when the fleet's does, however that ends.
+    const balancersRead = lb?.run(stopBalancers.signal, () => {
+      balancers = lb.view(snapshot);
+      server.publish();
     });
+    try {
+      await runWatchFleet(clients, watch, {
+        ...fleetRunContextOf({
+          parallel: context.parallel,
+          signal: context.signal,
+          logger: context.output.logger,
+        }),
+        onChange: (next) => {
+          snapshot = next;
+          balancers = lb?.view(next);
+          server.publish();
+        },
+      });
+    } finally {
+      stopBalancers.abort();
+      await balancersRead;
+    }
   } finally {
     await server.close();
   }
   context.output.info('Stopped.');
 }
 
+/**
+ * The watch of the config's balancers, or `undefined` without any: their code (serve/lb-watch.ts
+ * and the balancers' layer) is loaded only then, so that serve without balancers starts as before.
+ */
+async function balancerWatch(context: CliContext, clients: readonly ManagerClient[], intervalMs: number) {
+  if (!context.hasBalancers) return undefined;
+  const { createLbWatch } = await import('../serve/lb-watch.js');
+  return createLbWatch(
+    context,
+    clients.map((client) => client.name),
+    intervalMs,
+  );
+}
+
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
-async function listenOn(listen: Listen, current: Parameters<typeof startServer>[0]['current']) {
+async function listenOn(
+  listen: Listen,
+  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'metrics'>,
+) {
   const where = listen.host.includes(':')
     ? `[${listen.host}]:${listen.port}`
     : `${listen.host}:${listen.port}`;
   try {
-    return await startServer({ ...listen, current, metrics: createServeMetrics() });
+    return await startServer({ ...listen, ...serving });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =

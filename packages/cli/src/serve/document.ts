@@ -1,5 +1,7 @@
 import type { MetricsReport } from '@tomcat-pd/core';
-import { DEFAULT_MAX_RESIDENT } from '@tomcat-pd/core/internal';
+import type { BalancerView } from '@tomcat-pd/core/balancers';
+import { DEFAULT_MAX_RESIDENT, errorData } from '@tomcat-pd/core/internal';
+import { cliWords } from '../hint-words.js';
 import { metricsDocument } from '../render/metrics.js';
 import { statusWarnings } from '../render/status-warnings.js';
 import type { TargetError } from '../target-outcomes.js';
@@ -19,9 +21,10 @@ export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport
 /**
  * `/api/status`: the document of `status --metrics --json` (each version with its `metrics`,
  * `null` where the target has no status page), with `warnings` as `status` gives them, and
- * `targets` listing every target, read or not, with when and how it was read.
+ * `targets` listing every target, read or not, with when and how it was read. With balancers in
+ * the config, `balancers` too (none without: the document stays as it was).
  */
-export function serveDocument(snapshot: FleetSnapshot) {
+export function serveDocument(snapshot: FleetSnapshot, balancers?: readonly BalancerView[]) {
   const { reports, errors } = snapshotParts(snapshot);
   const document = metricsDocument(reports, errors);
   const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));
@@ -30,7 +33,44 @@ export function serveDocument(snapshot: FleetSnapshot) {
     targets: snapshot.targets.map((entry) => targetDocument(entry, metaspace.get(entry.target) ?? null)),
     errors: document.errors,
     warnings: statusWarnings(reports, DEFAULT_MAX_RESIDENT),
+    ...(balancers === undefined ? {} : { balancers: balancers.map(balancerDocument) }),
   };
+}
+
+/**
+ * One balancer: `state` is `pending` (not read yet), `up` with its `members`, or `down` with its
+ * `error`. Each member as `lb status --json` has it, with `null` for what is not known (in flight
+ * where the balancer does not count, sessions where its target is not read or no target).
+ */
+export function balancerDocument(entry: BalancerView) {
+  const about = { balancer: entry.balancer, type: entry.type, address: entry.address, state: entry.state };
+  const iso = (epochMs: number) => new Date(epochMs).toISOString();
+  switch (entry.state) {
+    case 'pending':
+      return { ...about, readAt: null, durationMs: null };
+    case 'down':
+      return {
+        ...about,
+        readAt: iso(entry.readAt),
+        durationMs: Math.round(entry.durationMs),
+        error: errorData(entry.error, cliWords),
+      };
+    case 'up':
+      return {
+        ...about,
+        readAt: iso(entry.readAt),
+        durationMs: Math.round(entry.durationMs),
+        members: entry.members.map((member) => ({
+          name: member.name,
+          target: member.target ?? null,
+          admin: member.admin,
+          health: member.health,
+          inFlight: member.inFlight ?? null,
+          idleSeconds: member.idleSeconds ?? null,
+          sessions: member.sessions ?? null,
+        })),
+      };
+  }
 }
 
 /** One target: `state` is `pending` (not read yet), `up` or `down` (its error is in `errors`). */

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { VersionWithMetrics } from '@tomcat-pd/core';
-import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse, redactSecrets } from '@tomcat-pd/core/internal';
+import type { BalancerView } from '@tomcat-pd/core/balancers';
+import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { emptyBy, metricsCells } from '../render/metrics.js';
 import { showVersion } from '../render/role.js';
 import { mebibytes, statusWarnings, warningText } from '../render/status-warnings.js';
 import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomcat-pd/core';
+import { escapeHtml, shortAge } from './html.js';
+import { balancersPart, LB_LEGEND, LB_STYLE } from './lb-section.js';
+
+export { escapeHtml, shortAge } from './html.js';
 
 /**
  * The page of `serve`, rendered on the server from a snapshot: a complete page without
@@ -15,32 +20,6 @@ import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomca
  * `escapeHtml` (and through `redactSecrets`: the core's errors hold no secret, this is the
  * second line of defence, as on the command line).
  */
-
-/** Text for HTML: element content and double-quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return redactSecrets(text).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * `<1s`, `42s`, `17m`, `5h`, `3d`: whole units, rounded down. The page's script counts the ages
- * on with the same rule (`age` in PAGE_SCRIPT), so a tick never changes how one is written.
- */
-export function shortAge(elapsedMs: number): string {
-  const seconds = Math.floor(Math.max(0, elapsedMs) / 1000);
-  if (seconds < 1) return '<1s';
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86_400)}d`;
-}
 
 /** Data older than this many intervals is shown as stale. */
 const STALE_INTERVALS = 3;
@@ -134,7 +113,8 @@ const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'u
  */
 export const PAGE_CSP = [
   "default-src 'none'",
-  `style-src ${sha256(PAGE_STYLE)}`,
+  // The second: the balancers' part, whose style only a page with balancers has.
+  `style-src ${sha256(PAGE_STYLE)} ${sha256(LB_STYLE)}`,
   `script-src ${sha256(PAGE_SCRIPT)}`,
   "connect-src 'self'",
   "base-uri 'none'",
@@ -145,10 +125,15 @@ export const PAGE_CSP = [
 export interface PageOptions {
   /** The moment the page is rendered for (epoch ms): every age counts to it. */
   now: number;
+  /**
+   * The config's balancers, each member beside its target's sessions; `undefined` without
+   * balancers in the config (the page is then as it always was).
+   */
+  balancers?: readonly BalancerView[] | undefined;
 }
 
 /** The whole page. */
-export function renderPage(snapshot: FleetSnapshot, { now }: PageOptions): string {
+export function renderPage(snapshot: FleetSnapshot, { now, balancers }: PageOptions): string {
   const refresh = Math.max(1, Math.round(snapshot.intervalMs / 1000));
   return [
     '<!doctype html>',
@@ -161,20 +146,22 @@ export function renderPage(snapshot: FleetSnapshot, { now }: PageOptions): strin
     // Without JavaScript the page is complete as it is, and reloads itself every interval.
     `<noscript><meta http-equiv="refresh" content="${refresh}"></noscript>`,
     `<style>${PAGE_STYLE}</style>`,
+    ...(balancers === undefined ? [] : [`<style>${LB_STYLE}</style>`]),
     '</head>',
     '<body>',
     '<header>',
     '<h1>tomcat-pd</h1>',
-    `<p>${snapshot.targets.length === 1 ? '1 target' : `${snapshot.targets.length} targets`}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
+    `<p>${escapeHtml(readWhat(snapshot, balancers))}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
     '</header>',
     '<p class="offline">The connection to tomcat-pd serve is lost: this is the last snapshot it sent. Trying again&hellip;</p>',
-    `<main id="main">${renderView(snapshot, { now })}</main>`,
+    `<main id="main">${renderView(snapshot, { now, balancers })}</main>`,
     '<footer>',
     '<p class="legend">Roles: <span class="live">live</span> new visitors get it; ' +
       '<span class="draining">draining</span> old sessions only; ' +
       '<span class="drained">drained</span> no session left, a drain undeploys it; ' +
       '<span class="stopped">stopped</span> not running; ' +
       '<span class="smoke">smoke</span> a smoke test&#39;s temporary context.</p>',
+    ...(balancers === undefined ? [] : [LB_LEGEND]),
     '<p>The same data: <a href="api/status">api/status</a> (JSON, as <code>status --metrics --json</code>), ' +
       '<a href="metrics">metrics</a> (Prometheus). Read-only: nothing here changes Tomcat.</p>',
     '</footer>',
@@ -186,7 +173,7 @@ export function renderPage(snapshot: FleetSnapshot, { now }: PageOptions): strin
 }
 
 /** What the page's `<main>` holds, and what each Server-Sent Event carries. */
-export function renderView(snapshot: FleetSnapshot, { now }: PageOptions): string {
+export function renderView(snapshot: FleetSnapshot, { now, balancers }: PageOptions): string {
   const reports = snapshot.targets.flatMap((entry) => (entry.state === 'up' ? [entry.report] : []));
   const warnings = statusWarnings(reports, DEFAULT_MAX_RESIDENT);
   return [
@@ -195,9 +182,17 @@ export function renderView(snapshot: FleetSnapshot, { now }: PageOptions): strin
     warnings.length === 0
       ? ''
       : `<ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(warningText(w))}</li>`).join('')}</ul>`,
+    balancers === undefined ? '' : balancersPart(balancers, snapshot.intervalMs, now),
     ...snapshot.targets.map((entry) => targetSection(entry, snapshot.intervalMs, now)),
     '</div>',
   ].join('');
+}
+
+/** `2 targets`, and `and 1 balancer` where the config has them. */
+function readWhat(snapshot: FleetSnapshot, balancers: readonly BalancerView[] | undefined): string {
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const targets = count(snapshot.targets.length, 'target');
+  return balancers === undefined ? targets : `${targets} and ${count(balancers.length, 'balancer')}`;
 }
 
 /** `tomcat-pd: 2 up, 1 DOWN`: a tab that tells the state at a glance. */

@@ -3,12 +3,26 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { metaspaceUse } from '@tomcat-pd/core/internal';
 import type { FleetSnapshot } from '@tomcat-pd/core';
+import type { AdminState, BalancerView } from '@tomcat-pd/core/balancers';
+import { balancerMetrics } from './lb-metrics.js';
 
 /** What `/metrics` answers: a registry of its own, filled from the last snapshot. */
 export interface ServeMetrics {
   readonly contentType: string;
-  /** The Prometheus text of `snapshot` (filled again only when the snapshot changed). */
-  text(snapshot: FleetSnapshot): Promise<string>;
+  /**
+   * The Prometheus text of `snapshot`, and of `balancers` where serve reads them (filled again
+   * only when one of them changed).
+   */
+  text(snapshot: FleetSnapshot, balancers?: readonly BalancerView[]): Promise<string>;
+}
+
+export interface ServeMetricsOptions {
+  /**
+   * With balancers in the config: their series, and every admin state a member can have
+   * (`ADMIN_STATES`, given by the caller so that this module loads none of the balancers' code).
+   * Without, `/metrics` has no `tomcat_pd_lb_` series at all.
+   */
+  balancers?: { adminStates: readonly AdminState[] } | undefined;
 }
 
 /**
@@ -19,9 +33,11 @@ export interface ServeMetrics {
  * Every series is set again from each snapshot after a reset, so that a version undeployed, a
  * role changed or a target down leaves no series behind (a stale series would read as current).
  */
-export function createServeMetrics(): ServeMetrics {
+export function createServeMetrics(options: ServeMetricsOptions = {}): ServeMetrics {
   const registry = new Registry();
   const registers = [registry];
+  const fillBalancers =
+    options.balancers === undefined ? undefined : balancerMetrics(registry, options.balancers.adminStates);
   const up = new Gauge({
     name: 'tomcat_pd_target_up',
     help: "1 when the target's last read succeeded, 0 when it failed (a target not read yet has no series)",
@@ -109,13 +125,15 @@ export function createServeMetrics(): ServeMetrics {
     }
   };
 
-  let filled: FleetSnapshot | undefined;
+  let filled: { snapshot: FleetSnapshot; balancers: readonly BalancerView[] | undefined } | undefined;
   return {
     contentType: registry.contentType,
-    text(snapshot) {
-      if (filled !== snapshot) {
+    text(snapshot, balancers) {
+      if (filled?.snapshot !== snapshot || filled.balancers !== balancers) {
         fill(snapshot);
-        filled = snapshot;
+        // After the reset of fill: the balancers' series are set again from this view alone.
+        if (balancers !== undefined) fillBalancers?.(balancers);
+        filled = { snapshot, balancers };
       }
       return registry.metrics();
     },

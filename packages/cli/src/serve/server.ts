@@ -5,6 +5,7 @@ import { serveDocument } from './document.js';
 import { PAGE_CSP, renderPage, renderView } from './page.js';
 import type { ServeMetrics } from './prometheus.js';
 import type { FleetSnapshot } from '@tomcat-pd/core';
+import type { BalancerView } from '@tomcat-pd/core/balancers';
 
 export interface ServeServerOptions {
   host: string;
@@ -13,6 +14,11 @@ export interface ServeServerOptions {
   /** The last snapshot: every answer is made from it at once, never waiting for a read. */
   current: () => FleetSnapshot;
   metrics: ServeMetrics;
+  /**
+   * The last view of the balancers, each member with its target's sessions; absent (or
+   * `undefined`) without balancers in the config: the answers are then as they always were.
+   */
+  balancers?: (() => readonly BalancerView[] | undefined) | undefined;
   /** Open event streams at most; more get 503 (each holds a socket). @defaultValue 100 */
   maxEventClients?: number | undefined;
   /** A comment on every event stream this often, so that proxies keep it open. @defaultValue 15 000 */
@@ -54,6 +60,7 @@ const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
  */
 export async function startServer(options: ServeServerOptions): Promise<ServeServer> {
   const { host, port, current, metrics, maxEventClients = 100, heartbeatMs = 15_000 } = options;
+  const balancers = () => options.balancers?.();
   const streams = new Set<ServerResponse>();
   let loopback = false;
 
@@ -71,9 +78,15 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
     const path = pathOf(request.url);
     switch (path) {
       case '/':
-        return send(response, 200, 'text/html; charset=utf-8', renderPage(current(), { now: Date.now() }), {
-          'Content-Security-Policy': PAGE_CSP,
-        });
+        return send(
+          response,
+          200,
+          'text/html; charset=utf-8',
+          renderPage(current(), { now: Date.now(), balancers: balancers() }),
+          {
+            'Content-Security-Policy': PAGE_CSP,
+          },
+        );
       case '/events':
         return openStream(request, response);
       case '/api/status':
@@ -81,10 +94,10 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
           response,
           200,
           'application/json; charset=utf-8',
-          `${JSON.stringify(serveDocument(current()), null, 2)}\n`,
+          `${JSON.stringify(serveDocument(current(), balancers()), null, 2)}\n`,
         );
       case '/metrics':
-        return send(response, 200, metrics.contentType, await metrics.text(current()));
+        return send(response, 200, metrics.contentType, await metrics.text(current(), balancers()));
       case '/healthz':
         return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
       default:
@@ -108,14 +121,14 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
     streams.add(response);
     response.on('close', () => streams.delete(response));
     // The current view at once: a page rendered a while ago, or reconnecting, is up to date.
-    response.write(`retry: 3000\n\n${snapshotEvent(current())}`);
+    response.write(`retry: 3000\n\n${snapshotEvent(current(), balancers())}`);
   };
 
   let pending: NodeJS.Timeout | undefined;
   const push = () => {
     pending = undefined;
     if (streams.size === 0) return;
-    const event = snapshotEvent(current());
+    const event = snapshotEvent(current(), balancers());
     for (const stream of streams) write(stream, event);
   };
   const heartbeat = setInterval(() => {
@@ -165,8 +178,8 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
 }
 
 /** One `snapshot` event: the view as the page shows it, one `data:` line per line of it. */
-function snapshotEvent(snapshot: FleetSnapshot): string {
-  const html = renderView(snapshot, { now: Date.now() });
+function snapshotEvent(snapshot: FleetSnapshot, balancers: readonly BalancerView[] | undefined): string {
+  const html = renderView(snapshot, { now: Date.now(), balancers });
   const data = html
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}\n`)

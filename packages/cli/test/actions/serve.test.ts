@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, type ManagerClient } from '@tomcat-pd/core';
+import { ConnectionError, UsageError, type ManagerClient } from '@tomcat-pd/core';
+import type { Balancer } from '@tomcat-pd/core/balancers';
 import { parse, parseListen, run } from '../../src/actions/serve.js';
 import { defineServe } from '../../src/commands/serve.js';
 import type { CliContext } from '../../src/context.js';
@@ -69,13 +70,14 @@ function downClient(name: string): ManagerClient {
 }
 
 /** Runs serve until its URL is on stdout, then aborts it as SIGTERM would; what it wrote. */
-async function serveOnce(listen: string, json = false) {
+async function serveOnce(listen: string, json = false, more: Partial<CliContext> = {}) {
   const { context, stdout, stderr } = fakeContext({ json });
   const controller = new AbortController();
   const served: CliContext = {
     ...context,
     signal: controller.signal,
     clients: () => Promise.resolve([downClient('web1')]),
+    ...more,
   };
   const printed = stdout.nextWrite();
   const running = run(served, parse(line({ listen, interval: '1s' })));
@@ -85,7 +87,12 @@ async function serveOnce(listen: string, json = false) {
   const page = await fetch(`${url}api/status`).then((answer) => answer.json());
   controller.abort();
   await running;
-  return { stdout: stdout.text, stderr: stderr.text, url, page: page as { targets: { target: string }[] } };
+  return {
+    stdout: stdout.text,
+    stderr: stderr.text,
+    url,
+    page: page as { targets: { target: string }[]; balancers?: { balancer: string; state: string }[] },
+  };
 }
 
 describe('serve: run', () => {
@@ -127,5 +134,56 @@ describe('serve: run', () => {
     } finally {
       taken.close();
     }
+  });
+});
+
+/** A balancer that cannot be reached: enough for serve to show it unreadable. */
+function downBalancer(name: string): Balancer {
+  return {
+    name,
+    type: 'haproxy',
+    address: `/run/${name}.sock`,
+    read: () => Promise.reject(new ConnectionError(`Cannot reach balancer ${name}.`, { transient: true })),
+    send: () => Promise.reject(new Error('serve changes nothing')),
+    memberName: (target) => target,
+  };
+}
+
+describe('serve: run with balancers in the config', () => {
+  it('reads them too, and a balancer that cannot be read shows as such; the rest goes on', async () => {
+    const { stderr, page } = await serveOnce('127.0.0.1:0', false, {
+      hasBalancers: true,
+      balancers: () => Promise.resolve([downBalancer('lb1')]),
+    });
+    expect(stderr).toContain('Reading web1 and balancer lb1 every 1 s; Ctrl-C stops.');
+    expect(page.balancers?.map((entry) => entry.balancer)).toEqual(['lb1']);
+    expect(stderr).toContain('Stopped.');
+  });
+
+  it('without balancers: they are neither built nor shown', async () => {
+    let asked = false;
+    const { page } = await serveOnce('127.0.0.1:0', false, {
+      balancers: () => {
+        asked = true;
+        return Promise.resolve([]);
+      },
+    });
+    expect(asked).toBe(false);
+    expect(page.balancers).toBeUndefined();
+  });
+
+  it("a balancer's missing credential is a usage error before serve listens", async () => {
+    const { context, stdout } = fakeContext();
+    const served: CliContext = {
+      ...context,
+      clients: () => Promise.resolve([downClient('web1')]),
+      hasBalancers: true,
+      balancers: () =>
+        Promise.reject(new UsageError('Balancer lb1: its password comes from $LB_PW, which is not set.')),
+    };
+    await expect(run(served, parse(line({ listen: '127.0.0.1:0' })))).rejects.toMatchObject({
+      code: 'E_USAGE',
+    });
+    expect(stdout.text).toBe('');
   });
 });

@@ -6,6 +6,7 @@ import { metricsDocument } from '../../src/render/metrics.js';
 import { statusDocument } from '../../src/render/status.js';
 import { authError, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
 import { pretty } from '../helpers/documents.js';
+import { balancerViews } from '../helpers/balancers.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -99,5 +100,42 @@ describe('/api/status', () => {
         },
       },
     ]);
+  });
+});
+
+describe('/api/status with balancers in the config', () => {
+  const document = serveDocument(snapshot(), balancerViews(READ_AT));
+
+  it('adds "balancers" after the rest, which stays as it was', () => {
+    expect(Object.keys(document)).toEqual(['apps', 'targets', 'errors', 'warnings', 'balancers']);
+    const rest = Object.fromEntries(Object.entries(document).filter(([key]) => key !== 'balancers'));
+    expect(rest).toEqual(serveDocument(snapshot()));
+  });
+
+  it('each balancer with its state; its members as lb status --json has them, null where not known; its error as data', async () => {
+    await expect(pretty(document.balancers)).toMatchFileSnapshot('__snapshots__/document.balancers.json');
+    const [lb1, lb2, lb3] = document.balancers ?? [];
+    expect(lb1).toMatchObject({ state: 'up', readAt: new Date(READ_AT).toISOString(), durationMs: 2 });
+    expect(lb1 !== undefined && 'members' in lb1 ? lb1.members[2] : undefined).toEqual({
+      name: 'spare',
+      target: null,
+      admin: 'maint',
+      health: 'unchecked',
+      inFlight: null,
+      idleSeconds: null,
+      sessions: null,
+    });
+    expect(lb2).toMatchObject({
+      state: 'down',
+      error: { code: 'E_CONNECT', hint: 'Give it more time with --timeout 60s.' },
+    });
+    expect(lb3).toEqual({
+      balancer: 'lb3',
+      type: 'nginx',
+      address: '/etc/nginx/upstreams.conf',
+      state: 'pending',
+      readAt: null,
+      durationMs: null,
+    });
   });
 });

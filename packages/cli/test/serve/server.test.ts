@@ -11,6 +11,8 @@ import {
 } from '../../src/serve/server.js';
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
 import { downTarget, statusWeb1, withoutMetrics } from '../helpers/reports.js';
+import { ADMIN_STATES, type BalancerView } from '@tomcat-pd/core/balancers';
+import { balancerViews } from '../helpers/balancers.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -177,6 +179,48 @@ describe('the server', () => {
     await expect(
       startServer({ host: '127.0.0.1', port, current: () => snapshot, metrics: createServeMetrics() }),
     ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('the server with balancers', () => {
+  it('the page, /api/status, /metrics and the event stream show them; a change of the balancers alone is pushed', async () => {
+    let balancers: BalancerView[] = balancerViews(READ_AT);
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      current: () => snapshot,
+      balancers: () => balancers,
+      metrics: createServeMetrics({ balancers: { adminStates: ADMIN_STATES } }),
+    });
+    const { url } = server;
+    const page = await ask(url);
+    expect(page.body).toContain('<section class="lb up" data-balancer="lb1">');
+    expect(page.headers['content-security-policy']).toBe(PAGE_CSP);
+    expect(JSON.parse((await ask(`${url}api/status`)).body)).toEqual(
+      JSON.parse(JSON.stringify(serveDocument(snapshot, balancers))),
+    );
+    expect((await ask(`${url}metrics`)).body).toContain(
+      'tomcat_pd_lb_member_state{balancer="lb1",member="web1",state="drain"} 1',
+    );
+
+    const reader = (await fetch(`${url}events`)).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) text += decoder.decode((await reader.read()).value as Uint8Array);
+    };
+    await until(/\n\n$/);
+    expect(text).toContain('data-member="web1" data-admin="drain"');
+    const [lb1] = balancerViews(READ_AT) as [Extract<BalancerView, { state: 'up' }>];
+    balancers = [{ ...lb1, members: [{ ...lb1.members[0]!, admin: 'ready' }] }];
+    server.publish();
+    text = '';
+    await until(/\n\n$/);
+    expect(text).toContain('data-member="web1" data-admin="ready"');
+    expect((await ask(`${url}metrics`)).body).toContain(
+      'tomcat_pd_lb_member_state{balancer="lb1",member="web1",state="ready"} 1',
+    );
+    await reader.cancel();
   });
 });
 

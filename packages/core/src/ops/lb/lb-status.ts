@@ -15,10 +15,14 @@ export interface LbStatusOptions extends Pick<RunOptions, 'signal'> {
   parallel?: number | undefined;
 }
 
-/** A member, the target it is, and the sessions Tomcat holds there. */
-export interface LbMemberStatus extends MemberReading {
+/** A member and the target of the config it is. */
+export interface LbMemberOfTarget extends MemberReading {
   /** The target of the config this member is (none when no target maps to it). */
   readonly target: string | undefined;
+}
+
+/** A member, the target it is, and the sessions Tomcat holds there. */
+export interface LbMemberStatus extends LbMemberOfTarget {
   /** Active sessions on that Tomcat, over its apps (the Manager's own aside); undefined when it could not be read. */
   readonly sessions: number | undefined;
 }
@@ -75,14 +79,26 @@ export async function lbStatus(options: LbStatusOptions): Promise<LbStatusReport
     const result = readings[index]!;
     const about = { balancer: balancer.name, type: balancer.type, address: balancer.address };
     if (result.status === 'rejected') return { ...about, ok: false, error: toTomcatPdError(result.reason) };
-    const targetOf = new Map(
-      options.clients.map((client) => [balancer.memberName(client.name), client.name]),
-    );
-    const members = result.value.members.map((member): LbMemberStatus => {
-      const target = targetOf.get(member.name);
-      return { ...member, target, sessions: target === undefined ? undefined : sessionsOf.get(target) };
-    });
+    const names = options.clients.map((client) => client.name);
+    const members = membersOfTargets(balancer, result.value.members, names).map((member): LbMemberStatus => ({
+      ...member,
+      sessions: member.target === undefined ? undefined : sessionsOf.get(member.target),
+    }));
     return { ...about, ok: true, members };
   });
   return { balancers, targets };
+}
+
+/**
+ * Each member beside the target of the config it is, through the balancer's members map (else
+ * the target's own name): what `lbStatus` and a watch of the balancers (`watchBalancers`) show
+ * the sessions of. Pure.
+ */
+export function membersOfTargets(
+  balancer: Pick<Balancer, 'memberName'>,
+  members: readonly MemberReading[],
+  targets: readonly string[],
+): LbMemberOfTarget[] {
+  const targetOf = new Map(targets.map((target) => [balancer.memberName(target), target]));
+  return members.map((member) => ({ ...member, target: targetOf.get(member.name) }));
 }

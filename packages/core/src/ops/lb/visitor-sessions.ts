@@ -6,17 +6,17 @@ import type { ContextEntry } from '../../manager/parse/types.js';
  * pages make sessions for the people who use them, who come through no balancer).
  */
 export function visitorSessions(
-  entries: readonly ContextEntry[],
+  entries: readonly Pick<ContextEntry, 'path' | 'sessions'>[],
   client: Pick<ManagerClient, 'managerUrl'>,
 ): number {
   return visitorSessionContexts(entries, client).reduce((sum, entry) => sum + entry.sessions, 0);
 }
 
 /** The contexts visitors reach: all but the Manager's own. */
-export function visitorSessionContexts(
-  entries: readonly ContextEntry[],
+export function visitorSessionContexts<E extends Pick<ContextEntry, 'path'>>(
+  entries: readonly E[],
   client: Pick<ManagerClient, 'managerUrl'>,
-): ContextEntry[] {
+): E[] {
   const managerPath = new URL(client.managerUrl).pathname.replace(/\/+$/, '') || '/';
   return entries.filter((entry) => entry.path !== managerPath);
 }
