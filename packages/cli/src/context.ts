@@ -21,6 +21,8 @@ export interface CliContext {
   balancers(): Promise<Balancer[]>;
   /** The config file's defaults (empty without a config file). */
   defaults: ConfigFile['defaults'];
+  /** The config file as read, for a command that renders from it (`lb config`); none without one. */
+  config: ConfigFile | undefined;
 }
 
 /** The global options that are values to check: part of the command line. */
@@ -67,6 +69,7 @@ export function createContext(
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },
     defaults: config?.defaults ?? {},
+    config,
     async balancers() {
       const configured = config?.balancers ?? [];
       if (configured.length === 0) {

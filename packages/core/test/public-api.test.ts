@@ -113,6 +113,7 @@ describe('the public API', () => {
       'MIN_ANALYSIS_INTERVAL_MS',
       'PROBE_DEFAULTS',
       'REQUEST_DEFAULTS',
+      'STARTING_CONFIG_ADMIN',
       'STARTING_CONFIG_DEFAULTS',
       'describeFinding',
       'displayName',
