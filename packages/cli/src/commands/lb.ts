@@ -84,7 +84,7 @@ export function defineLbConfig() {
       ).default(undefined, String(STARTING_CONFIG_DEFAULTS.sessionTimeoutMinutes)),
     )
     .addOption(
-      new Option('--listen <[address:]port>', 'where the balancer takes visitors').default(
+      new Option('--listen <[address:]port>', 'HAProxy and nginx: where visitors come in').default(
         undefined,
         STARTING_CONFIG_DEFAULTS.listen,
       ),

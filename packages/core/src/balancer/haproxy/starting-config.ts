@@ -18,7 +18,7 @@ export function haproxyStartingConfig(spec: StartingConfigSpec): string {
   const expect =
     check.passes === 'below-500'
       ? [
-          '    # A JSP answers OPTIONS with 405: any answer below 500 means the app runs.',
+          "    # OPTIONS at the app's root answers 200, or 405 from a JSP: below 500, the app runs.",
           '    http-check expect rstatus ^[1-4][0-9][0-9]$',
         ]
       : [];

@@ -18,6 +18,7 @@ export function modJkStartingConfig(spec: StartingConfigSpec): string {
     `# A starting mod_jk configuration for ${path}, from tomcat-pd lb config mod_jk.`,
     "# Module: jk (Debian: libapache2-mod-jk). If a JkWorkersFile already sets worker.list (Debian's",
     '# jk.conf does), put these worker.* lines in that file instead of the JkWorkerProperty lines.',
+    "# JkLogFile and JkShmFile: Debian's jk.conf sets them; elsewhere set them (their defaults are under logs/).",
     '# tomcat-pd.json, "balancers":',
     `#   { "name": "jk", "type": "mod_jk", "url": "http://127.0.0.1${console}", "balancer": "${balancer}" }`,
     '#',

@@ -28,7 +28,7 @@ export function modProxyBalancerStartingConfig(spec: StartingConfigSpec): string
     `#   { "name": "httpd", "type": "mod_proxy_balancer", "url": "http://127.0.0.1${console}", "balancer": "${balancer}" }`,
     ...(below500
       ? [
-          '# A JSP answers OPTIONS with 405: any answer below 500 means the app runs.',
+          "# OPTIONS at the app's root answers 200, or 405 from a JSP: below 500, the app runs.",
           'ProxyHCExpr tomcat_pd_ok {%{REQUEST_STATUS} < 500}',
         ]
       : []),
