@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { benchCheck } from './check.js';
 import { benchDeploy } from './deploy.js';
 import { benchFleet } from './fleet.js';
+import { benchLbStatus } from './lb-status.js';
 import { describeMachine } from './lib/machine.js';
 import { saveRecord, type Benchmark, type RunInfo, type Settings, type Table } from './lib/record.js';
 import { benchProbe } from './probe.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   fleet: benchFleet,
   probe: benchProbe,
   'status-page': benchStatusPage,
+  'lb-status': benchLbStatus,
   serve: benchServe,
   soak: benchSoak,
 };

@@ -6,7 +6,7 @@ import { createManagerClient, deploy } from '@tomcat-pd/core';
 import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
-import { expectExit, jsonOf, runCli } from './cli-helpers.js';
+import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
 
 // `tomcat-pd lb status|drain|maint|ready` as a user runs them: the built CLI, a config file with
 // two targets and one balancer, a real haproxy 2.6 in front of two Tomcat 10.1 (jvmRoute web1, web2).
@@ -154,6 +154,24 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
     expectExit(await lb(['ready', 'web1']), 0);
     expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
     expect(await sessions()).toBe(before);
+  });
+
+  it('lb drain --wait stops (exit 1) when HAProxy restarts meanwhile: the drain was lost with its runtime state', async () => {
+    await visitorOn('web1');
+    const child = spawnCli(['lb', 'drain', 'web1', '--wait', '--max-wait', '60s'], {
+      cwd: dir,
+      env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },
+    });
+    const finished = collect(child, 60_000, ['lb', 'drain']);
+    let progress = '';
+    child.stderr.on('data', (chunk: string) => (progress += chunk));
+    while (!/web1: \d+ sessions left/.test(progress)) await new Promise((resolve) => setTimeout(resolve, 50));
+    await haproxy.restart();
+    const result = expectExit(await finished, 1);
+    expect(result.stderr).toContain(
+      'web1 is no longer drained on lb1 (it reads ready): the balancer restarted or reloaded and lost the drain with its runtime state. Drain it again.',
+    );
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
   });
 
   it('bad input exits 2 and an unreachable balancer 4, nothing changed', async () => {

@@ -50,7 +50,7 @@ export interface ModProxyBalancerOptions extends ConsoleBalancerOptions {
 /**
  * nginx, which has no runtime API: tomcat-pd owns one included file (an upstream pool for new
  * visitors and a map from the session cookie's route to each node), rewrites it, tests it and
- * reloads (docs/balancers.md).
+ * reloads (docs/balancers/README.md).
  */
 export interface NginxBalancerOptions extends BalancerCommonOptions {
   type: 'nginx';

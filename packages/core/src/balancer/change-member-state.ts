@@ -16,7 +16,7 @@ export interface MemberChange {
  * Sets one member's admin state and proves it: reads the member first (a member the balancer
  * lacks is bad input, nothing sent), sends the change, reads again and compares. Every balancer
  * answers some mistakes with a text or an HTTP 200 page, so a change that did not take is a
- * `BalancerError` naming the balancer, the member and what it reads now (docs/balancers.md).
+ * `BalancerError` naming the balancer, the member and what it reads now (docs/balancers/README.md).
  */
 export async function changeMemberState(
   driver: BalancerDriver,

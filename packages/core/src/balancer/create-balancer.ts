@@ -4,6 +4,7 @@ import { withMemberMap, type Balancer } from './balancer.js';
 import { createHaproxyDriver } from './haproxy/haproxy-driver.js';
 import { createModJkDriver } from './mod-jk/mod-jk-driver.js';
 import { createModProxyBalancerDriver } from './mod-proxy-balancer/mod-proxy-balancer-driver.js';
+import { createNginxDriver } from './nginx/nginx-driver.js';
 
 /**
  * A balancer from its options, checked before anything is sent (a usage error names the balancer
@@ -24,6 +25,6 @@ export function createDriver(spec: BalancerSpec): BalancerDriver {
     case 'mod_proxy_balancer':
       return createModProxyBalancerDriver(spec);
     case 'nginx':
-      throw new Error('nginx: not merged yet');
+      return createNginxDriver(spec);
   }
 }

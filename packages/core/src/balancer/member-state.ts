@@ -1,4 +1,4 @@
-/** The balancers tomcat-pd drives (docs/balancers.md). */
+/** The balancers tomcat-pd drives (docs/balancers/README.md). */
 export const BALANCER_TYPES = ['haproxy', 'mod_jk', 'mod_proxy_balancer', 'nginx'] as const;
 export type BalancerType = (typeof BALANCER_TYPES)[number];
 

@@ -12,6 +12,8 @@ export interface PlannedChange {
   readonly balancer: Balancer;
   readonly member: string;
   readonly from: AdminState;
+  /** Down before a drain: no visitor reaches it there, so there is nothing to drain. */
+  readonly down: boolean;
 }
 
 /** Why a balancer's member may not leave the ready state: no other member would take new visitors. */
@@ -43,7 +45,7 @@ export function planTargetState(
     const member = balancer.memberName(target);
     const current = reading.members.find((candidate) => candidate.name === member);
     if (current === undefined) continue;
-    changes.push({ balancer, member, from: current.admin });
+    changes.push({ balancer, member, from: current.admin, down: current.health === 'down' });
     const others = reading.members.filter((candidate) => candidate.name !== member);
     if (state !== 'ready' && !others.some(takesNewVisitors))
       lastReady.push({ balancer: balancer.name, member });

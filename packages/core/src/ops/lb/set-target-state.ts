@@ -129,7 +129,12 @@ async function applyAll(
   { signal, logger }: RunContext,
 ): Promise<BalancerStateChange[]> {
   const done: BalancerStateChange[] = [];
-  for (const [index, { balancer, member }] of changes.entries()) {
+  for (const [index, { balancer, member, down }] of changes.entries()) {
+    if (down && spec.state === 'drain') {
+      logger.warn?.(
+        `${member} is down on ${balancer.name}: no visitor reaches it there, so there is nothing to drain.`,
+      );
+    }
     try {
       const change = await changeMemberState(balancer, member, spec.state, { signal });
       logger.info?.(

@@ -83,7 +83,12 @@ async function look(
   };
 }
 
-/** Requests in flight to the member, summed over the balancers that count them; a reload stops the wait. */
+/**
+ * Requests in flight to the member, summed over the balancers that count them. A member that no
+ * longer reads `drain` stops the wait: the balancer restarted or reloaded and lost the state set
+ * at run time (HAProxy without a state file, the consoles), or someone changed it. The
+ * generation only says which: nginx's changes with every change of its file, where nothing is lost.
+ */
 async function inFlightOn(
   balancers: WaitDrainedSpec['balancers'],
   signal: AbortSignal | undefined,
@@ -91,14 +96,18 @@ async function inFlightOn(
   let total: number | undefined;
   for (const { balancer, member, generation } of balancers) {
     const reading = await balancer.read({ signal });
-    if (generation !== undefined && reading.generation !== generation) {
+    const current = reading.members.find((candidate) => candidate.name === member);
+    if (current?.admin !== 'drain') {
+      const why =
+        generation !== undefined && reading.generation !== generation
+          ? 'the balancer restarted or reloaded and lost the drain with its runtime state'
+          : 'someone changed it';
       throw new BalancerError(
-        `Balancer ${balancer.name} restarted or reloaded while ${member} drained: the drain was lost with its runtime state. Drain it again.`,
-        { balancer: balancer.name, member },
+        `${member} is no longer drained on ${balancer.name} (it reads ${current?.admin ?? 'absent'}): ${why}. Drain it again.`,
+        { balancer: balancer.name, member, answer: `admin state ${current?.admin ?? 'absent'}` },
       );
     }
-    const counted = reading.members.find((candidate) => candidate.name === member)?.inFlight;
-    if (counted !== undefined) total = (total ?? 0) + counted;
+    if (current.inFlight !== undefined) total = (total ?? 0) + current.inFlight;
   }
   return total;
 }

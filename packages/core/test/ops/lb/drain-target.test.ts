@@ -78,13 +78,41 @@ describe('drainTarget', () => {
     expect(client.changes).toEqual(['expire /shop##002 idle=5']);
   });
 
-  it('stops when the balancer reloaded meanwhile: the drain was lost', async () => {
-    const { lb, client } = setUp(1);
-    client.beforeList = () => (lb.generation = 'g2');
-    const error = await onFakeClock(
-      drainTarget({ balancers: [lb], target: 'web1', client, wait: true }),
+  it('stops when the member is no longer drained: the balancer reloaded and lost it, or someone changed it', async () => {
+    const reloaded = setUp(1);
+    reloaded.client.beforeList = () => {
+      reloaded.lb.generation = 'g2';
+      reloaded.lb.members.set('web1', { name: 'web1', admin: 'ready', health: 'up' });
+    };
+    const lost = await onFakeClock(
+      drainTarget({ balancers: [reloaded.lb], target: 'web1', client: reloaded.client, wait: true }),
     ).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'E_BALANCER', balancer: 'lb1', member: 'web1' });
-    expect((error as Error).message).toContain('restarted or reloaded while web1 drained');
+    expect(lost).toMatchObject({
+      code: 'E_BALANCER',
+      balancer: 'lb1',
+      member: 'web1',
+      answer: 'admin state ready',
+    });
+    expect((lost as Error).message).toBe(
+      'web1 is no longer drained on lb1 (it reads ready): the balancer restarted or reloaded and lost the drain with its runtime state. Drain it again.',
+    );
+    const changed = setUp(1);
+    changed.client.beforeList = () =>
+      changed.lb.members.set('web1', { name: 'web1', admin: 'maint', health: 'up' });
+    const error = await onFakeClock(
+      drainTarget({ balancers: [changed.lb], target: 'web1', client: changed.client, wait: true }),
+    ).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain('(it reads maint): someone changed it.');
+  });
+
+  it('goes on when only the generation changed (nginx: every change of its file is one)', async () => {
+    const { lb, client } = setUp(1);
+    let reads = 0;
+    client.beforeList = (contexts) => {
+      lb.generation = `g${++reads}`;
+      if (reads === 2) contexts[0]!.sessions = 0;
+    };
+    const report = await onFakeClock(drainTarget({ balancers: [lb], target: 'web1', client, wait: true }));
+    expect(report.drained).toMatchObject({ sessions: 0 });
   });
 });

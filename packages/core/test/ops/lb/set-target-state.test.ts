@@ -89,4 +89,19 @@ describe('setTargetState', () => {
     expect(report.balancers[0]).toMatchObject({ changed: false });
     expect(lb.sent).toEqual([]);
   });
+
+  it('says that a member down before the drain has nothing to drain, and drains it without waiting for the balancer to show it', async () => {
+    const lb = new FakeBalancer('lb1', { web1: { admin: 'ready', health: 'down' }, web2: 'ready' });
+    const warnings: string[] = [];
+    await setTargetState({
+      balancers: [lb],
+      target: 'web1',
+      state: 'drain',
+      logger: { warn: (line) => warnings.push(line) },
+    });
+    expect(warnings).toEqual([
+      'web1 is down on lb1: no visitor reaches it there, so there is nothing to drain.',
+    ]);
+    expect(lb.admin('web1')).toBe('drain');
+  });
 });
