@@ -31,6 +31,7 @@ export type {
   MemberReading,
 } from './balancer/member-state.js';
 export { startingConfig } from './balancer/starting-config.js';
+export { writeStartingNginxFile } from './balancer/nginx/starting-file.js';
 export type { StartingConfigOptions, StartingConfigTarget } from './balancer/starting-config-options.js';
 export { changeMemberState } from './balancer/change-member-state.js';
 export type { MemberChange } from './balancer/change-member-state.js';

@@ -172,6 +172,7 @@ describe('the public API', () => {
       'readyTarget',
       'setTargetState',
       'startingConfig',
+      'writeStartingNginxFile',
     ]);
     for (const name of Object.keys(balancers)) expect(Object.keys(api)).not.toContain(name);
   });
