@@ -16,15 +16,16 @@ import {
 } from '@tomcat-pd/testkit/haproxy';
 import { APACHE2, httpdConfAround, startHttpdWithConfig, type HttpdInstance } from '@tomcat-pd/testkit/httpd';
 import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { NGINX_BIN, startNginxWithConfig, type NginxInstance } from '@tomcat-pd/testkit/nginx';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
-import { expectExit, jsonOf, runCli } from './cli-helpers.js';
+import { expectExit, jsonOf, runCli, type CliResult } from './cli-helpers.js';
 
 // `tomcat-pd lb config <type>` as a user runs it, and what it prints run by the real balancer:
 // haproxy 2.6 and httpd 2.4 (mod_proxy_balancer, mod_jk) started on the generated text in front
-// of two Tomcat 10.1 (jvmRoute web1, web2), then driven by the lb commands; nginx 1.22 tests it.
+// of two Tomcat 10.1 (jvmRoute web1, web2), and nginx 1.22 on the managed file lb config wrote,
+// then driven by the lb commands.
 
 const execFileAsync = promisify(execFile);
-const NGINX_BIN = '/usr/sbin/nginx';
 
 let tomcats: LocalTomcatInstance[] = [];
 let dir: string;
@@ -226,49 +227,56 @@ describe('tomcat-pd lb config, run by the real balancers', () => {
     await stickyThroughDrain(httpd.baseUrl);
   });
 
-  it('nginx: names the file nginx needs, which nginx -t refuses to do without; with it, nginx -t passes', async () => {
+  it('nginx: writes the managed file nginx needs (kept the second time), and nginx runs the server block and keeps a sticky visitor through lb drain', async () => {
+    let written: CliResult | undefined;
+    const nginx: NginxInstance = await startNginxWithConfig(async ({ file, test, reload, port, url }) => {
+      await writeConfig([
+        {
+          name: 'nginx1',
+          type: 'nginx',
+          file,
+          test,
+          reload,
+          servers: Object.fromEntries(
+            tomcats.map((tomcat, index) => [`web${index + 1}`, new URL(tomcat.baseUrl).host]),
+          ),
+          url,
+        },
+      ]);
+      written = expectExit(await lb(['config', 'nginx', '--listen', `127.0.0.1:${port}`]), 0);
+      return written.stdout;
+    });
+    stops.push(() => nginx.stop());
+    expect(written?.stderr).toContain(`Wrote ${nginx.file} with every member ready`);
+    await execFileAsync(nginx.test[0]!, nginx.test.slice(1));
+    expect(await members()).toEqual(['web1:ready:unchecked', 'web2:ready:unchecked']);
+    await stickyThroughDrain(nginx.url);
+    // A file of this balancer's is never overwritten: its states are the truth.
+    expectExit(await lb(['drain', 'web2']), 0);
+    const again = expectExit(await lb(['config', 'nginx', '--json']), 0);
+    expect(jsonOf<{ file: unknown }>(again).file).toEqual({ path: nginx.file, outcome: 'kept' });
+    expect(await members()).toEqual(['web1:ready:unchecked', 'web2:drain:unchecked']);
+    expectExit(await lb(['ready', 'web2']), 0);
+  });
+
+  it('nginx without a balancer in the config: says which file nginx needs, which nginx -t refuses to do without', async () => {
+    await writeConfig([]);
+    const result = expectExit(await lb(['config', 'nginx']), 0);
+    expect(result.stderr).toContain(
+      'nginx does not start while /etc/nginx/tomcat-pd/tomcats.conf is missing. Add a "balancers" entry of type nginx',
+    );
     const folder = await mkdtemp(join(dir, 'nginx-'));
-    await mkdir(join(folder, 'logs'));
-    const file = join(folder, 'tomcat-pd.conf');
-    await writeConfig([
-      {
-        name: 'nginx1',
-        type: 'nginx',
-        file,
-        test: [NGINX_BIN, '-t'],
-        reload: [NGINX_BIN, '-s', 'reload'],
-        servers: { web1: '127.0.0.1:8080', web2: '127.0.0.1:8081' },
-        url: 'http://127.0.0.1',
-      },
-    ]);
-    const result = expectExit(await lb(['config', 'nginx', '--listen', `127.0.0.1:${await freePort()}`]), 0);
-    expect(result.stderr).toContain(`nginx does not start while ${file} is missing`);
-    await writeFile(join(folder, 'server.conf'), result.stdout);
+    await writeFile(
+      join(folder, 'http.conf'),
+      result.stdout.replaceAll('/etc/nginx/tomcat-pd/tomcats.conf', join(folder, 'missing.conf')),
+    );
     await writeFile(
       join(folder, 'nginx.conf'),
-      [
-        `pid ${folder}/nginx.pid;`,
-        `error_log ${folder}/error.log;`,
-        'events { worker_connections 64; }',
-        `http { access_log off; include ${folder}/server.conf; }`,
-        '',
-      ].join('\n'),
+      `pid ${folder}/nginx.pid;\nevents { worker_connections 64; }\nhttp { include ${folder}/http.conf; }\n`,
     );
-    const test = () =>
-      execFileAsync(NGINX_BIN, ['-e', 'stderr', '-p', folder, '-c', join(folder, 'nginx.conf'), '-t']);
-    await expect(test()).rejects.toThrow(/tomcat-pd\.conf" failed \(2: No such file or directory\)/);
-    // A stand-in for the managed file: the two variables the server block uses (the driver's file
-    // defines them with its upstreams and maps).
-    await writeFile(
-      file,
-      [
-        'upstream tomcat-pd-pool { server 127.0.0.1:8080; }',
-        'map $cookie_JSESSIONID $tomcat_pd_upstream { default tomcat-pd-pool; }',
-        'map "" $tomcat_pd_generation { default "stand-in"; }',
-        '',
-      ].join('\n'),
-    );
-    expect((await test()).stderr).toContain('test is successful');
+    await expect(
+      execFileAsync(NGINX_BIN, ['-e', 'stderr', '-p', folder, '-c', join(folder, 'nginx.conf'), '-t']),
+    ).rejects.toThrow(/missing\.conf" failed \(2: No such file or directory\)/);
   });
 
   it('exit 2: no targets in the config, an unknown type, no --path', async () => {

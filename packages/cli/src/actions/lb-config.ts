@@ -1,9 +1,16 @@
-import { startingConfig, type BalancerType } from '@tomcat-pd/core/balancers';
+import {
+  startingConfig,
+  writeStartingNginxFile,
+  type BalancerType,
+  type NginxBalancerOptions,
+} from '@tomcat-pd/core/balancers';
+import { STARTING_CONFIG_ADMIN } from '@tomcat-pd/core/internal';
+import { balancerOptions, type BalancerConfig } from '../balancer-config.js';
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { LbConfigFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
 import { parseWholeNumber } from '../flags/flag-values.js';
-import { lbConfigDocument } from '../render/lb-config.js';
+import { lbConfigDocument, renderManagedFile, type ManagedFileOutcome } from '../render/lb-config.js';
 import { entryFacts, membersOf } from './lb-config-targets.js';
 
 interface LbConfigInput {
@@ -32,9 +39,10 @@ export function parse({ args, flags, defaults }: CommandLine<LbConfigFlags>): Lb
 /**
  * `tomcat-pd lb config <type>`: a starting configuration for the config file's targets, on
  * stdout. It matches the config's balancer of that type where there is one (its socket, console
- * or file, its backend, its members); for nginx, stderr says which file nginx needs first.
+ * or file, its backend, its members). For nginx, whose configuration includes a file that must
+ * exist before it starts, that balancer's file is written (every member ready) unless it is there.
  */
-export function run(context: CliContext, input: LbConfigInput): Promise<void> {
+export async function run(context: CliContext, input: LbConfigInput): Promise<void> {
   const entry = context.config?.balancers.find((balancer) => balancer.type === input.type);
   const facts = entryFacts(entry);
   const text = startingConfig(input.type, {
@@ -45,14 +53,16 @@ export function run(context: CliContext, input: LbConfigInput): Promise<void> {
     listen: input.listen,
     ...facts,
   });
-  const document = lbConfigDocument(input.type, text, facts.admin);
-  context.output.result(document, () => text.trimEnd());
-  if (document.file !== undefined) {
-    context.output.info(
-      `nginx does not start while ${document.file} is missing: it holds the upstreams and maps that ` +
-        "tomcat-pd's nginx balancer rewrites, with every member ready at first.",
-    );
-  }
-  // Nothing to wait for: the configuration is rendered, not fetched.
-  return Promise.resolve();
+  const file =
+    input.type === 'nginx'
+      ? { path: facts.admin ?? STARTING_CONFIG_ADMIN.nginx, outcome: await managedFile(entry) }
+      : undefined;
+  context.output.result(lbConfigDocument(input.type, text, file), () => text.trimEnd());
+  if (file !== undefined) context.output.info(renderManagedFile(file));
+}
+
+/** nginx's managed file, written for the config's nginx balancer; untouched without one. */
+async function managedFile(entry: BalancerConfig | undefined): Promise<ManagedFileOutcome> {
+  if (entry === undefined) return 'untouched';
+  return writeStartingNginxFile(balancerOptions(entry, process.env) as NginxBalancerOptions);
 }

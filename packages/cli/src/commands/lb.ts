@@ -94,6 +94,7 @@ export function defineLbConfig() {
       "\nThe members are the targets of the config file, named as their Tomcat's jvmRoute, at the host\n" +
         'and port of their appUrl (else their Manager URL). A balancer of that type in the config gives\n' +
         'its admin endpoint (socket, console, file), its backend or balancer name, and its members map.\n' +
+        "nginx: the balancer's file, which nginx includes, is written (every member ready) unless it is there.\n" +
         'The configuration goes to stdout; README "lb config" explains each line.\n' +
         examples(
           'tomcat-pd lb config haproxy --path /shop > /etc/haproxy/haproxy.cfg',
