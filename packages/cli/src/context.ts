@@ -23,6 +23,8 @@ export interface CliContext {
   hasBalancers: boolean;
   /** The config file's defaults (empty without a config file). */
   defaults: ConfigFile['defaults'];
+  /** The config file as read, for a command that renders from it (`lb config`); none without one. */
+  config: ConfigFile | undefined;
 }
 
 /** The global options that are values to check: part of the command line. */
@@ -70,6 +72,7 @@ export function createContext(
     },
     defaults: config?.defaults ?? {},
     hasBalancers: (config?.balancers ?? []).length > 0,
+    config,
     async balancers() {
       const configured = config?.balancers ?? [];
       if (configured.length === 0) {

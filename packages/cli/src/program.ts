@@ -5,7 +5,14 @@ import { defineCheck } from './commands/check.js';
 import { defineDeploy } from './commands/deploy.js';
 import { defineDrain } from './commands/drain.js';
 import { defineHistory } from './commands/history.js';
-import { defineLb, defineLbDrain, defineLbMaint, defineLbReady, defineLbStatus } from './commands/lb.js';
+import {
+  defineLb,
+  defineLbConfig,
+  defineLbDrain,
+  defineLbMaint,
+  defineLbReady,
+  defineLbStatus,
+} from './commands/lb.js';
 import { defineRollback } from './commands/rollback.js';
 import { defineServe } from './commands/serve.js';
 import { defineSessions } from './commands/sessions.js';
@@ -45,6 +52,7 @@ const COMMANDS: readonly (CommandEntry | CommandGroup)[] = [
       { define: defineLbDrain, load: () => import('./actions/lb-drain.js') },
       { define: defineLbMaint, load: () => import('./actions/lb-maint.js') },
       { define: defineLbReady, load: () => import('./actions/lb-ready.js') },
+      { define: defineLbConfig, load: () => import('./actions/lb-config.js') },
     ],
   },
 ];
@@ -104,16 +112,19 @@ function commandOf(
   entry: CommandEntry | CommandGroup,
   parent: Command<unknown[], OptionValues>,
   signal: AbortSignal,
+  group?: string,
 ) {
   const command = entry.define().copyInheritedSettings(parent);
-  const name = parent.parent === null ? command.name() : `${parent.name()} ${command.name()}`;
+  // The group's name is passed in: while it is built, the group is not yet the program's child.
+  const name = group === undefined ? command.name() : `${group} ${command.name()}`;
   if ('subcommands' in entry) {
     // The global options go to the subcommand that runs too, as the program's hook does for a command.
     command.hook(
       'preSubcommand',
       (_group, subcommand) => void withGlobalOptions(subcommand, { withEnv: false }),
     );
-    for (const subcommand of entry.subcommands) command.addCommand(commandOf(subcommand, command, signal));
+    for (const subcommand of entry.subcommands)
+      command.addCommand(commandOf(subcommand, command, signal, command.name()));
   } else {
     command.action(actionOf(entry.load, signal));
   }

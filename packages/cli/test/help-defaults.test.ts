@@ -10,6 +10,7 @@ import {
   DRAIN_TARGET_DEFAULTS,
   PROBE_DEFAULTS,
   REQUEST_DEFAULTS,
+  STARTING_CONFIG_DEFAULTS,
 } from '@tomcat-pd/core/internal';
 import { DEFAULT_WAIT_TIMEOUT_MS } from '../src/commands/drain.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_LISTEN } from '../src/commands/serve.js';
@@ -62,6 +63,12 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'lb status': {},
   'lb drain': { '--max-wait': formatDuration(DRAIN_TARGET_DEFAULTS.maxWaitMs) },
   'lb maint': {},
+  'lb config': {
+    '--path': 'the config default',
+    '--probe': "the config's first defaults.probe, else OPTIONS at the app's root (no session made)",
+    '--session-timeout': String(STARTING_CONFIG_DEFAULTS.sessionTimeoutMinutes),
+    '--listen': STARTING_CONFIG_DEFAULTS.listen,
+  },
   'lb ready': { '--probe': "the config's defaults.probe, else OPTIONS at each app's root (no session made)" },
 };
 

@@ -32,6 +32,9 @@ export type {
   Health,
   MemberReading,
 } from './balancer/member-state.js';
+export { startingConfig } from './balancer/starting-config.js';
+export { writeStartingNginxFile } from './balancer/nginx/starting-file.js';
+export type { StartingConfigOptions, StartingConfigTarget } from './balancer/starting-config-options.js';
 export { changeMemberState } from './balancer/change-member-state.js';
 export type { MemberChange } from './balancer/change-member-state.js';
 export { lbStatus } from './ops/lb/lb-status.js';

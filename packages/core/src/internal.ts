@@ -25,6 +25,8 @@ export type { ProbeSpec } from './ops/probe/probe-options.js';
 export { ANALYSIS_DEFAULTS, MIN_ANALYSIS_INTERVAL_MS } from './ops/analyze/analysis-options.js';
 export { DEFAULT_GRACE_MS } from './ops/drain/drain-options.js';
 export { DRAIN_TARGET_DEFAULTS } from './ops/lb/drain-defaults.js';
+export { STARTING_CONFIG_ADMIN, STARTING_CONFIG_DEFAULTS } from './balancer/starting-config-defaults.js';
+export { BALANCER_TYPES } from './balancer/member-state.js';
 export { DRAIN_PLAN_DEFAULTS } from './ops/drain/plan-drain.js';
 export {
   DEFAULT_MAX_RESIDENT,

@@ -101,6 +101,7 @@ describe('the public API', () => {
   it('@tomcat-pd/core/internal exports exactly these values, none of them public', () => {
     expect(Object.keys(internal).sort()).toEqual([
       'ANALYSIS_DEFAULTS',
+      'BALANCER_TYPES',
       'BalancerChangeError',
       'DEFAULT_GRACE_MS',
       'DEFAULT_MAX_RESIDENT',
@@ -112,6 +113,8 @@ describe('the public API', () => {
       'MIN_ANALYSIS_INTERVAL_MS',
       'PROBE_DEFAULTS',
       'REQUEST_DEFAULTS',
+      'STARTING_CONFIG_ADMIN',
+      'STARTING_CONFIG_DEFAULTS',
       'describeFinding',
       'displayName',
       'drainContextOf',
@@ -170,7 +173,9 @@ describe('the public API', () => {
       'lbStatus',
       'readyTarget',
       'setTargetState',
+      'startingConfig',
       'watchBalancers',
+      'writeStartingNginxFile',
     ]);
     for (const name of Object.keys(balancers)) expect(Object.keys(api)).not.toContain(name);
   });

@@ -251,3 +251,40 @@ export async function buildBalancedWar(
   });
   return writeZip(join(dir, fileName), entries);
 }
+
+/** Where {@link startHaproxyWithConfig} runs HAProxy: what the caller's configuration must use. */
+export interface HaproxyPlace {
+  /** The private directory (removed by `stop()`). */
+  readonly dir: string;
+  /** The admin socket the configuration must open (`stats socket <this> ... level admin`): the start waits for it. */
+  readonly adminSocket: string;
+  /** A free port of 127.0.0.1 for the frontend's `bind`. */
+  readonly port: number;
+}
+
+/**
+ * Starts a real HAProxy (as {@link startHaproxy} does) on a configuration of the caller's, e.g. one
+ * that tomcat-pd generated: `configOf` gets the place (directory, admin socket, port) and returns
+ * the text. The instance's `tcpSocket` and `operatorSocket` exist only if the text opens them.
+ */
+export async function startHaproxyWithConfig(
+  configOf: (place: HaproxyPlace) => string | Promise<string>,
+  backend = 'tomcats',
+): Promise<HaproxyInstance> {
+  const missing = haproxyMissing();
+  if (missing !== undefined) throw new Error(`No HAProxy for the tests: ${missing}. ${HAPROXY_INSTALL_HINT}`);
+  const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-haproxy-'));
+  const port = await freePort();
+  const haproxy = new LocalHaproxy(dir, { http: port, stats: 0 }, backend);
+  try {
+    await writeFile(
+      join(dir, 'haproxy.cfg'),
+      await configOf({ dir, adminSocket: haproxy.adminSocket, port }),
+    );
+    await haproxy.start();
+    return haproxy;
+  } catch (error) {
+    await haproxy.stop();
+    throw error;
+  }
+}

@@ -300,3 +300,67 @@ class Httpd implements HttpdInstance {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `httpd.conf` around a balancer's configuration of the caller's (e.g. one tomcat-pd generated):
+ * the same private settings and modules as {@link httpdConf}, plus `authz_host` (`Require local`)
+ * and `proxy_hcheck` for mod_proxy_balancer, then `Include <include>`. Pure.
+ */
+export function httpdConfAround(
+  kind: HttpdOptions['kind'],
+  dir: string,
+  port: number,
+  include: string,
+): string {
+  const modules = [
+    ...COMMON_MODULES,
+    'authz_host',
+    ...(kind === 'mod_jk' ? ['jk'] : [...PROXY_MODULES, 'proxy_hcheck']),
+  ];
+  const asRoot = userInfo().uid === 0 ? ['User www-data', 'Group www-data'] : [];
+  return [
+    `ServerRoot ${dir}`,
+    `Listen 127.0.0.1:${port}`,
+    'ServerName 127.0.0.1',
+    `PidFile ${dir}/httpd.pid`,
+    `DefaultRuntimeDir ${dir}`,
+    `ErrorLog ${dir}/error.log`,
+    'LogLevel warn',
+    ...asRoot,
+    ...modules.map((name) => `LoadModule ${name}_module ${MODULES_DIR}/mod_${name}.so`),
+    // mod_jk's log and shared memory in the private directory (its defaults are under /var/log).
+    ...(kind === 'mod_jk' ? [`JkLogFile ${dir}/mod_jk.log`, `JkShmFile ${dir}/jk.shm`] : []),
+    `Include ${include}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Starts httpd (as {@link startHttpd} does) around a balancer's configuration of the caller's,
+ * written to `balancer.conf` in the private directory; resolves once the console
+ * (`/jkstatus` or `/balancer-manager`, which the configuration must open to 127.0.0.1) answers.
+ * `configOf` gets the directory and the free port httpd listens on.
+ */
+export async function startHttpdWithConfig(
+  kind: HttpdOptions['kind'],
+  configOf: (place: { dir: string; port: number }) => string | Promise<string>,
+  balancer = 'tomcats',
+): Promise<HttpdInstance> {
+  const missing = httpdMissing(kind);
+  if (missing !== undefined)
+    throw new Error(`No Apache httpd for the balancer tests: ${missing}. ${HTTPD_INSTALL_HINT}`);
+  const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-httpd-'));
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const include = join(dir, 'balancer.conf');
+  await writeFile(include, await configOf({ dir, port }));
+  await writeFile(join(dir, 'httpd.conf'), httpdConfAround(kind, dir, port, include));
+  const httpd = new Httpd({ kind, members: [], balancer }, dir, port);
+  try {
+    await httpd.start();
+    return httpd;
+  } catch (error) {
+    await httpd.stop();
+    throw error;
+  }
+}

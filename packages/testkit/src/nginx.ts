@@ -194,3 +194,60 @@ class NginxHandle implements NginxInstance {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Where {@link startNginxWithConfig} runs nginx: what the caller's server block and balancer use. */
+export interface NginxPlace {
+  readonly dir: string;
+  /** A free port of 127.0.0.1 for the server block's `listen`. */
+  readonly port: number;
+  readonly url: string;
+  /** The managed file's path: the balancer's `file`. */
+  readonly file: string;
+  /** The balancer's `test` and `reload` commands for this instance. */
+  readonly test: readonly string[];
+  readonly reload: readonly string[];
+}
+
+/**
+ * Starts nginx (as {@link startNginx} does) on an `http` block of the caller's, e.g. one
+ * tomcat-pd generated: `configOf` gets the place and returns what goes in the `http` block
+ * (it must answer the generation marker, which the start waits for, and include the managed
+ * file, which it must have written). Every path nginx writes lies inside the place's `dir`.
+ */
+export async function startNginxWithConfig(
+  configOf: (place: NginxPlace) => string | Promise<string>,
+): Promise<NginxInstance> {
+  if (!existsSync(NGINX_BIN)) {
+    throw new Error(`${NGINX_BIN} is missing: install nginx (apt-get install -y nginx) to run these tests.`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-nginx-'));
+  const port = await freePort();
+  await mkdir(join(dir, 'logs'));
+  const instance = new NginxHandle(dir, port);
+  try {
+    const http = await configOf(instance);
+    await writeFile(join(dir, 'http.conf'), http);
+    await writeFile(
+      join(dir, 'nginx.conf'),
+      `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log notice;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  include ${dir}/http.conf;
+}
+`,
+    );
+    await instance.start();
+    return instance;
+  } catch (error) {
+    await instance.stop();
+    throw error;
+  }
+}

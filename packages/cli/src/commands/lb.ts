@@ -1,5 +1,5 @@
-import { Command, Option } from '@commander-js/extra-typings';
-import { DRAIN_TARGET_DEFAULTS } from '@tomcat-pd/core/internal';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
+import { BALANCER_TYPES, DRAIN_TARGET_DEFAULTS, STARTING_CONFIG_DEFAULTS } from '@tomcat-pd/core/internal';
 import { examples } from '../command-line.js';
 import { formatDuration } from '../flags/flag-values.js';
 
@@ -63,10 +63,51 @@ export function defineLbReady() {
     .addHelpText('after', examples('tomcat-pd lb ready web1', 'tomcat-pd lb ready web1 --probe /health'));
 }
 
+/** `tomcat-pd lb config <type>`: what it does is in actions/lb-config.ts. */
+export function defineLbConfig() {
+  return new Command('config')
+    .description(
+      "prints a starting configuration of a balancer for the config file's targets, that works with the lb commands",
+    )
+    .addArgument(new Argument('<type>', 'the kind of balancer').choices(BALANCER_TYPES))
+    .addOption(new Option('--path <path>', "the app's context path").default(undefined, 'the config default'))
+    .addOption(
+      new Option('--probe <path>', 'a path under the app that answers 2xx or 3xx without a session').default(
+        undefined,
+        "the config's first defaults.probe, else OPTIONS at the app's root (no session made)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--session-timeout <minutes>',
+        "HAProxy: the app's session timeout, after which its persistence cookie is ignored",
+      ).default(undefined, String(STARTING_CONFIG_DEFAULTS.sessionTimeoutMinutes)),
+    )
+    .addOption(
+      new Option('--listen <[address:]port>', 'HAProxy and nginx: where visitors come in').default(
+        undefined,
+        STARTING_CONFIG_DEFAULTS.listen,
+      ),
+    )
+    .addHelpText(
+      'after',
+      "\nThe members are the targets of the config file, named as their Tomcat's jvmRoute, at the host\n" +
+        'and port of their appUrl (else their Manager URL). A balancer of that type in the config gives\n' +
+        'its admin endpoint (socket, console, file), its backend or balancer name, and its members map.\n' +
+        "nginx: the balancer's file, which nginx includes, is written (every member ready) unless it is there.\n" +
+        'The configuration goes to stdout; README "lb config" explains each line.\n' +
+        examples(
+          'tomcat-pd lb config haproxy --path /shop > /etc/haproxy/haproxy.cfg',
+          'tomcat-pd lb config mod_jk --path /shop --probe /health',
+          'tomcat-pd lb config nginx --json',
+        ),
+    );
+}
+
 /** `tomcat-pd lb`: the load balancers in front of the targets; its subcommands come from program.ts. */
 export function defineLb() {
   return new Command('lb')
-    .description('the load balancers in front of the Tomcats: status, drain, maint, ready')
+    .description('the load balancers in front of the Tomcats: status, drain, maint, ready, config')
     .addHelpText(
       'after',
       '\nThe balancers are the config file\'s "balancers" (HAProxy, mod_jk, mod_proxy_balancer, nginx).\n' +
@@ -77,4 +118,5 @@ export function defineLb() {
 export type LbStatusFlags = ReturnType<ReturnType<typeof defineLbStatus>['opts']>;
 export type LbDrainFlags = ReturnType<ReturnType<typeof defineLbDrain>['opts']>;
 export type LbMaintFlags = ReturnType<ReturnType<typeof defineLbMaint>['opts']>;
+export type LbConfigFlags = ReturnType<ReturnType<typeof defineLbConfig>['opts']>;
 export type LbReadyFlags = ReturnType<ReturnType<typeof defineLbReady>['opts']>;

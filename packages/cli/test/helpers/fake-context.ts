@@ -39,6 +39,7 @@ export function fakeContext(options: Partial<OutputOptions> = {}, tty = false) {
     clients: () => Promise.reject(new Error('a unit test does not connect')),
     balancers: () => Promise.reject(new Error('a unit test does not connect')),
     hasBalancers: false,
+    config: undefined,
     defaults: {},
     parallel: 4,
   };
