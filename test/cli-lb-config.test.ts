@@ -1,24 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
+import { createManagerClient } from '@tomcat-pd/core';
 import { startingConfig } from '@tomcat-pd/core/balancers';
 import { freePort } from '@tomcat-pd/testkit/free-port';
-import {
-  buildBalancedWar,
-  HAPROXY_BIN,
-  startHaproxyWithConfig,
-  type HaproxyInstance,
-} from '@tomcat-pd/testkit/haproxy';
+import { HAPROXY_BIN, startHaproxyWithConfig, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { APACHE2, httpdConfAround, startHttpdWithConfig, type HttpdInstance } from '@tomcat-pd/testkit/httpd';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { NGINX_BIN, startNginxWithConfig, type NginxInstance } from '@tomcat-pd/testkit/nginx';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { expectExit, jsonOf, runCli, type CliResult } from './cli-helpers.js';
+import { startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
 // `tomcat-pd lb config <type>` as a user runs it, and what it prints run by the real balancer:
 // haproxy 2.6 and httpd 2.4 (mod_proxy_balancer, mod_jk) started on the generated text in front
@@ -27,7 +22,8 @@ import { expectExit, jsonOf, runCli, type CliResult } from './cli-helpers.js';
 
 const execFileAsync = promisify(execFile);
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let dir: string;
 const stops: (() => Promise<void>)[] = [];
 
@@ -72,15 +68,7 @@ async function shopSessions(): Promise<number[]> {
   );
 }
 
-/** A new visitor whose session the balancer placed on `route` (round robin: a few tries at most). */
-async function visitorOn(baseUrl: string, route: string): Promise<{ visitor: Visitor; sessionId: string }> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const visitor = new Visitor(baseUrl);
-    const { sessionId } = await visitor.get('/shop/');
-    if (sessionId?.endsWith(`.${route}`) === true) return { visitor, sessionId };
-  }
-  throw new Error(`no new visitor reached ${route}`);
-}
+const visitorAt = (baseUrl: string, route: string) => visitorOn(baseUrl, '/shop/', route);
 
 interface StatusDocument {
   balancers: { ok: boolean; members: { name: string; admin: string; health: string }[] }[];
@@ -96,7 +84,7 @@ async function members(): Promise<string[]> {
  * while web1 drains (the stickiness follows Tomcat's session), and new visitors go to web2.
  */
 async function stickyThroughDrain(baseUrl: string): Promise<void> {
-  const { visitor, sessionId } = await visitorOn(baseUrl, 'web1');
+  const { visitor, sessionId } = await visitorAt(baseUrl, 'web1');
   expectExit(await lb(['drain', 'web1']), 0);
   for (let visit = 0; visit < 3; visit++) expect((await visitor.get('/shop/')).sessionId).toBe(sessionId);
   const newcomers = await Promise.all(
@@ -124,21 +112,13 @@ function checkStatuses(socket: string): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  tomcats = await Promise.all(['web1', 'web2'].map((jvmRoute) => startLocalTomcat({ jvmRoute, ajp: true })));
-  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-cli-lb-config-'));
-  const warFile = await buildBalancedWar(dir, 'shop');
-  for (const tomcat of tomcats) {
-    await deploy(
-      createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password }),
-      { path: '/shop', warFile },
-    );
-  }
+  fleet = await startRoutedTomcats({ path: '/shop', ajp: true });
+  ({ tomcats, dir } = fleet);
 });
 
 afterAll(async () => {
   for (const stop of stops) await stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 describe('tomcat-pd lb config, run by the real balancers', () => {

@@ -1,17 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
-import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
+import { startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
 // `tomcat-pd lb status|drain|maint|ready` as a user runs them: the built CLI, a config file with
 // two targets and one balancer, a real haproxy 2.6 in front of two Tomcat 10.1 (jvmRoute web1, web2).
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let haproxy: HaproxyInstance;
 let dir: string;
 
@@ -37,18 +37,9 @@ async function writeConfig(balancers: unknown[]): Promise<void> {
   );
 }
 
-const clientOf = (tomcat: LocalTomcatInstance) =>
-  createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password });
+const clientOf = (tomcat: LocalTomcatInstance) => fleet!.client(tomcat);
 
-/** A new visitor whose session HAProxy placed on `route` (round robin: a few tries at most). */
-async function visitorOn(route: string): Promise<{ visitor: Visitor; sessionId: string }> {
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const visitor = new Visitor(haproxy.url);
-    const { sessionId } = await visitor.get('/lb/');
-    if (sessionId?.endsWith(`.${route}`) === true) return { visitor, sessionId };
-  }
-  throw new Error(`no new visitor reached ${route}`);
-}
+const visitorAt = (route: string) => visitorOn(haproxy.url, '/lb/', route);
 
 const haproxyEntry = () => ({
   name: 'lb1',
@@ -71,15 +62,8 @@ async function states(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  tomcats = await Promise.all([
-    startLocalTomcat({ jvmRoute: 'web1' }),
-    startLocalTomcat({ jvmRoute: 'web2' }),
-  ]);
-  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-cli-lb-'));
-  const warFile = await buildBalancedWar(dir, 'lb');
-  for (const tomcat of tomcats) {
-    await deploy(clientOf(tomcat), { path: '/lb', warFile });
-  }
+  fleet = await startRoutedTomcats({ path: '/lb' });
+  ({ tomcats, dir } = fleet);
   haproxy = await startHaproxy({
     backend: 'tomcats',
     checkPath: '/lb/health.txt',
@@ -93,8 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await haproxy?.stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
@@ -116,7 +99,7 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
   });
 
   it('lb drain: the member drains, a sticky visitor stays, a new one goes to the other; the last ready is refused (exit 3)', async () => {
-    const { visitor: sticky, sessionId } = await visitorOn('web1');
+    const { visitor: sticky, sessionId } = await visitorAt('web1');
     const drained = expectExit(await lb(['drain', 'web1']), 0);
     expect(drained.stdout).toBe('lb1: web1 ready -> drain\n');
     expect(await states()).toEqual({ web1: 'drain', web2: 'ready' });
@@ -157,7 +140,7 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
   });
 
   it('lb drain --wait stops (exit 1) when HAProxy restarts meanwhile: the drain was lost with its runtime state', async () => {
-    await visitorOn('web1');
+    await visitorAt('web1');
     const child = spawnCli(['lb', 'drain', 'web1', '--wait', '--max-wait', '60s'], {
       cwd: dir,
       env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
-import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 // The balancer layer is not exported from the package yet (issue 20): the driver is taken from source.
 import type { BalancerDriver } from '../packages/core/src/balancer/balancer-driver.js';
@@ -13,10 +10,11 @@ import { changeMemberState } from '../packages/core/src/balancer/change-member-s
 import { createHaproxyDriver } from '../packages/core/src/balancer/haproxy/haproxy-driver.js';
 import type { MemberReading } from '../packages/core/src/balancer/member-state.js';
 import { BalancerError, ConnectionError, UsageError } from '../packages/core/src/errors/error-classes.js';
+import { routeOf, startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let haproxy: HaproxyInstance;
-let warDir: string;
 
 /** The driver of backend `tomcats` (or `backend`) at `socket`, from options as a config gives them. */
 function driverAt(socket: string, backend = 'tomcats'): BalancerDriver {
@@ -43,18 +41,7 @@ async function readUntil(done: (all: Record<string, MemberReading>) => boolean, 
   }
 }
 
-/** The jvmRoute of the Tomcat that holds a session id (`ID.web1` → `web1`). */
-const routeOf = (sessionId: string | undefined) => sessionId?.split('.').pop();
-
-/** A new visitor whose session HAProxy placed on `route` (round robin: a few tries at most). */
-async function visitorOn(route: string): Promise<{ visitor: Visitor; sessionId: string }> {
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const visitor = new Visitor(haproxy.url);
-    const visit = await visitor.get('/lb/');
-    if (routeOf(visit.sessionId) === route && visit.sessionId) return { visitor, sessionId: visit.sessionId };
-  }
-  throw new Error(`no new visitor reached ${route}`);
-}
+const visitorAt = (route: string) => visitorOn(haproxy.url, '/lb/', route);
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -66,20 +53,8 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  tomcats = await Promise.all([
-    startLocalTomcat({ jvmRoute: 'web1' }),
-    startLocalTomcat({ jvmRoute: 'web2' }),
-  ]);
-  warDir = await mkdtemp(join(tmpdir(), 'tomcat-pd-wars-'));
-  const warFile = await buildBalancedWar(warDir, 'lb');
-  for (const tomcat of tomcats) {
-    const client = createManagerClient({
-      url: tomcat.managerUrl,
-      user: tomcat.user,
-      password: tomcat.password,
-    });
-    await deploy(client, { path: '/lb', warFile });
-  }
+  fleet = await startRoutedTomcats({ path: '/lb' });
+  tomcats = fleet.tomcats;
   haproxy = await startHaproxy({
     backend: 'tomcats',
     checkPath: '/lb/health.txt',
@@ -92,8 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await haproxy?.stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (warDir) await rm(warDir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 describe('the HAProxy driver against a real haproxy 2.6 in front of two Tomcats', () => {
@@ -124,7 +98,7 @@ describe('the HAProxy driver against a real haproxy 2.6 in front of two Tomcats'
   });
 
   it('DRAIN keeps a sticky visitor on web1 and sends it no new one; MAINT moves the sticky visitor; READY is up at once', async () => {
-    const sticky = await visitorOn('web1');
+    const sticky = await visitorAt('web1');
     const drained = await changeMemberState(admin(), 'web1', 'drain');
     expect(drained).toMatchObject({
       changed: true,
@@ -151,7 +125,7 @@ describe('the HAProxy driver against a real haproxy 2.6 in front of two Tomcats'
     // HAProxy puts a server leaving maintenance UP before any check ran.
     expect(ready.after).toMatchObject({ admin: 'ready', health: 'up' });
     expect((await changeMemberState(admin(), 'web1', 'ready')).changed).toBe(false);
-    await visitorOn('web1');
+    await visitorAt('web1');
   });
 
   it('a member the backend lacks is a usage error naming its members, and nothing changes', async () => {

@@ -1,42 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
-import { freePort } from '@tomcat-pd/testkit/free-port';
 import { startHttpd, type HttpdInstance } from '@tomcat-pd/testkit/httpd';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
-import { buildTestWar } from '@tomcat-pd/testkit/test-war';
-import { Visitor } from '@tomcat-pd/testkit/visitor';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 // The drivers are not exported by the package yet (issue 20 adds the layer): the source is tested.
 import { parseBalancerOptions, type SpecOf } from '../packages/core/src/balancer/balancer-options.js';
 import type { BalancerDriver } from '../packages/core/src/balancer/balancer-driver.js';
 import { changeMemberState } from '../packages/core/src/balancer/change-member-state.js';
 import { createModJkDriver } from '../packages/core/src/balancer/mod-jk/mod-jk-driver.js';
-import { errorData } from '../packages/core/src/errors/error-data.js';
-import { BalancerError, ConnectionError, UsageError } from '../packages/core/src/errors/error-classes.js';
+import { BalancerError, UsageError } from '../packages/core/src/errors/error-classes.js';
+import { consoleFaultTests } from './console-faults.js';
+import { newVisitorRoutes, startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
 const CONSOLE_USER = { name: 'jk-admin', password: `jk s3cret:${Date.now()}` };
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let httpd: HttpdInstance | undefined;
-let warDir: string | undefined;
 
 beforeAll(async () => {
-  warDir = await mkdtemp(join(tmpdir(), 'tomcat-pd-wars-'));
-  tomcats = await Promise.all(
-    ['web1', 'web2'].map((route) => startLocalTomcat({ jvmRoute: route, ajp: true })),
-  );
-  const war = await buildTestWar(warDir, { label: 'shop' });
-  for (const tomcat of tomcats) {
-    await deploy(
-      createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password }),
-      {
-        path: '/shop',
-        warFile: war,
-      },
-    );
-  }
+  fleet = await startRoutedTomcats({ path: '/shop', ajp: true });
+  tomcats = fleet.tomcats;
   httpd = await startHttpd({
     kind: 'mod_jk',
     members: tomcats.map((tomcat, i) => ({ name: `web${i + 1}`, port: tomcat.ajpPort! })),
@@ -46,8 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await httpd?.stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (warDir !== undefined) await rm(warDir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 function driver(overrides: { url?: string; balancer?: string; password?: string } = {}): BalancerDriver {
@@ -67,24 +48,8 @@ async function admins(): Promise<string[]> {
   return (await driver().read()).members.map((m) => `${m.name}:${m.admin}`);
 }
 
-/** A new browser whose session lives on `route`: new visitors until one lands there. */
-async function visitorOn(route: string): Promise<Visitor> {
-  for (let i = 0; i < 10; i++) {
-    const visitor = new Visitor(httpd!.baseUrl);
-    const visit = await visitor.get('/shop/');
-    if (visit.sessionId?.endsWith(`.${route}`)) return visitor;
-  }
-  throw new Error(`no new visitor reached ${route} in 10 tries`);
-}
-
-async function newVisitorRoutes(count: number): Promise<string[]> {
-  const routes: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const visit = await new Visitor(httpd!.baseUrl).get('/shop/');
-    routes.push(visit.sessionId?.split('.').at(-1) ?? `HTTP ${visit.status}`);
-  }
-  return routes;
-}
+const visitorAt = async (route: string) => (await visitorOn(httpd!.baseUrl, '/shop/', route)).visitor;
+const newVisitors = (count: number) => newVisitorRoutes(httpd!.baseUrl, '/shop/', count);
 
 describe('mod_jk status worker driver against httpd 2.4 + mod_jk', () => {
   it('reads both members of the lb worker: ready, up, nothing in flight', async () => {
@@ -98,7 +63,7 @@ describe('mod_jk status worker driver against httpd 2.4 + mod_jk', () => {
   });
 
   it('drains web1: its sticky visitor stays, new visitors never reach it; maint moves the visitor; ready takes new ones again', async () => {
-    const sticky = await visitorOn('web1');
+    const sticky = await visitorAt('web1');
     const first = await sticky.get('/shop/');
 
     const drained = await changeMemberState(driver(), 'web1', 'drain');
@@ -106,7 +71,7 @@ describe('mod_jk status worker driver against httpd 2.4 + mod_jk', () => {
     for (let i = 0; i < 5; i++) {
       expect(await sticky.get('/shop/')).toMatchObject({ sessionId: first.sessionId });
     }
-    expect(await newVisitorRoutes(8)).toEqual(Array(8).fill('web2'));
+    expect(await newVisitors(8)).toEqual(Array(8).fill('web2'));
 
     const stopped = await changeMemberState(driver(), 'web1', 'maint');
     expect(stopped.after.admin).toBe('maint');
@@ -115,7 +80,7 @@ describe('mod_jk status worker driver against httpd 2.4 + mod_jk', () => {
 
     const ready = await changeMemberState(driver(), 'web1', 'ready');
     expect(ready.after.admin).toBe('ready');
-    expect(await newVisitorRoutes(6)).toContain('web1');
+    expect(await newVisitors(6)).toContain('web1');
     expect(await admins()).toEqual(['web1:ready', 'web2:ready']);
   });
 
@@ -155,27 +120,5 @@ describe('mod_jk status worker driver against httpd 2.4 + mod_jk', () => {
     expect(error).toMatchObject({ code: 'E_BALANCER', answer: 'HTTP 404' });
   });
 
-  it('a console where nothing listens is a ConnectionError', async () => {
-    const error = await driver({ url: `http://127.0.0.1:${await freePort()}/jkstatus` })
-      .read()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectionError);
-    expect(error).toMatchObject({ code: 'E_CONNECT', networkCode: 'ECONNREFUSED' });
-  });
-
-  it('a wrong console password is E_AUTH naming the balancer, with no password anywhere in it', async () => {
-    const wrong = `wrong-${CONSOLE_USER.password}`;
-    const error = await driver({ password: wrong })
-      .read()
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'E_AUTH', status: 401 });
-    const shown = JSON.stringify({
-      data: errorData(error),
-      message: String(error),
-      stack: (error as Error).stack,
-    });
-    expect(shown).toContain("Balancer jk1's console");
-    expect(shown).not.toContain(CONSOLE_USER.password);
-    expect(shown).not.toContain(Buffer.from(`${CONSOLE_USER.name}:${wrong}`).toString('base64'));
-  });
+  consoleFaultTests({ driver, consolePath: '/jkstatus', balancerName: 'jk1', user: CONSOLE_USER });
 });

@@ -1,13 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
-import { freePort } from '@tomcat-pd/testkit/free-port';
 import { startHttpd, type HttpdInstance } from '@tomcat-pd/testkit/httpd';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
-import { buildTestWar } from '@tomcat-pd/testkit/test-war';
-import { Visitor } from '@tomcat-pd/testkit/visitor';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 // The drivers are not exported by the package yet (issue 20 adds the layer): the source is tested.
 import { parseBalancerOptions, type SpecOf } from '../packages/core/src/balancer/balancer-options.js';
 import type { BalancerDriver } from '../packages/core/src/balancer/balancer-driver.js';
@@ -17,28 +10,19 @@ import {
   readManagerBalancer,
 } from '../packages/core/src/balancer/mod-proxy-balancer/manager-exchange.js';
 import { createModProxyBalancerDriver } from '../packages/core/src/balancer/mod-proxy-balancer/mod-proxy-balancer-driver.js';
-import { errorData } from '../packages/core/src/errors/error-data.js';
-import { BalancerError, ConnectionError, UsageError } from '../packages/core/src/errors/error-classes.js';
+import { BalancerError, UsageError } from '../packages/core/src/errors/error-classes.js';
+import { consoleFaultTests } from './console-faults.js';
+import { newVisitorRoutes, startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
 const CONSOLE_USER = { name: 'bm-admin', password: `bm s3cret:${Date.now()}` };
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let httpd: HttpdInstance | undefined;
-let warDir: string | undefined;
 
 beforeAll(async () => {
-  warDir = await mkdtemp(join(tmpdir(), 'tomcat-pd-wars-'));
-  tomcats = await Promise.all(['web1', 'web2'].map((route) => startLocalTomcat({ jvmRoute: route })));
-  const war = await buildTestWar(warDir, { label: 'shop' });
-  for (const tomcat of tomcats) {
-    await deploy(
-      createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password }),
-      {
-        path: '/shop',
-        warFile: war,
-      },
-    );
-  }
+  fleet = await startRoutedTomcats({ path: '/shop' });
+  tomcats = fleet.tomcats;
   httpd = await startHttpd({
     kind: 'mod_proxy_balancer',
     members: tomcats.map((tomcat, i) => ({
@@ -52,8 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await httpd?.stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (warDir !== undefined) await rm(warDir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 function spec(overrides: { url?: string; balancer?: string; password?: string } = {}) {
@@ -78,24 +61,8 @@ async function admins(balancer = 'shop'): Promise<string[]> {
 
 const web1Url = () => tomcats[0]!.baseUrl;
 
-/** A new browser whose session lives on `route`: new visitors until one lands there. */
-async function visitorOn(route: string): Promise<Visitor> {
-  for (let i = 0; i < 10; i++) {
-    const visitor = new Visitor(httpd!.baseUrl);
-    const visit = await visitor.get('/shop/');
-    if (visit.sessionId?.endsWith(`.${route}`)) return visitor;
-  }
-  throw new Error(`no new visitor reached ${route} in 10 tries`);
-}
-
-async function newVisitorRoutes(count: number): Promise<string[]> {
-  const routes: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const visit = await new Visitor(httpd!.baseUrl).get('/shop/');
-    routes.push(visit.sessionId?.split('.').at(-1) ?? `HTTP ${visit.status}`);
-  }
-  return routes;
-}
+const visitorAt = async (route: string) => (await visitorOn(httpd!.baseUrl, '/shop/', route)).visitor;
+const newVisitors = (count: number) => newVisitorRoutes(httpd!.baseUrl, '/shop/', count);
 
 describe('mod_proxy_balancer balancer-manager driver against httpd 2.4', () => {
   it('reads both workers by route: ready, unchecked (no health checks), the nonce as the generation', async () => {
@@ -109,7 +76,7 @@ describe('mod_proxy_balancer balancer-manager driver against httpd 2.4', () => {
   });
 
   it('drains web1 (N): its sticky visitor stays, new visitors never reach it; maint (S) moves the visitor; ready takes new ones again', async () => {
-    const sticky = await visitorOn('web1');
+    const sticky = await visitorAt('web1');
     const first = await sticky.get('/shop/');
 
     const drained = await changeMemberState(driver(), 'web1', 'drain');
@@ -119,7 +86,7 @@ describe('mod_proxy_balancer balancer-manager driver against httpd 2.4', () => {
     for (let i = 0; i < 5; i++) {
       expect(await sticky.get('/shop/')).toMatchObject({ sessionId: first.sessionId });
     }
-    expect(await newVisitorRoutes(8)).toEqual(Array(8).fill('web2'));
+    expect(await newVisitors(8)).toEqual(Array(8).fill('web2'));
 
     const stopped = await changeMemberState(driver(), 'web1', 'maint');
     expect(stopped.after.admin).toBe('maint');
@@ -131,7 +98,7 @@ describe('mod_proxy_balancer balancer-manager driver against httpd 2.4', () => {
     expect(ready.after.admin).toBe('ready');
     // byrequests counts the sticky requests web1 served while draining against its share: the
     // others get new visitors until they catch up (7 here), then web1 gets its turns again.
-    expect(await newVisitorRoutes(16)).toContain('web1');
+    expect(await newVisitors(16)).toContain('web1');
     expect(await admins()).toEqual(['web1:ready', 'web2:ready']);
   });
 
@@ -196,27 +163,5 @@ describe('mod_proxy_balancer balancer-manager driver against httpd 2.4', () => {
     expect(error).toMatchObject({ answer: 'balancers: shop, frozen' });
   });
 
-  it('a console where nothing listens is a ConnectionError', async () => {
-    const error = await driver({ url: `http://127.0.0.1:${await freePort()}/balancer-manager` })
-      .read()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectionError);
-    expect(error).toMatchObject({ code: 'E_CONNECT', networkCode: 'ECONNREFUSED' });
-  });
-
-  it('a wrong console password is E_AUTH naming the balancer, with no password anywhere in it', async () => {
-    const wrong = `wrong-${CONSOLE_USER.password}`;
-    const error = await driver({ password: wrong })
-      .read()
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'E_AUTH', status: 401 });
-    const shown = JSON.stringify({
-      data: errorData(error),
-      message: String(error),
-      stack: (error as Error).stack,
-    });
-    expect(shown).toContain("Balancer web's console");
-    expect(shown).not.toContain(CONSOLE_USER.password);
-    expect(shown).not.toContain(Buffer.from(`${CONSOLE_USER.name}:${wrong}`).toString('base64'));
-  });
+  consoleFaultTests({ driver, consolePath: '/balancer-manager', balancerName: 'web', user: CONSOLE_USER });
 });

@@ -1,18 +1,17 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManagerClient, deploy } from '@tomcat-pd/core';
 import { launchBrowser } from '@tomcat-pd/testkit/browser';
 import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
 import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
-import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
-import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { collect, expectExit, runCli, spawnCli, waitForOutput, type CliResult } from './cli-helpers.js';
+import { startRoutedTomcats, type RoutedTomcats } from './routed-tomcats.js';
 
 /**
  * `tomcat-pd serve` with a balancer in the config (issue 20, item 3): a real haproxy 2.6 in
@@ -33,7 +32,8 @@ const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-fo
   text: string,
 ) => MetricFamily[];
 
-let tomcats: LocalTomcatInstance[] = [];
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
 let haproxy: HaproxyInstance;
 let dir: string;
 let serve: ChildProcessWithoutNullStreams;
@@ -46,20 +46,8 @@ let proxy: FaultProxy;
 const passwords = () => ({ WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password });
 
 beforeAll(async () => {
-  [tomcats, browser] = await Promise.all([
-    Promise.all([startLocalTomcat({ jvmRoute: 'web1' }), startLocalTomcat({ jvmRoute: 'web2' })]),
-    launchBrowser(),
-  ]);
-  dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-serve-lb-'));
-  const warFile = await buildBalancedWar(dir, 'lb');
-  await Promise.all(
-    tomcats.map((tomcat) =>
-      deploy(createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password }), {
-        path: '/lb',
-        warFile,
-      }),
-    ),
-  );
+  [fleet, browser] = await Promise.all([startRoutedTomcats({ path: '/lb' }), launchBrowser()]);
+  ({ tomcats, dir } = fleet);
   haproxy = await startHaproxy({
     backend: 'tomcats',
     checkPath: '/lb/health.txt',
@@ -94,8 +82,7 @@ afterAll(async () => {
   await browser?.close();
   await proxy?.close();
   await haproxy?.stop();
-  await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fleet?.stop();
 });
 
 interface BalancerDocument {

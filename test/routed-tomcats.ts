@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createManagerClient, deploy, type ManagerClient } from '@tomcat-pd/core';
+import { buildBalancedWar } from '@tomcat-pd/testkit/haproxy';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { Visitor } from '@tomcat-pd/testkit/visitor';
+
+/** Two Tomcats behind a balancer in the tests: `web1` and `web2`, their names and jvmRoutes. */
+export interface RoutedTomcats {
+  readonly tomcats: readonly LocalTomcatInstance[];
+  /** The app's path on both (`/shop`). */
+  readonly path: string;
+  /** A folder of the test's own (the WAR, config files), removed by `stop`. */
+  readonly dir: string;
+  /** The Manager client of a Tomcat (as the operator's own reads and expiries go). */
+  client(tomcat: LocalTomcatInstance): ManagerClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts web1 and web2 (`<Engine jvmRoute>` set, so that their session ids end with `.web1`,
+ * `.web2`), with an AJP connector too for mod_jk, and deploys the same WAR on both at `path`:
+ * a page that makes a session, `health.txt` that makes none, `slow.jsp` for a request in flight.
+ */
+export async function startRoutedTomcats(options: { path: string; ajp?: boolean }): Promise<RoutedTomcats> {
+  const label = options.path.slice(1);
+  const [tomcats, dir] = await Promise.all([
+    Promise.all(
+      ['web1', 'web2'].map((jvmRoute) =>
+        startLocalTomcat({ jvmRoute, ...(options.ajp ? { ajp: true } : {}) }),
+      ),
+    ),
+    mkdtemp(join(tmpdir(), `tomcat-pd-${label}-`)),
+  ]);
+  const client = (tomcat: LocalTomcatInstance) =>
+    createManagerClient({ url: tomcat.managerUrl, user: tomcat.user, password: tomcat.password });
+  const warFile = await buildBalancedWar(dir, label);
+  await Promise.all(tomcats.map((tomcat) => deploy(client(tomcat), { path: options.path, warFile })));
+  return {
+    tomcats,
+    path: options.path,
+    dir,
+    client,
+    async stop() {
+      await Promise.all(tomcats.map((tomcat) => tomcat.stop()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The jvmRoute of the Tomcat that holds a session id (`ID.web1` → `web1`). */
+export const routeOf = (sessionId: string | undefined): string | undefined => sessionId?.split('.').pop();
+
+/** A new visitor whose session the balancer at `baseUrl` placed on `route`: new ones until one lands there. */
+export async function visitorOn(
+  baseUrl: string,
+  page: string,
+  route: string,
+): Promise<{ visitor: Visitor; sessionId: string }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const visitor = new Visitor(baseUrl);
+    const { sessionId } = await visitor.get(page);
+    if (sessionId !== undefined && routeOf(sessionId) === route) return { visitor, sessionId };
+  }
+  throw new Error(`no new visitor reached ${route} in 10 tries`);
+}
+
+/** Where `count` new visitors' sessions land: their routes (or the status of an answer without one). */
+export async function newVisitorRoutes(baseUrl: string, page: string, count: number): Promise<string[]> {
+  const routes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const visit = await new Visitor(baseUrl).get(page);
+    routes.push(routeOf(visit.sessionId) ?? `HTTP ${visit.status}`);
+  }
+  return routes;
+}
