@@ -19,8 +19,6 @@ export interface CliContext {
   parallel: number | undefined;
   /** The config file's balancers (`--timeout` for each exchange), their credentials read from the environment. */
   balancers(): Promise<Balancer[]>;
-  /** Whether the config file has balancers: known without loading the balancers' code. */
-  hasBalancers: boolean;
   /** The config file's defaults (empty without a config file). */
   defaults: ConfigFile['defaults'];
   /** The config file as read, for a command that renders from it (`lb config`); none without one. */
@@ -71,7 +69,6 @@ export function createContext(
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },
     defaults: config?.defaults ?? {},
-    hasBalancers: (config?.balancers ?? []).length > 0,
     config,
     async balancers() {
       const configured = config?.balancers ?? [];

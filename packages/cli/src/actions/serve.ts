@@ -141,7 +141,8 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
  * and the balancers' layer) is loaded only then, so that serve without balancers starts as before.
  */
 async function balancerWatch(context: CliContext, clients: readonly ManagerClient[], intervalMs: number) {
-  if (!context.hasBalancers) return undefined;
+  // Known from the config as read, without loading the balancers' code.
+  if ((context.config?.balancers.length ?? 0) === 0) return undefined;
   const { createLbWatch } = await import('../serve/lb-watch.js');
   return createLbWatch(
     context,

@@ -149,10 +149,18 @@ function downBalancer(name: string): Balancer {
   };
 }
 
+/** A config file as read, with one balancer (serve builds the balancers only with one). */
+const withBalancer: CliContext['config'] = {
+  source: '/etc/tomcat-pd.json',
+  targets: [],
+  balancers: [{ name: 'lb1', type: 'haproxy', socket: '/run/haproxy.sock', backend: 'shop' }],
+  defaults: {},
+};
+
 describe('serve: run with balancers in the config', () => {
   it('reads them too, and a balancer that cannot be read shows as such; the rest goes on', async () => {
     const { stderr, page } = await serveOnce('127.0.0.1:0', false, {
-      hasBalancers: true,
+      config: withBalancer,
       balancers: () => Promise.resolve([downBalancer('lb1')]),
     });
     expect(stderr).toContain('Reading web1 and balancer lb1 every 1 s; Ctrl-C stops.');
@@ -177,7 +185,7 @@ describe('serve: run with balancers in the config', () => {
     const served: CliContext = {
       ...context,
       clients: () => Promise.resolve([downClient('web1')]),
-      hasBalancers: true,
+      config: withBalancer,
       balancers: () =>
         Promise.reject(new UsageError('Balancer lb1: its password comes from $LB_PW, which is not set.')),
     };

@@ -38,7 +38,6 @@ export function fakeContext(options: Partial<OutputOptions> = {}, tty = false) {
     signal: new AbortController().signal,
     clients: () => Promise.reject(new Error('a unit test does not connect')),
     balancers: () => Promise.reject(new Error('a unit test does not connect')),
-    hasBalancers: false,
     config: undefined,
     defaults: {},
     parallel: 4,
