@@ -14,6 +14,7 @@ const FLAGS: Readonly<Record<HintOption, string>> = {
   password: '$TOMCAT_PD_PASSWORD or --password-stdin',
   appUrl: '--app-url',
   skipCheck: '--no-check',
+  targets: '--target',
 };
 
 /** The core's hints in the CLI's words: flags for options, `tomcat-pd` commands for operations. */

@@ -72,3 +72,15 @@ export type {
   BalancerViewUp,
   PendingBalancer,
 } from './ops/watch/balancer-snapshot.js';
+export { restartTargets } from './ops/restart/restart-targets.js';
+export { RESTART_DEFAULTS } from './ops/restart/restart-defaults.js';
+export { RestartError } from './ops/restart/restart-error.js';
+export { RESTART_STEPS } from './ops/restart/restart-report.js';
+export type { RestartOptions } from './ops/restart/restart-options.js';
+export type { CommandExit, CommandRunner } from './ops/restart/command-runner.js';
+export type {
+  RestartReport,
+  RestartStep,
+  RestartStepRecord,
+  TargetRestartReport,
+} from './ops/restart/restart-report.js';

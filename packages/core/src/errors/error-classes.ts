@@ -102,7 +102,9 @@ export type SafetyRule =
   /** lb drain, lb maint: no other member of the balancer would take new visitors afterwards. */
   | 'last-ready-member'
   /** lb ready: an app on the target does not answer (a 5xx, no answer, or its probe fails). */
-  | 'not-serving';
+  | 'not-serving'
+  /** restart: fewer than two members of a balancer take new visitors, so nobody would take a restarted one's. */
+  | 'too-few-ready';
 
 /** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
 export class UnsafeOperationError extends TomcatPdError {

@@ -18,7 +18,8 @@ export type HintOption =
   | 'user'
   | 'password'
   | 'appUrl'
-  | 'skipCheck';
+  | 'skipCheck'
+  | 'targets';
 
 /** `version` with a value to set it to: `{ option: 'version', value: 'r0001' }`. */
 export interface OptionHint {

@@ -39,8 +39,11 @@ export async function readyTarget(options: ReadyTargetOptions): Promise<TargetSt
   return runTargetState(spec, context);
 }
 
-/** Refuses (`E_UNSAFE`, rule `not-serving`) unless every app running on the target answers. */
-async function checkTargetServes(
+/**
+ * Refuses (`E_UNSAFE`, rule `not-serving`) unless every app running on the target answers.
+ * Exported for `restart`, which probes a restarted Tomcat the same way before it is made ready.
+ */
+export async function checkTargetServes(
   client: ManagerClient,
   probes: readonly string[],
   timeoutMs: number,

@@ -1,0 +1,66 @@
+import { ErrorCode } from '../../errors/error-codes.js';
+import { toTomcatPdError } from '../../errors/error-data.js';
+import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { runContextOf, type RunContext } from '../run-context.js';
+import { planRestart, tooFewReadyError } from './plan-restart.js';
+import { RestartError } from './restart-error.js';
+import { parseRestartOptions, type RestartOptions, type RestartSpec } from './restart-options.js';
+import type { RestartReport, TargetRestartReport } from './restart-report.js';
+import { restartTarget, TargetRestartStopped } from './restart-target.js';
+
+/**
+ * Restarts every target one by one behind the balancers (`tomcat-pd restart --exec`): each is
+ * drained, waited for, put in maint, restarted by the caller's command, checked and made ready
+ * before the next. Refused (`E_UNSAFE`, rule `too-few-ready`) before anything changes when fewer
+ * than two members take new visitors on a balancer. A failure stops the roll
+ * ({@link RestartError}); the targets already done stay done.
+ */
+export async function restartTargets(options: RestartOptions): Promise<RestartReport> {
+  return runRestart(parseRestartOptions(options), runContextOf(options));
+}
+
+/** {@link restartTargets} with its options checked. */
+export async function runRestart(spec: RestartSpec, context: RunContext): Promise<RestartReport> {
+  const read = await Promise.all(
+    spec.balancers.map(async (balancer) => ({
+      balancer,
+      reading: await balancer.read({ signal: context.signal }),
+    })),
+  ).catch((error: unknown) => {
+    throw toTomcatPdError(error).withNote('Nothing was changed.');
+  });
+  const plan = planRestart(
+    read,
+    spec.clients.map((client) => client.name),
+  );
+  if (plan.tooFewReady.length > 0) throw tooFewReadyError(plan);
+  const done: TargetRestartReport[] = [];
+  for (const [index, client] of spec.clients.entries()) {
+    const remaining = spec.clients.slice(index).map((c) => c.name);
+    if (context.signal?.aborted === true) {
+      const stopped = new TomcatPdError(ErrorCode.aborted, 'The restart was stopped before it began.');
+      throw new RestartError(stopped, {
+        target: client.name,
+        step: 'drain',
+        putBack: true,
+        report: { targets: done },
+        remaining,
+        aborted: true,
+      });
+    }
+    try {
+      done.push(await restartTarget(client, spec, context));
+    } catch (caught) {
+      if (!(caught instanceof TargetRestartStopped)) throw caught;
+      throw new RestartError(caught.error, {
+        target: client.name,
+        step: caught.step,
+        putBack: caught.putBack,
+        report: { targets: [...done, caught.report] },
+        remaining,
+        aborted: caught.error.code === ErrorCode.aborted,
+      });
+    }
+  }
+  return { targets: done };
+}
