@@ -17,6 +17,8 @@ export interface CliContext {
   clients(): Promise<ManagerClient[]>;
   /** How many targets are worked on at once (`--parallel`); the core's default when not given. */
   parallel: number | undefined;
+  /** The names `--target` gives, in its order (`restart` goes in that order); undefined without it. */
+  targetOrder?: readonly string[] | undefined;
   /** The config file's balancers (`--timeout` for each exchange), their credentials read from the environment. */
   balancers(): Promise<Balancer[]>;
   /** The config file's defaults (empty without a config file). */
@@ -65,6 +67,10 @@ export function createContext(
     output,
     signal,
     parallel: values.parallel,
+    targetOrder: options.target
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
     async clients() {
       return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
     },

@@ -17,6 +17,7 @@ import { defineRollback } from './commands/rollback.js';
 import { defineServe } from './commands/serve.js';
 import { defineSessions } from './commands/sessions.js';
 import { defineStatus } from './commands/status.js';
+import { defineRestart } from './commands/restart.js';
 import { defineUndeploy } from './commands/undeploy.js';
 import { examples } from './command-line.js';
 import { withGlobalOptions } from './global-options.js';
@@ -45,6 +46,7 @@ const COMMANDS: readonly (CommandEntry | CommandGroup)[] = [
   { define: defineRollback, load: () => import('./actions/rollback.js') },
   { define: defineDrain, load: () => import('./actions/drain.js') },
   { define: defineUndeploy, load: () => import('./actions/undeploy.js') },
+  { define: defineRestart, load: () => import('./actions/restart.js') },
   {
     define: defineLb,
     subcommands: [

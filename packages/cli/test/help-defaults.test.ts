@@ -10,6 +10,7 @@ import {
   DRAIN_TARGET_DEFAULTS,
   PROBE_DEFAULTS,
   REQUEST_DEFAULTS,
+  RESTART_DEFAULTS,
   STARTING_CONFIG_DEFAULTS,
 } from '@tomcat-pd/core/internal';
 import { DEFAULT_WAIT_TIMEOUT_MS } from '../src/commands/drain.js';
@@ -59,6 +60,12 @@ const EXPECTED: Record<string, Record<string, string>> = {
     ...probe,
   },
   undeploy: { '--path': 'the config default', ...probe },
+  restart: {
+    '--max-drain': formatDuration(RESTART_DEFAULTS.maxDrainMs),
+    '--on-max-drain': RESTART_DEFAULTS.onMaxDrain,
+    '--probe': "the config's defaults.probe, else OPTIONS at each app's root (no session made)",
+    '--start-timeout': formatDuration(RESTART_DEFAULTS.startTimeoutMs),
+  },
   lb: {},
   'lb status': {},
   'lb drain': { '--max-wait': formatDuration(DRAIN_TARGET_DEFAULTS.maxWaitMs) },

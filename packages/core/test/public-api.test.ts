@@ -113,6 +113,7 @@ describe('the public API', () => {
       'MIN_ANALYSIS_INTERVAL_MS',
       'PROBE_DEFAULTS',
       'REQUEST_DEFAULTS',
+      'RESTART_DEFAULTS',
       'STARTING_CONFIG_ADMIN',
       'STARTING_CONFIG_DEFAULTS',
       'describeFinding',
@@ -136,6 +137,7 @@ describe('the public API', () => {
       'parseUndeployOptions',
       'parseWatchFleetOptions',
       'pendingVersions',
+      'planRestart',
       'readHistory',
       'readMetrics',
       'readSessions',
@@ -152,6 +154,7 @@ describe('the public API', () => {
       'runUndeploy',
       'runWatchFleet',
       'toTomcatPdError',
+      'tooFewReadyError',
       'validateContextPath',
       'validateVersion',
     ]);

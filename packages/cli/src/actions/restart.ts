@@ -1,0 +1,71 @@
+import { restartTargets } from '@tomcat-pd/core/balancers';
+import { planRestart, tooFewReadyError } from '@tomcat-pd/core/internal';
+import { UsageError } from '@tomcat-pd/core';
+import type { CommandLine } from '../command-line.js';
+import type { RestartFlags } from '../commands/restart.js';
+import type { CliContext } from '../context.js';
+import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
+import { renderRestart, renderRestartPlan, renderStepProgress, restartDocument } from '../render/restart.js';
+
+interface RestartInput {
+  exec: string;
+  maxDrainMs: number | undefined;
+  onMaxDrain: 'fail' | 'proceed' | undefined;
+  expireIdleMinutes: number | undefined;
+  probes: readonly string[];
+  startTimeoutMs: number | undefined;
+  dryRun: boolean;
+}
+
+export function parse({ flags, defaults }: CommandLine<RestartFlags>): RestartInput {
+  if (flags.exec.trim() === '') throw new UsageError('--exec needs the command that restarts one Tomcat.');
+  return {
+    exec: flags.exec,
+    maxDrainMs: flags.maxDrain === undefined ? undefined : parseDuration(flags.maxDrain, '--max-drain'),
+    onMaxDrain: flags.onMaxDrain,
+    expireIdleMinutes:
+      flags.expireIdle === undefined ? undefined : parseWholeNumber(flags.expireIdle, '--expire-idle', 1),
+    probes: flags.probe ?? defaults.probe ?? [],
+    startTimeoutMs:
+      flags.startTimeout === undefined ? undefined : parseDuration(flags.startTimeout, '--start-timeout'),
+    dryRun: flags.dryRun === true,
+  };
+}
+
+/**
+ * `tomcat-pd restart --exec CMD`: every target restarted in turn behind the balancers; each step
+ * on stderr as it starts and ends, the command's output there prefixed with its target.
+ */
+export async function run(context: CliContext, input: RestartInput): Promise<void> {
+  const [balancers, clients] = await Promise.all([context.balancers(), context.clients()]);
+  // --target orders the roll too (the clients come in config order).
+  const targets = context.targetOrder ?? clients.map((client) => client.name);
+  if (input.dryRun) {
+    const read = await Promise.all(
+      balancers.map(async (balancer) => ({
+        balancer,
+        reading: await balancer.read({ signal: context.signal }),
+      })),
+    );
+    const plan = planRestart(read, targets);
+    if (plan.tooFewReady.length > 0) throw tooFewReadyError(plan);
+    context.output.result({ dryRun: true, order: plan.order }, () => renderRestartPlan(plan));
+    return;
+  }
+  const report = await restartTargets({
+    balancers,
+    clients,
+    targets,
+    exec: input.exec,
+    maxDrainMs: input.maxDrainMs,
+    onMaxDrain: input.onMaxDrain,
+    expireIdleMinutes: input.expireIdleMinutes,
+    probes: input.probes,
+    startTimeoutMs: input.startTimeoutMs,
+    onStep: (target, step) => context.output.info(renderStepProgress(target, step)),
+    onOutput: (target, line) => context.output.info(`${target}| ${line}`),
+    signal: context.signal,
+    logger: context.output.logger,
+  });
+  context.output.result(restartDocument(report), () => renderRestart(report));
+}
