@@ -1,5 +1,5 @@
 import { restartTargets } from '@tomcat-pd/core/balancers';
-import { planRestart, tooFewReadyError } from '@tomcat-pd/core/internal';
+import { planRestart, redactSecrets, tooFewReadyError } from '@tomcat-pd/core/internal';
 import { UsageError } from '@tomcat-pd/core';
 import type { CommandLine } from '../command-line.js';
 import type { RestartFlags } from '../commands/restart.js';
@@ -63,7 +63,11 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     probes: input.probes,
     startTimeoutMs: input.startTimeoutMs,
     onStep: (target, step) => context.output.info(renderStepProgress(target, step)),
-    onOutput: (target, line) => context.output.info(`${target}| ${line}`),
+    // The command's own output is the user's, not our progress: on stderr with --json too.
+    onOutput: (target, line) => {
+      if (!context.output.quiet)
+        context.output.stderrStream.write(`${redactSecrets(`${target}| ${line}`)}\n`);
+    },
     signal: context.signal,
     logger: context.output.logger,
   });

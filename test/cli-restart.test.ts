@@ -1,0 +1,171 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import { expectExit, jsonOf, runCli } from './cli-helpers.js';
+import { startRoutedTomcats, type RoutedTomcats } from './routed-tomcats.js';
+
+// `tomcat-pd restart --exec` as a user runs it: the built CLI, a real haproxy in front of two
+// real Tomcats. The command really restarts a Tomcat: it asks a small server in this process,
+// which restarts the Tomcat it names and answers once it is started again.
+
+let fleet: RoutedTomcats | undefined;
+let tomcats: readonly LocalTomcatInstance[] = [];
+let haproxy: HaproxyInstance;
+let dir: string;
+let restarter: Server;
+let restartUrl: string;
+const restarted: string[] = [];
+
+const cli = (args: readonly string[]) =>
+  runCli(args, {
+    cwd: dir,
+    env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },
+    timeoutMs: 50_000,
+  });
+
+interface StepDocument {
+  step: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: string;
+}
+interface RestartDocument {
+  targets: { target: string; outcome: string; steps: StepDocument[] }[];
+}
+
+async function states(): Promise<Record<string, string>> {
+  const document = jsonOf<{ balancers: { members: { name: string; admin: string }[] }[] }>(
+    await cli(['lb', 'status', '--json']),
+  );
+  return Object.fromEntries(document.balancers[0]!.members.map((member) => [member.name, member.admin]));
+}
+
+beforeAll(async () => {
+  fleet = await startRoutedTomcats({ path: '/rs' });
+  ({ tomcats, dir } = fleet);
+  haproxy = await startHaproxy({
+    backend: 'tomcats',
+    checkPath: '/rs/health.txt',
+    servers: tomcats.map((tomcat, index) => ({
+      name: `web${index + 1}`,
+      port: Number(new URL(tomcat.baseUrl).port),
+    })),
+  });
+  restarter = createServer((request, response) => {
+    const name = request.url?.match(/^\/restart\/(web[12])$/)?.[1];
+    const tomcat = name === undefined ? undefined : tomcats[Number(name.slice(3)) - 1];
+    if (tomcat === undefined) return void response.writeHead(404).end();
+    restarted.push(name!);
+    tomcat.restart().then(
+      () => response.writeHead(200).end(`restarted ${name}\n`),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => restarter.listen(0, '127.0.0.1', resolve));
+  restartUrl = `http://127.0.0.1:${(restarter.address() as AddressInfo).port}/restart`;
+  await writeFile(
+    join(dir, 'tomcat-pd.json'),
+    JSON.stringify({
+      targets: tomcats.map((tomcat, index) => ({
+        name: `web${index + 1}`,
+        url: tomcat.managerUrl,
+        user: tomcat.user,
+        passwordEnv: `WEB${index + 1}_PW`,
+      })),
+      balancers: [{ name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' }],
+    }),
+  );
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => restarter?.close(resolve));
+  await haproxy?.stop();
+  await fleet?.stop();
+});
+
+describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () => {
+  it('restarts both in turn, each drained then in maint before its command and ready after; no visitor gets an error', async () => {
+    const pids = tomcats.map((tomcat) => tomcat.pid);
+    let rolling = true;
+    const errors: string[] = [];
+    let visits = 0;
+    // New visitors through HAProxy all along the roll (health.txt makes no session to drain).
+    const visiting = (async () => {
+      while (rolling && visits < 5_000) {
+        visits++;
+        const answer = await fetch(`${haproxy.url}/rs/health.txt`).then(
+          (response) => String(response.status),
+          (error: unknown) => String(error),
+        );
+        if (answer !== '200') errors.push(answer);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const result = await cli([
+      'restart',
+      '--json',
+      '--exec',
+      `curl -sf ${restartUrl}/$TOMCAT_PD_TARGET`,
+      '--start-timeout',
+      '40s',
+    ]).finally(() => (rolling = false));
+    await visiting;
+    const document = jsonOf<RestartDocument>(expectExit(result, 0));
+
+    expect(restarted).toEqual(['web1', 'web2']);
+    expect(tomcats.map((tomcat) => tomcat.pid)).not.toContain(pids[0]);
+    expect(tomcats[1]!.pid).not.toBe(pids[1]);
+    expect(document.targets.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'done'],
+      ['web2', 'done'],
+    ]);
+    for (const target of document.targets) {
+      expect(target.steps.map((s) => s.step)).toEqual([
+        'drain',
+        'drained',
+        'maint',
+        'exec',
+        'started',
+        'probe',
+        'ready',
+      ]);
+      expect(target.steps.every((s) => s.outcome === 'done')).toBe(true);
+    }
+    // web2's roll began after web1's ended.
+    const web1 = document.targets[0]!.steps.at(-1)!;
+    expect(Date.parse(document.targets[1]!.steps[0]!.startedAt)).toBeGreaterThanOrEqual(
+      Date.parse(web1.startedAt) + web1.durationMs,
+    );
+    expect(result.stderr).toContain('web1| restarted web1');
+    expect(visits).toBeGreaterThan(20);
+    expect(errors).toEqual([]);
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+    for (const tomcat of tomcats) expect((await fetch(`${tomcat.baseUrl}/rs/health.txt`)).status).toBe(200);
+  });
+
+  it('a command that fails on the first target leaves it in maint, the second untouched, exit 1 with the resume hint', async () => {
+    const pid = tomcats[1]!.pid;
+    const result = expectExit(await cli(['restart', '--exec', 'false']), 1);
+    expect(result.stderr).toContain('Failed restarting web1 at step exec: The command exited with 1.');
+    expect(result.stderr).toContain('--target web1,web2');
+    expect(result.stderr).toContain('web1: run the command...');
+    expect(result.stderr).toContain('web1: exec failed in');
+    expect(await states()).toEqual({ web1: 'maint', web2: 'ready' });
+    expect(tomcats[1]!.pid).toBe(pid);
+  });
+
+  it('with one target in maint already, it refuses (exit 3) and changes nothing', async () => {
+    expect(await states()).toEqual({ web1: 'maint', web2: 'ready' });
+    const result = expectExit(
+      await cli(['restart', '--exec', `curl -sf ${restartUrl}/$TOMCAT_PD_TARGET`]),
+      3,
+    );
+    expect(result.stderr).toContain('fewer than two members take new visitors on lb1 (web2)');
+    expect(await states()).toEqual({ web1: 'maint', web2: 'ready' });
+    expect(restarted).toEqual(['web1', 'web2']);
+  });
+});
