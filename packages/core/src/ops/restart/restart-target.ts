@@ -15,14 +15,24 @@ import type { RestartSpec } from './restart-options.js';
 import type { RestartStep, RestartStepRecord, TargetRestartReport } from './restart-report.js';
 
 /** One target's restart stopped at `step`: what became of it, and the steps as they went. */
-export class TargetRestartStopped {
-  constructor(
-    readonly step: RestartStep,
-    readonly error: TomcatPdError,
-    /** Put back to the state it had (stopped before its command ran); else left in maint. */
-    readonly putBack: boolean,
-    readonly report: TargetRestartReport,
-  ) {}
+export interface TargetRestartStopped {
+  readonly step: RestartStep;
+  readonly error: TomcatPdError;
+  /** Put back to the state it had (stopped before its command ran); else left in maint. */
+  readonly putBack: boolean;
+  readonly report: TargetRestartReport;
+}
+
+/** How one target's restart ended. */
+export type TargetRestartOutcome =
+  | { readonly ok: true; readonly report: TargetRestartReport }
+  | { readonly ok: false; readonly stopped: TargetRestartStopped };
+
+/** Ends the steps of a target that stopped; never leaves restartTarget. */
+class StepStopped extends Error {
+  constructor(readonly stopped: TargetRestartStopped) {
+    super(stopped.error.message);
+  }
 }
 
 /**
@@ -31,9 +41,22 @@ export class TargetRestartStopped {
  * probed directly, ready (and up on every balancer). Before the command ran, a failure or an
  * abort puts the target back to the state it had; after, a failure leaves it in maint (a broken
  * node never gets visitors) and an abort is ignored until the target is checked and ready.
- * @throws TargetRestartStopped, never anything else.
+ * A stop is a value: what the roll needs to say where it stopped.
  */
 export async function restartTarget(
+  client: ManagerClient,
+  spec: RestartSpec,
+  context: RunContext,
+): Promise<TargetRestartOutcome> {
+  try {
+    return { ok: true, report: await restartSteps(client, spec, context) };
+  } catch (caught) {
+    if (caught instanceof StepStopped) return { ok: false, stopped: caught.stopped };
+    throw caught;
+  }
+}
+
+async function restartSteps(
   client: ManagerClient,
   spec: RestartSpec,
   context: RunContext,
@@ -69,11 +92,16 @@ export async function restartTarget(
         !commandRan && (name === 'drain' || name === 'drained' || error.code === ErrorCode.aborted);
       if (putBack) await putBackTo(before, spec.balancers, context);
       else await leaveInMaint(target, spec.balancers, context);
-      throw new TargetRestartStopped(name, error, putBack, {
-        target,
-        steps,
-        sessionsLost,
-        outcome: error.code === ErrorCode.aborted ? 'aborted' : 'failed',
+      throw new StepStopped({
+        step: name,
+        error,
+        putBack,
+        report: {
+          target,
+          steps,
+          sessionsLost,
+          outcome: error.code === ErrorCode.aborted ? 'aborted' : 'failed',
+        },
       });
     }
   };

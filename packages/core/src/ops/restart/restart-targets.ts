@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../errors/error-codes.js';
 import { toTomcatPdError } from '../../errors/error-data.js';
-import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { AbortedError } from '../../errors/error-classes.js';
 import { runContextOf, type RunContext } from '../run-context.js';
 import { planRestart, tooFewReadyError } from './plan-restart.js';
 import { RestartError } from './restart-error.js';
 import { parseRestartOptions, type RestartOptions, type RestartSpec } from './restart-options.js';
 import type { RestartReport, TargetRestartReport } from './restart-report.js';
-import { restartTarget, TargetRestartStopped } from './restart-target.js';
+import { restartTarget } from './restart-target.js';
 
 /**
  * Restarts every target one by one behind the balancers (`tomcat-pd restart --exec`): each is
@@ -38,7 +38,7 @@ export async function runRestart(spec: RestartSpec, context: RunContext): Promis
   for (const [index, client] of spec.clients.entries()) {
     const remaining = spec.clients.slice(index).map((c) => c.name);
     if (context.signal?.aborted === true) {
-      const stopped = new TomcatPdError(ErrorCode.aborted, 'The restart was stopped before it began.');
+      const stopped = new AbortedError(`The roll was stopped before ${client.name} was touched.`);
       throw new RestartError(stopped, {
         target: client.name,
         step: 'drain',
@@ -48,19 +48,20 @@ export async function runRestart(spec: RestartSpec, context: RunContext): Promis
         aborted: true,
       });
     }
-    try {
-      done.push(await restartTarget(client, spec, context));
-    } catch (caught) {
-      if (!(caught instanceof TargetRestartStopped)) throw caught;
-      throw new RestartError(caught.error, {
-        target: client.name,
-        step: caught.step,
-        putBack: caught.putBack,
-        report: { targets: [...done, caught.report] },
-        remaining,
-        aborted: caught.error.code === ErrorCode.aborted,
-      });
+    const outcome = await restartTarget(client, spec, context);
+    if (outcome.ok) {
+      done.push(outcome.report);
+      continue;
     }
+    const { stopped } = outcome;
+    throw new RestartError(stopped.error, {
+      target: client.name,
+      step: stopped.step,
+      putBack: stopped.putBack,
+      report: { targets: [...done, stopped.report] },
+      remaining,
+      aborted: stopped.error.code === ErrorCode.aborted,
+    });
   }
   return { targets: done };
 }
