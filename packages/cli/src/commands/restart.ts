@@ -45,7 +45,7 @@ export function defineRestart() {
         '(with TOMCAT_PD_TARGET, TOMCAT_PD_MANAGER_URL, TOMCAT_PD_APP_URL in its environment), wait until\n' +
         'its Manager and apps run again, probe them directly, make it ready and wait until it is up.\n' +
         'Refused (exit 3) when fewer than two members take new visitors. A failure leaves that target in\n' +
-        'maint (before the command ran: as it was), stops, and exits 1 naming the --target to resume with.\n' +
+        'maint (in the drain or its wait: as it was), stops, and exits 1 naming the --target to resume with.\n' +
         examples(
           "tomcat-pd restart --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10'",
           "tomcat-pd restart --target web2,web3 --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10' --max-drain 10m --on-max-drain proceed",
