@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBalancer } from '@tomcat-pd/core/balancers';
 import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { expectExit, jsonOf, runCli } from './cli-helpers.js';
@@ -19,6 +20,8 @@ let dir: string;
 let restarter: Server;
 let restartUrl: string;
 const restarted: string[] = [];
+/** HAProxy's admin state of web1 and web2 when each command came, read by this process. */
+const statesAtCommand: Record<string, string>[] = [];
 
 const cli = (args: readonly string[]) =>
   runCli(args, {
@@ -60,10 +63,23 @@ beforeAll(async () => {
     const tomcat = name === undefined ? undefined : tomcats[Number(name.slice(3)) - 1];
     if (tomcat === undefined) return void response.writeHead(404).end();
     restarted.push(name!);
-    tomcat.restart().then(
-      () => response.writeHead(200).end(`restarted ${name}\n`),
-      () => response.writeHead(500).end(),
-    );
+    const lb = createBalancer({
+      name: 'lb1',
+      type: 'haproxy',
+      socket: haproxy.adminSocket,
+      backend: 'tomcats',
+    });
+    lb.read()
+      .then((reading) => {
+        statesAtCommand.push(
+          Object.fromEntries(reading.members.map((member) => [member.name, member.admin])),
+        );
+        return tomcat.restart();
+      })
+      .then(
+        () => response.writeHead(200).end(`restarted ${name}\n`),
+        () => response.writeHead(500).end(),
+      );
   });
   await new Promise<void>((resolve) => restarter.listen(0, '127.0.0.1', resolve));
   restartUrl = `http://127.0.0.1:${(restarter.address() as AddressInfo).port}/restart`;
@@ -88,6 +104,15 @@ afterAll(async () => {
 });
 
 describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () => {
+  it('--dry-run prints the order --target gives and changes nothing', async () => {
+    const result = expectExit(
+      await cli(['--target', 'web2,web1', 'restart', '--dry-run', '--exec', 'false']),
+      0,
+    );
+    expect(result.stdout.split('\n').map((line) => line.slice(0, 8))).toEqual(['1. web2:', '2. web1:', '']);
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+  });
+
   it('restarts both in turn, each drained then in maint before its command and ready after; no visitor gets an error', async () => {
     const pids = tomcats.map((tomcat) => tomcat.pid);
     let rolling = true;
@@ -117,6 +142,10 @@ describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () 
     const document = jsonOf<RestartDocument>(expectExit(result, 0));
 
     expect(restarted).toEqual(['web1', 'web2']);
+    expect(statesAtCommand).toEqual([
+      { web1: 'maint', web2: 'ready' },
+      { web1: 'ready', web2: 'maint' },
+    ]);
     expect(tomcats.map((tomcat) => tomcat.pid)).not.toContain(pids[0]);
     expect(tomcats[1]!.pid).not.toBe(pids[1]);
     expect(document.targets.map((t) => [t.target, t.outcome])).toEqual([
