@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBalancer } from '@tomcat-pd/core/balancers';
 import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
-import { expectExit, jsonOf, runCli } from './cli-helpers.js';
-import { startRoutedTomcats, type RoutedTomcats } from './routed-tomcats.js';
+import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
+import { startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
 
 // `tomcat-pd restart --exec` as a user runs it: the built CLI, a real haproxy in front of two
 // real Tomcats. The command really restarts a Tomcat: it asks a small server in this process,
@@ -176,9 +176,38 @@ describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () 
     for (const tomcat of tomcats) expect((await fetch(`${tomcat.baseUrl}/rs/health.txt`)).status).toBe(200);
   });
 
-  it('a command that fails on the first target leaves it in maint, the second untouched, exit 1 with the resume hint', async () => {
+  it('SIGTERM while it waits for web1 to drain puts web1 back to ready and runs no command', async () => {
+    // A visitor with a session on web1: the drain waits for it.
+    await visitorOn(haproxy.url, '/rs/', 'web1');
+    const child = spawnCli(['restart', '--exec', `curl -sf ${restartUrl}/$TOMCAT_PD_TARGET`], {
+      cwd: dir,
+      env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },
+    });
+    const done = collect(child, 30_000, ['restart']);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr.on('data', (chunk: Buffer | string) => {
+        seen += String(chunk);
+        if (seen.includes('web1: wait until drained')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('Stopped restarting web1 at step drained');
+    expect(result.stderr).toContain('it was put back to the state it had');
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+    expect(restarted).toEqual(['web1', 'web2']);
+  });
+
+  it('--on-max-drain proceed goes on; a command that fails on the first target leaves it in maint, the second untouched, exit 1 with the resume hint', async () => {
     const pid = tomcats[1]!.pid;
-    const result = expectExit(await cli(['restart', '--exec', 'false']), 1);
+    // The session the test before left on web1 outlasts --max-drain: proceed says so and goes on.
+    const result = expectExit(
+      await cli(['restart', '--exec', 'false', '--max-drain', '2s', '--on-max-drain', 'proceed']),
+      1,
+    );
+    expect(result.stderr).toMatch(/web1: [1-9]\d* sessions will be lost by its restart/);
     expect(result.stderr).toContain('Failed restarting web1 at step exec: The command exited with 1.');
     expect(result.stderr).toContain('--target web1,web2');
     expect(result.stderr).toContain('web1: run the command...');

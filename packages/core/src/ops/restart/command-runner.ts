@@ -30,6 +30,9 @@ export const shellRunner: CommandRunner = {
       const child = spawn('/bin/sh', ['-c', command], {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // A process group of its own: Ctrl-C at the terminal goes to the whole foreground group,
+        // and must stop the roll (which then finishes this target) without killing the restart.
+        detached: true,
       });
       for (const stream of [child.stdout, child.stderr]) {
         let rest = '';
