@@ -7,7 +7,7 @@ import { renderNginxFile } from './nginx-file.js';
 import { fileError, findManagedFile, nextState } from './nginx-state.js';
 import { sendNginx } from './nginx-send.js';
 import { writeFileAtomically } from './managed-file.js';
-import { oneAtATime } from './one-at-a-time.js';
+import { inTurn } from '../../common/in-turn.js';
 
 export { NGINX_NAMES, renderNginxFile, type NginxFileState, type NginxFileMember } from './nginx-file.js';
 export { parseNginxFile, type ParsedNginxFile } from './parse-nginx-file.js';
@@ -27,7 +27,8 @@ export function createNginxDriver(spec: SpecOf<'nginx'>): BalancerDriver {
     address: spec.file,
     read: (options?: DriverCallOptions) => readNginx(spec, options),
     send: async (member, state, options) => {
-      await oneAtATime(spec.file, () => sendNginx(spec, member, state, options?.signal));
+      // Two changes of one file in this process must not both read the old file, the second undoing the first.
+      await inTurn(`nginx ${spec.file}`, () => sendNginx(spec, member, state, options?.signal));
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   type TargetStateReport,
 } from './set-target-state.js';
 import { DRAIN_TARGET_DEFAULTS } from './drain-defaults.js';
-import { waitDrained, type DrainProgress } from './wait-drained.js';
+import { drainedMembers, waitDrained, type DrainProgress } from './wait-drained.js';
 
 export interface DrainTargetOptions extends Omit<TargetStateOptions, 'state'> {
   /** The target's Tomcat, read for its sessions while the drain is waited for (needed with `wait`). */
@@ -51,13 +51,7 @@ export async function drainTarget(options: DrainTargetOptions): Promise<DrainTar
   const context = runContextOf(options);
   const change = await runTargetState(spec, context);
   if (!wait || client === undefined) return { ...change, drained: undefined };
-  const drainedOn = await Promise.all(
-    change.balancers.map(async ({ balancer: name, member }) => {
-      const balancer = spec.balancers.find((candidate) => candidate.name === name)!;
-      const reading = await balancer.read({ signal: context.signal });
-      return { balancer, member, generation: reading.generation };
-    }),
-  );
+  const drainedOn = await drainedMembers(change.balancers, spec.balancers, context.signal);
   const drained = await waitDrained(
     {
       target: spec.target,

@@ -6,6 +6,7 @@ import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { drainEta, type DrainEta } from '../metrics/drain-eta.js';
 import type { RunContext } from '../run-context.js';
+import type { BalancerStateChange } from './set-target-state.js';
 import { visitorSessionContexts } from './visitor-sessions.js';
 
 /** One look at a draining target. */
@@ -110,6 +111,24 @@ async function inFlightOn(
     if (current.inFlight !== undefined) total = (total ?? 0) + current.inFlight;
   }
   return total;
+}
+
+/**
+ * The balancers a target was just drained on, each with its member and its generation now, as
+ * `waitDrained` takes them.
+ */
+export function drainedMembers(
+  changes: readonly BalancerStateChange[],
+  balancers: readonly Balancer[],
+  signal: AbortSignal | undefined,
+): Promise<WaitDrainedSpec['balancers']> {
+  return Promise.all(
+    changes.map(async ({ balancer: name, member }) => {
+      const balancer = balancers.find((candidate) => candidate.name === name)!;
+      const reading = await balancer.read({ signal });
+      return { balancer, member, generation: reading.generation };
+    }),
+  );
 }
 
 function latest(etas: readonly DrainEta[]): DrainEta {

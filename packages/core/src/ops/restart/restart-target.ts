@@ -9,7 +9,7 @@ import type { ManagerClient } from '../../manager/manager-client.js';
 import { checkTargetServes } from '../lb/ready-target.js';
 import { runTargetState, type BalancerStateChange } from '../lb/set-target-state.js';
 import { visitorSessionContexts } from '../lb/visitor-sessions.js';
-import { waitDrained, type DrainProgress } from '../lb/wait-drained.js';
+import { drainedMembers, waitDrained, type DrainProgress } from '../lb/wait-drained.js';
 import type { RunContext } from '../run-context.js';
 import type { RestartSpec } from './restart-options.js';
 import type { RestartStep, RestartStepRecord, TargetRestartReport } from './restart-report.js';
@@ -121,7 +121,7 @@ async function restartSteps(
 
   await step('drained', async () => {
     let last: DrainProgress | undefined;
-    const balancers = await drainedOn(before, spec.balancers, context);
+    const balancers = await drainedMembers(before, spec.balancers, context.signal);
     try {
       await waitDrained(
         {
@@ -218,21 +218,6 @@ async function restartSteps(
   });
 
   return { target, steps, sessionsLost, outcome: 'done' };
-}
-
-/** The balancers the target was drained on, for waitDrained. */
-async function drainedOn(
-  changes: readonly BalancerStateChange[],
-  balancers: readonly Balancer[],
-  { signal }: RunContext,
-) {
-  return Promise.all(
-    changes.map(async ({ balancer: name, member }) => {
-      const balancer = balancers.find((candidate) => candidate.name === name)!;
-      const reading = await balancer.read({ signal });
-      return { balancer, member, generation: reading.generation };
-    }),
-  );
 }
 
 /** Requests in flight to the target, over the balancers that count them. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { oneAtATime } from '../../../src/balancer/nginx/one-at-a-time.js';
+import { inTurn } from '../../src/common/in-turn.js';
 
-describe('oneAtATime', () => {
+describe('inTurn', () => {
   it('runs the tasks of one key in turn, even after a failure, and other keys beside them', async () => {
     const events: string[] = [];
     const task =
@@ -14,9 +14,9 @@ describe('oneAtATime', () => {
         return name;
       };
     const results = await Promise.allSettled([
-      oneAtATime('/a.conf', task('a1', 30, true)),
-      oneAtATime('/a.conf', task('a2', 1)),
-      oneAtATime('/b.conf', task('b1', 1)),
+      inTurn('/a.conf', task('a1', 30, true)),
+      inTurn('/a.conf', task('a2', 1)),
+      inTurn('/b.conf', task('b1', 1)),
     ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(events.indexOf('a2 start')).toBeGreaterThan(events.indexOf('a1 end'));
