@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
-import { startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
+import { startRoutedTomcats, visitorOn, type RoutedTomcats, startHaproxyInFront } from './routed-tomcats.js';
 
 // `tomcat-pd lb status|drain|maint|ready` as a user runs them: the built CLI, a config file with
 // two targets and one balancer, a real haproxy 2.6 in front of two Tomcat 10.1 (jvmRoute web1, web2).
@@ -64,14 +64,7 @@ async function states(): Promise<Record<string, string>> {
 beforeAll(async () => {
   fleet = await startRoutedTomcats({ path: '/lb' });
   ({ tomcats, dir } = fleet);
-  haproxy = await startHaproxy({
-    backend: 'tomcats',
-    checkPath: '/lb/health.txt',
-    servers: tomcats.map((tomcat, index) => ({
-      name: `web${index + 1}`,
-      port: Number(new URL(tomcat.baseUrl).port),
-    })),
-  });
+  haproxy = await startHaproxyInFront(fleet);
   await writeConfig([haproxyEntry()]);
 });
 

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBalancer } from '@tomcat-pd/core/balancers';
-import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js';
-import { startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
+import { startRoutedTomcats, visitorOn, type RoutedTomcats, startHaproxyInFront } from './routed-tomcats.js';
 
 // `tomcat-pd restart --exec` as a user runs it: the built CLI, a real haproxy in front of two
 // real Tomcats. The command really restarts a Tomcat: it asks a small server in this process,
@@ -50,14 +50,7 @@ async function states(): Promise<Record<string, string>> {
 beforeAll(async () => {
   fleet = await startRoutedTomcats({ path: '/rs' });
   ({ tomcats, dir } = fleet);
-  haproxy = await startHaproxy({
-    backend: 'tomcats',
-    checkPath: '/rs/health.txt',
-    servers: tomcats.map((tomcat, index) => ({
-      name: `web${index + 1}`,
-      port: Number(new URL(tomcat.baseUrl).port),
-    })),
-  });
+  haproxy = await startHaproxyInFront(fleet);
   restarter = createServer((request, response) => {
     const name = request.url?.match(/^\/restart\/(web[12])$/)?.[1];
     const tomcat = name === undefined ? undefined : tomcats[Number(name.slice(3)) - 1];

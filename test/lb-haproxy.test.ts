@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
-import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 // The balancer layer is not exported from the package yet (issue 20): the driver is taken from source.
 import type { BalancerDriver } from '../packages/core/src/balancer/balancer-driver.js';
@@ -10,10 +9,15 @@ import { changeMemberState } from '../packages/core/src/balancer/change-member-s
 import { createHaproxyDriver } from '../packages/core/src/balancer/haproxy/haproxy-driver.js';
 import type { MemberReading } from '../packages/core/src/balancer/member-state.js';
 import { BalancerError, ConnectionError, UsageError } from '../packages/core/src/errors/error-classes.js';
-import { routeOf, startRoutedTomcats, visitorOn, type RoutedTomcats } from './routed-tomcats.js';
+import {
+  routeOf,
+  startRoutedTomcats,
+  visitorOn,
+  type RoutedTomcats,
+  startHaproxyInFront,
+} from './routed-tomcats.js';
 
 let fleet: RoutedTomcats | undefined;
-let tomcats: readonly LocalTomcatInstance[] = [];
 let haproxy: HaproxyInstance;
 
 /** The driver of backend `tomcats` (or `backend`) at `socket`, from options as a config gives them. */
@@ -54,15 +58,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 
 beforeAll(async () => {
   fleet = await startRoutedTomcats({ path: '/lb' });
-  tomcats = fleet.tomcats;
-  haproxy = await startHaproxy({
-    backend: 'tomcats',
-    checkPath: '/lb/health.txt',
-    servers: tomcats.map((tomcat, index) => ({
-      name: `web${index + 1}`,
-      port: Number(new URL(tomcat.baseUrl).port),
-    })),
-  });
+  haproxy = await startHaproxyInFront(fleet);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManagerClient, deploy, type ManagerClient } from '@tomcat-pd/core';
-import { buildBalancedWar } from '@tomcat-pd/testkit/haproxy';
+import { buildBalancedWar, startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 
@@ -74,4 +74,19 @@ export async function newVisitorRoutes(baseUrl: string, page: string, count: num
     routes.push(routeOf(visit.sessionId) ?? `HTTP ${visit.status}`);
   }
   return routes;
+}
+
+/**
+ * A real HAProxy in front of the two Tomcats: backend `tomcats`, a server per Tomcat named as its
+ * jvmRoute, its health check on the app's `health.txt` (which makes no session).
+ */
+export function startHaproxyInFront(fleet: RoutedTomcats): Promise<HaproxyInstance> {
+  return startHaproxy({
+    backend: 'tomcats',
+    checkPath: `${fleet.path}/health.txt`,
+    servers: fleet.tomcats.map((tomcat, index) => ({
+      name: `web${index + 1}`,
+      port: Number(new URL(tomcat.baseUrl).port),
+    })),
+  });
 }

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@tomcat-pd/testkit/browser';
 import { startFaultProxy, type FaultProxy } from '@tomcat-pd/testkit/fault-proxy';
 import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
-import { startHaproxy, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { collect, expectExit, runCli, spawnCli, waitForOutput, type CliResult } from './cli-helpers.js';
-import { startRoutedTomcats, type RoutedTomcats } from './routed-tomcats.js';
+import { startRoutedTomcats, type RoutedTomcats, startHaproxyInFront } from './routed-tomcats.js';
 
 /**
  * `tomcat-pd serve` with a balancer in the config (issue 20, item 3): a real haproxy 2.6 in
@@ -48,14 +48,7 @@ const passwords = () => ({ WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.p
 beforeAll(async () => {
   [fleet, browser] = await Promise.all([startRoutedTomcats({ path: '/lb' }), launchBrowser()]);
   ({ tomcats, dir } = fleet);
-  haproxy = await startHaproxy({
-    backend: 'tomcats',
-    checkPath: '/lb/health.txt',
-    servers: tomcats.map((tomcat, index) => ({
-      name: `web${index + 1}`,
-      port: Number(new URL(tomcat.baseUrl).port),
-    })),
-  });
+  haproxy = await startHaproxyInFront(fleet);
   proxy = await startFaultProxy(Number(new URL(tomcats[0]!.baseUrl).port));
   await writeFile(
     join(dir, 'tomcat-pd.json'),
