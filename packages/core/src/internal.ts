@@ -26,7 +26,7 @@ export { ANALYSIS_DEFAULTS, MIN_ANALYSIS_INTERVAL_MS } from './ops/analyze/analy
 export { DEFAULT_GRACE_MS } from './ops/drain/drain-options.js';
 export { DRAIN_TARGET_DEFAULTS } from './ops/lb/drain-defaults.js';
 export { RESTART_DEFAULTS } from './ops/restart/restart-defaults.js';
-export { planRestart, tooFewReadyError } from './ops/restart/plan-restart.js';
+export { planRestartRoll } from './ops/restart/restart-targets.js';
 export type { RestartPlan } from './ops/restart/plan-restart.js';
 export { STARTING_CONFIG_ADMIN, STARTING_CONFIG_DEFAULTS } from './balancer/starting-config-defaults.js';
 export { BALANCER_TYPES } from './balancer/member-state.js';

@@ -137,7 +137,7 @@ describe('the public API', () => {
       'parseUndeployOptions',
       'parseWatchFleetOptions',
       'pendingVersions',
-      'planRestart',
+      'planRestartRoll',
       'readHistory',
       'readMetrics',
       'readSessions',
@@ -154,7 +154,6 @@ describe('the public API', () => {
       'runUndeploy',
       'runWatchFleet',
       'toTomcatPdError',
-      'tooFewReadyError',
       'validateContextPath',
       'validateVersion',
     ]);

@@ -1,5 +1,5 @@
 import { restartTargets } from '@tomcat-pd/core/balancers';
-import { planRestart, redactSecrets, tooFewReadyError } from '@tomcat-pd/core/internal';
+import { planRestartRoll, redactSecrets } from '@tomcat-pd/core/internal';
 import { UsageError } from '@tomcat-pd/core';
 import type { CommandLine } from '../command-line.js';
 import type { RestartFlags } from '../commands/restart.js';
@@ -41,14 +41,10 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
   // --target orders the roll too (the clients come in config order).
   const targets = context.targetOrder ?? clients.map((client) => client.name);
   if (input.dryRun) {
-    const read = await Promise.all(
-      balancers.map(async (balancer) => ({
-        balancer,
-        reading: await balancer.read({ signal: context.signal }),
-      })),
-    );
-    const plan = planRestart(read, targets);
-    if (plan.tooFewReady.length > 0) throw tooFewReadyError(plan);
+    const plan = await planRestartRoll(balancers, targets, {
+      signal: context.signal,
+      logger: context.output.logger,
+    });
     context.output.result({ dryRun: true, order: plan.order }, () => renderRestartPlan(plan));
     return;
   }

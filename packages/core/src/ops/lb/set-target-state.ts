@@ -98,7 +98,8 @@ export async function runTargetState(spec: TargetStateSpec, context: RunContext)
   return { target: spec.target, state: spec.state, balancers: await applyAll(plan.changes, spec, context) };
 }
 
-async function readBalancers(
+/** Every balancer read at once; one that cannot be read fails it all, before anything is changed. */
+export async function readBalancers(
   balancers: readonly Balancer[],
   { signal }: RunContext,
 ): Promise<ReadBalancer[]> {

@@ -1,8 +1,9 @@
 import { ErrorCode } from '../../errors/error-codes.js';
-import { toTomcatPdError } from '../../errors/error-data.js';
 import { AbortedError } from '../../errors/error-classes.js';
 import { runContextOf, type RunContext } from '../run-context.js';
-import { planRestart, tooFewReadyError } from './plan-restart.js';
+import type { Balancer } from '../../balancer/balancer.js';
+import { readBalancers } from '../lb/set-target-state.js';
+import { planRestart, tooFewReadyError, type RestartPlan } from './plan-restart.js';
 import { RestartError } from './restart-error.js';
 import { parseRestartOptions, type RestartOptions, type RestartSpec } from './restart-options.js';
 import type { RestartReport, TargetRestartReport } from './restart-report.js';
@@ -19,21 +20,28 @@ export async function restartTargets(options: RestartOptions): Promise<RestartRe
   return runRestart(parseRestartOptions(options), runContextOf(options));
 }
 
+/**
+ * The order of a roll, from every balancer read once (one that cannot be read fails it, nothing
+ * changed); refused (`E_UNSAFE`, `too-few-ready`) when fewer than two members take new visitors
+ * on a balancer. What `--dry-run` shows, and what a roll checks before it touches anything.
+ */
+export async function planRestartRoll(
+  balancers: readonly Balancer[],
+  targets: readonly string[],
+  context: RunContext,
+): Promise<RestartPlan> {
+  const plan = planRestart(await readBalancers(balancers, context), targets);
+  if (plan.tooFewReady.length > 0) throw tooFewReadyError(plan);
+  return plan;
+}
+
 /** {@link restartTargets} with its options checked. */
 export async function runRestart(spec: RestartSpec, context: RunContext): Promise<RestartReport> {
-  const read = await Promise.all(
-    spec.balancers.map(async (balancer) => ({
-      balancer,
-      reading: await balancer.read({ signal: context.signal }),
-    })),
-  ).catch((error: unknown) => {
-    throw toTomcatPdError(error).withNote('Nothing was changed.');
-  });
-  const plan = planRestart(
-    read,
+  await planRestartRoll(
+    spec.balancers,
     spec.clients.map((client) => client.name),
+    context,
   );
-  if (plan.tooFewReady.length > 0) throw tooFewReadyError(plan);
   const done: TargetRestartReport[] = [];
   for (const [index, client] of spec.clients.entries()) {
     const remaining = spec.clients.slice(index).map((c) => c.name);
