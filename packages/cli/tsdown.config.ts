@@ -44,6 +44,13 @@ const config = {
 const LOADED_TO_READ =
   /[/\\]src[/\\](actions[/\\](status|status-watch|sessions|history|serve)|run-command)\.ts$/;
 
+/**
+ * What the balancers' commands load: their actions, serve's watch of the balancers, and the core's
+ * balancers entry that the context imports for them.
+ */
+const LOADED_FOR_BALANCERS =
+  /[/\\]src[/\\](actions[/\\](lb-[a-z-]+|restart)|serve[/\\]lb-watch|balancers-entry)\.ts$/;
+
 // Two passes: the default splitting, then its chunks grouped (build/chunk-groups.ts).
 export default defineConfig(async () => {
   const [firstPass] = await build({
@@ -56,6 +63,7 @@ export default defineConfig(async () => {
   const groups = chunkGroups(
     firstPass!.chunks.flatMap((chunk) => (chunk.type === 'chunk' ? [chunk] : [])),
     (id) => LOADED_TO_READ.test(id),
+    (id) => LOADED_FOR_BALANCERS.test(id),
   );
   return {
     ...config,

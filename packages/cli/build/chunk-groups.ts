@@ -8,8 +8,11 @@ export interface BuiltChunk {
   moduleIds: readonly string[];
 }
 
-/** `start`: what the entry loads at once; `reads`: what a reading command needs; `changes`: the rest. */
-export type ChunkGroup = 'start' | 'reads' | 'changes';
+/**
+ * `start`: what the entry loads at once; `reads`: what a reading command needs; `changes`: what
+ * the commands that change Tomcat need besides; `balancers`: what only the balancers' commands need.
+ */
+export type ChunkGroup = 'start' | 'reads' | 'changes' | 'balancers';
 
 /**
  * Which chunk each module goes to, read from a default build of the same input. Node 20's
@@ -23,6 +26,11 @@ export type ChunkGroup = 'start' | 'reads' | 'changes';
 export function chunkGroups(
   chunks: readonly BuiltChunk[],
   loadedToRead: (facadeModuleId: string) => boolean,
+  /**
+   * What the balancers' commands load (lb, restart, serve's watch of the balancers): given, what
+   * only they need is a group apart, which a deploy or a check never loads.
+   */
+  loadedForBalancers?: (facadeModuleId: string) => boolean,
 ): Map<string, ChunkGroup> {
   const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
   const closure = (roots: readonly string[]) => {
@@ -37,15 +45,24 @@ export function chunkGroups(
     return reached;
   };
   const atStart = closure(chunks.filter((chunk) => chunk.isEntry).flatMap((chunk) => chunk.imports));
-  const forReading = closure(
-    chunks
-      .filter((chunk) => chunk.isDynamicEntry && loadedToRead(chunk.facadeModuleId ?? ''))
-      .flatMap((chunk) => chunk.imports),
-  );
+  const loadedBy = (loaded: (facadeModuleId: string) => boolean) =>
+    closure(
+      chunks
+        .filter((chunk) => chunk.isDynamicEntry && loaded(chunk.facadeModuleId ?? ''))
+        .flatMap((chunk) => chunk.imports),
+    );
+  const forReading = loadedBy(loadedToRead);
+  const forOthers = loadedForBalancers === undefined ? undefined : loadedBy((id) => !loadedForBalancers(id));
   const groups = new Map<string, ChunkGroup>();
   for (const chunk of chunks) {
     if (chunk.isEntry || (chunk.isDynamicEntry && !atStart.has(chunk))) continue;
-    const group = atStart.has(chunk) ? 'start' : forReading.has(chunk) ? 'reads' : 'changes';
+    const group = atStart.has(chunk)
+      ? 'start'
+      : forReading.has(chunk)
+        ? 'reads'
+        : forOthers === undefined || forOthers.has(chunk)
+          ? 'changes'
+          : 'balancers';
     for (const id of chunk.moduleIds) groups.set(id, group);
   }
   return groups;

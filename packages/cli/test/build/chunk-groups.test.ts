@@ -57,4 +57,27 @@ describe('chunkGroups', () => {
   it('leaves each lazily loaded part in a chunk of its own', () => {
     for (const own of ['status', 'deploy', 'runner', 'zip']) expect(groups.has(`/m/${own}.ts`)).toBe(false);
   });
+
+  it("with the balancers' commands named, puts what only they load in a group apart, and what they share with others where it was", () => {
+    const withBalancers: BuiltChunk[] = [
+      ...chunks,
+      chunk('lb-drain', {
+        isDynamicEntry: true,
+        facadeModuleId: '/src/actions/lb-drain.ts',
+        imports: ['lb-layer', 'plan'],
+      }),
+      chunk('restart', {
+        isDynamicEntry: true,
+        facadeModuleId: '/src/actions/restart.ts',
+        imports: ['lb-layer'],
+      }),
+      chunk('lb-layer'),
+    ];
+    const split = chunkGroups(withBalancers, isLoadedToRead, (id) =>
+      /actions\/(lb-drain|restart)\.ts$/.test(id),
+    );
+    expect(split.get('/m/lb-layer.ts')).toBe('balancers');
+    expect(split.get('/m/plan.ts')).toBe('changes');
+    expect(split.get('/m/fleet.ts')).toBe('reads');
+  });
 });
