@@ -150,7 +150,8 @@ export function errorForAppFailure(url: string, code: string | undefined, messag
 }
 
 /** A socket, TLS or time-out failure in words, and whether the same request may well succeed later. */
-function networkReason(
+/** A network failure's code in words, whether it may heal, and the TLS hint if it is one; shared by every wire. */
+export function networkReason(
   code: string | undefined,
   message: string,
 ): { reason: string; transient: boolean; tlsHint: HintPart[] | undefined } {

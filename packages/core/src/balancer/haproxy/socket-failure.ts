@@ -1,3 +1,6 @@
+import { NO_ANSWER } from '../../manager/http-get.js';
+import { networkReason } from '../../manager/http-errors.js';
+
 /** What a failed exchange with a runtime API socket means, in words, and whether to try again. */
 export interface SocketFailure {
   readonly reason: string;
@@ -5,10 +8,12 @@ export interface SocketFailure {
   readonly transient: boolean;
 }
 
-/** The code of a time-out of ours: HAProxy took the connection but did not answer and close in time. */
-export const NO_ANSWER = 'ERR_NO_ANSWER';
+// A time-out of ours (HAProxy took the connection but did not answer and close in time) has
+// the code every wire of the project gives one.
+export { NO_ANSWER };
 
-const FAILURES: Readonly<Record<string, SocketFailure>> = {
+/** What a socket's own codes mean; the network's codes are worded as for every wire (networkReason). */
+const SOCKET_FAILURES: Readonly<Record<string, SocketFailure>> = {
   ENOENT: {
     reason: 'no such socket (is HAProxy running, and is the path its "stats socket"?)',
     transient: false,
@@ -19,16 +24,13 @@ const FAILURES: Readonly<Record<string, SocketFailure>> = {
   },
   EACCES: { reason: 'permission denied on the socket file (its mode and owner)', transient: false },
   ENOTSOCK: { reason: 'the path is not a socket', transient: false },
-  ENOTFOUND: { reason: 'host not found (check the host name)', transient: false },
-  EAI_AGAIN: { reason: 'host name lookup failed', transient: true },
-  ECONNRESET: { reason: 'the connection was reset before the answer ended', transient: true },
-  EPIPE: { reason: 'the connection was closed while sending', transient: true },
-  EHOSTUNREACH: { reason: 'host unreachable', transient: true },
-  ENETUNREACH: { reason: 'network unreachable', transient: true },
   [NO_ANSWER]: { reason: 'no complete answer in time', transient: true },
 };
 
 /** The failure a socket error code means; an unknown code keeps Node's words. */
 export function socketFailure(code: string | undefined, message: string): SocketFailure {
-  return (code === undefined ? undefined : FAILURES[code]) ?? { reason: message, transient: false };
+  const own = code === undefined ? undefined : SOCKET_FAILURES[code];
+  if (own !== undefined) return own;
+  const { reason, transient } = networkReason(code, message);
+  return { reason, transient };
 }

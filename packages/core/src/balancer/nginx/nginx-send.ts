@@ -1,3 +1,4 @@
+import { NO_ANSWER } from '../../manager/http-get.js';
 import { AbortedError, BalancerError, ConnectionError, UsageError } from '../../errors/error-classes.js';
 import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { SpecOf } from '../balancer-options.js';
@@ -66,7 +67,7 @@ function commandError(
     case 'timed-out':
       return new ConnectionError(
         `Balancer ${spec.name}: nginx's ${which} (${command}) did not end within ${spec.timeoutMs} ms.`,
-        { transient: true, reason: `${which} timed out`, networkCode: 'ERR_NO_ANSWER' },
+        { transient: true, reason: `${which} timed out`, networkCode: NO_ANSWER },
       );
     case 'not-run':
       return new BalancerError(
