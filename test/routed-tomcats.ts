@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManagerClient, deploy, type ManagerClient } from '@tomcat-pd/core';
@@ -23,12 +23,21 @@ export interface RoutedTomcats {
  * `.web2`), with an AJP connector too for mod_jk, and deploys the same WAR on both at `path`:
  * a page that makes a session, `health.txt` that makes none, `slow.jsp` for a request in flight.
  */
-export async function startRoutedTomcats(options: { path: string; ajp?: boolean }): Promise<RoutedTomcats> {
+export async function startRoutedTomcats(options: {
+  path: string;
+  ajp?: boolean;
+  /** The Manager user also has `manager-jmx` (session ids through the JMX proxy). */
+  jmx?: boolean;
+}): Promise<RoutedTomcats> {
   const label = options.path.slice(1);
   const [tomcats, dir] = await Promise.all([
     Promise.all(
       ['web1', 'web2'].map((jvmRoute) =>
-        startLocalTomcat({ jvmRoute, ...(options.ajp ? { ajp: true } : {}) }),
+        startLocalTomcat({
+          jvmRoute,
+          ...(options.ajp ? { ajp: true } : {}),
+          ...(options.jmx ? { jmx: true } : {}),
+        }),
       ),
     ),
     mkdtemp(join(tmpdir(), `tomcat-pd-${label}-`)),
@@ -89,4 +98,28 @@ export function startHaproxyInFront(fleet: RoutedTomcats): Promise<HaproxyInstan
       port: Number(new URL(tomcat.baseUrl).port),
     })),
   });
+}
+
+/**
+ * Writes the fleet's `tomcat-pd.json` in its folder, as the CLI tests run it: a target per Tomcat
+ * (`web1`, `web2`, ...) whose password comes from `WEB1_PW`, ... ({@link fleetEnv}), and `balancers`.
+ */
+export async function writeFleetConfig(fleet: RoutedTomcats, balancers: readonly unknown[]): Promise<void> {
+  await writeFile(
+    join(fleet.dir, 'tomcat-pd.json'),
+    JSON.stringify({
+      targets: fleet.tomcats.map((tomcat, index) => ({
+        name: `web${index + 1}`,
+        url: tomcat.managerUrl,
+        user: tomcat.user,
+        passwordEnv: `WEB${index + 1}_PW`,
+      })),
+      balancers,
+    }),
+  );
+}
+
+/** The environment that gives the CLI the passwords {@link writeFleetConfig} names. */
+export function fleetEnv(fleet: RoutedTomcats): Record<string, string> {
+  return Object.fromEntries(fleet.tomcats.map((tomcat, index) => [`WEB${index + 1}_PW`, tomcat.password]));
 }

@@ -50,6 +50,7 @@ export type {
 } from './manager/manager-client.js';
 export type { ManagerTarget, TlsOptions, TransportOptions } from './manager/transport.js';
 export type { UploadProgress } from './manager/upload.js';
+export type { SessionIdsAnswer } from './manager/session-ids.js';
 export type {
   ContextEntry,
   ContextMetrics,

@@ -60,7 +60,11 @@ export async function startContainerTomcat(options: TomcatOptions = {}): Promise
       ...(httpsHostPort === undefined ? [] : [{ container: 8443, host: httpsHostPort }]),
     )
     .withCopyContentToContainer([
-      { content: tomcatUsersXml(users), target: `${CONTAINER_BASE}/conf/tomcat-users.xml`, mode: 0o644 },
+      {
+        content: tomcatUsersXml(users, options),
+        target: `${CONTAINER_BASE}/conf/tomcat-users.xml`,
+        mode: 0o644,
+      },
       {
         content: serverXml({
           port: 8080,

@@ -232,8 +232,8 @@ function answers(path: string): Promise<boolean> {
 /**
  * The WAR behind the balancer in the HAProxy tests: the test WAR's `index.jsp` (a visit opens a
  * session, `label=... session=<id>.<jvmRoute>`), plus `health.txt`, a static file for HAProxy's
- * check that opens no session, and `slow.jsp?ms=N`, which answers after N ms without a session (a
- * request in flight). Returns its path.
+ * check that opens no session, `slow.jsp?ms=N`, which answers after N ms without a session (a
+ * request in flight), and `logout.jsp`, which ends the visitor's session. Returns its path.
  */
 export async function buildBalancedWar(
   dir: string,
@@ -242,6 +242,11 @@ export async function buildBalancedWar(
 ): Promise<string> {
   const entries = testWarEntries(label);
   entries.push({ name: 'health.txt', data: Buffer.from('ok\n') });
+  // A visitor who logs out: the session ends, the cookie naming it stays in the browser.
+  entries.push({
+    name: 'logout.jsp',
+    data: Buffer.from('<%@ page contentType="text/plain; charset=UTF-8" %><% session.invalidate(); %>bye\n'),
+  });
   entries.push({
     name: 'slow.jsp',
     data: Buffer.from(

@@ -232,7 +232,7 @@ async function prepareBase(
     https: tls === undefined || httpsPort === undefined ? undefined : httpsConnector(tls, httpsPort),
   });
   await writeFile(join(base, 'conf/server.xml'), xml);
-  await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users));
+  await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users, options));
   // A descriptor deploys the manager from where it lies without copying it into webapps/.
   await writeFile(
     join(base, 'conf/Catalina/localhost/manager.xml'),

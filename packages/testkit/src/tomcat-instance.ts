@@ -101,6 +101,11 @@ export interface TomcatOptions {
    * (`secretRequired="false"`), for mod_jk in front (a test of a balancer).
    */
   ajp?: true;
+  /**
+   * Also grant the `manager-script` user `manager-jmx` (the JMX proxy, `/manager/jmxproxy`): what
+   * tells a drain which sessions began before it (docs/tomcat-manager.md#jmx-proxy).
+   */
+  jmx?: true;
 }
 
 /** The `https` option in its long form. */
@@ -157,8 +162,11 @@ export function xmlAttr(value: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** `conf/tomcat-users.xml` with exactly the two test users and their single roles. */
-export function tomcatUsersXml(users: Record<'script' | 'guiOnly', TomcatUser>): string {
+/** `conf/tomcat-users.xml` with exactly the two test users and their single roles (`jmx`: the script user's second). */
+export function tomcatUsersXml(
+  users: Record<'script' | 'guiOnly', TomcatUser>,
+  { jmx }: Pick<TomcatOptions, 'jmx'> = {},
+): string {
   const user = (u: TomcatUser, role: string): string =>
     `  <user username="${xmlAttr(u.name)}" password="${xmlAttr(u.password)}" roles="${role}"/>`;
   return [
@@ -166,7 +174,8 @@ export function tomcatUsersXml(users: Record<'script' | 'guiOnly', TomcatUser>):
     '<tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">',
     '  <role rolename="manager-script"/>',
     '  <role rolename="manager-gui"/>',
-    user(users.script, 'manager-script'),
+    ...(jmx === true ? ['  <role rolename="manager-jmx"/>'] : []),
+    user(users.script, jmx === true ? 'manager-script,manager-jmx' : 'manager-script'),
     user(users.guiOnly, 'manager-gui'),
     '</tomcat-users>',
     '',

@@ -56,7 +56,7 @@ export function renderDrainTarget(report: DrainTargetReport): string {
   const drained =
     report.drained === undefined
       ? ''
-      : `\n${report.target} is drained: no session left (${formatDuration(report.drained.elapsedMs)}).`;
+      : `\n${report.target} is drained: ${drainedSessions(report.drained)} (${formatDuration(report.drained.elapsedMs)}).`;
   return `${renderTargetState(report)}${drained}`;
 }
 
@@ -69,5 +69,18 @@ export function renderDrainProgress(progress: DrainProgress): string {
       : progress.eta.kind === 'never'
         ? ', no session timeout: expire them (--expire-idle)'
         : '';
-  return `${progress.target}: ${progress.sessions} sessions left${inFlight}${eta} (waited ${formatDuration(progress.elapsedMs)})`;
+  return `${progress.target}: ${progress.sessionsFromBefore} sessions left${begunSince(progress)}${inFlight}${eta} (waited ${formatDuration(progress.elapsedMs)})`;
+}
+
+/** What a drained target still holds: nothing, or only sessions begun after the drain. */
+function drainedSessions(progress: DrainProgress): string {
+  return progress.sessions === 0
+    ? 'no session left'
+    : `every session from before the drain ended (${progress.sessions} begun since by returning visitors stay there)`;
+}
+
+/** The sessions begun since the drain, which it does not wait for (docs/balancers/README.md#what-a-drain-can-promise). */
+function begunSince(progress: DrainProgress): string {
+  const since = progress.sessions - progress.sessionsFromBefore;
+  return since > 0 ? ` (and ${since} begun since, not waited for)` : '';
 }

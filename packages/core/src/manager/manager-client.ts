@@ -5,6 +5,7 @@ import { expectOk } from './parse/parse-response.js';
 import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
 import { parseStatusPage } from './parse/parse-status-json.js';
+import { readSessionIds, type SessionIdsAnswer } from './session-ids.js';
 import { NoStatusJsonError } from '../errors/error-classes.js';
 import {
   ManagerTransport,
@@ -46,6 +47,12 @@ export interface ManagerClient {
   serverInfo(options?: { signal?: AbortSignal }): Promise<ServerInfo>;
   /** The idle-time histogram. Never sends `idle`: that would expire sessions. */
   sessions(ref: ContextRef): Promise<SessionInfo>;
+  /**
+   * The ids of a version's sessions, through the JMX proxy (role `manager-jmx`): what tells the
+   * sessions that began before a drain from those begun since. Where the Manager cannot tell
+   * (no role, no proxy), says why. The ids are secrets: never logged or shown.
+   */
+  sessionIds(ref: ContextRef): Promise<SessionIdsAnswer>;
   /** Expires the sessions idle for at least `idleMinutes` (0: all of them). */
   expire(ref: ContextRef & { idleMinutes: number }): Promise<SessionInfo>;
   /** Uploads and deploys; resolves with Tomcat's `OK - ...` message once the context has started. */
@@ -130,6 +137,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
     sessions: async (ref) =>
       parseSessions(await transport.read('sessions', contextParams(ref.path, ref.version), ref.signal)),
+    sessionIds: (ref) => readSessionIds(transport, ref),
     expire: async (ref) =>
       parseSessions(
         await transport.command(

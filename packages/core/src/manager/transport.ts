@@ -164,16 +164,38 @@ export class ManagerTransport {
    * 200 holds is for the parser to judge. Much slower than `list` on a server with many versions.
    */
   readStatusPage(signal?: AbortSignal): Promise<RawAnswer> {
-    return this.#retried('status', () => this.#statusPageOnce(signal), signal);
+    return this.#readPage('status', 'status/all?JSON=true', [404], signal);
   }
 
-  async #statusPageOnce(signal: AbortSignal | undefined): Promise<RawAnswer> {
-    const answer = await this.#get(new URL('../status/all?JSON=true', this.#textBase), 'status', signal);
-    if (answer.status === 200 || answer.status === 404) return answer;
-    throw errorForStatus(
-      answer.status,
-      { ...this.#context('status'), page: `${this.managerUrl}/status/all` },
-      answer.location,
+  /**
+   * A JMX proxy request, `/manager/jmxproxy/?<query>` (docs/tomcat-manager.md#jmx-proxy), retried
+   * like a read. A 403 (the user lacks `manager-jmx`) and a 404 (a Manager without the proxy)
+   * are answers: the caller does without. Only reads go through it.
+   */
+  readJmxProxy(query: string, signal?: AbortSignal): Promise<RawAnswer> {
+    return this.#readPage('jmxproxy', `jmxproxy/?${query}`, [403, 404], signal);
+  }
+
+  /** One page beside the text API (`../<page>`): 200 and the `answers` statuses are returned, any other status throws. */
+  #readPage(
+    label: string,
+    page: string,
+    answers: readonly number[],
+    signal: AbortSignal | undefined,
+  ): Promise<RawAnswer> {
+    return this.#retried(
+      label,
+      async () => {
+        const url = new URL(`../${page}`, this.#textBase);
+        const answer = await this.#get(url, label, signal);
+        if (answer.status === 200 || answers.includes(answer.status)) return answer;
+        throw errorForStatus(
+          answer.status,
+          { ...this.#context(label), page: `${this.managerUrl}/${page.split('?')[0]}` },
+          answer.location,
+        );
+      },
+      signal,
     );
   }
 

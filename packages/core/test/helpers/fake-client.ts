@@ -15,6 +15,7 @@ import type {
   ServerMetrics,
   SessionInfo,
 } from '../../src/manager/parse/types.js';
+import type { SessionIdsAnswer } from '../../src/manager/session-ids.js';
 
 /** A `list` entry, named the way Tomcat lists it (`shop##002`, or `shop##004.war` when stopped). */
 export function entry(
@@ -56,6 +57,11 @@ export class FakeManager implements ManagerClient {
   readonly failNext = new Map<string, Error>();
   /** The next call of a command acts on the server, then throws this (the answer was lost). */
   readonly loseAnswer = new Map<string, Error>();
+  /**
+   * The ids of each context's sessions as the JMX proxy lists them, by display name
+   * (`/shop##002`); unset, the proxy is forbidden (a user without `manager-jmx`, the usual case).
+   */
+  sessionIdMap: Map<string, string[]> | undefined;
   /** Runs before each `list` answer: simulates visitors and other processes. */
   beforeList: ((contexts: ContextEntry[]) => void) | undefined;
 
@@ -78,6 +84,14 @@ export class FakeManager implements ManagerClient {
       const buckets = count > 0 ? [{ label: '<1', fromMinutes: 0, toMinutes: 1, count }] : [];
       return { defaultMaxInactiveMinutes: 30, buckets, total: count };
     });
+  }
+
+  sessionIds(ref: ContextRef): Promise<SessionIdsAnswer> {
+    return this.#call(`sessionIds ${ref.path}##${ref.version}`, () =>
+      this.sessionIdMap === undefined
+        ? { kind: 'unavailable', why: 'forbidden' }
+        : { kind: 'ids', ids: this.sessionIdMap.get(`${ref.path}##${ref.version}`) ?? [] },
+    );
   }
 
   expire(ref: ContextRef & { idleMinutes: number }): Promise<SessionInfo> {
@@ -166,7 +180,7 @@ export class FakeManager implements ManagerClient {
 
   /** The calls that changed something (everything but reads). */
   get changes(): string[] {
-    return this.calls.filter((call) => !/^(list|serverinfo|sessions|visit|status)/.test(call));
+    return this.calls.filter((call) => !/^(list|serverinfo|sessions|sessionIds|visit|status)/.test(call));
   }
 
   #find(ref: ContextRef): ContextEntry {

@@ -15,6 +15,21 @@ function setUp(sessions: number) {
   return { lb, client };
 }
 
+/** Drains web1 and waits, on the fake clock, keeping every progress. */
+async function drainWatched(lb: FakeBalancer, client: FakeManager) {
+  const seen: DrainProgress[] = [];
+  const report = await onFakeClock(
+    drainTarget({
+      balancers: [lb],
+      target: 'web1',
+      client,
+      wait: true,
+      onProgress: (progress) => seen.push(progress),
+    }),
+  );
+  return { seen, report };
+}
+
 describe('drainTarget', () => {
   it('without wait, drains and returns at once', async () => {
     const { lb, client } = setUp(2);
@@ -28,18 +43,10 @@ describe('drainTarget', () => {
     let reads = 0;
     client.beforeList = (contexts) => {
       reads += 1;
-      if (reads === 3) contexts[0]!.sessions = 0;
+      // The first read is the wait's start; the third look finds no session.
+      if (reads === 4) contexts[0]!.sessions = 0;
     };
-    const seen: DrainProgress[] = [];
-    const report = await onFakeClock(
-      drainTarget({
-        balancers: [lb],
-        target: 'web1',
-        client,
-        wait: true,
-        onProgress: (progress) => seen.push(progress),
-      }),
-    );
+    const { seen, report } = await drainWatched(lb, client);
     expect(seen.map(({ sessions, inFlight }) => [sessions, inFlight])).toEqual([
       [2, undefined],
       [2, undefined],
@@ -47,6 +54,50 @@ describe('drainTarget', () => {
     ]);
     expect(seen[0]!.eta).toEqual({ kind: 'by', inMs: 31 * 60_000 });
     expect(report.drained).toMatchObject({ sessions: 0, elapsedMs: 4_000 });
+  });
+
+  it('waits only for the sessions that existed when it began, told apart by their ids (JMX proxy)', async () => {
+    const { lb, client } = setUp(2);
+    client.sessionIdMap = new Map([['/shop##002', ['a.web1', 'b.web1']]]);
+    // Visitors whose session ended come back with a cookie naming web1 and get new ones there.
+    const later = [
+      ['b.web1', 'c.web1', 'd.web1'],
+      ['c.web1', 'd.web1', 'e.web1'],
+    ];
+    let reads = 0;
+    client.beforeList = (contexts) => {
+      reads += 1;
+      const ids = later[Math.min(reads - 2, 1)];
+      if (ids === undefined) return;
+      client.sessionIdMap!.set('/shop##002', ids);
+      contexts[0]!.sessions = ids.length;
+    };
+    const { seen } = await drainWatched(lb, client);
+    expect(seen.map(({ sessions, sessionsFromBefore }) => [sessions, sessionsFromBefore])).toEqual([
+      [3, 1],
+      [3, 0],
+    ]);
+  });
+
+  it('without the JMX proxy, an app that had sessions is waited for until it has none at all', async () => {
+    const { lb, client } = setUp(2);
+    client.beforeList = (contexts) => (contexts[0]!.sessions = 3);
+    const error = await onFakeClock(
+      drainTarget({ balancers: [lb], target: 'web1', client, wait: true, maxWaitMs: 4_000 }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'E_OPERATION' });
+    expect(client.calls.filter((call) => call.startsWith('sessionIds'))).toEqual(['sessionIds /shop##002']);
+  });
+
+  it('sessions begun since in an app that had none when it began never hold it, even without the proxy', async () => {
+    const { lb, client } = setUp(0);
+    let reads = 0;
+    client.beforeList = (contexts) => {
+      reads += 1;
+      if (reads > 1) contexts[0]!.sessions = 4;
+    };
+    const report = await onFakeClock(drainTarget({ balancers: [lb], target: 'web1', client, wait: true }));
+    expect(report.drained).toMatchObject({ sessions: 4, sessionsFromBefore: 0, elapsedMs: 0 });
   });
 
   it('waits for the requests in flight where the balancer counts them', async () => {
@@ -64,7 +115,8 @@ describe('drainTarget', () => {
     ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
       code: 'E_OPERATION',
-      message: 'web1 still has 3 sessions after 10 s; it stays drained, nothing was forced.',
+      message:
+        'web1 still has 3 sessions from before the drain after 10 s; it stays drained, nothing was forced.',
     });
     expect(lb.admin('web1')).toBe('drain');
     expect(client.changes).toEqual([]);
