@@ -188,7 +188,7 @@ describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () 
     const result = await done;
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('Stopped restarting web1 at step drained');
-    expect(result.stderr).toContain('it was put back to the state it had');
+    expect(result.stderr).toContain('It was put back to the state it had');
     expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
     expect(restarted).toEqual(['web1', 'web2']);
   });
