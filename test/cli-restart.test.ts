@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBalancer } from '@tomcat-pd/core/balancers';
@@ -19,6 +19,8 @@ let dir: string;
 let restarter: Restarter | undefined;
 /** HAProxy's admin state of web1 and web2 when each command came, read by this process. */
 const statesAtCommand: Record<string, string>[] = [];
+/** Set by a test: the next command breaks this Tomcat's app first (it then fails to start). */
+let breakAppOf: LocalTomcatInstance | undefined;
 
 const env = () => ({ WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password });
 const cli = (args: readonly string[]) => runCli(args, { cwd: dir, env: env(), timeoutMs: 50_000 });
@@ -36,6 +38,18 @@ interface StepDocument {
 }
 interface RestartDocument {
   targets: { target: string; outcome: string; sessionsLost: number; steps: StepDocument[] }[];
+}
+
+/** Rewrites the web.xml of the app expanded in the Tomcat's webapps (`rs`, `rs##VERSION`); resolves with what it was. */
+async function writeWebXml(tomcat: LocalTomcatInstance, text: (before: string) => string): Promise<string> {
+  const webapps = join(tomcat.catalinaBase, 'webapps');
+  const [app] = (await readdir(webapps, { withFileTypes: true })).filter(
+    (entry) => entry.isDirectory() && /^rs(##|$)/.test(entry.name),
+  );
+  const file = join(webapps, app!.name, 'WEB-INF/web.xml');
+  const before = await readFile(file, 'utf8');
+  await writeFile(file, text(before));
+  return before;
 }
 
 async function states(): Promise<Record<string, string>> {
@@ -58,6 +72,8 @@ beforeAll(async () => {
   restarter = await startRestarter(tomcats, async () => {
     const reading = await lb.read();
     statesAtCommand.push(Object.fromEntries(reading.members.map((member) => [member.name, member.admin])));
+    if (breakAppOf !== undefined) await writeWebXml(breakAppOf, () => '<web-app broken');
+    breakAppOf = undefined;
   });
   await writeFile(
     join(dir, 'tomcat-pd.json'),
@@ -263,5 +279,23 @@ describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () 
     expect(restarter!.asked.slice(asked)).toEqual(['web1']);
     expect(tomcats[0]!.pid).not.toBe(pid);
     expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+  });
+
+  it('an app that ran before and fails to start after the restart fails step started, naming the app: left in maint, exit 1', async () => {
+    const original = await writeWebXml(tomcats[0]!, (before) => before);
+    breakAppOf = tomcats[0];
+    const result = expectExit(
+      await cli(['restart', '--exec', exec(), '--start-timeout', '5s', ...PROCEED]),
+      1,
+    );
+    expect(result.stderr).toMatch(
+      /Failed restarting web1 at step started: Waited 5 s for web1's apps to run again: not running \/rs(##\w+)?\. It is left in maint\./,
+    );
+    expect(result.stderr).toContain('--target web1,web2');
+    expect(await states()).toEqual({ web1: 'maint', web2: 'ready' });
+    // Mended for whatever runs next.
+    await writeWebXml(tomcats[0]!, () => original);
+    await tomcats[0]!.restart();
+    expectExit(await cli(['lb', 'ready', 'web1']), 0);
   });
 });
