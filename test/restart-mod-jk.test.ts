@@ -133,4 +133,28 @@ describe('tomcat-pd restart behind httpd + mod_jk in front of three Tomcats', ()
     // (`lb status` would exit 4 here: it reads each Tomcat's sessions too, and web3 is down.)
     expect(await jkWorkers()).toEqual({ web1: 'ready/up', web2: 'ready/up', web3: 'ready/down' });
   });
+
+  it('a worker still in error after ready (its Tomcat back, mod_jk not yet retrying it): step ready waits, then fails; the target is left in maint, exit 1', async () => {
+    // web3 is in error from the test before; its Tomcat comes back, mod_jk keeps the error (for its recover_time, 60 s).
+    await tomcats[2]!.restart();
+    expect(await jkWorkers()).toEqual({ web1: 'ready/up', web2: 'ready/up', web3: 'ready/down' });
+    const result = expectExit(
+      await cli([
+        '--target',
+        'web3',
+        'restart',
+        '--exec',
+        `curl -sf ${restarter!.url}/restart/$TOMCAT_PD_TARGET`,
+        '--start-timeout',
+        '5s',
+      ]),
+      1,
+    );
+    expect(result.stderr).toContain('web3: ready failed in');
+    expect(result.stderr).toContain(
+      'Failed restarting web3 at step ready: Waited 5 s for web3 to be up on jk1, where web3 reads down. It is left in maint.',
+    );
+    expect(result.stderr).toContain('--target web3');
+    expect(await jkWorkers()).toMatchObject({ web1: 'ready/up', web2: 'ready/up', web3: 'maint/down' });
+  });
 });
