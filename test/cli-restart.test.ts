@@ -135,9 +135,9 @@ describe('tomcat-pd restart against a real haproxy in front of two Tomcats', () 
     ]);
     expect(tomcats.map((tomcat) => tomcat.pid)).not.toContain(pids[0]);
     expect(tomcats[1]!.pid).not.toBe(pids[1]);
-    expect(document.targets.map((t) => [t.target, t.outcome])).toEqual([
-      ['web1', 'done'],
-      ['web2', 'done'],
+    expect(document.targets.map((t) => [t.target, t.outcome, t.sessionsLost])).toEqual([
+      ['web1', 'done', 0],
+      ['web2', 'done', 0],
     ]);
     for (const target of document.targets) {
       expect(target.steps.map((s) => s.step)).toEqual([
