@@ -33,15 +33,15 @@ export function defineRestart() {
     )
     .addOption(
       new Option(
-        '--start-timeout <duration>',
-        'how long the Manager and the apps may take to run again',
-      ).default(undefined, formatDuration(RESTART_DEFAULTS.startTimeoutMs)),
-    )
-    .addOption(
-      new Option(
         '--exec-timeout <duration>',
         'how long the command may run; past it, it is killed and the target left in maint',
       ).default(undefined, formatDuration(RESTART_DEFAULTS.execTimeoutMs)),
+    )
+    .addOption(
+      new Option(
+        '--start-timeout <duration>',
+        'how long the Manager and the apps may take to run again',
+      ).default(undefined, formatDuration(RESTART_DEFAULTS.startTimeoutMs)),
     )
     .option('--dry-run', 'print the order and the steps, change nothing')
     .addHelpText(
