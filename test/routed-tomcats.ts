@@ -19,8 +19,8 @@ export interface RoutedTomcats {
 }
 
 /**
- * Starts web1 and web2 (`<Engine jvmRoute>` set, so that their session ids end with `.web1`,
- * `.web2`), with an AJP connector too for mod_jk, and deploys the same WAR on both at `path`:
+ * Starts web1 and web2, or `count` of them (`<Engine jvmRoute>` set, so that their session ids end
+ * with `.web1`, `.web2`), with an AJP connector too for mod_jk, and deploys the same WAR on each at `path`:
  * a page that makes a session, `health.txt` that makes none, `slow.jsp` for a request in flight.
  */
 export async function startRoutedTomcats(options: {
@@ -28,11 +28,14 @@ export async function startRoutedTomcats(options: {
   ajp?: boolean;
   /** The Manager user also has `manager-jmx` (session ids through the JMX proxy). */
   jmx?: boolean;
+  /** How many: web1, web2, ... @defaultValue 2 */
+  count?: number;
 }): Promise<RoutedTomcats> {
   const label = options.path.slice(1);
+  const routes = Array.from({ length: options.count ?? 2 }, (_, index) => `web${index + 1}`);
   const [tomcats, dir] = await Promise.all([
     Promise.all(
-      ['web1', 'web2'].map((jvmRoute) =>
+      routes.map((jvmRoute) =>
         startLocalTomcat({
           jvmRoute,
           ...(options.ajp ? { ajp: true } : {}),

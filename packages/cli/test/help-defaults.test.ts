@@ -65,6 +65,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--on-max-drain': RESTART_DEFAULTS.onMaxDrain,
     '--probe': "the config's defaults.probe, else OPTIONS at each app's root (no session made)",
     '--start-timeout': formatDuration(RESTART_DEFAULTS.startTimeoutMs),
+    '--exec-timeout': formatDuration(RESTART_DEFAULTS.execTimeoutMs),
   },
   lb: {},
   'lb status': {},

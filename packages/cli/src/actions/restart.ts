@@ -13,6 +13,7 @@ interface RestartInput {
   onMaxDrain: 'fail' | 'proceed' | undefined;
   expireIdleMinutes: number | undefined;
   probes: readonly string[];
+  execTimeoutMs: number | undefined;
   startTimeoutMs: number | undefined;
   dryRun: boolean;
 }
@@ -26,6 +27,8 @@ export function parse({ flags, defaults }: CommandLine<RestartFlags>): RestartIn
     expireIdleMinutes:
       flags.expireIdle === undefined ? undefined : parseWholeNumber(flags.expireIdle, '--expire-idle', 1),
     probes: flags.probe ?? defaults.probe ?? [],
+    execTimeoutMs:
+      flags.execTimeout === undefined ? undefined : parseDuration(flags.execTimeout, '--exec-timeout'),
     startTimeoutMs:
       flags.startTimeout === undefined ? undefined : parseDuration(flags.startTimeout, '--start-timeout'),
     dryRun: flags.dryRun === true,
@@ -57,6 +60,7 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     onMaxDrain: input.onMaxDrain,
     expireIdleMinutes: input.expireIdleMinutes,
     probes: input.probes,
+    execTimeoutMs: input.execTimeoutMs,
     startTimeoutMs: input.startTimeoutMs,
     onStep: (target, step) => context.output.info(renderStepProgress(target, step)),
     // The command's own output is the user's, not our progress: on stderr with --json too.

@@ -33,6 +33,12 @@ export function defineRestart() {
     )
     .addOption(
       new Option(
+        '--exec-timeout <duration>',
+        'how long the command may run; past it, it is killed and the target left in maint',
+      ).default(undefined, formatDuration(RESTART_DEFAULTS.execTimeoutMs)),
+    )
+    .addOption(
+      new Option(
         '--start-timeout <duration>',
         'how long the Manager and the apps may take to run again',
       ).default(undefined, formatDuration(RESTART_DEFAULTS.startTimeoutMs)),
@@ -46,6 +52,8 @@ export function defineRestart() {
         'its Manager and apps run again, probe them directly, make it ready and wait until it is up.\n' +
         'Refused (exit 3) when fewer than two members take new visitors. A failure leaves that target in\n' +
         'maint (in the drain or its wait: as it was), stops, and exits 1 naming the --target to resume with.\n' +
+        'Ctrl-C before the command ran puts the target back as it was; after, it is checked and made ready\n' +
+        'first, then the roll stops (non-zero). Never run a second restart while one runs.\n' +
         examples(
           "tomcat-pd restart --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10'",
           "tomcat-pd restart --target web2,web3 --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10' --max-drain 10m --on-max-drain proceed",

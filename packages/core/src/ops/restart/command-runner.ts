@@ -1,9 +1,21 @@
 import { spawn } from 'node:child_process';
 
-/** How a command ended: its exit code, or the signal that killed it. */
+/** How a command ended: its exit code, or the signal that killed it, or its time running out. */
 export interface CommandExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
+  /** It ran past its `timeoutMs` and its process group was killed. */
+  readonly timedOut: boolean;
+}
+
+/** One run of the user's command. */
+export interface CommandRun {
+  /** Added to this process's environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Past it, the command and everything it started are killed. */
+  readonly timeoutMs: number;
+  /** Each line it writes, on stdout or stderr. */
+  readonly onLine: (line: string) => void;
 }
 
 /**
@@ -11,21 +23,22 @@ export interface CommandExit {
  * one and no process is started there.
  */
 export interface CommandRunner {
-  run(
-    command: string,
-    env: Readonly<Record<string, string>>,
-    onLine: (line: string) => void,
-  ): Promise<CommandExit>;
+  run(command: string, run: CommandRun): Promise<CommandExit>;
 }
+
+/** After SIGTERM to a command past its time, how long its group has before SIGKILL. */
+const KILL_GRACE_MS = 5_000;
 
 /**
  * The real runner: `/bin/sh -c command`, the command being the user's own (nothing of ours is
  * put into the shell's text: the target's name and URLs travel as environment variables). Its
  * stdout and stderr are handed over line by line. It takes no abort signal on purpose: once a
- * restart has started, stopping it halfway would leave a Tomcat in an unknown state.
+ * restart has started, stopping it halfway would leave a Tomcat in an unknown state; only its
+ * timeout stops it, the whole process group (an `ssh` the shell started would outlive the shell
+ * and keep its output open).
  */
 export const shellRunner: CommandRunner = {
-  run(command, env, onLine) {
+  run(command, { env, timeoutMs, onLine }) {
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         env: { ...process.env, ...env },
@@ -34,6 +47,20 @@ export const shellRunner: CommandRunner = {
         // and must stop the roll (which then finishes this target) without killing the restart.
         detached: true,
       });
+      let timedOut = false;
+      const killGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // The group is gone already.
+        }
+      };
+      let grace: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup('SIGTERM');
+        grace = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+      }, timeoutMs);
       for (const stream of [child.stdout, child.stderr]) {
         let rest = '';
         stream.setEncoding('utf8');
@@ -47,8 +74,15 @@ export const shellRunner: CommandRunner = {
           rest = '';
         });
       }
-      child.on('error', reject);
-      child.on('close', (exitCode, signal) => resolve({ exitCode, signal }));
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.on('close', (exitCode, signal) => {
+        clearTimeout(timer);
+        clearTimeout(grace);
+        resolve({ exitCode, signal, timedOut });
+      });
     });
   },
 };

@@ -24,6 +24,8 @@ export interface RestartOptions extends RunOptions {
   expireIdleMinutes?: number | undefined;
   /** Paths under each app that must answer 2xx or 3xx after the restart (else OPTIONS at its root, below 500). */
   probes?: readonly string[] | undefined;
+  /** How long the command may run; past it, it is killed with everything it started and the target is left in maint. @defaultValue 600 000 (10 min) */
+  execTimeoutMs?: number | undefined;
   /** How long the Manager and the apps may take to run again after the command. @defaultValue 300 000 (5 min) */
   startTimeoutMs?: number | undefined;
   /** How long each probe may take. @defaultValue 5 000 */
@@ -48,6 +50,7 @@ export interface RestartSpec {
   readonly onMaxDrain: 'fail' | 'proceed';
   readonly expireIdleMinutes: number | undefined;
   readonly probes: readonly string[];
+  readonly execTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly probeTimeoutMs: number;
   readonly intervalMs: number;
@@ -66,6 +69,7 @@ export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptio
     throw usageError('No balancer is configured: add "balancers" to the config file.');
   for (const [name, ms] of [
     ['longest drain', o.maxDrainMs],
+    ['command timeout', o.execTimeoutMs],
     ['start timeout', o.startTimeoutMs],
     ['probe timeout', o.probeTimeoutMs],
     ['interval', o.intervalMs],
@@ -91,6 +95,7 @@ export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptio
     onMaxDrain: o.onMaxDrain,
     expireIdleMinutes,
     probes,
+    execTimeoutMs: o.execTimeoutMs,
     startTimeoutMs: o.startTimeoutMs,
     probeTimeoutMs: o.probeTimeoutMs,
     intervalMs: o.intervalMs,

@@ -11,6 +11,7 @@ import { runTargetState, type BalancerStateChange } from '../lb/set-target-state
 import { visitorSessionContexts } from '../lb/visitor-sessions.js';
 import { drainedMembers, waitDrained, type DrainProgress } from '../lb/wait-drained.js';
 import type { RunContext } from '../run-context.js';
+import { notRunningAgain } from './apps-running.js';
 import type { RestartSpec } from './restart-options.js';
 import type { RestartStep, RestartStepRecord, TargetRestartReport } from './restart-report.js';
 
@@ -165,7 +166,17 @@ async function restartSteps(
     if (context.signal?.aborted === true)
       throw new AbortedError(`The restart of ${target} was stopped before its command ran.`);
     commandRan = true;
-    const exit = await spec.runner.run(spec.exec, env, (line) => spec.onOutput?.(target, line));
+    const exit = await spec.runner.run(spec.exec, {
+      env,
+      timeoutMs: spec.execTimeoutMs,
+      onLine: (line) => spec.onOutput?.(target, line),
+    });
+    if (exit.timedOut) {
+      throw new TomcatPdError(
+        ErrorCode.operation,
+        `The command ran longer than ${seconds(spec.execTimeoutMs)} and was killed, with every process it started.`,
+      );
+    }
     if (exit.exitCode !== 0) {
       const how =
         exit.exitCode === null
@@ -176,17 +187,25 @@ async function restartSteps(
   });
 
   // From here the caller's signal is not heeded: the target is checked and made ready first.
-  await step('started', () =>
-    waitUntil(`${target}'s Manager and apps to run again`, spec.startTimeoutMs, spec, undefined, async () => {
-      const entries = await client.list().catch(() => undefined);
-      if (entries === undefined) return false;
-      return running.every(({ path, version }) =>
-        entries.some(
-          (entry) => entry.path === path && entry.version === version && entry.state === 'running',
-        ),
-      );
-    }),
-  );
+  await step('started', async () => {
+    let waitingFor = `${target}'s Manager to answer again`;
+    await waitUntil(
+      () => waitingFor,
+      spec.startTimeoutMs,
+      spec,
+      undefined,
+      async () => {
+        const entries = await client.list().catch((caught: unknown) => {
+          waitingFor = `${target}'s Manager to answer again (last: ${toTomcatPdError(caught).message})`;
+          return undefined;
+        });
+        if (entries === undefined) return false;
+        const missing = notRunningAgain(running, entries);
+        waitingFor = `${target}'s apps to run again: not running ${missing.join(', ')}`;
+        return missing.length === 0;
+      },
+    );
+  });
 
   await step('probe', () =>
     checkTargetServes(client, spec.probes, spec.probeTimeoutMs, {
@@ -200,8 +219,11 @@ async function restartSteps(
       { balancers: spec.balancers, target, state: 'ready', force: false },
       { signal: undefined, logger: context.logger },
     );
+    // A member that reads down after ready (HAProxy's failing check, mod_jk's worker in error) would
+    // get no visitor, or lose the ones it has: the target is not done until every balancer has it up.
+    let waitingFor = `${target} to be up on every balancer`;
     await waitUntil(
-      `${target} to be up on every balancer`,
+      () => waitingFor,
       spec.startTimeoutMs,
       spec,
       undefined,
@@ -210,7 +232,10 @@ async function restartSteps(
           const member = balancer.memberName(target);
           const reading = await balancer.read();
           const current = reading.members.find((candidate) => candidate.name === member);
-          if (current !== undefined && current.health === 'down') return false;
+          if (current !== undefined && current.health === 'down') {
+            waitingFor = `${target} to be up on ${balancer.name}, where ${member} reads down`;
+            return false;
+          }
         }
         return true;
       },
@@ -231,23 +256,30 @@ async function inFlight(target: string, balancers: readonly Balancer[], signal: 
   return total;
 }
 
-/** Polls `done` every interval until it says yes; at `maxMs` a failure (`E_OPERATION`), on `signal` an abort. */
+/** A duration as the messages say it: `600 s`, `0.3 s`. */
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/**
+ * Polls `done` every interval until it says yes; at `maxMs` a failure (`E_OPERATION`), on
+ * `signal` an abort, each saying `what` was waited for (a function: what is still missing).
+ */
 async function waitUntil(
-  what: string,
+  what: string | (() => string),
   maxMs: number,
   spec: Pick<RestartSpec, 'intervalMs'>,
   signal: AbortSignal | undefined,
   done: () => Promise<boolean>,
 ): Promise<void> {
   const started = Date.now();
+  const described = () => (typeof what === 'string' ? what : what());
   for (;;) {
     if (await done()) return;
     const elapsed = Date.now() - started;
     if (elapsed >= maxMs) {
-      throw new TomcatPdError(ErrorCode.operation, `Waited ${Math.round(maxMs / 1000)} s for ${what}.`);
+      throw new TomcatPdError(ErrorCode.operation, `Waited ${seconds(maxMs)} for ${described()}.`);
     }
     if (!(await sleep(Math.min(spec.intervalMs, maxMs - elapsed), signal))) {
-      throw new AbortedError(`The wait for ${what} was stopped.`);
+      throw new AbortedError(`The wait for ${described()} was stopped.`);
     }
   }
 }

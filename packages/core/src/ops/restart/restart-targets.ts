@@ -45,17 +45,7 @@ export async function runRestart(spec: RestartSpec, context: RunContext): Promis
   const done: TargetRestartReport[] = [];
   for (const [index, client] of spec.clients.entries()) {
     const remaining = spec.clients.slice(index).map((c) => c.name);
-    if (context.signal?.aborted === true) {
-      const stopped = new AbortedError(`The roll was stopped before ${client.name} was touched.`);
-      throw new RestartError(stopped, {
-        target: client.name,
-        step: 'drain',
-        putBack: true,
-        report: { targets: done },
-        remaining,
-        aborted: true,
-      });
-    }
+    if (context.signal?.aborted === true) throw stoppedBetween(done, remaining);
     const outcome = await restartTarget(client, spec, context);
     if (outcome.ok) {
       done.push(outcome.report);
@@ -71,5 +61,19 @@ export async function runRestart(spec: RestartSpec, context: RunContext): Promis
       aborted: stopped.error.code === ErrorCode.aborted,
     });
   }
+  // A signal during the last target's checks: it is done, but the caller asked to stop and hears so.
+  if (context.signal?.aborted === true) throw stoppedBetween(done, []);
   return { targets: done };
+}
+
+/** A signal seen between two targets (or after the last): the ones done stay done, the next is untouched. */
+function stoppedBetween(done: readonly TargetRestartReport[], remaining: readonly string[]): RestartError {
+  return new RestartError(new AbortedError('A signal stopped the roll.'), {
+    target: remaining[0],
+    step: undefined,
+    putBack: true,
+    report: { targets: done },
+    remaining,
+    aborted: true,
+  });
 }

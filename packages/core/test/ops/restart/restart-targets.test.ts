@@ -20,11 +20,11 @@ function setUp(runnerExit: (target: string) => number = () => 0) {
   });
   const ran: { target: string; states: (string | undefined)[]; env: Record<string, string> }[] = [];
   const runner: CommandRunner = {
-    run(command, env, onLine) {
+    run(command, { env, onLine }) {
       const target = env.TOMCAT_PD_TARGET!;
       ran.push({ target, states: lbs.map((lb) => lb.admin(target)), env: { ...env } });
       onLine(`restarting ${target}`);
-      return Promise.resolve({ exitCode: runnerExit(target), signal: null });
+      return Promise.resolve({ exitCode: runnerExit(target), signal: null, timedOut: false });
     },
   };
   const output: string[] = [];
@@ -100,6 +100,21 @@ describe('restartTargets', () => {
     expect(ran).toEqual([]);
   });
 
+  it('refuses (E_UNSAFE, nothing changed) when only one target is behind the balancer', async () => {
+    const { ran, options, clients } = setUp();
+    const alone = new FakeBalancer('lb1', { web1: 'ready' });
+    const caught = await restartTargets({ ...options, balancers: [alone], clients: [clients[0]!] }).catch(
+      (error: unknown) => error,
+    );
+    expect(caught).toBeInstanceOf(UnsafeOperationError);
+    expect(caught).toMatchObject({ rule: 'too-few-ready' });
+    expect((caught as UnsafeOperationError).message).toContain(
+      'fewer than two members take new visitors on lb1 (web1)',
+    );
+    expect(alone.sent).toEqual([]);
+    expect(ran).toEqual([]);
+  });
+
   it('a drain that outlasts --max-drain fails: the target is put back to ready, nothing runs', async () => {
     const { lbs, ran, options, clients } = setUp();
     clients[0]!.contexts[0]!.sessions = 3;
@@ -142,15 +157,63 @@ describe('restartTargets', () => {
       restartTargets({
         ...options,
         runner: {
-          run: (command, env, onLine) => {
+          run: (command, run) => {
             clients[0]!.contexts[0]!.state = 'stopped';
-            return runner.run(command, env, onLine);
+            return runner.run(command, run);
           },
         },
       }),
     );
     expect(error).toMatchObject({ target: 'web1', step: 'started', putBack: false });
+    expect(error.message).toBe(
+      "Failed restarting web1 at step started: Waited 0 s for web1's apps to run again: not running /shop##002. It is left in maint.",
+    );
+    expect(error.hint).toBe("No target was restarted. Resume with targets: 'web1,web2,web3'.");
     for (const lb of lbs) expect(lb.admin('web1')).toBe('maint');
+  });
+
+  it('a Tomcat that does not come back in --start-timeout fails step started, leaves the target in maint and says its Manager does not answer', async () => {
+    const { lbs, ran, options, clients, runner } = setUp();
+    const error = await failure(
+      restartTargets({
+        ...options,
+        runner: {
+          run: (command, run) => {
+            clients[0]!.list = () => Promise.reject(new TomcatPdError('E_CONNECT', 'connect ECONNREFUSED'));
+            return runner.run(command, run);
+          },
+        },
+      }),
+    );
+    expect(error).toMatchObject({ code: 'E_OPERATION', target: 'web1', step: 'started', putBack: false });
+    expect(error.message).toContain(
+      "Waited 0 s for web1's Manager to answer again (last: connect ECONNREFUSED).",
+    );
+    expect(error.remaining).toEqual(NAMES);
+    expect(error.report.targets[0]!.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ['drain', 'done'],
+      ['drained', 'done'],
+      ['maint', 'done'],
+      ['exec', 'done'],
+      ['started', 'failed'],
+    ]);
+    expect(ran.map((r) => r.target)).toEqual(['web1']);
+    for (const lb of lbs) expect([lb.admin('web1'), lb.admin('web2')]).toEqual(['maint', 'ready']);
+  });
+
+  it('a command that hangs past execTimeoutMs is killed (the real /bin/sh runner): step exec fails, the target is left in maint', async () => {
+    const { lbs, options } = setUp();
+    const started = Date.now();
+    const error = await failure(
+      restartTargets({ ...options, runner: undefined, exec: 'sleep 30', execTimeoutMs: 300 }),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error).toMatchObject({ code: 'E_OPERATION', target: 'web1', step: 'exec', putBack: false });
+    expect(error.message).toBe(
+      'Failed restarting web1 at step exec: The command ran longer than 0.3 s and was killed, with every process it started. It is left in maint.',
+    );
+    expect(error.hint).toContain("Resume with targets: 'web1,web2,web3'");
+    for (const lb of lbs) expect([lb.admin('web1'), lb.admin('web2')]).toEqual(['maint', 'ready']);
   });
 
   it('a probe that fails leaves the target in maint', async () => {
@@ -178,7 +241,8 @@ describe('restartTargets', () => {
         if (state === 'ready') lbs[0]!.members.set(member, { name: member, admin: 'ready', health: 'down' });
       });
     const error = await failure(restartTargets(options));
-    expect(error).toMatchObject({ target: 'web1', step: 'ready' });
+    expect(error).toMatchObject({ code: 'E_OPERATION', target: 'web1', step: 'ready', putBack: false });
+    expect(error.message).toContain('Waited 0 s for web1 to be up on lb1, where web1 reads down.');
     for (const lb of lbs) expect(lb.admin('web1')).toBe('maint');
   });
 
@@ -201,17 +265,55 @@ describe('restartTargets', () => {
         ...options,
         signal: controller.signal,
         runner: {
-          run: (command, env, onLine) => {
+          run: (command, run) => {
             controller.abort();
-            return runner.run(command, env, onLine);
+            return runner.run(command, run);
           },
         },
       }),
     );
-    expect(error).toMatchObject({ code: 'E_ABORTED', target: 'web2', remaining: ['web2', 'web3'] });
+    expect(error).toMatchObject({
+      code: 'E_ABORTED',
+      target: 'web2',
+      step: undefined,
+      remaining: ['web2', 'web3'],
+    });
+    expect(error.message).toBe(
+      'Stopped after web1 was restarted, checked and made ready; web2 was not touched. A signal stopped the roll.',
+    );
+    expect(error.hint).toBe("Restarted: web1. Resume with targets: 'web2,web3'.");
     expect(error.report.targets.map((t) => [t.target, t.outcome])).toEqual([['web1', 'done']]);
+    expect(error.report.targets[0]!.steps.slice(-3).map((s) => [s.step, s.outcome])).toEqual([
+      ['started', 'done'],
+      ['probe', 'done'],
+      ['ready', 'done'],
+    ]);
     expect(ran.map((r) => r.target)).toEqual(['web1']);
     for (const lb of lbs) expect([lb.admin('web1'), lb.admin('web2')]).toEqual(['ready', 'ready']);
+  });
+
+  it('an abort during the last target after its command: it is done, and the roll still ends as stopped', async () => {
+    const { lbs, options, runner } = setUp();
+    const controller = new AbortController();
+    const error = await failure(
+      restartTargets({
+        ...options,
+        targets: ['web3'],
+        signal: controller.signal,
+        runner: {
+          run: (command, run) => {
+            controller.abort();
+            return runner.run(command, run);
+          },
+        },
+      }),
+    );
+    expect(error).toMatchObject({ code: 'E_ABORTED', target: undefined, step: undefined, remaining: [] });
+    expect(error.message).toContain(
+      'Stopped after web3 was restarted, checked and made ready; no target was left.',
+    );
+    expect(error.hint).toBe('Restarted: web3.');
+    for (const lb of lbs) expect(lb.admin('web3')).toBe('ready');
   });
 
   it('checks its options before anything is sent', async () => {
