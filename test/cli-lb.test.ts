@@ -1,5 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
@@ -54,6 +56,12 @@ interface StatusDocument {
     ok: boolean;
     members: { name: string; admin: string; target: string; sessions: number }[];
   }[];
+  colours: { told: boolean; reason?: string; live?: string[]; draining?: string[]; idle?: string[] };
+  restart: { state: string; target: string; step: string; done: string[] } | null;
+}
+
+async function colours(): Promise<StatusDocument['colours']> {
+  return jsonOf<StatusDocument>(await lb(['status', '--json'])).colours;
 }
 
 async function states(): Promise<Record<string, string>> {
@@ -85,10 +93,14 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
       ['web2', 'ready', 'web2'],
     ]);
     expect(members.find((member) => member.name === route)?.sessions).toBeGreaterThanOrEqual(1);
+    // Both ready: the usual case, which no colour tells apart.
+    expect(document.colours).toEqual({ told: false, reason: 'none-idle' });
+    expect(document.restart).toBeNull();
     const text = expectExit(await lb(['status']), 0).stdout;
     expect(text.split('\n')[0]).toMatch(
       /^BALANCER\s+MEMBER\s+TARGET\s+STATE\s+HEALTH\s+IN FLIGHT\s+IDLE\s+SESSIONS$/,
     );
+    expect(text).toContain('\n\nColours: all ready (every target takes new visitors)\n');
   });
 
   it('lb drain: the member drains, a sticky visitor stays, a new one goes to the other; the last ready is refused (exit 3)', async () => {
@@ -97,6 +109,9 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
     expect(drained.stdout).toBe('lb1: web1 ready -> drain\n');
     expect(await states()).toEqual({ web1: 'drain', web2: 'ready' });
     expect((await sticky.get('/lb/')).sessionId).toBe(sessionId);
+    // Drained with a session left: draining; the other live.
+    expect(await colours()).toEqual({ told: true, live: ['web2'], draining: ['web1'], idle: [] });
+    expect(expectExit(await lb(['status']), 0).stdout).toMatch(/^web1\s+draining$/m);
     for (let i = 0; i < 4; i++)
       expect((await new Visitor(haproxy.url).get('/lb/')).sessionId).toMatch(/\.web2$/);
 
@@ -121,6 +136,8 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
       await lb(['drain', 'web1', '--wait', '--max-wait', '20s', '--json']),
     );
     expect(done.drained.sessions).toBe(0);
+    // Drained with no session left: idle.
+    expect(await colours()).toEqual({ told: true, live: ['web2'], draining: [], idle: ['web1'] });
   });
 
   it('lb ready: the Tomcat and its app answer first (OPTIONS, no session made), then new visitors come back', async () => {
@@ -148,6 +165,41 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
       'web1 is no longer drained on lb1 (it reads ready): the balancer restarted or reloaded and lost the drain with its runtime state. Drain it again.',
     );
     expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+  });
+
+  it('lb status shows a restart in progress from its record, and one whose process is gone as stopped without finishing', async () => {
+    const file = join(dir, '.tomcat-pd', 'restart.json');
+    const record = (pid: number) => ({
+      pid,
+      host: hostname(),
+      started: '2026-12-07T19:00:00.000Z',
+      targets: ['web1', 'web2'],
+      target: 'web2',
+      step: 'drained',
+      done: ['web1'],
+    });
+    await mkdir(dirname(file), { recursive: true });
+    try {
+      await writeFile(file, JSON.stringify(record(process.pid)));
+      expect(expectExit(await lb(['status']), 0).stdout).toContain(
+        `restart in progress: web2 at step drained (1 of 2 done) since 2026-12-07T19:00:00.000Z (pid ${process.pid} on ${hostname()})`,
+      );
+      // A process that has ended: its record stayed behind (a kill -9).
+      const ended = spawnSync(process.execPath, ['-e', '']).pid;
+      await writeFile(file, JSON.stringify(record(ended)));
+      const document = jsonOf<StatusDocument>(await lb(['status', '--json']));
+      expect(document.restart).toMatchObject({
+        state: 'stopped',
+        target: 'web2',
+        step: 'drained',
+        done: ['web1'],
+      });
+      expect(expectExit(await lb(['status']), 0).stdout).toContain(
+        'a restart stopped without finishing: web2 at step drained (1 of 2 done)',
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it('bad input exits 2 and an unreachable balancer 4, nothing changed', async () => {
