@@ -17,12 +17,10 @@ let tomcats: readonly LocalTomcatInstance[] = [];
 let haproxy: HaproxyInstance;
 let dir: string;
 
+const passwords = () => ({ WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password });
+
 /** Runs the CLI in the folder of the config file (its tomcat-pd.json), the passwords in the env. */
-const lb = (args: readonly string[]) =>
-  runCli(['lb', ...args], {
-    cwd: dir,
-    env: { WEB1_PW: tomcats[0]!.password, WEB2_PW: tomcats[1]!.password },
-  });
+const lb = (args: readonly string[]) => runCli(['lb', ...args], { cwd: dir, env: passwords() });
 
 async function writeConfig(balancers: unknown[]): Promise<void> {
   await writeFile(
@@ -112,6 +110,13 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
     // Drained with a session left: draining; the other live.
     expect(await colours()).toEqual({ told: true, live: ['web2'], draining: ['web1'], idle: [] });
     expect(expectExit(await lb(['status']), 0).stdout).toMatch(/^web1\s+draining$/m);
+    // status too, after its table of the apps: a line per target with its colour.
+    const status = expectExit(await runCli(['status'], { cwd: dir, env: passwords() }), 0).stdout;
+    expect(status).toMatch(/\n\nTARGET\s+COLOUR\nweb1\s+draining\nweb2\s+live\n$/);
+    const statusJson = jsonOf<StatusDocument>(
+      await runCli(['status', '--json'], { cwd: dir, env: passwords() }),
+    );
+    expect(statusJson).toMatchObject({ colours: { live: ['web2'], draining: ['web1'] }, restart: null });
     for (let i = 0; i < 4; i++)
       expect((await new Visitor(haproxy.url).get('/lb/')).sessionId).toMatch(/\.web2$/);
 
@@ -197,6 +202,8 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
       expect(expectExit(await lb(['status']), 0).stdout).toContain(
         'a restart stopped without finishing: web2 at step drained (1 of 2 done)',
       );
+      const status = expectExit(await runCli(['status'], { cwd: dir, env: passwords() }), 0).stdout;
+      expect(status).toContain('a restart stopped without finishing: web2 at step drained (1 of 2 done)');
     } finally {
       await rm(file, { force: true });
     }

@@ -297,29 +297,35 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     expect(result.code).toBe(0);
   });
 
-  it('serve without balancers loads none of their code: the built serve chunk reaches it only through import()', async () => {
-    const dist = join(dirname(dirname(CLI_BIN)), 'dist');
-    const chunks = (await readdir(dist)).filter((name) => name.endsWith('.mjs'));
-    const text = new Map(
-      await Promise.all(
-        chunks.map(async (name) => [name, await readFile(join(dist, name), 'utf8')] as const),
-      ),
-    );
-    const serveChunk = chunks.find((name) => /^serve-.*\.mjs$/.test(name))!;
-    // What loading the serve action loads: its static imports, and theirs.
-    const loaded = new Set<string>();
-    for (const pending = [serveChunk]; pending.length > 0;) {
-      const name = pending.pop()!;
-      if (loaded.has(name)) continue;
-      loaded.add(name);
-      for (const [, imported] of (text.get(name) ?? '').matchAll(/^import .* from "\.\/([^"]+)";$/gm))
-        pending.push(imported!);
-    }
-    const holders = chunks.filter((name) =>
-      /function (watchBalancers|createBalancer)\(/.test(text.get(name)!),
-    );
-    expect(holders.length).toBeGreaterThan(0);
-    expect(holders.filter((name) => loaded.has(name))).toEqual([]);
-    expect(text.get(serveChunk)).toMatch(/import\("\.\/lb-watch-[^"]+\.mjs"\)/);
-  });
+  it.each([
+    ['serve', 'lb-watch'],
+    ['status', 'status-balancers'],
+  ])(
+    '%s without balancers loads none of their code: its built chunk reaches it only through import() of %s',
+    async (action, lazily) => {
+      const dist = join(dirname(dirname(CLI_BIN)), 'dist');
+      const chunks = (await readdir(dist)).filter((name) => name.endsWith('.mjs'));
+      const text = new Map(
+        await Promise.all(
+          chunks.map(async (name) => [name, await readFile(join(dist, name), 'utf8')] as const),
+        ),
+      );
+      const actionChunk = chunks.find((name) => new RegExp(`^${action}-[\\w-]{8}\\.mjs$`).test(name))!;
+      // What loading the action loads: its static imports, and theirs.
+      const loaded = new Set<string>();
+      for (const pending = [actionChunk]; pending.length > 0;) {
+        const name = pending.pop()!;
+        if (loaded.has(name)) continue;
+        loaded.add(name);
+        for (const [, imported] of (text.get(name) ?? '').matchAll(/^import .* from "\.\/([^"]+)";$/gm))
+          pending.push(imported!);
+      }
+      const holders = chunks.filter((name) =>
+        /function (watchBalancers|createBalancer|lbStatus)\(/.test(text.get(name)!),
+      );
+      expect(holders.length).toBeGreaterThan(0);
+      expect(holders.filter((name) => loaded.has(name))).toEqual([]);
+      expect(text.get(actionChunk)).toMatch(new RegExp(`import\\("\\./${lazily}-[^"]+\\.mjs"\\)`));
+    },
+  );
 });
