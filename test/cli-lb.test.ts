@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -207,6 +208,26 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
     } finally {
       await rm(file, { force: true });
     }
+  });
+
+  it('restart writes its record at each step (what its command reads there) and removes it however the roll ends', async () => {
+    const file = join(dir, '.tomcat-pd', 'restart.json');
+    const restart = (exec: string) =>
+      runCli(['restart', '--exec', exec, '--max-drain', '2s', '--on-max-drain', 'proceed'], {
+        cwd: dir,
+        env: passwords(),
+      });
+    const done = expectExit(await restart(`cat ${file}`), 0);
+    // Each command saw the record at its own step: web1 first, none done; then web2, web1 done.
+    expect(done.stderr).toMatch(
+      /^web1\| {3}"target": "web1",\nweb1\| {3}"step": "exec",\nweb1\| {3}"done": \[\]$/m,
+    );
+    expect(done.stderr).toMatch(/^web2\| {3}"step": "exec",\nweb2\| {3}"done": \[\nweb2\| {5}"web1"$/m);
+    expect(existsSync(file)).toBe(false);
+    // A command that fails: the roll stops (web1 left in maint), and the record is gone too.
+    expectExit(await restart(`cat ${file} >/dev/null; exit 1`), 1);
+    expect(existsSync(file)).toBe(false);
+    expectExit(await lb(['ready', 'web1']), 0);
   });
 
   it('bad input exits 2 and an unreachable balancer 4, nothing changed', async () => {
