@@ -230,6 +230,31 @@ describe('tomcat-pd lb against a real haproxy in front of two Tomcats', () => {
     expectExit(await lb(['ready', 'web1']), 0);
   });
 
+  it('while a restart waits for web1 to drain, lb status and status show it; SIGTERM stops it and its record is gone', async () => {
+    const file = join(dir, '.tomcat-pd', 'restart.json');
+    // A visitor with a session on web1: the drain waits for it.
+    await visitorAt('web1');
+    const child = spawnCli(['restart', '--exec', 'true', '--max-drain', '60s'], {
+      cwd: dir,
+      env: passwords(),
+    });
+    const done = collect(child, 60_000, ['restart']);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr.on('data', (chunk: Buffer | string) => {
+        seen += String(chunk);
+        if (seen.includes('web1: wait until drained')) resolve();
+      });
+    });
+    const shown = `restart in progress: web1 at step drained (0 of 2 done) since `;
+    expect(expectExit(await lb(['status']), 0).stdout).toContain(shown);
+    expect(expectExit(await runCli(['status'], { cwd: dir, env: passwords() }), 0).stdout).toContain(shown);
+    child.kill('SIGTERM');
+    expect((await done).code).not.toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect(await states()).toEqual({ web1: 'ready', web2: 'ready' });
+  });
+
   it('bad input exits 2 and an unreachable balancer 4, nothing changed', async () => {
     expect(expectExit(await lb(['drain', 'web9']), 2).stderr).toContain(
       'Balancer lb1 (' + haproxy.adminSocket + ') has no member web9; its members: web1, web2.',
