@@ -33,7 +33,7 @@ export function untoldText(untold: Extract<LbColours, { told: false }>['untold']
 }
 
 /** Each target's colour, in `targets`' order; none when the colours cannot be told. */
-export function colourOf(colours: LbColours, targets: readonly string[]): Map<string, Colour> {
+function colourOf(colours: LbColours, targets: readonly string[]): Map<string, Colour> {
   if (!colours.told) return new Map();
   const { live, draining, idle } = colours.colours;
   const of = (target: string): Colour | undefined =>
