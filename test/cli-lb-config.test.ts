@@ -122,7 +122,7 @@ afterAll(async () => {
 });
 
 describe('tomcat-pd lb config, run by the real balancers', () => {
-  it('haproxy: passes haproxy -c, checks without a session, keeps a sticky visitor through lb drain, pins a request to a server in maint', async () => {
+  it('haproxy: passes haproxy -c, checks without a session, keeps a sticky visitor through lb drain, pins a request to a server in maint by cookie or query string', async () => {
     const haproxy: HaproxyInstance = await startHaproxyWithConfig(async ({ adminSocket, port }) => {
       await writeConfig([{ name: 'lb1', type: 'haproxy', socket: adminSocket, backend: 'tomcats' }]);
       return generated('haproxy', '--listen', `127.0.0.1:${port}`);
@@ -150,6 +150,21 @@ describe('tomcat-pd lb config, run by the real balancers', () => {
     expect(await pinned.text()).toMatch(/session=\S+\.web2$/m);
     expect((await new Visitor(haproxy.url).get('/shop/')).sessionId).toMatch(/\.web1$/);
     expectExit(await lb(['ready', 'web2']), 0);
+
+    // ?TOMCAT_PD_PIN=web1 reaches web1 in maint and sets the pin cookie, which alone keeps
+    // reaching it; ?TOMCAT_PD_PIN= expires it; a name that is no server's is ignored.
+    expectExit(await lb(['maint', 'web1']), 0);
+    const tester = new Visitor(haproxy.url);
+    expect((await tester.get('/shop/?TOMCAT_PD_PIN=web1')).sessionId).toMatch(/\.web1$/);
+    expect(tester.cookie('TOMCAT_PD_PIN', '/shop/')).toBe('web1');
+    const byCookie = await fetch(`${haproxy.url}/shop/`, { headers: { cookie: 'TOMCAT_PD_PIN=web1' } });
+    expect(await byCookie.text()).toMatch(/session=\S+\.web1$/m);
+    expect((await tester.get('/shop/?TOMCAT_PD_PIN=')).sessionId).toMatch(/\.web2$/);
+    expect(tester.cookie('TOMCAT_PD_PIN', '/shop/')).toBeUndefined();
+    const stranger = new Visitor(haproxy.url);
+    expect((await stranger.get('/shop/?TOMCAT_PD_PIN=web9')).sessionId).toMatch(/\.web2$/);
+    expect(stranger.cookie('TOMCAT_PD_PIN', '/shop/')).toBeUndefined();
+    expectExit(await lb(['ready', 'web1']), 0);
   });
 
   it('mod_proxy_balancer: passes apache2 -t, runs, and keeps a sticky visitor through lb drain', async () => {

@@ -1,6 +1,7 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
 import { collect, expectExit, runCli, spawnCli, waitForOutput, type CliResult } from './cli-helpers.js';
-import { startRoutedTomcats, type RoutedTomcats, startHaproxyInFront } from './routed-tomcats.js';
+import { startRoutedTomcats, type RoutedTomcats, startHaproxyInFront, visitorOn } from './routed-tomcats.js';
 
 /**
  * `tomcat-pd serve` with a balancer in the config (issue 20, item 3): a real haproxy 2.6 in
@@ -84,11 +85,18 @@ interface BalancerDocument {
   members?: { name: string; target: string | null; admin: string; health: string; sessions: number | null }[];
 }
 
+interface LbDocument {
+  balancers: BalancerDocument[];
+  colours: { told: boolean; reason?: string; live?: string[]; draining?: string[]; idle?: string[] };
+  restart: { state: string; target: string; step: string } | null;
+}
+
+async function lbDocument(): Promise<LbDocument> {
+  return (await (await fetch(new URL('api/status', url))).json()) as LbDocument;
+}
+
 async function balancersOf(): Promise<BalancerDocument[]> {
-  const document = (await (await fetch(new URL('api/status', url))).json()) as {
-    balancers: BalancerDocument[];
-  };
-  return document.balancers;
+  return (await lbDocument()).balancers;
 }
 
 /** `{ 'lb1 web1 ready': '1', ... }` and the other lb series, as /metrics has them now. */
@@ -97,8 +105,10 @@ async function lbSeries(): Promise<Record<string, string>> {
   const series: Record<string, string> = {};
   for (const family of families.filter((f) => f.name.startsWith('tomcat_pd_lb_'))) {
     for (const metric of family.metrics) {
-      const { balancer, member, state } = metric.labels ?? {};
-      const key = [family.name, balancer, member, state].filter((part) => part !== undefined).join(' ');
+      const { balancer, member, state, target, colour } = metric.labels ?? {};
+      const key = [family.name, balancer, member, state, target, colour]
+        .filter((part) => part !== undefined)
+        .join(' ');
       series[key] = metric.value;
     }
   }
@@ -154,6 +164,9 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
       ]);
       // Joined from the fleet's own read of that target's list.
       expect(lb1?.members?.find((member) => member.name === route)?.sessions).toBeGreaterThanOrEqual(1);
+      // Both ready: no colour to tell apart, and no series of one.
+      expect((await lbDocument()).colours).toEqual({ told: false, reason: 'none-idle' });
+      expect(Object.keys(series).filter((key) => key.includes('target_colour'))).toEqual([]);
     });
   });
 
@@ -179,6 +192,8 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     const row = 'section[data-balancer="lb1"] tr[data-member="web1"]';
     await page.waitForSelector(`${row}.admin-ready`);
     await page.evaluate("window.mark = 'not reloaded'");
+    // A session on web1, which the drain keeps there: web1 will be draining, not idle.
+    await visitorOn(haproxy.url, '/lb/', 'web1');
 
     const started = Date.now();
     expect(expectExit(await runCli(['lb', 'drain', 'web1'], { cwd: dir, env: passwords() }), 0).stdout).toBe(
@@ -194,6 +209,19 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     });
     expect(tookApi).toBeLessThanOrEqual(WITHIN_MS);
     expect(statesIn(await lbSeries())).toEqual({ web1: 'drain', web2: 'ready' });
+    await eventually(async () => {
+      expect((await lbDocument()).colours).toEqual({
+        told: true,
+        live: ['web2'],
+        draining: ['web1'],
+        idle: [],
+      });
+      expect(await lbSeries()).toMatchObject({
+        'tomcat_pd_lb_target_colour web1 draining': '1',
+        'tomcat_pd_lb_target_colour web1 live': '0',
+        'tomcat_pd_lb_target_colour web2 live': '1',
+      });
+    });
 
     await page.waitForSelector(`${row}.admin-drain`, { timeout: WITHIN_MS });
     expect(Date.now() - sinceDrained).toBeLessThanOrEqual(WITHIN_MS + 500);
@@ -208,12 +236,54 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     expect(await background('web1')).toBe('rgb(201, 106, 0)');
     expect(await background('web2')).toBe('rgb(26, 127, 55)');
     expect(await page.textContent('h2.balancers')).toBe('Load balancers');
+    await page.waitForSelector('p.colours span[data-colour="draining"]', { timeout: WITHIN_MS });
+    expect(await page.textContent('p.colours')).toBe('Colours: live web2 draining web1');
     expect(Date.now() - started).toBeLessThan(15_000);
     // The section's own style runs under the page's Content-Security-Policy: no violation.
     expect(problems).toEqual([]);
     await page.close();
 
     expectExit(await runCli(['lb', 'ready', 'web1'], { cwd: dir, env: passwords() }), 0);
+  });
+
+  it("shows the restart's record beside the config file: running, then stopped without finishing, then gone", async () => {
+    const file = join(dir, '.tomcat-pd', 'restart.json');
+    const record = (pid: number) => ({
+      pid,
+      host: hostname(),
+      started: '2026-12-07T19:00:00.000Z',
+      targets: ['web1', 'web2'],
+      target: 'web2',
+      step: 'exec',
+      done: ['web1'],
+    });
+    await mkdir(dirname(file), { recursive: true });
+    try {
+      await writeFile(file, JSON.stringify(record(process.pid)));
+      await eventually(async () => {
+        expect((await lbDocument()).restart).toMatchObject({
+          state: 'running',
+          target: 'web2',
+          step: 'exec',
+        });
+        expect(await lbSeries()).toMatchObject({
+          'tomcat_pd_lb_restart_state running': '1',
+          'tomcat_pd_lb_restart_state stopped': '0',
+        });
+      });
+      const page = await (await fetch(url)).text();
+      expect(page).toContain(
+        '<p class="restart running" data-restart="running">restart in progress: web2 at step exec (1 of 2 done)',
+      );
+      await writeFile(file, JSON.stringify(record(spawnSync(process.execPath, ['-e', '']).pid)));
+      await eventually(async () => {
+        expect((await lbDocument()).restart).toMatchObject({ state: 'stopped' });
+        expect(await lbSeries()).toMatchObject({ 'tomcat_pd_lb_restart_state stopped': '1' });
+      });
+    } finally {
+      await rm(file, { force: true });
+    }
+    await eventually(async () => expect((await lbDocument()).restart).toBeNull());
   });
 
   it('ends on SIGTERM with exit 0, and no answer held a password', async () => {
@@ -227,29 +297,35 @@ describe('serve with a balancer: a real haproxy in front of two Tomcats', () => 
     expect(result.code).toBe(0);
   });
 
-  it('serve without balancers loads none of their code: the built serve chunk reaches it only through import()', async () => {
-    const dist = join(dirname(dirname(CLI_BIN)), 'dist');
-    const chunks = (await readdir(dist)).filter((name) => name.endsWith('.mjs'));
-    const text = new Map(
-      await Promise.all(
-        chunks.map(async (name) => [name, await readFile(join(dist, name), 'utf8')] as const),
-      ),
-    );
-    const serveChunk = chunks.find((name) => /^serve-.*\.mjs$/.test(name))!;
-    // What loading the serve action loads: its static imports, and theirs.
-    const loaded = new Set<string>();
-    for (const pending = [serveChunk]; pending.length > 0;) {
-      const name = pending.pop()!;
-      if (loaded.has(name)) continue;
-      loaded.add(name);
-      for (const [, imported] of (text.get(name) ?? '').matchAll(/^import .* from "\.\/([^"]+)";$/gm))
-        pending.push(imported!);
-    }
-    const holders = chunks.filter((name) =>
-      /function (watchBalancers|createBalancer)\(/.test(text.get(name)!),
-    );
-    expect(holders.length).toBeGreaterThan(0);
-    expect(holders.filter((name) => loaded.has(name))).toEqual([]);
-    expect(text.get(serveChunk)).toMatch(/import\("\.\/lb-watch-[^"]+\.mjs"\)/);
-  });
+  it.each([
+    ['serve', 'lb-watch'],
+    ['status', 'status-balancers'],
+  ])(
+    '%s without balancers loads none of their code: its built chunk reaches it only through import() of %s',
+    async (action, lazily) => {
+      const dist = join(dirname(dirname(CLI_BIN)), 'dist');
+      const chunks = (await readdir(dist)).filter((name) => name.endsWith('.mjs'));
+      const text = new Map(
+        await Promise.all(
+          chunks.map(async (name) => [name, await readFile(join(dist, name), 'utf8')] as const),
+        ),
+      );
+      const actionChunk = chunks.find((name) => new RegExp(`^${action}-[\\w-]{8}\\.mjs$`).test(name))!;
+      // What loading the action loads: its static imports, and theirs.
+      const loaded = new Set<string>();
+      for (const pending = [actionChunk]; pending.length > 0;) {
+        const name = pending.pop()!;
+        if (loaded.has(name)) continue;
+        loaded.add(name);
+        for (const [, imported] of (text.get(name) ?? '').matchAll(/^import .* from "\.\/([^"]+)";$/gm))
+          pending.push(imported!);
+      }
+      const holders = chunks.filter((name) =>
+        /function (watchBalancers|createBalancer|lbStatus)\(/.test(text.get(name)!),
+      );
+      expect(holders.length).toBeGreaterThan(0);
+      expect(holders.filter((name) => loaded.has(name))).toEqual([]);
+      expect(text.get(actionChunk)).toMatch(new RegExp(`import\\("\\./${lazily}-[^"]+\\.mjs"\\)`));
+    },
+  );
 });

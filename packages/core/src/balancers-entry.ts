@@ -39,7 +39,9 @@ export { changeMemberState } from './balancer/change-member-state.js';
 export type { MemberChange } from './balancer/change-member-state.js';
 export { lbStatus } from './ops/lb/lb-status.js';
 export type {
+  BalancerMembers,
   LbBalancerStatus,
+  LbColours,
   LbMemberOfTarget,
   LbMemberStatus,
   LbStatusOptions,
@@ -62,7 +64,8 @@ export { BalancerChangeError, BalancerError } from './errors/error-classes.js';
 export type { BalancerChangeReport, BalancerFailure } from './errors/error-classes.js';
 export { watchBalancers } from './ops/watch/watch-balancers.js';
 export type { WatchBalancersOptions } from './ops/watch/watch-balancers.js';
-export { balancersView, initialBalancersSnapshot } from './ops/watch/balancer-snapshot.js';
+export { balancersView, coloursView, initialBalancersSnapshot } from './ops/watch/balancer-snapshot.js';
+export type { Colours, ColoursReading, ColoursUntold, MixedTarget } from './ops/lb/colours.js';
 export type {
   BalancerDown,
   BalancerSnapshot,

@@ -172,6 +172,7 @@ describe('the public API', () => {
       'RestartError',
       'balancersView',
       'changeMemberState',
+      'coloursView',
       'createBalancer',
       'drainTarget',
       'initialBalancersSnapshot',

@@ -3,6 +3,7 @@ import type { CommandLine } from '../command-line.js';
 import type { LbStatusFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
 import { lbStatusDocument, renderLbStatus } from '../render/lb.js';
+import { readRestartRecord, restartRecordFile } from '../restart-record.js';
 import { chosenBalancers } from './lb-balancers.js';
 
 export function parse({ flags }: CommandLine<LbStatusFlags>): { balancer: string | undefined } {
@@ -10,8 +11,9 @@ export function parse({ flags }: CommandLine<LbStatusFlags>): { balancer: string
 }
 
 /**
- * `tomcat-pd lb status`: every balancer's members beside Tomcat's sessions on each target. A
- * balancer or target that cannot be read is shown as such; its error then decides the exit code.
+ * `tomcat-pd lb status`: every balancer's members beside Tomcat's sessions on each target, the
+ * colours, and a restart in progress. A balancer or target that cannot be read is shown as such;
+ * its error then decides the exit code.
  */
 export async function run(context: CliContext, input: { balancer: string | undefined }): Promise<void> {
   const [balancers, clients] = await Promise.all([
@@ -19,7 +21,8 @@ export async function run(context: CliContext, input: { balancer: string | undef
     context.clients(),
   ]);
   const report = await lbStatus({ balancers, clients, parallel: context.parallel, signal: context.signal });
-  context.output.result(lbStatusDocument(report), () => renderLbStatus(report));
+  const restart = readRestartRecord(restartRecordFile(context.config?.source));
+  context.output.result(lbStatusDocument(report, restart), () => renderLbStatus(report, restart));
   const failed = [...report.balancers, ...report.targets].find((entry) => !entry.ok);
   if (failed !== undefined && !failed.ok) throw failed.error;
 }

@@ -6,6 +6,7 @@ import type { RestartFlags } from '../commands/restart.js';
 import type { CliContext } from '../context.js';
 import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { renderRestart, renderRestartPlan, renderStepProgress, restartDocument } from '../render/restart.js';
+import { restartRecordFile, startRestartRecord } from '../restart-record.js';
 
 interface RestartInput {
   exec: string;
@@ -51,6 +52,9 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     context.output.result({ dryRun: true, order: plan.order }, () => renderRestartPlan(plan));
     return;
   }
+  // What status, lb status and serve show while the roll runs; removed however it ends.
+  const file = restartRecordFile(context.config?.source);
+  const record = startRestartRecord({ file, targets, warn: (text) => context.output.warn(text) });
   const report = await restartTargets({
     balancers,
     clients,
@@ -62,7 +66,10 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     probes: input.probes,
     execTimeoutMs: input.execTimeoutMs,
     startTimeoutMs: input.startTimeoutMs,
-    onStep: (target, step) => context.output.info(renderStepProgress(target, step)),
+    onStep: (target, step) => {
+      record.step(target, step);
+      context.output.info(renderStepProgress(target, step));
+    },
     // The command's own output is the user's, not our progress: on stderr with --json too.
     onOutput: (target, line) => {
       if (!context.output.quiet)
@@ -70,6 +77,6 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     },
     signal: context.signal,
     logger: context.output.logger,
-  });
+  }).finally(() => record.end());
   context.output.result(restartDocument(report), () => renderRestart(report));
 }

@@ -17,7 +17,8 @@ import { formatDuration, parseDuration, parseWholeNumber } from '../flags/flag-v
 import { metricsDocument, renderMetrics } from '../render/metrics.js';
 import { renderStatus, statusDocument } from '../render/status.js';
 import { statusWarnings, warningText } from '../render/status-warnings.js';
-import { reportOutcomes, type MergedReport, type TargetError } from '../target-outcomes.js';
+import { joinBlocks, reportOutcomes, type MergedReport, type TargetError } from '../target-outcomes.js';
+import type { BehindBalancers } from './status-balancers.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
 interface StatusInput {
@@ -71,7 +72,8 @@ function watchInterval(text: string | undefined, metrics: boolean): number {
  * selected target, merged into one report, with a warning for each app over N resident
  * versions. Plain status is one `list` per target; `--metrics` adds the status page (slow on a
  * server with many versions), a `sessions` read per draining version, and a warning when
- * Metaspace is nearly full. `--watch` reads again every interval until Ctrl-C.
+ * Metaspace is nearly full. `--watch` reads again every interval until Ctrl-C. With balancers
+ * in the config (and no --watch), each target's colour behind them and a restart in progress.
  */
 export async function run(context: CliContext, input: StatusInput): Promise<void> {
   const { colors } = context.output;
@@ -97,9 +99,20 @@ export async function run(context: CliContext, input: StatusInput): Promise<void
     await watchStatus(context, clients, input.watch, view);
     return;
   }
+  // Known from the config as read: the balancers' code is loaded only when it has some. Status
+  // is about the Tomcats: balancers it cannot set up (a credential missing) are a warning only.
+  const behind =
+    (context.config?.balancers.length ?? 0) === 0
+      ? undefined
+      : import('./status-balancers.js')
+          .then(({ readBehindBalancers }) => readBehindBalancers(context, clients))
+          .catch((error: unknown) => {
+            context.output.warn(`The balancers were not read: ${(error as Error).message}`);
+            return undefined;
+          });
   await (input.metrics
-    ? showOnce(context, clients, input, withMetrics)
-    : showOnce(context, clients, input, plain));
+    ? showOnce(context, clients, input, withMetrics, behind)
+    : showOnce(context, clients, input, plain, behind));
 }
 
 /** One way of reading and showing the targets: plain status, or with metrics. */
@@ -124,13 +137,25 @@ async function showOnce<T extends StatusReport>(
   clients: ManagerClient[],
   input: StatusInput,
   reading: Reading<T>,
+  behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const outcomes = await onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
-    parallel: context.parallel,
-    signal: context.signal,
-  });
+  const [outcomes, balancers] = await Promise.all([
+    onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
+      parallel: context.parallel,
+      signal: context.signal,
+    }),
+    behind,
+  ]);
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
-  reportOutcomes(context, outcomes, report);
+  reportOutcomes(context, outcomes, balancers === undefined ? report : withBalancers(report, balancers));
+}
+
+/** The report with the balancers' part after it: its fields in the document, its lines after the table. */
+function withBalancers<T>(report: MergedReport<T>, balancers: BehindBalancers): MergedReport<T> {
+  return {
+    document: (values, errors) => ({ ...(report.document(values, errors) as object), ...balancers.document }),
+    render: (values, several) => joinBlocks(report.render(values, several), balancers.text),
+  };
 }

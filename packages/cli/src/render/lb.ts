@@ -7,10 +7,16 @@ import type {
 import { errorData } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { formatDuration } from '../flags/flag-values.js';
+import type { RestartSeen } from '../restart-record.js';
+import { coloursDocument, renderColours } from './colours.js';
+import { joinBlocks } from '../target-outcomes.js';
 import { renderTable } from './table.js';
 
-/** `lb status --json`: every balancer with its members (or its error), every target's sessions. */
-export function lbStatusDocument(report: LbStatusReport) {
+/**
+ * `lb status --json`: every balancer with its members (or its error), every target's sessions,
+ * the colours and the restart in progress (`null` without one).
+ */
+export function lbStatusDocument(report: LbStatusReport, restart: RestartSeen | undefined) {
   return {
     balancers: report.balancers.map((balancer) =>
       balancer.ok ? balancer : { ...balancer, error: errorData(balancer.error, cliWords) },
@@ -18,11 +24,15 @@ export function lbStatusDocument(report: LbStatusReport) {
     targets: report.targets.map((target) =>
       target.ok ? target : { ...target, error: errorData(target.error, cliWords) },
     ),
+    ...coloursDocument(report.colours, restart),
   };
 }
 
-/** `lb status`: one row per member; a balancer that could not be read says why. */
-export function renderLbStatus(report: LbStatusReport): string {
+/**
+ * `lb status`: one row per member (a balancer that could not be read says so), then each
+ * target's colour and the restart in progress.
+ */
+export function renderLbStatus(report: LbStatusReport, restart: RestartSeen | undefined): string {
   const rows = report.balancers.flatMap((balancer) =>
     balancer.ok
       ? balancer.members.map((member) => [
@@ -37,10 +47,12 @@ export function renderLbStatus(report: LbStatusReport): string {
         ])
       : [[balancer.balancer, '-', '-', 'unreadable', '-', '-', '-', '-']],
   );
-  return renderTable(
+  const members = renderTable(
     ['BALANCER', 'MEMBER', 'TARGET', 'STATE', 'HEALTH', 'IN FLIGHT', 'IDLE', 'SESSIONS'],
     rows,
   );
+  const targets = report.targets.map((target) => target.target);
+  return joinBlocks(members, renderColours(report.colours, targets, restart));
 }
 
 /** `lb drain|maint|ready`: what changed on each balancer. */

@@ -1,5 +1,7 @@
 import type { MetricsReport } from '@tomcat-pd/core';
 import type { BalancerView } from '@tomcat-pd/core/balancers';
+import { coloursDocument } from '../render/colours.js';
+import type { LbView } from './lb-section.js';
 import { DEFAULT_MAX_RESIDENT, errorData } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { metricsDocument } from '../render/metrics.js';
@@ -22,9 +24,10 @@ export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport
  * `/api/status`: the document of `status --metrics --json` (each version with its `metrics`,
  * `null` where the target has no status page), with `warnings` as `status` gives them, and
  * `targets` listing every target, read or not, with when and how it was read. With balancers in
- * the config, `balancers` too (none without: the document stays as it was).
+ * the config, `balancers`, `colours` and `restart` too, as `lb status --json` has them (none
+ * without: the document stays as it was).
  */
-export function serveDocument(snapshot: FleetSnapshot, balancers?: readonly BalancerView[]) {
+export function serveDocument(snapshot: FleetSnapshot, lb?: LbView) {
   const { reports, errors } = snapshotParts(snapshot);
   const document = metricsDocument(reports, errors);
   const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));
@@ -33,7 +36,9 @@ export function serveDocument(snapshot: FleetSnapshot, balancers?: readonly Bala
     targets: snapshot.targets.map((entry) => targetDocument(entry, metaspace.get(entry.target) ?? null)),
     errors: document.errors,
     warnings: statusWarnings(reports, DEFAULT_MAX_RESIDENT),
-    ...(balancers === undefined ? {} : { balancers: balancers.map(balancerDocument) }),
+    ...(lb === undefined
+      ? {}
+      : { balancers: lb.balancers.map(balancerDocument), ...coloursDocument(lb.colours, lb.restart) }),
   };
 }
 

@@ -1,6 +1,7 @@
 // From prom-client's index, as prometheus.ts (tsdown.config.ts says why).
 import { Gauge, type Registry } from 'prom-client';
-import type { AdminState, BalancerView } from '@tomcat-pd/core/balancers';
+import type { AdminState } from '@tomcat-pd/core/balancers';
+import type { LbView } from './lb-section.js';
 
 /**
  * The balancers' series of `/metrics`, registered in serve's own registry; the function it
@@ -15,14 +16,21 @@ import type { AdminState, BalancerView } from '@tomcat-pd/core/balancers';
  *   series where the balancer checks nothing (`unchecked`: nginx, mod_proxy_balancer without
  *   health checks), as 1 would claim a check that did not happen and 0 a failure;
  * - `tomcat_pd_lb_member_in_flight{balancer,member}`: requests in flight, where the balancer
- *   counts them.
+ *   counts them;
+ * - `tomcat_pd_lb_target_colour{target,colour}`: 1 for the target's colour (live, draining,
+ *   idle), 0 for each other one; no series while the colours cannot be told (all ready, a
+ *   target in different states, a balancer unread: `lb status` says which);
+ * - `tomcat_pd_lb_restart_state{state}`: 1 for a restart `running` or `stopped` without
+ *   finishing (its record left behind), 0 for the other; both 0 without a restart.
  *
  * A member's sessions are not repeated here: `tomcat_pd_version_sessions{target}` has them.
  */
+const COLOURS = ['live', 'draining', 'idle'] as const;
+
 export function balancerMetrics(
   registry: Registry,
   adminStates: readonly AdminState[],
-): (balancers: readonly BalancerView[]) => void {
+): (view: LbView) => void {
   const registers = [registry];
   const up = new Gauge({
     name: 'tomcat_pd_lb_up',
@@ -49,7 +57,29 @@ export function balancerMetrics(
     registers,
   });
 
-  return (balancers) => {
+  const colour = new Gauge({
+    name: 'tomcat_pd_lb_target_colour',
+    help: "1 for the target's colour behind the balancers (live: ready; draining: drained, sessions left; idle: maint, or drained with none), 0 for the others",
+    labelNames: ['target', 'colour'],
+    registers,
+  });
+  const restart = new Gauge({
+    name: 'tomcat_pd_lb_restart_state',
+    help: 'A restart of the targets: 1 for running, or stopped without finishing (its record left behind); both 0 without one',
+    labelNames: ['state'],
+    registers,
+  });
+
+  return ({ balancers, colours, restart: seen }) => {
+    if (colours.told) {
+      for (const name of COLOURS) {
+        for (const target of colours.colours[name]) {
+          for (const other of COLOURS) colour.set({ target, colour: other }, other === name ? 1 : 0);
+        }
+      }
+    }
+    for (const state of ['running', 'stopped'] as const)
+      restart.set({ state }, seen?.state === state ? 1 : 0);
     for (const entry of balancers) {
       if (entry.state === 'pending') continue;
       const balancer = entry.balancer;

@@ -4,11 +4,27 @@
  * there), so that a person sees at a glance who still has visitors. Pure; only types of the
  * balancers' layer: the page's module loads none of its code.
  */
-import type { AdminState, BalancerDown, BalancerView, BalancerViewUp } from '@tomcat-pd/core/balancers';
-import type { LbMemberStatus } from '@tomcat-pd/core/balancers';
+import type {
+  AdminState,
+  BalancerDown,
+  BalancerView,
+  BalancerViewUp,
+  LbColours,
+  LbMemberStatus,
+} from '@tomcat-pd/core/balancers';
 import { errorData } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
+import { untoldText, type Colour } from '../render/colours.js';
+import { restartText, type RestartSeen } from '../restart-record.js';
 import { escapeHtml, shortAge } from './html.js';
+
+/** What serve shows of the balancers: each as last read, the colours told from them, a restart. */
+export interface LbView {
+  readonly balancers: readonly BalancerView[];
+  readonly colours: LbColours;
+  /** The record of a restart beside the config file (running, or stopped without finishing). */
+  readonly restart: RestartSeen | undefined;
+}
 
 /**
  * The section's own style, in a `<style>` of its own that only a page with balancers has (the
@@ -26,6 +42,9 @@ tr.admin-ready td.admin,.legend .admin-ready{background:#1a7f37;color:#fff}
 tr.admin-drain td{background:#fff1d6}tr.admin-drain td.admin,.legend .admin-drain{background:#c96a00;color:#fff}
 tr.admin-maint td{color:#57606a;background:#f1f3f5}tr.admin-maint td.admin,.legend .admin-maint{background:#8c959f;color:#fff}
 td.health-down{color:#b42318;font-weight:700}
+p.colours b{margin-left:6px;padding:0 5px;border-radius:3px;color:#fff}
+b.colour-live{background:#1a7f37}b.colour-draining{background:#c96a00}b.colour-idle{background:#8c959f}
+p.restart{padding:4px 10px;background:#fff4d6;border:1px solid #e3b341}p.restart.stopped{background:#fde7e9;border-color:#b42318}
 `;
 
 /** The words of the footer's legend: what each admin state means for visitors. */
@@ -38,15 +57,38 @@ export const LB_LEGEND =
 const STALE_INTERVALS = 3;
 
 /**
- * Every balancer's section under one heading; `data-balancer` (and `data-member`, `data-admin`,
- * `data-health` on each row) name what it shows for scripts and tests, whatever the words.
+ * Every balancer's section under one heading, after the colours and a restart in progress;
+ * `data-balancer` (and `data-member`, `data-admin`, `data-health` on each row), `data-colours`,
+ * `data-colour` and `data-restart` name what it shows for scripts and tests, whatever the words.
  */
-export function balancersPart(balancers: readonly BalancerView[], intervalMs: number, now: number): string {
-  if (balancers.length === 0) return '';
+export function balancersPart(view: LbView, intervalMs: number, now: number): string {
+  if (view.balancers.length === 0) return '';
   return [
     '<h2 class="balancers">Load balancers</h2>',
-    ...balancers.map((entry) => balancerSection(entry, intervalMs, now)),
+    coloursLine(view.colours),
+    view.restart === undefined
+      ? ''
+      : `<p class="restart ${view.restart.state}" data-restart="${view.restart.state}">` +
+        `${escapeHtml(restartText(view.restart))}</p>`,
+    ...view.balancers.map((entry) => balancerSection(entry, intervalMs, now)),
   ].join('');
+}
+
+/** "Colours: live web2, draining web1, idle web3", or why they cannot be told. */
+function coloursLine(colours: LbColours): string {
+  if (!colours.told) {
+    return `<p class="colours" data-colours="${colours.untold.reason}">Colours: ${escapeHtml(untoldText(colours.untold))}</p>`;
+  }
+  const named = (colour: Colour, targets: readonly string[]) =>
+    targets.length === 0
+      ? []
+      : [
+          `<b class="colour-${colour}">${colour}</b> ` +
+            targets.map((target) => `<span data-colour="${colour}">${escapeHtml(target)}</span>`).join(', '),
+        ];
+  const { live, draining, idle } = colours.colours;
+  const parts = [...named('live', live), ...named('draining', draining), ...named('idle', idle)];
+  return `<p class="colours" data-colours="told">Colours: ${parts.join(' ')}</p>`;
 }
 
 function balancerSection(entry: BalancerView, intervalMs: number, now: number): string {

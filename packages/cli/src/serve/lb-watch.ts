@@ -6,20 +6,26 @@ import type { FleetSnapshot } from '@tomcat-pd/core';
 import {
   ADMIN_STATES,
   balancersView,
+  coloursView,
   initialBalancersSnapshot,
   watchBalancers,
   type AdminState,
   type BalancersSnapshot,
-  type BalancerView,
 } from '@tomcat-pd/core/balancers';
 import type { CliContext } from '../context.js';
+import { readRestartRecord, restartRecordFile } from '../restart-record.js';
+import type { LbView } from './lb-section.js';
 
 export interface LbWatch {
   /** Every admin state a member can have: the `/metrics` series of each. */
   readonly adminStates: readonly AdminState[];
   readonly names: readonly string[];
-  /** The last reading of every balancer, each member with its target's sessions in `fleet`. */
-  view(fleet: FleetSnapshot): BalancerView[];
+  /**
+   * The last reading of every balancer, each member with its target's sessions in `fleet`, the
+   * colours told from them, and the restart's record as it is now (read again at each view: a
+   * few hundred bytes of a local file, and a view is made only when a read ended).
+   */
+  view(fleet: FleetSnapshot): LbView;
   /** Reads every balancer each interval until `signal` aborts; `onChange` after each read. */
   run(signal: AbortSignal, onChange: () => void): Promise<void>;
 }
@@ -34,11 +40,15 @@ export async function createLbWatch(
   intervalMs: number,
 ): Promise<LbWatch> {
   const balancers = await context.balancers();
+  const restartFile = restartRecordFile(context.config?.source);
   let last: BalancersSnapshot = initialBalancersSnapshot(balancers, intervalMs);
   return {
     adminStates: ADMIN_STATES,
     names: balancers.map((balancer) => balancer.name),
-    view: (fleet) => balancersView(last, fleet),
+    view: (fleet) => {
+      const view = balancersView(last, fleet);
+      return { balancers: view, colours: coloursView(view, fleet), restart: readRestartRecord(restartFile) };
+    },
     run: (signal, onChange) =>
       watchBalancers(balancers, {
         intervalMs,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { VersionWithMetrics } from '@tomcat-pd/core';
-import type { BalancerView } from '@tomcat-pd/core/balancers';
 import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { emptyBy, metricsCells } from '../render/metrics.js';
@@ -8,7 +7,7 @@ import { showVersion } from '../render/role.js';
 import { mebibytes, statusWarnings, warningText } from '../render/status-warnings.js';
 import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomcat-pd/core';
 import { escapeHtml, shortAge } from './html.js';
-import { balancersPart, LB_LEGEND, LB_STYLE } from './lb-section.js';
+import { balancersPart, LB_LEGEND, LB_STYLE, type LbView } from './lb-section.js';
 
 export { escapeHtml, shortAge } from './html.js';
 
@@ -126,14 +125,14 @@ export interface PageOptions {
   /** The moment the page is rendered for (epoch ms): every age counts to it. */
   now: number;
   /**
-   * The config's balancers, each member beside its target's sessions; `undefined` without
-   * balancers in the config (the page is then as it always was).
+   * The config's balancers, each member beside its target's sessions, the colours and a restart
+   * in progress; `undefined` without balancers in the config (the page is then as it always was).
    */
-  balancers?: readonly BalancerView[] | undefined;
+  lb?: LbView | undefined;
 }
 
 /** The whole page. */
-export function renderPage(snapshot: FleetSnapshot, { now, balancers }: PageOptions): string {
+export function renderPage(snapshot: FleetSnapshot, { now, lb }: PageOptions): string {
   const refresh = Math.max(1, Math.round(snapshot.intervalMs / 1000));
   return [
     '<!doctype html>',
@@ -146,22 +145,22 @@ export function renderPage(snapshot: FleetSnapshot, { now, balancers }: PageOpti
     // Without JavaScript the page is complete as it is, and reloads itself every interval.
     `<noscript><meta http-equiv="refresh" content="${refresh}"></noscript>`,
     `<style>${PAGE_STYLE}</style>`,
-    ...(balancers === undefined ? [] : [`<style>${LB_STYLE}</style>`]),
+    ...(lb === undefined ? [] : [`<style>${LB_STYLE}</style>`]),
     '</head>',
     '<body>',
     '<header>',
     '<h1>tomcat-pd</h1>',
-    `<p>${escapeHtml(readWhat(snapshot, balancers))}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
+    `<p>${escapeHtml(readWhat(snapshot, lb))}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
     '</header>',
     '<p class="offline">The connection to tomcat-pd serve is lost: this is the last snapshot it sent. Trying again&hellip;</p>',
-    `<main id="main">${renderView(snapshot, { now, balancers })}</main>`,
+    `<main id="main">${renderView(snapshot, { now, lb })}</main>`,
     '<footer>',
     '<p class="legend">Roles: <span class="live">live</span> new visitors get it; ' +
       '<span class="draining">draining</span> old sessions only; ' +
       '<span class="drained">drained</span> no session left, a drain undeploys it; ' +
       '<span class="stopped">stopped</span> not running; ' +
       '<span class="smoke">smoke</span> a smoke test&#39;s temporary context.</p>',
-    ...(balancers === undefined ? [] : [LB_LEGEND]),
+    ...(lb === undefined ? [] : [LB_LEGEND]),
     '<p>The same data: <a href="api/status">api/status</a> (JSON, as <code>status --metrics --json</code>), ' +
       '<a href="metrics">metrics</a> (Prometheus). Read-only: nothing here changes Tomcat.</p>',
     '</footer>',
@@ -173,7 +172,7 @@ export function renderPage(snapshot: FleetSnapshot, { now, balancers }: PageOpti
 }
 
 /** What the page's `<main>` holds, and what each Server-Sent Event carries. */
-export function renderView(snapshot: FleetSnapshot, { now, balancers }: PageOptions): string {
+export function renderView(snapshot: FleetSnapshot, { now, lb }: PageOptions): string {
   const reports = snapshot.targets.flatMap((entry) => (entry.state === 'up' ? [entry.report] : []));
   const warnings = statusWarnings(reports, DEFAULT_MAX_RESIDENT);
   return [
@@ -182,17 +181,17 @@ export function renderView(snapshot: FleetSnapshot, { now, balancers }: PageOpti
     warnings.length === 0
       ? ''
       : `<ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(warningText(w))}</li>`).join('')}</ul>`,
-    balancers === undefined ? '' : balancersPart(balancers, snapshot.intervalMs, now),
+    lb === undefined ? '' : balancersPart(lb, snapshot.intervalMs, now),
     ...snapshot.targets.map((entry) => targetSection(entry, snapshot.intervalMs, now)),
     '</div>',
   ].join('');
 }
 
 /** `2 targets`, and `and 1 balancer` where the config has them. */
-function readWhat(snapshot: FleetSnapshot, balancers: readonly BalancerView[] | undefined): string {
+function readWhat(snapshot: FleetSnapshot, lb: LbView | undefined): string {
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const targets = count(snapshot.targets.length, 'target');
-  return balancers === undefined ? targets : `${targets} and ${count(balancers.length, 'balancer')}`;
+  return lb === undefined ? targets : `${targets} and ${count(lb.balancers.length, 'balancer')}`;
 }
 
 /** `tomcat-pd: 2 up, 1 DOWN`: a tab that tells the state at a glance. */

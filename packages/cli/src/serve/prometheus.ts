@@ -3,17 +3,18 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { metaspaceUse } from '@tomcat-pd/core/internal';
 import type { FleetSnapshot } from '@tomcat-pd/core';
-import type { AdminState, BalancerView } from '@tomcat-pd/core/balancers';
+import type { AdminState } from '@tomcat-pd/core/balancers';
+import type { LbView } from './lb-section.js';
 import { balancerMetrics } from './lb-metrics.js';
 
 /** What `/metrics` answers: a registry of its own, filled from the last snapshot. */
 export interface ServeMetrics {
   readonly contentType: string;
   /**
-   * The Prometheus text of `snapshot`, and of `balancers` where serve reads them (filled again
-   * only when one of them changed).
+   * The Prometheus text of `snapshot`, and of the balancers (`lb`) where serve reads them
+   * (filled again only when one of them changed).
    */
-  text(snapshot: FleetSnapshot, balancers?: readonly BalancerView[]): Promise<string>;
+  text(snapshot: FleetSnapshot, lb?: LbView): Promise<string>;
 }
 
 export interface ServeMetricsOptions {
@@ -125,15 +126,15 @@ export function createServeMetrics(options: ServeMetricsOptions = {}): ServeMetr
     }
   };
 
-  let filled: { snapshot: FleetSnapshot; balancers: readonly BalancerView[] | undefined } | undefined;
+  let filled: { snapshot: FleetSnapshot; lb: LbView | undefined } | undefined;
   return {
     contentType: registry.contentType,
-    text(snapshot, balancers) {
-      if (filled?.snapshot !== snapshot || filled.balancers !== balancers) {
+    text(snapshot, lb) {
+      if (filled?.snapshot !== snapshot || filled.lb !== lb) {
         fill(snapshot);
         // After the reset of fill: the balancers' series are set again from this view alone.
-        if (balancers !== undefined) fillBalancers?.(balancers);
-        filled = { snapshot, balancers };
+        if (lb !== undefined) fillBalancers?.(lb);
+        filled = { snapshot, lb };
       }
       return registry.metrics();
     },

@@ -5,7 +5,7 @@ import { serveDocument } from './document.js';
 import { PAGE_CSP, renderPage, renderView } from './page.js';
 import type { ServeMetrics } from './prometheus.js';
 import type { FleetSnapshot } from '@tomcat-pd/core';
-import type { BalancerView } from '@tomcat-pd/core/balancers';
+import type { LbView } from './lb-section.js';
 
 export interface ServeServerOptions {
   host: string;
@@ -15,10 +15,11 @@ export interface ServeServerOptions {
   current: () => FleetSnapshot;
   metrics: ServeMetrics;
   /**
-   * The last view of the balancers, each member with its target's sessions; absent (or
-   * `undefined`) without balancers in the config: the answers are then as they always were.
+   * The last view of the balancers, each member with its target's sessions, the colours and a
+   * restart in progress; absent (or `undefined`) without balancers in the config: the answers
+   * are then as they always were.
    */
-  balancers?: (() => readonly BalancerView[] | undefined) | undefined;
+  balancers?: (() => LbView | undefined) | undefined;
   /** Open event streams at most; more get 503 (each holds a socket). @defaultValue 100 */
   maxEventClients?: number | undefined;
   /** A comment on every event stream this often, so that proxies keep it open. @defaultValue 15 000 */
@@ -82,7 +83,7 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
           response,
           200,
           'text/html; charset=utf-8',
-          renderPage(current(), { now: Date.now(), balancers: balancers() }),
+          renderPage(current(), { now: Date.now(), lb: balancers() }),
           {
             'Content-Security-Policy': PAGE_CSP,
           },
@@ -178,8 +179,8 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
 }
 
 /** One `snapshot` event: the view as the page shows it, one `data:` line per line of it. */
-function snapshotEvent(snapshot: FleetSnapshot, balancers: readonly BalancerView[] | undefined): string {
-  const html = renderView(snapshot, { now: Date.now(), balancers });
+function snapshotEvent(snapshot: FleetSnapshot, lb: LbView | undefined): string {
+  const html = renderView(snapshot, { now: Date.now(), lb });
   const data = html
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}\n`)

@@ -1,6 +1,7 @@
 /** Views of balancers as serve shows them, for the page, document and metrics tests. */
 import { ConnectionError } from '@tomcat-pd/core';
 import type { BalancerView } from '@tomcat-pd/core/balancers';
+import type { LbView } from '../../src/serve/lb-section.js';
 
 /**
  * lb1 read: web1 drained with visitors left (2 requests in flight, 3 sessions), web2 ready but
@@ -45,4 +46,14 @@ export function balancerViews(readAt: number): BalancerView[] {
     },
     { state: 'pending', balancer: 'lb3', type: 'nginx', address: '/etc/nginx/upstreams.conf' },
   ];
+}
+
+/** What serve shows of `balancers`: with no colours told (a balancer unread) and no restart, unless given. */
+export function lbView(balancers: readonly BalancerView[], more: Partial<LbView> = {}): LbView {
+  return {
+    balancers,
+    colours: { told: false, untold: { reason: 'unread', balancers: ['lb2', 'lb3'] } },
+    restart: undefined,
+    ...more,
+  };
 }

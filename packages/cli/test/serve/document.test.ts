@@ -6,7 +6,7 @@ import { metricsDocument } from '../../src/render/metrics.js';
 import { statusDocument } from '../../src/render/status.js';
 import { authError, statusWeb1, statusWeb2, withoutMetrics } from '../helpers/reports.js';
 import { pretty } from '../helpers/documents.js';
-import { balancerViews } from '../helpers/balancers.js';
+import { balancerViews, lbView } from '../helpers/balancers.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -104,11 +104,24 @@ describe('/api/status', () => {
 });
 
 describe('/api/status with balancers in the config', () => {
-  const document = serveDocument(snapshot(), balancerViews(READ_AT));
+  const document = serveDocument(snapshot(), lbView(balancerViews(READ_AT)));
 
-  it('adds "balancers" after the rest, which stays as it was', () => {
-    expect(Object.keys(document)).toEqual(['apps', 'targets', 'errors', 'warnings', 'balancers']);
-    const rest = Object.fromEntries(Object.entries(document).filter(([key]) => key !== 'balancers'));
+  it('adds "balancers", "colours" and "restart" after the rest, which stays as it was', () => {
+    expect(Object.keys(document)).toEqual([
+      'apps',
+      'targets',
+      'errors',
+      'warnings',
+      'balancers',
+      'colours',
+      'restart',
+    ]);
+    expect(document).toMatchObject({
+      colours: { told: false, reason: 'unread', balancers: ['lb2', 'lb3'] },
+      restart: null,
+    });
+    const added = new Set(['balancers', 'colours', 'restart']);
+    const rest = Object.fromEntries(Object.entries(document).filter(([key]) => !added.has(key)));
     expect(rest).toEqual(serveDocument(snapshot()));
   });
 

@@ -4,7 +4,7 @@ import type { FleetSnapshot } from '@tomcat-pd/core';
 import type { BalancerView } from '@tomcat-pd/core/balancers';
 import { balancersPart, LB_STYLE } from '../../src/serve/lb-section.js';
 import { PAGE_CSP, renderPage, renderView } from '../../src/serve/page.js';
-import { balancerViews } from '../helpers/balancers.js';
+import { balancerViews, lbView } from '../helpers/balancers.js';
 import { downTarget } from '../helpers/reports.js';
 
 const NOW = Date.UTC(2026, 11, 7, 10, 0, 0);
@@ -22,7 +22,7 @@ const fleet: FleetSnapshot = { sequence: 2, intervalMs: 1_000, targets: [downTar
 
 describe('the Load balancers part of the page', () => {
   it('per balancer a table: member, target, state, health, in flight, sessions; "-" where not known', () => {
-    const html = balancersPart(balancerViews(READ_AT), 1_000, NOW);
+    const html = balancersPart(lbView(balancerViews(READ_AT)), 1_000, NOW);
     expect(html.startsWith('<h2 class="balancers">Load balancers</h2>')).toBe(true);
     expect(memberRows(html)).toEqual([
       ['admin-drain', 'web1', 'web1', 'drain', 'up', '2', '3'],
@@ -37,7 +37,7 @@ describe('the Load balancers part of the page', () => {
   });
 
   it('drained and maint members are marked by their row and state cell, a health check down too', () => {
-    const html = balancersPart(balancerViews(READ_AT), 1_000, NOW);
+    const html = balancersPart(lbView(balancerViews(READ_AT)), 1_000, NOW);
     expect(html).toContain('<tr class="admin-drain" data-member="web1" data-admin="drain" data-health="up">');
     expect(html).toContain(
       '<tr class="admin-maint" data-member="spare" data-admin="maint" data-health="unchecked">',
@@ -50,7 +50,7 @@ describe('the Load balancers part of the page', () => {
   });
 
   it('a balancer that cannot be read: UNREADABLE, its error and hint in the CLI words; one not read yet says so', () => {
-    const html = balancersPart(balancerViews(READ_AT), 1_000, NOW);
+    const html = balancersPart(lbView(balancerViews(READ_AT)), 1_000, NOW);
     expect(html).toContain(
       '<section class="lb down" data-balancer="lb2"><h2><span>lb2</span><span class="badge">UNREADABLE</span>',
     );
@@ -64,9 +64,9 @@ describe('the Load balancers part of the page', () => {
   });
 
   it('stale readings are marked; no balancer at all: nothing', () => {
-    const stale = balancersPart(balancerViews(NOW - 4_000), 1_000, NOW);
+    const stale = balancersPart(lbView(balancerViews(NOW - 4_000)), 1_000, NOW);
     expect(stale).toContain('<span class="stale">read');
-    expect(balancersPart([], 1_000, NOW)).toBe('');
+    expect(balancersPart(lbView([]), 1_000, NOW)).toBe('');
   });
 
   it('escapes names and redacts secrets', () => {
@@ -77,22 +77,71 @@ describe('the Load balancers part of the page', () => {
       address: 'http://admin:s3cret@lb/balancer-manager',
       members: [{ ...lb1.members[0]!, name: '"><img src=x>', target: '<b>t</b>' }],
     };
-    const html = balancersPart([evil], 1_000, NOW);
+    const html = balancersPart(lbView([evil]), 1_000, NOW);
     expect(html).not.toMatch(/<script>x|<img|<b>t|s3cret/);
     expect(html).toContain('data-member="&quot;&gt;&lt;img src=x&gt;"');
   });
 });
 
+describe('the colours and the restart above the balancers', () => {
+  const record = {
+    pid: 7,
+    host: 'ctl1',
+    started: '2026-12-07T19:00:00.000Z',
+    targets: ['web1', 'web2'],
+    target: 'web2',
+    step: 'drained' as const,
+    done: ['web1'],
+  };
+
+  it('each colour with its targets, then a restart in progress', () => {
+    const html = balancersPart(
+      lbView(balancerViews(READ_AT), {
+        colours: { told: true, colours: { live: ['web2'], draining: ['web1'], idle: [] } },
+        restart: { state: 'running', record },
+      }),
+      1_000,
+      NOW,
+    );
+    expect(html).toContain(
+      '<p class="colours" data-colours="told">Colours: <b class="colour-live">live</b> ' +
+        '<span data-colour="live">web2</span> <b class="colour-draining">draining</b> ' +
+        '<span data-colour="draining">web1</span></p>',
+    );
+    expect(html).toContain(
+      '<p class="restart running" data-restart="running">restart in progress: web2 at step drained (1 of 2 done)',
+    );
+    expect(html.indexOf('data-restart')).toBeLessThan(html.indexOf('data-balancer="lb1"'));
+  });
+
+  it('why the colours cannot be told; a restart stopped without finishing stands out', () => {
+    const html = balancersPart(
+      lbView(balancerViews(READ_AT), {
+        colours: { told: false, untold: { reason: 'none-idle' } },
+        restart: { state: 'stopped', record },
+      }),
+      1_000,
+      NOW,
+    );
+    expect(html).toContain(
+      '<p class="colours" data-colours="none-idle">Colours: all ready (every target takes new visitors)</p>',
+    );
+    expect(html).toContain(
+      '<p class="restart stopped" data-restart="stopped">a restart stopped without finishing',
+    );
+  });
+});
+
 describe('the page with balancers', () => {
   it('the part in the view, after the summary and before the targets, in every event too', () => {
-    const view = renderView(fleet, { now: NOW, balancers: balancerViews(READ_AT) });
+    const view = renderView(fleet, { now: NOW, lb: lbView(balancerViews(READ_AT)) });
     const at = (text: string) => view.indexOf(text);
     expect(at('<p class="summary">')).toBeLessThan(at('Load balancers'));
     expect(at('Load balancers')).toBeLessThan(at('data-target="web3"'));
   });
 
   it("its own style, allowed by hash beside the page's; the legend of the states; the header counts them", () => {
-    const html = renderPage(fleet, { now: NOW, balancers: balancerViews(READ_AT) });
+    const html = renderPage(fleet, { now: NOW, lb: lbView(balancerViews(READ_AT)) });
     const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(([, style]) => style ?? '');
     expect(styles).toHaveLength(2);
     expect(styles[1]).toBe(LB_STYLE);
@@ -105,7 +154,7 @@ describe('the page with balancers', () => {
 
   it('without balancers in the config: the page as before, none of this', () => {
     const html = renderPage(fleet, { now: NOW });
-    expect(html).toBe(renderPage(fleet, { now: NOW, balancers: undefined }));
+    expect(html).toBe(renderPage(fleet, { now: NOW, lb: undefined }));
     expect(html).not.toMatch(/Load balancers|Balancer states|admin-/);
     expect(html.match(/<style>/g)).toHaveLength(1);
     expect(html).toContain('<p>1 target, each read every 1 s</p>');

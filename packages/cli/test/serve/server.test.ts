@@ -12,7 +12,7 @@ import {
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
 import { downTarget, statusWeb1, withoutMetrics } from '../helpers/reports.js';
 import { ADMIN_STATES, type BalancerView } from '@tomcat-pd/core/balancers';
-import { balancerViews } from '../helpers/balancers.js';
+import { balancerViews, lbView } from '../helpers/balancers.js';
 
 const READ_AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 
@@ -189,7 +189,7 @@ describe('the server with balancers', () => {
       host: '127.0.0.1',
       port: 0,
       current: () => snapshot,
-      balancers: () => balancers,
+      balancers: () => lbView(balancers),
       metrics: createServeMetrics({ balancers: { adminStates: ADMIN_STATES } }),
     });
     const { url } = server;
@@ -197,7 +197,7 @@ describe('the server with balancers', () => {
     expect(page.body).toContain('<section class="lb up" data-balancer="lb1">');
     expect(page.headers['content-security-policy']).toBe(PAGE_CSP);
     expect(JSON.parse((await ask(`${url}api/status`)).body)).toEqual(
-      JSON.parse(JSON.stringify(serveDocument(snapshot, balancers))),
+      JSON.parse(JSON.stringify(serveDocument(snapshot, lbView(balancers)))),
     );
     expect((await ask(`${url}metrics`)).body).toContain(
       'tomcat_pd_lb_member_state{balancer="lb1",member="web1",state="drain"} 1',

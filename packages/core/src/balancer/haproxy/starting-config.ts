@@ -54,16 +54,41 @@ export function haproxyStartingConfig(spec: StartingConfigSpec): string {
     '    # The health check must make no session, or Tomcat never counts 0 sessions on a drained server.',
     `    option httpchk ${check.method} ${check.path}`,
     ...expect,
-    `    # The pin cookie (${PIN_COOKIE}=<server>) reaches that server even drained or in maint,`,
-    '    # for a smoke test; anyone can send a cookie: limit it to your network with { src ... }.',
-    `    force-persist if { req.cook(${PIN_COOKIE}) -m found }`,
-    ...spec.targets.map(({ name }) => `    use-server ${name} if { req.cook(${PIN_COOKIE}) -m str ${name} }`),
+    ...pinRules(spec.targets.map(({ name }) => name)),
     "    # A server is named as its Tomcat's jvmRoute: the member name tomcat-pd drives.",
     ...spec.targets.map(
       ({ name, host, port }) => `    server ${name} ${host}:${port} check inter 2s cookie ${name}`,
     ),
     '',
   ].join('\n');
+}
+
+/**
+ * The pin (docs/balancers/haproxy.md, "Pinning a visitor to a server"): the cookie
+ * `TOMCAT_PD_PIN=<server>`, or `?TOMCAT_PD_PIN=<server>` in the URL, which also sets that cookie,
+ * reaches that server even drained or in maint; `?TOMCAT_PD_PIN=` expires the cookie. Only the
+ * servers' own names are taken: any other value is ignored (and never copied into a header).
+ */
+function pinRules(servers: readonly string[]): string[] {
+  const names = servers.join(' ');
+  const pin = PIN_COOKIE;
+  return [
+    `    # The pin (${pin}=<server>, a cookie or in the query string, which then sets the cookie)`,
+    '    # reaches that server even drained or in maint, for a smoke test or the previous colour;',
+    `    # ?${pin}= (empty) unpins. Anyone can send one: limit it to your network with { src ... }.`,
+    `    acl pin_asked url_param(${pin}) -m str ${names}`,
+    `    acl pin_cookie req.cook(${pin}) -m str ${names}`,
+    `    acl unpin url_param(${pin}) -m len 0`,
+    '    # Decided as the backend is chosen, before its http-request rules: on the ACLs, not txn.pin.',
+    '    force-persist if pin_asked || pin_cookie !unpin',
+    `    http-request set-var(txn.pin) req.cook(${pin}) if pin_cookie !unpin`,
+    `    http-request set-var(txn.pin_asked) url_param(${pin}) if pin_asked`,
+    '    http-request set-var(txn.pin) var(txn.pin_asked) if pin_asked',
+    '    http-request set-var(txn.unpin) bool(true) if unpin',
+    ...servers.map((name) => `    use-server ${name} if { var(txn.pin) -m str ${name} }`),
+    `    http-response add-header Set-Cookie "${pin}=%[var(txn.pin_asked)]; Path=/" if { var(txn.pin_asked) -m found }`,
+    `    http-response add-header Set-Cookie "${pin}=; Path=/; Max-Age=0" if { var(txn.unpin) -m bool }`,
+  ];
 }
 
 /** The `stats socket` address: a UNIX path, or `ipv4@`/`ipv6@` on loopback only. */

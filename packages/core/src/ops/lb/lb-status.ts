@@ -3,6 +3,7 @@ import type { BalancerType, MemberReading } from '../../balancer/member-state.js
 import { toTomcatPdError } from '../../errors/error-data.js';
 import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
+import { tellColours, type ColourReading, type ColoursReading } from './colours.js';
 import { mapLimited } from '../fleet.js';
 import { DEFAULT_PARALLEL, runContextOf, type RunOptions } from '../run-context.js';
 import { visitorSessions } from './visitor-sessions.js';
@@ -51,6 +52,27 @@ export type LbTargetStatus =
 export interface LbStatusReport {
   readonly balancers: readonly LbBalancerStatus[];
   readonly targets: readonly LbTargetStatus[];
+  /** Which targets are live, draining and idle, or why that cannot be told (all ready is the usual case). */
+  readonly colours: LbColours;
+}
+
+/**
+ * The colours as the balancers show them: told, why they cannot be told (tellColours), or not
+ * known while a balancer is unread (down, or not read yet by a watch): a balancer not read may
+ * hold any state, and a colour told without it could be wrong.
+ */
+export type LbColours =
+  | ColoursReading
+  | {
+      readonly told: false;
+      readonly untold: { readonly reason: 'unread'; readonly balancers: readonly string[] };
+    };
+
+/** A balancer as the colours need it: its members beside their targets, `undefined` when unread. */
+export interface BalancerMembers {
+  readonly balancer: string;
+  readonly type: BalancerType;
+  readonly members: readonly LbMemberOfTarget[] | undefined;
 }
 
 /**
@@ -86,7 +108,37 @@ export async function lbStatus(options: LbStatusOptions): Promise<LbStatusReport
     }));
     return { ...about, ok: true, members };
   });
-  return { balancers, targets };
+  const colours = coloursOf(
+    balancers.map((entry) => ({ ...entry, members: entry.ok ? entry.members : undefined })),
+    options.clients.map((client) => client.name),
+    sessionsOf,
+  );
+  return { balancers, targets, colours };
+}
+
+/**
+ * The colours of `targets` from balancers whose members are already mapped to targets (as
+ * `lbStatus` and a watch show them); `sessionsOf` as tellColours takes it. Pure.
+ */
+export function coloursOf(
+  balancers: readonly BalancerMembers[],
+  targets: readonly string[],
+  sessionsOf: ReadonlyMap<string, number | undefined>,
+): LbColours {
+  const unread = balancers.filter((entry) => entry.members === undefined).map((entry) => entry.balancer);
+  if (unread.length > 0) return { told: false, untold: { reason: 'unread', balancers: unread } };
+  // Each member renamed as its target (members no target maps to left out): the map is done.
+  const readings = balancers.map(({ balancer, type, members = [] }): ColourReading => ({
+    balancer: { name: balancer, memberName: (target) => target },
+    reading: {
+      balancer,
+      type,
+      members: members.flatMap((member) =>
+        member.target === undefined ? [] : [{ ...member, name: member.target }],
+      ),
+    },
+  }));
+  return tellColours(readings, targets, sessionsOf);
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Balancer } from '../../balancer/balancer.js';
 import type { BalancerType } from '../../balancer/member-state.js';
 import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
-import type { LbMemberOfTarget, LbMemberStatus } from '../lb/lb-status.js';
+import { coloursOf, type LbColours, type LbMemberOfTarget, type LbMemberStatus } from '../lb/lb-status.js';
 import { visitorSessions } from '../lb/visitor-sessions.js';
 import type { FleetSnapshot, TargetSnapshot } from './fleet-snapshot.js';
 
@@ -92,7 +92,7 @@ export type BalancerView = PendingBalancer | BalancerViewUp | BalancerDown;
  * not read yet, is down, or is no target of the fleet.
  */
 export function balancersView(balancers: BalancersSnapshot, fleet: FleetSnapshot): BalancerView[] {
-  const sessions = new Map(fleet.targets.map((entry) => [entry.target, sessionsOf(entry)]));
+  const sessions = targetSessions(fleet);
   return balancers.balancers.map((entry): BalancerView => {
     if (entry.state !== 'up') return entry;
     const members = entry.members.map((member): LbMemberStatus => ({
@@ -101,6 +101,26 @@ export function balancersView(balancers: BalancersSnapshot, fleet: FleetSnapshot
     }));
     return { ...entry, members };
   });
+}
+
+/**
+ * The colours of the fleet's targets from the view of the balancers (`balancersView`), each
+ * target's sessions those of its last read; not told while a balancer is not read or down.
+ */
+export function coloursView(balancers: readonly BalancerView[], fleet: FleetSnapshot): LbColours {
+  return coloursOf(
+    balancers.map((entry) => ({
+      balancer: entry.balancer,
+      type: entry.type,
+      members: entry.state === 'up' ? entry.members : undefined,
+    })),
+    fleet.targets.map((entry) => entry.target),
+    targetSessions(fleet),
+  );
+}
+
+function targetSessions(fleet: FleetSnapshot): Map<string, number | undefined> {
+  return new Map(fleet.targets.map((entry) => [entry.target, sessionsOf(entry)]));
 }
 
 /** The visitors' sessions of a target as last read (every version of every app but the Manager). */

@@ -19,10 +19,23 @@ describe('haproxyStartingConfig', () => {
     expect(text).not.toMatch(/^\s*(balance (source|hdr|url_param)|hash-type)/m);
   });
 
-  it('pins a request to a named server, even drained or in maint', () => {
+  it('pins a request to a named server, even drained or in maint, by the cookie or the query string', () => {
     const text = haproxyStartingConfig(spec());
-    expect(text).toContain('force-persist if { req.cook(TOMCAT_PD_PIN) -m found }');
-    expect(text).toContain('use-server web2 if { req.cook(TOMCAT_PD_PIN) -m str web2 }');
+    expect(text).toContain('acl pin_asked url_param(TOMCAT_PD_PIN) -m str web1 web2\n');
+    expect(text).toContain('acl pin_cookie req.cook(TOMCAT_PD_PIN) -m str web1 web2\n');
+    expect(text).toContain('force-persist if pin_asked || pin_cookie !unpin');
+    expect(text).toContain('use-server web2 if { var(txn.pin) -m str web2 }');
+    expect(text).toContain(
+      'http-response add-header Set-Cookie "TOMCAT_PD_PIN=%[var(txn.pin_asked)]; Path=/" if { var(txn.pin_asked) -m found }',
+    );
+  });
+
+  it('copies into Set-Cookie only a value that is one of the servers, never the raw query string', () => {
+    const text = haproxyStartingConfig(spec());
+    const copied = text
+      .split('\n')
+      .filter((line) => line.includes('url_param(TOMCAT_PD_PIN)') && line.includes('set-var'));
+    expect(copied).toEqual(['    http-request set-var(txn.pin_asked) url_param(TOMCAT_PD_PIN) if pin_asked']);
   });
 
   it("checks a probe path with GET (2xx-3xx, HAProxy's default), else OPTIONS below 500", () => {

@@ -48,4 +48,33 @@ describe('lbStatus', () => {
     expect(report.targets).toMatchObject([{ target: 'web1', ok: false, error: { code: 'E_CONNECT' } }]);
     expect(report.balancers[1]).toMatchObject({ members: [{ name: 'web1', sessions: undefined }] });
   });
+
+  it('tells the colours through the members map: live, draining (sessions left), idle (maint)', async () => {
+    const lb = new FakeBalancer('lb1', { s1: 'ready', s2: 'drain', s3: 'maint', spare: 'maint' });
+    lb.memberMap = { web1: 's1', web2: 's2', web3: 's3' };
+    const report = await lbStatus({
+      balancers: [lb],
+      clients: [tomcat('web1', 4), tomcat('web2', 2), tomcat('web3', 0)],
+    });
+    expect(report.colours).toEqual({
+      told: true,
+      colours: { live: ['web1'], draining: ['web2'], idle: ['web3'] },
+    });
+  });
+
+  it('says why the colours cannot be told: all ready, or a balancer unread (its states unknown)', async () => {
+    const clients = [tomcat('web1', 0), tomcat('web2', 0)];
+    const allReady = await lbStatus({
+      balancers: [new FakeBalancer('lb1', { web1: 'ready', web2: 'ready' })],
+      clients,
+    });
+    expect(allReady.colours).toEqual({ told: false, untold: { reason: 'none-idle' } });
+    const down = new FakeBalancer('lb2', {});
+    down.failRead = new ConnectionError('Cannot reach lb2.', { transient: true });
+    const oneDown = await lbStatus({
+      balancers: [new FakeBalancer('lb1', { web1: 'ready', web2: 'maint' }), down],
+      clients,
+    });
+    expect(oneDown.colours).toEqual({ told: false, untold: { reason: 'unread', balancers: ['lb2'] } });
+  });
 });

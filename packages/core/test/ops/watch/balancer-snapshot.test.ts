@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../src/errors/error-classes.js';
 import {
   balancersView,
+  coloursView,
   initialBalancersSnapshot,
   withBalancer,
   type BalancersSnapshot,
+  type BalancerUp,
 } from '../../../src/ops/watch/balancer-snapshot.js';
 import type { FleetSnapshot, TargetSnapshot } from '../../../src/ops/watch/fleet-snapshot.js';
 
@@ -106,5 +108,25 @@ describe('balancersView', () => {
     expect([initial.sequence, next.sequence]).toEqual([0, 1]);
     expect(initial.balancers[0]?.state).toBe('pending');
     expect(next.balancers[0]?.state).toBe('down');
+  });
+
+  it('tells the colours from the view, sessions from the fleet; none while a balancer is not read', () => {
+    const fleet: FleetSnapshot = {
+      sequence: 1,
+      intervalMs: 1_000,
+      targets: [up('web1', [2, 1]), up('web2', [0, 0]), up('web3', [0, 0])],
+    };
+    const snapshot = balancers();
+    const pending = balancersView(snapshot, fleet);
+    expect(coloursView(pending, fleet)).toEqual({
+      told: false,
+      untold: { reason: 'unread', balancers: ['lb2'] },
+    });
+    const lb2 = { ...snapshot.balancers[0]!, balancer: 'lb2' } as BalancerUp;
+    const both = balancersView(withBalancer(snapshot, 1, lb2), fleet);
+    expect(coloursView(both, fleet)).toEqual({
+      told: true,
+      colours: { live: ['web2'], draining: ['web1'], idle: ['web3'] },
+    });
   });
 });
