@@ -88,7 +88,8 @@ describe('the HAProxy driver against a real haproxy 2.6 in front of two Tomcats'
     const served = busy.web1?.inFlight === 1 ? 'web1' : 'web2';
     const after = await members();
     expect(after[served]).toMatchObject({ inFlight: 0, idleSeconds: expect.any(Number) });
-    expect(after[served]?.idleSeconds).toBeLessThanOrEqual(2);
+    // Seconds since the request began (1.5 s ago), and a loaded machine's delay.
+    expect(after[served]?.idleSeconds).toBeLessThanOrEqual(5);
     // The TCP socket is the same API.
     expect(await members(driverAt(haproxy.tcpSocket))).toEqual(after);
   });
