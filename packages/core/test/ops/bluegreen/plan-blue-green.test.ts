@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AdminState } from '../../../src/balancer/member-state.js';
 import { UnsafeOperationError } from '../../../src/errors/error-classes.js';
 import { coloursUntoldError } from '../../../src/ops/bluegreen/read-colours.js';
 import { planBlueGreenDeploy, planSwitch } from '../../../src/ops/bluegreen/plan-blue-green.js';
@@ -41,9 +42,9 @@ describe('planBlueGreenDeploy', () => {
 
 describe('coloursUntoldError', () => {
   it('names the state of each target, per balancer where they differ', () => {
-    const states = new Map([
-      ['web1', { lb1: 'ready' as const, lb2: 'ready' as const }],
-      ['web2', { lb1: 'maint' as const, lb2: 'ready' as const }],
+    const states = new Map<string, Record<string, AdminState>>([
+      ['web1', { lb1: 'ready', lb2: 'ready' }],
+      ['web2', { lb1: 'maint', lb2: 'ready' }],
       ['web3', {}],
     ]);
     const error = coloursUntoldError(
