@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerClient } from '@tomcat-pd/core';
-import { buildBalancedWar, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
+import { buildBalancedWar, startHaproxyWithConfig, type HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { buildFailingWar } from '@tomcat-pd/testkit/test-war';
 import { Visitor } from '@tomcat-pd/testkit/visitor';
@@ -10,14 +10,14 @@ import { collect, expectExit, jsonOf, runCli, spawnCli } from './cli-helpers.js'
 import {
   newVisitorRoutes,
   routeOf,
-  startHaproxyInFront,
   startRoutedTomcats,
   visitorOn,
   type RoutedTomcats,
 } from './routed-tomcats.js';
 
 // `deploy --blue-green` and `rollback --blue-green` as a user runs them: the built CLI, a real
-// haproxy in front of two real Tomcats, web1 the live colour and web2 the idle one (in maint).
+// haproxy on the config `lb config haproxy` generates in front of two real Tomcats, web1 the live
+// colour and web2 the idle one (in maint).
 
 let fleet: RoutedTomcats;
 let tomcats: readonly LocalTomcatInstance[] = [];
@@ -76,7 +76,6 @@ beforeAll(async () => {
   fleet = await startRoutedTomcats({ path: '/bg' });
   ({ tomcats, dir } = fleet);
   clients = tomcats.map((tomcat) => fleet.client(tomcat));
-  haproxy = await startHaproxyInFront(fleet);
   [release, failing] = await Promise.all([
     buildBalancedWar(dir, 'bg2', 'bg2.war'),
     buildFailingWar(dir, 'bg'),
@@ -87,14 +86,21 @@ beforeAll(async () => {
     user: tomcat.user,
     passwordEnv: `WEB${index + 1}_PW`,
   }));
-  await writeFile(
-    join(dir, 'tomcat-pd.json'),
-    JSON.stringify({
-      targets,
-      balancers: [{ name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' }],
-    }),
-  );
   await writeFile(join(dir, 'no-balancers.json'), JSON.stringify({ targets }));
+  // HAProxy runs the config `lb config haproxy` generates: its pin cookie is part of what is tested.
+  haproxy = await startHaproxyWithConfig(async ({ adminSocket, port }) => {
+    await writeFile(
+      join(dir, 'tomcat-pd.json'),
+      JSON.stringify({
+        targets,
+        balancers: [{ name: 'lb1', type: 'haproxy', socket: adminSocket, backend: 'tomcats' }],
+      }),
+    );
+    return expectExit(
+      await cli(['lb', 'config', 'haproxy', '--path', '/bg', '--listen', `127.0.0.1:${port}`]),
+      0,
+    ).stdout;
+  });
   // web2 is the idle colour.
   expectExit(await cli(['lb', 'maint', 'web2']), 0);
 });
@@ -156,6 +162,11 @@ describe('tomcat-pd deploy|rollback --blue-green against a real haproxy in front
       },
     ]);
 
+    // A tester asks for the previous version with the pin cookie the deploy printed.
+    const pinned = await fetch(`${haproxy.url}/bg/`, {
+      headers: { cookie: document.blueGreen.previous[0]!.cookie },
+    });
+    expect(await pinned.text()).toMatch(/version=001 session=\S+\.web1$/m);
     const again = await sticky.get('/bg/');
     expect([again.sessionId, again.version]).toEqual([stickyId, '001']);
     for (let i = 0; i < 4; i++) {
