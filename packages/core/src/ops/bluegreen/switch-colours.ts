@@ -50,65 +50,85 @@ export async function switchColours(
   log: StepLog | undefined,
 ): Promise<SwitchOutcome> {
   const steady: RunContext = { signal: undefined, logger: context.logger };
-  const clientOf = (target: string) => spec.clients.find((client) => client.name === target)!;
-  const track = <T>(step: BlueGreenStep, targets: readonly string[], work: () => Promise<T>) =>
+  const track = (step: 'ready' | 'drain', targets: readonly string[], work: () => Promise<void>) =>
     log === undefined ? work() : log.run(step, targets, work);
 
   const readied: string[] = [];
   try {
-    await track('ready', change.to, async () => {
-      for (const target of change.to) {
-        await checkTargetServes(clientOf(target), spec.probes, spec.probeTimeoutMs, steady);
-        readied.push(target);
-        await runTargetState({ balancers: spec.balancers, target, state: 'ready', force: false }, steady);
-      }
-      await waitUp(change.to, spec, steady);
-    });
+    await track('ready', change.to, () => readyColour(change.to, readied, spec, steady));
   } catch (caught) {
     const stuck = await putBack(readied, change.before, spec, steady);
+    const to =
+      stuck.length === 0
+        ? `${change.to.join(', ')} went back to ${describeBefore(change)}`
+        : `${listOf(stuck)} could not be put back and stay ready`;
     return {
       ok: false,
       step: 'ready',
       error: toTomcatPdError(caught),
       live: [...change.from, ...stuck],
-      note: `${change.from.join(', ')} still take${change.from.length === 1 ? 's' : ''} new visitors; ${
-        stuck.length === 0
-          ? `${change.to.join(', ')} went back to ${describeBefore(change)}`
-          : `${stuck.join(', ')} could not be put back and stay${stuck.length === 1 ? 's' : ''} ready`
-      }.`,
+      note: `${listOf(change.from)} still taking new visitors; ${to}.`,
     };
   }
 
   const drained: string[] = [];
   try {
-    await track('drain', change.from, async () => {
-      for (const target of change.from) {
-        // Drained before it is asked, so that a failure that changed it on a balancer is made ready again too.
-        drained.push(target);
-        await runTargetState({ balancers: spec.balancers, target, state: 'drain', force: false }, steady);
-      }
-    });
+    await track('drain', change.from, () => drainColour(change.from, drained, spec, steady));
     return { ok: true };
   } catch (caught) {
     const stillDrained = await makeReady(drained, spec, steady);
+    // The new colour goes back only once the old one takes new visitors again everywhere.
     const stuck =
       stillDrained.length === 0 ? await putBack(change.to, change.before, spec, steady) : [...change.to];
-    const live = [...change.from.filter((target) => !stillDrained.includes(target)), ...stuck];
+    const to =
+      stuck.length === 0
+        ? `${change.to.join(', ')} went back to ${describeBefore(change)}`
+        : `${listOf(stuck)} ready and taking new visitors`;
     return {
       ok: false,
       step: 'drain',
       error: toTomcatPdError(caught),
-      live,
+      live: [...change.from.filter((target) => !stillDrained.includes(target)), ...stuck],
       note:
         stillDrained.length === 0
-          ? `${change.from.join(', ')} ${change.from.length === 1 ? 'was' : 'were'} made ready again${
-              stuck.length === 0
-                ? ` and ${change.to.join(', ')} went back to ${describeBefore(change)}`
-                : `; ${stuck.join(', ')} stay ready`
-            }.`
-          : `${stillDrained.join(', ')} could not be made ready again, so ${change.to.join(', ')} stay${change.to.length === 1 ? 's' : ''} ready and take${change.to.length === 1 ? 's' : ''} new visitors.`,
+          ? `${listOf(change.from)} ready again; ${to}.`
+          : `${listOf(stillDrained)} could not be made ready again, so ${to}.`,
     };
   }
+}
+
+/** Each target proven to serve, then made ready on every balancer (noted in `readied`); then all up. */
+async function readyColour(
+  targets: readonly string[],
+  readied: string[],
+  spec: SwitchSpec,
+  context: RunContext,
+): Promise<void> {
+  for (const target of targets) {
+    const client = spec.clients.find((candidate) => candidate.name === target)!;
+    await checkTargetServes(client, spec.probes, spec.probeTimeoutMs, context);
+    readied.push(target);
+    await runTargetState({ balancers: spec.balancers, target, state: 'ready', force: false }, context);
+  }
+  await waitUp(targets, spec, context);
+}
+
+/** Each target drained on every balancer, noted in `drained` before it is asked (a failure may have changed it on some). */
+async function drainColour(
+  targets: readonly string[],
+  drained: string[],
+  spec: SwitchSpec,
+  context: RunContext,
+): Promise<void> {
+  for (const target of targets) {
+    drained.push(target);
+    await runTargetState({ balancers: spec.balancers, target, state: 'drain', force: false }, context);
+  }
+}
+
+/** `web1 is`, `web1, web2 are`: the targets named in a sentence about their state. */
+function listOf(targets: readonly string[]): string {
+  return `${targets.join(', ')} ${targets.length === 1 ? 'is' : 'are'}`;
 }
 
 /** Waits until every target is not down on any balancer (its checks passed, or it has none). */

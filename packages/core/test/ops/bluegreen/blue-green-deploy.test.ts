@@ -109,7 +109,7 @@ describe('blueGreenDeploy', () => {
     const error = await failureOf(blueGreenDeploy(options));
     expect(error).toBeInstanceOf(BlueGreenError);
     expect(error).toMatchObject({ code: ErrorCode.operation, step: 'drain', live: ['web1'] });
-    expect(error.message).toContain('web1 was made ready again and web2 went back to maint');
+    expect(error.message).toContain('web1 is ready again; web2 went back to maint.');
     expect(states(lbs)).toEqual([
       { web1: 'ready', web2: 'maint' },
       { web1: 'ready', web2: 'maint' },
@@ -137,6 +137,7 @@ describe('blueGreenDeploy', () => {
     const error = await failureOf(blueGreenDeploy(options));
     expect(error).toMatchObject({ step: 'ready', live: ['web1'] });
     expect(error.message).toContain('web2 on lb1 is still down');
+    expect(error.message).toContain('web1 is still taking new visitors; web2 went back to maint.');
     expect(states(lbs)).toEqual([
       { web1: 'ready', web2: 'maint' },
       { web1: 'ready', web2: 'maint' },
