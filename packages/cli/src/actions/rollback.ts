@@ -22,12 +22,16 @@ export interface RollbackInput {
 export function parse({ flags, defaults }: CommandLine<RollbackFlags>): RollbackInput {
   const blueGreen = blueGreenChoiceOf(flags);
   if (blueGreen !== undefined) {
-    // A blue/green rollback switches colours: it removes, stops and frees nothing.
+    // A blue/green rollback switches colours: it removes, stops and frees nothing, and its probe
+    // proves the other colour serves as `lb ready` does (2xx or 3xx), before it is made ready.
     refuseStrayOptions(
       [
         ['--to', flags.to],
         ['--stop', flags.stop],
         ['--check-leaks', flags.checkLeaks],
+        ['--expect', flags.expect],
+        ['--expect-status', flags.expectStatus],
+        ['--probe-timeout', flags.probeTimeout],
       ],
       (flag) => `${flag} does not work with --blue-green, which only switches back to the other colour.`,
     );

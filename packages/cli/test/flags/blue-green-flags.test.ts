@@ -43,5 +43,8 @@ describe('--blue-green on deploy and rollback', () => {
     expect(() => parseRollback(rollbackLine('--blue-green', '--stop'))).toThrowError(
       '--stop does not work with --blue-green',
     );
+    expect(() =>
+      parseRollback(rollbackLine('--blue-green', '--probe', '/health', '--expect', 'ok')),
+    ).toThrowError('--expect does not work with --blue-green');
   });
 });
