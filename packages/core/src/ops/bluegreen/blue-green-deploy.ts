@@ -24,6 +24,7 @@ import { readColours, stateOf, tellColoursNow, type ColoursNow } from './read-co
 import { retireAfterSwitch, retireColour } from './retire-colour.js';
 import { StepLog } from './step-log.js';
 import { switchColours, type SwitchStopped } from './switch-colours.js';
+import { targetsAre } from './targets-said.js';
 
 /**
  * A blue/green deploy behind the balancers (docs/blue-green.md): the colours told from the
@@ -54,7 +55,7 @@ export async function runBlueGreenDeploy(
         throw new BlueGreenError(toTomcatPdError(caught), {
           step: 'wait-idle',
           live: plan.live,
-          note: `Nothing was deployed; ${plan.live.join(', ')} still take new visitors.`,
+          note: `Nothing was deployed; ${targetsAre(plan.live)} still taking new visitors.`,
           steps: log.steps,
         });
       });
@@ -150,7 +151,7 @@ async function switchBack(
     .catch(() => undefined);
   if (stopped === undefined) {
     return failure.withNote(
-      `Switched back: ${plan.live.join(', ')} take new visitors again, ${plan.next.join(', ')} drained (${release} stays deployed there).`,
+      `Switched back: ${targetsAre(plan.live)} taking new visitors again, ${targetsAre(plan.next)} drained (${release} stays deployed there).`,
     );
   }
   return new BlueGreenError(failure, {

@@ -35,7 +35,7 @@ export async function runBlueGreenRollback(
   if (without.length > 0) {
     throw new UnsafeOperationError(
       'no-live-version',
-      `Refusing to roll back: ${without.join(', ')} run${without.length === 1 ? 's' : ''} no version of ${spec.path} (or could not be read). Nothing was changed.`,
+      `Refusing to roll back: no version of ${spec.path} runs on ${without.join(', ')} (or it could not be read). Nothing was changed.`,
       { hint: 'A blue/green rollback goes back to the other colour, which must still run the app.' },
     );
   }

@@ -5,6 +5,7 @@ import type { RunContext } from '../run-context.js';
 import { BlueGreenError } from './blue-green-error.js';
 import type { SwitchSpec } from './blue-green-options.js';
 import type { StepLog } from './step-log.js';
+import { targetsAre } from './targets-said.js';
 
 /**
  * Waits until each drained target of a colour has no visitor left (`waitDrained`: Tomcat's
@@ -50,7 +51,7 @@ export async function retireAfterSwitch(
       throw new BlueGreenError(toTomcatPdError(caught), {
         step: 'maint',
         live: switched.to,
-        note: `The switch is done; ${switched.from.join(', ')} stay drained.`,
+        note: `The switch is done; ${targetsAre(switched.from)} still drained.`,
         steps: log.steps,
       });
     });

@@ -9,6 +9,7 @@ import type { RunContext } from '../run-context.js';
 import type { SwitchSpec } from './blue-green-options.js';
 import type { BlueGreenStep } from './blue-green-report.js';
 import type { StepLog } from './step-log.js';
+import { targetsAre } from './targets-said.js';
 
 /** A switch from one colour to the other. */
 export interface ColourSwitch {
@@ -61,13 +62,13 @@ export async function switchColours(
     const to =
       stuck.length === 0
         ? `${change.to.join(', ')} went back to ${describeBefore(change)}`
-        : `${listOf(stuck)} could not be put back and stay ready`;
+        : `${targetsAre(stuck)} could not be put back and stay ready`;
     return {
       ok: false,
       step: 'ready',
       error: toTomcatPdError(caught),
       live: [...change.from, ...stuck],
-      note: `${listOf(change.from)} still taking new visitors; ${to}.`,
+      note: `${targetsAre(change.from)} still taking new visitors; ${to}.`,
     };
   }
 
@@ -83,7 +84,7 @@ export async function switchColours(
     const to =
       stuck.length === 0
         ? `${change.to.join(', ')} went back to ${describeBefore(change)}`
-        : `${listOf(stuck)} ready and taking new visitors`;
+        : `${targetsAre(stuck)} ready and taking new visitors`;
     return {
       ok: false,
       step: 'drain',
@@ -91,8 +92,8 @@ export async function switchColours(
       live: [...change.from.filter((target) => !stillDrained.includes(target)), ...stuck],
       note:
         stillDrained.length === 0
-          ? `${listOf(change.from)} ready again; ${to}.`
-          : `${listOf(stillDrained)} could not be made ready again, so ${to}.`,
+          ? `${targetsAre(change.from)} ready again; ${to}.`
+          : `${targetsAre(stillDrained)} could not be made ready again, so ${to}.`,
     };
   }
 }
@@ -126,11 +127,6 @@ async function drainColour(
   }
 }
 
-/** `web1 is`, `web1, web2 are`: the targets named in a sentence about their state. */
-function listOf(targets: readonly string[]): string {
-  return `${targets.join(', ')} ${targets.length === 1 ? 'is' : 'are'}`;
-}
-
 /** Waits until every target is not down on any balancer (its checks passed, or it has none). */
 async function waitUp(targets: readonly string[], spec: SwitchSpec, context: RunContext): Promise<void> {
   const started = Date.now();
@@ -148,7 +144,7 @@ async function waitUp(targets: readonly string[], spec: SwitchSpec, context: Run
     if (elapsed >= spec.upTimeoutMs) {
       throw new TomcatPdError(
         ErrorCode.operation,
-        `${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} still down after ${Math.round(spec.upTimeoutMs / 1000)} s: the balancer's health check fails there.`,
+        `${targetsAre(down)} still down after ${Math.round(spec.upTimeoutMs / 1000)} s: the balancer's health check fails there.`,
         { hint: "Check that the app answers the balancer's health check on that Tomcat." },
       );
     }

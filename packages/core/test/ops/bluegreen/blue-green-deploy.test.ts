@@ -259,7 +259,7 @@ describe('blueGreenDeploy', () => {
     expect(error).toBeInstanceOf(AnalysisError);
     expect(error.code).toBe(ErrorCode.analysis);
     expect(error.message).toContain('/shop##002 failed its canary analysis on web2: 50% errors');
-    expect(error.hint).toContain('Switched back: web1 take new visitors again, web2 drained');
+    expect(error.hint).toContain('Switched back: web1 is taking new visitors again, web2 is drained');
     for (const lb of lbs) {
       expect(lb.sent).toEqual(['web2:ready', 'web1:drain', 'web1:ready', 'web2:drain']);
     }

@@ -40,7 +40,7 @@ describe('blueGreenRollback', () => {
     const error = await failureOf(blueGreenRollback(options));
     expect(error).toBeInstanceOf(UnsafeOperationError);
     expect(error).toMatchObject({ rule: 'no-live-version' });
-    expect(error.message).toContain('web1 runs no version of /shop');
+    expect(error.message).toContain('no version of /shop runs on web1');
     expect(lbs.flatMap((lb) => lb.sent)).toEqual([]);
   });
 
