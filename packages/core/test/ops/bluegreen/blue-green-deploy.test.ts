@@ -233,6 +233,21 @@ describe('blueGreenDeploy', () => {
     expect(report.after).toEqual({ told: true, colours: { live: ['web2'], draining: [], idle: ['web1'] } });
   });
 
+  it('an abort while it waits for the colour to deploy on stops it there (E_ABORTED): nothing deployed, nothing switched', async () => {
+    const { lbs, clients, options } = setUp({ web1: 'ready', web2: 'drain' });
+    clients[1]!.contexts[0]!.sessions = 2;
+    const stop = new AbortController();
+    clients[1]!.beforeList = () => stop.abort();
+    const error = await failureOf(
+      blueGreenDeploy({ ...options, waitDrain: true, maxDrainMs: 60_000, signal: stop.signal }),
+    );
+    expect(error).toBeInstanceOf(BlueGreenError);
+    expect(error).toMatchObject({ code: ErrorCode.aborted, step: 'wait-idle', live: ['web1'] });
+    expect(error.message).toContain('Nothing was deployed; web1 is still taking new visitors.');
+    expect(versions(clients[1])).toEqual(['001']);
+    expect(lbs.flatMap((lb) => lb.sent)).toEqual([]);
+  });
+
   it('with waitDrain, the old colour that keeps its visitors past maxDrain stays drained: the switch stands', async () => {
     const { lbs, options } = setUp();
     const error = await failureOf(blueGreenDeploy({ ...options, waitDrain: true }));
