@@ -4,6 +4,7 @@ import type { AnalysisSpec } from '../analyze/analysis-options.js';
 import { AnalysisError } from '../../errors/error-classes.js';
 import { toTomcatPdError } from '../../errors/error-data.js';
 import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import type { ManagerClient } from '../../manager/manager-client.js';
 import { describeApp } from '../app-status.js';
 import { describeAnalysis } from '../deploy/live-analysis.js';
 import { runFleetDeploy, type FleetDeployContext } from '../deploy/fleet-deploy.js';
@@ -19,7 +20,7 @@ import {
 import type { BlueGreenDeployReport } from './blue-green-report.js';
 import { judgeNewColour } from './judge-new-colour.js';
 import { previousColourPins } from './pins.js';
-import { planBlueGreenDeploy } from './plan-blue-green.js';
+import { planBlueGreenDeploy, type SwitchPlan } from './plan-blue-green.js';
 import { readColours, stateOf, tellColoursNow, type ColoursNow } from './read-colours.js';
 import { retireAfterSwitch, retireColour } from './retire-colour.js';
 import { StepLog } from './step-log.js';
@@ -47,6 +48,12 @@ export async function runBlueGreenDeploy(
 ): Promise<BlueGreenDeployReport> {
   const now = await tellColoursNow(spec.balancers, spec.clients, context);
   const plan = planBlueGreenDeploy(now.colours, now.sessions, spec.waitDrain);
+  // The next counter is above the versions of both colours: every target must have been read.
+  const [unread] = now.unread;
+  if (unread !== undefined) {
+    const [target, error] = unread;
+    throw error.withNote(`Target ${target} could not be read; nothing was changed.`);
+  }
   const log = new StepLog(spec.onStep);
   if (plan.draining.length > 0) {
     await log
@@ -89,20 +96,7 @@ export async function runBlueGreenDeploy(
   const analysis =
     spec.analysis === undefined
       ? []
-      : await log
-          .run('analyze', plan.next, async () => {
-            const { reports, bad } = await judgeNewColour(
-              next,
-              { path: spec.deploy.path, version },
-              spec.analysis!,
-              context,
-            );
-            if (bad !== undefined) throw badVerdict(bad, release, spec.analysis!);
-            return reports;
-          })
-          .catch(async (caught: unknown) => {
-            throw await switchBack(spec, plan, log, context, toTomcatPdError(caught), release);
-          });
+      : await judgeOrSwitchBack(spec, spec.analysis, { plan, next, version, release }, log, context);
   if (spec.waitDrain) await retireAfterSwitch({ from: plan.live, to: plan.next }, spec, context, log);
   return {
     before: now.colours,
@@ -112,6 +106,34 @@ export async function runBlueGreenDeploy(
     deploy,
     analysis,
   };
+}
+
+/**
+ * The new colour judged by its analysis; a bad verdict, a failed or an aborted analysis switches
+ * back (see {@link switchBack}) and throws.
+ */
+async function judgeOrSwitchBack(
+  spec: BlueGreenDeploySpec,
+  analysis: AnalysisSpec,
+  deployed: { plan: SwitchPlan; next: readonly ManagerClient[]; version: string; release: string },
+  log: StepLog,
+  context: FleetDeployContext,
+): Promise<readonly AnalysisReport[]> {
+  const { plan, next, version, release } = deployed;
+  return log
+    .run('analyze', plan.next, async () => {
+      const { reports, bad } = await judgeNewColour(
+        next,
+        { path: spec.deploy.path, version },
+        analysis,
+        context,
+      );
+      if (bad !== undefined) throw badVerdict(bad, release, analysis);
+      return reports;
+    })
+    .catch(async (caught: unknown) => {
+      throw await switchBack(spec, plan, log, context, toTomcatPdError(caught), release);
+    });
 }
 
 /** The error of a verdict that sends the visitors back, as `deploy --analyze` words it. */

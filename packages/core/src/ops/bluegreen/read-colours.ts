@@ -2,6 +2,7 @@ import type { Balancer } from '../../balancer/balancer.js';
 import type { AdminState } from '../../balancer/member-state.js';
 import { UnsafeOperationError } from '../../errors/error-classes.js';
 import { toTomcatPdError } from '../../errors/error-data.js';
+import type { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import type { ContextEntry } from '../../manager/parse/types.js';
 import { tellColours, type Colours, type ColoursReading, type ColoursUntold } from '../lb/colours.js';
@@ -18,6 +19,8 @@ export interface ColoursNow {
   readonly sessions: ReadonlyMap<string, number | undefined>;
   /** Each target's admin state on each balancer that has it, by target: what a refusal names. */
   readonly states: ReadonlyMap<string, Readonly<Record<string, AdminState>>>;
+  /** Why a target's `list` could not be read, by target. */
+  readonly unread: ReadonlyMap<string, TomcatPdError>;
 }
 
 /**
@@ -35,19 +38,14 @@ export async function readColours(
     Promise.all(
       clients.map((client) =>
         client.list({ signal: context.signal }).then(
-          (entries) => [client, entries] as const,
-          (error: unknown) => {
-            context.logger.warn?.(
-              `${client.name}: its sessions could not be read (${toTomcatPdError(error).message})`,
-            );
-            return [client, undefined] as const;
-          },
+          (entries) => ({ client, entries, error: undefined }),
+          (error: unknown) => ({ client, entries: undefined, error: toTomcatPdError(error) }),
         ),
       ),
     ),
   ]);
   const sessionsOf = new Map(
-    lists.map(([client, entries]) => [
+    lists.map(({ client, entries }) => [
       client.name,
       entries === undefined ? undefined : visitorSessions(entries, client),
     ]),
@@ -68,9 +66,12 @@ export async function readColours(
     reading: tellColours(read, targets, sessionsOf),
     sessions: sessionsOf,
     lists: new Map(
-      lists.flatMap(([client, entries]) => (entries === undefined ? [] : [[client.name, entries]])),
+      lists.flatMap(({ client, entries }) => (entries === undefined ? [] : [[client.name, entries]])),
     ),
     states,
+    unread: new Map(
+      lists.flatMap(({ client, error }) => (error === undefined ? [] : [[client.name, error]])),
+    ),
   };
 }
 

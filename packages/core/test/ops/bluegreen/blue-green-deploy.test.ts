@@ -8,6 +8,7 @@ import {
   UnsafeOperationError,
 } from '../../../src/errors/error-classes.js';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
+import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
 import { AnalysisError } from '../../../src/errors/error-classes.js';
 import { blueGreenDeploy } from '../../../src/ops/bluegreen/blue-green-deploy.js';
 import { BlueGreenError } from '../../../src/ops/bluegreen/blue-green-error.js';
@@ -204,6 +205,16 @@ describe('blueGreenDeploy', () => {
     );
     expect(error).toMatchObject({ rule: 'colours-untold' });
     expect(error.message).toContain('every target is ready, so none is idle');
+  });
+
+  it('a target whose list cannot be read fails it before anything changes: the next counter needs both colours', async () => {
+    const { lbs, clients, options } = setUp();
+    clients[0]!.failNext.set('list', new TomcatPdError(ErrorCode.connect, 'web1 refused the connection'));
+    const error = await failureOf(blueGreenDeploy(options));
+    expect(error.code).toBe(ErrorCode.connect);
+    expect(error.hint).toContain('Target web1 could not be read; nothing was changed.');
+    expect(clients[1]!.changes).toEqual([]);
+    expect(lbs.flatMap((lb) => lb.sent)).toEqual([]);
   });
 
   it('refuses (colour-draining) while the colour to deploy on still has sessions', async () => {
