@@ -51,7 +51,12 @@ export function renderBlueGreenRollback(path: string, report: BlueGreenRollbackR
 function switchDocument(report: BlueGreenSwitchReport) {
   return {
     before: report.before,
-    after: report.after.told ? report.after.colours : { untold: report.after.untold },
+    after:
+      report.after === undefined
+        ? null
+        : report.after.told
+          ? report.after.colours
+          : { untold: report.after.untold },
     steps: report.steps,
     previous: report.previous,
   };
@@ -81,7 +86,8 @@ function switchLines(report: BlueGreenSwitchReport): string[] {
   ];
 }
 
-function colours(reading: ColoursReading): string {
+function colours(reading: ColoursReading | undefined): string {
+  if (reading === undefined) return 'not read again';
   if (!reading.told) return `cannot be told apart (${reading.untold.reason})`;
   const { live, draining, idle } = reading.colours;
   const part = (name: string, targets: readonly string[]) =>

@@ -21,7 +21,7 @@ import type { BlueGreenDeployReport } from './blue-green-report.js';
 import { judgeNewColour } from './judge-new-colour.js';
 import { previousColourPins } from './pins.js';
 import { planBlueGreenDeploy, type SwitchPlan } from './plan-blue-green.js';
-import { readColours, stateOf, tellColoursNow, type ColoursNow } from './read-colours.js';
+import { coloursAfter, stateOf, tellColoursNow, type ColoursNow } from './read-colours.js';
 import { retireAfterSwitch, retireColour } from './retire-colour.js';
 import { StepLog } from './step-log.js';
 import { switchColours, type SwitchStopped } from './switch-colours.js';
@@ -100,7 +100,7 @@ export async function runBlueGreenDeploy(
   if (spec.waitDrain) await retireAfterSwitch({ from: plan.live, to: plan.next }, spec, context, log);
   return {
     before: now.colours,
-    after: (await readColours(spec.balancers, spec.clients, context)).reading,
+    after: await coloursAfter(spec.balancers, spec.clients, context),
     steps: log.steps,
     previous: previousColourPins(spec.balancers, plan.live, spec.deploy.path),
     deploy,

@@ -36,8 +36,8 @@ export interface BlueGreenStepRecord {
 /** What a blue/green switch did: the colours before and after, and each step. */
 export interface BlueGreenSwitchReport {
   readonly before: Colours;
-  /** The colours read again at the end. */
-  readonly after: ColoursReading;
+  /** The colours read again at the end (undefined: the balancers could not be read then). */
+  readonly after: ColoursReading | undefined;
   readonly steps: readonly BlueGreenStepRecord[];
   /** How to reach the colour that was live, while it runs (HAProxy balancers only). */
   readonly previous: readonly PreviousColourPin[];

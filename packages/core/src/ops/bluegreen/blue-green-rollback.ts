@@ -9,7 +9,7 @@ import {
 import type { BlueGreenRollbackReport } from './blue-green-report.js';
 import { previousColourPins } from './pins.js';
 import { planSwitch } from './plan-blue-green.js';
-import { readColours, stateOf, tellColoursNow, type ColoursNow } from './read-colours.js';
+import { coloursAfter, stateOf, tellColoursNow, type ColoursNow } from './read-colours.js';
 import { retireAfterSwitch } from './retire-colour.js';
 import { StepLog } from './step-log.js';
 import { switchColours } from './switch-colours.js';
@@ -48,7 +48,7 @@ export async function runBlueGreenRollback(
   if (spec.waitDrain) await retireAfterSwitch({ from: plan.live, to: plan.next }, spec, context, log);
   return {
     before: now.colours,
-    after: (await readColours(spec.balancers, spec.clients, context)).reading,
+    after: await coloursAfter(spec.balancers, spec.clients, context),
     steps: log.steps,
     previous: previousColourPins(spec.balancers, plan.live, spec.path),
   };

@@ -121,3 +121,20 @@ export function coloursUntoldError(
 export function stateOf(now: ColoursNow, target: string): AdminState {
   return Object.values(now.states.get(target) ?? {})[0] ?? 'maint';
 }
+
+/**
+ * The colours read again once the work is done, for the report: a balancer that cannot be read
+ * now does not undo what was done, so it is said (a warning) and the colours are left unknown.
+ */
+export async function coloursAfter(
+  balancers: readonly Balancer[],
+  clients: readonly ManagerClient[],
+  context: RunContext,
+): Promise<ColoursReading | undefined> {
+  try {
+    return (await readColours(balancers, clients, context)).reading;
+  } catch (caught) {
+    context.logger.warn?.(`The colours could not be read again: ${toTomcatPdError(caught).message}`);
+    return undefined;
+  }
+}

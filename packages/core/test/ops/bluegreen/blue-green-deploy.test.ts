@@ -96,6 +96,20 @@ describe('blueGreenDeploy', () => {
     expect(clients[1]!.calls).toContain('visit OPTIONS /shop/');
   });
 
+  it('a balancer that cannot be read once the switch is done leaves the switch done: the colours after are unknown', async () => {
+    const { lbs, options } = setUp();
+    const send = lbs[1]!.send.bind(lbs[1]);
+    lbs[1]!.send = async (member, state) => {
+      await send(member, state);
+      if (member === 'web1' && state === 'drain')
+        lbs[0]!.failRead = new BalancerError('lb1 is gone', { balancer: 'lb1' });
+    };
+    const report = await blueGreenDeploy(options);
+    expect(report.after).toBeUndefined();
+    expect(report.steps.map((step) => step.outcome)).toEqual(['done', 'done', 'done']);
+    expect(lbs[1]!.admin('web2')).toBe('ready');
+  });
+
   it('takes the next counter above every version on both colours', async () => {
     const { clients, options } = setUp();
     clients[0]!.contexts.push(entry('/shop', '004'));
