@@ -45,11 +45,12 @@ const LOADED_TO_READ =
   /[/\\]src[/\\](actions[/\\](status|status-watch|sessions|history|serve)|run-command)\.ts$/;
 
 /**
- * What the balancers' commands load: their actions, serve's watch of the balancers, status's
- * part of them, and the core's balancers entry that the context imports for them.
+ * What the balancers' commands load: their actions (and deploy's and rollback's `--blue-green`),
+ * serve's watch of the balancers, status's part of them, and the core's balancers entry that the
+ * context imports for them.
  */
 const LOADED_FOR_BALANCERS =
-  /[/\\]src[/\\](actions[/\\](lb-[a-z-]+|restart|status-balancers)|serve[/\\]lb-watch|balancers-entry)\.ts$/;
+  /[/\\]src[/\\](actions[/\\](lb-[a-z-]+|restart|status-balancers|[a-z]+-blue-green)|serve[/\\]lb-watch|balancers-entry)\.ts$/;
 
 // Two passes: the default splitting, then its chunks grouped (build/chunk-groups.ts).
 export default defineConfig(async () => {

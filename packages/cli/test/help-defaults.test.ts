@@ -2,6 +2,7 @@ import type { Command, Option, OptionValues } from '@commander-js/extra-typings'
 import { describe, expect, it } from 'vitest';
 import {
   ANALYSIS_DEFAULTS,
+  BLUE_GREEN_DEFAULTS,
   DEFAULT_GRACE_MS,
   DEFAULT_MAX_RESIDENT,
   DEFAULT_PARALLEL,
@@ -26,6 +27,7 @@ const probe = {
   '--expect-status': `${PROBE_DEFAULTS.expectStatus.min}-${PROBE_DEFAULTS.expectStatus.max}`,
   '--probe-timeout': formatDuration(PROBE_DEFAULTS.timeoutMs),
 };
+const blueGreen = { '--max-drain': formatDuration(BLUE_GREEN_DEFAULTS.maxDrainMs) };
 const EXPECTED: Record<string, Record<string, string>> = {
   'tomcat-pd': {
     '--config': './tomcat-pd.json if present',
@@ -45,13 +47,14 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--min-requests': String(ANALYSIS_DEFAULTS.minRequests),
     '--interval': formatDuration(ANALYSIS_DEFAULTS.intervalMs),
     '--on-inconclusive': ANALYSIS_DEFAULTS.onInconclusive,
+    ...blueGreen,
   },
   check: { '--path': 'from the file name, as Tomcat does' },
   status: { '--max-resident': String(DEFAULT_MAX_RESIDENT), '--interval': formatDuration(WATCH_INTERVAL_MS) },
   serve: { '--listen': DEFAULT_LISTEN, '--interval': formatDuration(DEFAULT_INTERVAL_MS) },
   history: { '--path': 'the config default' },
   sessions: { '--path': 'the config default' },
-  rollback: { '--path': 'the config default', '--to': 'the previous running one', ...probe },
+  rollback: { '--path': 'the config default', '--to': 'the previous running one', ...probe, ...blueGreen },
   drain: {
     '--path': 'every app',
     '--keep': String(DRAIN_PLAN_DEFAULTS.keep),

@@ -4,7 +4,8 @@
  * beside its Tomcat's sessions (`lbStatus`), a target drained, put in maintenance or made ready on
  * every balancer that has it, all or nothing (`drainTarget`, `setTargetState`, `readyTarget`),
  * every balancer read on an interval (`watchBalancers`) and shown beside a fleet's snapshot
- * (`balancersView`).
+ * (`balancersView`), every Tomcat restarted in turn (`restartTargets`), blue/green releases
+ * between two colours of Tomcats (`blueGreenDeploy`, `blueGreenRollback`).
  * An entry of its own, so that a build script that only deploys loads none of it.
  *
  * @example
@@ -87,3 +88,22 @@ export type {
   RestartStepRecord,
   TargetRestartReport,
 } from './ops/restart/restart-report.js';
+export { blueGreenDeploy } from './ops/bluegreen/blue-green-deploy.js';
+export { blueGreenRollback } from './ops/bluegreen/blue-green-rollback.js';
+export { BLUE_GREEN_DEFAULTS } from './ops/bluegreen/blue-green-defaults.js';
+export { BlueGreenError } from './ops/bluegreen/blue-green-error.js';
+export { BLUE_GREEN_STEPS } from './ops/bluegreen/blue-green-report.js';
+export type {
+  BlueGreenDeployOptions,
+  BlueGreenRollbackOptions,
+  SwitchOptions,
+} from './ops/bluegreen/blue-green-options.js';
+export type {
+  BlueGreenDeployReport,
+  BlueGreenRollbackReport,
+  BlueGreenStep,
+  BlueGreenStepRecord,
+  BlueGreenSwitchReport,
+} from './ops/bluegreen/blue-green-report.js';
+export type { PreviousColourPin } from './ops/bluegreen/pins.js';
+export type { Colours, ColoursReading, ColoursUntold, MixedTarget } from './ops/lb/colours.js';

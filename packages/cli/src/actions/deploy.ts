@@ -9,10 +9,17 @@ import { requirePath, type CommandLine } from '../command-line.js';
 import type { DeployFlags } from '../commands/deploy.js';
 import type { CliContext } from '../context.js';
 import { analysisOptionsOf } from '../flags/analysis-flags.js';
+import { blueGreenChoiceOf, type BlueGreenChoice } from '../flags/blue-green-flags.js';
 import { parseRolloutSteps, parseWholeNumber } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import { createFleetProgress } from '../progress-bar.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
+
+/** A deploy's checked command line: the fleet deploy's spec, and blue/green when asked for. */
+export interface DeployInput {
+  spec: FleetDeploySpec;
+  blueGreen: BlueGreenChoice | undefined;
+}
 
 /**
  * The WAR and the options, with the config defaults for the path, the counter width and the
@@ -20,7 +27,11 @@ import { deployDocument, renderDeploy } from '../render/deploy.js';
  * or analysis is a mistake on the command line. The WAR is checked by the deploy itself (it is
  * input, not command line).
  */
-export function parse({ args, flags, defaults }: CommandLine<DeployFlags>): FleetDeploySpec {
+export function parse(line: CommandLine<DeployFlags>): DeployInput {
+  return { spec: parseSpec(line), blueGreen: blueGreenChoiceOf(line.flags) };
+}
+
+function parseSpec({ args, flags, defaults }: CommandLine<DeployFlags>): FleetDeploySpec {
   return parseFleetDeployOptions({
     path: requirePath(flags.path, defaults),
     warFile: String(args[0]),
@@ -55,9 +66,14 @@ export function chosenBuildId(
 /**
  * `tomcat-pd deploy <war> --path P ...`: one version on every selected target, all or nothing. A
  * failure anywhere throws the core's FleetOperationError (each target's outcome), after the new
- * version was removed from the targets that took it.
+ * version was removed from the targets that took it. With `--blue-green`, the blue/green deploy
+ * (loaded only then, with the balancers' code).
  */
-export async function run(context: CliContext, spec: FleetDeploySpec): Promise<void> {
+export async function run(context: CliContext, { spec, blueGreen }: DeployInput): Promise<void> {
+  if (blueGreen !== undefined) {
+    const { runDeployBlueGreen } = await import('./deploy-blue-green.js');
+    return runDeployBlueGreen(context, spec, blueGreen);
+  }
   const clients = await context.clients();
   const progress = await createFleetProgress(
     context.output,

@@ -7,12 +7,36 @@ import {
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { RollbackFlags } from '../commands/rollback.js';
 import type { CliContext } from '../context.js';
+import { blueGreenChoiceOf, type BlueGreenChoice } from '../flags/blue-green-flags.js';
+import { refuseStrayOptions } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import { renderRollback, rollbackDocument } from '../render/rollback.js';
 import { throwIfUnhealthy } from '../unhealthy.js';
 
-export function parse({ flags, defaults }: CommandLine<RollbackFlags>): RollbackSpec {
-  return parseRollbackOptions({
+/** A rollback's checked command line: the rollback's spec, and blue/green when asked for. */
+export interface RollbackInput {
+  spec: RollbackSpec;
+  blueGreen: BlueGreenChoice | undefined;
+}
+
+export function parse({ flags, defaults }: CommandLine<RollbackFlags>): RollbackInput {
+  const blueGreen = blueGreenChoiceOf(flags);
+  if (blueGreen !== undefined) {
+    // A blue/green rollback switches colours: it removes, stops and frees nothing, and its probe
+    // proves the other colour serves as `lb ready` does (2xx or 3xx), before it is made ready.
+    refuseStrayOptions(
+      [
+        ['--to', flags.to],
+        ['--stop', flags.stop],
+        ['--check-leaks', flags.checkLeaks],
+        ['--expect', flags.expect],
+        ['--expect-status', flags.expectStatus],
+        ['--probe-timeout', flags.probeTimeout],
+      ],
+      (flag) => `${flag} does not work with --blue-green, which only switches back to the other colour.`,
+    );
+  }
+  const spec = parseRollbackOptions({
     path: requirePath(flags.path, defaults),
     to: flags.to,
     stop: flags.stop,
@@ -20,13 +44,19 @@ export function parse({ flags, defaults }: CommandLine<RollbackFlags>): Rollback
     probe: probeOptionsOf(flags, {}, { smoke: false }).probe,
     checkLeaks: flags.checkLeaks,
   });
+  return { spec, blueGreen };
 }
 
 /**
  * `tomcat-pd rollback --path P [--to V] [--stop] [--check-leaks]` on every selected target. If any
- * target would be left without an older running version, the core refuses and nothing changes anywhere.
+ * target would be left without an older running version, the core refuses and nothing changes
+ * anywhere. With `--blue-green`, the switch back to the other colour (loaded only then).
  */
-export async function run(context: CliContext, spec: RollbackSpec): Promise<void> {
+export async function run(context: CliContext, { spec, blueGreen }: RollbackInput): Promise<void> {
+  if (blueGreen !== undefined) {
+    const { runRollbackBlueGreen } = await import('./rollback-blue-green.js');
+    return runRollbackBlueGreen(context, spec, blueGreen);
+  }
   const result = await runFleetRollback(
     await context.clients(),
     spec,

@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { DEFAULT_WIDTH } from '@tomcat-pd/core/internal';
 import { examples } from '../command-line.js';
 import { withAnalysisOptions } from '../flags/analysis-flags.js';
+import { withBlueGreenOptions } from '../flags/blue-green-flags.js';
 import { collectPaths } from '../flags/flag-values.js';
 import { withProbeOptions } from '../flags/probe-flags.js';
 
@@ -40,16 +41,19 @@ export function defineDeploy() {
       '--steps <list>',
       'a progressive rollout in config order, e.g. 1,25%,100%: each step deploys, probes and analyses its targets before the next',
     );
-  return withAnalysisOptions(
-    withProbeOptions(command, {
-      probe:
-        'after live, request PATH (e.g. /health) under the app; undo the version unless it answers healthy (repeatable)',
-      what: 'probe or smoke test',
-    }).option(
-      '--smoke <path>',
-      'before traffic, try the WAR under a temporary path and request PATH there; deploy only if healthy (repeatable)',
-      collectPaths,
+  return withBlueGreenOptions(
+    withAnalysisOptions(
+      withProbeOptions(command, {
+        probe:
+          'after live, request PATH (e.g. /health) under the app; undo the version unless it answers healthy (repeatable)',
+        what: 'probe or smoke test',
+      }).option(
+        '--smoke <path>',
+        'before traffic, try the WAR under a temporary path and request PATH there; deploy only if healthy (repeatable)',
+        collectPaths,
+      ),
     ),
+    'deploy on the idle colour behind the balancers (in maint, or drained with no session), then switch: ready it, drain the live one',
   ).addHelpText(
     'after',
     examples(
@@ -59,6 +63,8 @@ export function defineDeploy() {
       'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
       'tomcat-pd deploy target/shop.war --path /shop --probe /health --analyze 5m --max-error-rate 2',
       'tomcat-pd deploy target/shop.war --path /shop --steps 1,25%,100% --probe /health --analyze 2m',
+      'tomcat-pd deploy target/shop.war --path /shop --blue-green --probe /health',
+      'tomcat-pd deploy target/shop.war --path /shop --blue-green --wait-drain --max-drain 20m',
     ),
   );
 }

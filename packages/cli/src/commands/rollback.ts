@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { examples } from '../command-line.js';
 import { withAfterwardsOptions } from '../flags/afterwards-flags.js';
+import { withBlueGreenOptions } from '../flags/blue-green-flags.js';
 
 /** `tomcat-pd rollback`: its options and help; what it does is in actions/rollback.ts. */
 export function defineRollback() {
@@ -14,9 +15,16 @@ export function defineRollback() {
       ),
     )
     .option('--stop', 'stop instead of undeploying: quick roll-forward, but a restart starts it again');
-  return withAfterwardsOptions(command, { periodic: false }).addHelpText(
+  return withBlueGreenOptions(
+    withAfterwardsOptions(command, { periodic: false }),
+    'go back to the other colour behind the balancers: ready it (it must still run the app), then drain the live one; nothing is undeployed',
+  ).addHelpText(
     'after',
-    examples('tomcat-pd rollback --path /shop', 'tomcat-pd rollback --path /shop --to 007 --stop'),
+    examples(
+      'tomcat-pd rollback --path /shop',
+      'tomcat-pd rollback --path /shop --to 007 --stop',
+      'tomcat-pd rollback --path /shop --blue-green --probe /health',
+    ),
   );
 }
 

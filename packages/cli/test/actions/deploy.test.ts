@@ -8,7 +8,7 @@ const line = (...argv: string[]) => {
   command.parse(['shop.war', '--path', '/shop', ...argv], { from: 'user' });
   return { args: command.args, flags: command.opts(), defaults: {} };
 };
-const versionOf = (spec: ReturnType<typeof parse>) => spec.plan.version;
+const versionOf = (input: ReturnType<typeof parse>) => input.spec.plan.version;
 
 describe('deploy --build-id', () => {
   afterEach(() => vi.unstubAllEnvs());

@@ -104,7 +104,11 @@ export type SafetyRule =
   /** lb ready: an app on the target does not answer (a 5xx, no answer, or its probe fails). */
   | 'not-serving'
   /** restart: fewer than two members of a balancer take new visitors, so nobody would take a restarted one's. */
-  | 'too-few-ready';
+  | 'too-few-ready'
+  /** Blue/green: the live colour cannot be told from the idle one on the balancers (docs/blue-green.md). */
+  | 'colours-untold'
+  /** Blue/green deploy: the colour to deploy on still holds visitors' sessions (wait for them with --wait-drain). */
+  | 'colour-draining';
 
 /** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
 export class UnsafeOperationError extends TomcatPdError {
