@@ -106,4 +106,3 @@ export type {
   BlueGreenSwitchReport,
 } from './ops/bluegreen/blue-green-report.js';
 export type { PreviousColourPin } from './ops/bluegreen/pins.js';
-export type { Colours, ColoursReading, ColoursUntold, MixedTarget } from './ops/lb/colours.js';
