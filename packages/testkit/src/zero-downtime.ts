@@ -9,7 +9,12 @@ import { buildLoadWar } from './load-war.js';
 import { startLocalTomcat, type LocalTomcatInstance } from './local-tomcat.js';
 import { startTogether } from './start-tomcat.js';
 import { basicAuth } from './tomcat-instance.js';
-import { startVisitorLoad, type LoadCounts, type VisitorLoadOptions } from './visitor-load.js';
+import {
+  startVisitorLoad,
+  type LoadCounts,
+  type VisitorLoad,
+  type VisitorLoadOptions,
+} from './visitor-load.js';
 
 /**
  * A zero-downtime check (issue 21) as the tests and `pnpm bench` run it: two real Tomcats
@@ -51,6 +56,8 @@ export interface ZeroDowntimeStand {
   /** The targets the command restarted, in order. */
   readonly restarted: readonly string[];
   watchRestarts(listener: RestartListener | undefined): void;
+  /** Restarts a Tomcat as the command does, behind the balancer's back (what a check must catch). */
+  restart(name: string): Promise<void>;
   /**
    * What the balancer holds against a member: mod_jk's worker in error or with errors counted
    * (it fails a request over to another worker silently, so a visitor's 200 hides them), HAProxy's
@@ -105,7 +112,12 @@ export async function startZeroDowntimeStand(options: ZeroDowntimeStandOptions):
       restartCommand: `curl -sf ${restarter.url}/$TOMCAT_PD_TARGET`,
       restarted: restarter.restarted,
       watchRestarts: (listener) => (restarter.listener = listener),
-      memberFaults: front.memberFaults,
+      async restart(name) {
+        const response = await fetch(`${restarter.url}/${name}`);
+        if (response.status !== 200)
+          throw new Error(`restarting ${name}: HTTP ${response.status} ${await response.text()}`);
+      },
+      memberFaults: () => front.memberFaults(),
       stop: () => stopAll(cleanUp),
     };
   } catch (error) {
@@ -266,6 +278,8 @@ export interface ZeroDowntimeOperation {
   prepare?(stand: ZeroDowntimeStand, cli: StandCli): Promise<void>;
   /** The built CLI's arguments, run once under load and timed. */
   args(stand: ZeroDowntimeStand): readonly string[];
+  /** Figures of its own from its output (`--json`), for a table: how long each target's drain took. */
+  figures?(stdout: string): Record<string, number>;
 }
 
 /** `tomcat-pd restart` of both Tomcats, each really restarted by the stand's command. */
@@ -281,13 +295,49 @@ export const ROLLING_RESTART: ZeroDowntimeOperation = {
     '--max-drain',
     '3m',
   ],
+  figures(stdout) {
+    const document = JSON.parse(stdout) as {
+      targets: { target: string; steps: { step: string; durationMs: number }[] }[];
+    };
+    return Object.fromEntries(
+      document.targets.flatMap(({ target, steps }) =>
+        steps
+          .filter(({ step }) => step === 'drained' || step === 'exec')
+          .map(({ step, durationMs }) => [
+            `${target} ${step === 'drained' ? 'drain' : 'command'} (s)`,
+            Math.round(durationMs / 100) / 10,
+          ]),
+      ),
+    );
+  },
 };
+
+/** The load's rates and visits; its URLs and session time-out come from the stand. */
+export type StandLoadOptions = Omit<
+  VisitorLoadOptions,
+  'baseUrl' | 'visitPage' | 'nodePage' | 'sessionTimeoutMs'
+>;
+
+/**
+ * Starts the load through the stand's balancer, to its pages, told of every restart the stand's
+ * command does until `stand.watchRestarts(undefined)`.
+ */
+export function startStandLoad(stand: ZeroDowntimeStand, options: StandLoadOptions = {}): VisitorLoad {
+  const load = startVisitorLoad({
+    ...options,
+    baseUrl: stand.url,
+    visitPage: `${stand.path}/visit.jsp`,
+    nodePage: `${stand.path}/node.jsp`,
+    sessionTimeoutMs: stand.sessionSeconds * 1_000,
+  });
+  stand.watchRestarts(load);
+  return load;
+}
 
 /** Options of {@link measureZeroDowntime}. */
 export interface MeasureOptions {
   readonly cli: StandCli;
-  /** The load's rates and visits; its URLs and session time-out come from the stand. */
-  readonly load?: Omit<VisitorLoadOptions, 'baseUrl' | 'visitPage' | 'nodePage' | 'sessionTimeoutMs'>;
+  readonly load?: StandLoadOptions;
   /** Load before the operation, so that both nodes hold sessions when it begins. @defaultValue 5 000 */
   readonly warmUpMs?: number;
   /** Load after it, so that the nodes it brought back are visited too. @defaultValue 5 000 */
@@ -313,14 +363,7 @@ export async function measureZeroDowntime(
   options: MeasureOptions,
 ): Promise<ZeroDowntimeRun> {
   await operation.prepare?.(stand, options.cli);
-  const load = startVisitorLoad({
-    ...options.load,
-    baseUrl: stand.url,
-    visitPage: `${stand.path}/visit.jsp`,
-    nodePage: `${stand.path}/node.jsp`,
-    sessionTimeoutMs: stand.sessionSeconds * 1_000,
-  });
-  stand.watchRestarts(load);
+  const load = startStandLoad(stand, options.load);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     await pause(options.warmUpMs ?? 5_000);
