@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Visitor } from './visitor.js';
 
 /**
@@ -25,6 +27,15 @@ export interface VisitorLoadOptions {
   readonly requestsPerVisit?: number | undefined;
   /** From a visit's first request to its last; then the visitor leaves. @defaultValue 3 000 */
   readonly visitMs?: number | undefined;
+  /**
+   * The share of sticky visitors who come back once with their cookies (a session id naming the
+   * node they were on): after `returnAfterMs`, when their session may have ended. @defaultValue 0
+   */
+  readonly returningShare?: number | undefined;
+  /** From a visit's end to the visitor's return. @defaultValue sessionTimeoutMs + 2 000 */
+  readonly returnAfterMs?: number | undefined;
+  /** How many times a returning visitor comes back; `Infinity`: until the load stops. @defaultValue 1 */
+  readonly returnsPerVisitor?: number | undefined;
   /** New visitors (no cookie, one request to the visit page) each second. @defaultValue 2 */
   readonly newVisitorsPerSecond?: number | undefined;
   /** Requests to the node page each second, over kept-alive connections. @defaultValue 20 */
@@ -40,6 +51,8 @@ const LOAD_DEFAULTS = {
   newVisitorsPerSecond: 2,
   streamPerSecond: 20,
   requestTimeoutMs: 10_000,
+  returningShare: 0,
+  returnsPerVisitor: 1,
 };
 
 type LoadSpec = Required<{ [K in keyof VisitorLoadOptions]: NonNullable<VisitorLoadOptions[K]> }>;
@@ -64,6 +77,8 @@ export interface LoadCounts {
   readonly failed: number;
   /** Sticky visitors who began a visit. */
   readonly visitors: number;
+  /** Visits of those who came back. */
+  readonly returns: number;
   /** Visitors whose later request got another session (another node's, or a new one) while theirs had not expired. */
   readonly moved: number;
   /** Answers from a node whose request overlapped its stop..start window. */
@@ -87,6 +102,13 @@ export interface VisitorLoad {
   stop(): Promise<LoadCounts>;
 }
 
+/** A sticky visitor's cookie jar and what its visits have seen. */
+interface StickyVisitor {
+  readonly jar: Visitor;
+  last: { readonly sessionId: string; readonly answeredAt: number } | undefined;
+  moved: boolean;
+}
+
 /** One answer that named its node. */
 interface Served {
   readonly node: string;
@@ -105,7 +127,11 @@ const NODE_LINE = /^node=(\S+)$/m;
 function checked(options: VisitorLoadOptions): LoadSpec {
   // A key given as undefined takes its default too.
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const spec = { ...LOAD_DEFAULTS, ...given } as LoadSpec;
+  const spec = {
+    ...LOAD_DEFAULTS,
+    returnAfterMs: options.sessionTimeoutMs + 2_000,
+    ...given,
+  } as LoadSpec;
   for (const key of [
     'sessionTimeoutMs',
     'visitorsPerSecond',
@@ -113,11 +139,21 @@ function checked(options: VisitorLoadOptions): LoadSpec {
     'newVisitorsPerSecond',
     'streamPerSecond',
     'requestTimeoutMs',
+    'returnAfterMs',
   ] as const) {
     if (!(spec[key] > 0)) throw new Error(`${key} must be more than 0, not ${spec[key]}`);
   }
   if (!(Number.isInteger(spec.requestsPerVisit) && spec.requestsPerVisit >= 1))
     throw new Error(`requestsPerVisit must be a whole number, 1 or more, not ${spec.requestsPerVisit}`);
+  if (!(
+    spec.returnsPerVisitor >= 1 &&
+    (Number.isInteger(spec.returnsPerVisitor) || spec.returnsPerVisitor === Infinity)
+  ))
+    throw new Error(
+      `returnsPerVisitor must be a whole number, 1 or more, or Infinity, not ${spec.returnsPerVisitor}`,
+    );
+  if (!(spec.returningShare >= 0 && spec.returningShare <= 1))
+    throw new Error(`returningShare must be from 0 to 1, not ${spec.returningShare}`);
   return spec;
 }
 
@@ -139,8 +175,12 @@ class RunningLoad implements VisitorLoad {
   private readonly failures: string[] = [];
   private readonly moves: string[] = [];
   private visitors = 0;
+  private returns = 0;
+  private readonly stopped = new AbortController();
 
   constructor(private readonly spec: LoadSpec) {
+    // Every visitor away until its return listens to it: hundreds at once, none of them a leak.
+    setMaxListeners(0, this.stopped.signal);
     this.timers = [
       this.every(spec.visitorsPerSecond, () => this.visit()),
       this.every(spec.newVisitorsPerSecond, () => this.newVisitor()),
@@ -159,19 +199,23 @@ class RunningLoad implements VisitorLoad {
 
   async stop(): Promise<LoadCounts> {
     for (const timer of this.timers) clearInterval(timer);
+    this.stopped.abort();
     while (this.pending.size > 0) await Promise.all(this.pending);
     return this.counts();
   }
 
   counts(): LoadCounts {
-    const stopped = this.served.filter((answer) =>
-      this.windows.some(
-        (window) =>
-          window.node === answer.node &&
-          answer.answeredAt > window.from &&
-          (window.to === undefined || answer.sentAt < window.to),
-      ),
-    );
+    const stopped = this.served.flatMap((answer) => {
+      const window = this.windows.find(
+        (candidate) =>
+          candidate.node === answer.node &&
+          answer.answeredAt > candidate.from &&
+          (candidate.to === undefined || answer.sentAt < candidate.to),
+      );
+      return window === undefined
+        ? []
+        : [`${answer.node} answered ${Math.round(answer.answeredAt - window.from)} ms after its stop began`];
+    });
     const byNode: Record<string, number> = {};
     for (const { node } of this.served) byNode[node] = (byNode[node] ?? 0) + 1;
     return {
@@ -179,6 +223,7 @@ class RunningLoad implements VisitorLoad {
       byKind: { ...this.byKind },
       failed: this.failures.length,
       visitors: this.visitors,
+      returns: this.returns,
       moved: this.moves.length,
       servedWhileStopped: stopped.length,
       byNode,
@@ -186,9 +231,7 @@ class RunningLoad implements VisitorLoad {
       examples: {
         failed: this.failures.slice(0, EXAMPLES),
         moved: this.moves.slice(0, EXAMPLES),
-        servedWhileStopped: stopped
-          .slice(0, EXAMPLES)
-          .map((answer) => `${answer.node} answered at ${Math.round(answer.answeredAt)} ms`),
+        servedWhileStopped: stopped.slice(0, EXAMPLES),
       },
     };
   }
@@ -201,24 +244,43 @@ class RunningLoad implements VisitorLoad {
     }, 1_000 / perSecond);
   }
 
-  /** A sticky visitor: requests spread over the visit, each in its own session's cookie jar. */
+  /**
+   * A sticky visitor: requests spread over the visit, in its own cookie jar; one in
+   * `1 / returningShare` comes back `returnsPerVisitor` times, `returnAfterMs` after each visit,
+   * with the same cookies.
+   */
   private async visit(): Promise<void> {
-    this.visitors++;
-    const visitor = new Visitor(this.spec.baseUrl);
-    const pause = this.spec.requestsPerVisit > 1 ? this.spec.visitMs / (this.spec.requestsPerVisit - 1) : 0;
-    let last: { sessionId: string; answeredAt: number } | undefined;
-    let moved = false;
-    for (let request = 0; request < this.spec.requestsPerVisit; request++) {
-      if (request > 0) await new Promise((resolve) => setTimeout(resolve, pause));
-      const sentAt = performance.now();
-      const outcome = await this.request('visitor', () => this.visitPage(visitor));
-      if (!outcome.ok || outcome.sessionId === undefined) continue;
-      const stillThere = last !== undefined && sentAt - last.answeredAt < this.spec.sessionTimeoutMs;
-      if (stillThere && outcome.sessionId !== last!.sessionId && !moved) {
-        moved = true;
-        this.moves.push(`${last!.sessionId} became ${outcome.sessionId}`);
+    const index = ++this.visitors;
+    const share = this.spec.returningShare;
+    const returning = Math.floor(index * share) > Math.floor((index - 1) * share);
+    const visitor = { jar: new Visitor(this.spec.baseUrl), last: undefined, moved: false };
+    await this.visitRequests(visitor);
+    for (let visits = 0; returning && visits < this.spec.returnsPerVisitor; visits++) {
+      try {
+        await sleep(this.spec.returnAfterMs, undefined, { signal: this.stopped.signal });
+      } catch {
+        return; // the load stopped first: nobody arrives any more
       }
-      last = { sessionId: outcome.sessionId, answeredAt: performance.now() };
+      this.returns++;
+      await this.visitRequests(visitor);
+    }
+  }
+
+  /** One visit's requests; a session that changes while the one before had not expired has moved. */
+  private async visitRequests(visitor: StickyVisitor): Promise<void> {
+    const pause = this.spec.requestsPerVisit > 1 ? this.spec.visitMs / (this.spec.requestsPerVisit - 1) : 0;
+    for (let request = 0; request < this.spec.requestsPerVisit; request++) {
+      if (request > 0) await sleep(pause);
+      const sentAt = performance.now();
+      const outcome = await this.request('visitor', () => this.visitPage(visitor.jar));
+      if (!outcome.ok || outcome.sessionId === undefined) continue;
+      const { last } = visitor;
+      const stillThere = last !== undefined && sentAt - last.answeredAt < this.spec.sessionTimeoutMs;
+      if (stillThere && outcome.sessionId !== last.sessionId && !visitor.moved) {
+        visitor.moved = true;
+        this.moves.push(`${last.sessionId} became ${outcome.sessionId}`);
+      }
+      visitor.last = { sessionId: outcome.sessionId, answeredAt: performance.now() };
     }
   }
 

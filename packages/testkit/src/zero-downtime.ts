@@ -282,35 +282,56 @@ export interface ZeroDowntimeOperation {
   figures?(stdout: string): Record<string, number>;
 }
 
+/** How long a rolling restart waits for each target's visitors, and what it does then. */
+export interface RollingRestartOptions {
+  /** `--max-drain`. @defaultValue '3m' */
+  readonly maxDrain?: string;
+  /** `--on-max-drain`. @defaultValue 'fail' */
+  readonly onMaxDrain?: 'fail' | 'proceed';
+}
+
 /** `tomcat-pd restart` of both Tomcats, each really restarted by the stand's command. */
-export const ROLLING_RESTART: ZeroDowntimeOperation = {
-  name: 'rolling restart',
-  args: (stand) => [
-    'restart',
-    '--json',
-    '--exec',
-    stand.restartCommand,
-    '--start-timeout',
-    '60s',
-    '--max-drain',
-    '3m',
-  ],
-  figures(stdout) {
-    const document = JSON.parse(stdout) as {
-      targets: { target: string; steps: { step: string; durationMs: number }[] }[];
-    };
-    return Object.fromEntries(
-      document.targets.flatMap(({ target, steps }) =>
-        steps
-          .filter(({ step }) => step === 'drained' || step === 'exec')
-          .map(({ step, durationMs }) => [
-            `${target} ${step === 'drained' ? 'drain' : 'command'} (s)`,
-            Math.round(durationMs / 100) / 10,
-          ]),
-      ),
-    );
-  },
-};
+export function rollingRestart(options: RollingRestartOptions = {}): ZeroDowntimeOperation {
+  const { maxDrain = '3m', onMaxDrain = 'fail' } = options;
+  return {
+    name: onMaxDrain === 'proceed' ? `rolling restart, proceed after ${maxDrain}` : 'rolling restart',
+    args: (stand) => [
+      'restart',
+      '--json',
+      '--exec',
+      stand.restartCommand,
+      '--start-timeout',
+      '60s',
+      '--max-drain',
+      maxDrain,
+      '--on-max-drain',
+      onMaxDrain,
+    ],
+    figures: restartFigures,
+  };
+}
+
+/** Each target's drain and command, in seconds, and the sessions it lost, from `restart --json`. */
+function restartFigures(stdout: string): Record<string, number> {
+  const document = JSON.parse(stdout) as {
+    targets: { target: string; sessionsLost: number; steps: { step: string; durationMs: number }[] }[];
+  };
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  return Object.fromEntries(
+    document.targets.flatMap(({ target, sessionsLost, steps }): [string, number][] => [
+      ...steps
+        .filter(({ step }) => step === 'drained' || step === 'exec')
+        .map(({ step, durationMs }): [string, number] => [
+          `${target} ${step === 'drained' ? 'drain' : 'command'} (s)`,
+          seconds(durationMs),
+        ]),
+      [`${target} sessions lost`, sessionsLost],
+    ]),
+  );
+}
+
+/** The rolling restart that waits up to 3 minutes for each drain and fails after. */
+export const ROLLING_RESTART = rollingRestart();
 
 /** The load's rates and visits; its URLs and session time-out come from the stand. */
 export type StandLoadOptions = Omit<
