@@ -270,6 +270,17 @@ export type StandCli = (
 /**
  * One operation measured under load: a table of `{ balancer, operation }` is a list of checks
  * (bench/zero-downtime.ts), and another operation is one more of these.
+ *
+ * @example
+ * // A blue/green deploy: web2 idle first, then the new WAR deployed to it and switched to.
+ * const blueGreenDeploy: ZeroDowntimeOperation = {
+ *   name: 'deploy --blue-green',
+ *   async prepare(stand, cli) {
+ *     await buildLoadWar(stand.dir, { label: 'v2', sessionSeconds: stand.sessionSeconds });
+ *     await cli(['lb', 'maint', 'web2']);
+ *   },
+ *   args: (stand) => ['deploy', join(stand.dir, 'v2.war'), '--path', stand.path, '--blue-green', '--json'],
+ * };
  */
 export interface ZeroDowntimeOperation {
   /** Its name in a table: `rolling restart`. */
