@@ -17,6 +17,7 @@ import { benchServe } from './serve.js';
 import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchStatusPage } from './status-page.js';
+import { benchZeroDowntime } from './zero-downtime.js';
 
 /** In the order they run: the four of issue 19's item 11 first, the long soak last. */
 const BENCHMARKS: Record<string, Benchmark> = {
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   probe: benchProbe,
   'status-page': benchStatusPage,
   'lb-status': benchLbStatus,
+  'zero-downtime': benchZeroDowntime,
   serve: benchServe,
   soak: benchSoak,
 };
