@@ -80,7 +80,9 @@ describe.each<StandBalancer>(['haproxy', 'mod_jk'])('a rolling restart under loa
     expect(counts.servedWhileStopped).toBeGreaterThan(0);
     expect(counts.examples.servedWhileStopped[0]).toMatch(/^web1 answered/);
     expect(counts.moved).toBeGreaterThan(0);
-    expect(counts.examples.moved.join('\n')).toMatch(/\.web1 became \S+\.web2$/m);
+    // Each lost its session on web1: a new one on web2 where the balancer saw web1 down, or on
+    // web1 itself where the restart was quicker than the balancer's checks.
+    expect(counts.examples.moved.join('\n')).toMatch(/\.web1 became \S+\.web[12]$/m);
     // mod_jk fails the requests over to web2 (each visitor still gets a 200) and counts them
     // as web1's errors (its state may already read OK again).
     if (balancer === 'mod_jk')
