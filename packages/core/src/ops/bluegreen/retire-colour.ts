@@ -8,9 +8,9 @@ import type { StepLog } from './step-log.js';
 import { targetsAre } from './targets-said.js';
 
 /**
- * Waits until each drained target of a colour has no visitor left (`waitDrained`: Tomcat's
- * sessions, then requests in flight; at most `maxDrainMs`, then it fails with what is left),
- * then puts it in maint on every balancer. Its versions stay deployed, for a rollback.
+ * Waits until each drained target of a colour has no visitor left (`waitDrained`: the sessions
+ * from before the drain, then requests in flight; at most `maxDrainMs`, then it fails with what
+ * is left), then puts it in maint on every balancer. Its versions stay deployed, for a rollback.
  */
 export async function retireColour(
   targets: readonly string[],
@@ -19,7 +19,7 @@ export async function retireColour(
 ): Promise<void> {
   for (const target of targets) {
     const client = spec.clients.find((candidate) => candidate.name === target)!;
-    await waitDrained(
+    const drained = await waitDrained(
       {
         target,
         client,
@@ -31,6 +31,13 @@ export async function retireColour(
       },
       context,
     );
+    // Sessions begun during the drain (visitors whose session had ended, sent back by their
+    // route) are not waited for: maint sends them to the live colour, where they start anew.
+    if (drained.sessions > 0) {
+      context.logger.warn?.(
+        `${target}: ${drained.sessions} sessions begun during the drain end with its maint; those visitors start anew on the live colour.`,
+      );
+    }
     await runTargetState({ balancers: spec.balancers, target, state: 'maint', force: false }, context);
   }
 }

@@ -124,7 +124,7 @@ async function restartSteps(
     let last: DrainProgress | undefined;
     const balancers = await drainedMembers(before, spec.balancers, context.signal);
     try {
-      await waitDrained(
+      const drained = await waitDrained(
         {
           target,
           client,
@@ -136,6 +136,14 @@ async function restartSteps(
         },
         context,
       );
+      // Sessions begun during the drain (returning visitors sent back by their route) are not
+      // waited for, and end with the restart: counted as lost, and said.
+      sessionsLost = drained.sessions;
+      if (sessionsLost > 0) {
+        context.logger.warn?.(
+          `${target}: ${sessionsLost} sessions begun during the drain (visitors whose session had ended, sent back by their route) will be lost by its restart.`,
+        );
+      }
     } catch (caught) {
       const error = toTomcatPdError(caught);
       // waitDrained's one E_OPERATION is its longest wait passing; anything else stops the roll.

@@ -258,6 +258,22 @@ describe('blueGreenDeploy', () => {
     expect(report.after).toEqual({ told: true, colours: { live: ['web2'], draining: [], idle: ['web1'] } });
   });
 
+  it('with waitDrain, a session begun on the old colour during its drain is not waited for: maint, and said', async () => {
+    const { lbs, clients, options } = setUp();
+    clients[0]!.contexts[0]!.sessions = 0;
+    let lists = 0;
+    // web1 has no session when its drain begins; a visitor whose session had ended comes back.
+    clients[0]!.beforeList = (contexts) => {
+      if (++lists > 2) contexts[0]!.sessions = 1;
+    };
+    const warnings: string[] = [];
+    await blueGreenDeploy({ ...options, waitDrain: true, logger: { warn: (line) => warnings.push(line) } });
+    for (const lb of lbs) expect(lb.admin('web1')).toBe('maint');
+    expect(warnings).toContain(
+      'web1: 1 sessions begun during the drain end with its maint; those visitors start anew on the live colour.',
+    );
+  });
+
   it('an abort while it waits for the colour to deploy on stops it there (E_ABORTED): nothing deployed, nothing switched', async () => {
     const { lbs, clients, options } = setUp({ web1: 'ready', web2: 'drain' });
     clients[1]!.contexts[0]!.sessions = 2;

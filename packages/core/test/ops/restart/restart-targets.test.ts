@@ -133,6 +133,26 @@ describe('restartTargets', () => {
     expect(report.targets.map((t) => t.sessionsLost)).toEqual([3, 0, 0]);
   });
 
+  it('sessions begun during the drain (returning visitors) are not waited for, and are counted as lost and said', async () => {
+    const { options, clients } = setUp();
+    let reads = 0;
+    // web1 has no session when its drain begins; a returning visitor makes one there just after.
+    clients[0]!.beforeList = (contexts) => {
+      reads += 1;
+      if (reads === 3) contexts[0]!.sessions = 1;
+    };
+    const warnings: string[] = [];
+    const report = await restartTargets({ ...options, logger: { warn: (line) => warnings.push(line) } });
+    expect(report.targets.map((t) => [t.outcome, t.sessionsLost])).toEqual([
+      ['done', 1],
+      ['done', 0],
+      ['done', 0],
+    ]);
+    expect(warnings).toEqual([
+      'web1: 1 sessions begun during the drain (visitors whose session had ended, sent back by their route) will be lost by its restart.',
+    ]);
+  });
+
   it('a command that fails leaves its target in maint, stops the roll, and leaves the later targets untouched', async () => {
     const { lbs, ran, options } = setUp((target) => (target === 'web2' ? 1 : 0));
     const error = await failure(restartTargets(options));
