@@ -281,19 +281,9 @@ export type StandCli = (
 ) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
 /**
- * One operation measured under load: a table of `{ balancer, operation }` is a list of checks
- * (bench/zero-downtime.ts), and another operation is one more of these.
- *
- * @example
- * // A blue/green deploy: web2 idle first, then the new WAR deployed to it and switched to.
- * const blueGreenDeploy: ZeroDowntimeOperation = {
- *   name: 'deploy --blue-green',
- *   async prepare(stand, cli) {
- *     await buildLoadWar(stand.dir, { label: 'v2', sessionSeconds: stand.sessionSeconds });
- *     await cli(['lb', 'maint', 'web2']);
- *   },
- *   args: (stand) => ['deploy', join(stand.dir, 'v2.war'), '--path', stand.path, '--blue-green', '--json'],
- * };
+ * One operation measured under load: a table of `{ balancer, operations }` is a list of checks
+ * (bench/zero-downtime.ts), and another operation is one more of these ({@link rollingRestart},
+ * {@link blueGreenDeploy}, {@link BLUE_GREEN_ROLLBACK}).
  */
 export interface ZeroDowntimeOperation {
   /** Its name in a table: `rolling restart`. */
