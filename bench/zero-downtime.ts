@@ -73,7 +73,9 @@ const PROCEEDING = rollingRestart({ maxDrain: '60s', onMaxDrain: 'proceed' });
 
 /**
  * What is measured. The returning visitors' restarts once without `manager-jmx` too: a drain
- * then waits for the returning visitors' new sessions as well, and never ends by itself.
+ * then waits for the returning visitors' new sessions as well, and never ends by itself. The
+ * blue/green releases also with returning visitors: `--wait-drain` puts a colour in maint once
+ * the sessions from before its drain ended, with returning visitors' new sessions on it.
  */
 const SCENARIOS: readonly Scenario[] = [
   { balancer: 'haproxy', operations: [ROLLING_RESTART] },
@@ -86,6 +88,8 @@ const SCENARIOS: readonly Scenario[] = [
   { balancer: 'mod_jk', operations: [PROCEEDING], load: KEEP_RETURNING, jmx: false },
   { balancer: 'haproxy', operations: BLUE_GREEN_RELEASES },
   { balancer: 'mod_jk', operations: BLUE_GREEN_RELEASES },
+  { balancer: 'haproxy', operations: BLUE_GREEN_RELEASES, load: KEEP_RETURNING },
+  { balancer: 'mod_jk', operations: BLUE_GREEN_RELEASES, load: KEEP_RETURNING },
 ];
 
 function row(run: ZeroDowntimeRun, operation: ZeroDowntimeOperation): Table[string] {
