@@ -1,13 +1,15 @@
 /**
  * Issue 21's zero-downtime check, measured: each operation of SCENARIOS run once by the built CLI
- * on two real Tomcats behind a real balancer, under the load of
+ * on two real Tomcats behind a real balancer (a blue/green sequence: one after the other), under
+ * the load of
  * packages/testkit/src/visitor-load.ts (sticky visitors who come, stay a few seconds and leave,
  * new visitors, a constant stream), with the wall time of the operation and what the load
  * counted: failed requests, sessions moved while they existed, answers from a stopped node, and
  * what the balancer holds against a member afterwards. A new stand (Tomcats, balancer) for each.
  */
 import {
-  measureZeroDowntime,
+  BLUE_GREEN_RELEASES,
+  measureZeroDowntimeSequence,
   ROLLING_RESTART,
   rollingRestart,
   startZeroDowntimeStand,
@@ -34,12 +36,20 @@ const LOAD = {
   streamPerSecond: 50,
 };
 
-/** One row of the table: an operation through a balancer, under the load (with changes of its own). */
+/**
+ * Rows of the table: operations through a balancer, one after the other under one load (with
+ * changes of its own), on one stand; a row each.
+ */
 interface Scenario {
   readonly balancer: StandBalancer;
-  readonly operation: ZeroDowntimeOperation;
+  readonly operations: readonly ZeroDowntimeOperation[];
   /** Its name's suffix and how its load differs from LOAD. */
   readonly load?: { readonly name: string; readonly options: StandLoadOptions };
+  /**
+   * false: the Manager user lacks `manager-jmx`, so a drain cannot tell the sessions begun before
+   * it and waits for every session (the stand grants it by default).
+   */
+  readonly jmx?: false;
 }
 
 /**
@@ -61,14 +71,25 @@ const KEEP_RETURNING = {
 /** Each drain given 60 s, then the restart goes on, losing the sessions left. */
 const PROCEEDING = rollingRestart({ maxDrain: '60s', onMaxDrain: 'proceed' });
 
-/** What is measured, one row each: a blue/green deploy, its rollback... are one line more. */
+/**
+ * What is measured. The returning visitors' restarts once without `manager-jmx` too: a drain
+ * then waits for the returning visitors' new sessions as well, and never ends by itself. The
+ * blue/green releases also with returning visitors: `--wait-drain` puts a colour in maint once
+ * the sessions from before its drain ended, with returning visitors' new sessions on it.
+ */
 const SCENARIOS: readonly Scenario[] = [
-  { balancer: 'haproxy', operation: ROLLING_RESTART },
-  { balancer: 'mod_jk', operation: ROLLING_RESTART },
-  { balancer: 'haproxy', operation: ROLLING_RESTART, load: RETURN_ONCE },
-  { balancer: 'mod_jk', operation: ROLLING_RESTART, load: RETURN_ONCE },
-  { balancer: 'haproxy', operation: PROCEEDING, load: KEEP_RETURNING },
-  { balancer: 'mod_jk', operation: PROCEEDING, load: KEEP_RETURNING },
+  { balancer: 'haproxy', operations: [ROLLING_RESTART] },
+  { balancer: 'mod_jk', operations: [ROLLING_RESTART] },
+  { balancer: 'haproxy', operations: [ROLLING_RESTART], load: RETURN_ONCE },
+  { balancer: 'mod_jk', operations: [ROLLING_RESTART], load: RETURN_ONCE },
+  { balancer: 'haproxy', operations: [PROCEEDING], load: KEEP_RETURNING },
+  { balancer: 'mod_jk', operations: [PROCEEDING], load: KEEP_RETURNING },
+  { balancer: 'haproxy', operations: [PROCEEDING], load: KEEP_RETURNING, jmx: false },
+  { balancer: 'mod_jk', operations: [PROCEEDING], load: KEEP_RETURNING, jmx: false },
+  { balancer: 'haproxy', operations: BLUE_GREEN_RELEASES },
+  { balancer: 'mod_jk', operations: BLUE_GREEN_RELEASES },
+  { balancer: 'haproxy', operations: BLUE_GREEN_RELEASES, load: KEEP_RETURNING },
+  { balancer: 'mod_jk', operations: BLUE_GREEN_RELEASES, load: KEEP_RETURNING },
 ];
 
 function row(run: ZeroDowntimeRun, operation: ZeroDowntimeOperation): Table[string] {
@@ -86,29 +107,44 @@ function row(run: ZeroDowntimeRun, operation: ZeroDowntimeOperation): Table[stri
   };
 }
 
+const labelOf = (operation: ZeroDowntimeOperation, scenario: Scenario) =>
+  [
+    operation.name,
+    scenario.balancer,
+    scenario.load?.name,
+    scenario.jmx === false ? 'without manager-jmx' : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+
 export const benchZeroDowntime: Benchmark = async (_settings, log) => {
   const table: Table = {};
   const samples: Record<string, unknown>[] = [];
-  for (const { balancer, operation, load } of SCENARIOS) {
-    const label = [operation.name, balancer, load?.name].filter(Boolean).join(', ');
-    log(`${label}: starting two Tomcats and ${balancer}`);
-    const stand = await startZeroDowntimeStand({ balancer, sessionSeconds: SESSION_SECONDS });
+  for (const scenario of SCENARIOS) {
+    const { balancer, operations, load, jmx = true } = scenario;
+    const labels = operations.map((operation) => labelOf(operation, scenario));
+    log(`${labels.join('; ')}: starting two Tomcats and ${balancer}`);
+    const stand = await startZeroDowntimeStand({ balancer, sessionSeconds: SESSION_SECONDS, jmx });
     try {
-      log(`${label}: under load`);
-      const run = await measureZeroDowntime(stand, operation, {
+      log(`${labels.join('; ')}: under load`);
+      const runs = await measureZeroDowntimeSequence(stand, operations, {
         load: { ...LOAD, ...load?.options },
         cli: (args) => runCli(args, { cwd: stand.dir, env: cliEnv({ ...stand.env }), measureRss: false }),
       });
-      if (run.cli.code !== 0)
-        throw new Error(`${label}: tomcat-pd exited ${run.cli.code}:\n${run.cli.stderr.trim()}`);
-      table[label] = row(run, operation);
-      samples.push({
-        label,
-        sessionSeconds: SESSION_SECONDS,
-        load: { ...LOAD, ...load?.options },
-        ...run,
-        cli: run.cli.stdout,
-      });
+      for (const [index, run] of runs.entries()) {
+        const label = labels[index]!;
+        if (run.cli.code !== 0)
+          throw new Error(`${label}: tomcat-pd exited ${run.cli.code}:\n${run.cli.stderr.trim()}`);
+        table[label] = row(run, operations[index]!);
+        samples.push({
+          label,
+          sessionSeconds: SESSION_SECONDS,
+          jmx,
+          load: { ...LOAD, ...load?.options },
+          ...run,
+          cli: run.cli.stdout,
+        });
+      }
     } finally {
       await stand.stop();
     }

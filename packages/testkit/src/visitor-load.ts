@@ -90,14 +90,27 @@ export interface LoadCounts {
   readonly examples: Readonly<Record<'failed' | 'moved' | 'servedWhileStopped', readonly string[]>>;
 }
 
+/** Where the load's counts stood at a moment: counts since it leave out what came before. */
+export interface LoadMark {
+  readonly served: number;
+  readonly failures: number;
+  readonly moves: number;
+  readonly visitors: number;
+  readonly returns: number;
+  readonly windows: number;
+  readonly byKind: Readonly<Record<RequestKind, number>>;
+}
+
 /** A running load. */
 export interface VisitorLoad {
   /** The node's stop begins now (the restart command is about to stop it). */
   nodeStopping(node: string): void;
   /** The node runs again. */
   nodeStarted(node: string): void;
-  /** Counts so far (visits in progress included). */
-  counts(): LoadCounts;
+  /** Where the counts stand now, for `counts(since)` later. */
+  mark(): LoadMark;
+  /** Counts so far (visits in progress included); with a mark, only what came after it. */
+  counts(since?: LoadMark): LoadCounts;
   /** No more arrivals; resolves when every visit and request in progress has ended, with the counts. */
   stop(): Promise<LoadCounts>;
 }
@@ -122,6 +135,15 @@ type Outcome =
   | { readonly ok: false; readonly why: string };
 
 const EXAMPLES = 5;
+const START: LoadMark = {
+  served: 0,
+  failures: 0,
+  moves: 0,
+  visitors: 0,
+  returns: 0,
+  windows: 0,
+  byKind: { visitor: 0, 'new-visitor': 0, stream: 0 },
+};
 const NODE_LINE = /^node=(\S+)$/m;
 
 function checked(options: VisitorLoadOptions): LoadSpec {
@@ -204,8 +226,21 @@ class RunningLoad implements VisitorLoad {
     return this.counts();
   }
 
-  counts(): LoadCounts {
-    const stopped = this.served.flatMap((answer) => {
+  mark(): LoadMark {
+    return {
+      served: this.served.length,
+      failures: this.failures.length,
+      moves: this.moves.length,
+      visitors: this.visitors,
+      returns: this.returns,
+      windows: this.windows.length,
+      byKind: { ...this.byKind },
+    };
+  }
+
+  counts(since: LoadMark = START): LoadCounts {
+    // A stop window begun before the mark still catches the answers after it.
+    const stopped = this.served.slice(since.served).flatMap((answer) => {
       const window = this.windows.find(
         (candidate) =>
           candidate.node === answer.node &&
@@ -217,20 +252,27 @@ class RunningLoad implements VisitorLoad {
         : [`${answer.node} answered ${Math.round(answer.answeredAt - window.from)} ms after its stop began`];
     });
     const byNode: Record<string, number> = {};
-    for (const { node } of this.served) byNode[node] = (byNode[node] ?? 0) + 1;
+    for (const { node } of this.served.slice(since.served)) byNode[node] = (byNode[node] ?? 0) + 1;
+    const byKind = {
+      visitor: this.byKind.visitor - since.byKind.visitor,
+      'new-visitor': this.byKind['new-visitor'] - since.byKind['new-visitor'],
+      stream: this.byKind.stream - since.byKind.stream,
+    };
+    const failures = this.failures.slice(since.failures);
+    const moves = this.moves.slice(since.moves);
     return {
-      requests: this.byKind.visitor + this.byKind['new-visitor'] + this.byKind.stream,
-      byKind: { ...this.byKind },
-      failed: this.failures.length,
-      visitors: this.visitors,
-      returns: this.returns,
-      moved: this.moves.length,
+      requests: byKind.visitor + byKind['new-visitor'] + byKind.stream,
+      byKind,
+      failed: failures.length,
+      visitors: this.visitors - since.visitors,
+      returns: this.returns - since.returns,
+      moved: moves.length,
       servedWhileStopped: stopped.length,
       byNode,
-      stopWindows: this.windows.map((window) => ({ ...window })),
+      stopWindows: this.windows.slice(since.windows).map((window) => ({ ...window })),
       examples: {
-        failed: this.failures.slice(0, EXAMPLES),
-        moved: this.moves.slice(0, EXAMPLES),
+        failed: failures.slice(0, EXAMPLES),
+        moved: moves.slice(0, EXAMPLES),
         servedWhileStopped: stopped.slice(0, EXAMPLES),
       },
     };

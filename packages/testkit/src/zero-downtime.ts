@@ -31,6 +31,13 @@ export interface ZeroDowntimeStandOptions {
   readonly balancer: StandBalancer;
   /** How long a session lives idle (load-war.ts): short, so that a drain ends in seconds. */
   readonly sessionSeconds: number;
+  /**
+   * Grant the Manager user `manager-jmx`, as a well-configured site does: a drain then waits only
+   * for the sessions that existed when it began, told apart by their ids through the JMX proxy
+   * (packages/core/src/ops/lb/wait-drained.ts); without it, for every session, returning
+   * visitors' new ones too. @defaultValue true
+   */
+  readonly jmx?: boolean;
 }
 
 /** Who hears of each restart the stand's command does: the load, which times each node's stop. */
@@ -47,6 +54,8 @@ export interface ZeroDowntimeStand {
   /** The app's path on both Tomcats. */
   readonly path: string;
   readonly sessionSeconds: number;
+  /** Whether the Manager user has `manager-jmx` ({@link ZeroDowntimeStandOptions.jmx}). */
+  readonly jmx: boolean;
   /** Holds tomcat-pd.json (the CLI's working directory) and the WAR; removed by `stop`. */
   readonly dir: string;
   /** What the CLI's environment needs besides: the targets' passwords (`passwordEnv`). */
@@ -73,11 +82,14 @@ const PATH = '/zd';
 /** Starts both Tomcats, deploys the load's WAR on each, starts the balancer and the restart command's server. */
 export async function startZeroDowntimeStand(options: ZeroDowntimeStandOptions): Promise<ZeroDowntimeStand> {
   const ajp = options.balancer === 'mod_jk';
+  const jmx = options.jmx ?? true;
   const dir = await mkdtemp(join(tmpdir(), 'tomcat-pd-zd-'));
   const cleanUp: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   try {
     const tomcats = await startTogether(
-      NAMES.map((jvmRoute) => startLocalTomcat({ jvmRoute, ...(ajp ? { ajp: true } : {}) })),
+      NAMES.map((jvmRoute) =>
+        startLocalTomcat({ jvmRoute, ...(ajp ? { ajp: true } : {}), ...(jmx ? { jmx: true } : {}) }),
+      ),
     );
     cleanUp.push(() => Promise.all(tomcats.map((tomcat) => tomcat.stop())));
     const war = await readFile(
@@ -107,6 +119,7 @@ export async function startZeroDowntimeStand(options: ZeroDowntimeStandOptions):
       url: front.url,
       path: PATH,
       sessionSeconds: options.sessionSeconds,
+      jmx,
       dir,
       env,
       restartCommand: `curl -sf ${restarter.url}/$TOMCAT_PD_TARGET`,
@@ -268,19 +281,9 @@ export type StandCli = (
 ) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
 /**
- * One operation measured under load: a table of `{ balancer, operation }` is a list of checks
- * (bench/zero-downtime.ts), and another operation is one more of these.
- *
- * @example
- * // A blue/green deploy: web2 idle first, then the new WAR deployed to it and switched to.
- * const blueGreenDeploy: ZeroDowntimeOperation = {
- *   name: 'deploy --blue-green',
- *   async prepare(stand, cli) {
- *     await buildLoadWar(stand.dir, { label: 'v2', sessionSeconds: stand.sessionSeconds });
- *     await cli(['lb', 'maint', 'web2']);
- *   },
- *   args: (stand) => ['deploy', join(stand.dir, 'v2.war'), '--path', stand.path, '--blue-green', '--json'],
- * };
+ * One operation measured under load: a table of `{ balancer, operations }` is a list of checks
+ * (bench/zero-downtime.ts), and another operation is one more of these ({@link rollingRestart},
+ * {@link blueGreenDeploy}, {@link BLUE_GREEN_ROLLBACK}).
  */
 export interface ZeroDowntimeOperation {
   /** Its name in a table: `rolling restart`. */
@@ -327,7 +330,6 @@ function restartFigures(stdout: string): Record<string, number> {
   const document = JSON.parse(stdout) as {
     targets: { target: string; sessionsLost: number; steps: { step: string; durationMs: number }[] }[];
   };
-  const seconds = (ms: number) => Math.round(ms / 100) / 10;
   return Object.fromEntries(
     document.targets.flatMap(({ target, sessionsLost, steps }): [string, number][] => [
       ...steps
@@ -343,6 +345,80 @@ function restartFigures(stdout: string): Record<string, number> {
 
 /** The rolling restart that waits up to 3 minutes for each drain and fails after. */
 export const ROLLING_RESTART = rollingRestart();
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** A release by `deploy --blue-green`: which build, and what comes before it. */
+export interface BlueGreenDeployOptions {
+  /** The build of the load's WAR to release (its label: `v2`), built before the load starts. */
+  readonly label: string;
+  /**
+   * A target put in maint before the load starts, untimed: the idle colour of a first release
+   * (both Tomcats take visitors when the stand starts).
+   */
+  readonly makeIdle?: string;
+  /**
+   * `--wait-drain --max-drain 3m`: a colour still draining (after a rollback) is waited for
+   * before the deploy, and the old colour after the switch, then each put in maint.
+   */
+  readonly waitDrain?: boolean;
+}
+
+/** `tomcat-pd deploy WAR --path P --blue-green` to the idle colour, its steps timed from `--json`. */
+export function blueGreenDeploy(options: BlueGreenDeployOptions): ZeroDowntimeOperation {
+  const { label, makeIdle, waitDrain = false } = options;
+  return {
+    name: waitDrain ? 'deploy --blue-green --wait-drain' : 'deploy --blue-green',
+    async prepare(stand, cli) {
+      await buildLoadWar(stand.dir, { label, sessionSeconds: stand.sessionSeconds });
+      if (makeIdle !== undefined) await succeeded(cli, ['lb', 'maint', makeIdle]);
+    },
+    args: (stand) => [
+      'deploy',
+      join(stand.dir, `${label}.war`),
+      '--path',
+      stand.path,
+      '--blue-green',
+      '--json',
+      ...(waitDrain ? ['--wait-drain', '--max-drain', '3m'] : []),
+    ],
+    figures: blueGreenFigures,
+  };
+}
+
+/** `tomcat-pd rollback --path P --blue-green`: back to the colour live before the last switch. */
+export const BLUE_GREEN_ROLLBACK: ZeroDowntimeOperation = {
+  name: 'rollback --blue-green',
+  args: (stand) => ['rollback', '--path', stand.path, '--blue-green', '--json'],
+  figures: blueGreenFigures,
+};
+
+/**
+ * Issue 21's blue/green sequence on a stand: web2 made idle and given `v2`, the switch rolled
+ * back to web1, then `v3` on web2 once the visitors of v2 left it, and web1 drained to maint.
+ */
+export const BLUE_GREEN_RELEASES: readonly ZeroDowntimeOperation[] = [
+  blueGreenDeploy({ label: 'v2', makeIdle: 'web2' }),
+  BLUE_GREEN_ROLLBACK,
+  blueGreenDeploy({ label: 'v3', waitDrain: true }),
+];
+
+/** Each step of a blue/green switch (`wait-idle`, `deploy`, `ready`, `drain`, `maint`) in seconds. */
+function blueGreenFigures(stdout: string): Record<string, number> {
+  const document = JSON.parse(stdout) as { blueGreen: { steps: { step: string; durationMs: number }[] } };
+  return Object.fromEntries(
+    document.blueGreen.steps.map(({ step, durationMs }): [string, number] => [
+      `${step} (s)`,
+      seconds(durationMs),
+    ]),
+  );
+}
+
+async function succeeded(cli: StandCli, args: readonly string[]): Promise<void> {
+  const result = await cli(args);
+  if (result.code !== 0)
+    throw new Error(`tomcat-pd ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+}
 
 /** The load's rates and visits; its URLs and session time-out come from the stand. */
 export type StandLoadOptions = Omit<
@@ -366,13 +442,16 @@ export function startStandLoad(stand: ZeroDowntimeStand, options: StandLoadOptio
   return load;
 }
 
-/** Options of {@link measureZeroDowntime}. */
+/** Options of {@link measureZeroDowntime} and {@link measureZeroDowntimeSequence}. */
 export interface MeasureOptions {
   readonly cli: StandCli;
   readonly load?: StandLoadOptions;
-  /** Load before the operation, so that both nodes hold sessions when it begins. @defaultValue 5 000 */
+  /** Load before the first operation, so that both nodes hold sessions when it begins. @defaultValue 5 000 */
   readonly warmUpMs?: number;
-  /** Load after it, so that the nodes it brought back are visited too. @defaultValue 5 000 */
+  /**
+   * Load after each operation, so that the nodes it brought back or switched to are visited
+   * too; in a sequence, also the load between two operations. @defaultValue 5 000
+   */
   readonly coolDownMs?: number;
 }
 
@@ -383,8 +462,9 @@ export interface ZeroDowntimeRun {
   /** The CLI's run, from spawn to exit. */
   readonly wallMs: number;
   readonly cli: Awaited<ReturnType<StandCli>>;
+  /** The load's counts over the operation, the load just before it and its cool-down. */
   readonly counts: LoadCounts;
-  /** {@link ZeroDowntimeStand.memberFaults} once the load has ended. */
+  /** {@link ZeroDowntimeStand.memberFaults} after its cool-down (cumulative). */
   readonly faults: readonly string[];
 }
 
@@ -394,24 +474,48 @@ export async function measureZeroDowntime(
   operation: ZeroDowntimeOperation,
   options: MeasureOptions,
 ): Promise<ZeroDowntimeRun> {
-  await operation.prepare?.(stand, options.cli);
+  const [run] = await measureZeroDowntimeSequence(stand, [operation], options);
+  return run!;
+}
+
+/**
+ * Runs the operations one after the other under ONE load (warm-up, each CLI run followed by its
+ * cool-down), so that the visitors one operation left on a colour are there for the next (a
+ * rollback's, a second deploy's). Each run counts from the end of the one before (the first from
+ * the load's start) to the end of its cool-down; the last also the visits that end after it. A
+ * CLI run that fails ends the sequence there: the runs so far are returned.
+ */
+export async function measureZeroDowntimeSequence(
+  stand: ZeroDowntimeStand,
+  operations: readonly ZeroDowntimeOperation[],
+  options: MeasureOptions,
+): Promise<ZeroDowntimeRun[]> {
+  for (const operation of operations) await operation.prepare?.(stand, options.cli);
   const load = startStandLoad(stand, options.load);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const runs: ZeroDowntimeRun[] = [];
+  let mark = load.mark();
   try {
     await pause(options.warmUpMs ?? 5_000);
-    const started = performance.now();
-    const cli = await options.cli(operation.args(stand));
-    const wallMs = performance.now() - started;
-    await pause(options.coolDownMs ?? 5_000);
-    const counts = await load.stop();
-    return {
-      operation: operation.name,
-      balancer: stand.balancer,
-      wallMs,
-      cli,
-      counts,
-      faults: await stand.memberFaults(),
-    };
+    for (const [index, operation] of operations.entries()) {
+      const started = performance.now();
+      const cli = await options.cli(operation.args(stand));
+      const wallMs = performance.now() - started;
+      await pause(options.coolDownMs ?? 5_000);
+      const last = index === operations.length - 1 || cli.code !== 0;
+      if (last) await load.stop();
+      runs.push({
+        operation: operation.name,
+        balancer: stand.balancer,
+        wallMs,
+        cli,
+        counts: load.counts(mark),
+        faults: await stand.memberFaults(),
+      });
+      if (last) break;
+      mark = load.mark();
+    }
+    return runs;
   } finally {
     await load.stop();
     stand.watchRestarts(undefined);
