@@ -34,6 +34,8 @@ const PACKAGES = [
   { name: 'apache2-bin', neededBy: ['test'], file: '/usr/sbin/apache2' },
   { name: 'libapache2-mod-jk', neededBy: ['test'], file: '/usr/lib/apache2/modules/mod_jk.so' },
   { name: 'nginx', neededBy: ['test'], file: '/usr/sbin/nginx' },
+  // The restart commands of the tests call the harness's restarter over HTTP, as a user's `--exec` would.
+  { name: 'curl', neededBy: ['test'], command: 'curl' },
 ];
 
 /** @type {Record<Purpose, string>} */

@@ -42,11 +42,11 @@ describe('scripts/install-system-packages.mjs', () => {
   });
 
   it('as a user who cannot install, exits 2 with the apt-get command for what is missing', () => {
-    // No javac or openssl on this PATH: they count as missing, the packages found by their files do not.
+    // No javac, openssl or curl on this PATH: they count as missing, the packages found by their files do not.
     const result = runUnprivileged(['test'], { ...process.env, PATH: '/nonexistent' });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('sudo apt-get install -y default-jdk-headless openssl\n');
+    expect(result.stderr).toContain('sudo apt-get install -y default-jdk-headless openssl curl\n');
   });
 
   it('exits 2 with its usage when the purpose is not demo or test', () => {
