@@ -5,7 +5,7 @@ import { expectOk } from './parse/parse-response.js';
 import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
 import { parseStatusPage } from './parse/parse-status-json.js';
-import { readSessionIds, type SessionIdsAnswer } from './session-ids.js';
+import { createSessionIdsReader, type SessionIdsAnswer } from './session-ids.js';
 import { NoStatusJsonError } from '../errors/error-classes.js';
 import {
   ManagerTransport,
@@ -137,7 +137,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
     sessions: async (ref) =>
       parseSessions(await transport.read('sessions', contextParams(ref.path, ref.version), ref.signal)),
-    sessionIds: (ref) => readSessionIds(transport, ref),
+    sessionIds: createSessionIdsReader(transport),
     expire: async (ref) =>
       parseSessions(
         await transport.command(

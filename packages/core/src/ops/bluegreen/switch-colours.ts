@@ -3,6 +3,7 @@ import { sleep } from '../../common/sleep.js';
 import { ErrorCode } from '../../errors/error-codes.js';
 import { toTomcatPdError } from '../../errors/error-data.js';
 import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { membersDown } from '../lb/members-down.js';
 import { checkTargetServes } from '../lb/ready-target.js';
 import { runTargetState } from '../lb/set-target-state.js';
 import type { RunContext } from '../run-context.js';
@@ -131,14 +132,9 @@ async function drainColour(
 async function waitUp(targets: readonly string[], spec: SwitchSpec, context: RunContext): Promise<void> {
   const started = Date.now();
   for (;;) {
-    const down: string[] = [];
-    for (const balancer of spec.balancers) {
-      const reading = await balancer.read({ signal: context.signal });
-      for (const target of targets) {
-        const member = reading.members.find((candidate) => candidate.name === balancer.memberName(target));
-        if (member?.health === 'down') down.push(`${member.name} on ${balancer.name}`);
-      }
-    }
+    const down = (await membersDown(spec.balancers, targets, context.signal)).map(
+      ({ balancer, member }) => `${member} on ${balancer}`,
+    );
     if (down.length === 0) return;
     const elapsed = Date.now() - started;
     if (elapsed >= spec.upTimeoutMs) {

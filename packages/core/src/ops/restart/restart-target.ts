@@ -6,6 +6,7 @@ import { ErrorCode } from '../../errors/error-codes.js';
 import { toTomcatPdError } from '../../errors/error-data.js';
 import { TomcatPdError } from '../../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
+import { membersDown } from '../lb/members-down.js';
 import { checkTargetServes } from '../lb/ready-target.js';
 import { runTargetState, type BalancerStateChange } from '../lb/set-target-state.js';
 import { visitorSessionContexts } from '../lb/visitor-sessions.js';
@@ -227,8 +228,7 @@ async function restartSteps(
       { balancers: spec.balancers, target, state: 'ready', force: false },
       { signal: undefined, logger: context.logger },
     );
-    // A member that reads down after ready (HAProxy's failing check, mod_jk's worker in error) would
-    // get no visitor, or lose the ones it has: the target is not done until every balancer has it up.
+    // The target is not done until every balancer has it up (membersDown says why).
     let waitingFor = `${target} to be up on every balancer`;
     await waitUntil(
       () => waitingFor,
@@ -236,16 +236,10 @@ async function restartSteps(
       spec,
       undefined,
       async () => {
-        for (const balancer of spec.balancers) {
-          const member = balancer.memberName(target);
-          const reading = await balancer.read();
-          const current = reading.members.find((candidate) => candidate.name === member);
-          if (current !== undefined && current.health === 'down') {
-            waitingFor = `${target} to be up on ${balancer.name}, where ${member} reads down`;
-            return false;
-          }
-        }
-        return true;
+        const [down] = await membersDown(spec.balancers, [target], undefined);
+        if (down === undefined) return true;
+        waitingFor = `${target} to be up on ${down.balancer}, where ${down.member} reads down`;
+        return false;
       },
     );
   });
