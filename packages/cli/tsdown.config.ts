@@ -13,10 +13,13 @@ const config = {
   logLevel: 'warn',
   // One self-contained bundle (core and every dependency inside, hence all devDependencies):
   // Node 20's module loader spends ~20 ms resolving and linking the separate packages on every
-  // run, a fifth of a deploy's whole overhead against curl (bench/RESULTS.md). All but
-  // prom-client, a dependency Node loads when serve starts: bundled, its index's optional
-  // @opentelemetry/api was mis-linked ("Cannot access 'require_types' before initialization").
-  deps: { alwaysBundle: [/^(?!prom-client(?:\/|$))/] },
+  // run, a fifth of a deploy's whole overhead against curl (bench/RESULTS.md). All but two
+  // dependencies Node loads when they are needed: prom-client when serve starts (bundled, its
+  // index's optional @opentelemetry/api was mis-linked: "Cannot access 'require_types' before
+  // initialization"), and ssh2 at a first SSH connection (its optional native modules,
+  // cpu-features and its own crypto binding, are require()s in try/catch that a bundler cannot
+  // leave optional).
+  deps: { alwaysBundle: [/^(?!(?:prom-client|ssh2)(?:\/|$))/] },
   inputOptions: {
     // The entry exports nothing; rolldown may add exports to it, as the grouping below needs.
     preserveEntrySignatures: 'allow-extension',

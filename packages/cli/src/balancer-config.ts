@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
-import { UsageError } from '@tomcat-pd/core';
+import { UsageError, type Logger } from '@tomcat-pd/core';
 import type { BalancerOptions } from '@tomcat-pd/core/balancers';
+import { SSH_FILE_KEYS, SSH_KEYS, withFilesFrom } from './config-file.js';
+import { sshOptionsOf, type SshFiles } from './ssh-settings.js';
 
 /**
  * One entry of the config file's `balancers`, as written: the balancer's own fields, and for a
@@ -47,14 +49,14 @@ export function validateBalancers(
         `${where} ("${balancer.name}") needs a "type": one of ${Object.keys(KEYS_OF_TYPE).join(', ')}.`,
       );
     }
-    const allowed = new Set(['name', 'type', 'members', ...keys]);
+    const allowed = new Set(['name', 'type', 'members', ...keys, ...SSH_KEYS]);
     const unknown = Object.keys(balancer).find((key) => !allowed.has(key));
     if (unknown !== undefined) {
       throw fail(
         `unknown key "${where}.${unknown}" for a ${String(balancer.type)} balancer (known: ${[...allowed].join(', ')}).`,
       );
     }
-    for (const key of keys.filter((key) => !NOT_TEXT.has(key))) {
+    for (const key of [...keys, ...SSH_KEYS].filter((key) => !NOT_TEXT.has(key))) {
       if (balancer[key] !== undefined && typeof balancer[key] !== 'string')
         throw fail(`${where}.${key} must be a string.`);
     }
@@ -70,9 +72,16 @@ export function validateBalancers(
   return checked;
 }
 
-/** A balancer of the config as the core takes it: its credentials read from the environment. */
-export function balancerOptions(config: BalancerConfig, env: NodeJS.ProcessEnv): BalancerOptions {
-  const { userEnv, passwordEnv, ...fields } = config;
+/**
+ * A balancer of the config as the core takes it: its credentials read from the environment, its
+ * SSH settings (with the defaults') as the core's, the logger for what the SSH connection does.
+ */
+export function balancerOptions(
+  config: BalancerConfig,
+  env: NodeJS.ProcessEnv,
+  shared: { ssh: { flags: SshFiles; defaults: SshFiles }; logger: Logger },
+): BalancerOptions {
+  const { userEnv, passwordEnv, ssh, sshKeyFile, sshKnownHosts, ...fields } = config;
   const fromEnv = (variable: unknown, what: string) => {
     if (typeof variable !== 'string') return undefined;
     const value = env[variable];
@@ -83,16 +92,23 @@ export function balancerOptions(config: BalancerConfig, env: NodeJS.ProcessEnv):
   };
   const user = fromEnv(userEnv, 'user');
   const password = fromEnv(passwordEnv, 'password');
+  const sshOptions = sshOptionsOf({ ssh, sshKeyFile, sshKnownHosts }, shared.ssh, env);
   return {
     ...fields,
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { password }),
+    ...(sshOptions === undefined ? {} : { ssh: sshOptions, logger: shared.logger }),
   } as BalancerOptions;
 }
 
 function withPathsFrom(folder: string, balancer: BalancerConfig): BalancerConfig {
-  const resolved = { ...balancer };
-  if (typeof balancer.socket === 'string' && !balancer.socket.startsWith('tcp://')) {
+  const resolved = withFilesFrom(folder, balancer, SSH_FILE_KEYS);
+  // Through SSH, the socket is a path on the balancer's host: not ours to resolve.
+  if (
+    typeof balancer.socket === 'string' &&
+    !balancer.socket.startsWith('tcp://') &&
+    balancer.ssh === undefined
+  ) {
     resolved.socket = resolve(folder, balancer.socket);
   }
   if (typeof balancer.file === 'string') resolved.file = resolve(folder, balancer.file);

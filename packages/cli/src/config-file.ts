@@ -20,7 +20,16 @@ export interface TargetConfig {
   /** PEM files of a client certificate and its key, for a connector that asks for one. */
   certFile?: string;
   keyFile?: string;
+  /** Reach this target through SSH: `user@host[:port]`; its `url` is then as seen from that host. */
+  ssh?: string;
+  /** The SSH private key (else the agent); the config's `defaults.sshKeyFile` when absent. */
+  sshKeyFile?: string;
+  /** The known hosts file (default `~/.ssh/known_hosts`); the config's `defaults.sshKnownHosts` when absent. */
+  sshKnownHosts?: string;
 }
+
+/** The SSH settings a target or a balancer may take, and the defaults may give them all. */
+export const SSH_KEYS = ['ssh', 'sshKeyFile', 'sshKnownHosts'] as const;
 
 export interface ConfigFile {
   /** Where it was read from, for messages. */
@@ -29,7 +38,14 @@ export interface ConfigFile {
   /** The load balancers in front of the targets (the lb commands). */
   balancers: BalancerConfig[];
   /** `probe` and `smoke`: the paths every deploy probes, for teams that always probe. */
-  defaults: { path?: string; width?: number; probe?: string[]; smoke?: string[] };
+  defaults: {
+    path?: string;
+    width?: number;
+    probe?: string[];
+    smoke?: string[];
+    sshKeyFile?: string;
+    sshKnownHosts?: string;
+  };
 }
 
 export const DEFAULT_CONFIG_FILE = 'tomcat-pd.json';
@@ -102,8 +118,9 @@ const TARGET_KEYS = new Set([
   'appUrl',
   'certFile',
   'keyFile',
+  ...SSH_KEYS,
 ]);
-const DEFAULT_KEYS = new Set(['path', 'width', 'probe', 'smoke']);
+const DEFAULT_KEYS = new Set(['path', 'width', 'probe', 'smoke', 'sshKeyFile', 'sshKnownHosts']);
 
 function validateConfig(value: unknown, file: string): ConfigFile {
   const fail = (problem: string) => new UsageError(`The config file ${file}: ${problem}`);
@@ -118,19 +135,24 @@ function validateConfig(value: unknown, file: string): ConfigFile {
     throw fail('"defaults.path" must be a string.');
   if (defaults.width !== undefined && !Number.isInteger(defaults.width))
     throw fail('"defaults.width" must be a whole number.');
+  for (const key of ['sshKeyFile', 'sshKnownHosts'] as const) {
+    if (defaults[key] !== undefined && typeof defaults[key] !== 'string')
+      throw fail(`"defaults.${key}" must be a string.`);
+  }
   for (const key of ['probe', 'smoke'] as const) {
     const paths = defaults[key];
     if (paths !== undefined && (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string')))
       throw fail(`"defaults.${key}" must be an array of paths, e.g. ["/health"].`);
   }
   const checked = targets.map((target, index) =>
-    withFilesFrom(dirname(file), validateTarget(target, index, fail)),
+    withFilesFrom(dirname(file), validateTarget(target, index, fail), FILE_KEYS),
   );
   const names = checked.map((target) => target.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
   const balancers = validateBalancers(value.balancers, dirname(file), fail);
-  return { source: file, targets: checked, balancers, defaults };
+  const sshDefaults = withFilesFrom(dirname(file), defaults, SSH_FILE_KEYS);
+  return { source: file, targets: checked, balancers, defaults: sshDefaults };
 }
 
 function validateTarget(target: unknown, index: number, fail: (problem: string) => Error): TargetConfig {
@@ -150,16 +172,19 @@ function validateTarget(target: unknown, index: number, fail: (problem: string) 
   return target as unknown as TargetConfig;
 }
 
-const FILE_KEYS = ['passwordFile', 'caFile', 'certFile', 'keyFile'] as const;
+const FILE_KEYS = ['passwordFile', 'caFile', 'certFile', 'keyFile', 'sshKeyFile', 'sshKnownHosts'] as const;
+
+/** The files of the SSH settings, in a target, a balancer or the defaults. */
+export const SSH_FILE_KEYS = ['sshKeyFile', 'sshKnownHosts'] as const;
 
 /** A file named in the config file is found from the config file's folder, not the working directory. */
-function withFilesFrom(folder: string, target: TargetConfig): TargetConfig {
-  const resolved: TargetConfig = { ...target };
-  for (const key of FILE_KEYS) {
-    const value = target[key];
-    if (value !== undefined) resolved[key] = resolve(folder, value);
+export function withFilesFrom<T extends object>(folder: string, entry: T, keys: readonly string[]): T {
+  const resolved = { ...entry } as Record<string, unknown>;
+  for (const key of keys) {
+    const value = resolved[key];
+    if (typeof value === 'string') resolved[key] = resolve(folder, value);
   }
-  return resolved;
+  return resolved as T;
 }
 
 function checkKeys(

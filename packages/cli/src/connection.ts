@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError, type ManagerTarget } from '@tomcat-pd/core';
 import type { ConfigFile, TargetConfig } from './config-file.js';
+import { sshOptionsOf } from './ssh-settings.js';
 
 /** The global connection options, after commander merged flags and their environment variables. */
 export interface ConnectionOptions {
@@ -15,6 +16,11 @@ export interface ConnectionOptions {
   appUrl?: string;
   /** The URL came from TOMCAT_PD_URL: a --target flag beats it (flags > environment). */
   urlFromEnv?: boolean;
+  /** `--ssh`: the --url target through SSH. */
+  ssh?: string;
+  /** `--ssh-key`, `--ssh-known-hosts`: for every SSH connection, beating the config file. */
+  sshKey?: string;
+  sshKnownHosts?: string;
 }
 
 /** A target with its credentials and the TLS files to use for it (flags beat the config). */
@@ -38,8 +44,13 @@ export async function resolveTargets(
 ): Promise<ResolvedTarget[]> {
   const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
   const url = options.target !== undefined && options.urlFromEnv ? undefined : options.url;
+  const ssh = {
+    flags: { sshKeyFile: options.sshKey, sshKnownHosts: options.sshKnownHosts },
+    defaults: config?.defaults ?? {},
+  };
   if (url !== undefined) {
     if (options.target !== undefined) throw new UsageError('Give either --url or --target, not both.');
+    const sshOptions = sshOptionsOf({ ssh: options.ssh }, ssh, env);
     return [
       {
         name: url,
@@ -48,8 +59,12 @@ export async function resolveTargets(
         password: requirePassword(sharedPassword, url),
         appUrl: options.appUrl,
         tlsFiles: tlsFiles(options, {}),
+        ...(sshOptions === undefined ? {} : { ssh: sshOptions }),
       },
     ];
+  }
+  if (options.ssh !== undefined) {
+    throw new UsageError('--ssh goes with --url: the config file gives each target its own "ssh".');
   }
   if (config === undefined || config.targets.length === 0) {
     throw new UsageError('No Tomcat to talk to.', {
@@ -57,14 +72,18 @@ export async function resolveTargets(
     });
   }
   return Promise.all(
-    selectTargets(config, options.target).map(async (target) => ({
-      name: target.name,
-      url: target.url,
-      user: requireUser(options.user ?? target.user, target.name),
-      password: requirePassword(sharedPassword ?? (await configPassword(target, env)), target.name),
-      appUrl: options.appUrl ?? target.appUrl,
-      tlsFiles: tlsFiles(options, target),
-    })),
+    selectTargets(config, options.target).map(async (target) => {
+      const sshOptions = sshOptionsOf(target, ssh, env);
+      return {
+        name: target.name,
+        url: target.url,
+        user: requireUser(options.user ?? target.user, target.name),
+        password: requirePassword(sharedPassword ?? (await configPassword(target, env)), target.name),
+        appUrl: options.appUrl ?? target.appUrl,
+        tlsFiles: tlsFiles(options, target),
+        ...(sshOptions === undefined ? {} : { ssh: sshOptions }),
+      };
+    }),
   );
 }
 

@@ -91,7 +91,13 @@ export function createContext(
       const timeoutMs = values.transport.timeoutMs;
       return configured.map((balancer) =>
         createBalancer({
-          ...balancerOptions(balancer, process.env),
+          ...balancerOptions(balancer, process.env, {
+            ssh: {
+              flags: { sshKeyFile: options.sshKey, sshKnownHosts: options.sshKnownHosts },
+              defaults: config?.defaults ?? {},
+            },
+            logger: output.logger,
+          }),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
         }),
       );

@@ -11,7 +11,7 @@ export const ExitCode = {
   usage: 2,
   /** Refused by a safety rule: nothing was changed. */
   unsafe: 3,
-  /** Cannot connect or authenticate. */
+  /** Cannot connect or authenticate (an SSH host key that is unknown or changed included). */
   connect: 4,
 } as const;
 
@@ -28,6 +28,7 @@ export function exitCodeFor(error: unknown): number {
     case ErrorCode.forbidden:
     case ErrorCode.connect:
     case ErrorCode.notManager:
+    case ErrorCode.ssh:
       return ExitCode.connect;
     default:
       return ExitCode.failed;

@@ -45,6 +45,25 @@ export function withGlobalOptions<Args extends unknown[], Opts extends OptionVal
     .addOption(option('--key-file <file>', "the client certificate's key (PEM)"))
     .addOption(option('--insecure', 'accept any TLS certificate (dangerous: for tests only)'))
     .addOption(
+      option(
+        '--ssh <user@host[:port]>',
+        'reach the --url Manager through SSH to its host (--url as seen there); config targets take "ssh"',
+        'TOMCAT_PD_SSH',
+      ),
+    )
+    .addOption(
+      option(
+        '--ssh-key <file>',
+        'SSH private key for every SSH connection (passphrase: $TOMCAT_PD_SSH_PASSPHRASE)',
+      ).default(undefined, 'the SSH agent'),
+    )
+    .addOption(
+      option('--ssh-known-hosts <file>', 'the known hosts SSH host keys are checked against').default(
+        undefined,
+        '$HOME/.ssh/known_hosts',
+      ),
+    )
+    .addOption(
       option('--app-url <url>', 'where visitors reach Tomcat, for probes').default(
         undefined,
         "the Manager URL's scheme, host and port",

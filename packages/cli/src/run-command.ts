@@ -1,4 +1,5 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { closeSshConnections } from '@tomcat-pd/core';
 import { loadConfigFile } from './config-file.js';
 import { CommandLineError, fromCommandLine, type CommandModule } from './command-line.js';
 import { createContext, parseGlobalValues } from './context.js';
@@ -38,6 +39,9 @@ export async function runCommand<Flags, Input>(
         : undefined;
     output.error(error, usage);
     throw new ReportedError(error);
+  } finally {
+    // The SSH connections of the command (none without "ssh"): serve and drain --every kept theirs until here.
+    await closeSshConnections();
   }
 }
 

@@ -40,12 +40,12 @@ describe('validateBalancers', () => {
     [
       'a key of another type',
       [{ name: 'lb1', type: 'haproxy', url: 'http://x' }],
-      'unknown key "balancers[0].url" for a haproxy balancer (known: name, type, members, socket, backend).',
+      'unknown key "balancers[0].url" for a haproxy balancer (known: name, type, members, socket, backend, ssh, sshKeyFile, sshKnownHosts).',
     ],
     [
       'a password in the file',
       [{ name: 'httpd', type: 'mod_jk', url: 'http://x', balancer: 'lb', password: 's3cret' }],
-      'unknown key "balancers[0].password" for a mod_jk balancer (known: name, type, members, url, balancer, userEnv, passwordEnv).',
+      'unknown key "balancers[0].password" for a mod_jk balancer (known: name, type, members, url, balancer, userEnv, passwordEnv, ssh, sshKeyFile, sshKnownHosts).',
     ],
     [
       'members that are not names',
@@ -75,8 +75,10 @@ describe('balancerOptions', () => {
     passwordEnv: 'JK_PW',
   };
 
+  const shared = { ssh: { flags: {}, defaults: {} }, logger: {} };
+
   it("reads a console's credentials from the environment variables the config names", () => {
-    expect(balancerOptions(console, { JK_USER: 'ops', JK_PW: 's3cret' })).toEqual({
+    expect(balancerOptions(console, { JK_USER: 'ops', JK_PW: 's3cret' }, shared)).toEqual({
       name: 'httpd',
       type: 'mod_jk',
       url: 'http://127.0.0.1/jkstatus',
@@ -87,7 +89,7 @@ describe('balancerOptions', () => {
   });
 
   it('is a usage error naming the variable, never a value, when one is not set', () => {
-    expect(() => balancerOptions(console, { JK_USER: 'ops' })).toThrow(
+    expect(() => balancerOptions(console, { JK_USER: 'ops' }, shared)).toThrow(
       'Balancer httpd: its password comes from $JK_PW, which is not set.',
     );
   });

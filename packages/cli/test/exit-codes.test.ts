@@ -11,6 +11,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_FORBIDDEN: 4,
   E_NOT_MANAGER: 4,
   E_CONNECT: 4,
+  // An SSH host key unknown or changed, a key refused, a forwarding forbidden: cannot connect.
+  E_SSH: 4,
   E_SERVER: 1,
   E_TOMCAT_FAIL: 1,
   E_BALANCER: 1,

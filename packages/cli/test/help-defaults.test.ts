@@ -36,6 +36,8 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--retries': String(REQUEST_DEFAULTS.retries),
     '--app-url': "the Manager URL's scheme, host and port",
     '--parallel': String(DEFAULT_PARALLEL),
+    '--ssh-key': 'the SSH agent',
+    '--ssh-known-hosts': '$HOME/.ssh/known_hosts',
   },
   deploy: {
     '--path': 'the config default',

@@ -81,7 +81,7 @@ export { RESTART_DEFAULTS } from './ops/restart/restart-defaults.js';
 export { RestartError } from './ops/restart/restart-error.js';
 export { RESTART_STEPS } from './ops/restart/restart-report.js';
 export type { RestartOptions } from './ops/restart/restart-options.js';
-export type { CommandExit, CommandRun, CommandRunner } from './ops/restart/command-runner.js';
+export type { CommandExit, CommandRun, CommandRunner } from './common/command-run.js';
 export type {
   RestartReport,
   RestartStep,

@@ -11,6 +11,7 @@ export {
   FleetOperationError,
   NoStatusJsonError,
   ProbeError,
+  SshError,
   UnsafeOperationError,
   UsageError,
   WarCheckError,

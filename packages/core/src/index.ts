@@ -49,6 +49,8 @@ export type {
   VisitOptions,
 } from './manager/manager-client.js';
 export type { ManagerTarget, TlsOptions, TransportOptions } from './manager/transport.js';
+export type { SshOptions } from './ssh/ssh-options.js';
+export { closeSshConnections } from './ssh/ssh-pool.js';
 export type { UploadProgress } from './manager/upload.js';
 export type { SessionIdsAnswer } from './manager/session-ids.js';
 export type {

@@ -55,14 +55,18 @@ export async function run(context: CliContext, input: LbConfigInput): Promise<vo
   });
   const file =
     input.type === 'nginx'
-      ? { path: facts.admin ?? STARTING_CONFIG_ADMIN.nginx, outcome: await managedFile(entry) }
+      ? { path: facts.admin ?? STARTING_CONFIG_ADMIN.nginx, outcome: await managedFile(entry, context) }
       : undefined;
   context.output.result(lbConfigDocument(input.type, text, file), () => text.trimEnd());
   if (file !== undefined) context.output.info(renderManagedFile(file));
 }
 
 /** nginx's managed file, written for the config's nginx balancer; untouched without one. */
-async function managedFile(entry: BalancerConfig | undefined): Promise<ManagedFileOutcome> {
+async function managedFile(
+  entry: BalancerConfig | undefined,
+  context: CliContext,
+): Promise<ManagedFileOutcome> {
   if (entry === undefined) return 'untouched';
-  return writeStartingNginxFile(balancerOptions(entry, process.env) as NginxBalancerOptions);
+  const shared = { ssh: { flags: {}, defaults: context.defaults }, logger: context.output.logger };
+  return writeStartingNginxFile(balancerOptions(entry, process.env, shared) as NginxBalancerOptions);
 }

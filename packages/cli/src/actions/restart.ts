@@ -10,6 +10,7 @@ import { restartRecordFile, startRestartRecord } from '../restart-record.js';
 
 interface RestartInput {
   exec: string;
+  execOn: 'controller' | 'target';
   maxDrainMs: number | undefined;
   onMaxDrain: 'fail' | 'proceed' | undefined;
   expireIdleMinutes: number | undefined;
@@ -20,9 +21,18 @@ interface RestartInput {
 }
 
 export function parse({ flags, defaults }: CommandLine<RestartFlags>): RestartInput {
-  if (flags.exec.trim() === '') throw new UsageError('--exec needs the command that restarts one Tomcat.');
+  if (flags.exec !== undefined && flags.execOnTarget !== undefined) {
+    throw new UsageError("Give --exec (run here) or --exec-on-target (run on each target's host), not both.");
+  }
+  const exec = flags.exec ?? flags.execOnTarget;
+  if (exec === undefined || exec.trim() === '') {
+    throw new UsageError(
+      'Give the command that restarts one Tomcat: --exec (run here) or --exec-on-target (run on its host over SSH).',
+    );
+  }
   return {
-    exec: flags.exec,
+    exec,
+    execOn: flags.execOnTarget === undefined ? 'controller' : 'target',
     maxDrainMs: flags.maxDrain === undefined ? undefined : parseDuration(flags.maxDrain, '--max-drain'),
     onMaxDrain: flags.onMaxDrain,
     expireIdleMinutes:
@@ -60,6 +70,7 @@ export async function run(context: CliContext, input: RestartInput): Promise<voi
     clients,
     targets,
     exec: input.exec,
+    execOn: input.execOn,
     maxDrainMs: input.maxDrainMs,
     onMaxDrain: input.onMaxDrain,
     expireIdleMinutes: input.expireIdleMinutes,

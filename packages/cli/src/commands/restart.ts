@@ -9,7 +9,11 @@ export function defineRestart() {
     .description(
       'restarts every Tomcat one by one behind the balancers: drain, wait, maint, your command, check, ready',
     )
-    .requiredOption('--exec <command>', 'the shell command that restarts one Tomcat')
+    .option('--exec <command>', 'the shell command that restarts one Tomcat, run here')
+    .option(
+      '--exec-on-target <command>',
+      "the shell command that restarts one Tomcat, run on the target's own host over its SSH connection",
+    )
     .addOption(
       new Option('--max-drain <duration>', "how long a target's visitors may take to leave").default(
         undefined,
@@ -54,8 +58,11 @@ export function defineRestart() {
         'maint (in the drain or its wait: as it was), stops, and exits 1 naming the --target to resume with.\n' +
         'Ctrl-C before the command ran puts the target back as it was; after, it is checked and made ready\n' +
         'first, then the roll stops (non-zero). Never run a second restart while one runs.\n' +
+        'With --exec-on-target the command runs on each target\'s host over its SSH connection ("ssh" in\n' +
+        "the config), with the same variables; its output is prefixed with the target, as --exec's.\n" +
         examples(
           "tomcat-pd restart --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10'",
+          "tomcat-pd restart --exec-on-target 'sudo systemctl restart tomcat10'",
           "tomcat-pd restart --target web2,web3 --exec 'ssh $TOMCAT_PD_TARGET sudo systemctl restart tomcat10' --max-drain 10m --on-max-drain proceed",
           'tomcat-pd restart --exec ./upgrade-tomcat.sh --dry-run',
         ),

@@ -1,5 +1,8 @@
 import { withDefaults } from '../common/defaults.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import { usageError } from '../errors/error-classes.js';
+import { parseSshOptions, type SshOptions } from '../ssh/ssh-options.js';
+import { sshLinkFor, type SshLink } from '../ssh/ssh-pool.js';
 import { BALANCER_TYPES, type BalancerType } from './member-state.js';
 
 /** What every balancer's options have. */
@@ -17,6 +20,14 @@ export interface BalancerCommonOptions {
    * @defaultValue 5 000 (5 s)
    */
   timeoutMs?: number | undefined;
+  /**
+   * Reach the balancer's API through SSH to its host: `socket` or `url` is then as seen from that
+   * host (`/run/haproxy/admin.sock`, `http://127.0.0.1:8081/jkstatus`). Not for nginx, which is
+   * driven through files and commands on this machine. docs/ssh.md.
+   */
+  ssh?: SshOptions | undefined;
+  /** Where the SSH connection says what it does (`--verbose`). @defaultValue a logger that drops everything */
+  logger?: Logger | undefined;
 }
 
 /** HAProxy's runtime API (`stats socket ... level admin`). */
@@ -81,6 +92,8 @@ export type BalancerSpec = BalancerOptions extends infer O
         readonly name: string;
         readonly timeoutMs: number;
         readonly members: Readonly<Record<string, string>>;
+        /** The SSH connection to the balancer's host, when it is reached through one. */
+        readonly tunnel?: SshLink | undefined;
       }
     : never
   : never;
@@ -117,6 +130,11 @@ export function parseBalancerOptions(options: BalancerOptions): BalancerSpec {
         throw fail(`"url" must be an http:// or https:// URL, not ${options.url}.`);
       break;
     case 'nginx':
+      if (options.ssh !== undefined) {
+        throw fail(
+          'nginx has no API to reach through SSH: tomcat-pd rewrites its file and reloads it on this machine. Run tomcat-pd on the nginx host, or leave out "ssh".',
+        );
+      }
       text('file', options.file);
       text('url', options.url);
       for (const field of ['test', 'reload'] as const) {
@@ -134,7 +152,9 @@ export function parseBalancerOptions(options: BalancerOptions): BalancerSpec {
       }
       break;
   }
-  return { ...options, name, timeoutMs, members };
+  const { ssh, logger, ...rest } = options;
+  const tunnel = ssh === undefined ? undefined : sshLinkFor(parseSshOptions(ssh), logger ?? silentLogger);
+  return { ...rest, name, timeoutMs, members, tunnel };
 }
 
 /** The member name of a target on a balancer: its mapping, or the target's own name. */

@@ -4,9 +4,12 @@
  * typed error that names the balancer (a socket failure a `ConnectionError`, a 401 `E_AUTH`, any
  * other status but 200 a `BalancerError`). What a 200 holds is for each driver's parser to judge.
  */
-import { AbortedError, BalancerError, ConnectionError } from '../errors/error-classes.js';
+import type http from 'node:http';
+import { AbortedError, BalancerError, ConnectionError, SshError } from '../errors/error-classes.js';
 import { ErrorCode } from '../errors/error-codes.js';
-import { TomcatPdError } from '../errors/tomcat-pd-error.js';
+import { TomcatPdError, isTomcatPdError } from '../errors/tomcat-pd-error.js';
+import type { SshLink } from '../ssh/ssh-pool.js';
+import { tunnelAgent } from '../ssh/tunnel-agent.js';
 import { readAnswer, type RawAnswer } from '../manager/http-answer.js';
 import { getText, NO_ANSWER } from '../manager/http-get.js';
 import { errorForAppFailure } from '../manager/http-errors.js';
@@ -20,6 +23,14 @@ export interface ConsoleTarget {
   readonly user?: string | undefined;
   readonly password?: string | undefined;
   readonly timeoutMs: number;
+  /** The SSH connection the console is reached through, if any. */
+  readonly tunnel?: SshLink | undefined;
+}
+
+/** The agent of a request to the console: a channel of its host's SSH connection, or node:http's own. */
+function agentOf(target: ConsoleTarget, url: URL): http.Agent | undefined {
+  if (target.tunnel === undefined) return undefined;
+  return tunnelAgent(target.tunnel, url.protocol === 'https:' ? {} : undefined);
 }
 
 /** The console's URL for messages and `address`: without user info, query or fragment. */
@@ -50,6 +61,7 @@ export async function consoleGet(
       headers: { ...baseHeaders(target), ...headers },
       timeoutMs: target.timeoutMs,
       signal: options.signal,
+      agent: agentOf(target, url),
     }),
   );
   return checkedStatus(target, answer);
@@ -65,7 +77,14 @@ export async function consolePostForm(
 ): Promise<RawAnswer> {
   const body = Buffer.from(form.toString(), 'utf8');
   const answer = await guarded(target, options, () =>
-    postOnce(url, body, { ...baseHeaders(target), ...headers }, target.timeoutMs, options.signal),
+    postOnce(
+      url,
+      body,
+      { ...baseHeaders(target), ...headers },
+      target.timeoutMs,
+      options.signal,
+      agentOf(target, url),
+    ),
   );
   return checkedStatus(target, answer);
 }
@@ -77,10 +96,12 @@ async function postOnce(
   headers: Record<string, string>,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  agent: http.Agent | undefined,
 ): Promise<RawAnswer> {
   signal?.throwIfAborted();
   const request = httpModuleFor(url).request(url, {
     method: 'POST',
+    agent,
     headers: {
       ...headers,
       'Content-Type': 'application/x-www-form-urlencoded',
@@ -117,6 +138,16 @@ async function guarded(
       throw new AbortedError(`The request to balancer ${target.name} (${address}) was aborted.`, {
         url: address,
       });
+    }
+    // Through SSH: a refusal of the connection is told as it is; a failure on the way gets our subject.
+    if (error instanceof SshError || (isTomcatPdError(error) && !(error instanceof ConnectionError)))
+      throw error;
+    if (error instanceof ConnectionError) {
+      throw new ConnectionError(
+        `Cannot reach balancer ${target.name}'s console at ${address}: ${error.reason ?? error.message}.`,
+        { networkCode: error.networkCode, transient: error.transient, reason: error.reason },
+        { url: address },
+      );
     }
     const { code, message } = networkFailure(error);
     // The reason's words and whether it is transient are the transport's; the subject is ours.

@@ -81,6 +81,39 @@ export class ConnectionError extends TomcatPdError {
   }
 }
 
+/** Why an SSH connection was refused (docs/ssh.md), each with its own fix. */
+export type SshRefusal =
+  /** The host key is not in the known hosts file. */
+  | 'unknown-host-key'
+  /** The known hosts file holds another key for the host: an interception, or a reinstalled host. */
+  | 'changed-host-key'
+  /** The known hosts file marks the host's key `@revoked`. */
+  | 'revoked-host-key'
+  /** sshd accepted none of the keys offered (the key file's, or the agent's). */
+  | 'key-refused'
+  /** The server forbids forwarding to a TCP port (`AllowTcpForwarding`). */
+  | 'tcp-forwarding-refused'
+  /** The server forbids forwarding to a UNIX socket (`AllowStreamLocalForwarding`). */
+  | 'socket-forwarding-refused';
+
+/** An SSH connection refused for a reason of trust or configuration (`E_SSH`); nothing was sent through it. */
+export class SshError extends TomcatPdError {
+  readonly refusal: SshRefusal;
+  /** `user@host:port`. */
+  readonly destination: string;
+
+  constructor(
+    message: string,
+    failure: { refusal: SshRefusal; destination: string },
+    options: Pick<TomcatPdErrorOptions, 'hint'> = {},
+  ) {
+    super(ErrorCode.ssh, message, options);
+    this.name = 'SshError';
+    this.refusal = failure.refusal;
+    this.destination = failure.destination;
+  }
+}
+
 /** The safety rules an {@link UnsafeOperationError} names. */
 export type SafetyRule =
   /** Deploy: the version exists and no update was asked for. */

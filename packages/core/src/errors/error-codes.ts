@@ -24,6 +24,8 @@ export const ErrorCode = {
   operation: 'E_OPERATION',
   /** A load balancer answered with an error or with what is not its protocol, or a change it was sent did not take (read back). */
   balancer: 'E_BALANCER',
+  /** An SSH connection was refused for a reason of trust or configuration: the host key, the user's key, a forwarding the server forbids. */
+  ssh: 'E_SSH',
   /** The caller's AbortSignal fired. */
   aborted: 'E_ABORTED',
   /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */

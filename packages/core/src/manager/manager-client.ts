@@ -6,6 +6,7 @@ import { parseServerInfo } from './parse/parse-serverinfo.js';
 import { parseSessions } from './parse/parse-sessions.js';
 import { parseStatusPage } from './parse/parse-status-json.js';
 import { createSessionIdsReader, type SessionIdsAnswer } from './session-ids.js';
+import type { CommandRunner } from '../common/command-run.js';
 import { NoStatusJsonError } from '../errors/error-classes.js';
 import {
   ManagerTransport,
@@ -43,6 +44,11 @@ export interface ManagerClient {
   readonly managerUrl: string;
   /** Where visitors reach Tomcat, for probes (`http://host:8080`, no trailing `/`). */
   readonly appUrl: string;
+  /**
+   * Runs a command on the target's own host over its SSH connection (`restart --exec-on-target`);
+   * absent when the target is not reached through SSH.
+   */
+  readonly hostRunner?: CommandRunner | undefined;
   list(options?: { signal?: AbortSignal }): Promise<ContextEntry[]>;
   serverInfo(options?: { signal?: AbortSignal }): Promise<ServerInfo>;
   /** The idle-time histogram. Never sends `idle`: that would expire sessions. */
@@ -133,6 +139,7 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     name: transport.name,
     managerUrl: transport.managerUrl,
     appUrl: transport.appUrl,
+    hostRunner: transport.hostRunner(),
     list: async ({ signal } = {}) => parseList(await transport.read('list', {}, signal)),
     serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
     sessions: async (ref) =>

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type https from 'node:https';
 import pRetry from 'p-retry';
 import { withDefaults, type WithDefaults } from '../common/defaults.js';
@@ -21,6 +22,11 @@ import { getText } from './http-get.js';
 import { nodeHttps } from './http-module.js';
 import { uploadableFileSize } from '../war/war-file.js';
 import { putFile, type UploadOptions } from './upload.js';
+import type { CommandRunner } from '../common/command-run.js';
+import { parseSshOptions, type SshOptions } from '../ssh/ssh-options.js';
+import { sshLinkFor, type SshLink } from '../ssh/ssh-pool.js';
+import { tunnelAgent } from '../ssh/tunnel-agent.js';
+import { remoteRunner } from '../ssh/remote-command.js';
 
 /** One Tomcat Manager endpoint: the base URL (`http://host:8080/manager`) and a `manager-script` user. */
 export interface ManagerTarget {
@@ -29,6 +35,11 @@ export interface ManagerTarget {
   url: string;
   user: string;
   password: string;
+  /**
+   * Reach the Manager (and the app, for probes) through SSH to its host: `url` and `appUrl` are
+   * then as seen from that host (`http://127.0.0.1:8080/manager`). docs/ssh.md.
+   */
+  ssh?: SshOptions | undefined;
 }
 
 export interface TransportOptions {
@@ -92,8 +103,9 @@ export class ManagerTransport {
   readonly appUrl: string;
   readonly #textBase: URL;
   readonly #headers: Readonly<Record<string, string>>;
-  readonly #agent: https.Agent | undefined;
-  readonly #appAgent: https.Agent | undefined;
+  readonly #agent: http.Agent | undefined;
+  readonly #appAgent: http.Agent | undefined;
+  readonly #ssh: SshLink | undefined;
   readonly #options: WithDefaults<TransportOptions, typeof TRANSPORT_DEFAULTS & { appUrl: string }>;
 
   constructor(target: ManagerTarget, options: TransportOptions = {}) {
@@ -111,10 +123,17 @@ export class ManagerTransport {
       // Pre-emptive Basic auth: the server must not reject an upload after its body.
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
-    this.#agent = this.#textBase.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
+    this.#ssh =
+      target.ssh === undefined ? undefined : sshLinkFor(parseSshOptions(target.ssh), this.#options.logger);
+    this.#agent = agentFor(this.#textBase, this.#ssh, this.#options.tls);
     const appUrl = normalizeAppUrl(this.#options.appUrl);
     this.appUrl = appUrl.origin + appUrl.pathname.replace(/\/+$/, '');
-    this.#appAgent = appUrl.protocol === 'https:' ? createTlsAgent(this.#options.tls) : undefined;
+    this.#appAgent = agentFor(appUrl, this.#ssh, this.#options.tls);
+  }
+
+  /** Runs a command on the target's own host, over its SSH connection; undefined without one. */
+  hostRunner(): CommandRunner | undefined {
+    return this.#ssh === undefined ? undefined : remoteRunner(this.#ssh);
   }
 
   /**
@@ -321,13 +340,18 @@ export class ManagerTransport {
   }
 }
 
-function createTlsAgent(tls: TlsOptions): https.Agent {
-  return new (nodeHttps().Agent)({
-    ca: tls.ca,
-    cert: tls.cert,
-    key: tls.key,
-    rejectUnauthorized: tls.insecure !== true,
-  });
+/**
+ * The agent of requests to `url`: a channel of the host's SSH connection when the target is
+ * reached through SSH, TLS for `https:`, node:http's own otherwise.
+ */
+function agentFor(url: URL, ssh: SshLink | undefined, tls: TlsOptions): http.Agent | undefined {
+  const secure = url.protocol === 'https:' ? tlsConnectionOptions(tls) : undefined;
+  if (ssh !== undefined) return tunnelAgent(ssh, secure);
+  return secure === undefined ? undefined : new (nodeHttps().Agent)(secure);
+}
+
+function tlsConnectionOptions(tls: TlsOptions): https.AgentOptions {
+  return { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.insecure !== true };
 }
 
 /** Reads only `code` and `message` of a socket, TLS or time-out error. */

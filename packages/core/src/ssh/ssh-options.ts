@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { withDefaults } from '../common/defaults.js';
 import { usageError } from '../errors/error-classes.js';
 
 /**
@@ -58,4 +61,58 @@ export function parseSshDestination(destination: string): SshDestination {
 /** `user@host:port` for messages and as the key of a connection (brackets around an IPv6 address). */
 export function formatSshDestination({ user, host, port }: SshDestination): string {
   return `${user}@${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export const SSH_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+} satisfies Partial<SshOptions>;
+
+/** How to reach one host, checked, with every default. */
+export interface SshSpec {
+  readonly destination: SshDestination;
+  /** `user@host:port`, for messages. */
+  readonly label: string;
+  readonly keyFile: string | undefined;
+  readonly passphrase: string | undefined;
+  readonly agentSocket: string | undefined;
+  readonly knownHostsFile: string;
+  readonly connectTimeoutMs: number;
+}
+
+/**
+ * Checks how a host is reached before anything is sent. `~` of the known hosts is Node's
+ * `os.homedir()`, which follows `$HOME` (OpenSSH's client reads the user database instead):
+ * docs/ssh.md says so.
+ * @throws UsageError naming what is wrong.
+ */
+export function parseSshOptions(options: SshOptions): SshSpec {
+  const destination = parseSshDestination(String(options.destination ?? ''));
+  const o = withDefaults(options, {
+    ...SSH_DEFAULTS,
+    knownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
+    agentSocket: nonEmpty(process.env.SSH_AUTH_SOCK),
+  });
+  if (!(o.connectTimeoutMs > 0)) {
+    throw usageError(`The SSH connect timeout must be more than 0, not ${o.connectTimeoutMs} ms.`);
+  }
+  const keyFile = nonEmpty(o.keyFile);
+  const agentSocket = nonEmpty(o.agentSocket);
+  if (keyFile === undefined && agentSocket === undefined) {
+    throw usageError(
+      `No key to log in to ${formatSshDestination(destination)} with: give a key file, or run an SSH agent (SSH_AUTH_SOCK).`,
+    );
+  }
+  return {
+    destination,
+    label: formatSshDestination(destination),
+    keyFile,
+    passphrase: o.passphrase,
+    agentSocket,
+    knownHostsFile: o.knownHostsFile,
+    connectTimeoutMs: o.connectTimeoutMs,
+  };
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text === '' ? undefined : text;
 }

@@ -42,6 +42,7 @@ export function createHaproxyDriver(spec: SpecOf<'haproxy'>): BalancerDriver {
     address: spec.socket,
     socket,
     timeoutMs: spec.timeoutMs,
+    tunnel: spec.tunnel,
   };
 
   /** Runs one command and gives its parsed value, or throws the error its refusal is. */

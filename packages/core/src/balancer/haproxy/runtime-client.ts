@@ -1,5 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { AbortedError, ConnectionError } from '../../errors/error-classes.js';
+import type { Duplex } from 'node:stream';
+import { AbortedError, ConnectionError, SshError } from '../../errors/error-classes.js';
+import { isTomcatPdError } from '../../errors/tomcat-pd-error.js';
+import type { SshLink } from '../../ssh/ssh-pool.js';
 import type { SocketAddress } from './socket-address.js';
 import { NO_ANSWER, socketFailure } from './socket-failure.js';
 
@@ -12,6 +15,8 @@ export interface RuntimeEndpoint {
   readonly socket: SocketAddress;
   /** How long one command may take, from connecting to the end of its answer. */
   readonly timeoutMs: number;
+  /** The SSH connection to the balancer's host, when the socket is reached through it. */
+  readonly tunnel?: SshLink | undefined;
 }
 
 /**
@@ -31,15 +36,15 @@ export function runCommand(
       reject(aborted(endpoint, command));
       return;
     }
-    const socket: Socket =
-      endpoint.socket.kind === 'unix'
-        ? connect({ path: endpoint.socket.path })
-        : connect({ host: endpoint.socket.host, port: endpoint.socket.port });
+    let socket: Duplex | undefined;
+    let done = false;
     const chunks: Buffer[] = [];
     const finish = (error: Error | undefined, answer?: string) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
+      socket?.destroy();
       if (error === undefined) resolve(answer ?? '');
       else reject(error);
     };
@@ -49,13 +54,57 @@ export function runCommand(
       endpoint.timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      finish(connectionError(endpoint, command, error.code, error.message)),
+    openSocket(endpoint).then(
+      (open) => {
+        socket = open;
+        if (done) {
+          open.destroy();
+          return;
+        }
+        open.on('data', (chunk: Buffer) => chunks.push(chunk));
+        open.once('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
+        open.once('error', (error: NodeJS.ErrnoException) =>
+          finish(connectionError(endpoint, command, error.code, error.message)),
+        );
+        open.write(`${command}\n`);
+      },
+      (error: unknown) => finish(openFailure(endpoint, command, error)),
     );
-    socket.once('connect', () => socket.write(`${command}\n`));
   });
+}
+
+/** A connection to the socket: directly, or as a channel of the balancer host's SSH connection. */
+function openSocket({ socket, tunnel }: RuntimeEndpoint): Promise<Duplex> {
+  if (tunnel !== undefined) {
+    return socket.kind === 'unix'
+      ? tunnel.forwardSocket(socket.path)
+      : tunnel.forwardTcp(socket.host, socket.port);
+  }
+  return new Promise((resolve, reject) => {
+    const direct: Socket =
+      socket.kind === 'unix'
+        ? connect({ path: socket.path })
+        : connect({ host: socket.host, port: socket.port });
+    direct.once('error', reject);
+    direct.once('connect', () => {
+      direct.removeListener('error', reject);
+      resolve(direct);
+    });
+  });
+}
+
+/** Why no connection opened: an SSH refusal as it is, a failure on the way named for this balancer. */
+function openFailure(endpoint: RuntimeEndpoint, command: string, error: unknown): Error {
+  if (error instanceof SshError || (isTomcatPdError(error) && !(error instanceof ConnectionError)))
+    return error;
+  if (error instanceof ConnectionError) {
+    return new ConnectionError(
+      `Cannot use balancer ${endpoint.balancer}'s runtime API at ${endpoint.address} (${verbOf(command)}): ${error.reason ?? error.message}.`,
+      { networkCode: error.networkCode, transient: error.transient, reason: error.reason },
+    );
+  }
+  const { code, message } = error as NodeJS.ErrnoException;
+  return connectionError(endpoint, command, code, message);
 }
 
 /** The verb of a command, for messages: `show stat`, `set server` (never its arguments' values). */

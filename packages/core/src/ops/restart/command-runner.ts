@@ -1,30 +1,5 @@
 import { spawn } from 'node:child_process';
-
-/** How a command ended: its exit code, or the signal that killed it, or its time running out. */
-export interface CommandExit {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  /** It ran past its `timeoutMs` and its process group was killed. */
-  readonly timedOut: boolean;
-}
-
-/** One run of the user's command. */
-export interface CommandRun {
-  /** Added to this process's environment. */
-  readonly env: Readonly<Record<string, string>>;
-  /** Past it, the command and everything it started are killed. */
-  readonly timeoutMs: number;
-  /** Each line it writes, on stdout or stderr. */
-  readonly onLine: (line: string) => void;
-}
-
-/**
- * Runs the user's restart command. An interface so that the unit tests of the roll give a fake
- * one and no process is started there.
- */
-export interface CommandRunner {
-  run(command: string, run: CommandRun): Promise<CommandExit>;
-}
+import { lineSplitter, type CommandRunner } from '../../common/command-run.js';
 
 /** After SIGTERM to a command past its time, how long its group has before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
@@ -62,17 +37,10 @@ export const shellRunner: CommandRunner = {
         grace = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
       }, timeoutMs);
       for (const stream of [child.stdout, child.stderr]) {
-        let rest = '';
+        const lines = lineSplitter(onLine);
         stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => {
-          const lines = (rest + chunk).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) onLine(line);
-        });
-        stream.on('end', () => {
-          if (rest !== '') onLine(rest);
-          rest = '';
-        });
+        stream.on('data', (chunk: string) => lines.push(chunk));
+        stream.on('end', () => lines.end());
       }
       child.on('error', (error) => {
         clearTimeout(timer);

@@ -3,7 +3,8 @@ import { withDefaults } from '../../common/defaults.js';
 import { usageError } from '../../errors/error-classes.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import type { RunOptions } from '../run-context.js';
-import { shellRunner, type CommandRunner } from './command-runner.js';
+import type { CommandRunner } from '../../common/command-run.js';
+import { shellRunner } from './command-runner.js';
 import { RESTART_DEFAULTS } from './restart-defaults.js';
 import type { RestartStepRecord } from './restart-report.js';
 
@@ -32,7 +33,12 @@ export interface RestartOptions extends RunOptions {
   probeTimeoutMs?: number | undefined;
   /** Between two reads while waiting. @defaultValue 2 000 */
   intervalMs?: number | undefined;
-  /** Runs the command. @defaultValue `/bin/sh -c` */
+  /**
+   * Where the command runs: on this machine (`controller`), or on each target's own host over
+   * its SSH connection (`target`: every target needs `ssh`). @defaultValue 'controller'
+   */
+  execOn?: 'controller' | 'target' | undefined;
+  /** Runs the command on this machine. @defaultValue `/bin/sh -c` */
   runner?: CommandRunner | undefined;
   /** Each step as it starts (`outcome` undefined) and as it ends. */
   onStep?: ((target: string, step: RestartStepRecord) => void) | undefined;
@@ -54,7 +60,8 @@ export interface RestartSpec {
   readonly startTimeoutMs: number;
   readonly probeTimeoutMs: number;
   readonly intervalMs: number;
-  readonly runner: CommandRunner;
+  /** What runs the command for a target: on this machine, or on its host. */
+  readonly runnerOf: (client: ManagerClient) => CommandRunner;
   readonly onStep: ((target: string, step: RestartStepRecord) => void) | undefined;
   readonly onOutput: ((target: string, line: string) => void) | undefined;
 }
@@ -63,7 +70,12 @@ RESTART_DEFAULTS satisfies Partial<RestartOptions>;
 
 /** Checks a restart's options before anything is sent. @throws UsageError naming what is wrong. */
 export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptions>): RestartSpec {
-  const o = withDefaults(options, { ...RESTART_DEFAULTS, probeTimeoutMs: 5_000, runner: shellRunner });
+  const o = withDefaults(options, {
+    ...RESTART_DEFAULTS,
+    probeTimeoutMs: 5_000,
+    runner: shellRunner,
+    execOn: 'controller' as 'controller' | 'target',
+  });
   if (o.exec.trim() === '') throw usageError('Give the command that restarts one Tomcat (--exec).');
   if (o.balancers.length === 0)
     throw usageError('No balancer is configured: add "balancers" to the config file.');
@@ -87,9 +99,10 @@ export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptio
   for (const probe of probes) {
     if (!probe.startsWith('/')) throw usageError(`A probe path starts with /, not ${probe}.`);
   }
+  const clients = chooseTargets(o.clients, o.targets);
   return {
     balancers: o.balancers,
-    clients: chooseTargets(o.clients, o.targets),
+    clients,
     exec: o.exec,
     maxDrainMs: o.maxDrainMs,
     onMaxDrain: o.onMaxDrain,
@@ -99,7 +112,7 @@ export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptio
     startTimeoutMs: o.startTimeoutMs,
     probeTimeoutMs: o.probeTimeoutMs,
     intervalMs: o.intervalMs,
-    runner: o.runner,
+    runnerOf: runnersOf(clients, o.execOn, o.runner),
     onStep: o.onStep,
     onOutput: o.onOutput,
   };
@@ -124,4 +137,26 @@ function chooseTargets(
     }
     return client;
   });
+}
+
+/**
+ * The runner of each target's command: the given one on this machine, or the target's own host's.
+ * @throws UsageError naming the targets that are not reached through SSH, before anything changes.
+ */
+function runnersOf(
+  clients: readonly ManagerClient[],
+  execOn: 'controller' | 'target',
+  runner: CommandRunner,
+): (client: ManagerClient) => CommandRunner {
+  if (execOn === 'controller') return () => runner;
+  if (execOn !== 'target')
+    throw usageError(`A command runs on the controller or the target, not ${String(execOn)}.`);
+  const runners = new Map(clients.map((client) => [client, client.hostRunner]));
+  const without = clients.filter((client) => runners.get(client) === undefined).map((client) => client.name);
+  if (without.length > 0) {
+    throw usageError(
+      `--exec-on-target runs the command over each target's SSH connection, and ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} none: give ${without.length === 1 ? 'it' : 'them'} "ssh" in the config file.`,
+    );
+  }
+  return (client) => runners.get(client) ?? runner;
 }

@@ -175,7 +175,7 @@ async function restartSteps(
     if (context.signal?.aborted === true)
       throw new AbortedError(`The restart of ${target} was stopped before its command ran.`);
     commandRan = true;
-    const exit = await spec.runner.run(spec.exec, {
+    const exit = await spec.runnerOf(client).run(spec.exec, {
       env,
       timeoutMs: spec.execTimeoutMs,
       onLine: (line) => spec.onOutput?.(target, line),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TomcatPdError } from '../../../src/errors/tomcat-pd-error.js';
-import type { CommandRunner } from '../../../src/ops/restart/command-runner.js';
+import type { CommandRunner } from '../../../src/common/command-run.js';
 import { RestartError } from '../../../src/ops/restart/restart-error.js';
 import { restartTargets } from '../../../src/ops/restart/restart-targets.js';
 import type { RestartOptions } from '../../../src/ops/restart/restart-options.js';
