@@ -1,13 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CLI_BIN } from '@tomcat-pd/testkit/cli-bin';
 import { freePort } from '@tomcat-pd/testkit/free-port';
 import { startSshOnlyNamespace, type SshOnlyNamespace } from '@tomcat-pd/testkit/ssh-namespace';
 import { startSshd, type SshdInstance } from '@tomcat-pd/testkit/sshd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, runCli } from './cli-helpers.js';
 
 /** OpenSSH's own client: what proves the harness's server, keys and known_hosts files right. */
 const SSH = '/usr/bin/ssh';
@@ -272,6 +275,38 @@ s.on('error', (e) => console.log('error ' + e.code));`;
     });
     const toOther = await ns.run(process.execPath, ['-e', probe, String(otherPort)]);
     expect(toOther).toEqual({ exitCode: 0, stdout: 'error ECONNREFUSED\n', stderr: '' });
+  });
+
+  it('runs the tomcat-pd CLI, which cannot reach an HTTP server of the host (E_CONNECT there, not here)', async () => {
+    const server = createHttpServer((_request, response) => response.writeHead(404).end());
+    server.listen(await freePort(), '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as { port: number };
+      const args = [
+        'status',
+        '--json',
+        '--retries',
+        '0',
+        '--url',
+        `http://127.0.0.1:${port}/manager`,
+        '--user',
+        'u',
+      ];
+      const errorCodesOf = (stdout: string) =>
+        (JSON.parse(stdout) as { errors: { error: { code: string } }[] }).errors.map(
+          ({ error }) => error.code,
+        );
+      const env = { TOMCAT_PD_PASSWORD: 'pw' };
+      const inside = await ns.run(process.execPath, [CLI_BIN, ...args], { env: cleanEnv(env) });
+      expect(inside.exitCode).toBe(4);
+      expect(errorCodesOf(inside.stdout)).toEqual(['E_CONNECT']);
+      // On the host the server answers (a 404, no Manager there): the namespace made the difference.
+      const outside = await runCli(args, { env });
+      expect(errorCodesOf(outside.stdout)).toEqual(['E_NOT_MANAGER']);
+    } finally {
+      server.close();
+    }
   });
 
   it('carries a whole SSH session, and a tunnel from it to the other port', async () => {
