@@ -36,6 +36,12 @@ const PACKAGES = [
   { name: 'nginx', neededBy: ['test'], file: '/usr/sbin/nginx' },
   // The restart commands of the tests call the harness's restarter over HTTP, as a user's `--exec` would.
   { name: 'curl', neededBy: ['test'], command: 'curl' },
+  // The SSH tests: a real OpenSSH server started in the foreground (never as a service), its keys
+  // made by ssh-keygen and checked by OpenSSH's own client, and `ip` to bring up the loopback of a
+  // network namespace that reaches nothing but sshd (a minimal Debian has unshare, not iproute2).
+  { name: 'openssh-server', neededBy: ['test'], file: '/usr/sbin/sshd' },
+  { name: 'openssh-client', neededBy: ['test'], file: '/usr/bin/ssh-keygen' },
+  { name: 'iproute2', neededBy: ['test'], file: '/usr/sbin/ip' },
 ];
 
 /** @type {Record<Purpose, string>} */
