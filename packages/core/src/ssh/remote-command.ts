@@ -6,24 +6,35 @@ import type { SshLink } from './ssh-pool.js';
  * Runs the user's command on the host over its SSH connection (`restart --exec-on-target`), as
  * `sh -c` there with our variables set by `env` in front: sshd passes a client's environment
  * only where its `AcceptEnv` allows, and the values are our own (the target's name and URLs),
- * quoted. Past its time the command gets SIGKILL (sshd delivers it to the session's process),
- * and the channel is closed. A connection that drops before the command exits is a
- * `ConnectionError`: whether it finished is unknown.
+ * quoted. The SSH user's login shell must read POSIX `sh` (sh, dash, bash).
+ *
+ * Past its time the command is killed with everything it started: sshd makes the shell of a
+ * session without a terminal the leader of a process group of its own (`setsid`), whose id the
+ * shell prints first (`$$`, then `exec`), and a second channel sends `kill -KILL` to that group.
+ * A `signal` request on the channel would not do: OpenSSH's sshd does not deliver it to the
+ * command here, and closing the channel leaves the command running. A connection that drops
+ * before the command exits is a `ConnectionError`: whether it finished is unknown.
  */
 export function remoteRunner(link: SshLink): CommandRunner {
   return {
     async run(command, { env, timeoutMs, onLine }) {
       const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuoted(value)}`);
-      const channel = await link.exec(['env', ...assignments, 'sh', '-c', shellQuoted(command)].join(' '));
+      const channel = await link.exec(
+        ['echo $$; exec env', ...assignments, 'sh', '-c', shellQuoted(command)].join(' '),
+      );
       return new Promise<CommandExit>((resolve, reject) => {
+        let group: string | undefined;
         let exit: { exitCode: number | null; signal: string | null } | undefined;
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          channel.signal('KILL');
-          channel.close();
+          if (group !== undefined) void killGroup(link, group);
         }, timeoutMs);
-        const out = lineSplitter(onLine);
+        const out = lineSplitter((line) => {
+          // The first line is the group's id, ours; the command's own output follows.
+          if (group === undefined && /^\d+$/.test(line)) group = line;
+          else onLine(line);
+        });
         const err = lineSplitter(onLine);
         channel.setEncoding('utf8');
         channel.stderr.setEncoding('utf8');
@@ -55,6 +66,17 @@ export function remoteRunner(link: SshLink): CommandRunner {
       });
     },
   };
+}
+
+/** Kills a command's process group on the host, over a channel of its own; a failure leaves the channel to its own end. */
+async function killGroup(link: SshLink, group: string): Promise<void> {
+  try {
+    const kill = await link.exec(`kill -s KILL -- -${group}`);
+    kill.resume();
+    kill.stderr.resume();
+  } catch {
+    // The connection is gone: the command's channel closes with it.
+  }
 }
 
 /** A word for a POSIX shell: single-quoted, a single quote inside written as '\''. */
