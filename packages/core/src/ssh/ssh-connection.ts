@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 // ssh2 is CommonJS whose exports Node cannot name statically: through its default export.
-import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client, type ClientChannel, type ConnectConfig, type ParsedKey } from 'ssh2';
 import type { Logger } from '../common/logger.js';
-import { ConnectionError, SshError, usageError } from '../errors/error-classes.js';
+import { SshError, usageError } from '../errors/error-classes.js';
 import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
 import {
   hostKeyFingerprint,
@@ -204,9 +204,8 @@ export class SshConnection {
         `The SSH key file ${keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
       );
     }
-    const parsed = ssh2.utils.parseKey(text, passphrase);
-    const key = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (key === undefined || key instanceof Error) {
+    const key: ParsedKey | Error = ssh2.utils.parseKey(text, passphrase);
+    if (key instanceof Error) {
       throw usageError(
         `The SSH key file ${keyFile} is not a private key that can be read ${passphrase === undefined ? 'without a passphrase' : 'with the passphrase given'}.`,
         'Give the private key (not the .pub file) and, when it is encrypted, its passphrase.',

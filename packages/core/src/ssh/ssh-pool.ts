@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { Logger } from '../common/logger.js';
+import type { SshConnection } from './ssh-connection.js';
 import type { SshSpec } from './ssh-options.js';
 
 /** A host reached through SSH, as the wire above sees it: channels, nothing of how they are made. */
@@ -12,10 +13,8 @@ export interface SshLink {
   exec(command: string): Promise<ClientChannel>;
 }
 
-type Connection = import('./ssh-connection.js').SshConnection;
-
 /** Every host's connection of this process: one per host and identity (the key, the agent, the known hosts). */
-const connections = new Map<string, Promise<Connection>>();
+const connections = new Map<string, Promise<SshConnection>>();
 
 /**
  * The link to a host, shared by every target and balancer of the process on it: each request

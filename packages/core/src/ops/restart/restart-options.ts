@@ -74,7 +74,7 @@ export function parseRestartOptions(options: Omit<RestartOptions, keyof RunOptio
     ...RESTART_DEFAULTS,
     probeTimeoutMs: 5_000,
     runner: shellRunner,
-    execOn: 'controller' as 'controller' | 'target',
+    execOn: 'controller',
   });
   if (o.exec.trim() === '') throw usageError('Give the command that restarts one Tomcat (--exec).');
   if (o.balancers.length === 0)
