@@ -94,3 +94,56 @@ describe('balancerOptions', () => {
     );
   });
 });
+
+describe('balancerOptions: through SSH', () => {
+  const haproxy = {
+    name: 'lb1',
+    type: 'haproxy' as const,
+    socket: '/run/haproxy/admin.sock',
+    backend: 'tomcats',
+    ssh: 'deploy@lb1',
+    sshKnownHosts: '/etc/pd/known_hosts',
+  };
+  const logger = {};
+
+  it("gives the core SshOptions (the defaults' key, the entry's known hosts, the passphrase from the environment) and the logger", () => {
+    const options = balancerOptions(
+      haproxy,
+      { TOMCAT_PD_SSH_PASSPHRASE: 'phrase' },
+      { ssh: { flags: {}, defaults: { sshKeyFile: '/keys/default' } }, logger },
+    );
+    expect(options).toEqual({
+      name: 'lb1',
+      type: 'haproxy',
+      socket: '/run/haproxy/admin.sock',
+      backend: 'tomcats',
+      ssh: {
+        destination: 'deploy@lb1',
+        keyFile: '/keys/default',
+        knownHostsFile: '/etc/pd/known_hosts',
+        passphrase: 'phrase',
+      },
+      logger,
+    });
+  });
+
+  it('has no ssh and no logger without "ssh"', () => {
+    const direct = {
+      name: 'lb1',
+      type: 'haproxy' as const,
+      socket: '/run/haproxy/admin.sock',
+      backend: 'tomcats',
+    };
+    const options = balancerOptions(
+      direct,
+      {},
+      { ssh: { flags: { sshKeyFile: '/k' }, defaults: {} }, logger },
+    );
+    expect(options).toEqual({
+      name: 'lb1',
+      type: 'haproxy',
+      socket: '/run/haproxy/admin.sock',
+      backend: 'tomcats',
+    });
+  });
+});

@@ -149,3 +149,56 @@ describe('loadConfigFile', () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe('loadConfigFile: SSH settings', () => {
+  it('takes ssh, sshKeyFile and sshKnownHosts on targets, balancers and the defaults, the files found from its folder', async () => {
+    const file = await configFile({
+      targets: [
+        {
+          name: 'web1',
+          url: 'http://127.0.0.1:8080/manager',
+          ssh: 'deploy@web1',
+          sshKeyFile: 'keys/web1',
+          sshKnownHosts: 'kh',
+        },
+      ],
+      balancers: [
+        {
+          name: 'lb1',
+          type: 'haproxy',
+          socket: '/run/haproxy/admin.sock',
+          backend: 'b',
+          ssh: 'deploy@lb1',
+          sshKeyFile: 'keys/lb',
+        },
+        { name: 'lb2', type: 'haproxy', socket: 'admin.sock', backend: 'b' },
+      ],
+      defaults: { sshKeyFile: 'keys/default', sshKnownHosts: 'known_hosts' },
+    });
+    const loaded = await loadConfigFile(file);
+    expect(loaded?.targets[0]).toMatchObject({
+      ssh: 'deploy@web1',
+      sshKeyFile: join(dir, 'keys/web1'),
+      sshKnownHosts: join(dir, 'kh'),
+    });
+    expect(loaded?.defaults).toMatchObject({
+      sshKeyFile: join(dir, 'keys/default'),
+      sshKnownHosts: join(dir, 'known_hosts'),
+    });
+    // Through SSH the socket is a path on the balancer's host, left as written; without, it is ours.
+    expect(loaded?.balancers.map((b) => [b.socket, b.sshKeyFile])).toEqual([
+      ['/run/haproxy/admin.sock', join(dir, 'keys/lb')],
+      [join(dir, 'admin.sock'), undefined],
+    ]);
+  });
+
+  it('refuses an ssh that is not a string, naming the key', async () => {
+    const file = await configFile({ targets: [{ name: 'web1', url: 'http://h/manager', ssh: 22 }] });
+    expect((await usageFailure(file)).message).toContain('targets[0].ssh must be a string.');
+  });
+
+  it('refuses a defaults.sshKeyFile that is not a string', async () => {
+    const file = await configFile({ targets: [], defaults: { sshKeyFile: ['a'] } });
+    expect((await usageFailure(file)).message).toContain('"defaults.sshKeyFile" must be a string.');
+  });
+});

@@ -229,3 +229,83 @@ describe('resolveTargets', () => {
     });
   });
 });
+
+describe('resolveTargets: SSH', () => {
+  const TUNNELLED: ConfigFile = {
+    ...config([
+      {
+        name: 'web1',
+        url: 'http://127.0.0.1:8080/manager',
+        user: 'u',
+        passwordEnv: 'WEB1_PW',
+        ssh: 'deploy@web1',
+        sshKeyFile: '/keys/web1',
+      },
+      {
+        name: 'web2',
+        url: 'http://127.0.0.1:8080/manager',
+        user: 'u',
+        passwordEnv: 'WEB2_PW',
+        ssh: 'deploy@web2',
+      },
+      { name: 'web3', url: 'http://web3:8080/manager', user: 'u', passwordEnv: 'WEB2_PW' },
+    ]),
+    defaults: { sshKeyFile: '/keys/default', sshKnownHosts: '/etc/pd/known_hosts' },
+  };
+
+  it("gives each target its own destination, its key file else the defaults', and the passphrase from the environment", async () => {
+    const targets = await resolveTargets({}, TUNNELLED, noStdin, {
+      ...TWO_ENV,
+      TOMCAT_PD_SSH_PASSPHRASE: 'phrase',
+    });
+    expect(targets.map((target) => target.ssh)).toEqual([
+      {
+        destination: 'deploy@web1',
+        keyFile: '/keys/web1',
+        knownHostsFile: '/etc/pd/known_hosts',
+        passphrase: 'phrase',
+      },
+      {
+        destination: 'deploy@web2',
+        keyFile: '/keys/default',
+        knownHostsFile: '/etc/pd/known_hosts',
+        passphrase: 'phrase',
+      },
+      undefined,
+    ]);
+  });
+
+  it('--ssh-key and --ssh-known-hosts beat the target and the defaults', async () => {
+    const [web1] = await resolveTargets(
+      { target: 'web1', sshKey: '/flag/key', sshKnownHosts: '/flag/known' },
+      TUNNELLED,
+      noStdin,
+      TWO_ENV,
+    );
+    expect(web1?.ssh).toMatchObject({
+      keyFile: '/flag/key',
+      knownHostsFile: '/flag/known',
+      passphrase: undefined,
+    });
+  });
+
+  it('--ssh reaches the --url target through SSH', async () => {
+    const [target] = await resolveTargets(
+      { url: 'http://127.0.0.1:8080/manager', user: 'u', ssh: 'deploy@web1:2222', sshKey: '/k' },
+      undefined,
+      noStdin,
+      { TOMCAT_PD_PASSWORD: 'pw' },
+    );
+    expect(target?.ssh).toEqual({
+      destination: 'deploy@web1:2222',
+      keyFile: '/k',
+      knownHostsFile: undefined,
+      passphrase: undefined,
+    });
+  });
+
+  it('refuses --ssh with the config targets: each has its own', async () => {
+    const error = await usageFailure({ ssh: 'deploy@web1' }, TUNNELLED, TWO_ENV);
+    expect(error.message).toBe('--ssh goes with --url: the config file gives each target its own "ssh".');
+  });
+});
