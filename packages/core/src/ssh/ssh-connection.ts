@@ -248,7 +248,7 @@ function hostKeyRefusal(
         { refusal: 'unknown-host-key', destination },
         {
           hint:
-            `Compare that fingerprint with the host's own (there: ssh-keygen -l -f /etc/ssh/ssh_host_${hostKeyType(key).replace(/^ssh-|-.*$/g, '')}_key.pub), ` +
+            `Compare that fingerprint with the host's own (there: ssh-keygen -l -f /etc/ssh/ssh_host_${hostKeyFileType(hostKeyType(key))}_key.pub), ` +
             `then add it: ssh-keyscan -H${port === 22 ? '' : ` -p ${port}`} -t ${hostKeyType(key)} ${host} >> ${file}`,
         },
       );
@@ -267,4 +267,9 @@ function hostKeyRefusal(
         { refusal: 'revoked-host-key', destination },
       );
   }
+}
+
+/** The word of a key type in sshd's host key file names (`ssh_host_ed25519_key`): `ssh-rsa` → `rsa`, `ecdsa-sha2-nistp256` → `ecdsa`. */
+function hostKeyFileType(keyType: string): string {
+  return keyType.replace(/^ssh-/, '').split('-')[0] ?? keyType;
 }
