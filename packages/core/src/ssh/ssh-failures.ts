@@ -47,9 +47,15 @@ export function refusedChannel(
     );
   }
   if (reason === CONNECT_FAILED) {
+    // OpenSSH answers a stream-local forwarding that its AllowStreamLocalForwarding forbids as it
+    // answers a socket that is missing or closed to the user ("connect failed"): all are named.
+    const cause = `nothing listens there, ${label.split('@')[0]} may not open it, or sshd's AllowStreamLocalForwarding is "no"`;
     return new ConnectionError(
-      `The SSH connection to ${label} works, but the socket ${channel.address} on that host cannot be opened: is the service running, is that its path, and may ${label.split('@')[0]} open it?`,
-      { networkCode: 'ENOENT', transient: false, reason: `no socket at ${channel.address} on ${label}` },
+      `The SSH connection to ${label} works, but the socket ${channel.address} on that host cannot be opened: ${cause} (sshd gives the same answer for each).`,
+      {
+        transient: false,
+        reason: `the socket ${channel.address} on ${label} cannot be opened (${cause})`,
+      },
     );
   }
   if (typeof reason === 'number') {
