@@ -112,6 +112,10 @@ export class SshError extends TomcatPdError {
     this.refusal = failure.refusal;
     this.destination = failure.destination;
   }
+
+  protected override details(): Record<string, unknown> {
+    return { refusal: this.refusal, destination: this.destination };
+  }
 }
 
 /** The safety rules an {@link UnsafeOperationError} names. */
