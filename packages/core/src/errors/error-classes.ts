@@ -93,7 +93,10 @@ export type SshRefusal =
   | 'key-refused'
   /** The server forbids forwarding to a TCP port (`AllowTcpForwarding`). */
   | 'tcp-forwarding-refused'
-  /** The server forbids forwarding to a UNIX socket (`AllowStreamLocalForwarding`). */
+  /**
+   * The server says it forbids forwarding to a UNIX socket. OpenSSH's sshd does not say so: its
+   * `AllowStreamLocalForwarding no` is answered as a missing socket (a `ConnectionError` naming both).
+   */
   | 'socket-forwarding-refused';
 
 /** An SSH connection refused for a reason of trust or configuration (`E_SSH`); nothing was sent through it. */
