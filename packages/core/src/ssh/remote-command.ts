@@ -3,18 +3,39 @@ import { ConnectionError } from '../errors/error-classes.js';
 import type { SshLink } from './ssh-pool.js';
 
 /**
- * Runs the user's command on the host over its SSH connection (`restart --exec-on-target`), as
- * `sh -c` there with our variables set by `env` in front: sshd passes a client's environment
+ * What runs the user's command on the host: `sh -c` in the background with stdin from /dev/null,
+ * and a watcher of the channel's stdin that kills the session's process group (sshd made it with
+ * setsid) when stdin ends, i.e. when we close the channel at the time-out. sshd honours a
+ * `signal` request only for a non-root login (OpenSSH's session.c: "session signalling requires
+ * privilege separation"), and keeps a closed channel open until its process exits: without the
+ * watcher a root login's command outlives its time-out and the restart waits for it. The
+ * watcher is a builtin `read` loop, one process, killed when the command ends by itself.
+ */
+const WRAPPER = [
+  'exec 3<&0',
+  'sh -c "$1" </dev/null & command=$!',
+  '(while read -r _; do :; done; kill -KILL 0) <&3 >/dev/null 2>&1 & watcher=$!',
+  'exec 3<&-',
+  'wait "$command"; status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+/**
+ * Runs the user's command on the host over its SSH connection (`restart --exec-on-target`), in
+ * {@link WRAPPER} with our variables set by `env` in front: sshd passes a client's environment
  * only where its `AcceptEnv` allows, and the values are our own (the target's name and URLs),
- * quoted. Past its time the command gets SIGKILL (sshd delivers it to the session's process),
- * and the channel is closed. A connection that drops before the command exits is a
- * `ConnectionError`: whether it finished is unknown.
+ * quoted. Past its time the session's process group gets SIGKILL (asked of sshd, and done by the
+ * wrapper once the closed channel ends its stdin). A connection that drops before the command
+ * exits is a `ConnectionError`: whether it finished is unknown.
  */
 export function remoteRunner(link: SshLink): CommandRunner {
   return {
     async run(command, { env, timeoutMs, onLine }) {
       const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuoted(value)}`);
-      const channel = await link.exec(['env', ...assignments, 'sh', '-c', shellQuoted(command)].join(' '));
+      const channel = await link.exec(
+        ['env', ...assignments, 'sh', '-c', shellQuoted(WRAPPER), 'sh', shellQuoted(command)].join(' '),
+      );
       return new Promise<CommandExit>((resolve, reject) => {
         let exit: { exitCode: number | null; signal: string | null } | undefined;
         let timedOut = false;
