@@ -1,5 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBalancer } from '@tomcat-pd/core/balancers';
@@ -33,11 +34,18 @@ import {
 // where only sshd's port is reachable, so what they reach they reach through SSH; what they did
 // is read directly from this process.
 
-/** This machine's non-loopback address (`hostname -I`): the Manager's default valve refuses it. */
-const OUTSIDE_ADDRESS = '192.0.2.2';
+/** This machine's first non-loopback IPv4 address (`hostname -I`): the Manager's default valve refuses it. */
+function outsideAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+  if (address === undefined)
+    throw new Error('This machine has no non-loopback IPv4 address to test the valve from');
+  return address;
+}
 
 let stand: SshStand;
-/** A Tomcat on every address: the Manager answers 127.0.0.1 and refuses 192.0.2.2. */
+/** A Tomcat on every address: the Manager answers 127.0.0.1 and refuses {@link outsideAddress}. */
 let single: LocalTomcatInstance;
 /** web1 and web2 behind HAProxy, `/rs` on both. */
 let fleet: RoutedTomcats;
@@ -68,7 +76,6 @@ async function versionsOf(tomcat: TunnelledTomcat, path: string): Promise<string
 
 interface StatusDocument {
   apps: { target?: string; path: string; versions: { version: string; role: string }[] }[];
-  targets: { target: string; state: string; readAt?: string }[];
   errors: { target: string; error: { code: string } }[];
 }
 
@@ -80,7 +87,7 @@ describe('deploy, status, rollback, drain and undeploy reach a Tomcat only throu
   beforeAll(() => stand.writeConfig({ targets: [tunnelledTarget('web1', single, stand.access)] }));
 
   it('the Manager refuses a direct request from this machine (403) and the namespace reaches none', async () => {
-    const list = `http://${OUTSIDE_ADDRESS}:${new URL(single.baseUrl).port}/manager/text/list`;
+    const list = `http://${outsideAddress()}:${new URL(single.baseUrl).port}/manager/text/list`;
     const auth = `Basic ${Buffer.from(`${single.user}:${single.password}`).toString('base64')}`;
     const outside = await fetch(list, { headers: { authorization: auth } });
     expect(outside.status).toBe(403);
