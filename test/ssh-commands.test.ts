@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,12 +138,24 @@ describe('deploy, status, rollback, drain and undeploy reach a Tomcat only throu
   });
 });
 
+interface LbStatusDocument {
+  balancers: {
+    balancer: string;
+    ok: boolean;
+    error?: { code: string; message: string };
+    members: { name: string; admin: string; target: string }[];
+  }[];
+}
+
 describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only through SSH', () => {
   let restarter: Restarter;
   /** What each command run on the host recorded: its variables, one line per run. */
   let ranLog: string;
   const env = () => passwordsOf(fleet.tomcats.map((tomcat, index) => [`web${index + 1}`, tomcat] as const));
-  const inside = (args: readonly string[]) => stand.inside(args, env());
+  const targets = () =>
+    fleet.tomcats.map((tomcat, index) => tunnelledTarget(`web${index + 1}`, tomcat, stand.access));
+  /** In the namespace, HAProxy's folder hidden: its admin socket is reached through SSH or not at all. */
+  const inside = (args: readonly string[]) => stand.inside(args, env(), [haproxy.dir]);
   /** Lets a target's visitors go with the roll: a session an earlier test left does not hold it. */
   const PROCEED = ['--max-drain', '1s', '--on-max-drain', 'proceed'];
 
@@ -163,7 +175,7 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
     restarter = await startRestarter(fleet.tomcats);
     ranLog = join(stand.dir, 'ran.log');
     await stand.writeConfig({
-      targets: fleet.tomcats.map((tomcat, index) => tunnelledTarget(`web${index + 1}`, tomcat, stand.access)),
+      targets: targets(),
       balancers: [
         { name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats', ...stand.access },
       ],
@@ -171,14 +183,22 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
   });
   afterAll(() => restarter?.close());
 
+  it('the CLI in the namespace cannot reach the admin socket itself', async () => {
+    const balancer = { name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' };
+    const direct = join(stand.dir, 'direct.json');
+    await writeFile(direct, JSON.stringify({ targets: targets(), balancers: [balancer] }));
+    const document = jsonOf<LbStatusDocument>(
+      await inside(['--config', direct, 'lb', 'status', '--json']),
+      4,
+    );
+    expect(document.balancers.map((b) => [b.balancer, b.ok, b.error?.code])).toEqual([
+      ['lb1', false, 'E_CONNECT'],
+    ]);
+    expect(document.balancers[0]!.error!.message).toContain('no such socket');
+  });
+
   it('lb status reads the admin socket through stream-local forwarding', async () => {
-    const document = jsonOf<{
-      balancers: {
-        balancer: string;
-        ok: boolean;
-        members: { name: string; admin: string; target: string }[];
-      }[];
-    }>(await inside(['lb', 'status', '--json']));
+    const document = jsonOf<LbStatusDocument>(await inside(['lb', 'status', '--json']));
     expect(document.balancers.map((b) => [b.balancer, b.ok])).toEqual([['lb1', true]]);
     expect(document.balancers[0]!.members.map((m) => [m.name, m.target, m.admin])).toEqual([
       ['web1', 'web1', 'ready'],

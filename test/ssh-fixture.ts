@@ -6,6 +6,15 @@ import { startSshOnlyNamespace, type SshOnlyNamespace } from '@tomcat-pd/testkit
 import { startSshd, type SshdInstance, type SshdOptions } from '@tomcat-pd/testkit/sshd';
 import { cleanEnv, type CliResult } from './cli-helpers.js';
 
+/** util-linux: a mount namespace of its own (private propagation), for {@link SshStand.inside}'s `hide`. */
+const UNSHARE_BIN = '/usr/bin/unshare';
+/** `sh -c HIDING sh N DIR1 .. DIRN COMMAND...`: an empty tmpfs over each folder, then the command. */
+const HIDING = [
+  'n=$1; shift',
+  'while [ "$n" -gt 0 ]; do mount -t tmpfs hidden "$1" || exit 125; shift; n=$((n - 1)); done',
+  'exec "$@"',
+].join('\n');
+
 /** The three SSH keys of a config entry (a target or a balancer) reached through one sshd. */
 export interface SshAccess {
   /** `user@127.0.0.1:port`. */
@@ -50,9 +59,16 @@ export interface SshStand {
   writeConfig(config: unknown): Promise<void>;
   /**
    * Runs the built CLI in the folder inside a network namespace where only sshd's port is
-   * reachable (started at the first call): what it reaches, it reaches through SSH.
+   * reachable (started at the first call): what it reaches, it reaches through SSH. The
+   * namespace shares the files of this machine, UNIX sockets included: `hide` lists folders the
+   * CLI must not see (an empty tmpfs over each, in a mount namespace of its own), so that a
+   * socket in them is reached through SSH too.
    */
-  inside(args: readonly string[], env?: Record<string, string | undefined>): Promise<CliResult>;
+  inside(
+    args: readonly string[],
+    env?: Record<string, string | undefined>,
+    hide?: readonly string[],
+  ): Promise<CliResult>;
   stop(): Promise<void>;
 }
 
@@ -70,11 +86,12 @@ export async function startSshStand(options: SshdOptions = {}): Promise<SshStand
     access,
     dir,
     writeConfig: (config) => writeFile(join(dir, 'tomcat-pd.json'), JSON.stringify(config)),
-    async inside(args, env = {}) {
+    async inside(args, env = {}, hide = []) {
       namespace ??= startSshOnlyNamespace(sshd);
+      const hiding = ['--mount', '--', '/bin/sh', '-c', HIDING, 'sh', String(hide.length), ...hide];
       const { exitCode, stdout, stderr } = await (
         await namespace
-      ).run(process.execPath, [CLI_BIN, ...args], { env: cleanEnv(env), cwd: dir });
+      ).run(UNSHARE_BIN, [...hiding, process.execPath, CLI_BIN, ...args], { env: cleanEnv(env), cwd: dir });
       return { code: exitCode, signal: null, stdout, stderr };
     },
     async stop() {
