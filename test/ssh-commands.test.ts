@@ -154,6 +154,9 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
   const env = () => passwordsOf(fleet.tomcats.map((tomcat, index) => [`web${index + 1}`, tomcat] as const));
   const targets = () =>
     fleet.tomcats.map((tomcat, index) => tunnelledTarget(`web${index + 1}`, tomcat, stand.access));
+  /** HAProxy's entry as seen from this machine; with `...stand.access`, as seen from sshd's host. */
+  const balancer = () =>
+    ({ name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' }) as const;
   /** In the namespace, HAProxy's folder hidden: its admin socket is reached through SSH or not at all. */
   const inside = (args: readonly string[]) => stand.inside(args, env(), [haproxy.dir]);
   /** Lets a target's visitors go with the roll: a session an earlier test left does not hold it. */
@@ -161,13 +164,7 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
 
   /** HAProxy's admin state of each server, read from its admin socket by this process. */
   async function states(): Promise<Record<string, string>> {
-    const lb = createBalancer({
-      name: 'lb1',
-      type: 'haproxy',
-      socket: haproxy.adminSocket,
-      backend: 'tomcats',
-    });
-    const reading = await lb.read();
+    const reading = await createBalancer(balancer()).read();
     return Object.fromEntries(reading.members.map((member) => [member.name, member.admin]));
   }
 
@@ -176,17 +173,14 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
     ranLog = join(stand.dir, 'ran.log');
     await stand.writeConfig({
       targets: targets(),
-      balancers: [
-        { name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats', ...stand.access },
-      ],
+      balancers: [{ ...balancer(), ...stand.access }],
     });
   });
   afterAll(() => restarter?.close());
 
   it('the CLI in the namespace cannot reach the admin socket itself', async () => {
-    const balancer = { name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' };
     const direct = join(stand.dir, 'direct.json');
-    await writeFile(direct, JSON.stringify({ targets: targets(), balancers: [balancer] }));
+    await writeFile(direct, JSON.stringify({ targets: targets(), balancers: [balancer()] }));
     const document = jsonOf<LbStatusDocument>(
       await inside(['--config', direct, 'lb', 'status', '--json']),
       4,
@@ -270,7 +264,8 @@ describe('lb and restart --exec-on-target: HAProxy and two Tomcats reached only 
       1,
     );
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(result.stderr).toContain('Failed restarting web1 at step exec');
+    expect(result.stderr).toContain('Failed restarting web1 at step exec: The command ran longer than');
+    expect(result.stderr).toContain('and was killed');
     expect(await states()).toEqual({ web1: 'maint', web2: 'ready' });
     const pid = Number(await readFile(pidFile, 'utf8'));
     await expect.poll(() => isRunning(pid), { timeout: 5_000 }).toBe(false);
