@@ -38,6 +38,11 @@ export interface LocalTomcatOptions extends TomcatOptions {
   line?: TomcatLine;
   /** JVM options after the harness's own (e.g. `-XX:MaxMetaspaceSize=64m`). */
   javaOptions?: readonly string[];
+  /**
+   * The address the connectors bind; default `127.0.0.1`. `0.0.0.0` lets a request come from this
+   * machine's non-loopback address, which the Manager's default valve answers with 403.
+   */
+  address?: string;
 }
 
 /** A local Tomcat, with what only a local one can tell. */
@@ -211,7 +216,7 @@ async function prepareBase(
   spawner: Launcher,
   { port, httpsPort, ajpPort }: { port: number; httpsPort: number | undefined; ajpPort: number | undefined },
   users: Record<'script' | 'guiOnly', TomcatUser>,
-  options: TomcatOptions,
+  options: LocalTomcatOptions,
 ): Promise<{ base: string; tls: TlsFiles | undefined }> {
   const base = await mkdtemp(join(tmpdir(), 'tomcat-pd-'));
   await spawner.prepareBase(base);
@@ -225,7 +230,7 @@ async function prepareBase(
       : await createTlsFiles(join(base, TLS_DIR), https);
   const xml = serverXml({
     port,
-    address: '127.0.0.1',
+    address: options.address ?? '127.0.0.1',
     hostAttributes: options.hostAttributes,
     jvmRoute: options.jvmRoute,
     ajpPort,
@@ -233,10 +238,13 @@ async function prepareBase(
   });
   await writeFile(join(base, 'conf/server.xml'), xml);
   await writeFile(join(base, 'conf/tomcat-users.xml'), tomcatUsersXml(users, options));
-  // A descriptor deploys the manager from where it lies without copying it into webapps/.
+  // A descriptor deploys the manager from where it lies without copying it into webapps/. Tomcat
+  // then ignores the manager's own META-INF/context.xml, so the descriptor keeps its upstream
+  // valve: loopback only, as docs/tomcat-manager.md says (the tests all come from 127.0.0.1).
   await writeFile(
     join(base, 'conf/Catalina/localhost/manager.xml'),
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${xmlAttr(spawner.managerDocBase)}" privileged="true"/>\n`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Context docBase="${xmlAttr(spawner.managerDocBase)}" privileged="true">\n` +
+      '  <Valve className="org.apache.catalina.valves.RemoteCIDRValve" allow="127.0.0.0/8,::1/128"/>\n</Context>\n',
   );
   return { base, tls };
 }

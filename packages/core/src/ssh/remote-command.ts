@@ -22,6 +22,8 @@ export function remoteRunner(link: SshLink): CommandRunner {
       const channel = await link.exec(
         ['echo $$; exec env', ...assignments, 'sh', '-c', shellQuoted(command)].join(' '),
       );
+      // Nothing to read from us: a command that asks (sudo for a password) gets end-of-file at once.
+      channel.end();
       return new Promise<CommandExit>((resolve, reject) => {
         let group: string | undefined;
         let exit: { exitCode: number | null; signal: string | null } | undefined;
