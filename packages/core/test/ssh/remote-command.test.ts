@@ -74,6 +74,12 @@ class LocalChannel extends EventEmitter {
     this.child.stdout!.resume();
     return this;
   }
+
+  /** The end of what we send: the command's stdin ends. */
+  end(): this {
+    this.child.stdin!.end();
+    return this;
+  }
 }
 
 /** A link whose commands run here, as sshd would run them there; `commands` has each command line. */
@@ -128,11 +134,24 @@ describe('remoteRunner', () => {
     expect(commands[1]).toMatch(/^kill -s KILL -- -\d+$/);
   });
 
+  it("ends the command's stdin at once: a command that reads it (sudo asking for a password) does not wait for its time-out", async () => {
+    const { link } = localLink();
+    const lines: string[] = [];
+    const exit = await remoteRunner(link).run('cat; echo "read to the end"', {
+      env: {},
+      timeoutMs: 10_000,
+      onLine: (line) => lines.push(line),
+    });
+    expect(exit).toEqual({ exitCode: 0, signal: null, timedOut: false });
+    expect(lines).toEqual(['read to the end']);
+  });
+
   it('a channel that closes without an exit (the connection lost): E_CONNECT, whether it finished is unknown', async () => {
     const dropped = () => {
       const channel = Object.assign(new EventEmitter(), {
         stderr: Object.assign(new EventEmitter(), { setEncoding: () => {} }),
         setEncoding: () => {},
+        end: () => {},
       });
       setImmediate(() => channel.emit('close'));
       return channel as unknown as LocalChannel;
