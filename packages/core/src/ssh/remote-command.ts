@@ -11,8 +11,9 @@ import type { SshLink } from './ssh-pool.js';
  * Past its time the command is killed with everything it started: sshd makes the shell of a
  * session without a terminal the leader of a process group of its own (`setsid`), whose id the
  * shell prints first (`$$`, then `exec`), and a second channel sends `kill -KILL` to that group.
- * A `signal` request on the channel would not do: OpenSSH's sshd does not deliver it to the
- * command here, and closing the channel leaves the command running. A connection that drops
+ * A `signal` request on the channel would not do: OpenSSH's sshd 9.2 refuses it for a root
+ * login ("session signalling requires privilege separation"), and closing the channel leaves
+ * the command running. A connection that drops
  * before the command exits is a `ConnectionError`: whether it finished is unknown.
  */
 export function remoteRunner(link: SshLink): CommandRunner {
