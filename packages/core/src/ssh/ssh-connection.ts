@@ -16,6 +16,7 @@ import {
 } from './known-hosts.js';
 import { refusedChannel, sshdFailure, type ChannelKind } from './ssh-failures.js';
 import type { SshSpec } from './ssh-options.js';
+import { scavengedWhileWritten } from './young-buffers.js';
 
 /** ssh2's host key algorithms, in its order of preference. */
 const HOST_KEY_ALGORITHMS = [
@@ -98,7 +99,7 @@ export class SshConnection {
     return new Promise<ClientChannel>((resolve, reject) => {
       try {
         open(client, (error, stream) => {
-          if (error === undefined) resolve(stream);
+          if (error === undefined) resolve(scavengedWhileWritten(stream));
           else reject(refusedChannel(this.#spec.label, channel, error));
         });
       } catch (error) {
