@@ -15,6 +15,7 @@ import { benchRequests } from './requests.js';
 import { benchScale } from './scale.js';
 import { benchServe } from './serve.js';
 import { benchSoak } from './soak.js';
+import { benchSshTunnel } from './ssh-tunnel.js';
 import { benchStartup } from './startup.js';
 import { benchStatusPage } from './status-page.js';
 import { benchZeroDowntime } from './zero-downtime.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   probe: benchProbe,
   'status-page': benchStatusPage,
   'lb-status': benchLbStatus,
+  'ssh-tunnel': benchSshTunnel,
   'zero-downtime': benchZeroDowntime,
   serve: benchServe,
   soak: benchSoak,
