@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { loadavg } from 'node:os';
 import { freePort } from '@tomcat-pd/testkit/free-port';
 import type { LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
 import { startSshd, type SshdInstance } from '@tomcat-pd/testkit/sshd';
@@ -121,6 +122,8 @@ export const benchSshTunnel: Benchmark = (settings, log) =>
     let tomcats: LocalTomcatInstance[] = [];
     let sshd: SshdInstance | undefined;
     let forward: OpenSshForward | undefined;
+    // Other jobs on the machine move these figures more than most: the load is kept with them.
+    const loadBefore = loadavg();
     try {
       [tomcats, sshd] = await Promise.all([startTomcats(1), startSshd()]);
       const tomcat = tomcats[0]!;
@@ -202,6 +205,7 @@ export const benchSshTunnel: Benchmark = (settings, log) =>
             ...deployRow(deploys, TOMCAT_PD, settings.sizeMb),
             'x curl': round(summarize(tomcatPd).median / summarize(curl).median, 2),
             'x curl (fastest)': round(summarize(tomcatPd).min / summarize(curl).min, 2),
+            'x curl (pairs, median)': round(summarize(pairedRatios(tomcatPd, curl)).median, 2),
           },
           [STATUS_SSH]: statusRow(STATUS_SSH),
           [STATUS_DIRECT]: statusRow(STATUS_DIRECT),
@@ -210,6 +214,7 @@ export const benchSshTunnel: Benchmark = (settings, log) =>
           deploys: { ...deploys, pairedRatios: pairedRatios(tomcatPd, curl) },
           statuses,
           opensshCipher: forward.cipher,
+          loadAverage: { before: loadBefore, after: loadavg() },
         },
       };
     } finally {
