@@ -13,8 +13,8 @@ import { cpus } from 'node:os';
 import { buildLargeWar } from '@tomcat-pd/testkit/test-war';
 import { assertSucceeded, runCli, runNode, type CommandRun } from './lib/cli-process.js';
 import { curlDeploy, writeCurlConfig } from './lib/curl.js';
-import { runInterleaved, type Variant } from './lib/interleave.js';
-import { reapedChildrenCpuSeconds } from './lib/proc-stat.js';
+import { runInterleaved, type Interleaved, type Variant } from './lib/interleave.js';
+import { reapedChildrenCpuSeconds, totalCpuSeconds } from './lib/proc-stat.js';
 import type { Benchmark } from './lib/record.js';
 import { waitForQuiet } from './lib/settle.js';
 import { megabytes, pairedRatios, round, spread, summarize } from './lib/stats.js';
@@ -33,30 +33,54 @@ const TOMCAT_PD = 'tomcat-pd deploy';
 /** Runs of `node -e 0` for the floor of the peak RSS: it hardly varies. */
 const FLOOR_RUNS = 3;
 
-interface DeploySample {
+export interface DeploySample {
   wallMs: number;
   /** CPU seconds of the client process (curl or node), from this process's reaped children. */
   clientCpuSeconds: number;
   peakRssKb: number | undefined;
 }
 
-/** One client's deploy to `path`; the app is undeployed afterwards and the machine left to quieten. */
-function deployVariant(
+/**
+ * One client's deploy to `path` (`run` counts from 0, the warm-up is -1); the app is undeployed
+ * afterwards and the machine left to quieten. The CPU of `helperPids`, processes that work for
+ * the client while it runs (the `ssh -L` of a tunnel), is counted as the client's.
+ */
+export function deployVariant(
   name: string,
   target: ManagerTarget,
   path: string,
-  deploy: () => Promise<CommandRun>,
+  deploy: (run: number) => Promise<CommandRun>,
+  helperPids: readonly number[] = [],
 ): Variant<DeploySample> {
+  const clientCpu = async () => (await reapedChildrenCpuSeconds()) + (await totalCpuSeconds(helperPids));
   return {
     name,
-    measure: async () => {
-      const cpuBefore = await reapedChildrenCpuSeconds();
-      const run = await deploy();
-      const clientCpuSeconds = (await reapedChildrenCpuSeconds()) - cpuBefore;
+    measure: async (runIndex) => {
+      const cpuBefore = await clientCpu();
+      const run = await deploy(runIndex);
+      const clientCpuSeconds = (await clientCpu()) - cpuBefore;
       await undeployAll(clientOf(target), path);
       await waitForQuiet(cpus().length);
       return { wallMs: run.wallMs, clientCpuSeconds, peakRssKb: run.peakRssKb };
     },
+  };
+}
+
+export const wallTimes = (samples: Interleaved<DeploySample>, name: string): number[] =>
+  samples.runs[name]!.map((sample) => sample.wallMs);
+
+/** A client's row: its wall times, the warm-up run, its throughput, CPU and peak RSS (medians). */
+export function deployRow(samples: Interleaved<DeploySample>, name: string, sizeMb: number) {
+  const series = samples.runs[name]!;
+  const wall = wallTimes(samples, name);
+  const peaks = series.flatMap((sample) => sample.peakRssKb ?? []);
+  return {
+    ...spread(wall, 'ms'),
+    'warm-up ms': round(samples.warmUp[name]![0]!.wallMs),
+    'MB/s (median)': round(sizeMb / (summarize(wall).median / 1000)),
+    'CPU s': round(summarize(series.map((s) => s.clientCpuSeconds)).median, 2),
+    'peak RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).median),
+    'max RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).max),
   };
 }
 
@@ -88,19 +112,8 @@ export const benchDeploy: Benchmark = (settings, log) =>
       for (let run = 0; run < FLOOR_RUNS; run++) {
         floorPeaks.push(assertSucceeded(await runNode(['-e', '0'], { cwd: dir }), 'node -e 0').peakRssKb!);
       }
-      const wall = (name: string) => samples.runs[name]!.map((sample) => sample.wallMs);
-      const row = (name: string) => {
-        const series = samples.runs[name]!;
-        const peaks = series.flatMap((sample) => sample.peakRssKb ?? []);
-        return {
-          ...spread(wall(name), 'ms'),
-          'warm-up ms': round(samples.warmUp[name]![0]!.wallMs),
-          'MB/s (median)': round(settings.sizeMb / (summarize(wall(name)).median / 1000)),
-          'CPU s': round(summarize(series.map((s) => s.clientCpuSeconds)).median, 2),
-          'peak RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).median),
-          'max RSS MB': peaks.length === 0 ? undefined : megabytes(summarize(peaks).max),
-        };
-      };
+      const wall = (name: string) => wallTimes(samples, name);
+      const row = (name: string) => deployRow(samples, name, settings.sizeMb);
       const [tomcatPd, curl] = [summarize(wall(TOMCAT_PD)), summarize(wall(CURL))];
       return {
         table: {

@@ -15,6 +15,7 @@ import { benchRequests } from './requests.js';
 import { benchScale } from './scale.js';
 import { benchServe } from './serve.js';
 import { benchSoak } from './soak.js';
+import { benchSshTunnel } from './ssh-tunnel.js';
 import { benchStartup } from './startup.js';
 import { benchStatusPage } from './status-page.js';
 import { benchZeroDowntime } from './zero-downtime.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   probe: benchProbe,
   'status-page': benchStatusPage,
   'lb-status': benchLbStatus,
+  'ssh-tunnel': benchSshTunnel,
   'zero-downtime': benchZeroDowntime,
   serve: benchServe,
   soak: benchSoak,
@@ -39,7 +41,7 @@ const NAMES = Object.keys(BENCHMARKS);
 const USAGE = `pnpm bench [options]   (or: npx tsx bench/run.ts [options], after pnpm build)
   --only LIST             benchmarks to run, comma-separated: ${NAMES.join(',')} (default: all)
   --runs N                interleaved runs of each variant (default 7; startup: at least 20)
-  --size-mb MB            deploy: the WAR uploaded (default 300)
+  --size-mb MB            deploy, ssh-tunnel: the WAR uploaded (default 300)
   --fleet-size-mb MB      fleet: the WAR deployed to 1, 4 and 8 Tomcats (default 10)
   --scale-targets LIST    scale: stand-in Managers, comma-separated counts (default 10,50,200)
   --scale-latency-ms MS   scale: how long each stand-in takes to answer (default 20)

@@ -67,18 +67,20 @@ export interface TargetsConfig {
 
 /**
  * Writes a config file naming the targets `t1`, `t2`, ... in order, each with `passwordEnv`
- * (the README's recommended form), and returns it with the environment that holds the passwords.
+ * (the README's recommended form) and the keys of `shared` (`ssh`, ...), and returns it with the
+ * environment that holds the passwords.
  */
 export async function writeTargetsConfig(
   dir: string,
   fileName: string,
   targets: readonly ManagerTarget[],
+  shared: Record<string, string> = {},
 ): Promise<TargetsConfig> {
   const passwords: Record<string, string> = {};
   const entries = targets.map((target, i) => {
     const passwordEnv = `BENCH_TARGET_${i + 1}_PASSWORD`;
     passwords[passwordEnv] = target.password;
-    return { name: `t${i + 1}`, url: target.managerUrl, user: target.user, passwordEnv };
+    return { name: `t${i + 1}`, url: target.managerUrl, user: target.user, passwordEnv, ...shared };
   });
   const configFile = join(dir, fileName);
   await writeFile(configFile, `${JSON.stringify({ targets: entries }, null, 2)}\n`);

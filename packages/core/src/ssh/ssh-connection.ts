@@ -166,6 +166,11 @@ export class SshConnection {
       client.once('error', onError);
       client.once('ready', onReady);
       client.connect(config);
+      // ssh2 leaves Nagle's algorithm on: a small packet written while the one before is not yet
+      // acknowledged waits for sshd's delayed ACK (40 ms on Linux), at nearly every step of the
+      // login. With it on, a login to a local sshd took ~220 ms instead of ~50 (bench/RESULTS.md:
+      // issue 22). Set before the socket connects: Node applies it once it has.
+      client.setNoDelay(true);
     });
     this.#logger.debug?.(`ssh ${spec.label}: connected`);
     // After the handshake an error is one of the connection's end: the next channel reconnects.
