@@ -75,6 +75,11 @@ ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs$prefix/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs$prefix/bin/npx"
 ln -s ../lib/node_modules/corepack/dist/corepack.js "$rootfs$prefix/bin/corepack"
 
+# On a machine, / is a mount point; a chroot's folder is not, unless bound onto itself. Without it,
+# `unshare --mount` (which makes / private in the new namespace) fails with "cannot change root
+# filesystem propagation" where a real machine lets it run (the SSH tests hide folders that way).
+mount --bind "$rootfs" "$rootfs"
+mounted+=("$rootfs")
 for dir in proc sys dev dev/pts dev/shm; do
   case $dir in
     proc) mount -t proc proc "$rootfs/proc" ;;

@@ -88,10 +88,15 @@ export async function startSshStand(options: SshdOptions = {}): Promise<SshStand
     writeConfig: (config) => writeFile(join(dir, 'tomcat-pd.json'), JSON.stringify(config)),
     async inside(args, env = {}, hide = []) {
       namespace ??= startSshOnlyNamespace(sshd);
-      const hiding = ['--mount', '--', '/bin/sh', '-c', HIDING, 'sh', String(hide.length), ...hide];
+      // A mount namespace only when there is something to hide: the CLI alone needs none.
+      const hiding =
+        hide.length === 0
+          ? []
+          : [UNSHARE_BIN, '--mount', '--', '/bin/sh', '-c', HIDING, 'sh', String(hide.length), ...hide];
+      const [file = process.execPath, ...rest] = [...hiding, process.execPath, CLI_BIN, ...args];
       const { exitCode, stdout, stderr } = await (
         await namespace
-      ).run(UNSHARE_BIN, [...hiding, process.execPath, CLI_BIN, ...args], { env: cleanEnv(env), cwd: dir });
+      ).run(file, rest, { env: cleanEnv(env), cwd: dir });
       return { code: exitCode, signal: null, stdout, stderr };
     },
     async stop() {
