@@ -427,10 +427,12 @@ describe('upload', () => {
   });
 
   it('an answer within startTimeoutMs is fine, even when slower than the stall time-out', async () => {
-    mock.handle((_req, res) => setTimeout(() => res.end('OK - Deployed'), 300));
+    // The answer comes well after the stall time-out; the stall time-out itself leaves the body's
+    // transfer room on a loaded machine (100 ms failed once on a fresh machine under a full suite).
+    mock.handle((_req, res) => setTimeout(() => res.end('OK - Deployed'), 900));
     const body = await transport.upload({ path: '/shop', version: '006' }, war, {
-      stallTimeoutMs: 100,
-      startTimeoutMs: 1_000,
+      stallTimeoutMs: 300,
+      startTimeoutMs: 3_000,
     });
     expect(body).toBe('OK - Deployed');
   });
