@@ -205,6 +205,15 @@ describe('notify and auditLog against a real Tomcat', () => {
     startAndEnd(await auditRecords());
   });
 
+  it('a drain that is not --dry-run is a change, even with nothing to undeploy', async () => {
+    await writeConfig([hookUrl]);
+    expectExit(await pd(['drain', '--path', '/nothing-here']), 0);
+    const [start, end] = startAndEnd(received.splice(0));
+    expect(start).toMatchObject({ event: 'drain', app: '/nothing-here', version: null, targets: ['web1'] });
+    expect(end).toMatchObject({ event: 'drain', outcome: 'ok' });
+    expect(await auditRecords()).toEqual([start, end]);
+  });
+
   it('reading commands send nothing and write nothing', async () => {
     await writeConfig([hookUrl]);
     expectExit(await pd(['status']), 0);
