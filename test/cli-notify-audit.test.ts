@@ -1,8 +1,8 @@
 /**
  * Notifications and the audit trail (README: Notifications and the audit trail): every command
  * that changes a real Tomcat sends a start and an end document to the config's webhooks (here a
- * local HTTP receiver) and appends the same documents to the audit file; reading commands send
- * nothing; a webhook that is down changes nothing but a warning; a deploy killed mid-upload
+ * local HTTP receiver) and appends the same documents to the audit file (the lb commands too,
+ * with a real haproxy in front of two Tomcats); reading commands send nothing; a webhook that is down changes nothing but a warning; a deploy killed mid-upload
  * leaves its start record whole.
  */
 import { createServer, type Server } from 'node:http';
@@ -13,7 +13,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildFailingWar, buildLargeWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
+import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { collect, expectExit, jsonOf, runCli, spawnCli, type CliResult } from './cli-helpers.js';
+import {
+  fleetEnv,
+  startHaproxyInFront,
+  startRoutedTomcats,
+  writeFleetConfig,
+  type RoutedTomcats,
+} from './routed-tomcats.js';
 import { useTomcat } from './support.js';
 
 const fixture = useTomcat();
@@ -256,5 +264,61 @@ describe('notify and auditLog against a real Tomcat', () => {
     });
     // The config's audit file was not written: the flag beats it.
     expect(await auditRecords()).toEqual([]);
+  });
+});
+
+describe('notify and auditLog for the lb commands, a real haproxy in front of two Tomcats', () => {
+  let fleet: RoutedTomcats | undefined;
+  let haproxy: HaproxyInstance | undefined;
+
+  beforeAll(async () => {
+    fleet = await startRoutedTomcats({ path: '/nlb' });
+    haproxy = await startHaproxyInFront(fleet);
+    await writeFleetConfig(fleet, [
+      { name: 'lb1', type: 'haproxy', socket: haproxy.adminSocket, backend: 'tomcats' },
+    ]);
+    // The fleet's config file, with the webhook and the audit file added.
+    const file = join(fleet.dir, 'tomcat-pd.json');
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...config, notify: [hookUrl], auditLog: 'lb-audit.jsonl' }));
+  });
+
+  afterAll(async () => {
+    await haproxy?.stop();
+    await fleet?.stop();
+  });
+
+  const lb = (args: string[]) =>
+    runCli(['lb', ...args], { cwd: fleet!.dir, env: { ...fleetEnv(fleet!), TOMCAT_PD_ACTOR: ACTOR } });
+
+  it('lb maint and lb ready name their one target; a refused one ends "refused"; lb status sends nothing', async () => {
+    expectExit(await lb(['maint', 'web1']), 0);
+    const [maintStart, maintEnd] = startAndEnd(received.splice(0));
+    expect(maintStart).toMatchObject({ event: 'lb-maint', app: null, version: null, targets: ['web1'] });
+    expect(maintEnd).toMatchObject({ event: 'lb-maint', targets: ['web1'], outcome: 'ok' });
+    expect(maintEnd.text).toMatch(new RegExp(`^tomcat-pd lb-maint on web1 by ${ACTOR}: ok in`));
+
+    // The last member taking visitors: a safety rule refuses.
+    expectExit(await lb(['maint', 'web2']), 3);
+    expect(startAndEnd(received.splice(0))[1]).toMatchObject({ outcome: 'refused', code: 'E_UNSAFE' });
+
+    expectExit(await lb(['ready', 'web1']), 0);
+    expect(startAndEnd(received.splice(0))[1]).toMatchObject({
+      event: 'lb-ready',
+      targets: ['web1'],
+      outcome: 'ok',
+    });
+
+    expectExit(await lb(['status']), 0);
+    expect(received).toEqual([]);
+    const audit = (await readFile(join(fleet!.dir, 'lb-audit.jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(audit.map((line) => (JSON.parse(line) as ChangeEvent).event)).toEqual([
+      'lb-maint',
+      'lb-maint',
+      'lb-maint',
+      'lb-maint',
+      'lb-ready',
+      'lb-ready',
+    ]);
   });
 });
