@@ -76,7 +76,8 @@ function post(url: URL, body: string, timeoutMs: number): Promise<Answer> {
       resolve({ ok: false, again: false, problem: `no answer within ${timeoutMs} ms` });
     }, timeoutMs);
     request.on('response', (response) => {
-      response.resume();
+      // The status is the whole answer: a body that never ends must not hold the process open.
+      response.destroy();
       clearTimeout(timer);
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) resolve({ ok: true });

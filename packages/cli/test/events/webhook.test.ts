@@ -97,6 +97,20 @@ describe('sendToWebhooks', () => {
     expect(fine.received).toHaveLength(1);
   });
 
+  it('takes the status of an answer whose body never ends, and closes the connection', async () => {
+    const hook = await receiver((_n, response) => {
+      response.writeHead(200);
+      response.write('still');
+    });
+    const closed = new Promise<void>((resolve) =>
+      servers[0]!.on('connection', (socket) => socket.on('close', () => resolve())),
+    );
+    const started = Date.now();
+    expect(await sendToWebhooks([hook.url], DOCUMENT, { budgetMs: 3000 })).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await closed;
+  });
+
   it('reports a webhook that is down (connection refused) after its tries, within the budget', async () => {
     const hook = await receiver(status(200));
     const [server] = servers.splice(0);
