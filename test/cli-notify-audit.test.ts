@@ -112,6 +112,24 @@ function startAndEnd(documents: ChangeEvent[]): [ChangeEvent, ChangeEvent] {
   return [start, end];
 }
 
+/** Starts a deploy of an 80 MB WAR in the config's folder; resolves once its upload began (`--verbose` logs the PUT). */
+async function deployUploading(path: string, ...extra: string[]) {
+  const large = await buildLargeWar(fixture.warDir, 80_000_000, path.slice(1));
+  const child = spawnCli(['deploy', large, '--path', path, '--verbose', ...extra], {
+    cwd: dir,
+    env: { PD_TEST_PASSWORD: fixture.tomcat.password, TOMCAT_PD_ACTOR: ACTOR },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const done = collect(child, 60_000);
+  const deadline = Date.now() + 20_000;
+  while (!/PUT \/manager\/text\/deploy/.test(stderr)) {
+    if (Date.now() > deadline) throw new Error(`the upload did not begin; stderr:\n${stderr}`);
+    await sleep(10);
+  }
+  return { child, done };
+}
+
 describe('notify and auditLog against a real Tomcat', () => {
   it('deploy, rollback and undeploy each send a start and an end, and the audit file has the same lines', async () => {
     await writeConfig([hookUrl]);
@@ -234,24 +252,21 @@ describe('notify and auditLog against a real Tomcat', () => {
     expect(await auditRecords()).toEqual([]);
   });
 
+  it('Ctrl-C (SIGINT) during the upload: the end says "aborted" with E_ABORTED', async () => {
+    await writeConfig([hookUrl]);
+    const { child, done } = await deployUploading('/nint');
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(1);
+    const [start, end] = startAndEnd(received.splice(0));
+    expect(start).toMatchObject({ event: 'deploy', app: '/nint' });
+    expect(end).toMatchObject({ outcome: 'aborted', code: 'E_ABORTED' });
+    expect(await auditRecords()).toEqual([start, end]);
+  });
+
   it('--audit-log: a deploy killed (SIGKILL) mid-upload leaves its start record whole', async () => {
     await writeConfig([]);
-    const large = await buildLargeWar(fixture.warDir, 80_000_000, 'nkill');
-    const child = spawnCli(
-      ['deploy', large, '--path', '/nkill', '--verbose', '--audit-log', 'killed.jsonl'],
-      {
-        cwd: dir,
-        env: { PD_TEST_PASSWORD: fixture.tomcat.password },
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const done = collect(child, 60_000);
-    const deadline = Date.now() + 20_000;
-    while (!/PUT \/manager\/text\/deploy/.test(stderr)) {
-      if (Date.now() > deadline) throw new Error(`the upload did not begin; stderr:\n${stderr}`);
-      await sleep(10);
-    }
+    const { child, done } = await deployUploading('/nkill', '--audit-log', 'killed.jsonl');
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     const text = await readFile(join(dir, 'killed.jsonl'), 'utf8');

@@ -79,7 +79,7 @@ export async function run(context: CliContext, { spec, blueGreen }: RollbackInpu
     result.targets.flatMap((target) => target.probes),
     'rollback',
   );
-  // The version live now, when every target agrees (they do unless they disagreed before).
+  // The version now live, when it is the same on every target (as it is unless they differed before).
   const live = new Set(result.targets.map((target) => target.live));
   return live.size === 1 ? { version: [...live][0] } : {};
 }
