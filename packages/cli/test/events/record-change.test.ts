@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -100,6 +100,20 @@ describe('recordChange', () => {
     expect(error.code).toBe(ErrorCode.usage);
     expect(error.message).toContain(missing);
     expect(run).not.toHaveBeenCalled();
+  });
+
+  it('warns when the end cannot be written to the audit file, and the command keeps its result', async () => {
+    const folder = join(dir, 'logs');
+    await mkdir(folder);
+    const file = join(folder, 'audit.jsonl');
+    const { context, stderr } = fakeContext();
+    await recordChange({ notify: [], auditLog: file }, CHANGE, context.output, async () => {
+      // The folder went away while the command ran.
+      await rm(folder, { recursive: true });
+    });
+    expect(stderr.text).toContain(
+      `warning: The audit file ${file} did not take the end of the change: ENOENT`,
+    );
   });
 
   it('warns about a webhook that is down, by its origin only, and the command goes on', async () => {
