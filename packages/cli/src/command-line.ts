@@ -1,6 +1,7 @@
 import { UsageError, isTomcatPdError, ErrorCode } from '@tomcat-pd/core/errors';
 import type { ConfigFile } from './config-file.js';
 import type { CliContext } from './context.js';
+import type { ChangeDone, ChangeStart } from './events/change-event.js';
 
 /** What a command gets from its command line: its arguments, its own options, the config defaults. */
 export interface CommandLine<Flags> {
@@ -20,7 +21,13 @@ export interface CommandLine<Flags> {
  */
 export interface CommandModule<Flags, Input> {
   parse(line: CommandLine<Flags>): Input;
-  run(context: CliContext, input: Input): Promise<void>;
+  /**
+   * A command that changes something declares the change: the start of its event (README:
+   * Notifications), or `undefined` when this run changes nothing (`--dry-run`). Its `run` then
+   * returns what the end adds (the version a deploy chose). A command that only reads has none.
+   */
+  change?(input: Input): ChangeStart | undefined;
+  run(context: CliContext, input: Input): Promise<ChangeDone | void>;
 }
 
 /**

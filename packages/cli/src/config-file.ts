@@ -37,6 +37,10 @@ export interface ConfigFile {
   targets: TargetConfig[];
   /** The load balancers in front of the targets (the lb commands). */
   balancers: BalancerConfig[];
+  /** Webhook URLs that get each change's documents (README: Notifications); secrets, never printed whole. */
+  notify?: string[] | undefined;
+  /** The audit file (found from the config file's folder); `--audit-log` beats it. */
+  auditLog?: string | undefined;
   /** `probe` and `smoke`: the paths every deploy probes, for teams that always probe. */
   defaults: {
     path?: string;
@@ -107,7 +111,7 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
-const TOP_KEYS = new Set(['targets', 'balancers', 'defaults']);
+const TOP_KEYS = new Set(['targets', 'balancers', 'defaults', 'notify', 'auditLog']);
 const TARGET_KEYS = new Set([
   'name',
   'url',
@@ -152,7 +156,33 @@ function validateConfig(value: unknown, file: string): ConfigFile {
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
   const balancers = validateBalancers(value.balancers, dirname(file), fail);
   const sshDefaults = withFilesFrom(dirname(file), defaults, SSH_FILE_KEYS);
-  return { source: file, targets: checked, balancers, defaults: sshDefaults };
+  return {
+    source: file,
+    targets: checked,
+    balancers,
+    defaults: sshDefaults,
+    ...withFilesFrom(dirname(file), validateEventSinks(value, fail), ['auditLog']),
+  };
+}
+
+/** `notify` (http or https URLs) and `auditLog` (a file); a URL is not quoted back: it holds a token. */
+function validateEventSinks(
+  value: Record<string, unknown>,
+  fail: (problem: string) => Error,
+): Pick<ConfigFile, 'notify' | 'auditLog'> {
+  const { notify, auditLog } = value;
+  if (notify !== undefined && !Array.isArray(notify))
+    throw fail('"notify" must be an array of webhook URLs.');
+  (notify ?? []).forEach((url: unknown, index: number) => {
+    if (typeof url !== 'string' || !URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol))
+      throw fail(`notify[${index}] must be an http:// or https:// URL.`);
+  });
+  if (auditLog !== undefined && (typeof auditLog !== 'string' || auditLog === ''))
+    throw fail('"auditLog" must be the name of a file.');
+  return {
+    ...(notify === undefined ? {} : { notify: notify as string[] }),
+    ...(auditLog === undefined ? {} : { auditLog }),
+  };
 }
 
 function validateTarget(target: unknown, index: number, fail: (problem: string) => Error): TargetConfig {

@@ -43,7 +43,7 @@ export async function resolveTargets(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ResolvedTarget[]> {
   const sharedPassword = options.passwordStdin ? firstLine(await readStdin()) : env.TOMCAT_PD_PASSWORD;
-  const url = options.target !== undefined && options.urlFromEnv ? undefined : options.url;
+  const url = chosenUrl(options);
   const ssh = {
     flags: { sshKeyFile: options.sshKey, sshKnownHosts: options.sshKnownHosts },
     defaults: config?.defaults ?? {},
@@ -85,6 +85,18 @@ export async function resolveTargets(
       };
     }),
   );
+}
+
+/** `--url`, unless it came from the environment and `--target` chose config targets. */
+function chosenUrl(options: ConnectionOptions): string | undefined {
+  return options.target !== undefined && options.urlFromEnv ? undefined : options.url;
+}
+
+/** The names of the targets {@link resolveTargets} selects, without reading any password. */
+export function selectedTargetNames(options: ConnectionOptions, config: ConfigFile | undefined): string[] {
+  const url = chosenUrl(options);
+  if (url !== undefined) return [url];
+  return config === undefined ? [] : selectTargets(config, options.target).map((target) => target.name);
 }
 
 function selectTargets(config: ConfigFile, wanted: string | undefined): ConfigFile['targets'] {

@@ -75,6 +75,12 @@ export function withGlobalOptions<Args extends unknown[], Opts extends OptionVal
         String(DEFAULT_PARALLEL),
       ),
     )
+    .addOption(
+      option(
+        '--audit-log <file>',
+        'append a JSON line per change to this file (README: Audit trail)',
+      ).default(undefined, '"auditLog" in the config file, else none'),
+    )
     .addOption(option('--no-color', 'no colours (also with NO_COLOR)'));
 }
 

@@ -3,6 +3,7 @@ import { closeSshConnections } from '@tomcat-pd/core';
 import { loadConfigFile } from './config-file.js';
 import { CommandLineError, fromCommandLine, type CommandModule } from './command-line.js';
 import { createContext, parseGlobalValues } from './context.js';
+import { selectedTargetNames } from './connection.js';
 import { ReportedError } from './exit-codes.js';
 import { globalOptions } from './global-options.js';
 import { Output } from './output.js';
@@ -31,7 +32,17 @@ export async function runCommand<Flags, Input>(
       // The flags as the command's definition in commands/ types them: commander parsed them by it.
       module.parse({ args, flags: command.opts() as Flags, defaults: config?.defaults ?? {} }),
     );
-    await module.run(createContext(options, values, config, output, signal), input);
+    const context = createContext(options, values, config, output, signal);
+    const start = module.change?.(input);
+    const sinks = { notify: config?.notify ?? [], auditLog: options.auditLog ?? config?.auditLog };
+    if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined)) {
+      await module.run(context, input);
+    } else {
+      // Loaded only when a change has somewhere to be told: most runs have neither.
+      const { recordChange } = await import('./events/record-change.js');
+      const targets = start.targets ?? selectedTargetNames(options, config);
+      await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
+    }
   } catch (error) {
     const usage =
       error instanceof CommandLineError

@@ -202,3 +202,35 @@ describe('loadConfigFile: SSH settings', () => {
     expect((await usageFailure(file)).message).toContain('"defaults.sshKeyFile" must be a string.');
   });
 });
+
+describe('loadConfigFile: notify and auditLog', () => {
+  it('takes webhook URLs and an audit file found from its folder', async () => {
+    const hook = 'https://hooks.slack.com/services/T000/B000/XXXX';
+    const file = await configFile({ targets: [], notify: [hook], auditLog: 'logs/audit.jsonl' });
+    const config = await loadConfigFile(file, '/elsewhere');
+    expect(config?.notify).toEqual([hook]);
+    expect(config?.auditLog).toBe(join(dir, 'logs/audit.jsonl'));
+  });
+
+  it('has neither by default', async () => {
+    const config = await loadConfigFile(await configFile({ targets: [] }));
+    expect(config?.notify).toBeUndefined();
+    expect(config?.auditLog).toBeUndefined();
+  });
+
+  it('refuses a notify that is not a list of http(s) URLs, without quoting the URL (it holds a token)', async () => {
+    const notList = await configFile({ notify: 'https://hooks.example/x' });
+    expect((await usageFailure(notList)).message).toContain('"notify" must be an array of webhook URLs.');
+    const wrong = await configFile({ notify: ['https://ok.example/a', 'ftp://user:token@hooks.example/x'] });
+    const message = (await usageFailure(wrong)).message;
+    expect(message).toContain('notify[1] must be an http:// or https:// URL.');
+    expect(message).not.toContain('token');
+  });
+
+  it('refuses an auditLog that is not a file name', async () => {
+    for (const auditLog of ['', 3]) {
+      const file = await configFile({ auditLog });
+      expect((await usageFailure(file)).message).toContain('"auditLog" must be the name of a file.');
+    }
+  });
+});

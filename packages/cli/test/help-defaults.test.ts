@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--parallel': String(DEFAULT_PARALLEL),
     '--ssh-key': 'the SSH agent',
     '--ssh-known-hosts': '$HOME/.ssh/known_hosts',
+    '--audit-log': '"auditLog" in the config file, else none',
   },
   deploy: {
     '--path': 'the config default',

@@ -5,6 +5,7 @@ import {
   type FleetDeploySpec,
 } from '@tomcat-pd/core/internal';
 import type { CliContext } from '../context.js';
+import type { ChangeDone } from '../events/change-event.js';
 import type { BlueGreenChoice } from '../flags/blue-green-flags.js';
 import { blueGreenDeployDocument, renderBlueGreenDeploy, renderBlueGreenStep } from '../render/blue-green.js';
 
@@ -18,7 +19,7 @@ export async function runDeployBlueGreen(
   context: CliContext,
   deploy: FleetDeploySpec,
   choice: BlueGreenChoice,
-): Promise<void> {
+): Promise<ChangeDone> {
   const balancers = await context.balancers();
   const spec = blueGreenDeploySpec(deploy, {
     balancers,
@@ -40,4 +41,5 @@ export async function runDeployBlueGreen(
     },
   });
   context.output.result(blueGreenDeployDocument(report), () => renderBlueGreenDeploy(report));
+  return { version: report.deploy.version };
 }

@@ -12,6 +12,7 @@ import { analysisOptionsOf } from '../flags/analysis-flags.js';
 import { blueGreenChoiceOf, type BlueGreenChoice } from '../flags/blue-green-flags.js';
 import { parseRolloutSteps, parseWholeNumber } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
+import type { ChangeDone, ChangeStart } from '../events/change-event.js';
 import { createFleetProgress } from '../progress-bar.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
 
@@ -63,13 +64,24 @@ export function chosenBuildId(
   return flags.version === undefined && flags.semver === undefined ? fromEnv : undefined;
 }
 
+/** A deploy's event: the version when given, else the build id; the end says which version it chose. */
+export function change({ spec }: DeployInput): ChangeStart {
+  const version = spec.plan.version;
+  return {
+    event: 'deploy',
+    app: spec.path,
+    version: version.kind === 'given' ? version.version : undefined,
+    buildId: version.kind === 'counter' ? version.buildId : undefined,
+  };
+}
+
 /**
  * `tomcat-pd deploy <war> --path P ...`: one version on every selected target, all or nothing. A
  * failure anywhere throws the core's FleetOperationError (each target's outcome), after the new
  * version was removed from the targets that took it. With `--blue-green`, the blue/green deploy
  * (loaded only then, with the balancers' code).
  */
-export async function run(context: CliContext, { spec, blueGreen }: DeployInput): Promise<void> {
+export async function run(context: CliContext, { spec, blueGreen }: DeployInput): Promise<ChangeDone> {
   if (blueGreen !== undefined) {
     const { runDeployBlueGreen } = await import('./deploy-blue-green.js');
     return runDeployBlueGreen(context, spec, blueGreen);
@@ -98,4 +110,5 @@ export async function run(context: CliContext, { spec, blueGreen }: DeployInput)
     progress.stop();
   }
   context.output.result(deployDocument(result), () => renderDeploy(result));
+  return { version: result.version };
 }

@@ -21,6 +21,7 @@ import {
 import type { CommandLine } from '../command-line.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, MIN_EVERY_MS, type DrainFlags } from '../commands/drain.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { formatDuration, parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import { UsageError } from '@tomcat-pd/core/errors';
@@ -69,6 +70,15 @@ export function parse({ flags }: CommandLine<DrainFlags>): DrainInput {
     throw new UsageError('--wait-timeout is how long --wait waits; it needs --wait.');
   }
   return { mode: 'once', spec: parseDrainOptions({ ...options, dryRun: flags.dryRun }) };
+}
+
+/**
+ * Every drain but `--dry-run` is a change, whether or not it finds a version to undeploy: what it
+ * would remove is known only once it ran, and an audit trail shows that it ran.
+ */
+export function change(input: DrainInput): ChangeStart | undefined {
+  const spec = input.mode === 'once' ? input.spec : input.spec.drain;
+  return spec.dryRun ? undefined : { event: 'drain', app: spec.path };
 }
 
 /**

@@ -2,6 +2,7 @@ import { drainTarget } from '@tomcat-pd/core/balancers';
 import type { CommandLine } from '../command-line.js';
 import type { LbDrainFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { renderDrainProgress, renderDrainTarget } from '../render/lb.js';
 import { clientOf } from './lb-balancers.js';
@@ -25,6 +26,10 @@ export function parse({ args, flags }: CommandLine<LbDrainFlags>): LbDrainInput 
     expireIdleMinutes:
       flags.expireIdle === undefined ? undefined : parseWholeNumber(flags.expireIdle, '--expire-idle', 1),
   };
+}
+
+export function change(input: LbDrainInput): ChangeStart {
+  return { event: 'lb-drain', targets: [input.target] };
 }
 
 /**

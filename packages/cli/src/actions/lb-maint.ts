@@ -2,6 +2,7 @@ import { setTargetState, type TargetStateReport } from '@tomcat-pd/core/balancer
 import type { CommandLine } from '../command-line.js';
 import type { LbMaintFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { renderTargetState } from '../render/lb.js';
 
 interface LbMaintInput {
@@ -12,6 +13,10 @@ interface LbMaintInput {
 
 export function parse({ args, flags }: CommandLine<LbMaintFlags>): LbMaintInput {
   return { target: String(args[0]), balancer: flags.balancer, force: flags.force === true };
+}
+
+export function change(input: LbMaintInput): ChangeStart {
+  return { event: 'lb-maint', targets: [input.target] };
 }
 
 /** `tomcat-pd lb maint <target>`: no visitors at all there, on every balancer that has it. */

@@ -2,6 +2,7 @@ import { readyTarget, type TargetStateReport } from '@tomcat-pd/core/balancers';
 import type { CommandLine } from '../command-line.js';
 import type { LbReadyFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { renderTargetState } from '../render/lb.js';
 import { clientOf } from './lb-balancers.js';
 
@@ -14,6 +15,10 @@ interface LbReadyInput {
 /** The probe paths: --probe, else the config's defaults.probe (paths that make no session). */
 export function parse({ args, flags, defaults }: CommandLine<LbReadyFlags>): LbReadyInput {
   return { target: String(args[0]), balancer: flags.balancer, probes: flags.probe ?? defaults.probe ?? [] };
+}
+
+export function change(input: LbReadyInput): ChangeStart {
+  return { event: 'lb-ready', targets: [input.target] };
 }
 
 /** `tomcat-pd lb ready <target>`: new visitors again there, once its Tomcat and its apps answer. */

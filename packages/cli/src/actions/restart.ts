@@ -4,6 +4,7 @@ import { UsageError } from '@tomcat-pd/core';
 import type { CommandLine } from '../command-line.js';
 import type { RestartFlags } from '../commands/restart.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { renderRestart, renderRestartPlan, renderStepProgress, restartDocument } from '../render/restart.js';
 import { restartRecordFile, startRestartRecord } from '../restart-record.js';
@@ -44,6 +45,10 @@ export function parse({ flags, defaults }: CommandLine<RestartFlags>): RestartIn
       flags.startTimeout === undefined ? undefined : parseDuration(flags.startTimeout, '--start-timeout'),
     dryRun: flags.dryRun === true,
   };
+}
+
+export function change(input: RestartInput): ChangeStart | undefined {
+  return input.dryRun ? undefined : { event: 'restart' };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { RollbackFlags } from '../commands/rollback.js';
 import type { CliContext } from '../context.js';
+import type { ChangeDone, ChangeStart } from '../events/change-event.js';
 import { blueGreenChoiceOf, type BlueGreenChoice } from '../flags/blue-green-flags.js';
 import { refuseStrayOptions } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
@@ -47,15 +48,21 @@ export function parse({ flags, defaults }: CommandLine<RollbackFlags>): Rollback
   return { spec, blueGreen };
 }
 
+/** A rollback's event: the version it goes back to when `--to` names it; the end says which is live. */
+export function change({ spec }: RollbackInput): ChangeStart {
+  return { event: 'rollback', app: spec.path, version: spec.plan.to };
+}
+
 /**
  * `tomcat-pd rollback --path P [--to V] [--stop] [--check-leaks]` on every selected target. If any
  * target would be left without an older running version, the core refuses and nothing changes
  * anywhere. With `--blue-green`, the switch back to the other colour (loaded only then).
  */
-export async function run(context: CliContext, { spec, blueGreen }: RollbackInput): Promise<void> {
+export async function run(context: CliContext, { spec, blueGreen }: RollbackInput): Promise<ChangeDone> {
   if (blueGreen !== undefined) {
     const { runRollbackBlueGreen } = await import('./rollback-blue-green.js');
-    return runRollbackBlueGreen(context, spec, blueGreen);
+    await runRollbackBlueGreen(context, spec, blueGreen);
+    return {};
   }
   const result = await runFleetRollback(
     await context.clients(),
@@ -72,4 +79,7 @@ export async function run(context: CliContext, { spec, blueGreen }: RollbackInpu
     result.targets.flatMap((target) => target.probes),
     'rollback',
   );
+  // The version now live, when it is the same on every target (as it is unless they differed before).
+  const live = new Set(result.targets.map((target) => target.live));
+  return live.size === 1 ? { version: [...live][0] } : {};
 }

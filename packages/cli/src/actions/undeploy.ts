@@ -3,6 +3,7 @@ import { parseUndeployOptions, runContextOf, runUndeploy, type UndeploySpec } fr
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { UndeployFlags } from '../commands/undeploy.js';
 import type { CliContext } from '../context.js';
+import type { ChangeStart } from '../events/change-event.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import { renderUndeploy, undeployDocument } from '../render/undeploy.js';
 import { reportOutcomes } from '../target-outcomes.js';
@@ -17,6 +18,10 @@ export function parse({ flags, defaults }: CommandLine<UndeployFlags>): Undeploy
     probe: probeOptionsOf(flags, {}, { smoke: false }).probe,
     checkLeaks: flags.checkLeaks,
   });
+}
+
+export function change(spec: UndeploySpec): ChangeStart {
+  return { event: 'undeploy', app: spec.path, version: spec.version };
 }
 
 /**
