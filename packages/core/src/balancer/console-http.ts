@@ -5,9 +5,10 @@
  * other status but 200 a `BalancerError`). What a 200 holds is for each driver's parser to judge.
  */
 import type http from 'node:http';
-import { AbortedError, BalancerError, ConnectionError, SshError } from '../errors/error-classes.js';
+import { AbortedError, BalancerError, ConnectionError } from '../errors/error-classes.js';
 import { ErrorCode } from '../errors/error-codes.js';
-import { TomcatPdError, isTomcatPdError } from '../errors/tomcat-pd-error.js';
+import { TomcatPdError } from '../errors/tomcat-pd-error.js';
+import { failureThroughTunnel } from '../ssh/ssh-failures.js';
 import type { SshLink } from '../ssh/ssh-pool.js';
 import { tunnelAgent } from '../ssh/tunnel-agent.js';
 import { readAnswer, type RawAnswer } from '../manager/http-answer.js';
@@ -139,21 +140,14 @@ async function guarded(
         url: address,
       });
     }
-    // Through SSH: a refusal of the connection is told as it is; a failure on the way gets our subject.
-    if (error instanceof SshError || (isTomcatPdError(error) && !(error instanceof ConnectionError)))
-      throw error;
-    if (error instanceof ConnectionError) {
-      throw new ConnectionError(
-        `Cannot reach balancer ${target.name}'s console at ${address}: ${error.reason ?? error.message}.`,
-        { networkCode: error.networkCode, transient: error.transient, reason: error.reason },
-        { url: address },
-      );
-    }
+    const subject = `Cannot reach balancer ${target.name}'s console at ${address}`;
+    const tunnelled = failureThroughTunnel(error, subject, { url: address });
+    if (tunnelled !== undefined) throw tunnelled;
     const { code, message } = networkFailure(error);
     // The reason's words and whether it is transient are the transport's; the subject is ours.
     const failure = errorForAppFailure(address, code, message);
     throw new ConnectionError(
-      `Cannot reach balancer ${target.name}'s console at ${address}: ${failure.reason ?? message}.`,
+      `${subject}: ${failure.reason ?? message}.`,
       { networkCode: code, transient: failure.transient, reason: failure.reason },
       { url: address },
     );

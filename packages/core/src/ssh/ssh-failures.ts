@@ -1,5 +1,5 @@
 import { ConnectionError, SshError, usageError } from '../errors/error-classes.js';
-import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
+import { isTomcatPdError, type TomcatPdError, type TomcatPdErrorOptions } from '../errors/tomcat-pd-error.js';
 import type { SshSpec } from './ssh-options.js';
 
 /** What a channel was opened for: a TCP port or a UNIX socket on the host, or a command. */
@@ -131,4 +131,27 @@ export function sshdFailure(spec: SshSpec, error: Error & { level?: string; code
         reason: 'the SSH handshake failed',
       });
   }
+}
+
+/**
+ * A failure to open a connection through SSH, as a driver reports it: a `ConnectionError` of the
+ * tunnel (sshd unreachable, nothing at the address on the host) gets the driver's subject
+ * (`Cannot reach balancer lb1's console at ...`) before its reason; any other error of ours (an
+ * `SshError`, a key file that cannot be read) is told as it is. Undefined for an error that did
+ * not come from this library: the driver maps the socket's own failure.
+ */
+export function failureThroughTunnel(
+  error: unknown,
+  subject: string,
+  options: Pick<TomcatPdErrorOptions, 'url'> = {},
+): TomcatPdError | undefined {
+  if (error instanceof ConnectionError) {
+    const { networkCode, transient, reason } = error;
+    return new ConnectionError(
+      `${subject}: ${reason ?? error.message}.`,
+      { networkCode, transient, reason },
+      options,
+    );
+  }
+  return isTomcatPdError(error) ? error : undefined;
 }

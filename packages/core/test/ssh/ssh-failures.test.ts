@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, SshError, UsageError } from '../../src/errors/error-classes.js';
-import { refusedChannel, sshdFailure } from '../../src/ssh/ssh-failures.js';
+import { ConnectionError, SshError, UsageError, usageError } from '../../src/errors/error-classes.js';
+import { failureThroughTunnel, refusedChannel, sshdFailure } from '../../src/ssh/ssh-failures.js';
 import { parseSshOptions } from '../../src/ssh/ssh-options.js';
 
 const LABEL = 'deploy@web1:2222';
@@ -174,5 +174,38 @@ describe('sshdFailure', () => {
       refusal: 'key-refused',
       destination: LABEL,
     });
+  });
+});
+
+describe('failureThroughTunnel', () => {
+  const subject = "Cannot reach balancer lb1's console at http://127.0.0.1:8081/jkstatus";
+
+  it("gives a tunnel's ConnectionError the driver's subject, keeping its facts", () => {
+    const tunnel = new ConnectionError('The SSH connection to deploy@lb1:22 works, but nothing answers ...', {
+      networkCode: 'ECONNREFUSED',
+      transient: true,
+      reason: 'nothing answers at 127.0.0.1:8081 on deploy@lb1:22',
+    });
+    const error = failureThroughTunnel(tunnel, subject, { url: 'http://127.0.0.1:8081/jkstatus' });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({
+      message: `${subject}: nothing answers at 127.0.0.1:8081 on deploy@lb1:22.`,
+      networkCode: 'ECONNREFUSED',
+      transient: true,
+      url: 'http://127.0.0.1:8081/jkstatus',
+    });
+  });
+
+  it('tells an SshError or a usage error as it is, and leaves a socket error to the driver', () => {
+    const refused = new SshError('sshd at deploy@lb1:22 refused ...', {
+      refusal: 'key-refused',
+      destination: 'deploy@lb1:22',
+    });
+    const usage = usageError('The SSH key file /k cannot be read (ENOENT).');
+    expect(failureThroughTunnel(refused, subject)).toBe(refused);
+    expect(failureThroughTunnel(usage, subject)).toBe(usage);
+    expect(
+      failureThroughTunnel(Object.assign(new Error('connect ENOENT'), { code: 'ENOENT' }), subject),
+    ).toBe(undefined);
   });
 });

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { AbortedError, ConnectionError, SshError } from '../../errors/error-classes.js';
-import { isTomcatPdError } from '../../errors/tomcat-pd-error.js';
+import { AbortedError, ConnectionError } from '../../errors/error-classes.js';
+import { failureThroughTunnel } from '../../ssh/ssh-failures.js';
 import type { SshLink } from '../../ssh/ssh-pool.js';
 import type { SocketAddress } from './socket-address.js';
 import { NO_ANSWER, socketFailure } from './socket-failure.js';
@@ -93,18 +93,16 @@ function openSocket({ socket, tunnel }: RuntimeEndpoint): Promise<Duplex> {
   });
 }
 
-/** Why no connection opened: an SSH refusal as it is, a failure on the way named for this balancer. */
+/** Why no connection opened: through SSH as the tunnel says it, else the socket's own failure. */
 function openFailure(endpoint: RuntimeEndpoint, command: string, error: unknown): Error {
-  if (error instanceof SshError || (isTomcatPdError(error) && !(error instanceof ConnectionError)))
-    return error;
-  if (error instanceof ConnectionError) {
-    return new ConnectionError(
-      `Cannot use balancer ${endpoint.balancer}'s runtime API at ${endpoint.address} (${verbOf(command)}): ${error.reason ?? error.message}.`,
-      { networkCode: error.networkCode, transient: error.transient, reason: error.reason },
-    );
-  }
+  const tunnelled = failureThroughTunnel(error, subjectOf(endpoint, command));
+  if (tunnelled !== undefined) return tunnelled;
   const { code, message } = error as NodeJS.ErrnoException;
   return connectionError(endpoint, command, code, message);
+}
+
+function subjectOf(endpoint: RuntimeEndpoint, command: string): string {
+  return `Cannot use balancer ${endpoint.balancer}'s runtime API at ${endpoint.address} (${verbOf(command)})`;
 }
 
 /** The verb of a command, for messages: `show stat`, `set server` (never its arguments' values). */
@@ -119,10 +117,11 @@ function connectionError(
   message: string,
 ): ConnectionError {
   const { reason, transient } = socketFailure(code, message);
-  return new ConnectionError(
-    `Cannot use balancer ${endpoint.balancer}'s runtime API at ${endpoint.address} (${verbOf(command)}): ${reason}.`,
-    { networkCode: code, transient, reason },
-  );
+  return new ConnectionError(`${subjectOf(endpoint, command)}: ${reason}.`, {
+    networkCode: code,
+    transient,
+    reason,
+  });
 }
 
 function aborted(endpoint: RuntimeEndpoint, command: string): AbortedError {
