@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig, type ParsedKey } from 'ssh2';
 import type { Logger } from '../common/logger.js';
 import { SshError, usageError } from '../errors/error-classes.js';
-import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
 import {
   hostKeyFingerprint,
   hostKeyType,
@@ -94,7 +93,8 @@ export class SshConnection {
     channel: { kind: ChannelKind; address: string },
     open: (client: Client, done: (error: Error | undefined, stream: ClientChannel) => void) => void,
   ): Promise<ClientChannel> {
-    const client = await this.#connected();
+    const connected = this.#connected();
+    const client = await connected;
     this.#logger.debug?.(`ssh ${this.#spec.label}: channel to ${channel.address}`);
     return new Promise<ClientChannel>((resolve, reject) => {
       try {
@@ -104,27 +104,38 @@ export class SshConnection {
         });
       } catch (error) {
         // ssh2 throws at once when the connection closed under us: the next channel reconnects.
-        this.#client = undefined;
+        this.#forget(connected);
         reject(refusedChannel(this.#spec.label, channel, error));
       }
     });
   }
 
+  /** The open connection, or one being opened; a connection that failed or closed is forgotten. */
   #connected(): Promise<Client> {
-    this.#client ??= this.#connect().catch((error: unknown) => {
-      this.#client = undefined;
-      throw error;
-    });
+    if (this.#client === undefined) {
+      const connecting: Promise<Client> = this.#connect(() => this.#forget(connecting)).catch(
+        (error: unknown) => {
+          this.#forget(connecting);
+          throw error;
+        },
+      );
+      this.#client = connecting;
+    }
     return this.#client;
   }
 
-  async #connect(): Promise<Client> {
+  /** Forgets `connection` if it is still the current one (a newer one stays). */
+  #forget(connection: Promise<Client>): void {
+    if (this.#client === connection) this.#client = undefined;
+  }
+
+  async #connect(onClose: () => void): Promise<Client> {
     const spec = this.#spec;
     const { host, port, user } = spec.destination;
     const [privateKey, knownHosts] = await Promise.all([this.#privateKey(), this.#knownHosts()]);
     const preferred = knownKeyTypes(knownHosts, host, port).flatMap(algorithmsOf);
-    let verdict: HostKeyVerdict | undefined;
-    let offered: Buffer | undefined;
+    // The key sshd offered and what the known hosts say of it, once it has offered one.
+    let offered: { key: Buffer; verdict: HostKeyVerdict } | undefined;
     const config: ConnectConfig = {
       host,
       port,
@@ -140,8 +151,8 @@ export class SshConnection {
         serverHostKey: [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])] as never,
       },
       hostVerifier: (key: Buffer) => {
-        offered = key;
-        verdict = judgeHostKey(knownHosts, host, port, key);
+        const verdict = judgeHostKey(knownHosts, host, port, key);
+        offered = { key, verdict };
         this.#logger.debug?.(
           `ssh ${spec.label}: host key ${hostKeyFingerprint(key)} (${hostKeyType(key)}): ${verdict.kind}` +
             ('line' in verdict ? ` (${spec.knownHostsFile} line ${verdict.line})` : ''),
@@ -157,7 +168,11 @@ export class SshConnection {
       const onError = (error: Error & { level?: string; code?: unknown }) => {
         client.removeListener('ready', onReady);
         client.end();
-        reject(this.#failure(error, verdict, offered));
+        reject(
+          offered === undefined || offered.verdict.kind === 'known'
+            ? sshdFailure(spec, error)
+            : hostKeyRefusal(spec, offered.verdict, offered.key),
+        );
       };
       const onReady = () => {
         client.removeListener('error', onError);
@@ -177,25 +192,9 @@ export class SshConnection {
     client.on('error', (error) => this.#logger.debug?.(`ssh ${spec.label}: ${error.message}`));
     client.once('close', () => {
       this.#logger.debug?.(`ssh ${spec.label}: connection closed`);
-      if (this.#client !== undefined) void this.#client.then((open) => open === client && this.#forget());
+      onClose();
     });
     return client;
-  }
-
-  #forget(): void {
-    this.#client = undefined;
-  }
-
-  #failure(
-    error: Error & { level?: string; code?: unknown },
-    verdict: HostKeyVerdict | undefined,
-    offered: Buffer | undefined,
-  ): TomcatPdError {
-    const spec = this.#spec;
-    if (verdict !== undefined && verdict.kind !== 'known' && offered !== undefined) {
-      return hostKeyRefusal(spec, verdict, offered);
-    }
-    return sshdFailure(spec, error);
   }
 
   /** The key file's private key, parsed here so that a bad file or passphrase is named before connecting. */
