@@ -28,8 +28,11 @@ export interface TargetConfig {
   sshKnownHosts?: string;
 }
 
-/** The SSH settings a target or a balancer may take, and the defaults may give them all. */
-export const SSH_KEYS = ['ssh', 'sshKeyFile', 'sshKnownHosts'] as const;
+/** The files of the SSH settings, in a target, a balancer or the defaults. */
+export const SSH_FILE_KEYS = ['sshKeyFile', 'sshKnownHosts'] as const;
+
+/** The SSH settings a target or a balancer may take; the defaults may give the files. */
+export const SSH_KEYS = ['ssh', ...SSH_FILE_KEYS] as const;
 
 export interface ConfigFile {
   /** Where it was read from, for messages. */
@@ -124,7 +127,7 @@ const TARGET_KEYS = new Set([
   'keyFile',
   ...SSH_KEYS,
 ]);
-const DEFAULT_KEYS = new Set(['path', 'width', 'probe', 'smoke', 'sshKeyFile', 'sshKnownHosts']);
+const DEFAULT_KEYS = new Set(['path', 'width', 'probe', 'smoke', ...SSH_FILE_KEYS]);
 
 function validateConfig(value: unknown, file: string): ConfigFile {
   const fail = (problem: string) => new UsageError(`The config file ${file}: ${problem}`);
@@ -139,7 +142,7 @@ function validateConfig(value: unknown, file: string): ConfigFile {
     throw fail('"defaults.path" must be a string.');
   if (defaults.width !== undefined && !Number.isInteger(defaults.width))
     throw fail('"defaults.width" must be a whole number.');
-  for (const key of ['sshKeyFile', 'sshKnownHosts'] as const) {
+  for (const key of SSH_FILE_KEYS) {
     if (defaults[key] !== undefined && typeof defaults[key] !== 'string')
       throw fail(`"defaults.${key}" must be a string.`);
   }
@@ -155,12 +158,11 @@ function validateConfig(value: unknown, file: string): ConfigFile {
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
   const balancers = validateBalancers(value.balancers, dirname(file), fail);
-  const sshDefaults = withFilesFrom(dirname(file), defaults, SSH_FILE_KEYS);
   return {
     source: file,
     targets: checked,
     balancers,
-    defaults: sshDefaults,
+    defaults: withFilesFrom(dirname(file), defaults, SSH_FILE_KEYS),
     ...withFilesFrom(dirname(file), validateEventSinks(value, fail), ['auditLog']),
   };
 }
@@ -202,10 +204,7 @@ function validateTarget(target: unknown, index: number, fail: (problem: string) 
   return target as unknown as TargetConfig;
 }
 
-const FILE_KEYS = ['passwordFile', 'caFile', 'certFile', 'keyFile', 'sshKeyFile', 'sshKnownHosts'] as const;
-
-/** The files of the SSH settings, in a target, a balancer or the defaults. */
-export const SSH_FILE_KEYS = ['sshKeyFile', 'sshKnownHosts'] as const;
+const FILE_KEYS = ['passwordFile', 'caFile', 'certFile', 'keyFile', ...SSH_FILE_KEYS] as const;
 
 /** A file named in the config file is found from the config file's folder, not the working directory. */
 export function withFilesFrom<T extends object>(folder: string, entry: T, keys: readonly string[]): T {

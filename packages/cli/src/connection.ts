@@ -63,7 +63,9 @@ export async function resolveTargets(
       },
     ];
   }
-  if (options.ssh !== undefined) {
+  // An --ssh with no --url at all is a mistake; one that came with a --url that --target set aside
+  // (both from the environment, for one target) goes with it.
+  if (options.ssh !== undefined && options.url === undefined) {
     throw new UsageError('--ssh goes with --url: the config file gives each target its own "ssh".');
   }
   if (config === undefined || config.targets.length === 0) {

@@ -304,6 +304,16 @@ describe('resolveTargets: SSH', () => {
     });
   });
 
+  it('sets TOMCAT_PD_SSH aside with TOMCAT_PD_URL when --target chooses config targets', async () => {
+    const [web2] = await resolveTargets(
+      { url: 'http://env:8080/manager', urlFromEnv: true, ssh: 'deploy@env', target: 'web2' },
+      TUNNELLED,
+      noStdin,
+      TWO_ENV,
+    );
+    expect(web2?.ssh?.destination).toBe('deploy@web2');
+  });
+
   it('refuses --ssh with the config targets: each has its own', async () => {
     const error = await usageFailure({ ssh: 'deploy@web1' }, TUNNELLED, TWO_ENV);
     expect(error.message).toBe('--ssh goes with --url: the config file gives each target its own "ssh".');
