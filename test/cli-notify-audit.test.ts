@@ -23,23 +23,9 @@ import {
   type RoutedTomcats,
 } from './routed-tomcats.js';
 import { useTomcat } from './support.js';
+import type { ChangeEvent } from '../packages/cli/src/events/change-event.js';
 
 const fixture = useTomcat();
-
-interface ChangeEvent {
-  event: string;
-  phase: 'start' | 'end';
-  app: string | null;
-  version: string | null;
-  buildId: string | null;
-  targets: string[];
-  actor: string;
-  at: string;
-  outcome?: string;
-  code?: string;
-  durationMs?: number;
-  text: string;
-}
 
 /** The local webhook: every document it was sent, in order. */
 const received: ChangeEvent[] = [];

@@ -6,23 +6,16 @@ import {
   type StandBalancer,
   type ZeroDowntimeRun,
   type ZeroDowntimeStand,
+  QUICK_DRAINS,
 } from '@tomcat-pd/testkit/zero-downtime';
 import { runCli } from './cli-helpers.js';
 
 // Issue 21's zero-downtime check for blue/green: `deploy --blue-green` (web1 live, web2 idle in
 // maint), `rollback --blue-green`, and a second `deploy --blue-green --wait-drain`, each run by the
 // built CLI while visitors come and go through a real balancer in front of two real Tomcats
-// (packages/testkit/src/visitor-load.ts). Sessions of 5 s and visits of 2 s, so that each colour
-// drains within seconds.
+// (packages/testkit/src/visitor-load.ts), with the quick drains of QUICK_DRAINS.
 
-const SESSION_SECONDS = 5;
-const LOAD = {
-  visitorsPerSecond: 4,
-  requestsPerVisit: 3,
-  visitMs: 2_000,
-  newVisitorsPerSecond: 2,
-  streamPerSecond: 20,
-};
+const { sessionSeconds: SESSION_SECONDS, load: LOAD } = QUICK_DRAINS;
 
 interface ColoursDocument {
   live: string[];

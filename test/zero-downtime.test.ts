@@ -6,21 +6,15 @@ import {
   startZeroDowntimeStand,
   type StandBalancer,
   type ZeroDowntimeStand,
+  QUICK_DRAINS,
 } from '@tomcat-pd/testkit/zero-downtime';
 import { runCli } from './cli-helpers.js';
 
 // Issue 21's zero-downtime check: `tomcat-pd restart` of two real Tomcats behind a real balancer
-// while visitors come and go through it (packages/testkit/src/visitor-load.ts). Sessions of 5 s
-// and visits of 2 s, so that each drain ends within seconds.
+// while visitors come and go through it (packages/testkit/src/visitor-load.ts), with the quick
+// drains of QUICK_DRAINS.
 
-const SESSION_SECONDS = 5;
-const LOAD = {
-  visitorsPerSecond: 4,
-  requestsPerVisit: 3,
-  visitMs: 2_000,
-  newVisitorsPerSecond: 2,
-  streamPerSecond: 20,
-};
+const { sessionSeconds: SESSION_SECONDS, load: LOAD } = QUICK_DRAINS;
 
 const cliOf = (stand: ZeroDowntimeStand) => (args: readonly string[]) =>
   runCli(args, { cwd: stand.dir, env: stand.env, timeoutMs: 150_000 });

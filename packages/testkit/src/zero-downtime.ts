@@ -427,6 +427,21 @@ export type StandLoadOptions = Omit<
 >;
 
 /**
+ * The tests' stand and load: sessions of 5 s and visits of 2 s, so that each drain ends within
+ * seconds (the bench uses longer ones, bench/zero-downtime.ts).
+ */
+export const QUICK_DRAINS = {
+  sessionSeconds: 5,
+  load: {
+    visitorsPerSecond: 4,
+    requestsPerVisit: 3,
+    visitMs: 2_000,
+    newVisitorsPerSecond: 2,
+    streamPerSecond: 20,
+  },
+} as const satisfies { sessionSeconds: number; load: StandLoadOptions };
+
+/**
  * Starts the load through the stand's balancer, to its pages, told of every restart the stand's
  * command does until `stand.watchRestarts(undefined)`.
  */
