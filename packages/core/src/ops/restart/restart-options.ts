@@ -151,12 +151,12 @@ function runnersOf(
   if (execOn === 'controller') return () => runner;
   if (execOn !== 'target')
     throw usageError(`A command runs on the controller or the target, not ${String(execOn)}.`);
-  const runners = new Map(clients.map((client) => [client, client.hostRunner]));
-  const without = clients.filter((client) => runners.get(client) === undefined).map((client) => client.name);
+  const without = clients.filter((client) => client.hostRunner === undefined).map((client) => client.name);
   if (without.length > 0) {
     throw usageError(
       `--exec-on-target runs the command over each target's SSH connection, and ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} none: give ${without.length === 1 ? 'it' : 'them'} "ssh" in the config file.`,
     );
   }
-  return (client) => runners.get(client) ?? runner;
+  // Every client has its host's runner (checked above); the fallback only satisfies the type.
+  return (client) => client.hostRunner ?? runner;
 }
