@@ -153,7 +153,10 @@ export function parseBalancerOptions(options: BalancerOptions): BalancerSpec {
       break;
   }
   const { ssh, logger, ...rest } = options;
-  const tunnel = ssh === undefined ? undefined : sshLinkFor(parseSshOptions(ssh), logger ?? silentLogger);
+  const tunnel =
+    ssh === undefined
+      ? undefined
+      : sshLinkFor(parseSshOptions(ssh, `Balancer ${name}`), logger ?? silentLogger);
   return { ...rest, name, timeoutMs, members, tunnel };
 }
 

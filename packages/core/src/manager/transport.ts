@@ -124,7 +124,9 @@ export class ManagerTransport {
       Authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`,
     };
     this.#ssh =
-      target.ssh === undefined ? undefined : sshLinkFor(parseSshOptions(target.ssh), this.#options.logger);
+      target.ssh === undefined
+        ? undefined
+        : sshLinkFor(parseSshOptions(target.ssh, `Target ${this.name}`), this.#options.logger);
     this.#agent = agentFor(this.#textBase, this.#ssh, this.#options.tls);
     const appUrl = normalizeAppUrl(this.#options.appUrl);
     this.appUrl = appUrl.origin + appUrl.pathname.replace(/\/+$/, '');

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../common/defaults.js';
-import { usageError } from '../errors/error-classes.js';
+import { UsageError, usageError } from '../errors/error-classes.js';
 
 /**
  * How a target's Manager or a balancer's API is reached when it listens only on its own host:
@@ -80,12 +80,22 @@ export interface SshSpec {
 }
 
 /**
- * Checks how a host is reached before anything is sent. `~` of the known hosts is Node's
- * `os.homedir()`, which follows `$HOME` (OpenSSH's client reads the user database instead):
- * docs/ssh.md says so.
- * @throws UsageError naming what is wrong.
+ * Checks how a host is reached before anything is sent, for `owner` (`Target web1`, `Balancer
+ * lb1`), whom a mistake names first: a config of several entries says which one it is in.
+ * `~` of the known hosts is Node's `os.homedir()`, which follows `$HOME` (OpenSSH's client reads
+ * the user database instead): docs/ssh.md says so.
+ * @throws UsageError naming the owner and what is wrong.
  */
-export function parseSshOptions(options: SshOptions): SshSpec {
+export function parseSshOptions(options: SshOptions, owner?: string): SshSpec {
+  try {
+    return checkedSshOptions(options);
+  } catch (error) {
+    if (owner === undefined || !(error instanceof UsageError)) throw error;
+    throw usageError(`${owner}: ${error.message}`);
+  }
+}
+
+function checkedSshOptions(options: SshOptions): SshSpec {
   const destination = parseSshDestination(String(options.destination ?? ''));
   const o = withDefaults(options, {
     ...SSH_DEFAULTS,

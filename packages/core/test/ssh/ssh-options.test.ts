@@ -117,3 +117,11 @@ describe('parseSshOptions', () => {
     expect(() => parseSshOptions({ keyFile: '/k' } as never)).toThrow('The SSH destination "" is not');
   });
 });
+
+describe('parseSshOptions for an owner', () => {
+  it('names the entry first, so that a config of several says which one is wrong', () => {
+    expect(() => parseSshOptions({ destination: 'lb1', keyFile: '/k' }, 'Balancer lb1')).toThrow(
+      'Balancer lb1: The SSH destination "lb1" is not user@host or user@host:port',
+    );
+  });
+});
