@@ -18,6 +18,7 @@ import {
   expectExit,
   jsonOf,
   spawnCli,
+  waitForOutput,
   type CliOptions,
 } from './cli-helpers.js';
 import { openSession } from './session-counts.js';
@@ -112,6 +113,28 @@ describe('the release lock through the CLI', () => {
     expect(text).not.toContain('tomcat-pd-lock');
     const history = expectExit(await cli(['history', '--path', '/shop']), 0).stdout;
     expect(history).toContain('locked by alice@ci1 (drain');
+    // serve: the page and its JSON say who holds it; its apps never include a record.
+    const serve = spawnCli(
+      ['serve', '--listen', '127.0.0.1:0', '--interval', '1s', ...connection(fixture.tomcat)],
+      {
+        env: { TOMCAT_PD_PASSWORD: fixture.tomcat.password },
+      },
+    );
+    holders.push({ child: serve });
+    const url = /Serving (http:\S+)/.exec(await waitForOutput(serve, /Serving http:\S+\n/))?.[1] ?? '';
+    const served = async () =>
+      (await (await fetch(new URL('api/status', url))).json()) as {
+        apps: { path: string }[];
+        locks?: { actor: string }[];
+      };
+    await until(async () => ((await served()).locks ?? []).length > 0, "serve's read of the lock");
+    const document = await served();
+    expect(document.locks).toEqual([expect.objectContaining({ actor: 'alice@ci1', command: 'drain' })]);
+    expect(document.apps.map((app) => app.path)).not.toContainEqual(
+      expect.stringMatching(/^\/tomcat-pd-lock/),
+    );
+    expect(await (await fetch(url)).text()).toContain('/shop locked by alice@ci1 (drain');
+    serve.kill('SIGTERM');
     const lockStatus = jsonOf<{ targets: { holders: { actor: string }[]; clock: string }[] }>(
       await cli(['lock', 'status', '--json']),
     );

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ErrorCode,
   UsageError,
@@ -19,6 +20,7 @@ import type { CliContext } from '../context.js';
 import { formatDuration, parseDuration } from '../flags/flag-values.js';
 import { createServeMetrics } from '../serve/prometheus.js';
 import { startServer } from '../serve/server.js';
+import { readLocksBlock, type LocksBlock } from '../lock/locks-block.js';
 
 export interface Listen {
   host: string;
@@ -88,9 +90,11 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
   // The balancers beside the fleet's last reads: joined again when either changes, so that each
   // answer is made from one view and /metrics fills its registry only after a change.
   let balancers = lb?.view(snapshot);
+  let locks: LocksBlock | undefined;
   const server = await listenOn(listen, {
     current: () => snapshot,
     balancers: () => balancers,
+    locks: () => locks,
     metrics: createServeMetrics(lb === undefined ? {} : { balancers: { adminStates: lb.adminStates } }),
   });
   const stopBalancers = new AbortController();
@@ -113,6 +117,10 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       balancers = lb.view(snapshot);
       server.publish();
     });
+    const locksRead = readLocksEvery(clients, watch.intervalMs, stopBalancers.signal, (next) => {
+      locks = next;
+      server.publish();
+    });
     try {
       await runWatchFleet(clients, watch, {
         ...fleetRunContextOf({
@@ -128,12 +136,25 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       });
     } finally {
       stopBalancers.abort();
-      await balancersRead;
+      await Promise.all([balancersRead, locksRead]);
     }
   } finally {
     await server.close();
   }
   context.output.info('Stopped.');
+}
+
+/** Who holds the release lock, read every interval until `signal` aborts (a failed read keeps the last). */
+async function readLocksEvery(
+  clients: readonly ManagerClient[],
+  intervalMs: number,
+  signal: AbortSignal,
+  onRead: (locks: LocksBlock) => void,
+): Promise<void> {
+  do {
+    const read = await readLocksBlock(clients, undefined, signal).catch(() => undefined);
+    if (read !== undefined && !signal.aborted) onRead(read);
+  } while (await sleep(intervalMs, true, { signal }).catch(() => false));
 }
 
 /**
@@ -154,7 +175,7 @@ async function balancerWatch(context: CliContext, clients: readonly ManagerClien
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
 async function listenOn(
   listen: Listen,
-  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'metrics'>,
+  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'locks' | 'metrics'>,
 ) {
   const where = listen.host.includes(':')
     ? `[${listen.host}]:${listen.port}`

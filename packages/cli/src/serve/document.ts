@@ -8,6 +8,7 @@ import { metricsDocument } from '../render/metrics.js';
 import { statusWarnings } from '../render/status-warnings.js';
 import type { TargetError } from '../target-outcomes.js';
 import type { FleetSnapshot, TargetSnapshot } from '@tomcat-pd/core';
+import type { LocksBlock } from '../lock/locks-block.js';
 
 /** The reports of the targets that answered, and the errors of those that did not. */
 export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport[]; errors: TargetError[] } {
@@ -27,7 +28,7 @@ export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport
  * the config, `balancers`, `colours` and `restart` too, as `lb status --json` has them (none
  * without: the document stays as it was).
  */
-export function serveDocument(snapshot: FleetSnapshot, lb?: LbView) {
+export function serveDocument(snapshot: FleetSnapshot, lb?: LbView, locks?: LocksBlock) {
   const { reports, errors } = snapshotParts(snapshot);
   const document = metricsDocument(reports, errors);
   const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));
@@ -36,6 +37,7 @@ export function serveDocument(snapshot: FleetSnapshot, lb?: LbView) {
     targets: snapshot.targets.map((entry) => targetDocument(entry, metaspace.get(entry.target) ?? null)),
     errors: document.errors,
     warnings: statusWarnings(reports, DEFAULT_MAX_RESIDENT),
+    ...(locks === undefined ? {} : locks.document),
     ...(lb === undefined
       ? {}
       : { balancers: lb.balancers.map(balancerDocument), ...coloursDocument(lb.colours, lb.restart) }),

@@ -8,6 +8,7 @@ import { mebibytes, statusWarnings, warningText } from '../render/status-warning
 import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomcat-pd/core';
 import { escapeHtml, shortAge } from './html.js';
 import { balancersPart, LB_LEGEND, LB_STYLE, type LbView } from './lb-section.js';
+import type { LocksBlock } from '../lock/locks-block.js';
 
 export { escapeHtml, shortAge } from './html.js';
 
@@ -129,10 +130,12 @@ export interface PageOptions {
    * in progress; `undefined` without balancers in the config (the page is then as it always was).
    */
   lb?: LbView | undefined;
+  /** Who holds the release lock where (docs/lock.md): shown as "locked by ...", never as an app. */
+  locks?: LocksBlock | undefined;
 }
 
 /** The whole page. */
-export function renderPage(snapshot: FleetSnapshot, { now, lb }: PageOptions): string {
+export function renderPage(snapshot: FleetSnapshot, { now, lb, locks }: PageOptions): string {
   const refresh = Math.max(1, Math.round(snapshot.intervalMs / 1000));
   return [
     '<!doctype html>',
@@ -153,7 +156,7 @@ export function renderPage(snapshot: FleetSnapshot, { now, lb }: PageOptions): s
     `<p>${escapeHtml(readWhat(snapshot, lb))}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
     '</header>',
     '<p class="offline">The connection to tomcat-pd serve is lost: this is the last snapshot it sent. Trying again&hellip;</p>',
-    `<main id="main">${renderView(snapshot, { now, lb })}</main>`,
+    `<main id="main">${renderView(snapshot, { now, lb, locks })}</main>`,
     '<footer>',
     '<p class="legend">Roles: <span class="live">live</span> new visitors get it; ' +
       '<span class="draining">draining</span> old sessions only; ' +
@@ -172,7 +175,7 @@ export function renderPage(snapshot: FleetSnapshot, { now, lb }: PageOptions): s
 }
 
 /** What the page's `<main>` holds, and what each Server-Sent Event carries. */
-export function renderView(snapshot: FleetSnapshot, { now, lb }: PageOptions): string {
+export function renderView(snapshot: FleetSnapshot, { now, lb, locks }: PageOptions): string {
   const reports = snapshot.targets.flatMap((entry) => (entry.state === 'up' ? [entry.report] : []));
   const warnings = statusWarnings(reports, DEFAULT_MAX_RESIDENT);
   return [
@@ -182,9 +185,18 @@ export function renderView(snapshot: FleetSnapshot, { now, lb }: PageOptions): s
       ? ''
       : `<ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(warningText(w))}</li>`).join('')}</ul>`,
     lb === undefined ? '' : balancersPart(lb, snapshot.intervalMs, now),
+    locksPart(locks),
     ...snapshot.targets.map((entry) => targetSection(entry, snapshot.intervalMs, now)),
     '</div>',
   ].join('');
+}
+
+/** One line per holder of the release lock, `web1: /shop locked by alice@ci7 (deploy, ...)`; nothing when none. */
+function locksPart(locks: LocksBlock | undefined): string {
+  const lines = locks?.text.split('\n').filter((line) => line !== '') ?? [];
+  return lines.length === 0
+    ? ''
+    : `<ul class="warnings locks">${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`;
 }
 
 /** `2 targets`, and `and 1 balancer` where the config has them. */

@@ -270,3 +270,19 @@ describe('shortAge', () => {
     expect(shortAge(-5)).toBe('<1s');
   });
 });
+
+describe('the release lock on the page (docs/lock.md)', () => {
+  it('shows each holder as "locked by ...", escaped, and nothing when nobody holds it', () => {
+    const locks = {
+      document: { locks: [] },
+      text: 'web1: /shop locked by <alice>@ci7 (deploy, since 2026-12-07 23:05:00 UTC, until 2026-12-07 23:20:00 UTC)',
+    };
+    const html = renderView(snapshot(up(web1Report())), { now: NOW, locks });
+    expect(html).toContain(
+      '<li>web1: /shop locked by &lt;alice&gt;@ci7 (deploy, since 2026-12-07 23:05:00 UTC',
+    );
+    expect(renderView(snapshot(up(web1Report())), { now: NOW, locks: { ...locks, text: '' } })).not.toContain(
+      'locked by',
+    );
+  });
+});
