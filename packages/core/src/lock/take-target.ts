@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../common/logger.js';
 import { toTomcatPdError } from '../errors/error-data.js';
-import type { TomcatPdError } from '../errors/tomcat-pd-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { TomcatPdError } from '../errors/tomcat-pd-error.js';
 import type { ManagerClient } from '../manager/manager-client.js';
 import { lockRecordPath, type LockRecord } from './lock-record.js';
 import { conflictsFor, isExpired, keysConflict, pausedUnder, type Conflict } from './lock-rules.js';
@@ -64,6 +65,16 @@ async function take(client: ManagerClient, taker: Taker): Promise<TakeOutcome> {
     throw error;
   }
   const after = await viewOf(client, signal, logger);
+  if (!after.records.some((listed) => listed.path === record.path)) {
+    // Removed already (a --force between the two reads): nothing is held here, and nothing to undo.
+    return {
+      kind: 'failed',
+      error: new TomcatPdError(
+        ErrorCode.operation,
+        `The lock record written on ${client.name} was not listed right after its deploy.`,
+      ),
+    };
+  }
   const blocking = conflictsFor(after.records, { key, nonce, now: after.now, except })[0];
   if (blocking !== undefined) {
     await removeRecord(client, record.path);

@@ -196,10 +196,13 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     reload: (ref) => run('reload', ref),
     visit: (path, options) => transport.visit(path, options),
     serverMetrics,
-    findLeaks: async ({ signal } = {}) =>
-      parseFindLeaks(await transport.read('findleaks', { statusLine: 'true' }, signal), {
+    findLeaks: async ({ signal } = {}) => {
+      const answer = parseFindLeaks(await transport.read('findleaks', { statusLine: 'true' }, signal), {
         statusLine: true,
-      }),
+      });
+      // A lock record just undeployed is not an app whose class loader leaked.
+      return { ...answer, leakedPaths: answer.leakedPaths.filter((path) => !isLockContextPath(path)) };
+    },
   };
 }
 

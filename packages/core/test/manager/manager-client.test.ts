@@ -305,3 +305,15 @@ describe("the release lock's records (docs/lock.md)", () => {
     expect(request?.bodyBytes).toBe(3);
   });
 });
+
+describe('findLeaks and the lock records', () => {
+  it('never names a lock record as a leaked app (one was just undeployed by a renewal)', async () => {
+    mock.handle((_req, res) =>
+      res.end(
+        'OK - Found potential memory leaks in the following applications\n/shop\n/tomcat-pd-lock/target/L1~x\n',
+      ),
+    );
+    const client = clientOf({ retries: 0 });
+    expect((await client.findLeaks()).leakedPaths).toEqual(['/shop']);
+  });
+});
