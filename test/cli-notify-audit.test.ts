@@ -109,7 +109,9 @@ async function deployUploading(path: string, ...extra: string[]) {
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   const done = collect(child, 60_000);
   const deadline = Date.now() + 20_000;
-  while (!/PUT \/manager\/text\/deploy/.test(stderr)) {
+  // The app's upload, not the release lock's record (a deploy under /tomcat-pd-lock comes first).
+  const upload = new RegExp(`PUT /manager/text/deploy\\?path=%2F${path.slice(1)}`);
+  while (!upload.test(stderr)) {
     if (Date.now() > deadline) throw new Error(`the upload did not begin; stderr:\n${stderr}`);
     await sleep(10);
   }

@@ -226,7 +226,7 @@ describe('the release lock through the CLI', () => {
       }),
     );
     const result = await collect(
-      spawnCli(['undeploy', '--config', config, '--path', '/shop', '--version', '001'], {
+      spawnCli(['rollback', '--config', config, '--path', '/shop'], {
         env: { PW_UP: fixture.tomcat.password },
       }),
       60_000,

@@ -30,9 +30,11 @@ export interface CommandModule<Flags, Input> {
   change?(input: Input): ChangeStart | undefined;
   /**
    * A command that changes a target declares the release lock it holds while it runs (docs/lock.md),
-   * or `undefined` when this run changes nothing. A command that only reads has none.
+   * or `undefined` when this run changes nothing. A command that only reads has none. Before it
+   * answers, it may check what it can without Tomcat (deploy: its WAR): bad input is refused
+   * before anything is sent, the lock included.
    */
-  lock?(input: Input): LockRequest | undefined;
+  lock?(input: Input): LockRequest | undefined | Promise<LockRequest | undefined>;
   run(context: CliContext, input: Input): Promise<ChangeDone | void>;
 }
 
@@ -43,6 +45,8 @@ export interface LockRequest {
   command: string;
   /** The targets it changes, when the command names its own (an lb command's one); else the selected ones. */
   targets?: readonly string[] | undefined;
+  /** drain and undeploy, whose targets are each on their own: go on without one that cannot be reached. */
+  skipUnreachable?: boolean | undefined;
   /** promote and abort: take over a paused rollout's lock (`context.heldLock.paused`). */
   takeover?: 'paused' | undefined;
 }

@@ -79,9 +79,10 @@ export { describeFinding } from './ops/deploy/war-gate.js';
 
 // The release lock kept on the targets (docs/lock.md)
 export { acquireLock } from './lock/acquire-lock.js';
-export { readLocks } from './lock/read-locks.js';
+export { readLocks, splitListing } from './lock/read-locks.js';
 export { releaseLock } from './lock/release-lock.js';
 export { LOCK_DEFAULTS } from './lock/lock-defaults.js';
+export { checkWarFile } from './war/war-file.js';
 export type {
   AcquireLockOptions,
   HeldLock,

@@ -1,5 +1,6 @@
 import type { FleetDeployResult } from '@tomcat-pd/core';
 import {
+  checkWarFile,
   fleetRunContextOf,
   parseFleetDeployOptions,
   runFleetDeploy,
@@ -77,8 +78,12 @@ export function change({ spec }: DeployInput): ChangeStart {
   };
 }
 
-/** A deploy (blue/green included) holds the app's lock on every selected target. */
-export function lock({ spec }: DeployInput): LockRequest {
+/**
+ * A deploy (blue/green included) holds the app's lock on every selected target. Its WAR is read
+ * first (there, readable, a zip): a bad WAR is refused before anything is sent.
+ */
+export async function lock({ spec }: DeployInput): Promise<LockRequest> {
+  await checkWarFile(spec.warFile);
   return appLock('deploy', spec.path);
 }
 

@@ -93,7 +93,9 @@ export function lock(input: DrainInput): LockRequest | undefined {
   const spec = input.mode === 'once' ? input.spec : input.spec.drain;
   if (spec.dryRun) return undefined;
   const { path } = spec;
-  return path === undefined ? targetLock('drain') : appLock('drain', path);
+  // A target that cannot be reached does not stop the others (it is reported): nor does its lock.
+  const way = { skipUnreachable: true };
+  return path === undefined ? targetLock('drain', undefined, way) : appLock('drain', path, way);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ErrorCode,
   UsageError,
@@ -12,6 +11,8 @@ import {
   initialSnapshot,
   parseWatchFleetOptions,
   runWatchFleet,
+  splitListing,
+  type TargetLocks,
   type WatchSpec,
 } from '@tomcat-pd/core/internal';
 import type { CommandLine } from '../command-line.js';
@@ -20,7 +21,7 @@ import type { CliContext } from '../context.js';
 import { formatDuration, parseDuration } from '../flags/flag-values.js';
 import { createServeMetrics } from '../serve/prometheus.js';
 import { startServer } from '../serve/server.js';
-import { readLocksBlock, type LocksBlock } from '../lock/locks-block.js';
+import { locksBlockOf, type LocksBlock } from '../lock/locks-block.js';
 
 export interface Listen {
   host: string;
@@ -117,12 +118,13 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       balancers = lb.view(snapshot);
       server.publish();
     });
-    const locksRead = readLocksEvery(clients, watch.intervalMs, stopBalancers.signal, (next) => {
-      locks = next;
-      server.publish();
-    });
     try {
-      await runWatchFleet(clients, watch, {
+      const lockReadings = new Map<string, TargetLocks>();
+      const watched = listingLocks(clients, (reading) => {
+        lockReadings.set(reading.target, reading);
+        locks = locksBlockOf([...lockReadings.values()]);
+      });
+      await runWatchFleet(watched, watch, {
         ...fleetRunContextOf({
           parallel: context.parallel,
           signal: context.signal,
@@ -136,7 +138,7 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       });
     } finally {
       stopBalancers.abort();
-      await Promise.all([balancersRead, locksRead]);
+      await balancersRead;
     }
   } finally {
     await server.close();
@@ -144,17 +146,22 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
   context.output.info('Stopped.');
 }
 
-/** Who holds the release lock, read every interval until `signal` aborts (a failed read keeps the last). */
-async function readLocksEvery(
+/**
+ * The clients of the watch, whose `list` (one per target and interval) also tells who holds the
+ * release lock: the lock costs serve no request more.
+ */
+function listingLocks(
   clients: readonly ManagerClient[],
-  intervalMs: number,
-  signal: AbortSignal,
-  onRead: (locks: LocksBlock) => void,
-): Promise<void> {
-  do {
-    const read = await readLocksBlock(clients, undefined, signal).catch(() => undefined);
-    if (read !== undefined && !signal.aborted) onRead(read);
-  } while (await sleep(intervalMs, true, { signal }).catch(() => false));
+  onRead: (locks: TargetLocks) => void,
+): ManagerClient[] {
+  return clients.map((client) => ({
+    ...client,
+    list: async (options) => {
+      const { apps, locks } = splitListing(await client.listAll(options), client.name);
+      onRead(locks);
+      return apps;
+    },
+  }));
 }
 
 /**

@@ -28,7 +28,8 @@ export function change(spec: UndeploySpec): ChangeStart {
 
 /** An undeploy holds the app's lock on every selected target. */
 export function lock(spec: UndeploySpec): LockRequest {
-  return appLock('undeploy', spec.path);
+  // Each target on its own, as the undeploys: one that cannot be reached is reported, not locked.
+  return appLock('undeploy', spec.path, { skipUnreachable: true });
 }
 
 /**

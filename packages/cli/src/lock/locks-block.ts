@@ -1,10 +1,11 @@
 import type { ManagerClient } from '@tomcat-pd/core';
-import { readLocks } from '@tomcat-pd/core/internal';
+import { readLocks, type TargetLocks } from '@tomcat-pd/core/internal';
 import { holderDocument, lockedBy, lockScopeWords } from './lock-words.js';
 
 /** What a view of the apps shows of the release lock: its JSON field and its lines (none when nothing is locked). */
 export interface LocksBlock {
-  document: { locks: (ReturnType<typeof holderDocument> & { target: string })[] };
+  /** `locks` only when someone holds one: a document is as it always was while nobody does. */
+  document: { locks?: (ReturnType<typeof holderDocument> & { target: string })[] };
   text: string;
 }
 
@@ -19,15 +20,21 @@ export async function readLocksBlock(
   path: string | undefined,
   signal: AbortSignal,
 ): Promise<LocksBlock> {
-  const readings = await readLocks(clients, {
-    scope: path === undefined ? undefined : { kind: 'app', path },
-    signal,
-  });
+  return locksBlockOf(
+    await readLocks(clients, { scope: path === undefined ? undefined : { kind: 'app', path }, signal }),
+  );
+}
+
+/** The block of readings already made (serve's, from its own `list`s). */
+export function locksBlockOf(readings: readonly TargetLocks[]): LocksBlock {
   const held = readings.flatMap((reading) =>
     reading.kind === 'read' ? reading.holders.map((holder) => ({ target: reading.target, holder })) : [],
   );
   return {
-    document: { locks: held.map(({ target, holder }) => ({ target, ...holderDocument(holder) })) },
+    document:
+      held.length === 0
+        ? {}
+        : { locks: held.map(({ target, holder }) => ({ target, ...holderDocument(holder) })) },
     text: held
       .map(({ target, holder }) => `${target}: ${lockScopeWords(holder)} ${lockedBy(holder)}`)
       .join('\n'),

@@ -28,6 +28,7 @@ export async function withLock<T>(
     ttlMs: values.ttlMs,
     waitMs: values.waitMs,
     takeover: request.takeover,
+    skipUnreachable: request.skipUnreachable,
     signal: context.signal,
     logger: context.output.logger,
   });

@@ -4,6 +4,7 @@
  */
 import { sleep } from '../common/sleep.js';
 import { AbortedError } from '../errors/error-classes.js';
+import { ErrorCode } from '../errors/error-codes.js';
 import { LockedError, LockTargetError, type LockHolderFacts } from '../errors/lock-errors.js';
 import type { ManagerClient } from '../manager/manager-client.js';
 import { Holding } from './held-lock.js';
@@ -38,6 +39,7 @@ export async function acquireLock(
     actor: spec.actor,
     ttlMs: spec.ttlMs,
     takeover: spec.takeover === 'paused',
+    skipUnreachable: spec.skipUnreachable,
     signal: spec.signal,
     logger: spec.logger,
   };
@@ -69,6 +71,10 @@ async function takeAll(ordered: readonly ManagerClient[], taker: Taker): Promise
     const outcome = await takeTarget(client, taker);
     if (outcome.kind === 'held') {
       holds.push(outcome.hold);
+      continue;
+    }
+    if (outcome.kind === 'failed' && taker.skipUnreachable && outcome.error.code === ErrorCode.connect) {
+      taker.logger.warn?.(`${client.name} cannot be reached: the release lock is not taken there.`);
       continue;
     }
     const left = await releaseTaken(holds);

@@ -19,6 +19,7 @@ export interface AcquireLockSpec {
   readonly ttlMs: number;
   readonly waitMs: number;
   readonly takeover: 'paused' | undefined;
+  readonly skipUnreachable: boolean;
   readonly signal: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -48,6 +49,7 @@ export function parseAcquireLockOptions(options: AcquireLockOptions): AcquireLoc
     ttlMs: merged.ttlMs,
     waitMs: merged.waitMs,
     takeover: merged.takeover,
+    skipUnreachable: merged.skipUnreachable === true,
     signal: merged.signal,
     logger: merged.logger,
   };

@@ -83,6 +83,12 @@ export interface AcquireLockOptions {
    * @defaultValue 0
    */
   waitMs?: number | undefined;
+  /**
+   * Go on without a target that cannot be reached (`E_CONNECT`) instead of failing: for commands
+   * whose targets are each on their own (drain, undeploy), which report that target themselves;
+   * it cannot be changed by them anyway. @defaultValue false
+   */
+  skipUnreachable?: boolean | undefined;
   /** Take over a paused rollout's lock (promote, abort): its payload comes back in `HeldLock.paused`. */
   takeover?: 'paused' | undefined;
   signal?: AbortSignal | undefined;

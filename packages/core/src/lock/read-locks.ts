@@ -1,10 +1,12 @@
 import { toTomcatPdError } from '../errors/error-data.js';
 import { silentLogger } from '../common/logger.js';
-import type { ManagerClient } from '../manager/manager-client.js';
+import type { DatedList, ManagerClient } from '../manager/manager-client.js';
+import type { ContextEntry } from '../manager/parse/types.js';
+import { isLockContextPath } from '../versions/context-name.js';
 import { scopeKey, type AnyRecord } from './lock-record.js';
-import { holdersOf, keysConflict, pausedUnder } from './lock-rules.js';
+import { holdersOf, keysConflict, pausedUnder, recordsIn } from './lock-rules.js';
 import type { ReadLocksOptions, TargetLocks } from './lock-types.js';
-import { viewOf } from './target-records.js';
+import { viewOf, type TargetView } from './target-records.js';
 
 /**
  * What each target's records say, one `list` per target, all at once (docs/lock.md): the holders
@@ -14,27 +16,44 @@ export function readLocks(
   clients: readonly ManagerClient[],
   options: ReadLocksOptions = {},
 ): Promise<TargetLocks[]> {
-  const key = options.scope === undefined ? undefined : scopeKey(options.scope);
   return Promise.all(
     clients.map(async (client): Promise<TargetLocks> => {
       try {
-        const view = await viewOf(client, options.signal, silentLogger);
-        const records =
-          key === undefined ? view.records : view.records.filter((record) => inScope(record, key));
-        return {
-          kind: 'read',
-          target: client.name,
-          holders: holdersOf(records, client.name, view.now),
-          pausedPayload: key === undefined ? undefined : pausedUnder(records, key)?.payload,
-          unreadable: records.flatMap((record) => (record.kind === 'unreadable' ? [record.path] : [])),
-          now: view.now,
-          clock: view.clock,
-        };
+        return locksOf(await viewOf(client, options.signal, silentLogger), client.name, options);
       } catch (error) {
         return { kind: 'unreadable', target: client.name, error: toTomcatPdError(error) };
       }
     }),
   );
+}
+
+/**
+ * One `list` already read (with its `Date`) split into the apps and what it says of the lock: for a
+ * reader that lists anyway (serve's watch), so that the lock costs it no request.
+ */
+export function splitListing(list: DatedList, target: string): { apps: ContextEntry[]; locks: TargetLocks } {
+  const view: TargetView =
+    list.date === undefined
+      ? { records: recordsIn(list.entries), now: new Date(), clock: 'controller' }
+      : { records: recordsIn(list.entries), now: list.date, clock: 'target' };
+  return {
+    apps: list.entries.filter((entry) => !isLockContextPath(entry.path)),
+    locks: locksOf(view, target, {}),
+  };
+}
+
+function locksOf(view: TargetView, target: string, options: ReadLocksOptions): TargetLocks {
+  const key = options.scope === undefined ? undefined : scopeKey(options.scope);
+  const records = key === undefined ? view.records : view.records.filter((record) => inScope(record, key));
+  return {
+    kind: 'read',
+    target,
+    holders: holdersOf(records, target, view.now),
+    pausedPayload: key === undefined ? undefined : pausedUnder(records, key)?.payload,
+    unreadable: records.flatMap((record) => (record.kind === 'unreadable' ? [record.path] : [])),
+    now: view.now,
+    clock: view.clock,
+  };
 }
 
 function inScope(record: AnyRecord, key: string): boolean {

@@ -21,6 +21,7 @@ export interface Taker {
   actor: string;
   ttlMs: number;
   takeover: boolean;
+  skipUnreachable: boolean;
   signal: AbortSignal | undefined;
   logger: Logger;
 }
