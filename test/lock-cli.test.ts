@@ -198,7 +198,7 @@ describe('the release lock through the CLI', () => {
     second.child.kill('SIGKILL');
     await second.done;
     const released = expectExit(await cli(['lock', 'release', '--path', '/crash2', '--force']), 0);
-    expect(released.stdout).toContain('removed the lock locked by alice@ci1 (drain');
+    expect(released.stdout).toContain('removed /crash2 locked by alice@ci1 (drain');
     expect(await lockContexts()).toEqual([]);
   }, 120_000);
 

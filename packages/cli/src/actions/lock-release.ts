@@ -8,7 +8,7 @@ import {
 import type { CommandLine } from '../command-line.js';
 import type { LockReleaseFlags } from '../commands/lock.js';
 import type { CliContext } from '../context.js';
-import { holderDocument, lockedBy } from '../lock/lock-words.js';
+import { holderDocument, lockedBy, lockScopeWords } from '../lock/lock-words.js';
 
 interface LockReleaseInput {
   scope: LockScope;
@@ -48,7 +48,7 @@ function releasedDocument(released: ReleasedLocks) {
 
 function renderReleased(released: ReleasedLocks): string {
   const removed = [
-    ...released.removed.map((holder) => `removed the lock ${lockedBy(holder)}`),
+    ...released.removed.map((holder) => `removed ${lockScopeWords(holder)} ${lockedBy(holder)}`),
     ...released.removedUnreadable.map((path) => `removed an unreadable lock record ${path}`),
   ];
   return removed.length === 0

@@ -4,7 +4,6 @@
  * by the commands that declare a lock: a read never loads it.
  */
 import os from 'node:os';
-import { UsageError } from '@tomcat-pd/core/errors';
 import { acquireLock, type HeldLock } from '@tomcat-pd/core/internal';
 import type { LockRequest } from '../command-line.js';
 import type { CliContext, GlobalValues } from '../context.js';
@@ -41,15 +40,11 @@ export async function withLock<T>(
   }
 }
 
-/** The clients of the targets the command changes: the ones it names, else every selected one. */
+/**
+ * The clients of the targets the command changes: the ones it names, else every selected one. A
+ * name that is no target of the config is left to the command, which says what it is not.
+ */
 async function lockedClients(context: CliContext, names: readonly string[] | undefined) {
   const clients = await context.clients();
-  if (names === undefined) return clients;
-  return names.map((name) => {
-    const client = clients.find((candidate) => candidate.name === name);
-    if (client === undefined) {
-      throw new UsageError(`The release lock of ${name} cannot be taken: no such target in the config file.`);
-    }
-    return client;
-  });
+  return names === undefined ? clients : clients.filter((client) => names.includes(client.name));
 }
