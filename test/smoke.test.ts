@@ -225,6 +225,8 @@ describe('a smoke context left behind by a killed run', () => {
     // The real path never got a version.
     expect(await versionsOf('/slo')).toEqual([]);
 
+    // The killed run's release lock stays until it expires; its holder is known to be gone.
+    expectExit(await cli(['lock', 'release', '--path', '/slo', '--force']), 0);
     const drained = jsonOf<{
       apps: { path: string; versions: { role: string; outcome: string; reason: string }[] }[];
     }>(await cli(['drain', '--grace', '0', '--json']));

@@ -34,7 +34,7 @@ export interface CommandModule<Flags, Input> {
    * answers, it may check what it can without Tomcat (deploy: its WAR): bad input is refused
    * before anything is sent, the lock included.
    */
-  lock?(input: Input): LockRequest | undefined | Promise<LockRequest | undefined>;
+  lock?(input: Input, context: CliContext): LockRequest | undefined | Promise<LockRequest | undefined>;
   run(context: CliContext, input: Input): Promise<ChangeDone | void>;
 }
 

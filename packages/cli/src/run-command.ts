@@ -45,7 +45,7 @@ export async function runCommand<Flags, Input>(
         await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
       }
     };
-    const lock = await module.lock?.(input);
+    const lock = await module.lock?.(input, unlocked);
     if (lock === undefined) {
       await changeRun(unlocked);
     } else {

@@ -75,14 +75,13 @@ export type { WatchSpec } from './ops/watch/watch-fleet.js';
 export { parseCheckWarOptions } from './check/check-options.js';
 export type { WarCheckSpec } from './check/check-options.js';
 export { runLazyWarCheck } from './check/lazy-check-war.js';
-export { describeFinding } from './ops/deploy/war-gate.js';
+export { admitWarAhead, describeFinding } from './ops/deploy/war-gate.js';
 
 // The release lock kept on the targets (docs/lock.md)
 export { acquireLock } from './lock/acquire-lock.js';
 export { readLocks, splitListing } from './lock/read-locks.js';
 export { releaseLock } from './lock/release-lock.js';
 export { LOCK_DEFAULTS } from './lock/lock-defaults.js';
-export { checkWarFile } from './war/war-file.js';
 export type {
   AcquireLockOptions,
   HeldLock,

@@ -1,8 +1,9 @@
 import type { FleetDeployResult } from '@tomcat-pd/core';
 import {
-  checkWarFile,
+  admitWarAhead,
   fleetRunContextOf,
   parseFleetDeployOptions,
+  runContextOf,
   runFleetDeploy,
   type FleetDeploySpec,
 } from '@tomcat-pd/core/internal';
@@ -79,11 +80,12 @@ export function change({ spec }: DeployInput): ChangeStart {
 }
 
 /**
- * A deploy (blue/green included) holds the app's lock on every selected target. Its WAR is read
- * first (there, readable, a zip): a bad WAR is refused before anything is sent.
+ * A deploy (blue/green included) holds the app's lock on every selected target. Its WAR is
+ * admitted first (readable, a web application, the check passed): a WAR that would be refused is
+ * refused before anything is sent, the lock's requests included.
  */
-export async function lock({ spec }: DeployInput): Promise<LockRequest> {
-  await checkWarFile(spec.warFile);
+export async function lock({ spec }: DeployInput, context: CliContext): Promise<LockRequest> {
+  await admitWarAhead(spec, runContextOf({ signal: context.signal, logger: context.output.logger }));
   return appLock('deploy', spec.path);
 }
 

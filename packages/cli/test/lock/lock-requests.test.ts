@@ -12,6 +12,7 @@ import type { DrainFlags } from '../../src/commands/drain.js';
 import type { LbDrainFlags } from '../../src/commands/lb.js';
 import type { RestartFlags } from '../../src/commands/restart.js';
 import type { UndeployFlags } from '../../src/commands/undeploy.js';
+import type { CliContext } from '../../src/context.js';
 
 // Which release lock each changing command declares (docs/lock.md): its app's, or the whole
 // target's, and none for a run that changes nothing.
@@ -78,16 +79,23 @@ describe('the lock each command declares', () => {
     expect(restart.lock(restart.parse(line<RestartFlags>({ exec: 'true', dryRun: true })))).toBeUndefined();
   });
 
-  it('deploy: the app lock, after its WAR was found readable; a missing WAR is refused before', async () => {
+  it('deploy: the app lock, after its WAR was admitted; a missing WAR is refused before', async () => {
+    const warnings: string[] = [];
+    const context = {
+      signal: new AbortController().signal,
+      output: { logger: { warn: (text: string) => warnings.push(text) } },
+    } as unknown as CliContext;
     const dir = await mkdtemp(join(tmpdir(), 'lock-requests-'));
     const war = join(dir, 'shop.war');
     await writeFile(war, zipOfFolder('WEB-INF/'));
-    await expect(deploy.lock(deploy.parse(line<DeployFlags>({ path: '/shop' }, [war])))).resolves.toEqual({
+    await expect(
+      deploy.lock(deploy.parse(line<DeployFlags>({ path: '/shop', check: false }, [war])), context),
+    ).resolves.toEqual({
       scope: { kind: 'app', path: '/shop' },
       command: 'deploy',
     });
     await expect(
-      deploy.lock(deploy.parse(line<DeployFlags>({ path: '/shop' }, [join(dir, 'missing.war')]))),
+      deploy.lock(deploy.parse(line<DeployFlags>({ path: '/shop' }, [join(dir, 'missing.war')])), context),
     ).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });

@@ -19,6 +19,39 @@ export interface AdmittedWar {
  */
 export async function admitWar(
   spec: Pick<DeploySpec, 'warFile' | 'path' | 'skipCheck'>,
+  context: RunContext,
+): Promise<AdmittedWar> {
+  const ahead = admittedAhead.get(admissionKey(spec));
+  if (ahead !== undefined) {
+    admittedAhead.delete(admissionKey(spec));
+    return ahead;
+  }
+  return admit(spec, context);
+}
+
+/**
+ * Admissions made before the release lock is taken (the CLI's deploy: a bad WAR is refused before
+ * anything is sent, the lock's requests included, docs/lock.md); each is used by the next
+ * {@link admitWar} of the same WAR and path, once, so that the WAR is read and its warnings told once.
+ */
+const admittedAhead = new Map<string, Promise<AdmittedWar>>();
+
+/** {@link admitWar} now, kept for the deploy that follows. */
+export function admitWarAhead(
+  spec: Pick<DeploySpec, 'warFile' | 'path' | 'skipCheck'>,
+  context: RunContext,
+): Promise<AdmittedWar> {
+  const admission = admit(spec, context);
+  admittedAhead.set(admissionKey(spec), admission);
+  return admission;
+}
+
+function admissionKey(spec: Pick<DeploySpec, 'warFile' | 'path' | 'skipCheck'>): string {
+  return JSON.stringify([spec.warFile, spec.path, spec.skipCheck]);
+}
+
+async function admit(
+  spec: Pick<DeploySpec, 'warFile' | 'path' | 'skipCheck'>,
   { signal, logger }: RunContext,
 ): Promise<AdmittedWar> {
   if (spec.skipCheck) return { size: (await checkWarFile(spec.warFile)).size, check: undefined };
