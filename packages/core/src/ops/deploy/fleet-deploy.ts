@@ -63,11 +63,11 @@ export interface FleetDeployResult {
   /** The parallel-deployment check of the WAR (its warnings; no errors, or it was refused); `undefined` with `skipCheck`. */
   check?: WarCheckReport | undefined;
   /** A manual pause (`pause` in the steps) ended the deploy here: the rest waits for promote or abort. */
-  paused?: PausedRollout | undefined;
+  paused?: PausedDeploy | undefined;
 }
 
 /** Where a manual pause left a rollout: what a promote from any machine goes on with. */
-export interface PausedRollout {
+export interface PausedDeploy {
   /** The steps done (1 after `1, pause, 100%`), of `steps`. */
   afterStep: number;
   steps: number;
