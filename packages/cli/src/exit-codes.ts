@@ -13,6 +13,8 @@ export const ExitCode = {
   unsafe: 3,
   /** Cannot connect or authenticate (an SSH host key that is unknown or changed included). */
   connect: 4,
+  /** The release lock is held by another controller, or was lost while held (docs/lock.md). */
+  locked: 5,
 } as const;
 
 /** The one place that turns an error into an exit code. */
@@ -30,6 +32,9 @@ export function exitCodeFor(error: unknown): number {
     case ErrorCode.notManager:
     case ErrorCode.ssh:
       return ExitCode.connect;
+    case ErrorCode.locked:
+    case ErrorCode.lockLost:
+      return ExitCode.locked;
     default:
       return ExitCode.failed;
   }

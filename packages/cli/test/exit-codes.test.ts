@@ -5,7 +5,8 @@ import { ExitCode, exitCodeFor } from '../src/exit-codes.js';
 import { buildProgram } from '../src/program.js';
 
 // The README's exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 refused by a safety rule, 4
-// cannot connect or authenticate. Scripts branch on these, so every core code is pinned here.
+// cannot connect or authenticate, 5 the release lock is held by another or was lost. Scripts
+// branch on these, so every core code is pinned here.
 const EXPECTED: Record<ErrorCode, number> = {
   E_AUTH: 4,
   E_FORBIDDEN: 4,
@@ -29,6 +30,9 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_PROBE: 1,
   // A canary analysis undid the version: the operation failed.
   E_ANALYSIS: 1,
+  // Another controller holds the release lock, or the lock was lost while held (docs/lock.md).
+  E_LOCKED: 5,
+  E_LOCK_LOST: 5,
 };
 
 describe('exitCodeFor', () => {

@@ -76,3 +76,18 @@ export { parseCheckWarOptions } from './check/check-options.js';
 export type { WarCheckSpec } from './check/check-options.js';
 export { runLazyWarCheck } from './check/lazy-check-war.js';
 export { describeFinding } from './ops/deploy/war-gate.js';
+
+// The release lock kept on the targets (docs/lock.md)
+export { acquireLock } from './lock/acquire-lock.js';
+export { readLocks } from './lock/read-locks.js';
+export type {
+  AcquireLockOptions,
+  HeldLock,
+  LockHolder,
+  LockScope,
+  PausedRollout,
+  ReadLocksOptions,
+  TargetLocks,
+} from './lock/lock-types.js';
+export { LockedError, LockLostError, LockTargetError } from './errors/lock-errors.js';
+export type { LockHolderFacts } from './errors/lock-errors.js';

@@ -26,6 +26,10 @@ export const ErrorCode = {
   balancer: 'E_BALANCER',
   /** An SSH connection was refused for a reason of trust or configuration: the host key, the user's key, a forwarding the server forbids. */
   ssh: 'E_SSH',
+  /** Another controller holds the release lock of the app or target on a target (docs/lock.md). */
+  locked: 'E_LOCKED',
+  /** The release lock this process held was found gone (released with --force, or expired) while it ran. */
+  lockLost: 'E_LOCK_LOST',
   /** The caller's AbortSignal fired. */
   aborted: 'E_ABORTED',
   /** The app did not answer healthy to a probe (the version it probed was removed, or is named). */
