@@ -146,19 +146,24 @@ export interface ResumeSpec {
   readonly war: WarIdentity;
 }
 
+/** A paused rollout read and planned again, nothing changed yet: what {@link runResume} runs. */
+export interface ResumePlan {
+  readonly spec: ResumeSpec;
+  readonly version: string;
+  readonly rollout: Rollout;
+}
+
 /**
- * Goes on with a rollout that a manual pause stopped: the remaining targets are read and planned
- * with the same version, then the remaining waves run as {@link runFleetDeploy}'s do, further
- * pauses included. All or nothing with the targets before the pause: a failure undoes the
- * version on them too. The WAR was checked when the rollout started, and smoke tested then.
+ * Reads and plans the remaining targets of a paused rollout with its version (and checks that
+ * their status page can be read, when it runs an analysis). Changes nothing: a failure here
+ * leaves the rollout as it was paused.
  */
-export function resumeFleetDeploy(spec: ResumeSpec, context: FleetDeployContext): Promise<FleetDeployResult> {
+export function planResume(spec: ResumeSpec, context: FleetRunContext): Promise<ResumePlan> {
   return withFleetSignal(context.signal, async ({ signal }) => {
-    const running = { ...context, signal };
+    const reading = { ...context, signal };
     const remaining = spec.remaining.flatMap((wave) => wave.targets);
-    if (spec.deploy.analysis !== undefined) await requireStatusJson(remaining, running);
-    const planned = await planEverywhere(remaining, spec.deploy, running);
-    const version = planned.version;
+    if (spec.deploy.analysis !== undefined) await requireStatusJson(remaining, reading);
+    const planned = await planEverywhere(remaining, spec.deploy, reading);
     let next = 0;
     const waves = spec.remaining.map((wave) => ({
       targets: planned.targets.slice(next, (next += wave.targets.length)),
@@ -166,15 +171,28 @@ export function resumeFleetDeploy(spec: ResumeSpec, context: FleetDeployContext)
     }));
     const earlier = spec.earlier.map((client) => ({
       client,
-      plan: earlierPlan(spec.deploy.path, version),
+      plan: earlierPlan(spec.deploy.path, planned.version),
       smoked: [],
     }));
-    const end = await rollOut(
-      { waves, earlier, stepsBefore: spec.afterStep, steps: spec.steps },
-      spec.deploy,
-      { size: spec.war.size, check: undefined },
-      running,
-    );
+    return {
+      spec,
+      version: planned.version,
+      rollout: { waves, earlier, stepsBefore: spec.afterStep, steps: spec.steps },
+    };
+  });
+}
+
+/**
+ * Goes on with a rollout that a manual pause stopped, as planned by {@link planResume}: the
+ * remaining waves run as {@link runFleetDeploy}'s do, further pauses included. All or nothing
+ * with the targets before the pause: a failure undoes the version on them too. The WAR was
+ * checked when the rollout started, and smoke tested then.
+ */
+export function runResume(plan: ResumePlan, context: FleetDeployContext): Promise<FleetDeployResult> {
+  const { spec, version } = plan;
+  return withFleetSignal(context.signal, async ({ signal }) => {
+    const war = { size: spec.war.size, check: undefined };
+    const end = await rollOut(plan.rollout, spec.deploy, war, { ...context, signal });
     return resultOf(spec.deploy.path, version, end, spec.war, undefined);
   });
 }

@@ -2,11 +2,8 @@ import { UnsafeOperationError } from '../../errors/error-classes.js';
 import type { ManagerClient } from '../../manager/manager-client.js';
 import { readWarIdentity, type WarIdentity } from '../../war/war-identity.js';
 import { parseDeployOptions } from '../deploy/deploy-options.js';
-import {
-  resumeFleetDeploy,
-  type FleetDeployContext,
-  type FleetDeployResult,
-} from '../deploy/fleet-deploy.js';
+import { planResume, type ResumePlan } from '../deploy/fleet-deploy.js';
+import type { FleetRunContext } from '../run-context.js';
 import { pausedTargets } from './paused-targets.js';
 import type { RolloutRecord } from './rollout-record.js';
 
@@ -17,18 +14,17 @@ export interface PromoteSpec {
 }
 
 /**
- * Goes on with a paused rollout from the step after the pause, on the targets still to come,
- * with the same version, probes and analysis; further pauses pause it again (the result's
- * `paused`). The WAR must be the one the first steps got, by size and SHA-256. All or nothing
- * with the targets before the pause: a failure undoes the version on them too.
+ * Checks a promote before anything changes (then `runResume` goes on with the plan): `clients` must be the rollout's targets, the WAR
+ * the one the first steps got (by size and SHA-256), and the remaining targets must take the
+ * version (read and planned). A failure here leaves the rollout paused as it was.
  * @throws UsageError when `clients` are not the rollout's targets; UnsafeOperationError
- * (`same-war`) for another WAR, nothing changed.
+ * (`same-war`) for another WAR; what the reads and the plan throw.
  */
-export async function promoteRollout(
+export async function preparePromote(
   clients: readonly ManagerClient[],
   { record, warFile }: PromoteSpec,
-  context: FleetDeployContext,
-): Promise<FleetDeployResult> {
+  context: FleetRunContext,
+): Promise<ResumePlan> {
   const { earlier, remaining } = pausedTargets(clients, record);
   requireSameWar(warFile, await readWarIdentity(warFile), record);
   const deploy = parseDeployOptions({
@@ -41,7 +37,7 @@ export async function promoteRollout(
     // Checked when the rollout started, and this is the same WAR.
     skipCheck: true,
   });
-  return resumeFleetDeploy(
+  return planResume(
     { deploy, earlier, remaining, afterStep: record.afterStep, steps: record.steps, war: record.war },
     context,
   );

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors/error-codes.js';
 import type { FleetOperationError } from '../../../src/errors/error-classes.js';
-import { fleetDeploy } from '../../../src/ops/deploy/fleet-deploy.js';
+import { fleetDeploy, runResume, type FleetDeployContext } from '../../../src/ops/deploy/fleet-deploy.js';
 import type { RolloutStep } from '../../../src/ops/deploy/rollout-steps.js';
 import { abortRollout } from '../../../src/ops/promote/abort-rollout.js';
-import { promoteRollout } from '../../../src/ops/promote/promote.js';
+import { preparePromote } from '../../../src/ops/promote/promote.js';
 import type { RolloutRecord } from '../../../src/ops/promote/rollout-record.js';
 import { fleetRunContextOf } from '../../../src/ops/run-context.js';
 import { entry, fakeFleet as fleet, type FakeManager } from '../../helpers/fake-client.js';
@@ -25,6 +25,13 @@ beforeAll(async () => {
 });
 
 const context = { ...fleetRunContextOf({}), onProgress: undefined };
+
+/** A promote: checked and planned, then run. */
+const promoteRollout = async (
+  targets: FakeManager[],
+  spec: Parameters<typeof preparePromote>[1],
+  running: FleetDeployContext,
+) => runResume(await preparePromote(targets, spec, running), running);
 const versions = (targets: FakeManager[]) => targets.map((t) => t.contexts.map((c) => c.version));
 
 /** Deploys with `steps` up to its first manual pause, and gives the record a promote would read. */
@@ -77,9 +84,10 @@ describe('promoteRollout', () => {
     const targets = threeTargets();
     const record = await paused(targets, [{ count: 1 }, { pause: 'manual' }, { percent: 100 }]);
     const before = targets.map((t) => t.changes.length);
-    const error = await promoteRollout(targets, { record, warFile: otherWar }, context).catch(
-      (e: unknown) => e as { code: string; rule: string; message: string },
-    );
+    const error = (await preparePromote(targets, { record, warFile: otherWar }, context).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: string; rule: string; message: string };
     expect(error).toMatchObject({ code: ErrorCode.unsafe, rule: 'same-war' });
     expect(error.message).toContain(record.war.sha256.slice(0, 12));
     expect(error.message).toMatch(/its SHA-256 begins [0-9a-f]{12} .*Nothing was changed/);
