@@ -62,7 +62,7 @@ export function parseErrorRate(text: string): number {
 /** `1,pause:10m,25%,pause,100%` → the steps of a rollout: a number of targets, a share of them, or a pause between two. */
 export function parseRolloutSteps(text: string): RolloutStep[] {
   const parts = text.split(',').map((part) => part.trim());
-  return parts.map((part) => {
+  return parts.map((part): RolloutStep => {
     if (part === 'pause') return { pause: 'manual' };
     if (part.startsWith('pause:'))
       return { pause: 'timed', ms: parseDuration(part.slice('pause:'.length), 'A pause in --steps') };

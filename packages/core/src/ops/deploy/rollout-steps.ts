@@ -115,7 +115,11 @@ export function rolloutPlan<T>(targets: readonly T[], steps: readonly RolloutSte
     const wave = waves.at(-1);
     if ('pause' in step) {
       // Only a step that added no target stands between two pauses here: they gate one wave.
-      if (wave?.pause !== undefined) throw usageError(TWO_PAUSES);
+      if (wave?.pause !== undefined) {
+        throw usageError(
+          `Two pauses gate the same step on ${targets.length} targets: the step between them adds no target.`,
+        );
+      }
       if (wave !== undefined) wave.pause = step;
       continue;
     }

@@ -89,7 +89,7 @@ describe('rollout steps', () => {
         names(3),
         steps({ count: 1 }, manual, { count: 1 }, { pause: 'timed', ms: 5 }, { percent: 100 }),
       ),
-    ).toThrow(/Two pauses in a row/);
+    ).toThrow(/Two pauses gate the same step on 3 targets: the step between them adds no target/);
   });
 
   it('refuses steps that go back or do not reach every target', () => {
