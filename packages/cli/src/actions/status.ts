@@ -19,6 +19,7 @@ import { renderStatus, statusDocument } from '../render/status.js';
 import { statusWarnings, warningText } from '../render/status-warnings.js';
 import { joinBlocks, reportOutcomes, type MergedReport, type TargetError } from '../target-outcomes.js';
 import type { BehindBalancers } from './status-balancers.js';
+import { readPausedRollouts, withPausedRollouts } from './status-paused.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
 interface StatusInput {
@@ -140,16 +141,18 @@ async function showOnce<T extends StatusReport>(
   behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const [outcomes, balancers] = await Promise.all([
+  const [outcomes, balancers, paused] = await Promise.all([
     onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
       parallel: context.parallel,
       signal: context.signal,
     }),
     behind,
+    readPausedRollouts(context, clients, input.spec.path),
   ]);
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
-  reportOutcomes(context, outcomes, balancers === undefined ? report : withBalancers(report, balancers));
+  const shown = withPausedRollouts(report, paused);
+  reportOutcomes(context, outcomes, balancers === undefined ? shown : withBalancers(shown, balancers));
 }
 
 /** The report with the balancers' part after it: its fields in the document, its lines after the table. */
