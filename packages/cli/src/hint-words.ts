@@ -15,6 +15,7 @@ const FLAGS: Readonly<Record<HintOption, string>> = {
   appUrl: '--app-url',
   skipCheck: '--no-check',
   targets: '--target',
+  waitMs: '--lock-wait',
 };
 
 /** The core's hints in the CLI's words: flags for options, `tomcat-pd` commands for operations. */

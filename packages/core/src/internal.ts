@@ -90,6 +90,8 @@ export { describeFinding } from './ops/deploy/war-gate.js';
 // The release lock kept on the targets (docs/lock.md)
 export { acquireLock } from './lock/acquire-lock.js';
 export { readLocks } from './lock/read-locks.js';
+export { releaseLock } from './lock/release-lock.js';
+export { LOCK_DEFAULTS } from './lock/lock-options.js';
 export type {
   AcquireLockOptions,
   HeldLock,
@@ -97,6 +99,8 @@ export type {
   LockScope,
   PausedRollout,
   ReadLocksOptions,
+  ReleasedLocks,
+  ReleaseLockOptions,
   TargetLocks,
 } from './lock/lock-types.js';
 export { LockedError, LockLostError, LockTargetError } from './errors/lock-errors.js';

@@ -19,7 +19,8 @@ export type HintOption =
   | 'password'
   | 'appUrl'
   | 'skipCheck'
-  | 'targets';
+  | 'targets'
+  | 'waitMs';
 
 /** `version` with a value to set it to: `{ option: 'version', value: 'r0001' }`. */
 export interface OptionHint {

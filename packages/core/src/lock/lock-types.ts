@@ -36,10 +36,29 @@ export type TargetLocks =
       holders: LockHolder[];
       /** A paused rollout's payload (opaque text), when its records are all there. */
       pausedPayload?: string | undefined;
-      /** The target's clock (its `Date` header), `undefined` when the answer had none. */
-      now: Date | undefined;
+      /** Records under the lock's root that do not read: each counts as held until removed by force. */
+      unreadable: string[];
+      /** The time of the read: the target's clock (its `Date` header), or this machine's when the answer had none. */
+      now: Date;
+      clock: 'target' | 'controller';
     }
   | { kind: 'unreadable'; target: string; error: TomcatPdError };
+
+/** What `releaseLock` did on one target. */
+export interface ReleasedLocks {
+  target: string;
+  /** The holders whose records were removed (expired ones; every one with `force`). */
+  removed: LockHolder[];
+  /** Unreadable records removed (with `force` only). */
+  removedUnreadable: string[];
+}
+
+export interface ReleaseLockOptions {
+  scope: LockScope;
+  /** Remove live records too (a holder known to be gone); without it only expired ones go. */
+  force?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 export interface ReadLocksOptions {
   /** Only the holders that conflict with a lock of this scope; all of them without one. */

@@ -6,6 +6,11 @@ export interface RawAnswer {
   body: string;
   location?: string;
   contentType?: string;
+  /**
+   * The answer's `Date` header: the server's clock, which Tomcat adds to every answer
+   * (Http11Processor.prepareResponse). The release lock judges expiry by it (docs/lock.md).
+   */
+  date?: Date;
 }
 
 /** How an answer is read. */
@@ -31,12 +36,14 @@ export function readAnswer(request: http.ClientRequest, options: ReadOptions = {
       const chunks: Buffer[] = [];
       let kept = 0;
       const finish = () => {
-        const { location, 'content-type': contentType } = response.headers;
+        const { location, 'content-type': contentType, date } = response.headers;
+        const serverTime = date === undefined ? Number.NaN : Date.parse(date);
         resolve({
           status: response.statusCode ?? 0,
           body: decodeUtf8(chunks),
           ...(location ? { location } : {}),
           ...(contentType ? { contentType } : {}),
+          ...(Number.isNaN(serverTime) ? {} : { date: new Date(serverTime) }),
         });
       };
       response.on('data', (chunk: Buffer) => {

@@ -14,18 +14,28 @@ export interface GetOptions {
   /** Keep at most this many bytes of the body (see `readAnswer`). */
   maxBodyBytes?: number | undefined;
   /** `OPTIONS` asks an app whether it serves without running a page (see ManagerClient.visit). @defaultValue 'GET' */
-  method?: 'GET' | 'OPTIONS' | undefined;
+  method?: 'GET' | 'OPTIONS' | 'PUT' | undefined;
+  /** A small body sent whole (a `PUT` of the lock's record WAR); a WAR file is streamed by upload.ts instead. */
+  body?: Uint8Array | undefined;
 }
 
 /**
- * One GET (or OPTIONS) with node:http. Redirects are not followed: a Manager URL should not redirect, and
+ * One GET (or OPTIONS, or a PUT of a small body) with node:http. Redirects are not followed: a Manager URL should not redirect, and
  * the caller names the new URL instead. A time-out fails with code `ERR_NO_ANSWER`.
  */
 export async function getText(url: URL, options: GetOptions): Promise<RawAnswer> {
   const { headers, signal, agent } = options;
   signal?.throwIfAborted();
-  const request = httpModuleFor(url).request(url, { method: options.method ?? 'GET', headers, agent });
-  request.end();
+  const { body } = options;
+  const request = httpModuleFor(url).request(url, {
+    method: options.method ?? 'GET',
+    headers:
+      body === undefined
+        ? headers
+        : { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) },
+    agent,
+  });
+  request.end(body);
   // The signal is followed by a listener of our own rather than node:http's `signal` option,
   // which also watches the request's end with stream.finished (five more listeners and their
   // closures per request): at --parallel 16 the answers of a round are handled one after the

@@ -8,6 +8,7 @@ import { parseStatusPage } from './parse/parse-status-json.js';
 import { createSessionIdsReader, type SessionIdsAnswer } from './session-ids.js';
 import type { CommandRunner } from '../common/command-run.js';
 import { NoStatusJsonError } from '../errors/error-classes.js';
+import { isLockContextPath } from '../versions/context-name.js';
 import {
   ManagerTransport,
   type ManagerTarget,
@@ -49,7 +50,13 @@ export interface ManagerClient {
    * absent when the target is not reached through SSH.
    */
   readonly hostRunner?: CommandRunner | undefined;
+  /** The apps: every context but the release lock's records (docs/lock.md), which no app view sees. */
   list(options?: { signal?: AbortSignal }): Promise<ContextEntry[]>;
+  /**
+   * Every context, the lock's records included, with the server's clock (the answer's `Date`
+   * header): for the release lock only (lock/).
+   */
+  listAll(options?: { signal?: AbortSignal }): Promise<DatedList>;
   serverInfo(options?: { signal?: AbortSignal }): Promise<ServerInfo>;
   /** The idle-time histogram. Never sends `idle`: that would expire sessions. */
   sessions(ref: ContextRef): Promise<SessionInfo>;
@@ -63,6 +70,11 @@ export interface ManagerClient {
   expire(ref: ContextRef & { idleMinutes: number }): Promise<SessionInfo>;
   /** Uploads and deploys; resolves with Tomcat's `OK - ...` message once the context has started. */
   deploy(request: DeployRequest): Promise<string>;
+  /**
+   * Deploys a WAR held in memory at an unversioned path, never with `update` (the lock's records:
+   * an update would hide the context while it redeploys, docs/lock.md).
+   */
+  deployBytes(request: { path: string; war: Uint8Array; signal?: AbortSignal | undefined }): Promise<string>;
   undeploy(ref: ContextRef): Promise<string>;
   start(ref: ContextRef): Promise<string>;
   stop(ref: ContextRef): Promise<string>;
@@ -90,6 +102,12 @@ export interface ManagerClient {
    * `ConnectionError` when no answer came.
    */
   visit(path: string, options: VisitOptions): Promise<AppAnswer>;
+}
+
+/** A `list` with the server's clock at the time of the answer (`undefined`: no `Date` header came). */
+export interface DatedList {
+  entries: ContextEntry[];
+  date: Date | undefined;
 }
 
 export interface VisitOptions {
@@ -130,7 +148,10 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
       contentType: answer.contentType,
       body: answer.body,
     });
-    if (page.kind === 'metrics') return page.metrics;
+    if (page.kind === 'metrics') {
+      const { contexts, ...rest } = page.metrics;
+      return { ...rest, contexts: appsOnly(contexts) };
+    }
     const info = await transport.read('serverinfo', {}, signal).then(parseServerInfo, () => undefined);
     noStatusJson = statusJsonMissing(transport.name, info?.tomcatVersion);
     throw noStatusJson;
@@ -140,7 +161,11 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
     managerUrl: transport.managerUrl,
     appUrl: transport.appUrl,
     hostRunner: transport.hostRunner(),
-    list: async ({ signal } = {}) => parseList(await transport.read('list', {}, signal)),
+    list: async ({ signal } = {}) => appsOnly(parseList(await transport.read('list', {}, signal))),
+    listAll: async ({ signal } = {}) => {
+      const { body, date } = await transport.readDated('list', {}, signal);
+      return { entries: parseList(body), date };
+    },
     serverInfo: async ({ signal } = {}) => parseServerInfo(await transport.read('serverinfo', {}, signal)),
     sessions: async (ref) =>
       parseSessions(await transport.read('sessions', contextParams(ref.path, ref.version), ref.signal)),
@@ -163,6 +188,8 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
       };
       return expectOk(await transport.upload(params, warFile, uploadOptions), 'deploy').message;
     },
+    deployBytes: async ({ path, war, signal }) =>
+      expectOk(await transport.uploadBytes({ path }, war, signal), 'deploy').message,
     undeploy: (ref) => run('undeploy', ref),
     start: (ref) => run('start', ref),
     stop: (ref) => run('stop', ref),
@@ -174,6 +201,11 @@ export function createManagerClient(target: ManagerTarget, options: ClientOption
         statusLine: true,
       }),
   };
+}
+
+/** The apps of a list: the release lock's records left out (docs/lock.md). */
+function appsOnly<T extends { path: string }>(contexts: T[]): T[] {
+  return contexts.filter((context) => !isLockContextPath(context.path));
 }
 
 /** Which Tomcats have the status JSON (docs/tomcat-manager.md#status-json). */

@@ -179,6 +179,22 @@ export class ManagerTransport {
     return this.#retried(command, () => this.command(command, params, signal), signal);
   }
 
+  /** A read, as {@link read}, with the server's clock: the answer's `Date` header (docs/lock.md). */
+  readDated(
+    command: ManagerCommand,
+    params: ManagerParams = {},
+    signal?: AbortSignal,
+  ): Promise<{ body: string; date: Date | undefined }> {
+    return this.#retried(
+      command,
+      async () => {
+        const answer = await this.#get(buildCommandUrl(this.#textBase, command, params), command, signal);
+        return { body: this.#bodyOf(answer, command), date: answer.date };
+      },
+      signal,
+    );
+  }
+
   /**
    * The status page in JSON, `/manager/status/all?JSON=true` (docs/tomcat-manager.md#status-json),
    * retried like a read. A 404 is an answer (a Tomcat without the page), not an error; what a
@@ -249,15 +265,32 @@ export class ManagerTransport {
     return this.#bodyOf(answer, command);
   }
 
-  /** One authenticated GET of the Manager; a network failure is mapped, any status is returned. */
-  async #get(url: URL, label: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
-    this.#options.logger.debug?.(`${this.name}: GET ${url.pathname}${url.search}`);
+  /**
+   * A `PUT` of a WAR held in memory to `deploy` (the lock's records, a few hundred bytes), with the
+   * read time-out. Never retried, like {@link upload}.
+   */
+  async uploadBytes(params: ManagerParams, war: Uint8Array, signal?: AbortSignal): Promise<string> {
+    const url = buildCommandUrl(this.#textBase, 'deploy', params);
+    return this.#bodyOf(await this.#get(url, 'deploy', signal, war), 'deploy');
+  }
+
+  /** One authenticated GET of the Manager (a PUT with `body`); a network failure is mapped, any status is returned. */
+  async #get(
+    url: URL,
+    label: string,
+    signal: AbortSignal | undefined,
+    body?: Uint8Array,
+  ): Promise<RawAnswer> {
+    const method = body === undefined ? 'GET' : 'PUT';
+    this.#options.logger.debug?.(`${this.name}: ${method} ${url.pathname}${url.search}`);
     try {
       return await getText(url, {
         headers: this.#headers,
         timeoutMs: this.#options.timeoutMs,
         signal,
         agent: this.#agent,
+        method,
+        body,
       });
     } catch (error) {
       throw this.#mapFailure(error, label, signal);

@@ -36,6 +36,17 @@ interface PathRule {
   hint: string;
 }
 
+/**
+ * Where the release lock keeps its records, one context each (docs/lock.md): never an app, hidden
+ * from every view of the apps.
+ */
+export const LOCK_CONTEXT_ROOT = '/tomcat-pd-lock';
+
+/** Whether a context path is the lock's (`/tomcat-pd-lock` or under it). */
+export function isLockContextPath(path: string): boolean {
+  return path === LOCK_CONTEXT_ROOT || path.startsWith(`${LOCK_CONTEXT_ROOT}/`);
+}
+
 // Why each character is refused (docs/tomcat-manager.md#safe-paths): `#` and `##` are re-read as `/` and
 // the version marker when HostConfig reads the WAR's file name back; `..`, `//`, `/./` and `\` are
 // refused by Tomcat 10.1.56+ (`RequestUtil.normalize`) but written as files by older ones; `?`, `%`,
@@ -90,6 +101,11 @@ const PATH_RULES: readonly PathRule[] = [
     problem: 'ends with /',
     hint: 'Remove the trailing /, e.g. /shop instead of /shop/.',
   },
+  {
+    test: (p) => isLockContextPath(p),
+    problem: `is under ${LOCK_CONTEXT_ROOT}, where tomcat-pd keeps its release lock`,
+    hint: 'Name the app another way; docs/lock.md says what lives there.',
+  },
 ];
 
 /**
@@ -98,7 +114,7 @@ const PATH_RULES: readonly PathRule[] = [
  *
  * @throws TomcatPdError `E_USAGE` (with a hint) for an empty path, one not starting with `/`, or one
  *   containing `#`, `..`/`.` segments, `//`, `\`, a trailing `/`, whitespace or control characters, `?`, `%`, `;`,
- *   or an unpaired UTF-16 surrogate.
+ *   or an unpaired UTF-16 surrogate, or a path under {@link LOCK_CONTEXT_ROOT}.
  */
 export function validateContextPath(path: string): string {
   const rule = PATH_RULES.find((candidate) => candidate.test(path));

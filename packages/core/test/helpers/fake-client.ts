@@ -2,10 +2,12 @@ import { TomcatFailError, type FailKind } from '../../src/manager/parse/tomcat-f
 import type {
   AppAnswer,
   ContextRef,
+  DatedList,
   DeployRequest,
   ManagerClient,
   VisitOptions,
 } from '../../src/manager/manager-client.js';
+import { isLockContextPath } from '../../src/versions/context-name.js';
 import type {
   ContextEntry,
   ContextMetrics,
@@ -65,12 +67,32 @@ export class FakeManager implements ManagerClient {
   /** Runs before each `list` answer: simulates visitors and other processes. */
   beforeList: ((contexts: ContextEntry[]) => void) | undefined;
 
+  /** The server's clock, as the `Date` of its answers tells it. */
+  serverClock: () => Date | undefined = () => new Date();
+
   constructor(public contexts: ContextEntry[] = []) {}
 
   list(): Promise<ContextEntry[]> {
     return this.#call('list', () => {
       this.beforeList?.(this.contexts);
-      return this.contexts.map((context) => ({ ...context }));
+      return this.contexts.filter((c) => !isLockContextPath(c.path)).map((context) => ({ ...context }));
+    });
+  }
+
+  listAll(): Promise<DatedList> {
+    return this.#call('list', () => {
+      this.beforeList?.(this.contexts);
+      return { entries: this.contexts.map((context) => ({ ...context })), date: this.serverClock() };
+    });
+  }
+
+  deployBytes(request: { path: string; war: Uint8Array }): Promise<string> {
+    return this.#call(`deploy ${request.path}`, () => {
+      if (this.contexts.some((c) => c.path === request.path)) {
+        fail('deploy', `Application already exists at path [${request.path}]`, 'already-exists');
+      }
+      this.contexts.push(entry(request.path, ''));
+      return `Deployed application at context path [${request.path}]`;
     });
   }
 

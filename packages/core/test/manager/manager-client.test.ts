@@ -265,3 +265,43 @@ describe('answers that are not what the Manager text API writes', () => {
     expect(mock.requests).toHaveLength(0);
   });
 });
+
+describe("the release lock's records (docs/lock.md)", () => {
+  const client = () => clientOf({ retries: 0 });
+  const LOCK_LINE =
+    '/tomcat-pd-lock/app/shop/L1~3fa9c2d1e0~20261207T230500Z~20261207T232000Z~deploy~alice@ci7:running:0:tomcat-pd-lock#app#shop#L1~3fa9c2d1e0~20261207T230500Z~20261207T232000Z~deploy~alice@ci7';
+  const answerList = () =>
+    mock.handle((_req, res) => {
+      res.writeHead(200, {
+        'Content-Type': 'text/plain;charset=utf-8',
+        Date: 'Mon, 07 Dec 2026 22:57:02 GMT',
+      });
+      res.end(
+        `${LIST_STATUS}/shop:running:1:shop##001\n${LOCK_LINE}\n/tomcat-pd-lock:running:0:tomcat-pd-lock\n`,
+      );
+    });
+
+  it('list() gives the apps only: no app view ever sees a lock context', async () => {
+    answerList();
+    expect((await client().list()).map((entry) => entry.path)).toEqual(['/shop']);
+  });
+
+  it("listAll() gives every context with the server's clock from the Date header", async () => {
+    answerList();
+    const { entries, date } = await client().listAll();
+    expect(entries.map((entry) => entry.path)).toEqual(['/shop', LOCK_LINE.split(':')[0], '/tomcat-pd-lock']);
+    expect(date).toEqual(new Date('2026-12-07T22:57:02Z'));
+  });
+
+  it('deployBytes() PUTs the bytes to deploy at the path, never with update', async () => {
+    mock.handle((_req, res) =>
+      res.end('OK - Deployed application at context path [/tomcat-pd-lock/target/x]\n'),
+    );
+    const war = new Uint8Array([1, 2, 3]);
+    expect(await client().deployBytes({ path: '/tomcat-pd-lock/target/x', war })).toContain('Deployed');
+    const [request] = mock.requests;
+    expect(request?.method).toBe('PUT');
+    expect(request?.url).toBe('/manager/text/deploy?path=%2Ftomcat-pd-lock%2Ftarget%2Fx');
+    expect(request?.bodyBytes).toBe(3);
+  });
+});

@@ -69,6 +69,8 @@ describe('validateContextPath', () => {
     ['/a//b', /empty segment/],
     ['/a\\b', /backslash/],
     ['/shop/', /ends with \//],
+    ['/tomcat-pd-lock', /release lock/],
+    ['/tomcat-pd-lock/app/shop', /release lock/],
     ['/a b', /whitespace/],
     ['/shop\t', /whitespace/],
     ['/shop\n', /whitespace/],
