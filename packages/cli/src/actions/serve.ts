@@ -11,6 +11,7 @@ import {
   initialSnapshot,
   parseWatchFleetOptions,
   runWatchFleet,
+  type RolloutRecord,
   type WatchSpec,
 } from '@tomcat-pd/core/internal';
 import type { CommandLine } from '../command-line.js';
@@ -19,6 +20,7 @@ import type { CliContext } from '../context.js';
 import { formatDuration, parseDuration } from '../flags/flag-values.js';
 import { createServeMetrics } from '../serve/prometheus.js';
 import { startServer } from '../serve/server.js';
+import { watchPausedRollouts } from '../serve/paused-watch.js';
 
 export interface Listen {
   host: string;
@@ -88,12 +90,14 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
   // The balancers beside the fleet's last reads: joined again when either changes, so that each
   // answer is made from one view and /metrics fills its registry only after a change.
   let balancers = lb?.view(snapshot);
+  let paused: readonly RolloutRecord[] = [];
   const server = await listenOn(listen, {
     current: () => snapshot,
     balancers: () => balancers,
+    paused: () => paused,
     metrics: createServeMetrics(lb === undefined ? {} : { balancers: { adminStates: lb.adminStates } }),
   });
-  const stopBalancers = new AbortController();
+  const stopSideReads = new AbortController();
   try {
     if (!server.loopback) {
       context.output.warn(
@@ -109,10 +113,20 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     context.output.info(`Reading ${names}${alsoBalancers} every ${watch.intervalMs / 1000} s; Ctrl-C stops.`);
     // The balancers' watch never ends with an error of its own (a balancer that cannot be read
     // is shown so); it ends when the fleet's does, however that ends.
-    const balancersRead = lb?.run(stopBalancers.signal, () => {
+    const balancersRead = lb?.run(stopSideReads.signal, () => {
       balancers = lb.view(snapshot);
       server.publish();
     });
+    const pausedRead = watchPausedRollouts(
+      context,
+      clients,
+      watch.intervalMs,
+      stopSideReads.signal,
+      (read) => {
+        paused = read;
+        server.publish();
+      },
+    );
     try {
       await runWatchFleet(clients, watch, {
         ...fleetRunContextOf({
@@ -127,8 +141,8 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
         },
       });
     } finally {
-      stopBalancers.abort();
-      await balancersRead;
+      stopSideReads.abort();
+      await Promise.all([balancersRead, pausedRead]);
     }
   } finally {
     await server.close();
@@ -154,7 +168,7 @@ async function balancerWatch(context: CliContext, clients: readonly ManagerClien
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
 async function listenOn(
   listen: Listen,
-  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'metrics'>,
+  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'paused' | 'metrics'>,
 ) {
   const where = listen.host.includes(':')
     ? `[${listen.host}]:${listen.port}`

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PausedDeploy, RolloutRecord } from '@tomcat-pd/core/internal';
+import type { PausedDeploy } from '@tomcat-pd/core/internal';
+import { rolloutRecord } from '../helpers/rollout-record.js';
 import {
   pausedDocument,
   pausedRolloutLine,
@@ -35,17 +36,7 @@ describe('a paused rollout rendered', () => {
   });
 
   it('in status: who paused it and since when', () => {
-    const record: RolloutRecord = {
-      ...paused,
-      path: '/shop',
-      version: '004',
-      buildId: undefined,
-      probe: undefined,
-      analysis: undefined,
-      tag: undefined,
-      actor: 'alice@ci',
-      pausedAt: new Date('2026-12-08T00:10:42Z'),
-    };
+    const record = rolloutRecord({ ...paused, pausedAt: new Date('2026-12-08T00:10:42Z') });
     expect(pausedRolloutLine(record)).toBe(
       '/shop version 004: paused after step 1 of 3 by alice@ci since 2026-12-08 00:10 UTC: promote or abort',
     );
