@@ -2,6 +2,7 @@ import { UsageError, isTomcatPdError, ErrorCode } from '@tomcat-pd/core/errors';
 import type { ConfigFile } from './config-file.js';
 import type { CliContext } from './context.js';
 import type { ChangeDone, ChangeStart } from './events/change-event.js';
+import type { LockScope } from '@tomcat-pd/core/internal';
 
 /** What a command gets from its command line: its arguments, its own options, the config defaults. */
 export interface CommandLine<Flags> {
@@ -27,7 +28,23 @@ export interface CommandModule<Flags, Input> {
    * returns what the end adds (the version a deploy chose). A command that only reads has none.
    */
   change?(input: Input): ChangeStart | undefined;
+  /**
+   * A command that changes a target declares the release lock it holds while it runs (docs/lock.md),
+   * or `undefined` when this run changes nothing. A command that only reads has none.
+   */
+  lock?(input: Input): LockRequest | undefined;
   run(context: CliContext, input: Input): Promise<ChangeDone | void>;
+}
+
+/** The release lock a command holds while it runs (README: Lock). */
+export interface LockRequest {
+  scope: LockScope;
+  /** What others see holding it: `deploy`, `lb-drain`, ... */
+  command: string;
+  /** The targets it changes, when the command names its own (an lb command's one); else the selected ones. */
+  targets?: readonly string[] | undefined;
+  /** promote and abort: take over a paused rollout's lock (`context.heldLock.paused`). */
+  takeover?: 'paused' | undefined;
 }
 
 /**

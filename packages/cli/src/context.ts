@@ -1,5 +1,6 @@
 import { createManagerClient, UsageError, type ManagerClient, type TransportOptions } from '@tomcat-pd/core';
 import type { Balancer } from '@tomcat-pd/core/balancers';
+import type { HeldLock } from '@tomcat-pd/core/internal';
 import { balancerOptions } from './balancer-config.js';
 import type { ConfigFile } from './config-file.js';
 import { resolveTargets, type ResolvedTarget } from './connection.js';
@@ -25,15 +26,19 @@ export interface CliContext {
   defaults: ConfigFile['defaults'];
   /** The config file as read, for a command that renders from it (`lb config`); none without one. */
   config: ConfigFile | undefined;
+  /** The release lock the command holds (docs/lock.md); set by run-command for a command that declares one. */
+  heldLock?: HeldLock | undefined;
 }
 
 /** The global options that are values to check: part of the command line. */
 export interface GlobalValues {
   transport: Pick<TransportOptions, 'timeoutMs' | 'retries'>;
   parallel: number | undefined;
+  /** `--lock-wait` and `--lock-ttl`, for the commands that take the release lock. */
+  lock: { waitMs: number | undefined; ttlMs: number | undefined };
 }
 
-/** Checks `--timeout`, `--retries` and `--parallel`; a usage error names the flag. */
+/** Checks `--timeout`, `--retries`, `--parallel`, `--lock-wait` and `--lock-ttl`; a usage error names the flag. */
 export function parseGlobalValues(options: GlobalOptions): GlobalValues {
   const number = (text: string | undefined, flag: string, min = 0) =>
     text === undefined ? undefined : parseWholeNumber(text, flag, min);
@@ -43,6 +48,10 @@ export function parseGlobalValues(options: GlobalOptions): GlobalValues {
       retries: number(options.retries, '--retries'),
     },
     parallel: number(options.parallel, '--parallel', 1),
+    lock: {
+      waitMs: options.lockWait === undefined ? undefined : parseDuration(options.lockWait, '--lock-wait'),
+      ttlMs: options.lockTtl === undefined ? undefined : parseDuration(options.lockTtl, '--lock-ttl'),
+    },
   };
 }
 
@@ -63,6 +72,9 @@ export function createContext(
       tls: await loadTls(target, insecure),
     });
   };
+  // One set of clients per run: the release lock and the command work on the same ones, and a
+  // password from standard input is read once.
+  let clients: Promise<ManagerClient[]> | undefined;
   return {
     output,
     signal,
@@ -71,8 +83,11 @@ export function createContext(
       ?.split(',')
       .map((name) => name.trim())
       .filter((name) => name !== ''),
-    async clients() {
-      return Promise.all((await resolveTargets(options, config, readStdin)).map(connect));
+    clients() {
+      clients ??= resolveTargets(options, config, readStdin).then((targets) =>
+        Promise.all(targets.map(connect)),
+      );
+      return clients;
     },
     defaults: config?.defaults ?? {},
     config,

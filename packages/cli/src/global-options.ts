@@ -1,5 +1,5 @@
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { DEFAULT_PARALLEL, REQUEST_DEFAULTS } from '@tomcat-pd/core/internal';
+import { DEFAULT_PARALLEL, LOCK_DEFAULTS, REQUEST_DEFAULTS } from '@tomcat-pd/core/internal';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { formatDuration } from './flags/flag-values.js';
 
@@ -80,6 +80,18 @@ export function withGlobalOptions<Args extends unknown[], Opts extends OptionVal
         '--audit-log <file>',
         'append a JSON line per change to this file (README: Audit trail)',
       ).default(undefined, '"auditLog" in the config file, else none'),
+    )
+    .addOption(
+      option(
+        '--lock-wait <duration>',
+        'a command that changes Tomcat waits this long for the release lock held by another (README: Lock)',
+      ).default(undefined, 'no wait: exit 5 after three quick tries'),
+    )
+    .addOption(
+      option(
+        '--lock-ttl <duration>',
+        'how long the release lock outlives a crashed holder (renewed while it runs)',
+      ).default(undefined, formatDuration(LOCK_DEFAULTS.ttlMs)),
     )
     .addOption(option('--no-color', 'no colours (also with NO_COLOR)'));
 }

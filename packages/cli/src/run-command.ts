@@ -2,7 +2,7 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { closeSshConnections } from '@tomcat-pd/core';
 import { loadConfigFile } from './config-file.js';
 import { CommandLineError, fromCommandLine, type CommandModule } from './command-line.js';
-import { createContext, parseGlobalValues } from './context.js';
+import { createContext, parseGlobalValues, type CliContext } from './context.js';
 import { selectedTargetNames } from './connection.js';
 import { ReportedError } from './exit-codes.js';
 import { globalOptions } from './global-options.js';
@@ -32,16 +32,26 @@ export async function runCommand<Flags, Input>(
       // The flags as the command's definition in commands/ types them: commander parsed them by it.
       module.parse({ args, flags: command.opts() as Flags, defaults: config?.defaults ?? {} }),
     );
-    const context = createContext(options, values, config, output, signal);
+    const unlocked = createContext(options, values, config, output, signal);
     const start = module.change?.(input);
     const sinks = { notify: config?.notify ?? [], auditLog: options.auditLog ?? config?.auditLog };
-    if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined)) {
-      await module.run(context, input);
+    const changeRun = async (context: CliContext) => {
+      if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined)) {
+        await module.run(context, input);
+      } else {
+        // Loaded only when a change has somewhere to be told: most runs have neither.
+        const { recordChange } = await import('./events/record-change.js');
+        const targets = start.targets ?? selectedTargetNames(options, config);
+        await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
+      }
+    };
+    const lock = module.lock?.(input);
+    if (lock === undefined) {
+      await changeRun(unlocked);
     } else {
-      // Loaded only when a change has somewhere to be told: most runs have neither.
-      const { recordChange } = await import('./events/record-change.js');
-      const targets = start.targets ?? selectedTargetNames(options, config);
-      await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
+      // Loaded only by a command that changes Tomcat (docs/lock.md): a read never takes the lock.
+      const { withLock } = await import('./lock/with-lock.js');
+      await withLock(lock, unlocked, values.lock, changeRun);
     }
   } catch (error) {
     const usage =

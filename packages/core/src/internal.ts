@@ -91,7 +91,7 @@ export { describeFinding } from './ops/deploy/war-gate.js';
 export { acquireLock } from './lock/acquire-lock.js';
 export { readLocks } from './lock/read-locks.js';
 export { releaseLock } from './lock/release-lock.js';
-export { LOCK_DEFAULTS } from './lock/lock-options.js';
+export { LOCK_DEFAULTS } from './lock/lock-defaults.js';
 export type {
   AcquireLockOptions,
   HeldLock,

@@ -15,6 +15,8 @@ import { probeOptionsOf } from '../flags/probe-flags.js';
 import type { ChangeDone, ChangeStart } from '../events/change-event.js';
 import { createFleetProgress } from '../progress-bar.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
+import { appLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 /** A deploy's checked command line: the fleet deploy's spec, and blue/green when asked for. */
 export interface DeployInput {
@@ -73,6 +75,11 @@ export function change({ spec }: DeployInput): ChangeStart {
     version: version.kind === 'given' ? version.version : undefined,
     buildId: version.kind === 'counter' ? version.buildId : undefined,
   };
+}
+
+/** A deploy (blue/green included) holds the app's lock on every selected target. */
+export function lock({ spec }: DeployInput): LockRequest {
+  return appLock('deploy', spec.path);
 }
 
 /**

@@ -35,6 +35,8 @@ import {
 } from '../render/drain.js';
 import { reportOutcomes } from '../target-outcomes.js';
 import { throwIfUnhealthy } from '../unhealthy.js';
+import { appLock, targetLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 /** What a drain does, checked: one drain (or its plan), a drain until done, or a drain on an interval. */
 type DrainInput =
@@ -79,6 +81,18 @@ export function parse({ flags }: CommandLine<DrainFlags>): DrainInput {
 export function change(input: DrainInput): ChangeStart | undefined {
   const spec = input.mode === 'once' ? input.spec : input.spec.drain;
   return spec.dryRun ? undefined : { event: 'drain', app: spec.path };
+}
+
+/**
+ * A drain that may undeploy holds the lock of its app, or of the whole targets without --path.
+ * `--every` holds none: a drain for days would keep every deploy out (docs/lock.md#drain-every).
+ */
+export function lock(input: DrainInput): LockRequest | undefined {
+  if (input.mode === 'every') return undefined;
+  const spec = input.mode === 'once' ? input.spec : input.spec.drain;
+  if (spec.dryRun) return undefined;
+  const { path } = spec;
+  return path === undefined ? targetLock('drain') : appLock('drain', path);
 }
 
 /**

@@ -6,6 +6,8 @@ import type { ChangeStart } from '../events/change-event.js';
 import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { renderDrainProgress, renderDrainTarget } from '../render/lb.js';
 import { clientOf } from './lb-balancers.js';
+import { targetLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 interface LbDrainInput {
   target: string;
@@ -30,6 +32,11 @@ export function parse({ args, flags }: CommandLine<LbDrainFlags>): LbDrainInput 
 
 export function change(input: LbDrainInput): ChangeStart {
   return { event: 'lb-drain', targets: [input.target] };
+}
+
+/** The target's lock, while its state on the balancers changes. */
+export function lock(input: LbDrainInput): LockRequest {
+  return targetLock('lb-drain', [input.target]);
 }
 
 /**

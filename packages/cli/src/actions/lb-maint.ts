@@ -4,6 +4,8 @@ import type { LbMaintFlags } from '../commands/lb.js';
 import type { CliContext } from '../context.js';
 import type { ChangeStart } from '../events/change-event.js';
 import { renderTargetState } from '../render/lb.js';
+import { targetLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 interface LbMaintInput {
   target: string;
@@ -17,6 +19,11 @@ export function parse({ args, flags }: CommandLine<LbMaintFlags>): LbMaintInput 
 
 export function change(input: LbMaintInput): ChangeStart {
   return { event: 'lb-maint', targets: [input.target] };
+}
+
+/** The target's lock, while its state on the balancers changes. */
+export function lock(input: LbMaintInput): LockRequest {
+  return targetLock('lb-maint', [input.target]);
 }
 
 /** `tomcat-pd lb maint <target>`: no visitors at all there, on every balancer that has it. */

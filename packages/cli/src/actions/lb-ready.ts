@@ -5,6 +5,8 @@ import type { CliContext } from '../context.js';
 import type { ChangeStart } from '../events/change-event.js';
 import { renderTargetState } from '../render/lb.js';
 import { clientOf } from './lb-balancers.js';
+import { targetLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 interface LbReadyInput {
   target: string;
@@ -19,6 +21,11 @@ export function parse({ args, flags, defaults }: CommandLine<LbReadyFlags>): LbR
 
 export function change(input: LbReadyInput): ChangeStart {
   return { event: 'lb-ready', targets: [input.target] };
+}
+
+/** The target's lock, while its state on the balancers changes. */
+export function lock(input: LbReadyInput): LockRequest {
+  return targetLock('lb-ready', [input.target]);
 }
 
 /** `tomcat-pd lb ready <target>`: new visitors again there, once its Tomcat and its apps answer. */

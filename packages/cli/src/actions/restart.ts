@@ -8,6 +8,8 @@ import type { ChangeStart } from '../events/change-event.js';
 import { parseDuration, parseWholeNumber } from '../flags/flag-values.js';
 import { renderRestart, renderRestartPlan, renderStepProgress, restartDocument } from '../render/restart.js';
 import { restartRecordFile, startRestartRecord } from '../restart-record.js';
+import { targetLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 interface RestartInput {
   exec: string;
@@ -49,6 +51,11 @@ export function parse({ flags, defaults }: CommandLine<RestartFlags>): RestartIn
 
 export function change(input: RestartInput): ChangeStart | undefined {
   return input.dryRun ? undefined : { event: 'restart' };
+}
+
+/** A restart holds the target lock of every target it restarts. */
+export function lock(input: RestartInput): LockRequest | undefined {
+  return input.dryRun ? undefined : targetLock('restart');
 }
 
 /**

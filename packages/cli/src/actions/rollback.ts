@@ -13,6 +13,8 @@ import { refuseStrayOptions } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import { renderRollback, rollbackDocument } from '../render/rollback.js';
 import { throwIfUnhealthy } from '../unhealthy.js';
+import { appLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 /** A rollback's checked command line: the rollback's spec, and blue/green when asked for. */
 export interface RollbackInput {
@@ -51,6 +53,11 @@ export function parse({ flags, defaults }: CommandLine<RollbackFlags>): Rollback
 /** A rollback's event: the version it goes back to when `--to` names it; the end says which is live. */
 export function change({ spec }: RollbackInput): ChangeStart {
   return { event: 'rollback', app: spec.path, version: spec.plan.to };
+}
+
+/** A rollback holds the app's lock on every selected target. */
+export function lock({ spec }: RollbackInput): LockRequest {
+  return appLock('rollback', spec.path);
 }
 
 /**

@@ -8,6 +8,8 @@ import { probeOptionsOf } from '../flags/probe-flags.js';
 import { renderUndeploy, undeployDocument } from '../render/undeploy.js';
 import { reportOutcomes } from '../target-outcomes.js';
 import { throwIfUnhealthy } from '../unhealthy.js';
+import { appLock } from '../lock/lock-requests.js';
+import type { LockRequest } from '../command-line.js';
 
 /** Checked once before any request, so that a bad input is one usage error, not one per target. */
 export function parse({ flags, defaults }: CommandLine<UndeployFlags>): UndeploySpec {
@@ -22,6 +24,11 @@ export function parse({ flags, defaults }: CommandLine<UndeployFlags>): Undeploy
 
 export function change(spec: UndeploySpec): ChangeStart {
   return { event: 'undeploy', app: spec.path, version: spec.version };
+}
+
+/** An undeploy holds the app's lock on every selected target. */
+export function lock(spec: UndeploySpec): LockRequest {
+  return appLock('undeploy', spec.path);
 }
 
 /**

@@ -2,15 +2,8 @@ import { withDefaults } from '../common/defaults.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { usageError } from '../errors/error-classes.js';
 import { validateContextPath } from '../versions/context-name.js';
+import { LOCK_DEFAULTS } from './lock-defaults.js';
 import type { AcquireLockOptions, LockScope } from './lock-types.js';
-
-/** The lock's defaults (docs/lock.md#expiry), in one place. */
-export const LOCK_DEFAULTS = {
-  /** A record lives 15 min without renewal; it is renewed every third of that. */
-  ttlMs: 900_000,
-  /** No waiting: three quick tries, then `LockedError`. */
-  waitMs: 0,
-};
 
 /** The shortest time-to-live: a renewal every third of it must have time to go round a fleet. */
 export const MIN_TTL_MS = 3_000;
