@@ -128,6 +128,29 @@ describe('--steps with a manual pause, then promote or abort from another proces
     expectExit(await pd(['deploy', await war('ga-after'), '--path', '/ga']), 0);
   });
 
+  it('a second pause: promote stops there again, and the next promote finishes', async () => {
+    expectExit(await pd(['deploy', await war('g2-base'), '--path', '/g2']), 0);
+    const next = await war('g2');
+    const first = expectExit(
+      await pd(['deploy', next, '--path', '/g2', '--steps', '1,pause,2,pause,100%']),
+      0,
+    );
+    expect(first.stdout).toContain('paused after step 1 of 3: promote or abort');
+    const second = expectExit(await pd(['promote', '--path', '/g2', next]), 0);
+    expect(second.stdout).toContain('paused after step 2 of 3: promote or abort');
+    expect(await versionsOf('/g2')).toEqual({ web1: ['001', '002'], web2: ['001', '002'], web3: ['001'] });
+    expect(expectExit(await pd(['status', '--path', '/g2']), 0).stdout).toMatch(
+      /\/g2 version 002: paused after step 2 of 3 by alice@ci/,
+    );
+    expectExit(await pd(['promote', '--path', '/g2', next]), 0);
+    expect(await versionsOf('/g2')).toEqual({
+      web1: ['001', '002'],
+      web2: ['001', '002'],
+      web3: ['001', '002'],
+    });
+    expect(expectExit(await pd(['status', '--path', '/g2']), 0).stdout).not.toContain('paused');
+  });
+
   it('promote or abort with nothing paused: exit 2, a clear message', async () => {
     expectExit(await pd(['deploy', await war('gn'), '--path', '/gn']), 0);
     const promote = expectExit(await pd(['promote', '--path', '/gn', await war('gn')]), 2);
