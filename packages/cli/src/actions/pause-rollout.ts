@@ -2,7 +2,9 @@ import { hostname, userInfo } from 'node:os';
 import type { FleetDeployResult } from '@tomcat-pd/core';
 import { UsageError } from '@tomcat-pd/core/errors';
 import {
+  abortRollout,
   encodeRolloutRecord,
+  fleetRunContextOf,
   toTomcatPdError,
   type FleetDeploySpec,
   type HeldLock,
@@ -37,10 +39,27 @@ export function pausedRecord(base: RecordBase, paused: PausedDeploy): RolloutRec
 
 /**
  * Keeps the lock as the paused rollout's on every target, with its record: a promote or an
- * abort from any machine takes it over from there (docs/lock.md).
+ * abort from any machine takes it over from there (docs/lock.md). A rollout that cannot be
+ * recorded could be neither: its version is undeployed again (all or nothing), then the error
+ * is thrown with what became of it.
  */
-export function pauseRollout(context: CliContext, record: RolloutRecord): Promise<void> {
-  return heldLock(context).pause(encodeRolloutRecord(record));
+export async function pauseRollout(context: CliContext, record: RolloutRecord): Promise<void> {
+  try {
+    await heldLock(context).pause(encodeRolloutRecord(record));
+  } catch (error) {
+    const failure = toTomcatPdError(error);
+    const undone = await abortRollout(
+      await context.clients(),
+      record,
+      fleetRunContextOf({ parallel: context.parallel, logger: context.output.logger }),
+    ).then(
+      () => `so version ${record.version} was undeployed again from every target that took it.`,
+      (undoError: unknown) =>
+        `and version ${record.version} could not be undeployed everywhere (${toTomcatPdError(undoError).message}): ` +
+        'check status, and undeploy it where it is listed.',
+    );
+    throw failure.withNote(`The paused rollout could not be kept on the targets, ${undone}`);
+  }
 }
 
 /** The lock the command runs in: every command that can pause a rollout declares one. */
