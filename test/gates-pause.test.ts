@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { collect, expectExit, jsonOf, spawnCli } from './cli-helpers.js';
+import { collect, expectExit, jsonOf, spawnCli, waitForOutput } from './cli-helpers.js';
 import { useFleet, type Name } from './fleet-fixture.js';
 import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 
@@ -41,6 +41,16 @@ async function pausedRollout(path: string, label: string): Promise<string> {
   );
   expect(await versionsOf(path)).toEqual({ web1: ['001', '002'], web2: ['001'], web3: ['001'] });
   return next;
+}
+
+/** The first value `read` gives that is not `undefined`, tried every 200 ms for 10 s. */
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < 10_000;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('not within 10 s');
 }
 
 /** Resolves once the child wrote text matching `pattern` on stderr (the progress). */
@@ -109,6 +119,26 @@ describe('--steps with a manual pause, then promote or abort from another proces
     expect(await versionsOf('/ga')).toEqual({ web1: ['001', '002'], web2: ['001'], web3: ['001'] });
     // Still paused: the refusal kept it so.
     expect(expectExit(await pd(['status', '--path', '/ga']), 0).stdout).toMatch(/paused after step 1 of 2/);
+    // serve shows it as well: on its page, and in /api/status.
+    const serve = spawnCli(['serve', '--listen', '127.0.0.1:0'], {
+      cwd: fx.dir,
+      env: { ...fx.env, ...ACTOR },
+    });
+    const served = collect(serve, 60_000);
+    const url = /Serving (http:\S+)/.exec(await waitForOutput(serve, /Serving http:\S+\n/))?.[1] ?? '';
+    // Read once at its start, like the targets, and shown once read.
+    const api = await eventually(async () => {
+      const document = (await (await fetch(new URL('api/status', url))).json()) as StatusDocument;
+      return document.pausedRollouts === undefined ? undefined : document;
+    });
+    expect(api.pausedRollouts).toEqual([
+      expect.objectContaining({ path: '/ga', version: '002', afterStep: 1, steps: 2, actor: 'alice@ci' }),
+    ]);
+    expect(await (await fetch(url)).text()).toMatch(
+      /\/ga version 002: paused after step 1 of 2 by alice@ci since/,
+    );
+    serve.kill('SIGTERM');
+    expect((await served).code).toBe(0);
 
     const aborted = jsonOf<{ version: string; targets: { target: string; outcome: string }[] }>(
       await pd(['abort', '--path', '/ga', '--json']),

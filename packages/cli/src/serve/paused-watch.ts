@@ -5,8 +5,15 @@ import { readPausedRollouts } from '../actions/status-paused.js';
 import type { CliContext } from '../context.js';
 
 /**
- * Reads the paused rollouts kept on the targets every `intervalMs` until `signal` aborts, and
- * gives each reading to `onRead`: serve shows them as status does.
+ * How often serve reads the paused rollouts: a pause lasts minutes or hours, and each reading
+ * is one more `list` per target, which the fleet's read every interval does not carry.
+ */
+export const PAUSED_READ_MS = 60_000;
+
+/**
+ * Reads the paused rollouts kept on the targets every `intervalMs` (at least
+ * {@link PAUSED_READ_MS}) until `signal` aborts, and gives each reading to `onRead`: serve
+ * shows them as status does.
  */
 export async function watchPausedRollouts(
   context: CliContext,
@@ -17,6 +24,6 @@ export async function watchPausedRollouts(
 ): Promise<void> {
   while (!signal.aborted) {
     onRead(await readPausedRollouts({ ...context, signal }, clients, undefined));
-    await delay(intervalMs, undefined, { signal }).catch(() => undefined);
+    await delay(Math.max(intervalMs, PAUSED_READ_MS), undefined, { signal }).catch(() => undefined);
   }
 }
