@@ -14,6 +14,7 @@ import {
   defineLbReady,
   defineLbStatus,
 } from './commands/lb.js';
+import { defineLock, defineLockRelease, defineLockStatus } from './commands/lock.js';
 import { definePromote } from './commands/promote.js';
 import { defineRollback } from './commands/rollback.js';
 import { defineServe } from './commands/serve.js';
@@ -61,6 +62,13 @@ const COMMANDS: readonly (CommandEntry | CommandGroup)[] = [
       { define: defineLbConfig, load: () => import('./actions/lb-config.js') },
     ],
   },
+  {
+    define: defineLock,
+    subcommands: [
+      { define: defineLockStatus, load: () => import('./actions/lock-status.js') },
+      { define: defineLockRelease, load: () => import('./actions/lock-release.js') },
+    ],
+  },
 ];
 
 /**
@@ -103,7 +111,8 @@ export function buildProgram(signal: AbortSignal) {
       'after',
       '\nThe password comes from $TOMCAT_PD_PASSWORD, --password-stdin, or the config target\n' +
         '(passwordEnv / passwordFile); there is no password flag. Exit codes: 0 ok, 1 failed,\n' +
-        '2 bad usage or input, 3 refused by a safety rule, 4 cannot connect or authenticate.\n' +
+        '2 bad usage or input, 3 refused by a safety rule, 4 cannot connect or authenticate,\n' +
+        '5 the release lock is held by another controller (or was lost).\n' +
         examples(
           'TOMCAT_PD_PASSWORD=... tomcat-pd --url http://tomcat:8080/manager --user deployer status',
           'tomcat-pd deploy target/shop.war --path /shop',

@@ -84,6 +84,17 @@ function renderTargetErrors(errors: TargetError[], several: boolean): string {
 }
 
 /** The non-empty blocks, a blank line between them. */
+/** The report with a part after it (the balancers', the lock's): its fields in the document, its lines after the table. */
+export function withBlock<T>(
+  report: MergedReport<T>,
+  block: { document: object; text: string },
+): MergedReport<T> {
+  return {
+    document: (values, errors) => ({ ...(report.document(values, errors) as object), ...block.document }),
+    render: (values, several) => joinBlocks(report.render(values, several), block.text),
+  };
+}
+
 export function joinBlocks(...blocks: string[]): string {
   return blocks.filter((block) => block !== '').join('\n\n');
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_WIDTH,
   DRAIN_PLAN_DEFAULTS,
   DRAIN_TARGET_DEFAULTS,
+  LOCK_DEFAULTS,
   PROBE_DEFAULTS,
   REQUEST_DEFAULTS,
   RESTART_DEFAULTS,
@@ -39,6 +40,8 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--ssh-key': 'the SSH agent',
     '--ssh-known-hosts': '$HOME/.ssh/known_hosts',
     '--audit-log': '"auditLog" in the config file, else none',
+    '--lock-wait': 'no wait: exit 5 after three quick tries',
+    '--lock-ttl': formatDuration(LOCK_DEFAULTS.ttlMs),
   },
   deploy: {
     '--path': 'the config default',
@@ -86,6 +89,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '--listen': STARTING_CONFIG_DEFAULTS.listen,
   },
   'lb ready': { '--probe': "the config's defaults.probe, else OPTIONS at each app's root (no session made)" },
+  lock: {},
+  'lock status': {},
+  'lock release': { '--path': 'the config default' },
 };
 
 const program = buildProgram(new AbortController().signal);

@@ -33,6 +33,7 @@ import {
   renderDrainReport,
   summarizeCycle,
 } from '../render/drain.js';
+import { readLocksBlock } from '../lock/locks-block.js';
 import { reportOutcomes } from '../target-outcomes.js';
 import { throwIfUnhealthy } from '../unhealthy.js';
 import { appLock, targetLock } from '../lock/lock-requests.js';
@@ -103,6 +104,12 @@ export function lock(input: DrainInput): LockRequest | undefined {
  */
 export async function run(context: CliContext, input: DrainInput): Promise<void> {
   const clients = await context.clients();
+  // A drain that holds no lock (--dry-run, --every) says who does: its plan may be out of date soon.
+  if (context.heldLock === undefined) {
+    const spec = input.mode === 'once' ? input.spec : input.spec.drain;
+    const locks = await readLocksBlock(clients, spec.path, context.signal);
+    for (const line of locks.text.split('\n').filter((text) => text !== '')) context.output.warn(line);
+  }
   switch (input.mode) {
     case 'every':
       return drainEvery(context, clients, input.spec);

@@ -8,7 +8,6 @@ import {
 } from '@tomcat-pd/core/internal';
 import type { CliContext } from '../context.js';
 import { pausedRolloutDocument, pausedRolloutLine } from '../render/paused-rollout.js';
-import { joinBlocks, type MergedReport } from '../target-outcomes.js';
 
 /**
  * The paused rollouts kept on the targets (of the app `path`, or of every app), each once however
@@ -48,18 +47,11 @@ function pausedApps(locks: readonly TargetLocks[]): string[] {
   return [...new Set(paths)];
 }
 
-/** The report with the paused rollouts after it: `pausedRollouts` in the document, a line each after the table. */
-export function withPausedRollouts<T>(
-  report: MergedReport<T>,
-  paused: readonly RolloutRecord[],
-): MergedReport<T> {
-  if (paused.length === 0) return report;
+/** The paused rollouts as a block after status's table: `pausedRollouts` in the document (none: no field), a line each. */
+export function pausedBlock(paused: readonly RolloutRecord[]): { document: object; text: string } {
+  if (paused.length === 0) return { document: {}, text: '' };
   return {
-    document: (values, errors) => ({
-      ...(report.document(values, errors) as object),
-      pausedRollouts: paused.map(pausedRolloutDocument),
-    }),
-    render: (values, several) =>
-      joinBlocks(report.render(values, several), paused.map(pausedRolloutLine).join('\n')),
+    document: { pausedRollouts: paused.map(pausedRolloutDocument) },
+    text: paused.map(pausedRolloutLine).join('\n'),
   };
 }

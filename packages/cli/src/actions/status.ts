@@ -17,9 +17,10 @@ import { formatDuration, parseDuration, parseWholeNumber } from '../flags/flag-v
 import { metricsDocument, renderMetrics } from '../render/metrics.js';
 import { renderStatus, statusDocument } from '../render/status.js';
 import { statusWarnings, warningText } from '../render/status-warnings.js';
-import { joinBlocks, reportOutcomes, type MergedReport, type TargetError } from '../target-outcomes.js';
+import { reportOutcomes, withBlock, type MergedReport, type TargetError } from '../target-outcomes.js';
 import type { BehindBalancers } from './status-balancers.js';
-import { readPausedRollouts, withPausedRollouts } from './status-paused.js';
+import { readLocksBlock } from '../lock/locks-block.js';
+import { pausedBlock, readPausedRollouts } from './status-paused.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
 interface StatusInput {
@@ -141,24 +142,17 @@ async function showOnce<T extends StatusReport>(
   behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const [outcomes, balancers, paused] = await Promise.all([
+  const [outcomes, balancers, locks, paused] = await Promise.all([
     onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
       parallel: context.parallel,
       signal: context.signal,
     }),
     behind,
+    readLocksBlock(clients, input.spec.path, context.signal),
     readPausedRollouts(context, clients, input.spec.path),
   ]);
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
-  const shown = withPausedRollouts(report, paused);
-  reportOutcomes(context, outcomes, balancers === undefined ? shown : withBalancers(shown, balancers));
-}
-
-/** The report with the balancers' part after it: its fields in the document, its lines after the table. */
-function withBalancers<T>(report: MergedReport<T>, balancers: BehindBalancers): MergedReport<T> {
-  return {
-    document: (values, errors) => ({ ...(report.document(values, errors) as object), ...balancers.document }),
-    render: (values, several) => joinBlocks(report.render(values, several), balancers.text),
-  };
+  const shown = withBlock(balancers === undefined ? report : withBlock(report, balancers), locks);
+  reportOutcomes(context, outcomes, withBlock(shown, pausedBlock(paused)));
 }
