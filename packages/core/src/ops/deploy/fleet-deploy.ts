@@ -273,9 +273,13 @@ async function rollOut(
   return { finished, pause: undefined };
 }
 
+/** How often a timed pause says how long it still waits. */
+const PAUSE_TICK_MS = 60_000;
+
 /**
- * A timed pause: the version runs on the targets so far while someone watches. A signal ends
- * the wait, and the next step then undoes the rollout as a signal between steps does.
+ * A timed pause: the version runs on the targets so far while someone watches; the time left is
+ * said every minute. A signal ends the wait, and the next step then undoes the rollout as a
+ * signal between steps does.
  */
 async function waitBetweenSteps(
   ms: number,
@@ -284,7 +288,13 @@ async function waitBetweenSteps(
   context: FleetDeployContext,
 ): Promise<void> {
   context.logger.info?.(`paused ${formatPause(ms)} after step ${step} of ${steps}; Ctrl-C aborts and undoes`);
-  await sleep(ms, context.signal);
+  for (let left = ms; left > 0;) {
+    const wait = Math.min(left, PAUSE_TICK_MS);
+    if (!(await sleep(wait, context.signal))) return;
+    left -= wait;
+    if (left > 0)
+      context.logger.info?.(`paused: ${formatPause(left)} left before step ${step + 1} of ${steps}`);
+  }
 }
 
 /** `10m`, `90s`, `1h30m`: how long a timed pause waits, as `--steps` writes it. */

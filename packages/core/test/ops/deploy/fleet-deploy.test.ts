@@ -231,13 +231,17 @@ describe('fleetDeploy with steps', () => {
     const deployed = fleetDeploy(targets, {
       path: '/shop',
       warFile: war,
-      steps: [{ count: 1 }, { pause: 'timed', ms: 600_000 }, { percent: 100 }],
+      steps: [{ count: 1 }, { pause: 'timed', ms: 150_000 }, { percent: 100 }],
       logger: { info: (line) => said.push(line) },
     });
     const result = await onFakeClock(deployed);
     expect(result.paused).toBeUndefined();
     expect(result.targets.map((t) => t.target)).toEqual(['web1', 'web2']);
-    expect(said).toContain('paused 10m after step 1 of 2; Ctrl-C aborts and undoes');
+    expect(said.filter((line) => line.startsWith('paused'))).toEqual([
+      'paused 2m30s after step 1 of 2; Ctrl-C aborts and undoes',
+      'paused: 1m30s left before step 2 of 2',
+      'paused: 30s left before step 2 of 2',
+    ]);
   });
 
   it('a signal during a timed pause undoes the version on the targets that took it', async () => {
