@@ -7,8 +7,10 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagerClient } from '@tomcat-pd/core';
+import { startLocalTomcat, type LocalTomcatInstance } from '@tomcat-pd/testkit/local-tomcat';
+import type { TomcatInstance } from '@tomcat-pd/testkit/tomcat-instance';
 import { buildTestWar } from '@tomcat-pd/testkit/test-war';
 import { collect, spawnCli, type CliResult } from './cli-helpers.js';
 import { NAMES, useFleet } from './fleet-fixture.js';
@@ -45,22 +47,56 @@ function overlaps(a: Interval, b: Interval): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-/** `tomcat-pd deploy` of `war` at `path` with the fleet's config (`config`), its audit in `audit`. */
-function deploy(war: string, path: string, config: string, audit: string, actor: string) {
+/** Races two controllers on one app for `rounds`, and checks that they were never inside at once. */
+async function expectNoOverlap(path: string, rounds: number, arena: Arena): Promise<void> {
+  const { a, b, results } = await race(path, path, rounds, arena);
+  for (const result of results) expect(result.code, result.stderr).toBe(0);
+  expect(a).toHaveLength(rounds);
+  expect(b).toHaveLength(rounds);
+  const overlapping = a.flatMap((one) =>
+    b.filter((other) => overlaps(one, other)).map((other) => [one, other]),
+  );
+  expect(overlapping).toEqual([]);
+  // Nothing of the lock is left on any Tomcat.
+  for (const tomcat of arena.tomcats) {
+    const client = createManagerClient({
+      url: tomcat.managerUrl,
+      user: tomcat.user,
+      password: tomcat.password,
+    });
+    expect(
+      (await client.listAll()).entries.filter((entry) => entry.path.startsWith('/tomcat-pd-lock')),
+    ).toEqual([]);
+  }
+}
+
+/** The Tomcats a race runs on, the config file of each of its two controllers, the passwords they name. */
+interface Arena {
+  tomcats: readonly TomcatInstance[];
+  configs: readonly [string, string];
+  env?: Record<string, string>;
+}
+
+const fleetArena = (): Arena => ({
+  tomcats: NAMES.map((name) => fx.tomcats[name]),
+  configs: ['tomcat-pd.json', 'reversed.json'],
+});
+
+/** `tomcat-pd deploy` of `war` at `path` with the config `config`, its audit in `audit`. */
+function deploy(war: string, path: string, config: string, audit: string, actor: string, env = {}) {
   return collect(
     spawnCli(['deploy', war, '--path', path, '--config', config, '--audit-log', audit, '--lock-wait', '2m'], {
       cwd: fx.dir,
-      env: { ...fx.env, TOMCAT_PD_ACTOR: actor },
+      env: { ...fx.env, ...env, TOMCAT_PD_ACTOR: actor },
     }),
     180_000,
   );
 }
 
-/** Leaves only the live version of `path` on every target, so that thirty rounds do not fill Tomcat. */
-async function keepLive(path: string): Promise<void> {
+/** Leaves only the live version of `path` on every Tomcat, so that thirty rounds do not fill them. */
+async function keepLive(path: string, tomcats: readonly TomcatInstance[]): Promise<void> {
   await Promise.all(
-    NAMES.map(async (name) => {
-      const tomcat = fx.tomcats[name];
+    tomcats.map(async (tomcat) => {
       const client = createManagerClient({
         url: tomcat.managerUrl,
         user: tomcat.user,
@@ -79,6 +115,7 @@ async function race(
   pathA: string,
   pathB: string,
   rounds: number,
+  arena: Arena = fleetArena(),
 ): Promise<{ a: Interval[]; b: Interval[]; results: CliResult[] }> {
   const war = await buildTestWar(fx.dir, { label: 'race' });
   const [auditA, auditB] = [
@@ -90,37 +127,21 @@ async function race(
   for (let round = 0; round < rounds; round += 1) {
     results.push(
       ...(await Promise.all([
-        deploy(war, pathA, 'tomcat-pd.json', auditA, 'alice@ci1'),
-        deploy(war, pathB, 'reversed.json', auditB, 'bob@ci2'),
+        deploy(war, pathA, arena.configs[0], auditA, 'alice@ci1', arena.env),
+        deploy(war, pathB, arena.configs[1], auditB, 'bob@ci2', arena.env),
       ])),
     );
-    await Promise.all([keepLive(pathA), pathA === pathB ? undefined : keepLive(pathB)]);
+    await Promise.all([
+      keepLive(pathA, arena.tomcats),
+      pathA === pathB ? undefined : keepLive(pathB, arena.tomcats),
+    ]);
   }
   return { a: await intervalsIn(auditA, 'a'), b: await intervalsIn(auditB, 'b'), results };
 }
 
 describe('two controllers racing for the lock of one app', () => {
   it(`${ROUNDS} rounds of two deploys started together: both always succeed, never both inside`, async () => {
-    const { a, b, results } = await race('/race', '/race', ROUNDS);
-    for (const result of results) expect(result.code, result.stderr).toBe(0);
-    expect(a).toHaveLength(ROUNDS);
-    expect(b).toHaveLength(ROUNDS);
-    const overlapping = a.flatMap((one) =>
-      b.filter((other) => overlaps(one, other)).map((other) => [one, other]),
-    );
-    expect(overlapping).toEqual([]);
-    // Nothing of the lock is left on any target.
-    for (const name of NAMES) {
-      const tomcat = fx.tomcats[name];
-      const client = createManagerClient({
-        url: tomcat.managerUrl,
-        user: tomcat.user,
-        password: tomcat.password,
-      });
-      expect(
-        (await client.listAll()).entries.filter((entry) => entry.path.startsWith('/tomcat-pd-lock')),
-      ).toEqual([]);
-    }
+    await expectNoOverlap('/race', ROUNDS, fleetArena());
   }, 900_000);
 
   it('the control: two deploys of two different apps started together are inside at once', async () => {
@@ -128,4 +149,30 @@ describe('two controllers racing for the lock of one app', () => {
     const overlapping = a.filter((one) => b.some((other) => overlaps(one, other)));
     expect(overlapping.length).toBeGreaterThan(0);
   }, 300_000);
+});
+
+describe('the race on Tomcat 9.0 (ManagerServlet and HostConfig are the same code there: docs/lock.md)', () => {
+  let tomcat9: LocalTomcatInstance | undefined;
+  beforeAll(async () => {
+    tomcat9 = await startLocalTomcat({ line: '9.0' });
+    const target = {
+      name: 'tomcat9',
+      url: tomcat9.managerUrl,
+      user: tomcat9.user,
+      passwordEnv: 'PW_TOMCAT9',
+    };
+    await writeFile(join(fx.dir, 'tomcat9.json'), JSON.stringify({ targets: [target] }));
+  });
+  afterAll(async () => {
+    await tomcat9?.stop();
+  });
+
+  it('10 rounds of two deploys started together on 9.0.70: never both inside', async () => {
+    const env = { PW_TOMCAT9: tomcat9!.password };
+    await expectNoOverlap('/race9', 10, {
+      tomcats: [tomcat9!],
+      configs: ['tomcat9.json', 'tomcat9.json'],
+      env,
+    });
+  }, 600_000);
 });
