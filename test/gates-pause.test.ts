@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -179,6 +179,41 @@ describe('--steps with a manual pause, then promote or abort from another proces
       web3: ['001', '002'],
     });
     expect(expectExit(await pd(['status', '--path', '/g2']), 0).stdout).not.toContain('paused');
+  });
+
+  it('a promote that fails after the pause undoes the version everywhere, the targets before the pause included', async () => {
+    expectExit(await pd(['deploy', await war('gf-base'), '--path', '/gf']), 0);
+    const next = await war('gf');
+    // The probe goes with the paused rollout: web3's (through another config) cannot answer it.
+    expectExit(
+      await pd([
+        'deploy',
+        next,
+        '--path',
+        '/gf',
+        '--steps',
+        '1,pause,100%',
+        '--probe',
+        '/',
+        '--probe-timeout',
+        '2s',
+      ]),
+      0,
+    );
+    await writeFile(
+      join(fx.dir, 'web3-unreachable.json'),
+      JSON.stringify({
+        targets: [fx.target('web1'), fx.target('web2'), fx.target('web3', { appUrl: 'http://127.0.0.1:1' })],
+      }),
+    );
+    const failed = expectExit(
+      await pd(['--config', 'web3-unreachable.json', 'promote', '--path', '/gf', next]),
+      1,
+    );
+    expect(failed.stderr).toMatch(/failed on web3 \(step 2 of 2\)/);
+    expect(await versionsOf('/gf')).toEqual({ web1: ['001'], web2: ['001'], web3: ['001'] });
+    // Undone, so nothing is paused any more and the lock is free.
+    expectExit(await pd(['abort', '--path', '/gf']), 2);
   });
 
   it('promote or abort with nothing paused: exit 2, a clear message', async () => {
