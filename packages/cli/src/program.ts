@@ -1,6 +1,7 @@
 import packageJson from '../package.json' with { type: 'json' };
 import { Command, Help, type Option, type OptionValues } from '@commander-js/extra-typings';
 import type { CommandModule } from './command-line.js';
+import { defineAbort } from './commands/abort.js';
 import { defineCheck } from './commands/check.js';
 import { defineDeploy } from './commands/deploy.js';
 import { defineDrain } from './commands/drain.js';
@@ -14,6 +15,7 @@ import {
   defineLbStatus,
 } from './commands/lb.js';
 import { defineLock, defineLockRelease, defineLockStatus } from './commands/lock.js';
+import { definePromote } from './commands/promote.js';
 import { defineRollback } from './commands/rollback.js';
 import { defineServe } from './commands/serve.js';
 import { defineSessions } from './commands/sessions.js';
@@ -44,6 +46,8 @@ const COMMANDS: readonly (CommandEntry | CommandGroup)[] = [
   { define: defineServe, load: () => import('./actions/serve.js') },
   { define: defineHistory, load: () => import('./actions/history.js') },
   { define: defineSessions, load: () => import('./actions/sessions.js') },
+  { define: definePromote, load: () => import('./actions/promote.js') },
+  { define: defineAbort, load: () => import('./actions/abort.js') },
   { define: defineRollback, load: () => import('./actions/rollback.js') },
   { define: defineDrain, load: () => import('./actions/drain.js') },
   { define: defineUndeploy, load: () => import('./actions/undeploy.js') },

@@ -59,6 +59,8 @@ const EXPECTED: Record<string, Record<string, string>> = {
   status: { '--max-resident': String(DEFAULT_MAX_RESIDENT), '--interval': formatDuration(WATCH_INTERVAL_MS) },
   serve: { '--listen': DEFAULT_LISTEN, '--interval': formatDuration(DEFAULT_INTERVAL_MS) },
   history: { '--path': 'the config default' },
+  promote: { '--path': 'the config default' },
+  abort: { '--path': 'the config default' },
   sessions: { '--path': 'the config default' },
   rollback: { '--path': 'the config default', '--to': 'the previous running one', ...probe, ...blueGreen },
   drain: {

@@ -89,7 +89,7 @@ export type {
   FleetDeployProgress,
   FleetDeployResult,
 } from './ops/deploy/fleet-deploy.js';
-export type { RolloutOptions, RolloutStep } from './ops/deploy/rollout-steps.js';
+export type { RolloutOptions, RolloutPause, RolloutStep } from './ops/deploy/rollout-steps.js';
 export type { AnalysisOptions } from './ops/analyze/analysis-options.js';
 export type { AnalysisReport, AnalysisVerdict, WindowFigures } from './common/analysis-report.js';
 

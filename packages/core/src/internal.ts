@@ -45,8 +45,18 @@ export {
 export type { MetaspaceUse, ResidentOverLimit } from './ops/status/resident.js';
 
 // Each command's options checked (parse), then run
-export { parseFleetDeployOptions, runFleetDeploy } from './ops/deploy/fleet-deploy.js';
-export type { FleetDeployContext, FleetDeploySpec } from './ops/deploy/fleet-deploy.js';
+export { parseFleetDeployOptions, runFleetDeploy, runResume } from './ops/deploy/fleet-deploy.js';
+export type {
+  FleetDeployContext,
+  FleetDeploySpec,
+  PausedDeploy,
+  ResumePlan,
+} from './ops/deploy/fleet-deploy.js';
+export { decodeRolloutRecord, encodeRolloutRecord } from './ops/promote/rollout-record.js';
+export type { RolloutRecord } from './ops/promote/rollout-record.js';
+export { preparePromote } from './ops/promote/promote.js';
+export { abortRollout } from './ops/promote/abort-rollout.js';
+export type { AbortRolloutResult, AbortedTarget } from './ops/promote/abort-rollout.js';
 export { parseRollbackOptions } from './ops/rollback/rollback-options.js';
 export type { RollbackSpec } from './ops/rollback/rollback-options.js';
 export { runFleetRollback } from './ops/rollback/fleet-rollback.js';

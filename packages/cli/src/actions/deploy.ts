@@ -1,12 +1,11 @@
-import type { FleetDeployResult } from '@tomcat-pd/core';
 import {
   admitWarAhead,
-  fleetRunContextOf,
   parseFleetDeployOptions,
   runContextOf,
   runFleetDeploy,
   type FleetDeploySpec,
 } from '@tomcat-pd/core/internal';
+import { UsageError } from '@tomcat-pd/core/errors';
 import { requirePath, type CommandLine } from '../command-line.js';
 import type { DeployFlags } from '../commands/deploy.js';
 import type { CliContext } from '../context.js';
@@ -15,10 +14,10 @@ import { blueGreenChoiceOf, type BlueGreenChoice } from '../flags/blue-green-fla
 import { parseRolloutSteps, parseWholeNumber } from '../flags/flag-values.js';
 import { probeOptionsOf } from '../flags/probe-flags.js';
 import type { ChangeDone, ChangeStart } from '../events/change-event.js';
-import { createFleetProgress } from '../progress-bar.js';
-import { deployDocument, renderDeploy } from '../render/deploy.js';
 import { appLock } from '../lock/lock-requests.js';
 import type { LockRequest } from '../command-line.js';
+import { withDeployProgress } from './deploy-progress.js';
+import { pauseRollout, pausedRecord, recordBase, reportDeploy } from './pause-rollout.js';
 
 /** A deploy's checked command line: the fleet deploy's spec, and blue/green when asked for. */
 export interface DeployInput {
@@ -33,7 +32,13 @@ export interface DeployInput {
  * input, not command line).
  */
 export function parse(line: CommandLine<DeployFlags>): DeployInput {
-  return { spec: parseSpec(line), blueGreen: blueGreenChoiceOf(line.flags) };
+  const spec = parseSpec(line);
+  const blueGreen = blueGreenChoiceOf(line.flags);
+  if (blueGreen !== undefined && spec.rollout.some((step) => 'pause' in step && step.pause === 'manual')) {
+    // The switch moves every new visitor at once: there is no step after which to wait for a person.
+    throw new UsageError('A pause for promote (pause in --steps) does not work with --blue-green.');
+  }
+  return { spec, blueGreen };
 }
 
 function parseSpec({ args, flags, defaults }: CommandLine<DeployFlags>): FleetDeploySpec {
@@ -101,28 +106,12 @@ export async function run(context: CliContext, { spec, blueGreen }: DeployInput)
     return runDeployBlueGreen(context, spec, blueGreen);
   }
   const clients = await context.clients();
-  const progress = await createFleetProgress(
-    context.output,
-    clients.map((client) => client.name),
+  const result = await withDeployProgress(context, clients, (running) =>
+    runFleetDeploy(clients, spec, running),
   );
-  let result: FleetDeployResult;
-  try {
-    result = await runFleetDeploy(clients, spec, {
-      ...fleetRunContextOf({
-        parallel: context.parallel,
-        signal: context.signal,
-        logger: progress.logger(context.output.logger),
-      }),
-      onProgress(event) {
-        if (event.phase === 'uploading') progress.update(event.target, event);
-        // The upload is done; Tomcat now unpacks and starts the context, which can take a while.
-        else progress.starting(event.target, event.displayName);
-      },
-    });
-  } finally {
-    // Also on an error, so that the message is not written over half-drawn bars.
-    progress.stop();
+  if (result.paused !== undefined) {
+    await pauseRollout(context, pausedRecord(recordBase(spec, result.version), result.paused));
   }
-  context.output.result(deployDocument(result), () => renderDeploy(result));
+  reportDeploy(context, result, spec.warFile);
   return { version: result.version };
 }

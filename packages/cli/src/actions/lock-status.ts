@@ -40,7 +40,7 @@ function targetDocument(reading: TargetLocks) {
     clock: reading.clock,
     holders: reading.holders.map(holderDocument),
     unreadable: reading.unreadable,
-    paused: reading.pausedPayload !== undefined,
+    paused: reading.pausedPayloads.length > 0,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   runWatchFleet,
   splitListing,
   type TargetLocks,
+  type RolloutRecord,
   type WatchSpec,
 } from '@tomcat-pd/core/internal';
 import type { CommandLine } from '../command-line.js';
@@ -22,6 +23,7 @@ import { formatDuration, parseDuration } from '../flags/flag-values.js';
 import { createServeMetrics } from '../serve/prometheus.js';
 import { startServer } from '../serve/server.js';
 import { locksBlockOf, type LocksBlock } from '../lock/locks-block.js';
+import { pausedRolloutsOf } from './status-paused.js';
 
 export interface Listen {
   host: string;
@@ -92,10 +94,12 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
   // answer is made from one view and /metrics fills its registry only after a change.
   let balancers = lb?.view(snapshot);
   let locks: LocksBlock | undefined;
+  let paused: readonly RolloutRecord[] = [];
   const server = await listenOn(listen, {
     current: () => snapshot,
     balancers: () => balancers,
     locks: () => locks,
+    paused: () => paused,
     metrics: createServeMetrics(lb === undefined ? {} : { balancers: { adminStates: lb.adminStates } }),
   });
   const stopBalancers = new AbortController();
@@ -123,6 +127,7 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       const watched = listingLocks(clients, (reading) => {
         lockReadings.set(reading.target, reading);
         locks = locksBlockOf([...lockReadings.values()]);
+        paused = pausedRolloutsOf([...lockReadings.values()]);
       });
       await runWatchFleet(watched, watch, {
         ...fleetRunContextOf({
@@ -182,7 +187,7 @@ async function balancerWatch(context: CliContext, clients: readonly ManagerClien
 /** The server, or a usage error that says why it cannot listen there (port taken, no such address). */
 async function listenOn(
   listen: Listen,
-  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'locks' | 'metrics'>,
+  serving: Pick<Parameters<typeof startServer>[0], 'current' | 'balancers' | 'locks' | 'paused' | 'metrics'>,
 ) {
   const where = listen.host.includes(':')
     ? `[${listen.host}]:${listen.port}`

@@ -20,6 +20,7 @@ import { statusWarnings, warningText } from '../render/status-warnings.js';
 import { reportOutcomes, withBlock, type MergedReport, type TargetError } from '../target-outcomes.js';
 import type { BehindBalancers } from './status-balancers.js';
 import { readLocksBlock } from '../lock/locks-block.js';
+import { pausedBlock, readPausedRollouts } from './status-paused.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
 interface StatusInput {
@@ -141,16 +142,17 @@ async function showOnce<T extends StatusReport>(
   behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const [outcomes, balancers, locks] = await Promise.all([
+  const [outcomes, balancers, locks, paused] = await Promise.all([
     onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
       parallel: context.parallel,
       signal: context.signal,
     }),
     behind,
     readLocksBlock(clients, input.spec.path, context.signal),
+    readPausedRollouts(context, clients, input.spec.path),
   ]);
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
   const shown = withBlock(balancers === undefined ? report : withBlock(report, balancers), locks);
-  reportOutcomes(context, outcomes, shown);
+  reportOutcomes(context, outcomes, withBlock(shown, pausedBlock(paused)));
 }

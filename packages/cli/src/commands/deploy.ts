@@ -39,7 +39,8 @@ export function defineDeploy() {
     )
     .option(
       '--steps <list>',
-      'a progressive rollout in config order, e.g. 1,25%,100%: each step deploys, probes and analyses its targets before the next',
+      'a progressive rollout in config order, e.g. 1,25%,100%: each step deploys, probes and analyses its targets before the next; ' +
+        'pause:10m between two steps waits, pause stops until promote or abort',
     );
   return withBlueGreenOptions(
     withAnalysisOptions(
@@ -63,6 +64,7 @@ export function defineDeploy() {
       'tomcat-pd deploy target/shop.war --path /shop --smoke /health --probe /health --expect ok',
       'tomcat-pd deploy target/shop.war --path /shop --probe /health --analyze 5m --max-error-rate 2',
       'tomcat-pd deploy target/shop.war --path /shop --steps 1,25%,100% --probe /health --analyze 2m',
+      'tomcat-pd deploy target/shop.war --path /shop --steps 1,pause:10m,25%,pause,100% --probe /health',
       'tomcat-pd deploy target/shop.war --path /shop --blue-green --probe /health',
       'tomcat-pd deploy target/shop.war --path /shop --blue-green --wait-drain --max-drain 20m',
     ),

@@ -3,7 +3,16 @@ import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
 
 /** The commands that change something, as their events name them. */
 export type ChangeKind =
-  'deploy' | 'rollback' | 'undeploy' | 'drain' | 'restart' | 'lb-drain' | 'lb-maint' | 'lb-ready';
+  | 'deploy'
+  | 'rollback'
+  | 'undeploy'
+  | 'drain'
+  | 'restart'
+  | 'lb-drain'
+  | 'lb-maint'
+  | 'lb-ready'
+  | 'promote'
+  | 'abort';
 
 /**
  * What a command declares before it runs (`CommandModule.change`): which change, on which app.

@@ -59,10 +59,13 @@ export function parseErrorRate(text: string): number {
   return percent / 100;
 }
 
-/** `1,25%,100%` → the steps of a rollout: a number of targets, or a share of them. */
+/** `1,pause:10m,25%,pause,100%` → the steps of a rollout: a number of targets, a share of them, or a pause between two. */
 export function parseRolloutSteps(text: string): RolloutStep[] {
   const parts = text.split(',').map((part) => part.trim());
-  return parts.map((part) => {
+  return parts.map((part): RolloutStep => {
+    if (part === 'pause') return { pause: 'manual' };
+    if (part.startsWith('pause:'))
+      return { pause: 'timed', ms: parseDuration(part.slice('pause:'.length), 'A pause in --steps') };
     const percent = /^(\d+(?:\.\d+)?)%$/.exec(part);
     if (percent !== null) {
       const value = Number(percent[1]);
@@ -71,7 +74,7 @@ export function parseRolloutSteps(text: string): RolloutStep[] {
       return { count: Number(part) };
     }
     throw new UsageError(
-      `A rollout step is a number of targets (2) or a share of them (25%), not ${JSON.stringify(part)} (in ${JSON.stringify(text)}).`,
+      `A rollout step is a number of targets (2), a share of them (25%) or a pause (pause, pause:10m), not ${JSON.stringify(part)} (in ${JSON.stringify(text)}).`,
     );
   });
 }

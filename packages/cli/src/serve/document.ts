@@ -2,7 +2,8 @@ import type { MetricsReport } from '@tomcat-pd/core';
 import type { BalancerView } from '@tomcat-pd/core/balancers';
 import { coloursDocument } from '../render/colours.js';
 import type { LbView } from './lb-section.js';
-import { DEFAULT_MAX_RESIDENT, errorData } from '@tomcat-pd/core/internal';
+import { DEFAULT_MAX_RESIDENT, errorData, type RolloutRecord } from '@tomcat-pd/core/internal';
+import { pausedRolloutDocument } from '../render/paused-rollout.js';
 import { cliWords } from '../hint-words.js';
 import { metricsDocument } from '../render/metrics.js';
 import { statusWarnings } from '../render/status-warnings.js';
@@ -26,9 +27,15 @@ export function snapshotParts(snapshot: FleetSnapshot): { reports: MetricsReport
  * `null` where the target has no status page), with `warnings` as `status` gives them, and
  * `targets` listing every target, read or not, with when and how it was read. With balancers in
  * the config, `balancers`, `colours` and `restart` too, as `lb status --json` has them (none
- * without: the document stays as it was).
+ * without: the document stays as it was); `pausedRollouts` as `status --json` has them, when
+ * a rollout is paused.
  */
-export function serveDocument(snapshot: FleetSnapshot, lb?: LbView, locks?: LocksBlock) {
+export function serveDocument(
+  snapshot: FleetSnapshot,
+  lb?: LbView,
+  locks?: LocksBlock,
+  paused: readonly RolloutRecord[] = [],
+) {
   const { reports, errors } = snapshotParts(snapshot);
   const document = metricsDocument(reports, errors);
   const metaspace = new Map(document.targets.map((entry) => [entry.target, entry.metaspace]));
@@ -38,6 +45,7 @@ export function serveDocument(snapshot: FleetSnapshot, lb?: LbView, locks?: Lock
     errors: document.errors,
     warnings: statusWarnings(reports, DEFAULT_MAX_RESIDENT),
     ...(locks === undefined ? {} : locks.document),
+    ...(paused.length === 0 ? {} : { pausedRollouts: paused.map(pausedRolloutDocument) }),
     ...(lb === undefined
       ? {}
       : { balancers: lb.balancers.map(balancerDocument), ...coloursDocument(lb.colours, lb.restart) }),

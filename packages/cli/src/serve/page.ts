@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { VersionWithMetrics } from '@tomcat-pd/core';
-import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse } from '@tomcat-pd/core/internal';
+import { DEFAULT_MAX_RESIDENT, errorData, metaspaceUse, type RolloutRecord } from '@tomcat-pd/core/internal';
 import { cliWords } from '../hint-words.js';
 import { emptyBy, metricsCells } from '../render/metrics.js';
 import { showVersion } from '../render/role.js';
 import { mebibytes, statusWarnings, warningText } from '../render/status-warnings.js';
+import { pausedRolloutLine } from '../render/paused-rollout.js';
 import type { FleetSnapshot, TargetDown, TargetSnapshot, TargetUp } from '@tomcat-pd/core';
 import { escapeHtml, shortAge } from './html.js';
 import { balancersPart, LB_LEGEND, LB_STYLE, type LbView } from './lb-section.js';
@@ -132,10 +133,12 @@ export interface PageOptions {
   lb?: LbView | undefined;
   /** Who holds the release lock where (docs/lock.md): shown as "locked by ...", never as an app. */
   locks?: LocksBlock | undefined;
+  /** The paused rollouts kept on the targets (none: no line). */
+  paused?: readonly RolloutRecord[] | undefined;
 }
 
 /** The whole page. */
-export function renderPage(snapshot: FleetSnapshot, { now, lb, locks }: PageOptions): string {
+export function renderPage(snapshot: FleetSnapshot, { now, lb, locks, paused }: PageOptions): string {
   const refresh = Math.max(1, Math.round(snapshot.intervalMs / 1000));
   return [
     '<!doctype html>',
@@ -156,7 +159,7 @@ export function renderPage(snapshot: FleetSnapshot, { now, lb, locks }: PageOpti
     `<p>${escapeHtml(readWhat(snapshot, lb))}, each read every ${escapeHtml(seconds(snapshot.intervalMs))}</p>`,
     '</header>',
     '<p class="offline">The connection to tomcat-pd serve is lost: this is the last snapshot it sent. Trying again&hellip;</p>',
-    `<main id="main">${renderView(snapshot, { now, lb, locks })}</main>`,
+    `<main id="main">${renderView(snapshot, { now, lb, locks, paused })}</main>`,
     '<footer>',
     '<p class="legend">Roles: <span class="live">live</span> new visitors get it; ' +
       '<span class="draining">draining</span> old sessions only; ' +
@@ -175,7 +178,7 @@ export function renderPage(snapshot: FleetSnapshot, { now, lb, locks }: PageOpti
 }
 
 /** What the page's `<main>` holds, and what each Server-Sent Event carries. */
-export function renderView(snapshot: FleetSnapshot, { now, lb, locks }: PageOptions): string {
+export function renderView(snapshot: FleetSnapshot, { now, lb, locks, paused = [] }: PageOptions): string {
   const reports = snapshot.targets.flatMap((entry) => (entry.state === 'up' ? [entry.report] : []));
   const warnings = statusWarnings(reports, DEFAULT_MAX_RESIDENT);
   return [
@@ -184,6 +187,7 @@ export function renderView(snapshot: FleetSnapshot, { now, lb, locks }: PageOpti
     warnings.length === 0
       ? ''
       : `<ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(warningText(w))}</li>`).join('')}</ul>`,
+    pausedPart(paused),
     lb === undefined ? '' : balancersPart(lb, snapshot.intervalMs, now),
     locksPart(locks),
     ...snapshot.targets.map((entry) => targetSection(entry, snapshot.intervalMs, now)),
@@ -197,6 +201,12 @@ function locksPart(locks: LocksBlock | undefined): string {
   return lines.length === 0
     ? ''
     : `<ul class="warnings locks">${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`;
+}
+
+/** A line per paused rollout: who paused it, since when, and that it waits for promote or abort. */
+function pausedPart(paused: readonly RolloutRecord[]): string {
+  if (paused.length === 0) return '';
+  return `<ul class="warnings">${paused.map((record) => `<li>${escapeHtml(pausedRolloutLine(record))}</li>`).join('')}</ul>`;
 }
 
 /** `2 targets`, and `and 1 balancer` where the config has them. */

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type AddressInfo } from 'node:net';
 import { redactSecrets } from '@tomcat-pd/core/internal';
 import { serveDocument } from './document.js';
-import { PAGE_CSP, renderPage, renderView } from './page.js';
+import { PAGE_CSP, renderPage, renderView, type PageOptions } from './page.js';
 import type { ServeMetrics } from './prometheus.js';
 import type { FleetSnapshot } from '@tomcat-pd/core';
 import type { LbView } from './lb-section.js';
 import type { LocksBlock } from '../lock/locks-block.js';
+import type { RolloutRecord } from '@tomcat-pd/core/internal';
 
 export interface ServeServerOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface ServeServerOptions {
   balancers?: (() => LbView | undefined) | undefined;
   /** The last read of the release lock: who holds what (docs/lock.md); absent before the first read. */
   locks?: (() => LocksBlock | undefined) | undefined;
+  /** The paused rollouts last read on the targets; none when absent. */
+  paused?: (() => readonly RolloutRecord[]) | undefined;
   /** Open event streams at most; more get 503 (each holds a socket). @defaultValue 100 */
   maxEventClients?: number | undefined;
   /** A comment on every event stream this often, so that proxies keep it open. @defaultValue 15 000 */
@@ -66,6 +69,7 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
   const { host, port, current, metrics, maxEventClients = 100, heartbeatMs = 15_000 } = options;
   const balancers = () => options.balancers?.();
   const locks = () => options.locks?.();
+  const paused = () => options.paused?.() ?? [];
   const streams = new Set<ServerResponse>();
   let loopback = false;
 
@@ -87,7 +91,7 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
           response,
           200,
           'text/html; charset=utf-8',
-          renderPage(current(), { now: Date.now(), lb: balancers(), locks: locks() }),
+          renderPage(current(), { now: Date.now(), lb: balancers(), locks: locks(), paused: paused() }),
           {
             'Content-Security-Policy': PAGE_CSP,
           },
@@ -99,7 +103,7 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
           response,
           200,
           'application/json; charset=utf-8',
-          `${JSON.stringify(serveDocument(current(), balancers(), locks()), null, 2)}\n`,
+          `${JSON.stringify(serveDocument(current(), balancers(), locks(), paused()), null, 2)}\n`,
         );
       case '/metrics':
         return send(response, 200, metrics.contentType, await metrics.text(current(), balancers()));
@@ -126,14 +130,16 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
     streams.add(response);
     response.on('close', () => streams.delete(response));
     // The current view at once: a page rendered a while ago, or reconnecting, is up to date.
-    response.write(`retry: 3000\n\n${snapshotEvent(current(), balancers(), locks())}`);
+    response.write(
+      `retry: 3000\n\n${snapshotEvent(current(), { lb: balancers(), locks: locks(), paused: paused() })}`,
+    );
   };
 
   let pending: NodeJS.Timeout | undefined;
   const push = () => {
     pending = undefined;
     if (streams.size === 0) return;
-    const event = snapshotEvent(current(), balancers(), locks());
+    const event = snapshotEvent(current(), { lb: balancers(), locks: locks(), paused: paused() });
     for (const stream of streams) write(stream, event);
   };
   const heartbeat = setInterval(() => {
@@ -183,12 +189,8 @@ export async function startServer(options: ServeServerOptions): Promise<ServeSer
 }
 
 /** One `snapshot` event: the view as the page shows it, one `data:` line per line of it. */
-function snapshotEvent(
-  snapshot: FleetSnapshot,
-  lb: LbView | undefined,
-  locks: LocksBlock | undefined,
-): string {
-  const html = renderView(snapshot, { now: Date.now(), lb, locks });
+function snapshotEvent(snapshot: FleetSnapshot, view: Omit<PageOptions, 'now'>): string {
+  const html = renderView(snapshot, { ...view, now: Date.now() });
   const data = html
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}\n`)

@@ -48,3 +48,22 @@ describe('deploy --build-id', () => {
     );
   });
 });
+
+describe('deploy --steps with pauses', () => {
+  it('takes them into the rollout, and refuses a pause for promote with --blue-green', () => {
+    expect(parse(line('--steps', '1,pause:5m,100%')).spec.rollout).toEqual([
+      { count: 1 },
+      { pause: 'timed', ms: 300_000 },
+      { percent: 100 },
+    ]);
+    expect(() => parse(line('--steps', '1,pause,100%', '--blue-green'))).toThrowError(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--blue-green') }),
+    );
+    expect(() => parse(line('--steps', 'pause,100%'))).toThrowError(
+      expect.objectContaining({
+        code: 'E_USAGE',
+        message: expect.stringContaining('may not start with a pause'),
+      }),
+    );
+  });
+});

@@ -115,6 +115,22 @@ describe('parseRolloutSteps', () => {
       expect(thrown(() => parseRolloutSteps(bad)).code, bad).toBe(ErrorCode.usage);
     }
   });
+
+  it('reads a manual pause and a timed one, whose duration the other flags share', () => {
+    expect(parseRolloutSteps('1,pause,pause:10m,pause:90s, 100%')).toEqual([
+      { count: 1 },
+      { pause: 'manual' },
+      { pause: 'timed', ms: 600_000 },
+      { pause: 'timed', ms: 90_000 },
+      { percent: 100 },
+    ]);
+    for (const bad of ['1,pause:,100%', '1,pause:soon,100%', '1,paused,100%', '1,pause 5m,100%']) {
+      expect(thrown(() => parseRolloutSteps(bad)).code, bad).toBe(ErrorCode.usage);
+    }
+    expect(thrown(() => parseRolloutSteps('1,pause:soon,100%')).message).toMatch(
+      /A pause in --steps takes a duration/,
+    );
+  });
 });
 
 describe('collectPaths', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rolloutRecord } from '../helpers/rollout-record.js';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
 import { serveDocument } from '../../src/serve/document.js';
 import { type FleetSnapshot } from '@tomcat-pd/core';
@@ -150,5 +151,27 @@ describe('/api/status with balancers in the config', () => {
       readAt: null,
       durationMs: null,
     });
+  });
+});
+
+describe('/api/status with a paused rollout', () => {
+  it('adds "pausedRollouts" as status --json has them; none paused, the document stays as it was', () => {
+    const record = rolloutRecord({ pausedAt: new Date(READ_AT) });
+    const document = serveDocument(snapshot(), undefined, undefined, [record]);
+    expect(document.pausedRollouts).toEqual([
+      {
+        path: '/shop',
+        version: '004',
+        afterStep: 1,
+        steps: 2,
+        took: ['web1'],
+        actor: 'alice@ci',
+        pausedAt: new Date(READ_AT).toISOString(),
+      },
+    ]);
+    const { pausedRollouts, ...rest } = document;
+    expect(pausedRollouts).toHaveLength(1);
+    expect(rest).toEqual(serveDocument(snapshot(), undefined, undefined, []));
+    expect(serveDocument(snapshot())).not.toHaveProperty('pausedRollouts');
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { rolloutRecord } from '../helpers/rollout-record.js';
 import { ErrorCode, TomcatPdError, type MetricsReport, type VersionMetrics } from '@tomcat-pd/core';
 import { escapeHtml, PAGE_CSP, renderPage, renderView, shortAge } from '../../src/serve/page.js';
 import { type FleetSnapshot, type TargetSnapshot } from '@tomcat-pd/core';
@@ -284,5 +285,16 @@ describe('the release lock on the page (docs/lock.md)', () => {
     expect(renderView(snapshot(up(web1Report())), { now: NOW, locks: { ...locks, text: '' } })).not.toContain(
       'locked by',
     );
+  });
+});
+
+describe('the page with a paused rollout', () => {
+  it('says who paused it, since when, and that it waits for promote or abort', () => {
+    const record = rolloutRecord({ actor: 'alice<ci>', pausedAt: new Date(NOW) });
+    const html = renderView(snapshot(up(web1Report())), { now: NOW, paused: [record] });
+    expect(html).toMatch(
+      /<li>\/shop version 004: paused after step 1 of 2 by alice&lt;ci&gt; since \d{4}-\d\d-\d\d \d\d:\d\d UTC: promote or abort<\/li>/,
+    );
+    expect(renderView(snapshot(up(web1Report())), { now: NOW })).not.toContain('paused after');
   });
 });

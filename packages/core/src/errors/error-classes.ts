@@ -148,7 +148,9 @@ export type SafetyRule =
   /** Blue/green: the live colour cannot be told from the idle one on the balancers (docs/blue-green.md). */
   | 'colours-untold'
   /** Blue/green deploy: the colour to deploy on still holds visitors' sessions (wait for them with --wait-drain). */
-  | 'colour-draining';
+  | 'colour-draining'
+  /** Promote: the WAR is not the one the paused rollout deployed (its size and SHA-256 differ). */
+  | 'same-war';
 
 /** A safety rule refused the operation (`E_UNSAFE`); nothing was changed. */
 export class UnsafeOperationError extends TomcatPdError {

@@ -34,8 +34,8 @@ export type TargetLocks =
       kind: 'read';
       target: string;
       holders: LockHolder[];
-      /** A paused rollout's payload (opaque text), when its records are all there. */
-      pausedPayload?: string | undefined;
+      /** Each paused rollout's payload (opaque text) whose records are all there: one per app in scope. */
+      pausedPayloads: string[];
       /** Records under the lock's root that do not read: each counts as held until removed by force. */
       unreadable: string[];
       /** The time of the read: the target's clock (its `Date` header), or this machine's when the answer had none. */

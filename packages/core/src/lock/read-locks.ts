@@ -10,7 +10,7 @@ import { viewOf, type TargetView } from './target-records.js';
 
 /**
  * What each target's records say, one `list` per target, all at once (docs/lock.md): the holders
- * (of every lock, or of those in the way of `scope`), and a paused rollout's payload.
+ * (of every lock, or of those in the way of `scope`), and the payloads of the paused rollouts among them.
  */
 export function readLocks(
   clients: readonly ManagerClient[],
@@ -49,11 +49,20 @@ function locksOf(view: TargetView, target: string, options: ReadLocksOptions): T
     kind: 'read',
     target,
     holders: holdersOf(records, target, view.now),
-    pausedPayload: key === undefined ? undefined : pausedUnder(records, key)?.payload,
+    pausedPayloads: pausedPayloadsIn(records),
     unreadable: records.flatMap((record) => (record.kind === 'unreadable' ? [record.path] : [])),
     now: view.now,
     clock: view.clock,
   };
+}
+
+/** The payload of each paused rollout among `records` whose chunks are all there: one per app. */
+function pausedPayloadsIn(records: readonly AnyRecord[]): string[] {
+  const keys = new Set(records.flatMap((record) => (record.kind === 'lock' ? [record.key] : [])));
+  return [...keys].flatMap((key) => {
+    const payload = pausedUnder(records, key)?.payload;
+    return payload === undefined ? [] : [payload];
+  });
 }
 
 function inScope(record: AnyRecord, key: string): boolean {

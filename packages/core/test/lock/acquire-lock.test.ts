@@ -148,7 +148,7 @@ describe('acquireLock', () => {
     expect(refused).toMatchObject({ code: 'E_LOCKED', holder: { command: 'paused', expires: undefined } });
     expect((refused as LockedError).hint).toContain('promote or abort');
     const [read] = await readLocks([web1!], { scope: shop });
-    expect(read).toMatchObject({ kind: 'read', pausedPayload: payload, holders: [{ paused: true }] });
+    expect(read).toMatchObject({ kind: 'read', pausedPayloads: [payload], holders: [{ paused: true }] });
     const promote = await acquireLock([web1!, web2!], { ...base, command: 'promote', takeover: 'paused' });
     expect(promote.paused).toMatchObject({ payload, actor: 'alice@ci7' });
     await promote.release();

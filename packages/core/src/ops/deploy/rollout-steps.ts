@@ -3,9 +3,19 @@ import { usageError } from '../../errors/error-classes.js';
 /**
  * How many targets have the new version after a step: a count (`1`) or a share of all the
  * targets (`25%`, rounded up). Steps are cumulative: `1, 25%, 100%` is one target, then a
- * quarter of them, then all.
+ * quarter of them, then all. A pause between two steps is a gate: a timed one waits in the
+ * process, a manual one ends the deploy until someone promotes or aborts it.
  */
-export type RolloutStep = { readonly count: number } | { readonly percent: number };
+export type RolloutStep = { readonly count: number } | { readonly percent: number } | RolloutPause;
+
+/** A gate between two steps: `pause:10m` waits that long, `pause` waits for a person. */
+export type RolloutPause = { readonly pause: 'manual' } | { readonly pause: 'timed'; readonly ms: number };
+
+/** One step's targets, and the gate after it (none after the last). */
+export interface RolloutWave<T> {
+  targets: T[];
+  pause: RolloutPause | undefined;
+}
 
 export interface RolloutOptions {
   /** Deploy to this many targets first, and to the rest only if it started there. @defaultValue 0 (all at once) */
@@ -30,19 +40,42 @@ export function parseRolloutOptions({ canary, steps }: RolloutOptions): readonly
     throw usageError(`A canary is a whole number of targets, not ${canary}.`);
   }
   for (const step of steps ?? []) {
-    const valid =
-      'count' in step
-        ? Number.isInteger(step.count) && step.count > 0
-        : step.percent > 0 && step.percent <= 100;
-    if (!valid) {
+    if (!validStep(step)) {
       throw usageError(
-        `A rollout step is a number of targets of at least 1 or a share of them above 0 and up to 100%, not ${JSON.stringify(step)}.`,
+        `A rollout step is a number of targets of at least 1, a share of them above 0 and up to 100%, or a pause, not ${JSON.stringify(step)}.`,
       );
     }
   }
   if (steps !== undefined && steps.length === 0) throw usageError('A rollout needs at least one step.');
+  if (steps !== undefined) checkPauses(steps);
   if (steps !== undefined) return steps;
   return canary !== undefined && canary > 0 ? [{ count: canary }, { percent: 100 }] : [{ percent: 100 }];
+}
+
+function validStep(step: RolloutStep): boolean {
+  if ('count' in step) return Number.isInteger(step.count) && step.count > 0;
+  if ('percent' in step) return step.percent > 0 && step.percent <= 100;
+  return step.pause === 'manual' || (Number.isFinite(step.ms) && step.ms > 0);
+}
+
+const TWO_PAUSES = 'Two pauses in a row gate the same step: give one pause (pause:10m, or pause).';
+
+/**
+ * A pause gates the step after it on what the step before it did: first, nothing was deployed
+ * yet to judge; last, nothing is left to hold back; two in a row, the second gates nothing
+ * the first did not.
+ */
+function checkPauses(steps: readonly RolloutStep[]): void {
+  const isPause = (step: RolloutStep | undefined) => step !== undefined && 'pause' in step;
+  if (isPause(steps[0])) {
+    throw usageError('A rollout may not start with a pause: nothing is deployed yet to judge during it.');
+  }
+  if (isPause(steps.at(-1))) {
+    throw usageError('A rollout may not end with a pause: no step is left for it to hold back.');
+  }
+  if (steps.some((step, index) => isPause(step) && isPause(steps[index + 1]))) {
+    throw usageError(TWO_PAUSES);
+  }
 }
 
 /**
@@ -52,9 +85,16 @@ export function parseRolloutOptions({ canary, steps }: RolloutOptions): readonly
  * @throws UsageError for steps that go back or do not end with every target.
  */
 export function rolloutWaves<T>(targets: readonly T[], steps: readonly RolloutStep[]): T[][] {
-  const totals = steps.map((step) =>
-    Math.min('count' in step ? step.count : Math.ceil((step.percent / 100) * targets.length), targets.length),
-  );
+  return rolloutPlan(targets, steps).map((wave) => wave.targets);
+}
+
+/**
+ * {@link rolloutWaves} with the gate after each wave: a pause after a step that added no target
+ * gates the wave before it. @throws UsageError as rolloutWaves does, and for a pause that would
+ * come after every target has the version.
+ */
+export function rolloutPlan<T>(targets: readonly T[], steps: readonly RolloutStep[]): RolloutWave<T>[] {
+  const totals = steps.flatMap((step) => ('pause' in step ? [] : [stepTotal(step, targets.length)]));
   for (const [index, total] of totals.entries()) {
     const before = index === 0 ? 0 : totals[index - 1];
     if (before !== undefined && total < before) {
@@ -69,11 +109,33 @@ export function rolloutWaves<T>(targets: readonly T[], steps: readonly RolloutSt
       `The last rollout step must reach every target (${targets.length}), not ${last}: end the steps with 100%.`,
     );
   }
-  const waves: T[][] = [];
+  const waves: RolloutWave<T>[] = [];
   let done = 0;
-  for (const total of totals) {
-    if (total > done) waves.push(targets.slice(done, total));
+  for (const step of steps) {
+    const wave = waves.at(-1);
+    if ('pause' in step) {
+      // Only a step that added no target stands between two pauses here: they gate one wave.
+      if (wave?.pause !== undefined) {
+        throw usageError(
+          `Two pauses gate the same step on ${targets.length} targets: the step between them adds no target.`,
+        );
+      }
+      if (wave !== undefined) wave.pause = step;
+      continue;
+    }
+    const total = stepTotal(step, targets.length);
+    if (total > done) waves.push({ targets: targets.slice(done, total), pause: undefined });
     done = Math.max(done, total);
   }
+  if (waves.at(-1)?.pause !== undefined) {
+    throw usageError(
+      `A pause of this rollout comes after every target (${targets.length}) has the version: it would hold back nothing.`,
+    );
+  }
   return waves;
+}
+
+/** How many of `targets` have the version after a step that deploys. */
+function stepTotal(step: Exclude<RolloutStep, RolloutPause>, targets: number): number {
+  return Math.min('count' in step ? step.count : Math.ceil((step.percent / 100) * targets), targets);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,78 @@ describe('fleetDeploy with steps', () => {
       ['web4', 'not-started'],
     ]);
     for (const untouched of targets.slice(2)) expect(untouched.changes).toEqual([]);
+    for (const tomcat of targets) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
+  });
+
+  it('a manual pause stops after its step and says what is left: the targets, the gates, the WAR', async () => {
+    const targets = fleet(...Array.from({ length: 4 }, () => [entry('/shop', '001')]));
+    const result = await fleetDeploy(targets, {
+      path: '/shop',
+      warFile: war,
+      steps: [
+        { count: 1 },
+        { pause: 'manual' },
+        { percent: 50 },
+        { pause: 'timed', ms: 60_000 },
+        { percent: 100 },
+      ],
+    });
+    expect(result.targets.map((t) => t.target)).toEqual(['web1']);
+    expect(result.paused).toEqual({
+      afterStep: 1,
+      steps: 3,
+      took: ['web1'],
+      remaining: [
+        { targets: ['web2'], pause: { pause: 'timed', ms: 60_000 } },
+        { targets: ['web3', 'web4'], pause: undefined },
+      ],
+      war: { size: minimalWar().length, sha256: createHash('sha256').update(minimalWar()).digest('hex') },
+    });
+    expect(targets.map((t) => t.contexts.map((c) => c.version))).toEqual([
+      ['001', '002'],
+      ['001'],
+      ['001'],
+      ['001'],
+    ]);
+  });
+
+  it('a timed pause waits between two steps, then goes on by itself', async () => {
+    vi.useFakeTimers();
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    const said: string[] = [];
+    const deployed = fleetDeploy(targets, {
+      path: '/shop',
+      warFile: war,
+      steps: [{ count: 1 }, { pause: 'timed', ms: 150_000 }, { percent: 100 }],
+      logger: { info: (line) => said.push(line) },
+    });
+    const result = await onFakeClock(deployed);
+    expect(result.paused).toBeUndefined();
+    expect(result.targets.map((t) => t.target)).toEqual(['web1', 'web2']);
+    expect(said.filter((line) => line.startsWith('paused'))).toEqual([
+      'paused 2m30s after step 1 of 2; Ctrl-C aborts and undoes',
+      'paused: 1m30s left before step 2 of 2',
+      'paused: 30s left before step 2 of 2',
+    ]);
+  });
+
+  it('a signal during a timed pause undoes the version on the targets that took it', async () => {
+    const targets = fleet([entry('/shop', '001')], [entry('/shop', '001')]);
+    const controller = new AbortController();
+    const error = await failureOf(
+      fleetDeploy(targets, {
+        path: '/shop',
+        warFile: war,
+        steps: [{ count: 1 }, { pause: 'timed', ms: 600_000 }, { percent: 100 }],
+        signal: controller.signal,
+        logger: { info: (line) => line.startsWith('paused') && controller.abort() },
+      }),
+    );
+    expect(error).toMatchObject({ code: ErrorCode.aborted, message: expect.stringMatching(/step 2 of 2/) });
+    expect(error?.targets.map((t) => [t.target, t.outcome])).toEqual([
+      ['web1', 'undone'],
+      ['web2', 'not-started'],
+    ]);
     for (const tomcat of targets) expect(tomcat.contexts.map((c) => c.version)).toEqual(['001']);
   });
 
