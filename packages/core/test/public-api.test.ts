@@ -163,6 +163,7 @@ describe('the public API', () => {
       'runLazyWarCheck',
       'runUndeploy',
       'runWatchFleet',
+      'shellRunner',
       'toTomcatPdError',
       'validateContextPath',
       'validateVersion',
