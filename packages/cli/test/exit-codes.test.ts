@@ -29,6 +29,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   E_PROBE: 1,
   // A canary analysis undid the version: the operation failed.
   E_ANALYSIS: 1,
+  // A before-deploy hook failed or hung: nothing changed, the release failed.
+  E_HOOK: 1,
 };
 
 describe('exitCodeFor', () => {
