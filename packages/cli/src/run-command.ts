@@ -35,13 +35,19 @@ export async function runCommand<Flags, Input>(
     const context = createContext(options, values, config, output, signal);
     const start = module.change?.(input);
     const sinks = { notify: config?.notify ?? [], auditLog: options.auditLog ?? config?.auditLog };
-    if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined)) {
+    const hooks = config?.hooks;
+    if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined && !hooks)) {
       await module.run(context, input);
     } else {
-      // Loaded only when a change has somewhere to be told: most runs have neither.
+      // Loaded only when a change has somewhere to be told or hooks: most runs have neither.
       const { recordChange } = await import('./events/record-change.js');
-      const targets = start.targets ?? selectedTargetNames(options, config);
-      await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
+      const change = { start, targets: start.targets ?? selectedTargetNames(options, config) };
+      const run = () => module.run(context, input);
+      // The hooks run inside the change's records (README: Hooks).
+      const hooked = hooks
+        ? (await import('./hooks/with-hooks.js')).withHooks(hooks, change, output, signal, run)
+        : run;
+      await recordChange(sinks, change, output, hooked);
     }
   } catch (error) {
     const usage =
