@@ -125,6 +125,27 @@ async function alive(pid: number): Promise<boolean> {
   return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
+/** Starts a deploy of a new WAR at `path`; resolves once its stderr has `text`. */
+async function deployUntil(path: string, text: string) {
+  const child = spawnCli(
+    ['deploy', await war(path.slice(1)), '--path', path, '--config', join(fleet.dir, 'tomcat-pd.json')],
+    { env: environment('/') },
+  );
+  const stderr = { text: '' };
+  child.stderr.on('data', (chunk: string) => (stderr.text += chunk));
+  const done = collect(child, 30_000);
+  await outputUntil(stderr, text);
+  return { child, stderr, done };
+}
+
+async function outputUntil(stderr: { text: string }, text: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!stderr.text.includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" on stderr; stderr:\n${stderr.text}`);
+    await sleep(20);
+  }
+}
+
 const war = (label: string) => buildTestWar(fleet.dir, { label, fileName: `${label}.war` });
 
 describe('hooks against two real Tomcats', () => {
@@ -257,28 +278,32 @@ describe('hooks against two real Tomcats', () => {
       'before-deploy': 'sleep 120 & echo $! > child.pid; echo migrating; sleep 120',
       'on-failure': RECORD,
     });
-    const child = spawnCli(
-      ['deploy', await war('hk5'), '--path', '/hkc', '--config', join(fleet.dir, 'tomcat-pd.json')],
-      { env: environment('/') },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const done = collect(child, 30_000);
-    const deadline = Date.now() + 20_000;
-    while (!stderr.includes('[before-deploy] migrating')) {
-      if (Date.now() > deadline) throw new Error(`the hook did not start; stderr:\n${stderr}`);
-      await sleep(20);
-    }
+    const { child, stderr, done } = await deployUntil('/hkc', '[before-deploy] migrating');
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(1);
-    expect(stderr).toContain('error: The before-deploy hook was stopped, with every process it started.');
+    expect(stderr.text).toContain(
+      'error: The before-deploy hook was stopped, with every process it started.',
+    );
     expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
     expect(await versionsOn('/hkc')).toEqual([[], []]);
     // on-failure still runs once for the aborted release.
     expect((await seen()).map((run) => [run.env.TOMCAT_PD_HOOK, run.env.TOMCAT_PD_ERROR_CODE])).toEqual([
       ['on-failure', 'E_ABORTED'],
     ]);
+  });
+
+  it('a second Ctrl-C while on-failure runs exits at once (130), and stops on-failure with its child too', async () => {
+    await writeConfig({
+      'before-deploy': 'echo migrating; sleep 120',
+      'on-failure': 'sleep 120 & echo $! > child.pid; echo paging; sleep 120',
+    });
+    const { child, stderr, done } = await deployUntil('/hk2c', '[before-deploy] migrating');
+    child.kill('SIGINT');
+    await outputUntil(stderr, '[on-failure] paging');
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
   });
 
   it('a rollback runs after-rollback once, with the version live again', async () => {
