@@ -6,13 +6,26 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { buildFailingWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
-import { collect, expectExit, jsonOf, runCli, spawnCli, type CliResult } from './cli-helpers.js';
+import {
+  collect,
+  expectExit,
+  jsonOf,
+  runCli,
+  spawnCli,
+  waitForOutput,
+  type CliResult,
+} from './cli-helpers.js';
 import { startRestarter, type Restarter } from './restarter.js';
-import { fleetEnv, startHaproxyInFront, startRoutedTomcats, type RoutedTomcats } from './routed-tomcats.js';
+import {
+  fleetEnv,
+  startHaproxyInFront,
+  startRoutedTomcats,
+  writeFleetConfig,
+  type RoutedTomcats,
+} from './routed-tomcats.js';
 
 let fleet: RoutedTomcats;
 let haproxy: HaproxyInstance | undefined;
@@ -61,20 +74,11 @@ beforeEach(async () => {
 });
 
 /** The fleet's tomcat-pd.json (web1, web2, haproxy lb1), with these hooks and an audit file. */
-async function writeConfig(hooks: Record<string, string>): Promise<void> {
-  await writeFile(
-    join(fleet.dir, 'tomcat-pd.json'),
-    JSON.stringify({
-      targets: fleet.tomcats.map((tomcat, index) => ({
-        name: `web${index + 1}`,
-        url: tomcat.managerUrl,
-        user: tomcat.user,
-        passwordEnv: `WEB${index + 1}_PW`,
-      })),
-      balancers: [{ name: 'lb1', type: 'haproxy', socket: haproxy!.adminSocket, backend: 'tomcats' }],
-      auditLog: 'audit.jsonl',
-      hooks,
-    }),
+function writeConfig(hooks: Record<string, string>): Promise<void> {
+  return writeFleetConfig(
+    fleet,
+    [{ name: 'lb1', type: 'haproxy', socket: haproxy!.adminSocket, backend: 'tomcats' }],
+    { auditLog: 'audit.jsonl', hooks },
   );
 }
 
@@ -108,6 +112,13 @@ async function seen(): Promise<Seen[]> {
 
 const hookNames = (runs: readonly Seen[]) => runs.map((run) => run.env.TOMCAT_PD_HOOK);
 
+/** The one hook run there was, checked to be `hook`'s. */
+async function onlyRun(hook: string): Promise<Seen> {
+  const runs = await seen();
+  expect(hookNames(runs)).toEqual([hook]);
+  return runs[0]!;
+}
+
 /** The versions of `path` on each Tomcat, by their Managers' lists. */
 async function versionsOn(path: string): Promise<string[][]> {
   return Promise.all(
@@ -131,20 +142,12 @@ async function deployUntil(path: string, text: string) {
     ['deploy', await war(path.slice(1)), '--path', path, '--config', join(fleet.dir, 'tomcat-pd.json')],
     { env: environment('/') },
   );
-  const stderr = { text: '' };
-  child.stderr.on('data', (chunk: string) => (stderr.text += chunk));
   const done = collect(child, 30_000);
-  await outputUntil(stderr, text);
-  return { child, stderr, done };
+  await waitForOutput(child, new RegExp(escape(text)), 20_000, 'stderr');
+  return { child, done };
 }
 
-async function outputUntil(stderr: { text: string }, text: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!stderr.text.includes(text)) {
-    if (Date.now() > deadline) throw new Error(`no "${text}" on stderr; stderr:\n${stderr.text}`);
-    await sleep(20);
-  }
-}
+const escape = (text: string) => text.replace(/[[\]]/g, '\\$&');
 
 const war = (label: string) => buildTestWar(fleet.dir, { label, fileName: `${label}.war` });
 
@@ -216,20 +219,16 @@ describe('hooks against two real Tomcats', () => {
     expect(error.hint).toContain('[before-deploy] Flyway: migration V7__orders.sql failed');
     expect(result.stderr).toContain('[before-deploy] Flyway: migration V7__orders.sql failed\n');
     expect(await versionsOn('/hkf')).toEqual([[], []]);
-    const runs = await seen();
-    expect(hookNames(runs)).toEqual(['on-failure']);
-    expect(runs[0]!.env).toMatchObject({ TOMCAT_PD_OUTCOME: 'failed', TOMCAT_PD_ERROR_CODE: 'E_HOOK' });
+    expect((await onlyRun('on-failure')).env).toMatchObject({
+      TOMCAT_PD_OUTCOME: 'failed',
+      TOMCAT_PD_ERROR_CODE: 'E_HOOK',
+    });
   });
 
   it('a deploy that fails on the Tomcats: on-failure once, with the code the command exits with; no after-deploy', async () => {
     await writeConfig({ 'before-deploy': RECORD, 'after-deploy': RECORD, 'on-failure': RECORD });
-    const result = await pd([
-      'deploy',
-      await buildFailingWar(fleet.dir, 'hkbroken'),
-      '--path',
-      '/hkb',
-      '--json',
-    ]);
+    const broken = await buildFailingWar(fleet.dir, 'hkbroken');
+    const result = await pd(['deploy', broken, '--path', '/hkb', '--json']);
     const { error } = jsonOf<{ error: { code: string } }>(result, 1);
     const runs = await seen();
     expect(hookNames(runs)).toEqual(['before-deploy', 'on-failure']);
@@ -278,11 +277,11 @@ describe('hooks against two real Tomcats', () => {
       'before-deploy': 'sleep 120 & echo $! > child.pid; echo migrating; sleep 120',
       'on-failure': RECORD,
     });
-    const { child, stderr, done } = await deployUntil('/hkc', '[before-deploy] migrating');
+    const { child, done } = await deployUntil('/hkc', '[before-deploy] migrating');
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(1);
-    expect(stderr.text).toContain(
+    expect(result.stderr).toContain(
       'error: The before-deploy hook was stopped, with every process it started.',
     );
     expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
@@ -298,9 +297,10 @@ describe('hooks against two real Tomcats', () => {
       'before-deploy': 'echo migrating; sleep 120',
       'on-failure': 'sleep 120 & echo $! > child.pid; echo paging; sleep 120',
     });
-    const { child, stderr, done } = await deployUntil('/hk2c', '[before-deploy] migrating');
+    const { child, done } = await deployUntil('/hk2c', '[before-deploy] migrating');
+    const paging = waitForOutput(child, /\[on-failure\] paging/, 20_000, 'stderr');
     child.kill('SIGINT');
-    await outputUntil(stderr, '[on-failure] paging');
+    await paging;
     child.kill('SIGINT');
     expect((await done).code).toBe(130);
     expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
@@ -312,9 +312,7 @@ describe('hooks against two real Tomcats', () => {
     expectExit(await pd(['deploy', await war('hr2'), '--path', '/hkr']), 0);
     await writeConfig({ 'before-deploy': RECORD, 'after-rollback': RECORD, 'on-failure': RECORD });
     expectExit(await pd(['rollback', '--path', '/hkr']), 0);
-    const runs = await seen();
-    expect(hookNames(runs)).toEqual(['after-rollback']);
-    expect(runs[0]!.env).toMatchObject({
+    expect((await onlyRun('after-rollback')).env).toMatchObject({
       TOMCAT_PD_EVENT: 'rollback',
       TOMCAT_PD_APP: '/hkr',
       TOMCAT_PD_VERSION: '001',
@@ -335,14 +333,13 @@ describe('hooks against two real Tomcats', () => {
       0,
     );
     fleet.tomcats.forEach((tomcat, index) => expect(tomcat.pid).not.toBe(pids[index]));
-    const runs = await seen();
-    expect(hookNames(runs)).toEqual(['after-restart']);
-    expect(runs[0]!.env).toMatchObject({
+    const run = await onlyRun('after-restart');
+    expect(run.env).toMatchObject({
       TOMCAT_PD_EVENT: 'restart',
       TOMCAT_PD_APP: '',
       TOMCAT_PD_TARGETS: 'web1,web2',
       TOMCAT_PD_OUTCOME: 'ok',
     });
-    expect(runs[0]!.probes).toEqual([200, 200]);
+    expect(run.probes).toEqual([200, 200]);
   });
 });
