@@ -207,13 +207,14 @@ describe('hooks against two real Tomcats', () => {
       'on-failure': RECORD,
     });
     const result = await pd(['deploy', await war('hk2'), '--path', '/hkf', '--json']);
-    const { error } = jsonOf<{ error: { code: string; message: string; hint: string; exitCode?: number } }>(
-      result,
-      1,
-    );
+    const { error } = jsonOf<{ error: { code: string; hint: string } }>(result, 1);
     expect(error).toMatchObject({
+      name: 'HookError',
       code: 'E_HOOK',
       message: 'The before-deploy hook failed: it exited with status 3.',
+      hook: 'before-deploy',
+      failure: { kind: 'exit', exitCode: 3 },
+      output: ['Flyway: migration V7__orders.sql failed'],
     });
     expect(error.hint).toContain('Nothing was changed: the deploy did not start.');
     expect(error.hint).toContain('[before-deploy] Flyway: migration V7__orders.sql failed');
