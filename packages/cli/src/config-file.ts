@@ -4,7 +4,7 @@ import type { ParseError } from 'jsonc-parser';
 import { UsageError } from '@tomcat-pd/core';
 import { validateBalancers, type BalancerConfig } from './balancer-config.js';
 import { parseDuration } from './flags/flag-values.js';
-import { DEFAULT_HOOK_TIMEOUT_MS, HOOK_NAMES, type HooksConfig } from './hooks/hook-names.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, HOOK_NAMES, type HooksConfig } from './hooks/hook-config.js';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
 export interface TargetConfig {

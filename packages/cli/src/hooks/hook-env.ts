@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../events/change-event.js';
-import type { HookName } from './hook-names.js';
+import type { HookName } from './hook-config.js';
 
 /**
  * What a hook learns of its change: the facts of the change's own document (README:

@@ -1,5 +1,5 @@
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core/errors';
-import type { HookName } from './hook-names.js';
+import type { HookName } from './hook-config.js';
 
 /** How a hook's run went wrong: a non-zero exit status, a signal, or its timeout. */
 export type HookFailure =

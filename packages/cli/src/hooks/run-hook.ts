@@ -2,7 +2,7 @@ import { AbortedError } from '@tomcat-pd/core/errors';
 import { shellRunner } from '@tomcat-pd/core/internal';
 import { formatDuration } from '../flags/flag-values.js';
 import { HookError, type HookFailure } from './hook-error.js';
-import type { HookName } from './hook-names.js';
+import type { HookName } from './hook-config.js';
 
 /** How many of a failed hook's last lines its error keeps. */
 export const OUTPUT_TAIL_LINES = 20;

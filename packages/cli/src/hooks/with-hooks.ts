@@ -12,7 +12,7 @@ import {
 } from '../events/change-event.js';
 import type { Output } from '../output.js';
 import { hookEnvironment } from './hook-env.js';
-import type { HookName, HooksConfig } from './hook-names.js';
+import type { HookName, HooksConfig } from './hook-config.js';
 import { runHook } from './run-hook.js';
 
 /** The hooks of each kind of change besides `on-failure`, which every kind has. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type TomcatPdError } from '@tomcat-pd/core';
 import { loadConfigFile } from '../../src/config-file.js';
-import { DEFAULT_HOOK_TIMEOUT_MS } from '../../src/hooks/hook-names.js';
+import { DEFAULT_HOOK_TIMEOUT_MS } from '../../src/hooks/hook-config.js';
 
 let dir: string;
 

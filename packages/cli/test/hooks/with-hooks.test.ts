@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
 import type { ChangeStart } from '../../src/events/change-event.js';
-import type { HooksConfig } from '../../src/hooks/hook-names.js';
+import type { HooksConfig } from '../../src/hooks/hook-config.js';
 import { withHooks } from '../../src/hooks/with-hooks.js';
 import { fakeContext } from '../helpers/fake-context.js';
 

@@ -1,6 +1,6 @@
 /**
- * The moments of a change a hook of the config file runs at (README: Hooks). Apart from the code
- * that runs them, so that checking a config file does not load it.
+ * The hooks of the config file (README: Hooks): the moments they run at and their checked config.
+ * Apart from the code that runs them, so that reading a config file does not load it.
  */
 export const HOOK_NAMES = [
   'before-deploy',
