@@ -6,6 +6,7 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HaproxyInstance } from '@tomcat-pd/testkit/haproxy';
 import { buildFailingWar, buildTestWar } from '@tomcat-pd/testkit/test-war';
@@ -130,10 +131,19 @@ async function versionsOn(path: string): Promise<string[][]> {
   );
 }
 
-/** Whether a process of this id still runs: neither gone nor a zombie. */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+/**
+ * Whether the process of this id is gone (or a zombie) within 3 s: a process group's members
+ * die a moment after the signal, and the CLI may exit first.
+ */
+async function gone(pid: number): Promise<boolean> {
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z')
+      return true;
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
 }
 
 /** Starts a deploy of a new WAR at `path`; resolves once its stderr has `text`. */
@@ -269,7 +279,7 @@ describe('hooks against two real Tomcats', () => {
     );
     const child = Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8'));
     expect(child).toBeGreaterThan(0);
-    expect(await alive(child)).toBe(false);
+    expect(await gone(child)).toBe(true);
     expect(await versionsOn('/hkt')).toEqual([[], []]);
   });
 
@@ -285,7 +295,7 @@ describe('hooks against two real Tomcats', () => {
     expect(result.stderr).toContain(
       'error: The before-deploy hook was stopped, with every process it started.',
     );
-    expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
+    expect(await gone(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(true);
     expect(await versionsOn('/hkc')).toEqual([[], []]);
     // on-failure still runs once for the aborted release.
     expect((await seen()).map((run) => [run.env.TOMCAT_PD_HOOK, run.env.TOMCAT_PD_ERROR_CODE])).toEqual([
@@ -304,7 +314,7 @@ describe('hooks against two real Tomcats', () => {
     await paging;
     child.kill('SIGINT');
     expect((await done).code).toBe(130);
-    expect(await alive(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(false);
+    expect(await gone(Number(await readFile(join(fleet.dir, 'child.pid'), 'utf8')))).toBe(true);
   });
 
   it('a rollback runs after-rollback once, with the version live again', async () => {
