@@ -109,11 +109,12 @@ export function collect(
   });
 }
 
-/** Resolves with the first stdout text of the child that matches `pattern` (for "it has started"). */
+/** Resolves with the first text of the child on `stream` (stdout) that matches `pattern` (for "it has started"). */
 export function waitForOutput(
   child: ChildProcessWithoutNullStreams,
   pattern: RegExp,
   timeoutMs = 20_000,
+  stream: 'stdout' | 'stderr' = 'stdout',
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -126,18 +127,18 @@ export function waitForOutput(
     };
     const onClose = () => {
       cleanup();
-      reject(new Error(`the CLI exited before printing ${String(pattern)}; stdout:\n${seen}`));
+      reject(new Error(`the CLI exited before printing ${String(pattern)}; ${stream}:\n${seen}`));
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`no ${String(pattern)} on stdout within ${timeoutMs} ms; stdout:\n${seen}`));
+      reject(new Error(`no ${String(pattern)} on ${stream} within ${timeoutMs} ms; ${stream}:\n${seen}`));
     }, timeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
-      child.stdout.off('data', onData);
+      child[stream].off('data', onData);
       child.off('close', onClose);
     };
-    child.stdout.on('data', onData);
+    child[stream].on('data', onData);
     child.on('close', onClose);
   });
 }

@@ -105,9 +105,14 @@ export function startHaproxyInFront(fleet: RoutedTomcats): Promise<HaproxyInstan
 
 /**
  * Writes the fleet's `tomcat-pd.json` in its folder, as the CLI tests run it: a target per Tomcat
- * (`web1`, `web2`, ...) whose password comes from `WEB1_PW`, ... ({@link fleetEnv}), and `balancers`.
+ * (`web1`, `web2`, ...) whose password comes from `WEB1_PW`, ... ({@link fleetEnv}), `balancers`,
+ * and the other keys of `more` (`hooks`, `auditLog`).
  */
-export async function writeFleetConfig(fleet: RoutedTomcats, balancers: readonly unknown[]): Promise<void> {
+export async function writeFleetConfig(
+  fleet: RoutedTomcats,
+  balancers: readonly unknown[],
+  more: Record<string, unknown> = {},
+): Promise<void> {
   await writeFile(
     join(fleet.dir, 'tomcat-pd.json'),
     JSON.stringify({
@@ -118,6 +123,7 @@ export async function writeFleetConfig(fleet: RoutedTomcats, balancers: readonly
         passwordEnv: `WEB${index + 1}_PW`,
       })),
       balancers,
+      ...more,
     }),
   );
 }

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { UsageError } from '@tomcat-pd/core';
 import { validateBalancers, type BalancerConfig } from './balancer-config.js';
+import { parseDuration } from './flags/flag-values.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, HOOK_NAMES, type HooksConfig } from './hooks/hook-config.js';
 
 /** One target of the config file: `{ "name": "web1", "url": "...", "user": "...", "passwordEnv": "VAR" }`. */
 export interface TargetConfig {
@@ -44,6 +46,8 @@ export interface ConfigFile {
   notify?: string[] | undefined;
   /** The audit file (found from the config file's folder); `--audit-log` beats it. */
   auditLog?: string | undefined;
+  /** Shell commands run once per change at its moments (README: Hooks). */
+  hooks?: HooksConfig | undefined;
   /** `probe` and `smoke`: the paths every deploy probes, for teams that always probe. */
   defaults: {
     path?: string;
@@ -114,7 +118,7 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
-const TOP_KEYS = new Set(['targets', 'balancers', 'defaults', 'notify', 'auditLog']);
+const TOP_KEYS = new Set(['targets', 'balancers', 'defaults', 'notify', 'auditLog', 'hooks']);
 const TARGET_KEYS = new Set([
   'name',
   'url',
@@ -158,13 +162,56 @@ function validateConfig(value: unknown, file: string): ConfigFile {
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw fail(`the target name "${duplicate}" is used twice.`);
   const balancers = validateBalancers(value.balancers, dirname(file), fail);
+  const hooks = validateHooks(value.hooks, dirname(file), fail);
   return {
     source: file,
     targets: checked,
     balancers,
     defaults: withFilesFrom(dirname(file), defaults, SSH_FILE_KEYS),
     ...withFilesFrom(dirname(file), validateEventSinks(value, fail), ['auditLog']),
+    ...(hooks === undefined ? {} : { hooks }),
   };
+}
+
+const HOOK_KEYS = new Set<string>([...HOOK_NAMES, 'timeout']);
+
+/**
+ * `hooks`: a shell command for each moment that has one, and `timeout` (a duration, for each run
+ * of a hook). A misspelt moment would never run: it is refused, naming the known ones.
+ */
+function validateHooks(
+  value: unknown,
+  folder: string,
+  fail: (problem: string) => Error,
+): HooksConfig | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw fail('"hooks" must be an object, e.g. { "before-deploy": "./migrate.sh" }.');
+  checkKeys(value, HOOK_KEYS, 'hooks.', fail);
+  const commands: Partial<Record<(typeof HOOK_NAMES)[number], string>> = {};
+  for (const name of HOOK_NAMES) {
+    const command = value[name];
+    if (command === undefined) continue;
+    if (typeof command !== 'string' || command.trim() === '')
+      throw fail(`"hooks.${name}" must be a shell command (a non-empty string).`);
+    commands[name] = command;
+  }
+  const timeoutMs = hookTimeout(value.timeout, fail);
+  // No command: nothing to load or run.
+  return Object.keys(commands).length === 0 ? undefined : { commands, timeoutMs, cwd: folder };
+}
+
+function hookTimeout(value: unknown, fail: (problem: string) => Error): number {
+  if (value === undefined) return DEFAULT_HOOK_TIMEOUT_MS;
+  const problem = '"hooks.timeout" must be a duration such as 30s, 5m or 1h.';
+  if (typeof value !== 'string') throw fail(problem);
+  let timeoutMs: number;
+  try {
+    timeoutMs = parseDuration(value, 'hooks.timeout');
+  } catch {
+    throw fail(problem);
+  }
+  if (timeoutMs <= 0) throw fail(problem);
+  return timeoutMs;
 }
 
 /** `notify` (http or https URLs) and `auditLog` (a file); a URL is not quoted back: it holds a token. */

@@ -35,14 +35,20 @@ export async function runCommand<Flags, Input>(
     const unlocked = createContext(options, values, config, output, signal);
     const start = module.change?.(input);
     const sinks = { notify: config?.notify ?? [], auditLog: options.auditLog ?? config?.auditLog };
+    const hooks = config?.hooks;
     const changeRun = async (context: CliContext) => {
-      if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined)) {
-        await module.run(context, input);
+      const run = () => module.run(context, input);
+      if (start === undefined || (sinks.notify.length === 0 && sinks.auditLog === undefined && !hooks)) {
+        await run();
       } else {
-        // Loaded only when a change has somewhere to be told: most runs have neither.
+        // Loaded only when a change has somewhere to be told or hooks: most runs have neither.
         const { recordChange } = await import('./events/record-change.js');
-        const targets = start.targets ?? selectedTargetNames(options, config);
-        await recordChange(sinks, { start, targets }, output, () => module.run(context, input));
+        const change = { start, targets: start.targets ?? selectedTargetNames(options, config) };
+        // The hooks run inside the change's records (README: Hooks), and so inside the lock.
+        const hooked = hooks
+          ? (await import('./hooks/with-hooks.js')).withHooks(hooks, change, output, context.signal, run)
+          : run;
+        await recordChange(sinks, change, output, hooked);
       }
     };
     const lock = await module.lock?.(input, unlocked);

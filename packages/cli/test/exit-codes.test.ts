@@ -33,6 +33,8 @@ const EXPECTED: Record<ErrorCode, number> = {
   // Another controller holds the release lock, or the lock was lost while held (docs/lock.md).
   E_LOCKED: 5,
   E_LOCK_LOST: 5,
+  // A before-deploy hook failed or hung: nothing changed, the release failed.
+  E_HOOK: 1,
 };
 
 describe('exitCodeFor', () => {

@@ -28,6 +28,7 @@ export { DRAIN_TARGET_DEFAULTS } from './ops/lb/drain-defaults.js';
 export { RESTART_DEFAULTS } from './ops/restart/restart-defaults.js';
 export { planRestartRoll } from './ops/restart/restart-targets.js';
 export type { RestartPlan } from './ops/restart/plan-restart.js';
+export { shellRunner } from './ops/restart/command-runner.js';
 export { BLUE_GREEN_DEFAULTS } from './ops/bluegreen/blue-green-defaults.js';
 export { blueGreenDeploySpec, parseBlueGreenRollbackOptions } from './ops/bluegreen/blue-green-options.js';
 export type { BlueGreenDeploySpec, BlueGreenRollbackSpec } from './ops/bluegreen/blue-green-options.js';

@@ -177,6 +177,7 @@ describe('the public API', () => {
       'runUndeploy',
       'runWatchFleet',
       'splitListing',
+      'shellRunner',
       'toTomcatPdError',
       'validateContextPath',
       'validateVersion',

@@ -113,5 +113,5 @@ export async function run(context: CliContext, { spec, blueGreen }: DeployInput)
     await pauseRollout(context, pausedRecord(recordBase(spec, result.version), result.paused));
   }
   reportDeploy(context, result, spec.warFile);
-  return { version: result.version };
+  return { version: result.version, paused: result.paused !== undefined };
 }

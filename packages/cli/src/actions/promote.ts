@@ -67,5 +67,5 @@ export async function run(context: CliContext, { path, warFile }: PromoteInput):
   const result = await withDeployProgress(context, clients, (running) => runResume(plan, running));
   if (result.paused !== undefined) await pauseRollout(context, pausedRecord(record, result.paused));
   reportDeploy(context, result, warFile);
-  return { version: record.version, buildId: record.buildId };
+  return { version: record.version, buildId: record.buildId, paused: result.paused !== undefined };
 }

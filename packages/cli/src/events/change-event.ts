@@ -30,6 +30,8 @@ export interface ChangeStart {
 export interface ChangeDone {
   version?: string | undefined;
   buildId?: string | undefined;
+  /** The rollout stopped at a `pause` in its steps: done for now, the release not over (README: Gates). */
+  paused?: boolean | undefined;
 }
 
 export type ChangeOutcome = 'ok' | 'failed' | 'refused' | 'aborted';

@@ -14,10 +14,17 @@ export interface CommandRun {
   readonly timeoutMs: number;
   /** Each line it writes, on stdout or stderr. */
   readonly onLine: (line: string) => void;
+  /** Its working directory (local runs only); the process's own when absent. */
+  readonly cwd?: string | undefined;
+  /**
+   * Stops it once aborted, everything it started included (local runs only). A restart passes
+   * none: stopping it halfway would leave a Tomcat in an unknown state. The CLI's hooks pass one.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
- * Runs the user's restart command: on this machine (`/bin/sh -c`), or on the target's own host
+ * Runs the user's command (a restart's, a hook's): on this machine (`/bin/sh -c`), or on the target's own host
  * over its SSH connection. An interface so that the unit tests of the roll give a fake one.
  */
 export interface CommandRunner {

@@ -36,6 +36,8 @@ export const ErrorCode = {
   probe: 'E_PROBE',
   /** A canary analysis found the new version's error rate too high (or had too few requests, when that counts): it was removed. */
   analysis: 'E_ANALYSIS',
+  /** A hook of the CLI's config file failed or ran past its timeout (README: Hooks). */
+  hook: 'E_HOOK',
   /** An exception the library did not expect: a bug, to be reported. */
   internal: 'E_INTERNAL',
 } as const;

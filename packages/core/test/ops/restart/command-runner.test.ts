@@ -45,4 +45,25 @@ describe('shellRunner', () => {
     expect(child).toBeGreaterThan(0);
     expect(await alive(child)).toBe(false);
   });
+
+  it('runs in the folder given, and an abort stops the command with every process it started', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = shellRunner.run('pwd; sleep 30 & echo "child $!"; sleep 30', {
+      env: {},
+      timeoutMs: 60_000,
+      cwd: '/tmp',
+      signal: controller.signal,
+      onLine: (line) => {
+        lines.push(line);
+        if (line.startsWith('child ')) controller.abort();
+      },
+    });
+    const exit = await running;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(exit).toEqual({ exitCode: null, signal: 'SIGTERM', timedOut: false });
+    expect(lines[0]).toBe('/tmp');
+    expect(await alive(Number(lines[1]?.replace('child ', '')))).toBe(false);
+  });
 });
