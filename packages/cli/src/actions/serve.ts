@@ -127,7 +127,7 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
       const watched = listingLocks(clients, (reading) => {
         lockReadings.set(reading.target, reading);
         locks = locksBlockOf([...lockReadings.values()]);
-        paused = pausedRolloutsOf([...lockReadings.values()]);
+        paused = pausedRolloutsOf([...lockReadings.values()], (message) => context.output.warn(message));
       });
       await runWatchFleet(watched, watch, {
         ...fleetRunContextOf({

@@ -5,6 +5,7 @@ import {
   parseMetricsOptions,
   parseWatchFleetOptions,
   readMetrics,
+  readLocks,
   readStatus,
   type MetricsSpec,
   type WatchSpec,
@@ -19,8 +20,8 @@ import { renderStatus, statusDocument } from '../render/status.js';
 import { statusWarnings, warningText } from '../render/status-warnings.js';
 import { reportOutcomes, withBlock, type MergedReport, type TargetError } from '../target-outcomes.js';
 import type { BehindBalancers } from './status-balancers.js';
-import { readLocksBlock } from '../lock/locks-block.js';
-import { pausedBlock, readPausedRollouts } from './status-paused.js';
+import { appScope, locksBlockOf } from '../lock/locks-block.js';
+import { pausedBlock, pausedRolloutsOf } from './status-paused.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
 interface StatusInput {
@@ -142,15 +143,17 @@ async function showOnce<T extends StatusReport>(
   behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const [outcomes, balancers, locks, paused] = await Promise.all([
+  const [outcomes, balancers, lockReadings] = await Promise.all([
     onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
       parallel: context.parallel,
       signal: context.signal,
     }),
     behind,
-    readLocksBlock(clients, input.spec.path, context.signal),
-    readPausedRollouts(context, clients, input.spec.path),
+    // One more `list` per target: who holds the lock, and the paused rollouts (docs/lock.md).
+    readLocks(clients, { scope: appScope(input.spec.path), signal: context.signal }),
   ]);
+  const locks = locksBlockOf(lockReadings);
+  const paused = pausedRolloutsOf(lockReadings, (message) => context.output.warn(message));
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
   const shown = withBlock(balancers === undefined ? report : withBlock(report, balancers), locks);

@@ -1,5 +1,5 @@
 import type { ManagerClient } from '@tomcat-pd/core';
-import { readLocks, type TargetLocks } from '@tomcat-pd/core/internal';
+import { readLocks, type LockScope, type TargetLocks } from '@tomcat-pd/core/internal';
 import { holderDocument, lockedBy, lockScopeWords } from './lock-words.js';
 
 /** What a view of the apps shows of the release lock: its JSON field and its lines (none when nothing is locked). */
@@ -20,9 +20,7 @@ export async function readLocksBlock(
   path: string | undefined,
   signal: AbortSignal,
 ): Promise<LocksBlock> {
-  return locksBlockOf(
-    await readLocks(clients, { scope: path === undefined ? undefined : { kind: 'app', path }, signal }),
-  );
+  return locksBlockOf(await readLocks(clients, { scope: appScope(path), signal }));
 }
 
 /** The block of readings already made (serve's, from its own `list`s). */
@@ -39,4 +37,9 @@ export function locksBlockOf(readings: readonly TargetLocks[]): LocksBlock {
       .map(({ target, holder }) => `${target}: ${lockScopeWords(holder)} ${lockedBy(holder)}`)
       .join('\n'),
   };
+}
+
+/** The lock of the app `path` (and the target lock in its way), or every lock without one. */
+export function appScope(path: string | undefined): LockScope | undefined {
+  return path === undefined ? undefined : { kind: 'app', path };
 }
