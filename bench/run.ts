@@ -8,6 +8,7 @@ import { benchCheck } from './check.js';
 import { benchDeploy } from './deploy.js';
 import { benchFleet } from './fleet.js';
 import { benchLbStatus } from './lb-status.js';
+import { benchLock } from './lock.js';
 import { describeMachine } from './lib/machine.js';
 import { saveRecord, type Benchmark, type RunInfo, type Settings, type Table } from './lib/record.js';
 import { benchProbe } from './probe.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   probe: benchProbe,
   'status-page': benchStatusPage,
   'lb-status': benchLbStatus,
+  lock: benchLock,
   'ssh-tunnel': benchSshTunnel,
   'zero-downtime': benchZeroDowntime,
   serve: benchServe,

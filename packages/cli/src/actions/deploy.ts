@@ -90,6 +90,9 @@ export function change({ spec }: DeployInput): ChangeStart {
  * refused before anything is sent, the lock's requests included.
  */
 export async function lock({ spec }: DeployInput, context: CliContext): Promise<LockRequest> {
+  // The targets first: a mistake in them (an --app-url that is no http URL) is a usage error
+  // found before the WAR is read, as it always was.
+  await context.clients();
   await admitWarAhead(spec, runContextOf({ signal: context.signal, logger: context.output.logger }));
   return appLock('deploy', spec.path);
 }

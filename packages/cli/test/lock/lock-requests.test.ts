@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as deploy from '../../src/actions/deploy.js';
 import * as drain from '../../src/actions/drain.js';
 import * as lbDrain from '../../src/actions/lb-drain.js';
@@ -79,11 +79,13 @@ describe('the lock each command declares', () => {
     expect(restart.lock(restart.parse(line<RestartFlags>({ exec: 'true', dryRun: true })))).toBeUndefined();
   });
 
-  it('deploy: the app lock, after its WAR was admitted; a missing WAR is refused before', async () => {
+  it('deploy: the app lock, after its targets and its WAR were admitted; a missing WAR is refused before', async () => {
     const warnings: string[] = [];
+    const clients = vi.fn(() => Promise.resolve([]));
     const context = {
       signal: new AbortController().signal,
       output: { logger: { warn: (text: string) => warnings.push(text) } },
+      clients,
     } as unknown as CliContext;
     const dir = await mkdtemp(join(tmpdir(), 'lock-requests-'));
     const war = join(dir, 'shop.war');
@@ -97,5 +99,7 @@ describe('the lock each command declares', () => {
     await expect(
       deploy.lock(deploy.parse(line<DeployFlags>({ path: '/shop' }, [join(dir, 'missing.war')])), context),
     ).rejects.toMatchObject({ code: 'E_USAGE' });
+    // The targets are made first: a mistake in them is found before the WAR is read.
+    expect(clients).toHaveBeenCalledTimes(2);
   });
 });
