@@ -83,7 +83,6 @@ function renderTargetErrors(errors: TargetError[], several: boolean): string {
     .join('\n');
 }
 
-/** The non-empty blocks, a blank line between them. */
 /** The report with a part after it (the balancers', the lock's): its fields in the document, its lines after the table. */
 export function withBlock<T>(
   report: MergedReport<T>,
@@ -95,6 +94,7 @@ export function withBlock<T>(
   };
 }
 
+/** The non-empty blocks, a blank line between them. */
 export function joinBlocks(...blocks: string[]): string {
   return blocks.filter((block) => block !== '').join('\n\n');
 }

@@ -4,7 +4,8 @@ import { requirePath, type CommandLine } from '../command-line.js';
 import type { HistoryFlags } from '../commands/history.js';
 import type { CliContext } from '../context.js';
 import { historyDocument, renderHistory } from '../render/history.js';
-import { readLocksBlock } from '../lock/locks-block.js';
+import { appScope, locksBlockOf } from '../lock/locks-block.js';
+import { recordingLocks } from '../lock/listing-locks.js';
 import { reportOutcomes, withBlock, type MergedReport } from '../target-outcomes.js';
 
 /** The app's path, checked: history reads one app. */
@@ -18,13 +19,13 @@ export function parse({ flags, defaults }: CommandLine<HistoryFlags>): string {
  */
 export async function run(context: CliContext, path: string): Promise<void> {
   const clients = await context.clients();
-  const [outcomes, locks] = await Promise.all([
-    onEachTarget(clients, (client, signal) => readHistory(client, path, signal), {
-      parallel: context.parallel,
-      signal: context.signal,
-    }),
-    readLocksBlock(clients, path, context.signal),
-  ]);
+  // Who holds the lock, from the `list` each target's read makes (docs/lock.md).
+  const listed = recordingLocks(clients, appScope(path));
+  const outcomes = await onEachTarget(listed.clients, (client, signal) => readHistory(client, path, signal), {
+    parallel: context.parallel,
+    signal: context.signal,
+  });
+  const locks = locksBlockOf(listed.readings());
   const report: MergedReport<HistoryReport> = {
     document: historyDocument,
     render: (reports) => renderHistory(reports, context.output.colors),

@@ -11,7 +11,6 @@ import {
   initialSnapshot,
   parseWatchFleetOptions,
   runWatchFleet,
-  splitListing,
   type TargetLocks,
   type RolloutRecord,
   type WatchSpec,
@@ -23,6 +22,7 @@ import { formatDuration, parseDuration } from '../flags/flag-values.js';
 import { createServeMetrics } from '../serve/prometheus.js';
 import { startServer } from '../serve/server.js';
 import { locksBlockOf, type LocksBlock } from '../lock/locks-block.js';
+import { listingLocks } from '../lock/listing-locks.js';
 import { pausedRolloutsOf } from './status-paused.js';
 
 export interface Listen {
@@ -124,7 +124,7 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     });
     try {
       const lockReadings = new Map<string, TargetLocks>();
-      const watched = listingLocks(clients, (reading) => {
+      const watched = listingLocks(clients, undefined, (reading) => {
         lockReadings.set(reading.target, reading);
         locks = locksBlockOf([...lockReadings.values()]);
         paused = pausedRolloutsOf([...lockReadings.values()], (message) => context.output.warn(message));
@@ -149,24 +149,6 @@ export async function run(context: CliContext, { listen, watch }: ServeInput): P
     await server.close();
   }
   context.output.info('Stopped.');
-}
-
-/**
- * The clients of the watch, whose `list` (one per target and interval) also tells who holds the
- * release lock: the lock costs serve no request more.
- */
-function listingLocks(
-  clients: readonly ManagerClient[],
-  onRead: (locks: TargetLocks) => void,
-): ManagerClient[] {
-  return clients.map((client) => ({
-    ...client,
-    list: async (options) => {
-      const { apps, locks } = splitListing(await client.listAll(options), client.name);
-      onRead(locks);
-      return apps;
-    },
-  }));
 }
 
 /**

@@ -5,7 +5,6 @@ import {
   parseMetricsOptions,
   parseWatchFleetOptions,
   readMetrics,
-  readLocks,
   readStatus,
   type MetricsSpec,
   type WatchSpec,
@@ -21,6 +20,7 @@ import { statusWarnings, warningText } from '../render/status-warnings.js';
 import { reportOutcomes, withBlock, type MergedReport, type TargetError } from '../target-outcomes.js';
 import type { BehindBalancers } from './status-balancers.js';
 import { appScope, locksBlockOf } from '../lock/locks-block.js';
+import { recordingLocks } from '../lock/listing-locks.js';
 import { pausedBlock, pausedRolloutsOf } from './status-paused.js';
 import { watchStatus, type WatchView } from './status-watch.js';
 
@@ -143,17 +143,17 @@ async function showOnce<T extends StatusReport>(
   behind: Promise<BehindBalancers | undefined> | undefined,
 ): Promise<void> {
   const { report, warnings } = viewOf(reading, input);
-  const [outcomes, balancers, lockReadings] = await Promise.all([
-    onEachTarget(clients, (client, signal) => reading.read(client, input.spec, signal), {
+  // Who holds the lock, and the paused rollouts, from the `list` each target's read makes (docs/lock.md).
+  const listed = recordingLocks(clients, appScope(input.spec.path));
+  const [outcomes, balancers] = await Promise.all([
+    onEachTarget(listed.clients, (client, signal) => reading.read(client, input.spec, signal), {
       parallel: context.parallel,
       signal: context.signal,
     }),
     behind,
-    // One more `list` per target: who holds the lock, and the paused rollouts (docs/lock.md).
-    readLocks(clients, { scope: appScope(input.spec.path), signal: context.signal }),
   ]);
-  const locks = locksBlockOf(lockReadings);
-  const paused = pausedRolloutsOf(lockReadings, (message) => context.output.warn(message));
+  const locks = locksBlockOf(listed.readings());
+  const paused = pausedRolloutsOf(listed.readings(), (message) => context.output.warn(message));
   const values = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
   if (!context.output.json) for (const warning of warnings(values)) context.output.warn(warningText(warning));
   const shown = withBlock(balancers === undefined ? report : withBlock(report, balancers), locks);

@@ -31,14 +31,18 @@ export function readLocks(
  * One `list` already read (with its `Date`) split into the apps and what it says of the lock: for a
  * reader that lists anyway (serve's watch), so that the lock costs it no request.
  */
-export function splitListing(list: DatedList, target: string): { apps: ContextEntry[]; locks: TargetLocks } {
+export function splitListing(
+  list: DatedList,
+  target: string,
+  options: Pick<ReadLocksOptions, 'scope'> = {},
+): { apps: ContextEntry[]; locks: TargetLocks } {
   const view: TargetView =
     list.date === undefined
       ? { records: recordsIn(list.entries), now: new Date(), clock: 'controller' }
       : { records: recordsIn(list.entries), now: list.date, clock: 'target' };
   return {
     apps: list.entries.filter((entry) => !isLockContextPath(entry.path)),
-    locks: locksOf(view, target, {}),
+    locks: locksOf(view, target, options),
   };
 }
 
