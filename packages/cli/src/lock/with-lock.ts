@@ -4,7 +4,7 @@
  * by the commands that declare a lock: a read never loads it.
  */
 import os from 'node:os';
-import { acquireLock, type HeldLock } from '@tomcat-pd/core/internal';
+import { acquireLock, toTomcatPdError, type HeldLock, type LockLostError } from '@tomcat-pd/core/internal';
 import type { LockRequest } from '../command-line.js';
 import type { CliContext, GlobalValues } from '../context.js';
 import { actorOf } from '../events/change-event.js';
@@ -34,7 +34,9 @@ export async function withLock<T>(
   try {
     return await work({ ...context, signal: AbortSignal.any([context.signal, held.lost]), heldLock: held });
   } catch (error) {
-    throw held.lost.aborted ? held.lost.reason : error;
+    // The loss is the cause; what the command did on the way out (undone, stopped where) goes with it.
+    if (held.lost.aborted) throw lostWith(held.lost.reason as LockLostError, error);
+    throw error;
   } finally {
     await held.release();
   }
@@ -47,4 +49,10 @@ export async function withLock<T>(
 async function lockedClients(context: CliContext, names: readonly string[] | undefined) {
   const clients = await context.clients();
   return names === undefined ? clients : clients.filter((client) => names.includes(client.name));
+}
+
+/** The loss, with what the command said as it stopped (its own error) as a note. */
+export function lostWith(lost: LockLostError, error: unknown): LockLostError {
+  const stopped = toTomcatPdError(error);
+  return stopped === lost ? lost : lost.withNote(`Where it stopped: ${stopped.message}`);
 }

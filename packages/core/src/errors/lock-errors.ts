@@ -43,8 +43,8 @@ export class LockedError extends TomcatPdError {
 
 /**
  * The lock this process held is gone from a target (`E_LOCK_LOST`): released with `--force`, or
- * expired and taken by another. The command stops before its next change and undoes nothing (the
- * new holder may be changing the app).
+ * expired and taken by another. The command stops as on Ctrl-C: what it was changing is stopped
+ * (a deploy undoes its own version, all or nothing), and it starts no further change.
  */
 export class LockLostError extends TomcatPdError {
   readonly target: string;

@@ -153,7 +153,7 @@ export class Holding implements HeldLock {
     clearInterval(this.#timer);
     this.#lost.abort(
       new LockLostError(
-        `The release lock on ${target} was lost: ${why}. Stopped before the next change; nothing was undone.`,
+        `The release lock on ${target} was lost: ${why}. The command stops as on Ctrl-C.`,
         target,
         {
           hint: 'Another controller may be changing the app now: read its state (status) before doing anything else.',
