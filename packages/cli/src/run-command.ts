@@ -46,7 +46,7 @@ export async function runCommand<Flags, Input>(
         const change = { start, targets: start.targets ?? selectedTargetNames(options, config) };
         // The hooks run inside the change's records (README: Hooks), and so inside the lock.
         const hooked = hooks
-          ? (await import('./hooks/with-hooks.js')).withHooks(hooks, change, output, context.signal, run)
+          ? (await import('./hooks/with-hooks.js')).withHooks(hooks, output, context.signal, run)
           : run;
         await recordChange(sinks, change, output, hooked);
       }

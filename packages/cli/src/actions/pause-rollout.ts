@@ -1,4 +1,3 @@
-import { hostname, userInfo } from 'node:os';
 import type { FleetDeployResult } from '@tomcat-pd/core';
 import { UsageError } from '@tomcat-pd/core/errors';
 import {
@@ -12,7 +11,7 @@ import {
   type RolloutRecord,
 } from '@tomcat-pd/core/internal';
 import type { CliContext } from '../context.js';
-import { actorOf } from '../events/change-event.js';
+import { currentActor } from '../events/change-event.js';
 import { deployDocument, renderDeploy } from '../render/deploy.js';
 import { pausedDocument, renderPaused } from '../render/paused-rollout.js';
 
@@ -34,7 +33,7 @@ export function recordBase(spec: FleetDeploySpec, version: string): RecordBase {
 
 /** The record of a rollout paused now, by this process's actor. */
 export function pausedRecord(base: RecordBase, paused: PausedDeploy): RolloutRecord {
-  return { ...base, ...paused, actor: actorOf(process.env, { userInfo, hostname }), pausedAt: new Date() };
+  return { ...base, ...paused, actor: currentActor(), pausedAt: new Date() };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { ErrorCode } from '@tomcat-pd/core/errors';
 import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
 
@@ -53,6 +54,11 @@ export interface ChangeEvent {
   durationMs?: number;
   /** A one-line summary, Slack's `text`. */
   text: string;
+}
+
+/** This process's actor ({@link actorOf}): in the change's documents, its hooks, its lock and a paused rollout's record. */
+export function currentActor(): string {
+  return actorOf(process.env, { userInfo, hostname });
 }
 
 /** Who changed it: `$TOMCAT_PD_ACTOR` (a CI job names itself), else `user@host`. */

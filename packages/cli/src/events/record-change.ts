@@ -1,9 +1,8 @@
-import { hostname, userInfo } from 'node:os';
 import { UsageError } from '@tomcat-pd/core';
 import type { Output } from '../output.js';
 import { appendAuditRecord } from './audit-log.js';
 import {
-  actorOf,
+  currentActor,
   endEvent,
   startEvent,
   type ChangeDone,
@@ -36,14 +35,9 @@ export async function recordChange(
   sinks: EventSinks,
   change: { start: ChangeStart; targets: readonly string[] },
   output: Output,
-  run: () => Promise<ChangeDone | void>,
+  run: (start: ChangeEvent) => Promise<ChangeDone | void>,
 ): Promise<void> {
-  const start = startEvent(
-    change.start,
-    change.targets,
-    actorOf(process.env, { userInfo, hostname }),
-    new Date(),
-  );
+  const start = startEvent(change.start, change.targets, currentActor(), new Date());
   if (sinks.auditLog !== undefined) {
     await appendAuditRecord(sinks.auditLog, start).catch((error: unknown) => {
       throw new UsageError(`Cannot write the audit file ${sinks.auditLog}: ${(error as Error).message}`, {
@@ -54,7 +48,7 @@ export async function recordChange(
   await notify(sinks, start, START_BUDGET_MS, output);
   let result: { done: ChangeDone | undefined } | { error: unknown };
   try {
-    result = { done: (await run()) ?? undefined };
+    result = { done: (await run(start)) ?? undefined };
   } catch (error) {
     result = { error };
   }

@@ -1,15 +1,6 @@
-import { hostname, userInfo } from 'node:os';
 import { isTomcatPdError } from '@tomcat-pd/core/errors';
 import { redactSecrets, toTomcatPdError } from '@tomcat-pd/core/internal';
-import {
-  actorOf,
-  endEvent,
-  startEvent,
-  type ChangeDone,
-  type ChangeEvent,
-  type ChangeKind,
-  type ChangeStart,
-} from '../events/change-event.js';
+import { endEvent, type ChangeDone, type ChangeEvent, type ChangeKind } from '../events/change-event.js';
 import type { Output } from '../output.js';
 import { hookEnvironment } from './hook-env.js';
 import type { HookName, HooksConfig } from './hook-config.js';
@@ -37,14 +28,11 @@ const NEVER = new AbortController().signal;
  */
 export function withHooks(
   hooks: HooksConfig,
-  change: { start: ChangeStart; targets: readonly string[] },
   output: Output,
   signal: AbortSignal,
   run: () => Promise<ChangeDone | void>,
-): () => Promise<ChangeDone | void> {
-  return async () => {
-    const actor = actorOf(process.env, { userInfo, hostname });
-    const start = startEvent(change.start, change.targets, actor, new Date());
+): (start: ChangeEvent) => Promise<ChangeDone | void> {
+  return async (start) => {
     const { before, after } = MOMENTS[start.event] ?? {};
     const hook = (name: HookName, event: ChangeEvent, stop: AbortSignal) => {
       const command = hooks.commands[name];

@@ -3,11 +3,10 @@
  * targets it changes before anything else, released after it, whatever the outcome. Loaded only
  * by the commands that declare a lock: a read never loads it.
  */
-import os from 'node:os';
 import { acquireLock, toTomcatPdError, type HeldLock, type LockLostError } from '@tomcat-pd/core/internal';
 import type { LockRequest } from '../command-line.js';
 import type { CliContext, GlobalValues } from '../context.js';
-import { actorOf } from '../events/change-event.js';
+import { currentActor } from '../events/change-event.js';
 
 /**
  * Runs `work` holding the lock, with a context whose signal also aborts when the lock is lost
@@ -23,7 +22,7 @@ export async function withLock<T>(
   const held: HeldLock = await acquireLock(clients, {
     scope: request.scope,
     command: request.command,
-    actor: actorOf(process.env, os),
+    actor: currentActor(),
     ttlMs: values.ttlMs,
     waitMs: values.waitMs,
     takeover: request.takeover,

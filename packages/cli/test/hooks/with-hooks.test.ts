@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, TomcatPdError } from '@tomcat-pd/core';
-import type { ChangeStart } from '../../src/events/change-event.js';
+import { currentActor, startEvent, type ChangeStart } from '../../src/events/change-event.js';
 import type { HooksConfig } from '../../src/hooks/hook-config.js';
 import { withHooks } from '../../src/hooks/with-hooks.js';
 import { fakeContext } from '../helpers/fake-context.js';
@@ -42,16 +42,11 @@ function hooked(
 ) {
   const { context, stderr } = fakeContext({ quiet });
   const runs: string[] = [];
-  const wrapped = withHooks(
-    config(commands),
-    { start, targets: ['web1', 'web2'] },
-    context.output,
-    context.signal,
-    async () => {
-      runs.push(...(await logged()).map((line) => `before run: ${line}`));
-      return (await run()) as undefined;
-    },
-  );
+  const hooks = withHooks(config(commands), context.output, context.signal, async () => {
+    runs.push(...(await logged()).map((line) => `before run: ${line}`));
+    return (await run()) as undefined;
+  });
+  const wrapped = () => hooks(startEvent(start, ['web1', 'web2'], currentActor(), new Date()));
   return { wrapped, stderr, runs };
 }
 
@@ -149,11 +144,10 @@ describe('withHooks', () => {
     const { context, stdout, stderr } = fakeContext({ json: true });
     await withHooks(
       config({ 'after-restart': 'echo one; echo two >&2' }),
-      { start: { event: 'restart' }, targets: [] },
       context.output,
       context.signal,
       () => Promise.resolve(undefined),
-    )();
+    )(startEvent({ event: 'restart' }, [], currentActor(), new Date()));
     expect(stdout.text).toBe('');
     expect(stderr.text.split('\n').sort()).toEqual(['', '[after-restart] one', '[after-restart] two']);
     const quiet = hooked({ 'after-deploy': 'echo hidden' }, DEPLOY, () => Promise.resolve({}), true);
